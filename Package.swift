@@ -1,0 +1,35 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "TokenPlan",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "tokenplan", targets: ["tokenplan"]),
+    .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+    .library(name: "CurveFitting", targets: ["CurveFitting"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // CBLAS (OpenBLAS) + LAPACKE (netlib LAPACKE over OpenBLAS's liblapack).
+    // lapacke.pc only adds -llapacke; the module map links openblas itself.
+    .systemLibrary(
+      name: "CLinearAlgebra", pkgConfig: "lapacke",
+      providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+    .target(name: "LinearAlgebra", dependencies: ["CLinearAlgebra"]),
+    .target(name: "CurveFitting", dependencies: ["LinearAlgebra"]),
+    .target(name: "Demand"),
+    .target(name: "TokenPlan", dependencies: ["CurveFitting", "Demand"]),
+    .executableTarget(
+      name: "tokenplan",
+      dependencies: [
+        "TokenPlan",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+    .testTarget(name: "CurveFittingTests", dependencies: ["CurveFitting", "LinearAlgebra"]),
+    .testTarget(name: "TokenPlanCLITests", dependencies: ["TokenPlan", "Demand"]),
+  ]
+)
