@@ -1,0 +1,94 @@
+import Foundation
+import LinearAlgebra
+
+/// `exponential`: `a·exp(r·t)`, with `a ≥ 0`.
+public struct ExponentialGrowth: GrowthModel {
+  public init() {}
+  public var name: String { "exponential" }
+  public var parameterNames: [String] { ["a", "r"] }
+  public func evaluate(_ t: [Double], _ p: [Double], into v: inout [Double]) {
+    let a = p[0]
+    let r = p[1]
+    for i in t.indices { v[i] = a * exp(r * t[i]) }
+  }
+  public func jacobian(_ t: [Double], _ p: [Double], into j: inout Matrix) {
+    let n = t.count
+    let a = p[0]
+    let r = p[1]
+    for i in 0..<n {
+      let e = exp(r * t[i])
+      j.storage[i] = e
+      j.storage[n + i] = a * t[i] * e
+    }
+  }
+  public func bounds(for t: [Double]) -> [ClosedRange<Double>] {
+    [0...Double.infinity, -Double.infinity...Double.infinity]
+  }
+  /// Log-linear regression on the positive observations.
+  public func selfStart(_ t: [Double], _ y: [Double]) throws -> [Double] {
+    let pos = t.indices.filter { y[$0] > 0 }
+    guard let line = lineFit(pos.map { t[$0] }, pos.map { log(y[$0]) }) else {
+      throw CurveFittingError.invalidStart(
+        "exponential self-start needs at least 3 positive observations")
+    }
+    return [exp(line.intercept), line.slope]
+  }
+}
+
+/// `power`: `a·(t − t0)^b`, defined for `t > t0`.
+public struct PowerGrowth: GrowthModel {
+  public init() {}
+  public var name: String { "power" }
+  public var parameterNames: [String] { ["a", "b", "t0"] }
+  public func evaluate(_ t: [Double], _ p: [Double], into v: inout [Double]) {
+    let a = p[0]
+    let b = p[1]
+    let t0 = p[2]
+    for i in t.indices {
+      let d = t[i] - t0
+      v[i] = d > 0 ? a * pow(d, b) : .nan
+    }
+  }
+  public func jacobian(_ t: [Double], _ p: [Double], into j: inout Matrix) {
+    let n = t.count
+    let a = p[0]
+    let b = p[1]
+    let t0 = p[2]
+    for i in 0..<n {
+      let d = t[i] - t0
+      let g = pow(d, b)
+      j.storage[i] = g
+      j.storage[n + i] = a * g * log(d)
+      j.storage[2 * n + i] = -a * b * g / d
+    }
+  }
+  /// `t0` stays strictly below the first time (by a millionth of the span).
+  public func bounds(for t: [Double]) -> [ClosedRange<Double>] {
+    let lo = t.min() ?? 0
+    let span = max((t.max() ?? 0) - lo, abs(lo), 1)
+    return [
+      -Double.infinity...Double.infinity, -Double.infinity...Double.infinity,
+      -Double.infinity...(lo - 1e-6 * span),
+    ]
+  }
+  /// Log–log regression for a few shifts `t0` below the first time; a negative series is
+  /// fitted through its absolute value with a negative `a`.
+  public func selfStart(_ t: [Double], _ y: [Double]) throws -> [Double] {
+    guard let lo = t.min(), let hi = t.max() else {
+      throw CurveFittingError.tooFewPoints(points: 0, parameters: 3)
+    }
+    let negative = y.filter { $0 < 0 }.count > y.count / 2
+    let sign: Double = negative ? -1 : 1
+    let span = max(hi - lo, 1e-12)
+    var shifts = [0.01, 0.1, 0.5, 1, 3, 10, 30].map { lo - $0 * span }
+    if lo > 0 { shifts.append(0) }
+    var candidates: [[Double]] = []
+    for t0 in shifts {
+      let idx = t.indices.filter { sign * y[$0] > 0 && t[$0] > t0 }
+      if let line = lineFit(idx.map { log(t[$0] - t0) }, idx.map { log(sign * y[$0]) }) {
+        candidates.append([sign * exp(line.intercept), line.slope, t0])
+      }
+    }
+    return try bestCandidate(self, t, y, candidates)
+  }
+}
