@@ -30,6 +30,8 @@ let package = Package(
       ]),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "CurveFittingTests", dependencies: ["CurveFitting", "LinearAlgebra"]),
-    .testTarget(name: "TokenPlanCLITests", dependencies: ["TokenPlan", "Demand"]),
+    .testTarget(
+      name: "TokenPlanCLITests", dependencies: ["TokenPlan", "Demand", "tokenplan"],
+      exclude: ["reference"]),
   ]
 )
