@@ -18,7 +18,9 @@ let package = Package(
     .systemLibrary(
       name: "CLinearAlgebra", pkgConfig: "lapacke",
       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
-    .target(name: "LinearAlgebra", dependencies: ["CLinearAlgebra"]),
+    // exp/log over arrays through glibc's libmvec (vector math), dispatched at run time.
+    .target(name: "CVectorMath", linkerSettings: [.linkedLibrary("mvec", .when(platforms: [.linux]))]),
+    .target(name: "LinearAlgebra", dependencies: ["CLinearAlgebra", "CVectorMath"]),
     .target(name: "CurveFitting", dependencies: ["LinearAlgebra"]),
     .target(name: "Demand"),
     .target(name: "TokenPlan", dependencies: ["CurveFitting", "Demand"]),

@@ -101,7 +101,9 @@ public enum CurveFitter {
     guard t.count == y.count else {
       throw CurveFittingError.invalidData("\(t.count) times but \(y.count) values")
     }
-    if let bad = t.indices.first(where: { !t[$0].isFinite || !y[$0].isFinite }) {
+    if !allFinite(t) || !allFinite(y),
+      let bad = t.indices.first(where: { !t[$0].isFinite || !y[$0].isFinite })
+    {
       throw CurveFittingError.invalidData("observation \(bad + 1) is not a finite number")
     }
     if options.errors == .multiplicative, let bad = y.firstIndex(where: { $0 <= 0 }) {
@@ -151,7 +153,16 @@ public enum CurveFitter {
       let lm = try LevenbergMarquardt.minimize(
         problem, start: x0, lower: lower, upper: upper, options: solver)
       problem.jacobian(lm.x, into: &jac)
-      let qr = p > 0 && jac.isFinite ? try? QRFactorization(jac) : nil
+      // Unpivoted QR first (cheaper); a rank-deficient verdict is confirmed with pivoting.
+      var qr: QRFactorization?
+      if p > 0 && jac.isFinite {
+        var f = QRFactorization(rows: n, columns: p)
+        if (try? f.factor(jac, pivoting: false)) != nil, f.isFullRank {
+          qr = f
+        } else {
+          qr = try? QRFactorization(jac)
+        }
+      }
       var healthy = lm.reason.isConverged && (p == 0 || qr?.isFullRank == true)
       for j in 0..<p where healthy {
         let norm = jac.storage.withUnsafeBufferPointer {
@@ -193,7 +204,7 @@ public enum CurveFitter {
     if let qr = best.qr, qr.isFullRank {
       covariance = (sse / Double(dof)) * (try qr.inverseGram())
     }
-    let tq = StudentT.quantile(0.975, degreesOfFreedom: Double(dof))
+    let tq = StudentT.quantile975(degreesOfFreedom: dof)
     var parameters = names.enumerated().map {
       FittedParameter(
         name: $0.element, value: full[$0.offset], standardError: nil, ci95: nil,

@@ -107,13 +107,34 @@ func bestCandidate(
   return best
 }
 
-/// A straight-line least-squares fit `z ≈ a + b·x` on the given points, through the
-/// linear-regression core (no statistics needed, so no intercept checks).
+/// A straight-line least-squares fit `z ≈ a + b·x`, for self-starts.
+///
+/// This is the QR solution of the two-column design `[1, x]` by modified Gram–Schmidt, written
+/// out: the first column normalised gives the mean, the second orthogonalised against it is
+/// `x − x̄`, and back-substitution gives `b = Σ(x−x̄)(z−z̄) / Σ(x−x̄)²`, `a = z̄ − b·x̄`. Centring
+/// first is what keeps it stable (it is not the normal equations on raw `x`). Returns `nil` for
+/// fewer than two points or constant `x`.
 func lineFit(_ x: [Double], _ z: [Double]) -> (intercept: Double, slope: Double)? {
-  guard x.count >= 2,
-    let fit = try? LinearRegression(
-      design: Matrix(columns: [[Double](repeating: 1, count: x.count), x]), response: z,
-      hasIntercept: true, refinementSteps: 0)
-  else { return nil }
-  return (fit.coefficients[0], fit.coefficients[1])
+  let n = x.count
+  guard n >= 2, z.count == n else { return nil }
+  var mx = 0.0
+  var mz = 0.0
+  for i in 0..<n {
+    mx += x[i]
+    mz += z[i]
+  }
+  mx /= Double(n)
+  mz /= Double(n)
+  var sxx = 0.0
+  var sxz = 0.0
+  for i in 0..<n {
+    let dx = x[i] - mx
+    sxx += dx * dx
+    sxz += dx * (z[i] - mz)
+  }
+  guard sxx > 0 else { return nil }
+  let slope = sxz / sxx
+  let intercept = mz - slope * mx
+  guard slope.isFinite, intercept.isFinite else { return nil }
+  return (intercept, slope)
 }

@@ -2,7 +2,21 @@ import Foundation
 
 /// Student's t distribution: the CDF through the regularised incomplete beta function, and the
 /// quantile by safeguarded Newton iteration on it.
+import Synchronization
+
 public enum StudentT {
+  /// `t(0.975, ν)` for integer ν, memoised: every fit asks for it once, and a batch of fits
+  /// asks for the same few values thousands of times.
+  static let quantile975Cache = Mutex<[Int: Double]>([:])
+
+  /// The 0.975 quantile (the 95% two-sided multiplier) for integer degrees of freedom, memoised.
+  public static func quantile975(degreesOfFreedom nu: Int) -> Double {
+    if let q = quantile975Cache.withLock({ $0[nu] }) { return q }
+    let q = quantile(0.975, degreesOfFreedom: Double(nu))
+    quantile975Cache.withLock { $0[nu] = q }
+    return q
+  }
+
   /// `P(T ≤ t)` for `ν` degrees of freedom.
   public static func cdf(_ t: Double, degreesOfFreedom nu: Double) -> Double {
     precondition(nu > 0, "degrees of freedom must be positive")

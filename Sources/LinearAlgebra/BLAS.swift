@@ -16,14 +16,29 @@ public enum BLAS {
     return cblas_ddot(blasint(x.count), x, 1, y, 1)
   }
 
-  /// Euclidean norm, computed without overflow (dnrm2).
+  /// Euclidean norm without overflow or underflow.
   public static func norm(_ x: [Double]) -> Double {
-    cblas_dnrm2(blasint(x.count), x, 1)
+    x.withUnsafeBufferPointer { norm($0) }
   }
 
-  /// Euclidean norm of a buffer (dnrm2).
+  /// Euclidean norm of a buffer without overflow or underflow: `√(xᵀx)` by ddot when the sum of
+  /// squares is safely inside the floating-point range (the common case, several times faster),
+  /// otherwise OpenBLAS's scaled dnrm2.
   public static func norm(_ x: UnsafeBufferPointer<Double>) -> Double {
-    cblas_dnrm2(blasint(x.count), x.baseAddress, 1)
+    let n = blasint(x.count)
+    let sum = cblas_ddot(n, x.baseAddress, 1, x.baseAddress, 1)
+    if sum > 1e-290 && sum < 1e290 { return sum.squareRoot() }
+    return cblas_dnrm2(n, x.baseAddress, 1)
+  }
+
+  /// Copies `count` elements (dcopy).
+  static func copy(_ count: Int, from x: UnsafePointer<Double>, to y: UnsafeMutablePointer<Double>) {
+    cblas_dcopy(blasint(count), x, 1, y, 1)
+  }
+
+  /// `x ← αx` over a buffer (dscal).
+  static func scale(_ alpha: Double, _ x: UnsafeMutableBufferPointer<Double>) {
+    cblas_dscal(blasint(x.count), alpha, x.baseAddress, 1)
   }
 
   /// `y ← αx + y` (daxpy).

@@ -5,15 +5,31 @@ internal import CLinearAlgebra
 ///
 /// This is the structure of Moré's trust-region step (MINPACK `lmpar`/`qrsolv`), done with
 /// LAPACK's `dgeqrf`: each trial damping costs a QR of a `2n × n` matrix, independent of `m`.
+/// The value is a workspace: solve repeatedly with no allocation.
 public struct DampedLeastSquares: Sendable {
-  /// The solution `x` in the original column order.
-  public let solution: [Double]
-  /// `Rλ` (n × n, upper) of the stacked system, in pivoted order: used for `Rλᵀ·w = v` solves.
-  let rLambda: [Double]
-  let permutation: [Int]
   let n: Int
+  var stacked: [Double]
+  var rhs: [Double]
+  var tau: [Double]
+  var work: [Double]
+  /// `Rλ` (n × n, upper) of the last solve, in pivoted order, for `Rλᵀ·w = v` solves.
+  var rLambda: [Double]
+  var permutation: [Int]
+  var scratch: [Double]
 
-  /// Solves the damped problem.
+  /// A workspace for `n` unknowns.
+  public init(unknowns n: Int) {
+    self.n = n
+    stacked = [Double](repeating: 0, count: 2 * n * n)
+    rhs = [Double](repeating: 0, count: 2 * n)
+    tau = [Double](repeating: 0, count: n)
+    work = [Double](repeating: 0, count: 64 * Swift.max(n, 1) + 2 * n)
+    rLambda = [Double](repeating: 0, count: n * n)
+    permutation = Array(0..<n)
+    scratch = [Double](repeating: 0, count: n)
+  }
+
+  /// Solves the damped problem, writing `x` (original column order) into `solution`.
   /// - Parameters:
   ///   - r: the `n × n` upper-triangular factor of `A·P` in original units (``QRFactorization/r``).
   ///   - permutation: `P` as ``QRFactorization/permutation``.
@@ -22,70 +38,66 @@ public struct DampedLeastSquares: Sendable {
   ///   - lambda: the damping `λ ≥ 0`; with `λ = 0` and a singular `R`, columns past `rank`
   ///     get zero (the Gauss–Newton step restricted to the numerical range).
   ///   - rank: the numerical rank of `R` (used only when `λ = 0`).
-  public init(
-    r: Matrix, permutation: [Int], qtb: [Double], diagonal: [Double], lambda: Double, rank: Int
+  public mutating func solve(
+    r: Matrix, permutation: [Int], qtb: [Double], diagonal: [Double], lambda: Double, rank: Int,
+    into solution: inout [Double]
   ) throws(LinearAlgebraError) {
-    let n = r.columns
-    self.n = n
-    self.permutation = permutation
     let m2 = 2 * n
-    var a = [Double](repeating: 0, count: m2 * n)
-    for j in 0..<n {
-      for i in 0...j { a[i + j * m2] = r[i, j] }
-      a[n + j + j * m2] = lambda > 0 ? lambda.squareRoot() * diagonal[permutation[j]] : 0
-    }
-    var c = [Double](repeating: 0, count: m2)
-    for i in 0..<n { c[i] = qtb[i] }
-    var z: [Double]
-    var rl = [Double](repeating: 0, count: n * n)
+    self.permutation = permutation
     if lambda > 0 {
-      var tau = [Double](repeating: 0, count: n)
+      let root = lambda.squareRoot()
+      for j in 0..<n {
+        for i in 0..<m2 { stacked[i + j * m2] = i <= j ? r.storage[i + j * n] : 0 }
+        stacked[n + j + j * m2] = root * diagonal[permutation[j]]
+      }
+      for i in 0..<n {
+        rhs[i] = qtb[i]
+        rhs[n + i] = 0
+      }
       try check(
-        LAPACKE_dgeqrf(LAPACK_COL_MAJOR, clapack_int(m2), clapack_int(n), &a, clapack_int(m2), &tau),
-        "dgeqrf")
+        LAPACKE_dgeqrf_work(
+          LAPACK_COL_MAJOR, clapack_int(m2), clapack_int(n), &stacked, clapack_int(m2), &tau,
+          &work, clapack_int(work.count)), "dgeqrf")
       try check(
-        LAPACKE_dormqr(
+        LAPACKE_dormqr_work(
           LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), CChar(UInt8(ascii: "T")), clapack_int(m2), 1,
-          clapack_int(n), &a, clapack_int(m2), tau, &c, clapack_int(m2)), "dormqr")
-      for j in 0..<n { for i in 0...j { rl[i + j * n] = a[i + j * m2] } }
-      z = Array(c.prefix(n))
+          clapack_int(n), stacked, clapack_int(m2), tau, &rhs, clapack_int(m2), &work,
+          clapack_int(work.count)), "dormqr")
+      for j in 0..<n { for i in 0..<n { rLambda[i + j * n] = i <= j ? stacked[i + j * m2] : 0 } }
       try check(
-        LAPACKE_dtrtrs(
+        LAPACKE_dtrtrs_work(
           LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), CChar(UInt8(ascii: "N")),
-          CChar(UInt8(ascii: "N")), clapack_int(n), 1, rl, clapack_int(n), &z, clapack_int(n)),
-        "dtrtrs")
+          CChar(UInt8(ascii: "N")), clapack_int(n), 1, rLambda, clapack_int(n), &rhs,
+          clapack_int(m2)), "dtrtrs")
     } else {
-      for j in 0..<n { for i in 0...j { rl[i + j * n] = r[i, j] } }
-      z = [Double](repeating: 0, count: n)
+      for j in 0..<n { for i in 0..<n { rLambda[i + j * n] = i <= j ? r.storage[i + j * n] : 0 } }
+      for i in 0..<n { rhs[i] = i < rank ? qtb[i] : 0 }
       if rank > 0 {
-        var head = Array(c.prefix(rank))
-        var rk = [Double](repeating: 0, count: rank * rank)
-        for j in 0..<rank { for i in 0...j { rk[i + j * rank] = rl[i + j * n] } }
         try check(
-          LAPACKE_dtrtrs(
+          LAPACKE_dtrtrs_work(
             LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), CChar(UInt8(ascii: "N")),
-            CChar(UInt8(ascii: "N")), clapack_int(rank), 1, rk, clapack_int(rank), &head,
-            clapack_int(rank)), "dtrtrs")
-        for i in 0..<rank { z[i] = head[i] }
+            CChar(UInt8(ascii: "N")), clapack_int(rank), 1, rLambda, clapack_int(n), &rhs,
+            clapack_int(m2)), "dtrtrs")
       }
     }
-    var x = [Double](repeating: 0, count: n)
-    for k in 0..<n { x[permutation[k]] = z[k] }
-    solution = x
-    rLambda = rl
+    if solution.count != n { solution = [Double](repeating: 0, count: n) }
+    for k in 0..<n { solution[permutation[k]] = rhs[k] }
   }
 
-  /// Solves `Rλᵀ·w = Pᵀ·v` and returns `‖w‖²` — the derivative term of Moré's Newton
-  /// iteration on the damping. Returns `nil` if `Rλ` is singular.
-  public func squaredNormOfInverseTransposeApplied(to v: [Double]) -> Double? {
-    var w = [Double](repeating: 0, count: n)
-    for k in 0..<n { w[k] = v[permutation[k]] }
-    for k in 0..<n where rLambda[k + k * n] == 0 { return nil }
-    var rl = rLambda
-    let info = LAPACKE_dtrtrs(
+  /// After a solve, `‖w‖²` for `Rλᵀ·w = Pᵀ·v` — the derivative term of Moré's Newton iteration
+  /// on the damping. Returns `nil` if `Rλ` is singular.
+  public mutating func squaredNormOfInverseTransposeApplied(to v: [Double]) -> Double? {
+    for k in 0..<n {
+      if rLambda[k + k * n] == 0 { return nil }
+      scratch[k] = v[permutation[k]]
+    }
+    let info = LAPACKE_dtrtrs_work(
       LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), CChar(UInt8(ascii: "T")),
-      CChar(UInt8(ascii: "N")), clapack_int(n), 1, &rl, clapack_int(n), &w, clapack_int(n))
+      CChar(UInt8(ascii: "N")), clapack_int(n), 1, rLambda, clapack_int(n), &scratch,
+      clapack_int(n))
     if info != 0 { return nil }
-    return BLAS.dot(w, w)
+    var sum = 0.0
+    for k in 0..<n { sum += scratch[k] * scratch[k] }
+    return sum
   }
 }

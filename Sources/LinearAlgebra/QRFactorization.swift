@@ -11,22 +11,36 @@ import Foundation
 ///
 /// The numerical rank is the number of leading diagonal entries of the scaled `R` with
 /// `|R_kk| > tolerance · |R_11|`; columns past the rank get zero coefficients (a *basic* solution).
+///
+/// A factorisation can be *refactored* in place (``factor(_:rankTolerance:)``) so that an
+/// iterative solver reuses its buffers and LAPACK workspace instead of allocating per iteration.
 public struct QRFactorization: Sendable {
   /// Rows of `A`.
-  public let rows: Int
+  public private(set) var rows: Int
   /// Columns of `A`.
-  public let columns: Int
-  /// `factors` holds R in its upper triangle and the Householder vectors below (LAPACK layout).
-  let factors: [Double]
-  let tau: [Double]
+  public private(set) var columns: Int
+  /// R in the upper triangle and the Householder vectors below (LAPACK layout).
+  var factors: [Double] = []
+  var tau: [Double] = []
+  var pivots: [Int32] = []
+  var work: [Double] = []
+  var queriedWork = 0
   /// `permutation[k]` is the original column that sits at position `k` of `R`.
-  public let permutation: [Int]
+  public private(set) var permutation: [Int] = []
   /// The (power-of-two) scale divided out of each original column.
-  public let columnScale: [Double]
+  public private(set) var columnScale: [Double] = []
+  /// The Euclidean norm of each original column of `A`.
+  public private(set) var columnNorms: [Double] = []
   /// The numerical rank.
-  public let rank: Int
+  public private(set) var rank = 0
   /// The relative tolerance used for the rank decision.
-  public let rankTolerance: Double
+  public private(set) var rankTolerance = 0.0
+
+  /// An empty factorisation with buffers for `rows × columns` matrices.
+  public init(rows: Int, columns: Int) {
+    self.rows = rows
+    self.columns = columns
+  }
 
   /// Factors `a`.
   /// - Parameters:
@@ -34,49 +48,89 @@ public struct QRFactorization: Sendable {
   ///   - rankTolerance: relative threshold on `|R_kk| / |R_11|`; default `max(m, n) · ε`.
   /// - Throws: ``LinearAlgebraError/nonFinite(_:)`` or a LAPACK failure.
   public init(_ a: Matrix, rankTolerance: Double? = nil) throws(LinearAlgebraError) {
-    guard a.isFinite else { throw .nonFinite("matrix to factor") }
+    self.init(rows: a.rows, columns: a.columns)
+    try factor(a, rankTolerance: rankTolerance)
+  }
+
+  /// Factors `a` into this value, reusing its buffers.
+  ///
+  /// With `pivoting: false` the columns keep their order (`dgeqrf`, about half the cost of
+  /// `dgeqp3` on tall, narrow matrices); the rank is then read from the scaled diagonal in that
+  /// order, which suits iterative solvers that regularise anyway but not rank-revealing work.
+  public mutating func factor(
+    _ a: Matrix, rankTolerance: Double? = nil, pivoting: Bool = true
+  ) throws(LinearAlgebraError) {
     let m = a.rows
     let n = a.columns
-    rows = m
-    columns = n
-    var scale = [Double](repeating: 1, count: n)
-    var f = a.storage
-    for j in 0..<n {
-      let norm = f.withUnsafeBufferPointer {
-        BLAS.norm(UnsafeBufferPointer(rebasing: $0[(j * m)..<((j + 1) * m)]))
-      }
-      if norm > 0 && norm.isFinite {
-        // Nearest power of two: division by it is exact in binary floating point.
-        let s = Double(sign: .plus, exponent: norm.exponent, significand: 1)
-        scale[j] = s
-        for i in 0..<m { f[j * m + i] /= s }
+    if m != rows || n != columns || factors.count != m * n {
+      rows = m
+      columns = n
+      factors = [Double](repeating: 0, count: m * n)
+      tau = [Double](repeating: 0, count: Swift.min(m, n))
+      pivots = [Int32](repeating: 0, count: n)
+      permutation = [Int](repeating: 0, count: n)
+      columnScale = [Double](repeating: 1, count: n)
+      columnNorms = [Double](repeating: 0, count: n)
+      work = []
+      queriedWork = 0
+    }
+    var finite = true
+    a.storage.withUnsafeBufferPointer { src in
+      factors.withUnsafeMutableBufferPointer { dst in
+        guard let from = src.baseAddress, let to = dst.baseAddress else { return }
+        BLAS.copy(m * n, from: from, to: to)
+        for j in 0..<n {
+          let col = UnsafeMutableBufferPointer(rebasing: dst[(j * m)..<((j + 1) * m)])
+          let norm = BLAS.norm(UnsafeBufferPointer(col))
+          if !norm.isFinite { finite = false }
+          columnNorms[j] = norm
+          var s = 1.0
+          if norm > 0 && norm.isFinite {
+            // Nearest power of two: division by it is exact in binary floating point.
+            s = Double(sign: .plus, exponent: norm.exponent, significand: 1)
+            BLAS.scale(1 / s, col)
+          }
+          columnScale[j] = s
+        }
       }
     }
-    var jpvt = [clapack_int](repeating: 0, count: n)
-    var t = [Double](repeating: 0, count: Swift.min(m, n))
+    guard finite else { throw .nonFinite("matrix to factor") }
     if m > 0 && n > 0 {
-      var query = 0.0
-      try check(
-        LAPACKE_dgeqp3_work(
-          LAPACK_COL_MAJOR, clapack_int(m), clapack_int(n), &f, clapack_int(m), &jpvt, &t,
-          &query, -1), "dgeqp3")
-      var work = [Double](repeating: 0, count: Swift.max(1, Int(query)))
-      try check(
-        LAPACKE_dgeqp3_work(
-          LAPACK_COL_MAJOR, clapack_int(m), clapack_int(n), &f, clapack_int(m), &jpvt, &t,
-          &work, clapack_int(work.count)), "dgeqp3")
+      if pivoting {
+        for j in 0..<n { pivots[j] = 0 }
+        if work.count < queriedWork {
+          work = [Double](repeating: 0, count: queriedWork)
+        }
+        if queriedWork == 0 {
+          var query = 0.0
+          try check(
+            LAPACKE_dgeqp3_work(
+              LAPACK_COL_MAJOR, clapack_int(m), clapack_int(n), &factors, clapack_int(m), &pivots,
+              &tau, &query, -1), "dgeqp3")
+          queriedWork = Swift.max(Int(query), 3 * n + 1, 64 * n + m)
+          work = [Double](repeating: 0, count: queriedWork)
+        }
+        try check(
+          LAPACKE_dgeqp3_work(
+            LAPACK_COL_MAJOR, clapack_int(m), clapack_int(n), &factors, clapack_int(m), &pivots,
+            &tau, &work, clapack_int(work.count)), "dgeqp3")
+      } else {
+        for j in 0..<n { pivots[j] = Int32(j + 1) }
+        if work.count < 64 * n + m { work = [Double](repeating: 0, count: 64 * n + m) }
+        try check(
+          LAPACKE_dgeqrf_work(
+            LAPACK_COL_MAJOR, clapack_int(m), clapack_int(n), &factors, clapack_int(m), &tau,
+            &work, clapack_int(work.count)), "dgeqrf")
+      }
     }
-    factors = f
-    tau = t
-    permutation = jpvt.map { Int($0) - 1 }
-    columnScale = scale
+    for j in 0..<n { permutation[j] = Int(pivots[j]) - 1 }
     let tol = rankTolerance ?? (Double(Swift.max(m, n)) * Double.ulpOfOne)
     self.rankTolerance = tol
     var r = 0
     let k = Swift.min(m, n)
     if k > 0 {
-      let r11 = abs(f[0])
-      while r < k && abs(f[r + r * m]) > tol * r11 { r += 1 }
+      let r11 = abs(factors[0])
+      while r < k && abs(factors[r + r * m]) > tol * r11 { r += 1 }
     }
     rank = r
   }
@@ -87,8 +141,8 @@ public struct QRFactorization: Sendable {
   /// The `n × n` upper-triangular factor of the *scaled, pivoted* matrix (rows past `min(m, n)` zero).
   public var scaledR: Matrix {
     var r = Matrix(rows: columns, columns: columns)
-    for j in 0..<columns {
-      for i in 0...Swift.min(j, rows - 1) where rows > 0 { r[i, j] = factors[i + j * rows] }
+    for j in 0..<columns where rows > 0 {
+      for i in 0...Swift.min(j, rows - 1) { r[i, j] = factors[i + j * rows] }
     }
     return r
   }
@@ -96,28 +150,44 @@ public struct QRFactorization: Sendable {
   /// The upper-triangular factor of `A·P` in the original units: column `k` of ``scaledR``
   /// times the scale of original column `permutation[k]`.
   public var r: Matrix {
-    var r = scaledR
-    for k in 0..<columns {
-      let s = columnScale[permutation[k]]
-      for i in 0..<columns { r[i, k] *= s }
+    var out = Matrix(rows: columns, columns: columns)
+    upperTriangle(into: &out)
+    return out
+  }
+
+  /// Writes ``r`` into an existing `n × n` matrix (no allocation).
+  public func upperTriangle(into out: inout Matrix) {
+    precondition(out.rows == columns && out.columns == columns, "upperTriangle: wrong shape")
+    let n = columns
+    for j in 0..<n {
+      let s = columnScale[permutation[j]]
+      for i in 0..<n {
+        out.storage[i + j * n] = i <= j && i < rows ? factors[i + j * rows] * s : 0
+      }
     }
-    return r
   }
 
   /// `Qᵀ·b` for a vector of length `rows` (dormqr).
   public func qTransposed(_ b: [Double]) throws(LinearAlgebraError) -> [Double] {
-    guard b.count == rows else {
-      throw .dimensionMismatch("right-hand side has \(b.count) rows, matrix has \(rows)")
-    }
+    var copy = self
     var c = b
-    let k = Swift.min(rows, columns)
-    if k == 0 { return c }
-    var f = factors
-    try check(
-      LAPACKE_dormqr(
-        LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), CChar(UInt8(ascii: "T")), clapack_int(rows),
-        1, clapack_int(k), &f, clapack_int(rows), tau, &c, clapack_int(rows)), "dormqr")
+    try copy.applyQTransposed(to: &c)
     return c
+  }
+
+  /// `c ← Qᵀ·c` in place, reusing this value's workspace.
+  public mutating func applyQTransposed(to c: inout [Double]) throws(LinearAlgebraError) {
+    guard c.count == rows else {
+      throw .dimensionMismatch("right-hand side has \(c.count) rows, matrix has \(rows)")
+    }
+    let k = Swift.min(rows, columns)
+    if k == 0 { return }
+    if work.count < 64 * Swift.max(1, k) { work = [Double](repeating: 0, count: 64 * k + rows) }
+    try check(
+      LAPACKE_dormqr_work(
+        LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), CChar(UInt8(ascii: "T")), clapack_int(rows),
+        1, clapack_int(k), factors, clapack_int(rows), tau, &c, clapack_int(rows), &work,
+        clapack_int(work.count)), "dormqr")
   }
 
   /// The least-squares solution of `A·x ≈ b` (basic solution when rank-deficient).
@@ -125,11 +195,10 @@ public struct QRFactorization: Sendable {
     let c = try qTransposed(b)
     var z = Array(c.prefix(rank))
     if rank > 0 {
-      var f = factors
       try check(
         LAPACKE_dtrtrs(
           LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), CChar(UInt8(ascii: "N")),
-          CChar(UInt8(ascii: "N")), clapack_int(rank), 1, &f, clapack_int(rows), &z,
+          CChar(UInt8(ascii: "N")), clapack_int(rank), 1, factors, clapack_int(rows), &z,
           clapack_int(rank)), "dtrtrs")
     }
     var x = [Double](repeating: 0, count: columns)

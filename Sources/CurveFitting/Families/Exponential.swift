@@ -7,18 +7,21 @@ public struct ExponentialGrowth: GrowthModel {
   public var name: String { "exponential" }
   public var parameterNames: [String] { ["a", "r"] }
   public func evaluate(_ t: [Double], _ p: [Double], into v: inout [Double]) {
-    let a = p[0]
-    let r = p[1]
-    for i in t.indices { v[i] = a * exp(r * t[i]) }
+    let (a, r) = (p[0], p[1])
+    withKernelBuffers(t, &v) { t, v in
+      for i in 0..<t.count { v[i] = r * t[i] }
+      VectorMath.exp(v)
+      for i in 0..<t.count { v[i] *= a }
+    }
   }
   public func jacobian(_ t: [Double], _ p: [Double], into j: inout Matrix) {
+    let (a, r) = (p[0], p[1])
     let n = t.count
-    let a = p[0]
-    let r = p[1]
-    for i in 0..<n {
-      let e = exp(r * t[i])
-      j.storage[i] = e
-      j.storage[n + i] = a * t[i] * e
+    withJacobianBuffers(t, &j) { t, j in
+      let e = UnsafeMutableBufferPointer(rebasing: j[0..<n])
+      for i in 0..<n { e[i] = r * t[i] }
+      VectorMath.exp(e)
+      for i in 0..<n { j[n + i] = a * t[i] * e[i] }
     }
   }
   public func bounds(for t: [Double]) -> [ClosedRange<Double>] {
@@ -40,26 +43,32 @@ public struct PowerGrowth: GrowthModel {
   public init() {}
   public var name: String { "power" }
   public var parameterNames: [String] { ["a", "b", "t0"] }
+  /// `(t − t0)^b = exp(b·log(t − t0))`; NaN where `t ≤ t0` (outside the model's domain).
   public func evaluate(_ t: [Double], _ p: [Double], into v: inout [Double]) {
-    let a = p[0]
-    let b = p[1]
-    let t0 = p[2]
-    for i in t.indices {
-      let d = t[i] - t0
-      v[i] = d > 0 ? a * pow(d, b) : .nan
+    let (a, b, t0) = (p[0], p[1], p[2])
+    withKernelBuffers(t, &v) { t, v in
+      for i in 0..<t.count { v[i] = t[i] - t0 > 0 ? t[i] - t0 : .nan }
+      VectorMath.log(v)
+      for i in 0..<t.count { v[i] *= b }
+      VectorMath.exp(v)
+      for i in 0..<t.count { v[i] *= a }
     }
   }
   public func jacobian(_ t: [Double], _ p: [Double], into j: inout Matrix) {
+    let (a, b, t0) = (p[0], p[1], p[2])
     let n = t.count
-    let a = p[0]
-    let b = p[1]
-    let t0 = p[2]
-    for i in 0..<n {
-      let d = t[i] - t0
-      let g = pow(d, b)
-      j.storage[i] = g
-      j.storage[n + i] = a * g * log(d)
-      j.storage[2 * n + i] = -a * b * g / d
+    withJacobianBuffers(t, &j) { t, j in
+      let logD = UnsafeMutableBufferPointer(rebasing: j[n..<(2 * n)])
+      let g = UnsafeMutableBufferPointer(rebasing: j[0..<n])
+      for i in 0..<n { logD[i] = t[i] - t0 > 0 ? t[i] - t0 : .nan }
+      VectorMath.log(logD)
+      for i in 0..<n { g[i] = b * logD[i] }
+      VectorMath.exp(g)
+      for i in 0..<n {
+        let d = t[i] - t0
+        j[2 * n + i] = -a * b * g[i] / d
+        j[n + i] = a * g[i] * logD[i]
+      }
     }
   }
   /// `t0` stays strictly below the first time (by a millionth of the span).
@@ -77,6 +86,7 @@ public struct PowerGrowth: GrowthModel {
     guard let lo = t.min(), let hi = t.max() else {
       throw CurveFittingError.tooFewPoints(points: 0, parameters: 3)
     }
+    let (t, y) = subsample(t, y)
     let negative = y.filter { $0 < 0 }.count > y.count / 2
     let sign: Double = negative ? -1 : 1
     let span = max(hi - lo, 1e-12)

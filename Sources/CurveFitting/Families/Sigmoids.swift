@@ -3,40 +3,30 @@ import LinearAlgebra
 
 /// Ceiling multiples tried by the saturating families' self-starts: each gives a linearising
 /// transform, a straight-line fit, and a candidate; the candidate with the smallest SSE wins.
-let ceilingMultiples: [Double] = [1.001, 1.01, 1.05, 1.2, 1.5, 2, 3, 5, 10, 30, 100]
+/// From a series that has nearly saturated (1.01×) to one in its early exponential phase (30×).
+let ceilingMultiples: [Double] = [1.01, 1.1, 1.5, 2.5, 5, 30]
 
-/// Fits `z ≈ c + s·t` on the points where `transform(y)` is finite, returning `(c, s)`.
-func transformedLine(_ t: [Double], _ y: [Double], _ transform: (Double) -> Double) -> (
-  intercept: Double, slope: Double
-)? {
+/// Fits `z ≈ c + s·t` on the points where `z` is finite, returning `(c, s)`.
+func finiteLine(_ t: [Double], _ z: [Double]) -> (intercept: Double, slope: Double)? {
   var xs: [Double] = []
   var zs: [Double] = []
-  for i in t.indices {
-    let z = transform(y[i])
-    if z.isFinite {
-      xs.append(t[i])
-      zs.append(z)
-    }
+  xs.reserveCapacity(t.count)
+  zs.reserveCapacity(t.count)
+  for i in t.indices where z[i].isFinite {
+    xs.append(t[i])
+    zs.append(z[i])
   }
   return lineFit(xs, zs)
 }
 
-/// `exp(x)` split into the logistic pair `σ(x) = 1/(1+e^−x)` and `1 − σ(x)`, both accurate in
-/// both tails.
-@inline(__always)
-func logisticPair(_ x: Double) -> (g: Double, oneMinusG: Double) {
-  if x >= 0 {
-    let e = exp(-x)
-    let g = 1 / (1 + e)
-    return (g, e * g)
-  } else {
-    let e = exp(x)
-    let h = 1 / (1 + e)
-    return (e * h, h)
-  }
+/// `log` of each element (vectorised).
+func logs(_ x: [Double]) -> [Double] {
+  var out = x
+  VectorMath.log(inPlace: &out)
+  return out
 }
 
-/// `log(1 + e^z)` without overflow.
+/// `log(1 + e^z)` without overflow (scalar; used outside hot loops).
 @inline(__always)
 func softplus(_ z: Double) -> Double {
   z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))
@@ -48,23 +38,27 @@ public struct LogisticGrowth: GrowthModel {
   public var name: String { "logistic" }
   public var parameterNames: [String] { ["K", "r", "t0"] }
   public func evaluate(_ t: [Double], _ p: [Double], into v: inout [Double]) {
-    let k = p[0]
-    let r = p[1]
-    let t0 = p[2]
-    for i in t.indices { v[i] = k * logisticPair(r * (t[i] - t0)).g }
+    let (k, r, t0) = (p[0], p[1], p[2])
+    withKernelBuffers(t, &v) { t, v in
+      for i in 0..<t.count { v[i] = min(-r * (t[i] - t0), expClamp) }
+      VectorMath.exp(v)
+      for i in 0..<t.count { v[i] = k / (1 + v[i]) }
+    }
   }
   public func jacobian(_ t: [Double], _ p: [Double], into j: inout Matrix) {
+    let (k, r, t0) = (p[0], p[1], p[2])
     let n = t.count
-    let k = p[0]
-    let r = p[1]
-    let t0 = p[2]
-    for i in 0..<n {
-      let d = t[i] - t0
-      let (g, h) = logisticPair(r * d)
-      let kgh = k * g * h
-      j.storage[i] = g
-      j.storage[n + i] = kgh * d
-      j.storage[2 * n + i] = -kgh * r
+    withJacobianBuffers(t, &j) { t, j in
+      let e = UnsafeMutableBufferPointer(rebasing: j[0..<n])
+      for i in 0..<n { e[i] = min(-r * (t[i] - t0), expClamp) }
+      VectorMath.exp(e)
+      for i in 0..<n {
+        let g = 1 / (1 + e[i])  // σ(r(t − t0))
+        let kgh = k * g * (e[i] * g)  // K·σ·(1 − σ)
+        j[i] = g
+        j[n + i] = kgh * (t[i] - t0)
+        j[2 * n + i] = -kgh * r
+      }
     }
   }
   public func bounds(for t: [Double]) -> [ClosedRange<Double>] {
@@ -76,14 +70,15 @@ public struct LogisticGrowth: GrowthModel {
     guard top > 0 else {
       throw CurveFittingError.invalidStart("logistic self-start needs positive observations")
     }
+    let (ts, ys) = subsample(t, y)
     let candidates = ceilingMultiples.compactMap { m -> [Double]? in
       let k = m * top
-      guard let line = transformedLine(t, y, { log($0 / (k - $0)) }), line.slope > 0 else {
+      guard let line = finiteLine(ts, logs(ys.map { $0 / (k - $0) })), line.slope > 0 else {
         return nil
       }
       return [k, line.slope, -line.intercept / line.slope]
     }
-    return try bestCandidate(self, t, y, candidates)
+    return try bestCandidate(self, ts, ys, candidates)
   }
 }
 
@@ -93,29 +88,40 @@ public struct RichardsGrowth: GrowthModel {
   public var name: String { "richards" }
   public var parameterNames: [String] { ["K", "r", "t0", "nu"] }
   public func evaluate(_ t: [Double], _ p: [Double], into v: inout [Double]) {
-    let k = p[0]
-    let r = p[1]
-    let t0 = p[2]
-    let nu = p[3]
-    for i in t.indices { v[i] = k * exp(-softplus(-r * (t[i] - t0)) / nu) }
+    let (k, r, t0, nu) = (p[0], p[1], p[2], p[3])
+    withKernelBuffers(t, &v) { t, v in
+      for i in 0..<t.count { v[i] = min(-r * (t[i] - t0), expClamp) }
+      VectorMath.exp(v)
+      for i in 0..<t.count { v[i] = 1 + v[i] }
+      VectorMath.log(v)  // log(1 + e^−x)
+      for i in 0..<t.count { v[i] = -v[i] / nu }
+      VectorMath.exp(v)
+      for i in 0..<t.count { v[i] *= k }
+    }
   }
   public func jacobian(_ t: [Double], _ p: [Double], into j: inout Matrix) {
+    let (k, r, t0, nu) = (p[0], p[1], p[2], p[3])
     let n = t.count
-    let k = p[0]
-    let r = p[1]
-    let t0 = p[2]
-    let nu = p[3]
-    for i in 0..<n {
-      let d = t[i] - t0
-      let x = r * d
-      let sp = softplus(-x)  // log(1 + e^−x)
-      let g = exp(-sp / nu)  // f / K
-      let f = k * g
-      let h = logisticPair(x).oneMinusG  // e^−x / (1 + e^−x)
-      j.storage[i] = g
-      j.storage[n + i] = f * h * d / nu
-      j.storage[2 * n + i] = -f * h * r / nu
-      j.storage[3 * n + i] = f * sp / (nu * nu)
+    withJacobianBuffers(t, &j) { t, j in
+      let e = UnsafeMutableBufferPointer(rebasing: j[0..<n])
+      let sp = UnsafeMutableBufferPointer(rebasing: j[n..<(2 * n)])
+      let g = UnsafeMutableBufferPointer(rebasing: j[(2 * n)..<(3 * n)])
+      for i in 0..<n { e[i] = min(-r * (t[i] - t0), expClamp) }
+      VectorMath.exp(e)
+      for i in 0..<n { sp[i] = 1 + e[i] }
+      VectorMath.log(sp)
+      for i in 0..<n { g[i] = -sp[i] / nu }
+      VectorMath.exp(g)  // f / K
+      for i in 0..<n {
+        let gi = g[i]
+        let f = k * gi
+        let h = e[i] / (1 + e[i])  // 1 − σ(x)
+        let s = sp[i]
+        j[i] = gi
+        j[n + i] = f * h * (t[i] - t0) / nu
+        j[2 * n + i] = -f * h * r / nu
+        j[3 * n + i] = f * s / (nu * nu)
+      }
     }
   }
   public func bounds(for t: [Double]) -> [ClosedRange<Double>] {
@@ -130,17 +136,22 @@ public struct RichardsGrowth: GrowthModel {
     guard top > 0 else {
       throw CurveFittingError.invalidStart("richards self-start needs positive observations")
     }
+    let (ts, ys) = subsample(t, y)
     var candidates: [[Double]] = []
-    for nu in [0.1, 0.3, 1, 3, 10] {
-      for m in ceilingMultiples {
-        let k = m * top
-        guard let line = transformedLine(t, y, { log(pow(k / $0, nu) - 1) }), line.slope < 0
-        else { continue }
+    for m in ceilingMultiples {
+      let k = m * top
+      let logRatio = logs(ys.map { k / $0 })
+      for nu in [0.2, 1, 5] {
+        var powered = logRatio.map { nu * $0 }
+        VectorMath.exp(inPlace: &powered)
+        guard let line = finiteLine(ts, logs(powered.map { $0 - 1 })), line.slope < 0 else {
+          continue
+        }
         let r = -line.slope
         candidates.append([k, r, line.intercept / r, nu])
       }
     }
-    return try bestCandidate(self, t, y, candidates)
+    return try bestCandidate(self, ts, ys, candidates)
   }
 }
 
@@ -150,25 +161,31 @@ public struct GompertzGrowth: GrowthModel {
   public var name: String { "gompertz" }
   public var parameterNames: [String] { ["K", "r", "t0"] }
   public func evaluate(_ t: [Double], _ p: [Double], into v: inout [Double]) {
-    let k = p[0]
-    let r = p[1]
-    let t0 = p[2]
-    for i in t.indices { v[i] = k * exp(-exp(-r * (t[i] - t0))) }
+    let (k, r, t0) = (p[0], p[1], p[2])
+    withKernelBuffers(t, &v) { t, v in
+      for i in 0..<t.count { v[i] = min(-r * (t[i] - t0), expClamp) }
+      VectorMath.exp(v)
+      for i in 0..<t.count { v[i] = -v[i] }
+      VectorMath.exp(v)
+      for i in 0..<t.count { v[i] *= k }
+    }
   }
   public func jacobian(_ t: [Double], _ p: [Double], into j: inout Matrix) {
+    let (k, r, t0) = (p[0], p[1], p[2])
     let n = t.count
-    let k = p[0]
-    let r = p[1]
-    let t0 = p[2]
-    for i in 0..<n {
-      let d = t[i] - t0
-      let e = exp(-r * d)
-      let g = exp(-e)
-      // Where g underflows, f·e → 0 (e grows only exponentially while g falls doubly so).
-      let fe = g == 0 ? 0 : k * g * e
-      j.storage[i] = g
-      j.storage[n + i] = fe * d
-      j.storage[2 * n + i] = -fe * r
+    withJacobianBuffers(t, &j) { t, j in
+      let e = UnsafeMutableBufferPointer(rebasing: j[n..<(2 * n)])
+      let g = UnsafeMutableBufferPointer(rebasing: j[0..<n])
+      for i in 0..<n { e[i] = min(-r * (t[i] - t0), expClamp) }
+      VectorMath.exp(e)
+      for i in 0..<n { g[i] = -e[i] }
+      VectorMath.exp(g)
+      for i in 0..<n {
+        // e ≤ e^700 keeps g·e finite: it is 0 where g underflows.
+        let fe = k * g[i] * e[i]
+        j[n + i] = fe * (t[i] - t0)
+        j[2 * n + i] = -fe * r
+      }
     }
   }
   public func bounds(for t: [Double]) -> [ClosedRange<Double>] {
@@ -180,15 +197,15 @@ public struct GompertzGrowth: GrowthModel {
     guard top > 0 else {
       throw CurveFittingError.invalidStart("gompertz self-start needs positive observations")
     }
+    let (ts, ys) = subsample(t, y)
     let candidates = ceilingMultiples.compactMap { m -> [Double]? in
       let k = m * top
-      guard let line = transformedLine(t, y, { log(-log($0 / k)) }), line.slope < 0 else {
-        return nil
-      }
+      guard let line = finiteLine(ts, logs(logs(ys.map { $0 / k }).map { -$0 })), line.slope < 0
+      else { return nil }
       let r = -line.slope
       return [k, r, line.intercept / r]
     }
-    return try bestCandidate(self, t, y, candidates)
+    return try bestCandidate(self, ts, ys, candidates)
   }
 }
 
@@ -198,22 +215,27 @@ public struct MonomolecularGrowth: GrowthModel {
   public var name: String { "monomolecular" }
   public var parameterNames: [String] { ["K", "r", "t0"] }
   public func evaluate(_ t: [Double], _ p: [Double], into v: inout [Double]) {
-    let k = p[0]
-    let r = p[1]
-    let t0 = p[2]
-    for i in t.indices { v[i] = -k * expm1(-r * (t[i] - t0)) }
+    let (k, r, t0) = (p[0], p[1], p[2])
+    withKernelBuffers(t, &v) { t, v in
+      for i in 0..<t.count { v[i] = min(-r * (t[i] - t0), expClamp) }
+      VectorMath.exp(v)
+      for i in 0..<t.count { v[i] = k * oneMinusExp(min(-r * (t[i] - t0), expClamp), v[i]) }
+    }
   }
   public func jacobian(_ t: [Double], _ p: [Double], into j: inout Matrix) {
+    let (k, r, t0) = (p[0], p[1], p[2])
     let n = t.count
-    let k = p[0]
-    let r = p[1]
-    let t0 = p[2]
-    for i in 0..<n {
-      let d = t[i] - t0
-      let e = exp(-r * d)
-      j.storage[i] = -expm1(-r * d)
-      j.storage[n + i] = k * e * d
-      j.storage[2 * n + i] = -k * e * r
+    withJacobianBuffers(t, &j) { t, j in
+      let e = UnsafeMutableBufferPointer(rebasing: j[n..<(2 * n)])
+      for i in 0..<n { e[i] = min(-r * (t[i] - t0), expClamp) }
+      VectorMath.exp(e)
+      for i in 0..<n {
+        let d = t[i] - t0
+        let ei = e[i]
+        j[i] = oneMinusExp(min(-r * d, expClamp), ei)
+        j[n + i] = k * ei * d
+        j[2 * n + i] = -k * ei * r
+      }
     }
   }
   public func bounds(for t: [Double]) -> [ClosedRange<Double>] {
@@ -225,15 +247,16 @@ public struct MonomolecularGrowth: GrowthModel {
     guard top > 0 else {
       throw CurveFittingError.invalidStart("monomolecular self-start needs positive observations")
     }
+    let (ts, ys) = subsample(t, y)
     let candidates = ceilingMultiples.compactMap { m -> [Double]? in
       let k = m * top
-      guard let line = transformedLine(t, y, { log1p(-$0 / k) }), line.slope < 0 else {
+      guard let line = finiteLine(ts, logs(ys.map { 1 - $0 / k })), line.slope < 0 else {
         return nil
       }
       let r = -line.slope
       return [k, r, line.intercept / r]
     }
-    return try bestCandidate(self, t, y, candidates)
+    return try bestCandidate(self, ts, ys, candidates)
   }
 }
 
@@ -248,41 +271,44 @@ public struct BassGrowth: GrowthModel {
   public var name: String { "bass" }
   public var parameterNames: [String] { ["m", "p", "q", "t0"] }
   public func evaluate(_ t: [Double], _ par: [Double], into v: inout [Double]) {
-    let m = par[0]
-    let p = par[1]
-    let q = par[2]
-    let t0 = par[3]
+    let (m, p, q, t0) = (par[0], par[1], par[2], par[3])
     let s = p + q
     let ratio = q / p
-    for i in t.indices {
-      let e = exp(-s * (t[i] - t0))
-      v[i] = e.isInfinite ? -m / ratio : m * (-expm1(-s * (t[i] - t0))) / (1 + ratio * e)
+    withKernelBuffers(t, &v) { t, v in
+      for i in 0..<t.count { v[i] = min(-s * (t[i] - t0), expClamp) }
+      VectorMath.exp(v)
+      for i in 0..<t.count {
+        let e = v[i]
+        v[i] = m * oneMinusExp(min(-s * (t[i] - t0), expClamp), e) / (1 + ratio * e)
+      }
     }
   }
   public func jacobian(_ t: [Double], _ par: [Double], into j: inout Matrix) {
-    let n = t.count
-    let m = par[0]
-    let p = par[1]
-    let q = par[2]
-    let t0 = par[3]
+    let (m, p, q, t0) = (par[0], par[1], par[2], par[3])
     let s = p + q
     let ratio = q / p
-    for i in 0..<n {
-      let tau = t[i] - t0
-      let e = exp(-s * tau)
-      let oneMinusE = -expm1(-s * tau)
-      let d = 1 + ratio * e
-      // dE/dp = dE/dq = −τ·E; dE/dt0 = s·E.
-      let dEdp = -tau * e
-      let dEdt0 = s * e
-      let dDdp = -(q / (p * p)) * e + ratio * dEdp
-      let dDdq = e / p + ratio * dEdp
-      let dDdt0 = ratio * dEdt0
-      let inv = m / (d * d)
-      j.storage[i] = oneMinusE / d
-      j.storage[n + i] = inv * (-dEdp * d - oneMinusE * dDdp)
-      j.storage[2 * n + i] = inv * (-dEdp * d - oneMinusE * dDdq)
-      j.storage[3 * n + i] = inv * (-dEdt0 * d - oneMinusE * dDdt0)
+    let n = t.count
+    withJacobianBuffers(t, &j) { t, j in
+      let eb = UnsafeMutableBufferPointer(rebasing: j[(3 * n)..<(4 * n)])
+      for i in 0..<n { eb[i] = min(-s * (t[i] - t0), expClamp) }
+      VectorMath.exp(eb)
+      for i in 0..<n {
+        let tau = t[i] - t0
+        let e = eb[i]
+        let oneMinusE = oneMinusExp(min(-s * tau, expClamp), e)
+        let d = 1 + ratio * e
+        // dE/dp = dE/dq = −τ·E; dE/dt0 = s·E; D = 1 + (q/p)·E.
+        let dEdp = -tau * e
+        let dEdt0 = s * e
+        let dDdp = -(q / (p * p)) * e + ratio * dEdp
+        let dDdq = e / p + ratio * dEdp
+        let dDdt0 = ratio * dEdt0
+        let inv = m / (d * d)
+        j[i] = oneMinusE / d
+        j[n + i] = inv * (-dEdp * d - oneMinusE * dDdp)
+        j[2 * n + i] = inv * (-dEdp * d - oneMinusE * dDdq)
+        j[3 * n + i] = inv * (-dEdt0 * d - oneMinusE * dDdt0)
+      }
     }
   }
   public func bounds(for t: [Double]) -> [ClosedRange<Double>] {
@@ -299,6 +325,7 @@ public struct BassGrowth: GrowthModel {
       let q = r - p
       return [k, p, q, tm - log(q / p) / r]
     }
-    return try bestCandidate(self, t, y, candidates)
+    let (ts, ys) = subsample(t, y)
+    return try bestCandidate(self, ts, ys, candidates)
   }
 }

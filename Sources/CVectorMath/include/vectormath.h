@@ -1,0 +1,12 @@
+#ifndef TOKENPLAN_VECTORMATH_H
+#define TOKENPLAN_VECTORMATH_H
+#include <stddef.h>
+// Element-wise exp and log over arrays, through glibc's libmvec vector functions (the
+// `_ZGV…_exp` / `_ZGV…_log` ABI variants, max error 4 ulp per glibc's manual), chosen at run
+// time: AVX2 (4 lanes) when the CPU has it, SSE2 (2 lanes) otherwise, scalar libm elsewhere.
+// `y` may alias `x`.
+void tp_vexp(size_t n, const double *x, double *y);
+void tp_vlog(size_t n, const double *x, double *y);
+// Which path runs: 4 (AVX2), 2 (SSE2) or 1 (scalar).
+int tp_vector_width(void);
+#endif
