@@ -35,9 +35,9 @@ public enum ConvergenceReason: String, Sendable, Codable {
 /// Settings of ``LevenbergMarquardt``.
 public struct LevenbergMarquardtOptions: Sendable {
   /// Relative SSE-reduction tolerance.
-  public var ftol = 1e-10
+  public var ftol = 1e-12
   /// Relative step tolerance.
-  public var xtol = 1e-10
+  public var xtol = 1e-12
   /// Gradient-orthogonality tolerance.
   public var gtol = 1e-14
   /// Maximum number of outer iterations (Jacobian evaluations).
