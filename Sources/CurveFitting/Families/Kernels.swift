@@ -37,3 +37,14 @@ func subsample(_ t: [Double], _ y: [Double], limit: Int = 128) -> ([Double], [Do
   let idx = Array(stride(from: 0, to: t.count, by: step))
   return (idx.map { t[$0] }, idx.map { y[$0] })
 }
+
+/// `out[i] = exp(min(−rate·(t[i] − shift), 700))`: the decaying exponential at the heart of every
+/// sigmoid family, clamped so that it stays finite (see ``expClamp``).
+@inline(__always)
+func fillDecay(
+  _ t: UnsafeBufferPointer<Double>, rate: Double, shift: Double,
+  into out: UnsafeMutableBufferPointer<Double>
+) {
+  for i in 0..<t.count { out[i] = min(-rate * (t[i] - shift), expClamp) }
+  VectorMath.exp(out)
+}

@@ -32,6 +32,34 @@ func softplus(_ z: Double) -> Double {
   z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))
 }
 
+/// Bounds of the three-parameter saturating families `(K, r, t0)`: `K ≥ 0`, `r ≥ 0`.
+let ceilingRateShiftBounds: [ClosedRange<Double>] = [
+  0...Double.infinity, 0...Double.infinity, -Double.infinity...Double.infinity,
+]
+
+/// The self-start shared by the `(K, r, t0)` saturating families: for each ceiling `K` in
+/// ``ceilingMultiples`` × max(y), a transform `z(y; K)` that is linear in `t`,
+/// `z = s·t − s·t0`, is fitted by a line; `r = |s|` (the slope must have `slopeSign`), `t0 = −c/s`.
+/// The candidate with the smallest SSE on the data wins.
+func ceilingGridStart(
+  _ model: some GrowthModel, _ t: [Double], _ y: [Double], slopeSign: Double,
+  transform: ([Double], Double) -> [Double]
+) throws -> [Double] {
+  let top = y.max() ?? 0
+  guard top > 0 else {
+    throw CurveFittingError.invalidStart("\(model.name) self-start needs positive observations")
+  }
+  let (ts, ys) = subsample(t, y)
+  let candidates = ceilingMultiples.compactMap { m -> [Double]? in
+    let k = m * top
+    guard let line = finiteLine(ts, transform(ys, k)), line.slope * slopeSign > 0 else {
+      return nil
+    }
+    return [k, abs(line.slope), -line.intercept / line.slope]
+  }
+  return try bestCandidate(model, ts, ys, candidates)
+}
+
 /// `logistic`: `K / (1 + exp(−r·(t − t0)))`, with `K > 0`, `r > 0`.
 public struct LogisticGrowth: GrowthModel {
   public init() {}
@@ -40,8 +68,7 @@ public struct LogisticGrowth: GrowthModel {
   public func evaluate(_ t: [Double], _ p: [Double], into v: inout [Double]) {
     let (k, r, t0) = (p[0], p[1], p[2])
     withKernelBuffers(t, &v) { t, v in
-      for i in 0..<t.count { v[i] = min(-r * (t[i] - t0), expClamp) }
-      VectorMath.exp(v)
+      fillDecay(t, rate: r, shift: t0, into: v)
       for i in 0..<t.count { v[i] = k / (1 + v[i]) }
     }
   }
@@ -50,8 +77,7 @@ public struct LogisticGrowth: GrowthModel {
     let n = t.count
     withJacobianBuffers(t, &j) { t, j in
       let e = UnsafeMutableBufferPointer(rebasing: j[0..<n])
-      for i in 0..<n { e[i] = min(-r * (t[i] - t0), expClamp) }
-      VectorMath.exp(e)
+      fillDecay(t, rate: r, shift: t0, into: e)
       for i in 0..<n {
         let g = 1 / (1 + e[i])  // σ(r(t − t0))
         let kgh = k * g * (e[i] * g)  // K·σ·(1 − σ)
@@ -61,24 +87,10 @@ public struct LogisticGrowth: GrowthModel {
       }
     }
   }
-  public func bounds(for t: [Double]) -> [ClosedRange<Double>] {
-    [0...Double.infinity, 0...Double.infinity, -Double.infinity...Double.infinity]
-  }
+  public func bounds(for t: [Double]) -> [ClosedRange<Double>] { ceilingRateShiftBounds }
   /// Logit regression `log(y/(K−y)) = r·t − r·t0` for several ceilings `K` above the maximum.
   public func selfStart(_ t: [Double], _ y: [Double]) throws -> [Double] {
-    let top = y.max() ?? 0
-    guard top > 0 else {
-      throw CurveFittingError.invalidStart("logistic self-start needs positive observations")
-    }
-    let (ts, ys) = subsample(t, y)
-    let candidates = ceilingMultiples.compactMap { m -> [Double]? in
-      let k = m * top
-      guard let line = finiteLine(ts, logs(ys.map { $0 / (k - $0) })), line.slope > 0 else {
-        return nil
-      }
-      return [k, line.slope, -line.intercept / line.slope]
-    }
-    return try bestCandidate(self, ts, ys, candidates)
+    try ceilingGridStart(self, t, y, slopeSign: 1) { ys, k in logs(ys.map { $0 / (k - $0) }) }
   }
 }
 
@@ -90,8 +102,7 @@ public struct RichardsGrowth: GrowthModel {
   public func evaluate(_ t: [Double], _ p: [Double], into v: inout [Double]) {
     let (k, r, t0, nu) = (p[0], p[1], p[2], p[3])
     withKernelBuffers(t, &v) { t, v in
-      for i in 0..<t.count { v[i] = min(-r * (t[i] - t0), expClamp) }
-      VectorMath.exp(v)
+      fillDecay(t, rate: r, shift: t0, into: v)
       for i in 0..<t.count { v[i] = 1 + v[i] }
       VectorMath.log(v)  // log(1 + e^−x)
       for i in 0..<t.count { v[i] = -v[i] / nu }
@@ -106,8 +117,7 @@ public struct RichardsGrowth: GrowthModel {
       let e = UnsafeMutableBufferPointer(rebasing: j[0..<n])
       let sp = UnsafeMutableBufferPointer(rebasing: j[n..<(2 * n)])
       let g = UnsafeMutableBufferPointer(rebasing: j[(2 * n)..<(3 * n)])
-      for i in 0..<n { e[i] = min(-r * (t[i] - t0), expClamp) }
-      VectorMath.exp(e)
+      fillDecay(t, rate: r, shift: t0, into: e)
       for i in 0..<n { sp[i] = 1 + e[i] }
       VectorMath.log(sp)
       for i in 0..<n { g[i] = -sp[i] / nu }
@@ -163,8 +173,7 @@ public struct GompertzGrowth: GrowthModel {
   public func evaluate(_ t: [Double], _ p: [Double], into v: inout [Double]) {
     let (k, r, t0) = (p[0], p[1], p[2])
     withKernelBuffers(t, &v) { t, v in
-      for i in 0..<t.count { v[i] = min(-r * (t[i] - t0), expClamp) }
-      VectorMath.exp(v)
+      fillDecay(t, rate: r, shift: t0, into: v)
       for i in 0..<t.count { v[i] = -v[i] }
       VectorMath.exp(v)
       for i in 0..<t.count { v[i] *= k }
@@ -176,8 +185,7 @@ public struct GompertzGrowth: GrowthModel {
     withJacobianBuffers(t, &j) { t, j in
       let e = UnsafeMutableBufferPointer(rebasing: j[n..<(2 * n)])
       let g = UnsafeMutableBufferPointer(rebasing: j[0..<n])
-      for i in 0..<n { e[i] = min(-r * (t[i] - t0), expClamp) }
-      VectorMath.exp(e)
+      fillDecay(t, rate: r, shift: t0, into: e)
       for i in 0..<n { g[i] = -e[i] }
       VectorMath.exp(g)
       for i in 0..<n {
@@ -188,24 +196,12 @@ public struct GompertzGrowth: GrowthModel {
       }
     }
   }
-  public func bounds(for t: [Double]) -> [ClosedRange<Double>] {
-    [0...Double.infinity, 0...Double.infinity, -Double.infinity...Double.infinity]
-  }
+  public func bounds(for t: [Double]) -> [ClosedRange<Double>] { ceilingRateShiftBounds }
   /// `log(−log(y/K)) = −r·t + r·t0` for several ceilings.
   public func selfStart(_ t: [Double], _ y: [Double]) throws -> [Double] {
-    let top = y.max() ?? 0
-    guard top > 0 else {
-      throw CurveFittingError.invalidStart("gompertz self-start needs positive observations")
+    try ceilingGridStart(self, t, y, slopeSign: -1) { ys, k in
+      logs(logs(ys.map { $0 / k }).map { -$0 })
     }
-    let (ts, ys) = subsample(t, y)
-    let candidates = ceilingMultiples.compactMap { m -> [Double]? in
-      let k = m * top
-      guard let line = finiteLine(ts, logs(logs(ys.map { $0 / k }).map { -$0 })), line.slope < 0
-      else { return nil }
-      let r = -line.slope
-      return [k, r, line.intercept / r]
-    }
-    return try bestCandidate(self, ts, ys, candidates)
   }
 }
 
@@ -217,8 +213,7 @@ public struct MonomolecularGrowth: GrowthModel {
   public func evaluate(_ t: [Double], _ p: [Double], into v: inout [Double]) {
     let (k, r, t0) = (p[0], p[1], p[2])
     withKernelBuffers(t, &v) { t, v in
-      for i in 0..<t.count { v[i] = min(-r * (t[i] - t0), expClamp) }
-      VectorMath.exp(v)
+      fillDecay(t, rate: r, shift: t0, into: v)
       for i in 0..<t.count { v[i] = k * oneMinusExp(min(-r * (t[i] - t0), expClamp), v[i]) }
     }
   }
@@ -227,8 +222,7 @@ public struct MonomolecularGrowth: GrowthModel {
     let n = t.count
     withJacobianBuffers(t, &j) { t, j in
       let e = UnsafeMutableBufferPointer(rebasing: j[n..<(2 * n)])
-      for i in 0..<n { e[i] = min(-r * (t[i] - t0), expClamp) }
-      VectorMath.exp(e)
+      fillDecay(t, rate: r, shift: t0, into: e)
       for i in 0..<n {
         let d = t[i] - t0
         let ei = e[i]
@@ -238,25 +232,10 @@ public struct MonomolecularGrowth: GrowthModel {
       }
     }
   }
-  public func bounds(for t: [Double]) -> [ClosedRange<Double>] {
-    [0...Double.infinity, 0...Double.infinity, -Double.infinity...Double.infinity]
-  }
+  public func bounds(for t: [Double]) -> [ClosedRange<Double>] { ceilingRateShiftBounds }
   /// `log(1 − y/K) = −r·t + r·t0` for several ceilings.
   public func selfStart(_ t: [Double], _ y: [Double]) throws -> [Double] {
-    let top = y.max() ?? 0
-    guard top > 0 else {
-      throw CurveFittingError.invalidStart("monomolecular self-start needs positive observations")
-    }
-    let (ts, ys) = subsample(t, y)
-    let candidates = ceilingMultiples.compactMap { m -> [Double]? in
-      let k = m * top
-      guard let line = finiteLine(ts, logs(ys.map { 1 - $0 / k })), line.slope < 0 else {
-        return nil
-      }
-      let r = -line.slope
-      return [k, r, line.intercept / r]
-    }
-    return try bestCandidate(self, ts, ys, candidates)
+    try ceilingGridStart(self, t, y, slopeSign: -1) { ys, k in logs(ys.map { 1 - $0 / k }) }
   }
 }
 
@@ -275,8 +254,7 @@ public struct BassGrowth: GrowthModel {
     let s = p + q
     let ratio = q / p
     withKernelBuffers(t, &v) { t, v in
-      for i in 0..<t.count { v[i] = min(-s * (t[i] - t0), expClamp) }
-      VectorMath.exp(v)
+      fillDecay(t, rate: s, shift: t0, into: v)
       for i in 0..<t.count {
         let e = v[i]
         v[i] = m * oneMinusExp(min(-s * (t[i] - t0), expClamp), e) / (1 + ratio * e)
@@ -290,8 +268,7 @@ public struct BassGrowth: GrowthModel {
     let n = t.count
     withJacobianBuffers(t, &j) { t, j in
       let eb = UnsafeMutableBufferPointer(rebasing: j[(3 * n)..<(4 * n)])
-      for i in 0..<n { eb[i] = min(-s * (t[i] - t0), expClamp) }
-      VectorMath.exp(eb)
+      fillDecay(t, rate: s, shift: t0, into: eb)
       for i in 0..<n {
         let tau = t[i] - t0
         let e = eb[i]
