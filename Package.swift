@@ -22,7 +22,8 @@ let package = Package(
     .target(name: "CVectorMath", linkerSettings: [.linkedLibrary("mvec", .when(platforms: [.linux]))]),
     .target(name: "LinearAlgebra", dependencies: ["CLinearAlgebra", "CVectorMath"]),
     .target(name: "CurveFitting", dependencies: ["LinearAlgebra"]),
-    .target(name: "Demand"),
+    .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(name: "Demand", dependencies: ["LinearAlgebra", "CZlib"]),
     .target(name: "TokenPlan", dependencies: ["CurveFitting", "Demand"]),
     .executableTarget(
       name: "tokenplan",

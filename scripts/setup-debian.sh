@@ -2,7 +2,7 @@
 # Installs the system libraries TokenPlan builds against (Debian 12 package names), only those
 # missing. Uses sudo when not root.
 set -euo pipefail
-packages=(libopenblas-dev liblapacke-dev pkgconf)
+packages=(libopenblas-dev liblapacke-dev pkgconf zlib1g-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -41,89 +41,39 @@ public struct CSVTable: Sendable {
   /// Parses CSV bytes.
   public init(data: Data, file: String) throws {
     self.file = file
-    var bytes = [UInt8](data)
-    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    let bytes = [UInt8](data)
     guard String(validating: bytes, as: UTF8.self) != nil else {
-      let bad = CSVTable.firstInvalidUTF8Line(bytes)
       throw LocatedError(
-        file: file, line: bad, expected: "UTF-8 text",
+        file: file, line: CSVTable.firstInvalidUTF8Line(bytes), expected: "UTF-8 text",
         fix: "re-save the file as UTF-8 (CSV UTF-8 in spreadsheet programs)")
     }
     var rows: [Record] = []
-    var field: [UInt8] = []
-    var fields: [String] = []
-    var line = 1
-    var recordLine = 1
-    var inQuotes = false
-    var quoteLine = 1
-    var fieldWasQuoted = false
-    var i = 0
-    func endField() {
-      var s = String(decoding: field, as: UTF8.self)
-      if !fieldWasQuoted { s = s.trimmingCharacters(in: .whitespaces) }
-      fields.append(s)
-      field.removeAll(keepingCapacity: true)
-      fieldWasQuoted = false
+    var scanner = CSVScanner(bytes: bytes, file: file)
+    try scanner.scan { record, buf in
+      rows.append(Record(line: record.line, fields: record.fields.map { buf.string($0) }))
     }
-    func endRecord() {
-      endField()
-      if !(fields.count == 1 && fields[0].isEmpty) {
-        rows.append(Record(line: recordLine, fields: fields))
-      }
-      fields.removeAll(keepingCapacity: true)
-    }
-    while i < bytes.count {
-      let b = bytes[i]
-      if inQuotes {
-        if b == UInt8(ascii: "\"") {
-          if i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\"") {
-            field.append(b)
-            i += 1
-          } else {
-            inQuotes = false
-          }
-        } else {
-          if b == UInt8(ascii: "\n") { line += 1 }
-          field.append(b)
-        }
-      } else if b == UInt8(ascii: "\"") && field.allSatisfy({ $0 == UInt8(ascii: " ") }) {
-        inQuotes = true
-        fieldWasQuoted = true
-        quoteLine = line
-        field.removeAll(keepingCapacity: true)
-      } else if b == UInt8(ascii: ",") {
-        endField()
-      } else if b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {
-        if b == UInt8(ascii: "\r") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\n") {
-          i += 1
-        }
-        endRecord()
-        line += 1
-        recordLine = line
-      } else {
-        field.append(b)
-      }
-      i += 1
-    }
-    if inQuotes {
-      throw LocatedError(
-        file: file, line: quoteLine, expected: "a closing double quote",
-        fix: "close the quoted field that opens on this line, or double any quote inside it")
-    }
-    if !field.isEmpty || !fields.isEmpty { endRecord() }
     guard let first = rows.first else {
       throw LocatedError(
         file: file, line: 1, expected: "a header line naming the columns",
         fix: "the file is empty; export it again with a header row")
     }
     header = first.fields
-    for (k, name) in header.enumerated() where name.isEmpty {
-      throw LocatedError(
-        file: file, line: 1, column: k + 1, expected: "a column name",
-        fix: "name every column in the header")
+    try CSVTable.checkHeader(header, file: file)
+    records = Array(rows.dropFirst())
+    for r in records where r.fields.count != header.count {
+      throw CSVTable.fieldCountError(file: file, line: r.line, found: r.fields, header: header)
     }
+  }
+
+  /// Rejects empty and duplicate column names.
+  static func checkHeader(_ header: [String], file: String) throws {
     var seen: [String: Int] = [:]
     for (k, name) in header.enumerated() {
+      if name.isEmpty {
+        throw LocatedError(
+          file: file, line: 1, column: k + 1, expected: "a column name",
+          fix: "name every column in the header")
+      }
       if let earlier = seen[name] {
         throw LocatedError(
           file: file, line: 1, column: k + 1, found: name,
@@ -132,16 +82,19 @@ public struct CSVTable: Sendable {
       }
       seen[name] = k
     }
-    records = Array(rows.dropFirst())
-    for r in records where r.fields.count != header.count {
-      throw LocatedError(
-        file: file, line: r.line, column: min(r.fields.count, header.count) + 1,
-        found: r.fields.joined(separator: ","),
-        expected: "\(header.count) fields as in the header, not \(r.fields.count)",
-        fix: r.fields.count > header.count
-          ? "quote fields that contain commas, or remove the extra field"
-          : "add the missing fields (leave them empty if unknown)")
-    }
+  }
+
+  /// The error for a record whose field count differs from the header's.
+  static func fieldCountError(file: String, line: Int, found fields: [String], header: [String])
+    -> LocatedError
+  {
+    LocatedError(
+      file: file, line: line, column: Swift.min(fields.count, header.count) + 1,
+      found: fields.joined(separator: ","),
+      expected: "\(header.count) fields as in the header, not \(fields.count)",
+      fix: fields.count > header.count
+        ? "quote fields that contain commas, or remove the extra field"
+        : "add the missing fields (leave them empty if unknown)")
   }
 
   /// The index of a column, or a located error listing the columns there are.

@@ -71,3 +71,24 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
   public static func < (a: CalendarDate, b: CalendarDate) -> Bool { a.dayNumber < b.dayNumber }
 }
+
+extension CalendarDate {
+  /// Day of the week, 1 = Monday … 7 = Sunday (ISO 8601).
+  public var isoWeekday: Int {
+    // 1970-01-01 was a Thursday.
+    let r = (dayNumber + 3) % 7
+    return (r < 0 ? r + 7 : r) + 1
+  }
+
+  /// ISO 8601 week-numbering year and week (weeks start on Monday; week 1 holds the first
+  /// Thursday).
+  public var isoWeek: (year: Int, week: Int) {
+    let thursday = CalendarDate(dayNumber: dayNumber - isoWeekday + 4)
+    let year = thursday.components.year
+    let jan1 = CalendarDate(year: year, month: 1, day: 1)!
+    return (year, (thursday.dayNumber - jan1.dayNumber) / 7 + 1)
+  }
+
+  /// The date `n` days later.
+  public func adding(days n: Int) -> CalendarDate { CalendarDate(dayNumber: dayNumber + n) }
+}

@@ -10,7 +10,9 @@ public struct LocatedError: Error, Equatable, Sendable, CustomStringConvertible 
   public var line: Int?
   /// 1-based column (a CSV field number), when the problem is in a field.
   public var column: Int?
-  /// The offending text, verbatim (truncated to 80 characters), when there is one.
+  /// The column's (or JSON key's) name, when known.
+  public var field: String?
+  /// The offending text, verbatim (truncated to 200 characters), when there is one.
   public var found: String?
   /// What was expected there.
   public var expected: String
@@ -18,13 +20,14 @@ public struct LocatedError: Error, Equatable, Sendable, CustomStringConvertible 
   public var fix: String
 
   public init(
-    file: String, line: Int? = nil, column: Int? = nil, found: String? = nil, expected: String,
-    fix: String
+    file: String, line: Int? = nil, column: Int? = nil, field: String? = nil, found: String? = nil,
+    expected: String, fix: String
   ) {
     self.file = file
     self.line = line
     self.column = column
-    self.found = found.map { $0.count > 80 ? String($0.prefix(77)) + "..." : $0 }
+    self.field = field
+    self.found = found.map { $0.count > 200 ? String($0.prefix(197)) + "..." : $0 }
     self.expected = expected
     self.fix = fix
   }
@@ -34,6 +37,7 @@ public struct LocatedError: Error, Equatable, Sendable, CustomStringConvertible 
     if let line { location += ":\(line)" }
     if let column { location += ":\(column)" }
     var text = "\(location): error: expected \(expected)"
+    if let field { text += " in '\(field)'" }
     if let found { text += ", found '\(found)'" }
     return text + "\n  fix: \(fix)"
   }

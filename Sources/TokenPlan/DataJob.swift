@@ -1,0 +1,32 @@
+import Demand
+import Foundation
+
+/// `tokenplan data …`: validate, summarise and synthesise demand files.
+public enum DataJob {
+  /// The summary rows as a table for `--format table|csv|json` (JSON: `{"series": [...]}`).
+  public static func summaryTable(_ panel: DemandPanel) -> TextTable {
+    var table = TextTable(columns: [
+      .init("series"), .init("measure"), .init("source_period"), .init("first"), .init("last"),
+      .init("points", numeric: true), .init("missing_days", numeric: true),
+      .init("last_tokens_per_day", numeric: true), .init("growth_90d", numeric: true),
+      .init("growth_1y", numeric: true),
+    ])
+    for s in panel.summaries() {
+      table.rows.append([
+        .text(s.series.segments.joined(separator: "/")), .text(s.series.measure.rawValue),
+        .text(s.sourcePeriod.rawValue), .text(s.first?.description), .text(s.last?.description),
+        .integer(s.points), .integer(s.missingDays), .number(s.lastValue), .number(s.growth90d),
+        .number(s.growth1y),
+      ])
+    }
+    return table
+  }
+
+  /// `data synth`: the synthetic panel as CSV bytes (gzip-compressed when `path` ends in `.gz`),
+  /// and the truth JSON.
+  public static func synthesize(seed: UInt64, gzip: Bool) -> (data: Data, truth: String) {
+    let output = SyntheticDemand.generate(seed: seed)
+    let bytes = Array(output.csv.utf8)
+    return (Data(gzip ? Gzip.compress(bytes) : bytes), SyntheticDemand.truthJSON(output))
+  }
+}

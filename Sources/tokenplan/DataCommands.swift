@@ -1,0 +1,108 @@
+import ArgumentParser
+import Demand
+import Foundation
+import TokenPlan
+
+extension GapPolicy: ExpressibleByArgument {}
+
+/// Options shared by the commands that load demand data.
+struct LoadOptions: ParsableArguments {
+  @Option(help: "Date column.")
+  var dateColumn = "date"
+
+  @Option(help: "Days missing inside a series: keep (masked), interpolate, or error.")
+  var gaps: GapPolicy = .keep
+
+  @Flag(help: "Skip the outlier check.")
+  var noOutliers = false
+
+  var demandOptions: DemandLoadOptions {
+    var o = DemandLoadOptions()
+    o.dateColumn = dateColumn
+    o.gaps = gaps
+    o.checkOutliers = !noOutliers
+    return o
+  }
+}
+
+/// Loads demand, printing warnings to stderr; validation failures become exit 1.
+func loadDemand(_ path: String, _ options: LoadOptions) throws -> DemandLoadResult {
+  do {
+    let result = try DemandLoader.load(path: path, options: options.demandOptions)
+    for w in result.warnings { FileHandle.standardError.write(Data((w.description + "\n").utf8)) }
+    return result
+  } catch let error as DemandValidationError {
+    FileHandle.standardError.write(Data((error.description + "\n").utf8))
+    throw ExitCode(1)
+  }
+}
+
+struct DataCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "data", abstract: "Validate, summarise and synthesise token demand data.",
+    subcommands: [Validate.self, Summary.self, Synth.self])
+
+  struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Check a demand file; every problem is named with file, line and column.")
+    @Argument(help: "CSV, JSON Lines (.jsonl), optionally .gz; '-' reads stdin.")
+    var file: String
+    @OptionGroup var load: LoadOptions
+
+    func run() throws {
+      let result = try loadDemand(file, load)
+      let p = result.panel
+      print(
+        "ok: \(p.series.count) series over \(p.dayCount) days (\(p.start) to \(p.end)), "
+          + "\(p.observed.filter { $0 }.count) observed cells, \(result.warnings.count) warnings")
+    }
+  }
+
+  struct Summary: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Per series: first and last date, points, gaps, last value, 90-day and 1-year growth.")
+    @Argument(help: "CSV, JSON Lines (.jsonl), optionally .gz; '-' reads stdin.")
+    var file: String
+    @OptionGroup var load: LoadOptions
+    @Option(help: "Output format: table, csv or json.")
+    var format: TableFormat = .table
+
+    func run() throws {
+      let result = try loadDemand(file, load)
+      let table = DataJob.summaryTable(result.panel)
+      emit(table, format: format, key: "series")
+    }
+  }
+
+  struct Synth: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write the synthetic demand panel (labelled synthetic) for a seed.")
+    @Option(help: "Random seed (the same seed gives the same bytes).")
+    var seed: UInt64
+    @Option(help: "Output file (.gz compresses); default stdout.")
+    var out: String?
+    @Option(help: "Also write the generating truth (families, parameters) as JSON here.")
+    var truth: String?
+
+    func run() throws {
+      let gz = out?.hasSuffix(".gz") ?? false
+      let (data, truthText) = DataJob.synthesize(seed: seed, gzip: gz)
+      if let out { try AtomicFile.write(data, to: out) } else { FileHandle.standardOutput.write(data) }
+      if let truth { try AtomicFile.write(Data(truthText.utf8), to: truth) }
+      FileHandle.standardError.write(Data("synthetic demand panel, seed \(seed)\n".utf8))
+    }
+  }
+}
+
+enum TableFormat: String, ExpressibleByArgument, CaseIterable {
+  case table, csv, json
+}
+
+/// Prints a table in the asked format to stdout.
+func emit(_ table: TextTable, format: TableFormat, key: String) {
+  switch format {
+  case .table: print(table.text(), terminator: "")
+  case .csv: print(table.csv(), terminator: "")
+  case .json: print(table.json(key: key).serialized())
+  }
+}
