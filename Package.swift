@@ -33,6 +33,7 @@ let package = Package(
       ]),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "CurveFittingTests", dependencies: ["CurveFitting", "LinearAlgebra"]),
+    .testTarget(name: "DemandTests", dependencies: ["Demand", "LinearAlgebra"]),
     .testTarget(
       name: "TokenPlanCLITests", dependencies: ["TokenPlan", "Demand", "tokenplan"],
       exclude: ["reference"]),

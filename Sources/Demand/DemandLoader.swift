@@ -334,9 +334,13 @@ struct PanelBuilder {
     let fields = record.fields
     let line = record.line
     guard fields.count == header.count else {
-      let e = CSVTable.fieldCountError(
-        file: file, line: line, found: fields.map { buf.string($0) }, header: header)
-      report(line, nil, found: e.found, expected: e.expected, fix: e.fix)
+      errorCount += 1
+      if errorCount <= options.maxListedErrors {
+        var e = CSVTable.fieldCountError(
+          file: file, line: line, found: fields.map { buf.string($0) }, header: header)
+        if !csv { e.column = nil }
+        issues.append(DemandIssue(.error, e))
+      }
       return
     }
     func bytes(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buf[fields[k]]) }
@@ -463,6 +467,13 @@ struct PanelBuilder {
       }
       let multiplier = m.multiplier ?? rowMultiplier
       let perDay = raw * multiplier / (basis == .total ? Double(span.days) : 1)
+      guard perDay.isFinite && perDay < 1e30 else {
+        report(
+          line, m.column, found: buf.string(fields[m.column]),
+          expected: "a plausible number of tokens (below 1e30 a day after units)",
+          fix: "check the value and its unit; this one overflows")
+        continue
+      }
       // The series.
       var key = SeriesKey(measure: metricMeasure ?? m.measure, segments: rowSegments)
       if roles.layout == .wide { key.segments = [Int32(position)] }

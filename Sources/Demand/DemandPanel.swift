@@ -198,6 +198,11 @@ public struct HierarchyNode: Hashable, Sendable {
   public var level: String
   /// `total`, the dimension's value, or the series name.
   public var key: String
+
+  public init(level: String, key: String) {
+    self.level = level
+    self.key = key
+  }
 }
 
 extension DemandPanel {

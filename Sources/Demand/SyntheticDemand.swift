@@ -8,10 +8,9 @@ import Foundation
 ///
 /// Each segment's level follows one growth family (logistic, Gompertz, Bass or exponential,
 /// drawn per segment), parameterised so that its level on 2026-03-15 is its share of
-/// 140 trillion tokens per day and (logistic, exponential) it grew by a factor
-/// `G ~ exp(N(ln 1000, 0.3²))` over the two years before; Gompertz segments are mature
-/// (growth `G^0.55`, ceiling 4–30× today), Bass segments launch inside the panel (no rows before
-/// launch). The national total then tracks the National Data Administration's series (about
+/// 140 trillion tokens per day and (logistic, Gompertz, exponential) it grew by a factor
+/// `G ~ exp(N(ln 1000, 0.3²))` over the two years before; Bass segments launch inside the panel
+/// (no rows before launch). The national total then tracks the National Data Administration's series (about
 /// 0.1 T/day in early 2024, about 140 T/day in March 2026). On top of the level:
 /// day-of-week effects (business-facing industries ×0.75 at weekends, consumer-facing ×1.08),
 /// holiday windows (Spring Festival and National Day weeks: business ×0.6, consumer ×1.1), AR(1)
@@ -144,18 +143,17 @@ public enum SyntheticDemand {
       case "logistic":
         p = logisticParameters()
       case "gompertz":
-        // Gompertz falls off doubly exponentially backwards in time, so its segments are the
-        // mature ones: growth G^0.55 over two years and a ceiling 4–30× today's level, which keeps
-        // their 2023 values within about 10^4.5 of today's.
-        let gm = pow(g, 0.55)
-        let m = 4 + 26 * rng.uniform()
-        let r = log(1 + log(gm) / log(m)) / 730
+        // Gompertz falls off doubly exponentially backwards in time; with a ceiling 50–300× its
+        // level at the reference date (early in its course) a two-year growth of G keeps its
+        // 2023 values within about 10^4 of today's.
+        let m = 50 + 250 * rng.uniform()
+        let r = log(1 + log(g) / log(m)) / 730
         p = ["K": m * v, "r": r, "t0": tRef + log(log(m)) / r]
       case "bass":
-        // A segment launched inside the panel (t0 between 2023-07 and 2024-12): no rows before
-        // its launch. Imitation ratio q/p in [20, 80]; p + q solves F(tRef) = v.
+        // A segment launched inside the panel (t0 between 2023-10-28 and 2024-12-01): no rows
+        // before its launch. Imitation ratio q/p in [20, 80]; p + q solves F(tRef) = v.
         let m = ceiling * v
-        let t0 = 180 + 550 * rng.uniform()
+        let t0 = 300 + 400 * rng.uniform()
         let ratio = 20 + 60 * rng.uniform()
         let sum = bisect(1e-5, 0.2) { sum in
           let q = sum * ratio / (1 + ratio)
