@@ -8,6 +8,7 @@ let package = Package(
     .executable(name: "tokenplan", targets: ["tokenplan"]),
     .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
     .library(name: "CurveFitting", targets: ["CurveFitting"]),
+    .library(name: "Demand", targets: ["Demand"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")

@@ -5,7 +5,10 @@ import PackageDescription
 let package = Package(
   name: "TokenPlanBenchmarks",
   platforms: [.macOS(.v14)],
-  dependencies: [.package(path: "..")],
+  dependencies: [
+    .package(path: ".."),
+    .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+  ],
   targets: [
     .executableTarget(
       name: "fit-bench",
@@ -13,6 +16,8 @@ let package = Package(
         .product(name: "CurveFitting", package: "main"),
         .product(name: "LinearAlgebra", package: "main"),
       ],
-      swiftSettings: [.unsafeFlags(["-Ounchecked"])])
+      swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+    .executableTarget(name: "load-bench", dependencies: [.product(name: "Demand", package: "main")]),
+    .executableTarget(name: "csvswift-bench", dependencies: [.product(name: "CSV", package: "CSV.swift")]),
   ]
 )

@@ -65,22 +65,47 @@ public enum DemandLoader {
       guard FileManager.default.fileExists(atPath: path) else {
         throw LocatedError(file: path, expected: "a readable data file", fix: "no file is there; check the path")
       }
-      do { bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+      guard let read = readWholeFile(path) else {
         throw LocatedError(
-          file: path, expected: "a readable data file",
-          fix: "check permissions (\(error.localizedDescription))")
+          file: path, expected: "a readable data file", fix: "check the path and its permissions")
       }
+      bytes = read
     }
     if Gzip.isCompressed(bytes) { bytes = try Gzip.decompress(bytes, file: name) }
     var base = path.lowercased()
     if base.hasSuffix(".gz") { base.removeLast(3) }
     let jsonLines = base.hasSuffix(".jsonl") || base.hasSuffix(".ndjson")
-    return try load(bytes: bytes, file: name, jsonLines: jsonLines, options: options)
+    return try load(bytes: consume bytes, file: name, jsonLines: jsonLines, options: options)
+  }
+
+  /// The whole file in one allocation (no intermediate `Data`), or nil.
+  static func readWholeFile(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { return nil }
+    let size = Int(st.st_size)
+    var failed = false
+    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+      var done = 0
+      while done < size {
+        let n = read(fd, buffer.baseAddress! + done, size - done)
+        if n <= 0 {
+          failed = n < 0
+          break
+        }
+        done += n
+      }
+      count = done
+    }
+    return failed ? nil : bytes
   }
 
   /// Loads bytes already in memory.
   public static func load(
-    bytes: [UInt8], file: String, jsonLines: Bool = false, options: DemandLoadOptions = .init()
+    bytes: consuming [UInt8], file: String, jsonLines: Bool = false,
+    options: DemandLoadOptions = .init()
   ) throws -> DemandLoadResult {
     var builder = PanelBuilder(file: file, options: options, csv: !jsonLines)
     if jsonLines {
@@ -89,19 +114,23 @@ public enum DemandLoader {
       var scanner = table
       try scanner.scan { record, buf in try builder.addRow(record, buf) }
     } else {
-      guard String(validating: bytes, as: UTF8.self) != nil else {
+      guard isValidUTF8(bytes) else {
         throw LocatedError(
           file: file, line: CSVTable.firstInvalidUTF8Line(bytes), expected: "UTF-8 text",
           fix: "re-save the file as UTF-8 (CSV UTF-8 in spreadsheet programs)")
       }
-      var scanner = CSVScanner(bytes: bytes, file: file)
+      // The scanner takes the bytes over and is dropped after the scan, so the file's memory
+      // is freed before the panel is assembled.
       var headerDone = false
-      try scanner.scan { record, buf in
-        if !headerDone {
-          headerDone = true
-          try builder.setHeader(record.fields.map { buf.string($0) })
-        } else {
-          try builder.addRow(record, buf)
+      do {
+        var scanner = CSVScanner(bytes: consume bytes, file: file)
+        try scanner.scan { record, buf in
+          if !headerDone {
+            headerDone = true
+            try builder.setHeader(record.fields.map { buf.string($0) })
+          } else {
+            try builder.addRow(record, buf)
+          }
         }
       }
       if !headerDone {
@@ -110,7 +139,18 @@ public enum DemandLoader {
           fix: "the file is empty; export it again with a header row")
       }
     }
-    return try builder.finish(bytes: bytes)
+    return try builder.finish()
+  }
+
+  /// UTF-8 validity without copying: an all-ASCII buffer (the common case) is checked by one
+  /// vectorisable pass; anything else by the standard library's validating decoder.
+  static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+    let highBits = bytes.withUnsafeBufferPointer { b -> UInt8 in
+      var acc: UInt8 = 0
+      for x in b { acc |= x }
+      return acc & 0x80
+    }
+    return highBits == 0 || String(validating: bytes, as: UTF8.self) != nil
   }
 }
 
@@ -296,6 +336,8 @@ struct PanelBuilder {
   var emptyValueLines: [Int] = []
   var duplicates: [(series: Int, day: Int, line: Int, column: Int)] = []
   var rowSegments: [Int32] = []
+  /// The series each measure column fed on the previous row (rows usually come series by series).
+  var lastSeries: [Int] = []
 
   init(file: String, options: DemandLoadOptions, csv: Bool) {
     self.file = file
@@ -313,6 +355,7 @@ struct PanelBuilder {
     lastSegmentBytes = Array(repeating: [], count: dims)
     lastSegmentId = Array(repeating: -1, count: dims)
     rowSegments = Array(repeating: 0, count: dims)
+    lastSeries = Array(repeating: -1, count: roles.measures.count)
   }
 
   mutating func report(
@@ -412,7 +455,10 @@ struct PanelBuilder {
     // Segments, interned (consecutive rows usually repeat them: compare bytes first).
     for (d, k) in roles.segments.enumerated() {
       let b = bytes(k)
-      if lastSegmentId[d] >= 0 && b.elementsEqual(lastSegmentBytes[d]) {
+      if lastSegmentId[d] >= 0 && b.count == lastSegmentBytes[d].count
+        && (b.isEmpty
+          || lastSegmentBytes[d].withUnsafeBufferPointer { memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 })
+      {
         rowSegments[d] = lastSegmentId[d]
         continue
       }
@@ -478,7 +524,9 @@ struct PanelBuilder {
       var key = SeriesKey(measure: metricMeasure ?? m.measure, segments: rowSegments)
       if roles.layout == .wide { key.segments = [Int32(position)] }
       let s: Int
-      if let existing = seriesIndex[key] {
+      if position < lastSeries.count, lastSeries[position] >= 0, keys[lastSeries[position]] == key {
+        s = lastSeries[position]
+      } else if let existing = seriesIndex[key] {
         s = existing
       } else {
         s = keys.count
@@ -486,6 +534,7 @@ struct PanelBuilder {
         keys.append(key)
         cells.append(SeriesCells())
       }
+      if position < lastSeries.count { lastSeries[position] = s }
       if let p = cells[s].period, p != period {
         report(
           line, roles.period ?? roles.date, found: period.rawValue,
@@ -516,7 +565,7 @@ struct PanelBuilder {
       segments: key.segments.enumerated().map { segmentValues[$0.offset][Int($0.element)] })
   }
 
-  mutating func finish(bytes: [UInt8]) throws -> DemandLoadResult {
+  mutating func finish() throws -> DemandLoadResult {
     // Duplicates: find the earlier line of each (a rescan only when there are any).
     if !duplicates.isEmpty {
       for dup in duplicates.prefix(options.maxListedErrors) {
@@ -596,7 +645,7 @@ struct PanelBuilder {
       start: CalendarDate(dayNumber: first), values: values, observed: observed,
       sourcePeriods: periods)
     try checkGaps(&panel)
-    if options.checkOutliers { checkOutliers(panel, bytes: bytes) }
+    if options.checkOutliers { checkOutliers(panel) }
     return DemandLoadResult(panel: panel, warnings: issues.filter { $0.severity == .warning })
   }
 
@@ -677,7 +726,7 @@ struct PanelBuilder {
   /// 1.4826 × the series' median absolute deviation; |z| above the threshold and a factor of at
   /// least 1.5 from the local median are reported (never removed). The first and last 4
   /// observations of a series are not judged (their window is one-sided).
-  mutating func checkOutliers(_ panel: DemandPanel, bytes: [UInt8]) {
+  mutating func checkOutliers(_ panel: DemandPanel) {
     let n = panel.dayCount
     var flagged: [(series: Int, day: Int, z: Double, ratio: Double)] = []
     for s in panel.series.indices {
@@ -689,13 +738,24 @@ struct PanelBuilder {
       }
       guard logs.count >= 15 else { continue }
       let half = 4
+      let width = 2 * half + 1
       var residuals = [Double](repeating: 0, count: logs.count)
-      var window: [Double] = []
-      for i in logs.indices {
-        let lo = Swift.max(0, Swift.min(i - half, logs.count - 2 * half - 1))
-        window = Array(logs[lo..<(lo + 2 * half + 1)])
-        window.sort()
-        residuals[i] = logs[i] - window[half]
+      var window = [Double](repeating: 0, count: width)
+      window.withUnsafeMutableBufferPointer { w in
+        for i in logs.indices {
+          let lo = Swift.max(0, Swift.min(i - half, logs.count - width))
+          // Insertion sort of the 9 values: a handful of comparisons, no allocation.
+          for k in 0..<width {
+            let v = logs[lo + k]
+            var j = k
+            while j > 0 && w[j - 1] > v {
+              w[j] = w[j - 1]
+              j -= 1
+            }
+            w[j] = v
+          }
+          residuals[i] = logs[i] - w[half]
+        }
       }
       let mad = median(residuals.map(abs))
       guard mad > 0 else { continue }

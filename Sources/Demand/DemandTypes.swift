@@ -21,10 +21,14 @@ public enum PeriodKind: String, Sendable, Codable, CaseIterable {
   /// A week is the 7 days from `date` (any weekday: disclosures use their own week starts);
   /// a month, quarter, half-year (January or July) or year must start on its first calendar day.
   public func span(startingAt date: CalendarDate) -> (start: CalendarDate, days: Int)? {
-    let c = date.components
     switch self {
     case .day: return (date, 1)
     case .week: return (date, 7)
+    default: break
+    }
+    let c = date.components
+    switch self {
+    case .day, .week: return nil
     case .month:
       guard c.day == 1 else { return nil }
       return (date, CalendarDate.daysIn(month: c.month, year: c.year))
