@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
     .library(name: "CurveFitting", targets: ["CurveFitting"]),
     .library(name: "Demand", targets: ["Demand"]),
+    .library(name: "Forecasting", targets: ["Forecasting"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -25,16 +26,18 @@ let package = Package(
     .target(name: "CurveFitting", dependencies: ["LinearAlgebra"]),
     .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "Demand", dependencies: ["LinearAlgebra", "CZlib"]),
-    .target(name: "TokenPlan", dependencies: ["CurveFitting", "Demand"]),
+    .target(name: "Forecasting", dependencies: ["CurveFitting", "Demand", "LinearAlgebra"]),
+    .target(name: "TokenPlan", dependencies: ["CurveFitting", "Demand", "Forecasting"]),
     .executableTarget(
       name: "tokenplan",
       dependencies: [
-        "TokenPlan",
+        "TokenPlan", "Forecasting", "Demand", "CurveFitting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "CurveFittingTests", dependencies: ["CurveFitting", "LinearAlgebra"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "LinearAlgebra"]),
+    .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Demand", "CurveFitting"]),
     .testTarget(
       name: "TokenPlanCLITests", dependencies: ["TokenPlan", "Demand", "tokenplan"],
       exclude: ["reference"]),

@@ -1,0 +1,192 @@
+import CurveFitting
+import Demand
+import Foundation
+import LinearAlgebra
+
+/// One series to forecast: observations at times `t` — days since ``origin`` for dated data,
+/// or plain step numbers — with positive values in the data's unit per period (tokens per day).
+public struct ForecastInput: Sendable {
+  /// The series' name (`segment/segment:measure` for panel series).
+  public var name: String
+  /// Observation times: days since `origin` (dated) or step numbers.
+  public var t: [Double]
+  /// Observed values, each > 0.
+  public var y: [Double]
+  /// The date at `t = 0` for dated series; `nil` for plain steps.
+  public var origin: CalendarDate?
+
+  public init(name: String, t: [Double], y: [Double], origin: CalendarDate?) {
+    self.name = name
+    self.t = t
+    self.y = y
+    self.origin = origin
+  }
+
+  /// Whether the series is dated daily data (weekday effects and calendar periods apply).
+  public var isDaily: Bool { origin != nil }
+
+  /// The inputs of every observed series of a panel (optionally one measure only).
+  public static func from(_ panel: DemandPanel, measure: Measure? = nil) -> [ForecastInput] {
+    panel.series.indices.compactMap { s in
+      if let measure, panel.series[s].measure != measure { return nil }
+      let (days, values) = panel.observations(ofSeries: s)
+      guard !days.isEmpty else { return nil }
+      return ForecastInput(
+        name: panel.series[s].name, t: days.map(Double.init), y: values, origin: panel.start)
+    }
+  }
+}
+
+/// How far ahead: a count of steps, or a span of days, weeks, months, quarters or years.
+public enum Horizon: Sendable, Equatable, CustomStringConvertible {
+  case steps(Int)
+  case days(Int)
+  case weeks(Int)
+  case months(Int)
+  case quarters(Int)
+  case years(Int)
+
+  /// Parses `4`, `90d`, `12w`, `6m`, `8q`, `2y`.
+  public init?(_ text: String) {
+    let s = text.trimmingCharacters(in: .whitespaces).lowercased()
+    if let n = Int(s), n > 0 {
+      self = .steps(n)
+      return
+    }
+    guard let unit = s.last, let n = Int(s.dropLast()), n > 0 else { return nil }
+    switch unit {
+    case "d": self = .days(n)
+    case "w": self = .weeks(n)
+    case "m": self = .months(n)
+    case "q": self = .quarters(n)
+    case "y": self = .years(n)
+    default: return nil
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .steps(let n): return "\(n)"
+    case .days(let n): return "\(n)d"
+    case .weeks(let n): return "\(n)w"
+    case .months(let n): return "\(n)m"
+    case .quarters(let n): return "\(n)q"
+    case .years(let n): return "\(n)y"
+    }
+  }
+
+  /// Future days after `last` (a dated series): a span of whole calendar months, quarters or
+  /// years runs to the end of the n-th period after the one holding `last`.
+  public func days(after last: CalendarDate) -> Int {
+    let c = last.components
+    func endOfMonth(offset: Int) -> CalendarDate {
+      let months = c.year * 12 + (c.month - 1) + offset
+      let y = months / 12
+      let m = months % 12 + 1
+      return CalendarDate(year: y, month: m, day: CalendarDate.daysIn(month: m, year: y))!
+    }
+    switch self {
+    case .steps(let n), .days(let n): return n
+    case .weeks(let n): return 7 * n
+    case .months(let n): return endOfMonth(offset: n).dayNumber - last.dayNumber
+    case .quarters(let n):
+      let quarterEndMonth = ((c.month - 1) / 3) * 3 + 2  // 0-based month index of the quarter's end
+      return endOfMonth(offset: quarterEndMonth - (c.month - 1) + 3 * n).dayNumber - last.dayNumber
+    case .years(let n): return endOfMonth(offset: 12 - c.month + 12 * (n - 1) + 12).dayNumber - last.dayNumber
+    }
+  }
+
+  /// Steps ahead for a step series (spans count the series' own steps as days are meaningless).
+  public var steps: Int {
+    switch self {
+    case .steps(let n), .days(let n), .weeks(let n), .months(let n), .quarters(let n), .years(let n): return n
+    }
+  }
+}
+
+/// A named calendar window whose effect is estimated from history and applied when it recurs
+/// (holidays, festivals, launches).
+public struct EventWindow: Sendable, Equatable {
+  public var name: String
+  public var start: CalendarDate
+  public var days: Int
+  public init(name: String, start: CalendarDate, days: Int) {
+    self.name = name
+    self.start = start
+    self.days = days
+  }
+}
+
+/// Settings of a forecast run.
+public struct ForecastOptions: Sendable {
+  /// How far ahead.
+  public var horizon: Horizon = .quarters(8)
+  /// Candidate models; `nil` picks the default set (``Forecaster/defaultCandidates``).
+  public var candidates: [String]?
+  /// Central interval levels to report, in percent.
+  public var intervals: [Int] = [80, 95]
+  /// Sample paths per series.
+  public var paths = 1000
+  /// The random seed; each series draws from its own stream derived from it and its index, so
+  /// results do not depend on the number of cores.
+  public var seed: UInt64 = 20_261_129
+  /// Rolling backtest origins.
+  public var backtestOrigins = 3
+  /// Bounds on the saturating families' ceiling (`K` or `m`) as a multiple of the last
+  /// observed level (e.g. `1...50`), or `nil` for the families' own bounds.
+  public var ceilingMultiple: ClosedRange<Double>?
+  /// Structural breaks declared by the user (dates); detected breaks are added to these.
+  public var breaks: [CalendarDate] = []
+  /// Whether to look for a structural break.
+  public var detectBreaks = true
+  /// Event windows whose effects are estimated and projected.
+  public var events: [EventWindow] = []
+  /// Paths used per origin when measuring backtest coverage.
+  public var backtestPaths = 200
+  /// Series forecast at once (default: the core count). Results do not depend on it.
+  public var workers: Int?
+  public init() {}
+}
+
+/// A candidate's backtest scores.
+public struct CandidateScore: Sendable, Equatable {
+  /// The candidate's name (a family or a baseline).
+  public var model: String
+  /// Mean absolute scaled error over the backtest origins (scaled by the in-sample seasonal
+  /// naive MAE, period 7 for daily data).
+  public var mase: Double
+  /// Symmetric MAPE in percent.
+  public var smape: Double
+  /// Origins it could be fitted at.
+  public var origins: Int
+  /// Why it was not scored, when it was not.
+  public var failure: String?
+}
+
+/// The forecast of one series: sample paths over the horizon and how they were made.
+public struct SeriesForecast: Sendable {
+  /// The series.
+  public var name: String
+  /// The model chosen (or forced).
+  public var model: String
+  /// Backtest scores of every candidate (empty when too short to backtest).
+  public var scores: [CandidateScore]
+  /// How the model was chosen: `backtest`, `aicc` (short series) or `forced`.
+  public var selection: String
+  /// The chosen model's parameters (growth families), by name.
+  public var parameters: [String: Double]
+  /// Notes for the user: a detected break, excluded outliers, a short series.
+  public var notes: [String]
+  /// Future times (days since the input's origin, or steps).
+  public var times: [Double]
+  /// Paths: `times.count × paths`, in the input's unit per period, all ≥ 0.
+  public var paths: Matrix
+  /// The point forecast (the model's median: trend with weekday and event effects).
+  public var point: [Double]
+  /// Empirical coverage of the 80% and 95% intervals in the backtests (pooled over origins),
+  /// `nil` without a backtest.
+  public var coverage80: Double?
+  public var coverage95: Double?
+  /// The input (kept for period roll-ups that combine actuals and forecasts).
+  public var input: ForecastInput
+}

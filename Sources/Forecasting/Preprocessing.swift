@@ -1,0 +1,185 @@
+import CurveFitting
+import Demand
+import Foundation
+import LinearAlgebra
+
+/// A series prepared for trend fitting, in log space: weekday and event effects estimated and
+/// removed (a documented second stage after a preliminary trend), a structural break turned
+/// into a level shift of the earlier regime, outliers excluded.
+///
+/// Steps, for dated daily data with at least 28 observations (shorter or undated series skip
+/// the effects):
+/// 1. `z = log y`; a preliminary trend: a cubic polynomial in `t` by least squares (QR).
+/// 2. Break: the largest step in the residuals' 28-day medians before and after each day in
+///    the middle of the series; a step above `max(0.15, 6 × its noise)` in log units (×1.16) is
+///    a break. Observations before it are shifted by the step, so the whole history describes
+///    the current regime (declared breaks are applied the same way). Reported in the notes.
+/// 3. Weekday effects: the median residual per weekday, centred to sum to zero.
+/// 4. Event effects: the median residual inside each named window.
+/// 5. Outliers: points whose residual after 3–4 is more than 6 robust standard deviations
+///    (1.4826 × MAD) from zero are left out of the trend fit (reported, never altered).
+struct PreparedSeries {
+  var t: [Double]
+  /// Adjusted log values `log y − weekday − event (+ break shift)`, for the kept points.
+  var z: [Double]
+  /// Weekday effects (index 0 = Monday), zero when not estimated.
+  var weekday: [Double]
+  /// Event effects by name.
+  var eventEffects: [String: Double]
+  var notes: [String]
+  /// Days of breaks applied (days since origin) with their log steps.
+  var breaks: [(day: Double, step: Double)]
+  let origin: CalendarDate?
+  let events: [EventWindow]
+
+  /// The log-scale seasonal + event adjustment at time `t`.
+  func effect(at t: Double) -> Double {
+    guard let origin else { return 0 }
+    return effectAt(t, origin: origin, weekday: weekday, events: events, effects: eventEffects)
+  }
+
+  init(_ input: ForecastInput, events: [EventWindow], declaredBreaks: [CalendarDate], detectBreaks: Bool) {
+    origin = input.origin
+    self.events = events
+    notes = []
+    breaks = []
+    weekday = Array(repeating: 0, count: 7)
+    eventEffects = [:]
+    let n = input.y.count
+    var t = input.t
+    var z = input.y.map { log($0) }
+    guard input.isDaily, n >= 28, let origin = input.origin else {
+      self.t = t
+      self.z = z
+      return
+    }
+    // 1. Preliminary trend.
+    func residuals(_ z: [Double]) -> [Double] {
+      let scale = max(t.last! - t.first!, 1)
+      let x = t.map { ($0 - t.first!) / scale }
+      guard let fit = try? LinearRegression.polynomial(x: x, y: z, degree: Swift.min(3, n / 10)) else {
+        return z.map { _ in 0 }
+      }
+      return fit.residuals
+    }
+    var r = residuals(z)
+    // 2. Breaks: declared, then detected.
+    var shifts: [(Double, Double)] = []
+    for date in declaredBreaks {
+      let day = Double(date.dayNumber - origin.dayNumber)
+      if let step = PreparedSeries.step(at: day, t: t, r: r) { shifts.append((day, step)) }
+    }
+    if detectBreaks && shifts.isEmpty, let found = PreparedSeries.detectBreak(t: t, r: r) {
+      shifts.append(found)
+    }
+    for (day, step) in shifts {
+      for i in 0..<n where t[i] < day { z[i] += step }
+      let date = origin.adding(days: Int(day))
+      notes.append(
+        "structural break at \(date) (level ×\(String(format: "%.2f", exp(step)))): earlier data shifted to the current regime")
+      breaks.append((day, step))
+    }
+    if !shifts.isEmpty { r = residuals(z) }
+    // 3. Weekday effects.
+    var byWeekday = Array(repeating: [Double](), count: 7)
+    for i in 0..<n { byWeekday[origin.adding(days: Int(t[i])).isoWeekday - 1].append(r[i]) }
+    var w = byWeekday.map { $0.isEmpty ? 0 : PreparedSeries.median($0) }
+    let meanW = w.reduce(0, +) / 7
+    w = w.map { $0 - meanW }
+    weekday = w
+    // 4. Event effects.
+    for event in events {
+      var inside: [Double] = []
+      for i in 0..<n {
+        let d = origin.dayNumber + Int(t[i])
+        if d >= event.start.dayNumber && d < event.start.dayNumber + event.days {
+          inside.append(r[i] - w[origin.adding(days: Int(t[i])).isoWeekday - 1])
+        }
+      }
+      if !inside.isEmpty { eventEffects[event.name, default: 0] = PreparedSeries.median(inside) }
+    }
+    // 5. Outliers.
+    var adjusted = [Double](repeating: 0, count: n)
+    var rest = [Double](repeating: 0, count: n)
+    for i in 0..<n {
+      let e = effectAt(t[i], origin: origin, weekday: w, events: events, effects: eventEffects)
+      adjusted[i] = z[i] - e
+      rest[i] = r[i] - e
+    }
+    let mad = PreparedSeries.median(rest.map(abs))
+    var keep = [Bool](repeating: true, count: n)
+    if mad > 0 {
+      for i in 0..<n where abs(rest[i]) > 6 * 1.4826 * mad { keep[i] = false }
+    }
+    let dropped = keep.filter { !$0 }.count
+    if dropped > 0 {
+      notes.append("\(dropped) outlying day\(dropped == 1 ? "" : "s") left out of the trend fit")
+    }
+    t = (0..<n).filter { keep[$0] }.map { t[$0] }
+    self.t = t
+    self.z = (0..<n).filter { keep[$0] }.map { adjusted[$0] }
+  }
+
+  /// The step of the residuals' medians over 28 days after versus before `day`.
+  static func step(at day: Double, t: [Double], r: [Double]) -> Double? {
+    let before = t.indices.filter { t[$0] < day && t[$0] >= day - 28 }.map { r[$0] }
+    let after = t.indices.filter { t[$0] >= day && t[$0] < day + 28 }.map { r[$0] }
+    guard before.count >= 7 && after.count >= 7 else { return nil }
+    return median(after) - median(before)
+  }
+
+  /// The most significant level step, if any (see the type's discussion).
+  static func detectBreak(t: [Double], r: [Double]) -> (Double, Double)? {
+    let n = t.count
+    guard n >= 120 else { return nil }
+    // Noise of a 28-day median difference, from first differences (robust to trend).
+    let diffs = (1..<n).map { abs(r[$0] - r[$0 - 1]) }
+    let sigma = 1.4826 * median(diffs) / 2.0.squareRoot()
+    // A median of 28 has standard error ≈ 1.2533·σ/√28; two of them differ by √2 that; ×1.7
+    // allows for autocorrelated noise.
+    let noise = 1.2533 * sigma * (2.0 / 28).squareRoot() * 1.7
+    var best: (Double, Double)?
+    var bestSize = 0.0
+    for i in stride(from: 42, to: n - 42, by: 1) {
+      guard let s = step(at: t[i], t: t, r: r) else { continue }
+      if abs(s) > bestSize {
+        bestSize = abs(s)
+        best = (t[i], s)
+      }
+    }
+    guard let found = best, bestSize > max(0.15, 6 * noise) else { return nil }
+    // Refine: the step is most abrupt where adjacent one-week medians differ most.
+    var refined = found
+    var sharpest = 0.0
+    for i in t.indices where abs(t[i] - found.0) <= 14 {
+      let before = t.indices.filter { t[$0] < t[i] && t[$0] >= t[i] - 7 }.map { r[$0] }
+      let after = t.indices.filter { t[$0] >= t[i] && t[$0] < t[i] + 7 }.map { r[$0] }
+      guard before.count >= 3 && after.count >= 3 else { continue }
+      let jump = abs(median(after) - median(before))
+      if jump > sharpest {
+        sharpest = jump
+        refined = (t[i], found.1)
+      }
+    }
+    return (refined.0, step(at: refined.0, t: t, r: r) ?? found.1)
+  }
+
+  static func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    guard !s.isEmpty else { return 0 }
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+  }
+}
+
+/// The weekday + event adjustment at `t` (used while the prepared series is being built).
+func effectAt(
+  _ t: Double, origin: CalendarDate, weekday: [Double], events: [EventWindow],
+  effects: [String: Double]
+) -> Double {
+  let date = origin.adding(days: Int(t.rounded()))
+  var e = weekday[date.isoWeekday - 1]
+  for w in events where date.dayNumber >= w.start.dayNumber && date.dayNumber < w.start.dayNumber + w.days {
+    e += effects[w.name] ?? 0
+  }
+  return e
+}

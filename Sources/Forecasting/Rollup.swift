@@ -1,0 +1,99 @@
+import Demand
+import Foundation
+import LinearAlgebra
+
+/// One row of a forecast table: a period's summary over the sample paths.
+public struct ForecastRow: Sendable {
+  /// The series.
+  public var series: String
+  /// A date, a quarter label (`2026Q2`) or a step number.
+  public var period: String
+  /// Days (or steps) in the period.
+  public var days: Int
+  /// Of those, days already observed (their actual values are part of every path).
+  public var observedDays: Int
+  /// Mean over paths, in the input's unit per period (tokens per day for daily data).
+  public var mean: Double
+  /// Quantiles over paths, by probability (0.1, 0.5, 0.9 and the interval ends).
+  public var quantiles: [Double: Double]
+}
+
+/// How forecast rows are cut.
+public enum ForecastGranularity: String, Sendable, CaseIterable {
+  /// One row per future day.
+  case day
+  /// One row per calendar quarter: the quarter's tokens per day, per path, then summarised.
+  case quarter
+  /// One row per future step (undated series).
+  case step
+}
+
+extension SeriesForecast {
+  /// The probabilities reported for interval levels (e.g. 80 → 0.1 and 0.9) plus P10/P50/P90.
+  public static func probabilities(levels: [Int]) -> [Double] {
+    var ps: Set<Double> = [0.1, 0.5, 0.9]
+    for l in levels {
+      ps.insert((1 - Double(l) / 100) / 2)
+      ps.insert(1 - (1 - Double(l) / 100) / 2)
+    }
+    return ps.sorted()
+  }
+
+  /// Summaries per period. Quarterly rows add, *per path*, the quarter's observed actuals to
+  /// its forecast days and divide by the covered days; the quantiles are then taken over
+  /// paths — never by adding quantiles.
+  public func rows(granularity: ForecastGranularity, levels: [Int]) -> [ForecastRow] {
+    let ps = SeriesForecast.probabilities(levels: levels)
+    let h = times.count
+    let count = paths.columns
+    func summarise(_ values: [Double], period: String, days: Int, observed: Int) -> ForecastRow {
+      let sorted = values.sorted()
+      var q: [Double: Double] = [:]
+      for p in ps { q[p] = quantile(sorted: sorted, p) }
+      return ForecastRow(
+        series: name, period: period, days: days, observedDays: observed,
+        mean: values.reduce(0, +) / Double(values.count), quantiles: q)
+    }
+    switch granularity {
+    case .day, .step:
+      return (0..<h).map { i in
+        let values = (0..<count).map { paths.storage[i + $0 * h] }
+        let label: String
+        if let origin = input.origin {
+          label = origin.adding(days: Int(times[i].rounded())).description
+        } else {
+          label = String(format: "%g", times[i])
+        }
+        return summarise(values, period: label, days: 1, observed: 0)
+      }
+    case .quarter:
+      guard let origin = input.origin else { return rows(granularity: .step, levels: levels) }
+      // Group forecast days by quarter; add the same quarter's observed actuals.
+      var order: [String] = []
+      var forecastDays: [String: [Int]] = [:]
+      for i in 0..<h {
+        let q = origin.adding(days: Int(times[i].rounded())).quarter
+        if forecastDays[q] == nil { order.append(q) }
+        forecastDays[q, default: []].append(i)
+      }
+      var actualSum: [String: Double] = [:]
+      var actualDays: [String: Int] = [:]
+      for (k, t) in input.t.enumerated() {
+        let q = origin.adding(days: Int(t)).quarter
+        guard forecastDays[q] != nil else { continue }
+        actualSum[q, default: 0] += input.y[k]
+        actualDays[q, default: 0] += 1
+      }
+      return order.map { q in
+        let idx = forecastDays[q]!
+        let covered = idx.count + (actualDays[q] ?? 0)
+        let values = (0..<count).map { p -> Double in
+          var sum = actualSum[q] ?? 0
+          for i in idx { sum += paths.storage[i + p * h] }
+          return sum / Double(covered)
+        }
+        return summarise(values, period: q, days: covered, observed: actualDays[q] ?? 0)
+      }
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import CurveFitting
+import Demand
+import Forecasting
+import Foundation
+
+/// What `tokenplan forecast` and `tokenplan backtest` read and how.
+public struct ForecastRequest: Sendable {
+  public var path: String
+  public var options = ForecastOptions()
+  /// Measure to forecast from a panel (`nil` = every series).
+  public var measure: Measure? = .tokens
+  /// For undated (step) files: the columns.
+  public var timeColumn: String?
+  public var valueColumn: String?
+  public var seriesColumn: String?
+  public var load = DemandLoadOptions()
+  public init(path: String) { self.path = path }
+}
+
+/// `tokenplan forecast` / `backtest`: inputs, forecasts and their tables.
+public enum ForecastJob {
+  /// Reads the inputs: a dated demand file through the demand loader (its warnings are
+  /// returned), or an undated file of plain steps (time column of numbers).
+  public static func inputs(_ request: ForecastRequest) throws -> (inputs: [ForecastInput], warnings: [DemandIssue]) {
+    if try isStepFile(request) { return (try stepInputs(request), []) }
+    var load = request.load
+    if let time = request.timeColumn { load.dateColumn = time }
+    let result = try DemandLoader.load(path: request.path, options: load)
+    var inputs = ForecastInput.from(result.panel, measure: request.measure)
+    if inputs.isEmpty, request.measure != nil {
+      inputs = ForecastInput.from(result.panel, measure: nil)
+    }
+    return (inputs, result.warnings)
+  }
+
+  /// Whether the time column holds plain numbers (steps) rather than dates.
+  static func isStepFile(_ request: ForecastRequest) throws -> Bool {
+    let lower = request.path.lowercased()
+    if lower.hasSuffix(".gz") || lower.hasSuffix(".jsonl") || request.path == "-" { return false }
+    let table = try CSVTable(contentsOf: request.path)
+    let timeName = request.timeColumn ?? "date"
+    guard let k = table.header.firstIndex(of: timeName) ?? (request.timeColumn == nil
+      ? table.header.firstIndex(where: { ["t", "step", "x", "time", "year"].contains($0.lowercased()) }) : nil),
+      let first = table.records.first
+    else { return false }
+    return Double(first.fields[k]) != nil && CalendarDate(iso: first.fields[k]) == nil
+  }
+
+  /// Undated series: `time,value[,series]` columns of numbers.
+  static func stepInputs(_ request: ForecastRequest) throws -> [ForecastInput] {
+    let table = try CSVTable(contentsOf: request.path)
+    let lowered = table.header.map { $0.lowercased() }
+    let timeIndex = try request.timeColumn.map { try table.column(named: $0, flag: "--time-column") }
+      ?? lowered.firstIndex(where: { ["t", "step", "x", "time", "year"].contains($0) }) ?? 0
+    let seriesIndex = try request.seriesColumn.map { try table.column(named: $0, flag: "--series-column") }
+      ?? lowered.firstIndex(of: "series")
+    let valueIndex = try request.valueColumn.map { try table.column(named: $0, flag: "--value-column") }
+      ?? lowered.firstIndex(where: { ["tokens", "value", "y"].contains($0) })
+      ?? table.header.indices.first { $0 != timeIndex && $0 != seriesIndex }
+    guard let valueIndex else {
+      throw LocatedError(
+        file: table.file, line: 1, expected: "a value column", fix: "name it with --value-column")
+    }
+    var bySeries: [String: (t: [Double], y: [Double])] = [:]
+    var order: [String] = []
+    for r in table.records {
+      let name = seriesIndex.map { r.fields[$0] } ?? table.header[valueIndex]
+      let t = try FitJob.parseNumber(r.fields[timeIndex], file: table.file, line: r.line, column: timeIndex + 1, what: "a step")
+      if r.fields[valueIndex].isEmpty { continue }
+      let y = try FitJob.parseNumber(r.fields[valueIndex], file: table.file, line: r.line, column: valueIndex + 1, what: "a value")
+      if bySeries[name] == nil { order.append(name) }
+      bySeries[name, default: ([], [])].t.append(t)
+      bySeries[name, default: ([], [])].y.append(y)
+    }
+    return order.map { name in
+      let s = bySeries[name]!
+      let idx = s.t.indices.sorted { s.t[$0] < s.t[$1] }
+      return ForecastInput(name: name, t: idx.map { s.t[$0] }, y: idx.map { s.y[$0] }, origin: nil)
+    }
+  }
+
+  /// The forecast rows as a table (`--format table|csv|json`, JSON key `forecasts`).
+  public static func table(_ forecasts: [SeriesForecast], granularity: ForecastGranularity, levels: [Int])
+    -> TextTable
+  {
+    var columns: [TextTable.Column] = [.init("series"), .init("period")]
+    for name in ["mean", "p10", "p50", "p90"] { columns.append(.init(name, numeric: true)) }
+    for l in levels { columns += [.init("lo_\(l)", numeric: true), .init("hi_\(l)", numeric: true)] }
+    columns += [.init("days", numeric: true), .init("observed_days", numeric: true), .init("model")]
+    var table = TextTable(columns: columns)
+    for f in forecasts {
+      let g = f.input.origin == nil ? .step : granularity
+      for row in f.rows(granularity: g, levels: levels) {
+        var cells: [TextTable.Cell] = [.text(row.series), .text(row.period), .number(row.mean)]
+        for p in [0.1, 0.5, 0.9] { cells.append(.number(row.quantiles[p])) }
+        for l in levels {
+          let tail = (1 - Double(l) / 100) / 2
+          cells += [.number(row.quantiles[tail]), .number(row.quantiles[1 - tail])]
+        }
+        cells += [.integer(row.days), .integer(row.observedDays), .text(f.model)]
+        table.rows.append(cells)
+      }
+    }
+    return table
+  }
+
+  /// The backtest table: every candidate's scores per series, the chosen one marked, and the
+  /// chosen model's interval coverage.
+  public static func backtestTable(_ forecasts: [SeriesForecast]) -> TextTable {
+    var table = TextTable(columns: [
+      .init("series"), .init("model"), .init("mase", numeric: true), .init("smape", numeric: true),
+      .init("origins", numeric: true), .init("chosen"), .init("coverage_80", numeric: true),
+      .init("coverage_95", numeric: true), .init("note"),
+    ])
+    for f in forecasts {
+      for s in f.scores {
+        let chosen = s.model == f.model
+        table.rows.append([
+          .text(f.name), .text(s.model), .number(s.failure == nil ? s.mase : nil),
+          .number(s.failure == nil ? s.smape : nil), .integer(s.origins), .text(chosen ? "yes" : ""),
+          .number(chosen ? f.coverage80 : nil), .number(chosen ? f.coverage95 : nil),
+          .text(s.failure),
+        ])
+      }
+    }
+    return table
+  }
+}
