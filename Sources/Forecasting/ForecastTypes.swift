@@ -183,8 +183,8 @@ public struct SeriesForecast: Sendable {
   public var paths: Matrix
   /// The point forecast (the model's median: trend with weekday and event effects).
   public var point: [Double]
-  /// Empirical coverage of the 80% and 95% intervals in the backtests (pooled over origins),
-  /// `nil` without a backtest.
+  /// Empirical coverage of the 80% and 95% intervals in the backtests (pooled over origins,
+  /// each origin calibrated on the others), `nil` without a backtest.
   public var coverage80: Double?
   public var coverage95: Double?
   /// The input (kept for period roll-ups that combine actuals and forecasts).

@@ -142,6 +142,17 @@ public enum Forecaster {
         let score = fit.aicc ?? .infinity
         if score.isFinite && (best == nil || score < best!.1) { best = (c, score) }
       }
+      if best == nil {
+        // Too few points for AICc: the growth family with the fewest parameters that fits.
+        let byParameters = candidates.filter { GrowthFamily.model(named: $0) != nil }
+          .sorted { TrendFitting.parameterCount($0) < TrendFitting.parameterCount($1) }
+        for c in byParameters
+        where (try? TrendFitting.fit(c, t: prepared.t, z: prepared.z, ceiling: options.ceilingMultiple, daily: daily)) != nil {
+          best = (c, .infinity)
+          notes.append("too few points for AICc: \(c), the simplest family that fits")
+          break
+        }
+      }
       chosen = best?.0 ?? (candidates.contains("drift") ? "drift" : candidates[0])
       selection = "aicc"
     }
@@ -165,17 +176,36 @@ public enum Forecaster {
     guard let trend = fitted else {
       throw ForecastFailure(series: raw.name, reason: "\(chosen): \(lastError)")
     }
+    var extraVariance = 0.0
+    if backtestable,
+      let calibration = backtestCalibration(chosen, input: input, horizon: times.count, options: options, index: index)
+    {
+      coverage = (calibration.coverage80, calibration.coverage95)
+      extraVariance = calibration.extraVariance
+    }
     var rng = stream(options.seed, index, 1)
     var paths = trend.logPaths(times, count: options.paths, daily: daily, rng: &rng)
     let effects = times.map { prepared.effect(at: $0) }
     let logPoint = trend.logTrend(times)
     let h = times.count
     for p in 0..<options.paths {
-      for i in 0..<h { paths.storage[i + p * h] = exp(paths.storage[i + p * h] + effects[i]) }
+      // The backtest-calibrated random walk in the log trend (zero when the paths already
+      // explained the backtest errors).
+      var walk = 0.0
+      var previous = lastT
+      for i in 0..<h {
+        if extraVariance > 0 {
+          walk += (extraVariance * (times[i] - previous)).squareRoot() * rng.gaussian()
+          previous = times[i]
+        }
+        paths.storage[i + p * h] = exp(paths.storage[i + p * h] + effects[i] + walk)
+      }
     }
     let point = (0..<h).map { exp(logPoint[$0] + effects[$0]) }
-    if backtestable {
-      coverage = backtestCoverage(chosen, input: input, horizon: h, options: options, index: index)
+    if extraVariance > 0 {
+      notes.append(
+        String(format: "intervals widened by a backtest-calibrated trend random walk (%.3g log-variance per %@)",
+          extraVariance, daily ? "day" : "step"))
     }
     return SeriesForecast(
       name: raw.name, model: chosen, scores: scores, selection: selection,
@@ -260,16 +290,27 @@ public enum Forecaster {
     return max(sum / Double(y.count - m), 1e-300)
   }
 
-  /// Share of held-out observations inside the chosen model's 80% and 95% path intervals,
-  /// pooled over the backtest origins.
-  static func backtestCoverage(
+  /// The chosen model's backtest, used to calibrate and to measure its intervals.
+  ///
+  /// At each origin the model is refitted and its log paths compared with the held-out days:
+  /// `e = log y − median`, `v` the paths' variance, `h` the lead time. Error variance the paths
+  /// do not explain is modelled as a random walk in the log trend, `extra(h) = b·h`, with `b`
+  /// the least-squares slope of `e² − v` on `h` (floored at 0). Coverage is measured
+  /// leave-one-origin-out: each origin's intervals use the `b` estimated from the other
+  /// origins, so the reported coverage is out of sample. The final forecast uses `b` from all.
+  static func backtestCalibration(
     _ name: String, input: ForecastInput, horizon: Int, options: ForecastOptions, index: Int
-  ) -> (Double, Double)? {
+  ) -> (coverage80: Double, coverage95: Double, extraVariance: Double)? {
     let (cuts, span) = origins(input, horizon: horizon, count: options.backtestOrigins)
-    var inside80 = 0
-    var inside95 = 0
-    var count = 0
     var rng = stream(options.seed, index, 2)
+    struct Held {
+      var y: Double
+      var lead: Double
+      var sortedPaths: [Double]
+      var median: Double
+      var variance: Double
+    }
+    var byOrigin: [[Held]] = []
     for cut in cuts {
       let train = input.t.indices.filter { input.t[$0] <= cut }
       let test = input.t.indices.filter { input.t[$0] > cut && input.t[$0] <= cut + span }
@@ -285,19 +326,47 @@ public enum Forecaster {
       let tt = test.map { input.t[$0] }
       let paths = trend.logPaths(tt, count: options.backtestPaths, daily: input.isDaily, rng: &rng)
       let h = tt.count
-      var column = [Double](repeating: 0, count: options.backtestPaths)
+      var held: [Held] = []
       for i in 0..<h {
         let e = prepared.effect(at: tt[i])
-        for p in 0..<options.backtestPaths { column[p] = paths.storage[i + p * h] + e }
-        column.sort()
-        let y = log(input.y[test[i]])
-        if y >= quantile(sorted: column, 0.10) && y <= quantile(sorted: column, 0.90) { inside80 += 1 }
-        if y >= quantile(sorted: column, 0.025) && y <= quantile(sorted: column, 0.975) { inside95 += 1 }
+        let column = (0..<options.backtestPaths).map { paths.storage[i + $0 * h] + e }.sorted()
+        let mean = column.reduce(0, +) / Double(column.count)
+        let variance = column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(column.count - 1)
+        held.append(
+          Held(
+            y: log(input.y[test[i]]), lead: tt[i] - train.map({ input.t[$0] }).last!,
+            sortedPaths: column, median: quantile(sorted: column, 0.5), variance: variance))
+      }
+      byOrigin.append(held)
+    }
+    guard !byOrigin.isEmpty else { return nil }
+    func slope(_ groups: [[Held]]) -> Double {
+      var num = 0.0
+      var den = 0.0
+      for g in groups {
+        for x in g {
+          let excess = (x.y - x.median) * (x.y - x.median) - x.variance
+          num += excess * x.lead
+          den += x.lead * x.lead
+        }
+      }
+      return den > 0 ? max(num / den, 0) : 0
+    }
+    var inside80 = 0
+    var inside95 = 0
+    var count = 0
+    for (o, held) in byOrigin.enumerated() {
+      let others = byOrigin.enumerated().filter { $0.offset != o }.map(\.element)
+      let b = others.isEmpty ? 0 : slope(others)
+      for x in held {
+        let sd = (b * x.lead).squareRoot()
+        let widened = x.sortedPaths.map { $0 + sd * rng.gaussian() }.sorted()
+        if x.y >= quantile(sorted: widened, 0.10) && x.y <= quantile(sorted: widened, 0.90) { inside80 += 1 }
+        if x.y >= quantile(sorted: widened, 0.025) && x.y <= quantile(sorted: widened, 0.975) { inside95 += 1 }
         count += 1
       }
     }
-    guard count > 0 else { return nil }
-    return (Double(inside80) / Double(count), Double(inside95) / Double(count))
+    return (Double(inside80) / Double(count), Double(inside95) / Double(count), slope(byOrigin))
   }
 }
 

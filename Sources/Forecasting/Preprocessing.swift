@@ -10,8 +10,8 @@ import LinearAlgebra
 /// Steps, for dated daily data with at least 28 observations (shorter or undated series skip
 /// the effects):
 /// 1. `z = log y`; a preliminary trend: a cubic polynomial in `t` by least squares (QR).
-/// 2. Break: the largest step in the residuals' 28-day medians before and after each day in
-///    the middle of the series; a step above `max(0.15, 6 × its noise)` in log units (×1.16) is
+/// 2. Break: the largest step in the residuals' 28-day medians before and after each day from
+///    a third of the way in to six weeks before the end; a step above `max(0.15, 6 × its noise)` in log units (×1.16) is
 ///    a break. Observations before it are shifted by the step, so the whole history describes
 ///    the current regime (declared breaks are applied the same way). Reported in the notes.
 /// 3. Weekday effects: the median residual per weekday, centred to sum to zero.
@@ -140,7 +140,9 @@ struct PreparedSeries {
     let noise = 1.2533 * sigma * (2.0 / 28).squareRoot() * 1.7
     var best: (Double, Double)?
     var bestSize = 0.0
-    for i in stride(from: 42, to: n - 42, by: 1) {
+    // Only after the first third: a series' first months (a launch ramp) bend too fast for the
+    // cubic and would read as steps.
+    for i in stride(from: max(42, n / 3), to: n - 42, by: 1) {
       guard let s = step(at: t[i], t: t, r: r) else { continue }
       if abs(s) > bestSize {
         bestSize = abs(s)
@@ -161,7 +163,9 @@ struct PreparedSeries {
         refined = (t[i], found.1)
       }
     }
-    return (refined.0, step(at: refined.0, t: t, r: r) ?? found.1)
+    let refinedStep = step(at: refined.0, t: t, r: r) ?? found.1
+    guard abs(refinedStep) > max(0.15, 6 * noise) else { return found }
+    return (refined.0, refinedStep)
   }
 
   static func median(_ xs: [Double]) -> Double {

@@ -33,10 +33,21 @@ extension SeriesForecast {
   public static func probabilities(levels: [Int]) -> [Double] {
     var ps: Set<Double> = [0.1, 0.5, 0.9]
     for l in levels {
-      ps.insert((1 - Double(l) / 100) / 2)
-      ps.insert(1 - (1 - Double(l) / 100) / 2)
+      ps.insert(lowerTail(l))
+      ps.insert(upperTail(l))
     }
     return ps.sorted()
+  }
+
+  /// The lower-end probability of a central interval (80 → 0.1), rounded to 1e-12 so it can
+  /// key ``ForecastRow/quantiles`` (`(1 − 0.95)/2` is not exactly 0.025 in binary).
+  public static func lowerTail(_ level: Int) -> Double {
+    ((1 - Double(level) / 100) / 2 * 1e12).rounded() / 1e12
+  }
+
+  /// The upper-end probability of a central interval (80 → 0.9), rounded likewise.
+  public static func upperTail(_ level: Int) -> Double {
+    ((1 - (1 - Double(level) / 100) / 2) * 1e12).rounded() / 1e12
   }
 
   /// Summaries per period. Quarterly rows add, *per path*, the quarter's observed actuals to

@@ -201,14 +201,16 @@ enum TrendFitting {
         name: name, kind: .growth(fit, model, bounds: bounds), residuals: residuals,
         autocorrelation: lag1(residuals))
     }
-    // Baselines: level from the last week (or last point), slope from the ends.
-    let k = daily ? min(7, n) : 1
+    // Baselines: level from the last week of daily data (or the last point of sparse or
+    // undated data), slope from the ends.
+    let regular = daily && n >= 14 && t[n - 1] - t[n - 14] <= 20
+    let k = regular ? 7 : 1
     let level = z.suffix(k).reduce(0, +) / Double(k)
     let lastT = t.suffix(k).reduce(0, +) / Double(k)
     var slope = 0.0
     var slopeSD = 0.0
     var phi = 1.0
-    let lag = daily ? 7 : 1
+    let lag = regular ? 7 : 1
     if name == "drift" || name == "damped" {
       guard n >= 2 * k + 1 else { throw CurveFittingError.tooFewPoints(points: n, parameters: 2) }
       let firstLevel = z.prefix(k).reduce(0, +) / Double(k)

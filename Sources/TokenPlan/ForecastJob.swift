@@ -94,8 +94,10 @@ public enum ForecastJob {
         var cells: [TextTable.Cell] = [.text(row.series), .text(row.period), .number(row.mean)]
         for p in [0.1, 0.5, 0.9] { cells.append(.number(row.quantiles[p])) }
         for l in levels {
-          let tail = (1 - Double(l) / 100) / 2
-          cells += [.number(row.quantiles[tail]), .number(row.quantiles[1 - tail])]
+          cells += [
+            .number(row.quantiles[SeriesForecast.lowerTail(l)]),
+            .number(row.quantiles[SeriesForecast.upperTail(l)]),
+          ]
         }
         cells += [.integer(row.days), .integer(row.observedDays), .text(f.model)]
         table.rows.append(cells)
