@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+@Suite("tokenplan forecast and backtest (end to end)")
+struct ForecastCommandTests {
+  /// A small dated file: two daily series with exponential growth and weekly seasonality.
+  static func dailyFile() throws -> String {
+    var rows = ["date,region,tokens_B"]
+    let start = Date(timeIntervalSince1970: 1_735_689_600)  // 2025-01-01
+    let formatter = DateFormatter()
+    formatter.dateFormat = "yyyy-MM-dd"
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    for d in 0..<200 {
+      let date = formatter.string(from: start.addingTimeInterval(Double(d) * 86_400))
+      let weekly = d % 7 >= 5 ? 0.8 : 1.0
+      rows.append("\(date),east,\(10 * exp(0.01 * Double(d)) * weekly)")
+      rows.append("\(date),west,\(5 * exp(0.005 * Double(d)) * weekly)")
+    }
+    return try temporaryFile(rows.joined(separator: "\n") + "\n")
+  }
+
+  @Test("CSV has the contract's columns; quarterly rows cover the horizon; same seed, same bytes")
+  func csvContract() throws {
+    let path = try Self.dailyFile()
+    let args = ["forecast", path, "--horizon", "2q", "--paths", "200", "--format", "csv", "--quiet"]
+    let a = try runTokenplan(args)
+    #expect(a.status == 0, "\(a.stderr)")
+    let lines = a.stdout.split(separator: "\n").map(String.init)
+    #expect(
+      lines[0] == "series,period,mean,p10,p50,p90,lo_80,hi_80,lo_95,hi_95,days,observed_days,model")
+    // 200 days from 2025-01-01 end on 2025-07-19 (Q3); 2q runs through 2026Q1 → Q3, Q4, Q1.
+    #expect(lines.filter { $0.hasPrefix("east:tokens,") }.map { $0.split(separator: ",")[1] } == ["2025Q3", "2025Q4", "2026Q1"])
+    for line in lines.dropFirst() {
+      let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+      let numbers = cells[2...9].compactMap { Double($0) }
+      #expect(numbers.count == 8 && numbers.allSatisfy { $0 > 0 })
+      // lo_95 ≤ lo_80 ≤ p50 ≤ hi_80 ≤ hi_95.
+      let (p50, lo80, hi80, lo95, hi95) = (numbers[2], numbers[4], numbers[5], numbers[6], numbers[7])
+      #expect(lo95 <= lo80 && lo80 <= p50 && p50 <= hi80 && hi80 <= hi95)
+    }
+    let b = try runTokenplan(args)
+    #expect(a.stdout == b.stdout)
+    let c = try runTokenplan(args + ["--seed", "3"])
+    #expect(a.stdout != c.stdout)
+  }
+
+  @Test("JSON is one object with the rows under \"forecasts\"; backtest reports scores")
+  func jsonAndBacktest() throws {
+    let path = try Self.dailyFile()
+    let r = try runTokenplan(["forecast", path, "--horizon", "30d", "--granularity", "day", "--format", "json", "--paths", "100", "--quiet"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let json = try #require(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let rows = try #require(json["forecasts"] as? [[String: Any]])
+    #expect(rows.count == 60)  // 2 series × 30 days
+    let bt = try runTokenplan(["backtest", path, "--format", "csv", "--quiet"])
+    #expect(bt.status == 0, "\(bt.stderr)")
+    #expect(bt.stdout.hasPrefix("series,model,mase,smape,origins,chosen,coverage_80,coverage_95,note"))
+    #expect(bt.stdout.split(separator: "\n").filter { $0.contains(",yes,") }.count == 2)
+    #expect(bt.stderr.contains("coverage over 2 series"))
+  }
+
+  @Test("bad flags exit 1 with a located message")
+  func badFlags() throws {
+    let path = try Self.dailyFile()
+    for (flags, text) in [
+      (["--horizon", "8x"], "--horizon"), (["--model", "sigmoid"], "--model"),
+      (["--interval", "80,120"], "interval levels"), (["--ceiling", "5:1"], "--ceiling"),
+    ] {
+      let r = try runTokenplan(["forecast", path, "--quiet"] + flags)
+      #expect(r.status == 1, "\(flags)")
+      #expect(r.stderr.contains(text), "\(r.stderr)")
+      #expect(r.stdout.isEmpty)
+    }
+  }
+}
