@@ -251,6 +251,7 @@ struct GrowthProblem<Model: GrowthModel>: LeastSquaresProblem {
   let errors: ErrorModel
   let template: [Double]
   let free: [Int]
+  let cache = ModelValueCache()
 
   init(model: Model, t: [Double], y: [Double], errors: ErrorModel, template: [Double], free: [Int])
   {
@@ -278,7 +279,16 @@ struct GrowthProblem<Model: GrowthModel>: LeastSquaresProblem {
     case .additive:
       for i in r.indices { r[i] -= target[i] }
     case .multiplicative:
-      for i in r.indices { r[i] = r[i] > 0 ? log(r[i]) - target[i] : .nan }
+      cache.remember(x, r)
+      // log f − log y, with the logarithms vectorised; f ≤ 0 marks the point unusable.
+      var positive = true
+      for v in r where !(v > 0) { positive = false }
+      if positive {
+        VectorMath.log(inPlace: &r)
+        for i in r.indices { r[i] -= target[i] }
+      } else {
+        for i in r.indices { r[i] = r[i] > 0 ? log(r[i]) - target[i] : .nan }
+      }
     }
   }
 
@@ -295,11 +305,26 @@ struct GrowthProblem<Model: GrowthModel>: LeastSquaresProblem {
       }
     }
     if errors == .multiplicative {
-      var f = [Double](repeating: 0, count: n)
-      model.evaluate(t, p, into: &f)
+      // ∂ log f / ∂θ = (∂f/∂θ) / f, with f from the residual evaluation at the same point
+      // when the solver just made it (it usually has).
+      let f = cache.values(at: x) ?? model.values(at: t, parameters: p)
       for k in 0..<free.count {
         for i in 0..<n { jac.storage[i + k * n] /= f[i] }
       }
     }
   }
+}
+
+/// The model values of the last residual evaluation, so that the multiplicative Jacobian does
+/// not evaluate the model again at the same point. One per fit, never shared between threads.
+final class ModelValueCache {
+  private var x: [Double] = []
+  private var f: [Double] = []
+
+  func remember(_ x: [Double], _ f: [Double]) {
+    self.x = x
+    self.f = f
+  }
+
+  func values(at x: [Double]) -> [Double]? { x == self.x ? f : nil }
 }

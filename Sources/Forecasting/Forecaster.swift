@@ -114,14 +114,15 @@ public enum Forecaster {
     var selection: String
     var coverage: (Double, Double)?
     var ranked: [String] = []
+    var backtestSet: [Origin] = []
     let backtestable = !sparse && !forced
     if forced {
       chosen = candidates[0]
       selection = "forced"
     } else if backtestable {
-      scores = candidates.map {
-        backtest($0, input: input, horizon: times.count, options: options)
-      }
+      let prepared = backtestOrigins(input, horizon: times.count, options: options)
+      scores = candidates.map { backtest($0, input: input, origins: prepared, options: options) }
+      backtestSet = prepared
       let scored = scores.filter { $0.failure == nil && $0.mase.isFinite }.sorted { $0.mase < $1.mase }
       guard let best = scored.first else {
         throw ForecastFailure(series: raw.name, reason: "no candidate could be backtested")
@@ -178,7 +179,7 @@ public enum Forecaster {
     }
     var extraVariance = 0.0
     if backtestable,
-      let calibration = backtestCalibration(chosen, input: input, horizon: times.count, options: options, index: index)
+      let calibration = backtestCalibration(chosen, input: input, origins: backtestSet, options: options, index: index)
     {
       coverage = (calibration.coverage80, calibration.coverage95)
       extraVariance = calibration.extraVariance
@@ -230,23 +231,41 @@ public enum Forecaster {
     return ((0..<count).map { t.last! - span - Double($0) * step }, span)
   }
 
-  /// One candidate's rolling-origin scores on the original scale.
-  static func backtest(_ name: String, input: ForecastInput, horizon: Int, options: ForecastOptions)
-    -> CandidateScore
-  {
+  /// A backtest origin: the training input prepared once, and the held-out indices.
+  struct Origin {
+    var train: ForecastInput
+    var prepared: PreparedSeries
+    var test: [Int]
+  }
+
+  /// The rolling origins of a series, each prepared once for every candidate.
+  static func backtestOrigins(_ input: ForecastInput, horizon: Int, options: ForecastOptions) -> [Origin] {
     let (cuts, span) = origins(input, horizon: horizon, count: options.backtestOrigins)
-    var maseSum = 0.0
-    var smapeSum = 0.0
-    var used = 0
-    var lastError: String?
-    for cut in cuts {
+    return cuts.compactMap { cut in
       let train = input.t.indices.filter { input.t[$0] <= cut }
       let test = input.t.indices.filter { input.t[$0] > cut && input.t[$0] <= cut + span }
-      guard train.count >= TrendFitting.parameterCount(name) + 2, !test.isEmpty else { continue }
+      guard train.count >= 4, !test.isEmpty else { return nil }
       let trainInput = ForecastInput(
         name: input.name, t: train.map { input.t[$0] }, y: train.map { input.y[$0] }, origin: input.origin)
       let prepared = PreparedSeries(
         trainInput, events: options.events, declaredBreaks: options.breaks, detectBreaks: options.detectBreaks)
+      return Origin(train: trainInput, prepared: prepared, test: test)
+    }
+  }
+
+  /// One candidate's rolling-origin scores on the original scale.
+  static func backtest(_ name: String, input: ForecastInput, origins: [Origin], options: ForecastOptions)
+    -> CandidateScore
+  {
+    var maseSum = 0.0
+    var smapeSum = 0.0
+    var used = 0
+    var lastError: String?
+    for origin in origins {
+      let trainInput = origin.train
+      let prepared = origin.prepared
+      let test = origin.test
+      guard trainInput.y.count >= TrendFitting.parameterCount(name) + 2 else { continue }
       do {
         let trend = try TrendFitting.fit(
           name, t: prepared.t, z: prepared.z, ceiling: options.ceilingMultiple, daily: input.isDaily)
@@ -299,9 +318,8 @@ public enum Forecaster {
   /// leave-one-origin-out: each origin's intervals use the `b` estimated from the other
   /// origins, so the reported coverage is out of sample. The final forecast uses `b` from all.
   static func backtestCalibration(
-    _ name: String, input: ForecastInput, horizon: Int, options: ForecastOptions, index: Int
+    _ name: String, input: ForecastInput, origins: [Origin], options: ForecastOptions, index: Int
   ) -> (coverage80: Double, coverage95: Double, extraVariance: Double)? {
-    let (cuts, span) = origins(input, horizon: horizon, count: options.backtestOrigins)
     var rng = stream(options.seed, index, 2)
     struct Held {
       var y: Double
@@ -311,14 +329,10 @@ public enum Forecaster {
       var variance: Double
     }
     var byOrigin: [[Held]] = []
-    for cut in cuts {
-      let train = input.t.indices.filter { input.t[$0] <= cut }
-      let test = input.t.indices.filter { input.t[$0] > cut && input.t[$0] <= cut + span }
-      guard train.count >= TrendFitting.parameterCount(name) + 2, !test.isEmpty else { continue }
-      let trainInput = ForecastInput(
-        name: input.name, t: train.map { input.t[$0] }, y: train.map { input.y[$0] }, origin: input.origin)
-      let prepared = PreparedSeries(
-        trainInput, events: options.events, declaredBreaks: options.breaks, detectBreaks: options.detectBreaks)
+    for origin in origins {
+      let prepared = origin.prepared
+      let test = origin.test
+      guard origin.train.y.count >= TrendFitting.parameterCount(name) + 2 else { continue }
       guard
         let trend = try? TrendFitting.fit(
           name, t: prepared.t, z: prepared.z, ceiling: options.ceilingMultiple, daily: input.isDaily)
@@ -334,7 +348,7 @@ public enum Forecaster {
         let variance = column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(column.count - 1)
         held.append(
           Held(
-            y: log(input.y[test[i]]), lead: tt[i] - train.map({ input.t[$0] }).last!,
+            y: log(input.y[test[i]]), lead: tt[i] - origin.train.t.last!,
             sortedPaths: column, median: quantile(sorted: column, 0.5), variance: variance))
       }
       byOrigin.append(held)

@@ -120,12 +120,24 @@ struct PreparedSeries {
     self.z = (0..<n).filter { keep[$0] }.map { adjusted[$0] }
   }
 
-  /// The step of the residuals' medians over 28 days after versus before `day`.
-  static func step(at day: Double, t: [Double], r: [Double]) -> Double? {
-    let before = t.indices.filter { t[$0] < day && t[$0] >= day - 28 }.map { r[$0] }
-    let after = t.indices.filter { t[$0] >= day && t[$0] < day + 28 }.map { r[$0] }
-    guard before.count >= 7 && after.count >= 7 else { return nil }
-    return median(after) - median(before)
+  /// The step of the residuals' medians over 28 days after versus before `day` (`t` sorted).
+  static func step(at day: Double, t: [Double], r: [Double], window: Double = 28) -> Double? {
+    let a = lowerBound(t, day - window)
+    let m = lowerBound(t, day)
+    let b = lowerBound(t, day + window)
+    guard m - a >= 7 && b - m >= 7 else { return nil }
+    return median(Array(r[m..<b])) - median(Array(r[a..<m]))
+  }
+
+  /// The first index with `t[i] >= x` (binary search on sorted `t`).
+  static func lowerBound(_ t: [Double], _ x: Double) -> Int {
+    var lo = 0
+    var hi = t.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if t[mid] < x { lo = mid + 1 } else { hi = mid }
+    }
+    return lo
   }
 
   /// The most significant level step, if any (see the type's discussion).
@@ -154,10 +166,10 @@ struct PreparedSeries {
     var refined = found
     var sharpest = 0.0
     for i in t.indices where abs(t[i] - found.0) <= 14 {
-      let before = t.indices.filter { t[$0] < t[i] && t[$0] >= t[i] - 7 }.map { r[$0] }
-      let after = t.indices.filter { t[$0] >= t[i] && t[$0] < t[i] + 7 }.map { r[$0] }
-      guard before.count >= 3 && after.count >= 3 else { continue }
-      let jump = abs(median(after) - median(before))
+      let a = lowerBound(t, t[i] - 7)
+      let b = lowerBound(t, t[i] + 7)
+      guard i - a >= 3 && b - i >= 3 else { continue }
+      let jump = abs(median(Array(r[i..<b])) - median(Array(r[a..<i])))
       if jump > sharpest {
         sharpest = jump
         refined = (t[i], found.1)
