@@ -79,6 +79,28 @@ public enum ForecastJob {
     }
   }
 
+  /// Event windows from a CSV with columns `name,start,days` (a window recurs under one name:
+  /// its effect is estimated from past windows and applied to future ones).
+  public static func events(path: String) throws -> [EventWindow] {
+    let table = try CSVTable(contentsOf: path)
+    let name = try table.column(named: "name", flag: "the events file")
+    let start = try table.column(named: "start", flag: "the events file")
+    let days = try table.column(named: "days", flag: "the events file")
+    return try table.records.map { r in
+      guard let date = CalendarDate(iso: r.fields[start]) else {
+        throw LocatedError(
+          file: table.file, line: r.line, column: start + 1, found: r.fields[start],
+          expected: "a start date YYYY-MM-DD", fix: "write the window's first day")
+      }
+      guard let n = Int(r.fields[days]), n > 0 else {
+        throw LocatedError(
+          file: table.file, line: r.line, column: days + 1, found: r.fields[days],
+          expected: "a whole number of days > 0", fix: "write the window's length in days")
+      }
+      return EventWindow(name: r.fields[name], start: date, days: n)
+    }
+  }
+
   /// The forecast rows as a table (`--format table|csv|json`, JSON key `forecasts`).
   public static func table(_ forecasts: [SeriesForecast], granularity: ForecastGranularity, levels: [Int])
     -> TextTable

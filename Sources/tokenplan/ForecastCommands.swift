@@ -67,6 +67,8 @@ struct ForecastArguments: ParsableArguments {
   var ceiling: String?
   @Option(name: .customLong("break"), help: "Declare a structural break (YYYY-MM-DD), repeatable.")
   var breaks: [String] = []
+  @Option(help: "CSV of event windows (name,start,days): effects estimated and projected.")
+  var events: String?
   @Flag(help: "No progress display.")
   var quiet = false
 
@@ -123,6 +125,7 @@ struct ForecastArguments: ParsableArguments {
       }
       r.options.breaks.append(d)
     }
+    if let events { r.options.events = try ForecastJob.events(path: events) }
     r.timeColumn = timeColumn
     r.valueColumn = valueColumn
     r.seriesColumn = seriesColumn

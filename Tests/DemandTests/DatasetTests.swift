@@ -10,7 +10,7 @@ struct DatasetTests {
     let walker = FileManager.default.enumerator(atPath: root.path)!
     return walker.compactMap { $0 as? String }.filter {
       ($0.hasSuffix(".csv") || $0.hasSuffix(".csv.gz") || $0.hasSuffix(".jsonl"))
-        && !$0.hasPrefix("reference/")
+        && !$0.hasPrefix("reference/") && !$0.hasPrefix("events/")
     }.sorted()
   }
 
