@@ -34,12 +34,14 @@ let package = Package(
         "TokenPlan", "Forecasting", "Demand", "CurveFitting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // Shared by the test targets only (the package root, for reading datasets/).
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
-    .testTarget(name: "CurveFittingTests", dependencies: ["CurveFitting", "LinearAlgebra"]),
-    .testTarget(name: "DemandTests", dependencies: ["Demand", "LinearAlgebra"]),
-    .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Demand", "CurveFitting"]),
+    .testTarget(name: "CurveFittingTests", dependencies: ["CurveFitting", "LinearAlgebra", "TestSupport"]),
+    .testTarget(name: "DemandTests", dependencies: ["Demand", "LinearAlgebra", "TestSupport"]),
+    .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Demand", "CurveFitting", "TestSupport"]),
     .testTarget(
-      name: "TokenPlanCLITests", dependencies: ["TokenPlan", "Demand", "tokenplan"],
+      name: "TokenPlanCLITests", dependencies: ["TokenPlan", "Demand", "tokenplan", "TestSupport"],
       exclude: ["reference"]),
   ]
 )

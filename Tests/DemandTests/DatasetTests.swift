@@ -1,5 +1,6 @@
 import Demand
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Shipped datasets")

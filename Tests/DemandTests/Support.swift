@@ -1,16 +1,7 @@
 import Demand
 import Foundation
+import TestSupport
 
-let packageRoot: URL = {
-  var url = URL(fileURLWithPath: #filePath)
-  while url.path != "/" {
-    url.deleteLastPathComponent()
-    if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-      return url
-    }
-  }
-  fatalError("package root not found")
-}()
 
 /// Loads CSV text.
 func load(_ text: String, jsonLines: Bool = false, options: DemandLoadOptions = .init()) throws

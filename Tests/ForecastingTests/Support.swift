@@ -1,17 +1,8 @@
 import Demand
 import Forecasting
 import Foundation
+import TestSupport
 
-let packageRoot: URL = {
-  var url = URL(fileURLWithPath: #filePath)
-  while url.path != "/" {
-    url.deleteLastPathComponent()
-    if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-      return url
-    }
-  }
-  fatalError("package root not found")
-}()
 
 /// The shipped synthetic panel and its truth, loaded once.
 struct Synthetic: @unchecked Sendable {

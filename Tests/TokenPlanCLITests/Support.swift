@@ -1,16 +1,6 @@
 import Foundation
+import TestSupport
 
-/// The package root, found from this file's path.
-let packageRoot: URL = {
-  var url = URL(fileURLWithPath: #filePath)
-  while url.path != "/" {
-    url.deleteLastPathComponent()
-    if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-      return url
-    }
-  }
-  fatalError("package root not found")
-}()
 
 /// The built `tokenplan` executable beside the test bundle.
 let tokenplanBinary: URL = {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// One NIST StRD file parsed: certified values, starting points and data columns.
 /// Files are the copies in `datasets/reference/nist-strd/` (source noted there).
@@ -21,16 +22,7 @@ struct NISTDataset {
   var y: [Double] { columns[0] }
   var x: [Double] { columns[1] }
 
-  static var root: URL {
-    var url = URL(fileURLWithPath: #filePath)
-    while url.path != "/" {
-      url.deleteLastPathComponent()
-      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-        return url.appendingPathComponent("datasets/reference/nist-strd")
-      }
-    }
-    fatalError("package root not found")
-  }
+  static var root: URL { packageRoot.appendingPathComponent("datasets/reference/nist-strd") }
 
   init(kind: String, name: String) throws {
     self.name = name
