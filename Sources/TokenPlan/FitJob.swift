@@ -242,31 +242,23 @@ public enum FitJob {
     ])
   }
 
-  /// The `--format table` text.
+  /// The `--format table` text: a heading, the parameters, then the fit statistics.
   public static func table(_ outcome: FitOutcome) -> String {
     let fit = outcome.fit
-    func g(_ v: Double?) -> String { v.map { String(format: "%.6g", $0) } ?? "—" }
-    let anyFixed = fit.parameters.contains { $0.isFixed }
-    var rows = [["parameter", "value", "stderr", "ci95 low", "ci95 high"] + (anyFixed ? [""] : [])]
+    var table = TextTable(columns: [
+      .init("parameter"), .init("value", numeric: true), .init("stderr", numeric: true),
+      .init("ci95 low", numeric: true), .init("ci95 high", numeric: true), .init("fixed"),
+    ])
     for p in fit.parameters {
-      rows.append(
-        [p.name, g(p.value), g(p.standardError), g(p.ci95?.lowerBound), g(p.ci95?.upperBound)]
-          + (anyFixed ? [p.isFixed ? "fixed" : ""] : []))
+      table.rows.append([
+        .text(p.name), .number(p.value), .number(p.standardError), .number(p.ci95?.lowerBound),
+        .number(p.ci95?.upperBound), .text(p.isFixed ? "yes" : ""),
+      ])
     }
-    let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
+    func g(_ v: Double?) -> String { v.map { String(format: "%.6g", $0) } ?? "—" }
     var out = "\(fit.model) fit of \(outcome.valueColumn) on \(outcome.timeColumn)"
     if let origin = outcome.timeOrigin { out += " (t = days since \(origin))" }
-    out += ", \(fit.n) points, \(fit.errors.rawValue) errors\n\n"
-    for (r, row) in rows.enumerated() {
-      let cells = row.enumerated().map { c, s in
-        c == 0 ? s.padding(toLength: widths[c], withPad: " ", startingAt: 0)
-          : String(repeating: " ", count: widths[c] - s.count) + s
-      }
-      out += cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
-      if r == 0 {
-        out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-      }
-    }
+    out += ", \(fit.n) points, \(fit.errors.rawValue) errors\n\n" + table.text()
     out += "\nsse \(g(fit.sse))  rmse \(g(fit.rmse))  aicc \(g(fit.aicc))  bic \(g(fit.bic))\n"
     out += "converged after \(fit.iterations) iterations (\(fit.reason.rawValue))\n"
     return out
