@@ -12,7 +12,8 @@ let package = Package(
     .library(name: "Forecasting", targets: ["Forecasting"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     // CBLAS (OpenBLAS) + LAPACKE (netlib LAPACKE over OpenBLAS's liblapack).
@@ -27,7 +28,10 @@ let package = Package(
     .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "Demand", dependencies: ["LinearAlgebra", "CZlib"]),
     .target(name: "Forecasting", dependencies: ["CurveFitting", "Demand", "LinearAlgebra"]),
-    .target(name: "TokenPlan", dependencies: ["CurveFitting", "Demand", "Forecasting"]),
+    .target(
+      name: "Capacity",
+      dependencies: ["Demand", .product(name: "Yams", package: "Yams")]),
+    .target(name: "TokenPlan", dependencies: ["CurveFitting", "Demand", "Forecasting", "Capacity"]),
     .executableTarget(
       name: "tokenplan",
       dependencies: [
@@ -39,6 +43,7 @@ let package = Package(
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "CurveFittingTests", dependencies: ["CurveFitting", "LinearAlgebra", "TestSupport"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "LinearAlgebra", "TestSupport"]),
+    .testTarget(name: "CapacityTests", dependencies: ["Capacity", "Demand", "TestSupport"]),
     .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Demand", "CurveFitting", "TestSupport"]),
     .testTarget(
       name: "TokenPlanCLITests", dependencies: ["TokenPlan", "Demand", "tokenplan", "TestSupport"],

@@ -106,3 +106,21 @@ func emit(_ table: TextTable, format: TableFormat, key: String) {
   case .json: print(table.json(key: key).serialized())
   }
 }
+
+struct PlanCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "plan",
+    abstract: "Turn token demand into GPUs, racks, MW, energy and cost per quarter.")
+  @Argument(help: "The plan file (YAML).")
+  var planFile: String
+  @Option(help: "Demand: a forecast CSV at quarter granularity (tokenplan forecast --format csv).")
+  var demand: String?
+  @Option(help: "Output format: table, csv or json.")
+  var format: TableFormat = .table
+
+  func run() throws {
+    let (rows, warnings) = try PlanJob.run(planPath: planFile, demandPath: demand)
+    for w in warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+    emit(PlanJob.table(rows), format: format, key: "quarters")
+  }
+}

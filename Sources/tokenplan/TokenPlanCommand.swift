@@ -31,7 +31,7 @@ struct Root: ParsableCommand {
     commandName: "tokenplan",
     abstract: "Token demand forecasting and AI data-center capacity planning.",
     version: "0.1.0",
-    subcommands: [Fit.self, Forecast.self, Backtest.self, DataCommand.self])
+    subcommands: [Fit.self, Forecast.self, Backtest.self, PlanCommand.self, DataCommand.self])
 }
 
 extension ErrorModel: ExpressibleByArgument {}

@@ -1,0 +1,265 @@
+import Foundation
+
+/// One row of the quarterly plan table (the contract's columns; money in the plan's currency).
+public struct PlanRow: Sendable, Equatable {
+  public var quarter: Quarter
+  /// `total` or a workload's name.
+  public var workload: String
+  public var tokensPerDay: Double
+  public var tokens: Double
+  public var gpuHours: Double
+  public var gpusBusyAverage: Double
+  public var gpusRequired: Int
+  public var gpusInstalled: Int
+  public var gpusToOrder: Int
+  /// The quarter by which `gpusToOrder` must be ordered (procurement lead time).
+  public var orderByQuarter: Quarter?
+  /// The hardware bought this quarter.
+  public var purchaseHardware: String?
+  public var racks: Int
+  public var itPowerMegawatts: Double
+  public var facilityPowerMegawatts: Double
+  public var energyMegawattHours: Double
+  public var joulesPerToken: Double
+  public var capex: Double
+  public var depreciation: Double
+  public var capitalCharge: Double
+  public var opex: Double
+  public var costPerMillionTokens: Double
+  /// Facility MW needed beyond what the site has this quarter (0 when it fits).
+  public var shortfallMegawatts: Double
+  public var currency: String
+}
+
+/// A problem with a plan that the computation found (not the file's syntax).
+public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
+  public var description: String
+}
+
+/// Turns token demand into GPUs, power, energy and money, quarter by quarter.
+///
+/// Per quarter `q`, per workload: tokens `T = tokens_per_day × days`; output `T/(1+ρ)`, input the
+/// rest, of which the prompt-cache share needs no prefill; GPU-seconds on hardware `h` =
+/// `prefill input / input tok/s + output / output tok/s`, divided by the software efficiency gain
+/// `(1 + g)^(quarters since as-of / 4)`. A GPU's usable hours = `hours × target utilisation /
+/// peak-to-average / (1 + redundancy share)`. Installed, unretired cohorts serve demand first
+/// (in plan order); the rest needs new GPUs of the purchase hardware (pinned, or the best
+/// available that quarter: least capex per unit of work), ordered `procurement lead` quarters
+/// earlier and kept afterwards. Required = used + N+k spares. Power is provisioned at node
+/// nameplate (nodes = ⌈GPUs / GPUs per node⌉, racks = ⌈IT kW / rack kW⌉); average power
+/// interpolates node idle → busy power by utilisation; facility = IT × PUE; energy = average
+/// facility MW × hours. Capex is cash at delivery (nodes × price) plus facility capex per new MW;
+/// depreciation straight-line (IT over `depreciation_years`, facility over its life); capital
+/// charge = cost of capital × net book value / 4; opex = energy + maintenance share × gross IT
+/// capex / 4. Cost per million tokens = (depreciation + capital charge + opex) / (T / 10⁶).
+public enum CapacityPlanner {
+  public static func run(_ plan: Plan) throws -> [PlanRow] {
+    let ops = plan.operations
+    var purchased: [(hardware: String, count: Int, delivered: Quarter)] = []
+    var itCohorts: [(capex: Double, start: Quarter)] = []
+    var facilityCohorts: [(capex: Double, start: Quarter)] = []
+    var builtMW = plan.facility.megawattsAvailable.sorted { $0.key < $1.key }.first?.value ?? 0
+    builtMW = plan.facility.megawattsAvailable[plan.asOf] ?? builtMW
+    // Installed cohorts count as IT capex already spent (for depreciation and book value).
+    for c in plan.fleet {
+      guard let h = plan.hardware[c.hardware] else {
+        throw PlanError(description: "fleet hardware '\(c.hardware)' is not in the hardware catalog")
+      }
+      itCohorts.append((Double(c.count) / Double(h.gpusPerNode) * h.nodePrice, c.installed))
+    }
+    var rows: [PlanRow] = []
+    for q in plan.quarters {
+      let hours = q.hours
+      let gain = pow(1 + ops.yearlyEfficiencyGain, Double(plan.asOf.distance(to: q)) / 4)
+      let usable = hours * ops.targetUtilization / ops.peakToAverage / (1 + ops.redundancyShare)
+      // Work per hardware type: GPU-hours to serve every workload's tokens on it.
+      func gpuHours(_ w: Workload, on hardware: String) throws -> Double {
+        let tpd = w.tokensPerDay[q] ?? 0
+        let tokens = tpd * Double(q.days)
+        let output = tokens / (1 + w.inputOutputRatio)
+        let prefill = (tokens - output) * (1 - w.promptCacheHitRate)
+        guard let t = throughput(plan, model: w.model, hardware: hardware, latencyClass: w.latencyClass) else {
+          throw PlanError(
+            description: "no throughput for model \(w.model) on \(hardware) at \(w.latencyClass), and no roofline estimate possible")
+        }
+        return (prefill / t.inputTokensPerSecond + output / t.outputTokensPerSecond) / 3600 / gain
+      }
+      func totalWork(_ hardware: String) throws -> Double {
+        try plan.workloads.reduce(0) { $0 + (try gpuHours($1, on: hardware)) }
+      }
+      // Unretired installed cohorts, then purchases delivered by q.
+      var available: [(hardware: String, count: Int)] = []
+      for c in plan.fleet where Double(c.installed.distance(to: q)) / 4 < plan.serviceLifeYears {
+        available.append((c.hardware, c.count))
+      }
+      for p in purchased where Double(p.delivered.distance(to: q)) / 4 < plan.serviceLifeYears {
+        available.append((p.hardware, p.count))
+      }
+      var remaining = 1.0  // share of the quarter's work not yet served
+      var used: [String: Int] = [:]
+      var busyHours: [String: Double] = [:]
+      for a in available where remaining > 0 {
+        let work = try totalWork(a.hardware)
+        guard work > 0 else { continue }
+        let share = min(remaining, Double(a.count) * usable / work)
+        used[a.hardware, default: 0] += Int((share * work / usable - 1e-9).rounded(.up))
+        busyHours[a.hardware, default: 0] += share * work
+        remaining -= share
+      }
+      // New purchases for the rest.
+      var buy = 0
+      var buyHardware: String?
+      if remaining > 1e-12 {
+        let choice = try purchaseChoice(plan, quarter: q, work: totalWork)
+        buyHardware = choice
+        let work = try totalWork(choice)
+        let needed = Int((remaining * work / usable - 1e-9).rounded(.up))
+        buy = needed
+        used[choice, default: 0] += needed
+        busyHours[choice, default: 0] += remaining * work
+      }
+      // N + k: enough GPUs installed for the used ones plus the spares.
+      let spares = ops.redundancySpares
+      let availableCount = available.reduce(0) { $0 + $1.count }
+      let missingSpares = max(0, used.values.reduce(0, +) + spares - (availableCount + buy))
+      if missingSpares > 0 {
+        buy += missingSpares
+        if buyHardware == nil { buyHardware = try purchaseChoice(plan, quarter: q, work: totalWork) }
+      }
+      if buy > 0, let h = buyHardware {
+        purchased.append((h, buy, q))
+        itCohorts.append((Double(buy) / Double(plan.hardware[h]!.gpusPerNode) * plan.hardware[h]!.nodePrice, q))
+      }
+      let required = used.values.reduce(0, +) + spares
+      let installedByType = Dictionary(
+        (available.map { ($0.hardware, $0.count) } + (buy > 0 ? [(buyHardware!, buy)] : [])),
+        uniquingKeysWith: +)
+      let installed = installedByType.values.reduce(0, +)
+      // Power and space.
+      var itKW = 0.0
+      var averageKW = 0.0
+      for (name, count) in installedByType {
+        let h = plan.hardware[name]!
+        let nodes = (Double(count) / Double(h.gpusPerNode)).rounded(.up)
+        let utilization = count > 0 ? min(1, (busyHours[name] ?? 0) / (Double(count) * hours)) : 0
+        itKW += nodes * h.nodeMaxKilowatts
+        averageKW += nodes * (h.nodeIdleKilowatts + (h.nodeBusyKilowatts - h.nodeIdleKilowatts) * utilization)
+      }
+      let itMW = itKW / 1000
+      let facilityMW = itMW * plan.facility.pue
+      let energyMWh = averageKW / 1000 * plan.facility.pue * hours
+      let siteMW = megawatts(plan.facility.megawattsAvailable, at: q)
+      let shortfall = max(0, facilityMW - siteMW)
+      // Money.
+      var capex = buy > 0 ? itCohorts.last!.capex : 0
+      if facilityMW > builtMW {
+        let newMW = facilityMW - builtMW
+        facilityCohorts.append((newMW * plan.facility.capexPerMegawatt, q))
+        capex += newMW * plan.facility.capexPerMegawatt
+        builtMW = facilityMW
+      }
+      func depreciationAndBook(_ cohorts: [(capex: Double, start: Quarter)], years: Double) -> (Double, Double) {
+        var dep = 0.0
+        var book = 0.0
+        for c in cohorts {
+          let age = Double(c.start.distance(to: q))  // quarters in service before q
+          guard age >= 0 else { continue }
+          let perQuarter = c.capex / (years * 4)
+          if age < years * 4 { dep += perQuarter }
+          book += max(0, c.capex - perQuarter * age)
+        }
+        return (dep, book)
+      }
+      let (itDep, itBook) = depreciationAndBook(itCohorts, years: plan.money.depreciationYears)
+      let (facDep, facBook) = depreciationAndBook(facilityCohorts, years: plan.facility.lifeYears)
+      let depreciation = itDep + facDep
+      let capitalCharge = plan.money.costOfCapital / 4 * (itBook + facBook)
+      let grossIT = itCohorts.filter { $0.start <= q }.reduce(0) { $0 + $1.capex }
+      let opex = energyMWh * 1000 * plan.money.electricityPerKilowattHour
+        + plan.money.maintenanceShare * grossIT / 4
+      let tokensPerDay = plan.workloads.reduce(0) { $0 + ($1.tokensPerDay[q] ?? 0) }
+      let tokens = tokensPerDay * Double(q.days)
+      let gpuHoursTotal = busyHours.values.reduce(0, +)
+      let total = PlanRow(
+        quarter: q, workload: "total", tokensPerDay: tokensPerDay, tokens: tokens,
+        gpuHours: gpuHoursTotal, gpusBusyAverage: gpuHoursTotal / hours, gpusRequired: required,
+        gpusInstalled: installed, gpusToOrder: buy,
+        orderByQuarter: buy > 0 ? q.adding(-plan.money.procurementLeadQuarters) : nil,
+        purchaseHardware: buy > 0 ? buyHardware : nil,
+        racks: Int((itKW / plan.facility.rackKilowatts - 1e-9).rounded(.up)), itPowerMegawatts: itMW,
+        facilityPowerMegawatts: facilityMW, energyMegawattHours: energyMWh,
+        joulesPerToken: tokens > 0 ? energyMWh * 3.6e9 / tokens : 0, capex: capex,
+        depreciation: depreciation, capitalCharge: capitalCharge, opex: opex,
+        costPerMillionTokens: tokens > 0 ? (depreciation + capitalCharge + opex) / (tokens / 1e6) : 0,
+        shortfallMegawatts: shortfall, currency: plan.money.currency)
+      rows.append(total)
+      // Workload rows: their tokens, and the quarter's GPUs, power and money split by GPU-hours.
+      for w in plan.workloads {
+        var hoursW = 0.0
+        for (name, hoursOnType) in busyHours {
+          let all = try totalWork(name)
+          if all > 0 { hoursW += hoursOnType * (try gpuHours(w, on: name)) / all }
+        }
+        let share = gpuHoursTotal > 0 ? hoursW / gpuHoursTotal : 0
+        let tpd = w.tokensPerDay[q] ?? 0
+        let t = tpd * Double(q.days)
+        rows.append(
+          PlanRow(
+            quarter: q, workload: w.name, tokensPerDay: tpd, tokens: t, gpuHours: hoursW,
+            gpusBusyAverage: hoursW / hours, gpusRequired: Int((Double(required) * share).rounded()),
+            gpusInstalled: Int((Double(installed) * share).rounded()),
+            gpusToOrder: Int((Double(buy) * share).rounded()), orderByQuarter: total.orderByQuarter,
+            purchaseHardware: total.purchaseHardware, racks: Int((Double(total.racks) * share).rounded(.up)),
+            itPowerMegawatts: itMW * share, facilityPowerMegawatts: facilityMW * share,
+            energyMegawattHours: energyMWh * share,
+            joulesPerToken: t > 0 ? energyMWh * share * 3.6e9 / t : 0, capex: capex * share,
+            depreciation: depreciation * share, capitalCharge: capitalCharge * share, opex: opex * share,
+            costPerMillionTokens: t > 0 ? (depreciation + capitalCharge + opex) * share / (t / 1e6) : 0,
+            shortfallMegawatts: shortfall * share, currency: plan.money.currency))
+      }
+    }
+    return rows
+  }
+
+  /// The facility MW in force at `q` (the latest value at or before it).
+  static func megawatts(_ table: [Quarter: Double], at q: Quarter) -> Double {
+    table.filter { $0.key <= q }.max { $0.key < $1.key }?.value ?? 0
+  }
+
+  /// The pinned purchase hardware, or the available one with the least node capex per unit of
+  /// the quarter's work.
+  static func purchaseChoice(_ plan: Plan, quarter: Quarter, work: (String) throws -> Double) throws -> String {
+    if let pinned = plan.purchaseHardware { return pinned }
+    var best: (String, Double)?
+    for (name, h) in plan.hardware.sorted(by: { $0.key < $1.key }) where h.firstAvailable <= quarter {
+      guard let w = try? work(name), w > 0 else { continue }
+      let cost = w * h.nodePrice / Double(h.gpusPerNode)
+      if best == nil || cost < best!.1 { best = (name, cost) }
+    }
+    guard let best else { throw PlanError(description: "no hardware is available to buy in \(quarter)") }
+    return best.0
+  }
+
+  /// The measured throughput, or a roofline estimate (flagged) when none is given: prefill at
+  /// MFU 0.4 of peak dense FLOPS at the model's precision, `2 × active parameters` FLOPs per
+  /// token; decode at MBU 0.7 of HBM bandwidth with a batch of 64 sequences of 2,048 tokens,
+  /// reading all weights and the batch's KV cache per step.
+  public static func throughput(_ plan: Plan, model: String, hardware: String, latencyClass: String) -> Throughput? {
+    if let t = plan.throughput.first(where: {
+      $0.model == model && $0.hardware == hardware && $0.latencyClass == latencyClass
+    }) {
+      return t
+    }
+    guard let m = plan.models[model], let h = plan.hardware[hardware],
+      let tflops = h.peakDenseTFLOPS[m.precision] ?? h.peakDenseTFLOPS["bf16"]
+    else { return nil }
+    let prefill = 0.4 * tflops * 1e12 / (2 * m.activeParametersBillions * 1e9)
+    let batch = 64.0
+    let bytesPerStep = m.totalParametersBillions * 1e9 * m.bytesPerParameter + batch * 2048 * m.kvBytesPerToken
+    let decode = batch * 0.7 * h.hbmTerabytesPerSecond * 1e12 / bytesPerStep
+    return Throughput(
+      model: model, hardware: hardware, latencyClass: latencyClass, inputTokensPerSecond: prefill,
+      outputTokensPerSecond: decode, estimated: true,
+      provenance: Provenance(source: "roofline estimate (MFU 0.4, MBU 0.7, batch 64, context 2048)", date: ""))
+  }
+}

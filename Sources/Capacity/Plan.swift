@@ -1,0 +1,267 @@
+/// Where a number came from: every value from outside (a TDP, a price, a PUE) carries one.
+public struct Provenance: Sendable, Equatable {
+  public var source: String
+  public var date: String
+  public init(source: String, date: String) {
+    self.source = source
+    self.date = date
+  }
+}
+
+/// An accelerator and the node that holds it.
+public struct HardwareSpec: Sendable, Equatable {
+  public var name: String
+  /// Peak dense tensor throughput per GPU, TFLOPS, by precision (`bf16`, `fp8`, `fp4`).
+  public var peakDenseTFLOPS: [String: Double]
+  public var hbmGigabytes: Double
+  public var hbmTerabytesPerSecond: Double
+  public var tdpWatts: Double
+  public var gpusPerNode: Int
+  /// Node nameplate (maximum) power, kW — what power and space are provisioned for.
+  public var nodeMaxKilowatts: Double
+  /// Node power when its GPUs are busy, kW (measured where known; default 0.7 × max).
+  public var nodeBusyKilowatts: Double
+  /// Node power when idle, kW.
+  public var nodeIdleKilowatts: Double
+  /// Price of one node, in the plan's currency.
+  public var nodePrice: Double
+  /// First quarter it can be bought.
+  public var firstAvailable: Quarter
+  public var provenance: Provenance
+
+  public init(name: String, peakDenseTFLOPS: [String: Double], hbmGigabytes: Double, hbmTerabytesPerSecond: Double, tdpWatts: Double, gpusPerNode: Int, nodeMaxKilowatts: Double, nodeBusyKilowatts: Double, nodeIdleKilowatts: Double, nodePrice: Double, firstAvailable: Quarter, provenance: Provenance) {
+    self.name = name
+    self.peakDenseTFLOPS = peakDenseTFLOPS
+    self.hbmGigabytes = hbmGigabytes
+    self.hbmTerabytesPerSecond = hbmTerabytesPerSecond
+    self.tdpWatts = tdpWatts
+    self.gpusPerNode = gpusPerNode
+    self.nodeMaxKilowatts = nodeMaxKilowatts
+    self.nodeBusyKilowatts = nodeBusyKilowatts
+    self.nodeIdleKilowatts = nodeIdleKilowatts
+    self.nodePrice = nodePrice
+    self.firstAvailable = firstAvailable
+    self.provenance = provenance
+  }
+}
+
+/// A served model.
+public struct ModelSpec: Sendable, Equatable {
+  public var name: String
+  public var totalParametersBillions: Double
+  public var activeParametersBillions: Double
+  /// `bf16`, `fp8` or `fp4`.
+  public var precision: String
+  public var kvBytesPerToken: Double
+
+  var bytesPerParameter: Double {
+    switch precision { case "fp4": return 0.5
+    case "fp8": return 1
+    default: return 2 }
+  }
+
+  public init(name: String, totalParametersBillions: Double, activeParametersBillions: Double, precision: String, kvBytesPerToken: Double) {
+    self.name = name
+    self.totalParametersBillions = totalParametersBillions
+    self.activeParametersBillions = activeParametersBillions
+    self.precision = precision
+    self.kvBytesPerToken = kvBytesPerToken
+  }
+}
+
+/// Tokens per second per GPU for a model on hardware at a latency class.
+public struct Throughput: Sendable, Equatable {
+  public var model: String
+  public var hardware: String
+  public var latencyClass: String
+  public var inputTokensPerSecond: Double
+  public var outputTokensPerSecond: Double
+  /// Whether it comes from the roofline estimate rather than a measurement.
+  public var estimated: Bool
+  public var provenance: Provenance
+
+  public init(model: String, hardware: String, latencyClass: String, inputTokensPerSecond: Double, outputTokensPerSecond: Double, estimated: Bool, provenance: Provenance) {
+    self.model = model
+    self.hardware = hardware
+    self.latencyClass = latencyClass
+    self.inputTokensPerSecond = inputTokensPerSecond
+    self.outputTokensPerSecond = outputTokensPerSecond
+    self.estimated = estimated
+    self.provenance = provenance
+  }
+}
+
+/// A kind of work and how it is served.
+public struct Workload: Sendable, Equatable {
+  public var name: String
+  /// Input tokens per output token.
+  public var inputOutputRatio: Double
+  /// Share of input tokens served from the prompt cache (no prefill compute).
+  public var promptCacheHitRate: Double
+  public var latencyClass: String
+  public var model: String
+  /// Demand series names this workload takes (`*` wildcards), when demand is a forecast file.
+  public var segments: [String]
+  /// Tokens per day by quarter, when the demand is given in the plan.
+  public var tokensPerDay: [Quarter: Double]
+
+  public init(name: String, inputOutputRatio: Double, promptCacheHitRate: Double, latencyClass: String, model: String, segments: [String], tokensPerDay: [Quarter: Double]) {
+    self.name = name
+    self.inputOutputRatio = inputOutputRatio
+    self.promptCacheHitRate = promptCacheHitRate
+    self.latencyClass = latencyClass
+    self.model = model
+    self.segments = segments
+    self.tokensPerDay = tokensPerDay
+  }
+}
+
+/// How the fleet is run.
+public struct Operations: Sendable, Equatable {
+  /// Peak load over the quarter's average.
+  public var peakToAverage: Double
+  /// Busy share a GPU is planned to at peak.
+  public var targetUtilization: Double
+  /// Extra GPUs as a share (N + share).
+  public var redundancyShare: Double
+  /// Extra GPUs as a count (N + k).
+  public var redundancySpares: Int
+  /// Yearly throughput gain from software, compounded by quarter from the as-of quarter.
+  public var yearlyEfficiencyGain: Double
+
+  public init(peakToAverage: Double, targetUtilization: Double, redundancyShare: Double, redundancySpares: Int, yearlyEfficiencyGain: Double) {
+    self.peakToAverage = peakToAverage
+    self.targetUtilization = targetUtilization
+    self.redundancyShare = redundancyShare
+    self.redundancySpares = redundancySpares
+    self.yearlyEfficiencyGain = yearlyEfficiencyGain
+  }
+}
+
+/// GPUs already installed.
+public struct FleetCohort: Sendable, Equatable {
+  public var hardware: String
+  public var count: Int
+  public var installed: Quarter
+
+  public init(hardware: String, count: Int, installed: Quarter) {
+    self.hardware = hardware
+    self.count = count
+    self.installed = installed
+  }
+}
+
+/// The data-center side.
+public struct Facility: Sendable, Equatable {
+  public var pue: Double
+  public var rackKilowatts: Double
+  /// Facility MW available by quarter (the latest earlier value holds until changed).
+  public var megawattsAvailable: [Quarter: Double]
+  public var capexPerMegawatt: Double
+  public var lifeYears: Double
+  public var provenance: Provenance
+
+  public init(pue: Double, rackKilowatts: Double, megawattsAvailable: [Quarter: Double], capexPerMegawatt: Double, lifeYears: Double, provenance: Provenance) {
+    self.pue = pue
+    self.rackKilowatts = rackKilowatts
+    self.megawattsAvailable = megawattsAvailable
+    self.capexPerMegawatt = capexPerMegawatt
+    self.lifeYears = lifeYears
+    self.provenance = provenance
+  }
+}
+
+/// Prices and finance.
+public struct Money: Sendable, Equatable {
+  public var currency: String
+  public var electricityPerKilowattHour: Double
+  public var depreciationYears: Double
+  public var costOfCapital: Double
+  /// Yearly maintenance as a share of IT capex.
+  public var maintenanceShare: Double
+  public var procurementLeadQuarters: Int
+  public var provenance: Provenance
+
+  public init(currency: String, electricityPerKilowattHour: Double, depreciationYears: Double, costOfCapital: Double, maintenanceShare: Double, procurementLeadQuarters: Int, provenance: Provenance) {
+    self.currency = currency
+    self.electricityPerKilowattHour = electricityPerKilowattHour
+    self.depreciationYears = depreciationYears
+    self.costOfCapital = costOfCapital
+    self.maintenanceShare = maintenanceShare
+    self.procurementLeadQuarters = procurementLeadQuarters
+    self.provenance = provenance
+  }
+}
+
+/// A capacity plan: everything the computation needs.
+public struct Plan: Sendable, Equatable {
+  public var name: String
+  public var asOf: Quarter
+  public var horizonQuarters: Int
+  public var workloads: [Workload]
+  public var models: [String: ModelSpec]
+  public var hardware: [String: HardwareSpec]
+  public var throughput: [Throughput]
+  public var operations: Operations
+  public var fleet: [FleetCohort]
+  public var serviceLifeYears: Double
+  /// Hardware for new purchases; `nil` buys the best available each quarter.
+  public var purchaseHardware: String?
+  public var facility: Facility
+  public var money: Money
+  /// The share of a demand file's tokens this plan serves (a provider's market share).
+  public var demandShare: Double = 1
+
+  /// The planned quarters: the `horizonQuarters` after the as-of quarter.
+  public var quarters: [Quarter] { (1...horizonQuarters).map { asOf.adding($0) } }
+
+  public init(name: String, asOf: Quarter, horizonQuarters: Int, workloads: [Workload], models: [String: ModelSpec], hardware: [String: HardwareSpec], throughput: [Throughput], operations: Operations, fleet: [FleetCohort], serviceLifeYears: Double, purchaseHardware: String?, facility: Facility, money: Money, demandShare: Double = 1) {
+    self.name = name
+    self.asOf = asOf
+    self.horizonQuarters = horizonQuarters
+    self.workloads = workloads
+    self.models = models
+    self.hardware = hardware
+    self.throughput = throughput
+    self.operations = operations
+    self.fleet = fleet
+    self.serviceLifeYears = serviceLifeYears
+    self.purchaseHardware = purchaseHardware
+    self.facility = facility
+    self.money = money
+    self.demandShare = demandShare
+  }
+}
+
+extension Plan {
+  /// Fills each workload's tokens per day from forecast rows `(series, quarter, tokens per day)`:
+  /// the sum over the series its segment patterns match (the first workload that matches takes a
+  /// series), times ``demandShare``. Uses the forecast *mean*: means add up across series, quantiles
+  /// do not. Returns the series no workload took.
+  public mutating func applyDemand(_ rows: [(series: String, quarter: Quarter, tokensPerDay: Double)]) -> [String] {
+    var unmatched: Set<String> = []
+    for k in workloads.indices { workloads[k].tokensPerDay = [:] }
+    for row in rows {
+      guard let k = workloads.firstIndex(where: { $0.segments.contains { globMatch($0, row.series) } }) else {
+        unmatched.insert(row.series)
+        continue
+      }
+      workloads[k].tokensPerDay[row.quarter, default: 0] += row.tokensPerDay * demandShare
+    }
+    return unmatched.sorted()
+  }
+}
+
+/// `*` matches any run of characters (including `/`); everything else literally.
+func globMatch(_ pattern: String, _ text: String) -> Bool {
+  let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+  guard parts.count > 1 else { return pattern == text }
+  guard text.hasPrefix(parts[0]) else { return false }
+  var rest = Substring(text.dropFirst(parts[0].count))
+  for (i, part) in parts.dropFirst().enumerated() {
+    if i == parts.count - 2 { return part.isEmpty || rest.hasSuffix(part) }
+    guard let r = rest.range(of: part) else { return false }
+    rest = rest[r.upperBound...]
+  }
+  return true
+}

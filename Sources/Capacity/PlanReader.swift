@@ -1,0 +1,323 @@
+import Demand
+import Foundation
+import Yams
+
+/// Reads a plan file (YAML) and the catalogs it names, strictly: an unknown key, a missing
+/// required value or a value of the wrong kind is a ``LocatedError`` with the file, line and
+/// column, and for a misspelt key the nearest known one.
+public enum PlanReader {
+  /// Reads `path` (catalog paths inside it are relative to it).
+  public static func read(path: String) throws -> Plan {
+    let text = try readText(path)
+    let root = try compose(text, file: path)
+    let r = Reader(file: path)
+    let top = try r.mapping(root, allowed: [
+      "name", "as_of", "horizon_quarters", "catalogs", "demand_share", "purchase_hardware", "workloads", "models",
+      "hardware", "throughput", "operations", "fleet", "facility", "money",
+    ])
+    // Catalogs first; the plan's own entries override theirs.
+    var models: [String: ModelSpec] = [:]
+    var hardware: [String: HardwareSpec] = [:]
+    var throughput: [Throughput] = []
+    let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+    if let list = top["catalogs"] {
+      for item in try r.sequence(list) {
+        let relative = try r.string(item)
+        let catalogPath =
+          relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).standardized.path
+        let catalogText = try readText(catalogPath)
+        let c = Reader(file: catalogPath)
+        let catalog = try c.mapping(try compose(catalogText, file: catalogPath), allowed: ["hardware", "models", "throughput"])
+        try c.catalog(catalog, models: &models, hardware: &hardware, throughput: &throughput)
+      }
+    }
+    try r.catalog(top, models: &models, hardware: &hardware, throughput: &throughput)
+
+    let workloadsNode = try r.required(top, "workloads", root)
+    var workloads: [Workload] = []
+    for (nameNode, node) in try r.pairs(workloadsNode) {
+      let name = try r.string(nameNode)
+      let w = try r.mapping(node, allowed: [
+        "model", "latency_class", "input_output_ratio", "prompt_cache_hit_rate", "segments", "tokens_per_day",
+      ])
+      let model = try r.string(try r.required(w, "model", node))
+      guard models[model] != nil || throughput.contains(where: { $0.model == model }) else {
+        throw r.error(w["model"]!, expected: "a model defined under models: or in a catalog",
+          fix: "define \(model), or use one of \(models.keys.sorted().joined(separator: ", "))")
+      }
+      var perDay: [Quarter: Double] = [:]
+      if let t = w["tokens_per_day"] {
+        for (qNode, vNode) in try r.pairs(t) {
+          perDay[try r.quarter(qNode)] = try r.number(vNode, min: 0)
+        }
+      }
+      workloads.append(
+        Workload(
+          name: name, inputOutputRatio: try r.number(w["input_output_ratio"], default: 1, min: 0),
+          promptCacheHitRate: try r.number(w["prompt_cache_hit_rate"], default: 0, min: 0, max: 1),
+          latencyClass: try w["latency_class"].map(r.string) ?? "server", model: model,
+          segments: try w["segments"].map { try r.sequence($0).map(r.string) } ?? ["*"],
+          tokensPerDay: perDay))
+    }
+
+    let opsNode = try r.required(top, "operations", root)
+    let ops = try r.mapping(opsNode, allowed: [
+      "peak_to_average", "target_utilization", "redundancy_share", "redundancy_spares", "yearly_efficiency_gain",
+    ])
+    let operations = Operations(
+      peakToAverage: try r.number(ops["peak_to_average"], default: 1, min: 1),
+      targetUtilization: try r.number(r.required(ops, "target_utilization", opsNode), min: 0.01, max: 1),
+      redundancyShare: try r.number(ops["redundancy_share"], default: 0, min: 0),
+      redundancySpares: Int(try r.number(ops["redundancy_spares"], default: 0, min: 0)),
+      yearlyEfficiencyGain: try r.number(ops["yearly_efficiency_gain"], default: 0, min: -0.9))
+
+    var fleet: [FleetCohort] = []
+    var serviceLife = 5.0
+    if let f = top["fleet"] {
+      let fm = try r.mapping(f, allowed: ["service_life_years", "installed"])
+      serviceLife = try r.number(fm["service_life_years"], default: 5, min: 0.25)
+      for item in try fm["installed"].map(r.sequence) ?? [] {
+        let c = try r.mapping(item, allowed: ["hardware", "count", "installed"])
+        let hw = try r.string(try r.required(c, "hardware", item))
+        guard hardware[hw] != nil else {
+          throw r.error(c["hardware"]!, expected: "hardware defined under hardware: or in a catalog",
+            fix: "use one of \(hardware.keys.sorted().joined(separator: ", "))")
+        }
+        fleet.append(
+          FleetCohort(
+            hardware: hw, count: Int(try r.number(r.required(c, "count", item), min: 0)),
+            installed: try r.quarter(r.required(c, "installed", item))))
+      }
+    }
+
+    let facNode = try r.required(top, "facility", root)
+    let fac = try r.mapping(facNode, allowed: [
+      "pue", "rack_kw", "mw_available", "capex_per_mw", "life_years", "source", "date",
+    ])
+    var mw: [Quarter: Double] = [:]
+    for (qNode, vNode) in try r.pairs(try r.required(fac, "mw_available", facNode)) {
+      mw[try r.quarter(qNode)] = try r.number(vNode, min: 0)
+    }
+    let facility = Facility(
+      pue: try r.number(r.required(fac, "pue", facNode), min: 1, max: 3),
+      rackKilowatts: try r.number(r.required(fac, "rack_kw", facNode), min: 1),
+      megawattsAvailable: mw, capexPerMegawatt: try r.number(r.required(fac, "capex_per_mw", facNode), min: 0),
+      lifeYears: try r.number(fac["life_years"], default: 14, min: 1),
+      provenance: try r.provenance(fac, facNode))
+
+    let moneyNode = try r.required(top, "money", root)
+    let m = try r.mapping(moneyNode, allowed: [
+      "currency", "electricity_per_kwh", "depreciation_years", "cost_of_capital", "maintenance_share",
+      "procurement_lead_quarters", "source", "date",
+    ])
+    let money = Money(
+      currency: try m["currency"].map(r.string) ?? "USD",
+      electricityPerKilowattHour: try r.number(r.required(m, "electricity_per_kwh", moneyNode), min: 0),
+      depreciationYears: try r.number(r.required(m, "depreciation_years", moneyNode), min: 0.25),
+      costOfCapital: try r.number(m["cost_of_capital"], default: 0, min: 0, max: 1),
+      maintenanceShare: try r.number(m["maintenance_share"], default: 0, min: 0, max: 1),
+      procurementLeadQuarters: Int(try r.number(m["procurement_lead_quarters"], default: 0, min: 0)),
+      provenance: try r.provenance(m, moneyNode))
+
+    var purchase: String?
+    if let p = top["purchase_hardware"] {
+      let name = try r.string(p)
+      guard hardware[name] != nil else {
+        throw r.error(p, expected: "hardware defined under hardware: or in a catalog",
+          fix: "use one of \(hardware.keys.sorted().joined(separator: ", "))")
+      }
+      purchase = name
+    }
+    let horizon = Int(try r.number(top["horizon_quarters"], default: 8, min: 1, max: 40))
+    return Plan(
+      name: try top["name"].map(r.string) ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent,
+      asOf: try r.quarter(r.required(top, "as_of", root)), horizonQuarters: horizon, workloads: workloads,
+      models: models, hardware: hardware, throughput: throughput, operations: operations, fleet: fleet,
+      serviceLifeYears: serviceLife, purchaseHardware: purchase, facility: facility, money: money,
+      demandShare: try r.number(top["demand_share"], default: 1, min: 0, max: 1))
+  }
+
+  static func readText(_ path: String) throws -> String {
+    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+      throw LocatedError(file: path, expected: "a readable UTF-8 YAML file", fix: "check the path")
+    }
+    return text
+  }
+
+  static func compose(_ text: String, file: String) throws -> Node {
+    do {
+      guard let node = try Yams.compose(yaml: text) else {
+        throw LocatedError(file: file, line: 1, expected: "a YAML mapping", fix: "the file is empty")
+      }
+      return node
+    } catch let e as YamlError {
+      var line: Int?
+      var column: Int?
+      switch e {
+      case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+        line = mark.line
+        column = mark.column
+      default: break
+      }
+      throw LocatedError(file: file, line: line, column: column, expected: "valid YAML", fix: "\(e)")
+    }
+  }
+}
+
+/// Typed, located access to a YAML node tree.
+struct Reader {
+  let file: String
+
+  func error(_ node: Node, expected: String, fix: String) -> LocatedError {
+    LocatedError(
+      file: file, line: node.mark?.line, column: node.mark?.column, found: node.string, expected: expected, fix: fix)
+  }
+
+  func pairs(_ node: Node) throws -> [(Node, Node)] {
+    guard case .mapping(let m) = node else {
+      throw error(node, expected: "a mapping (key: value lines)", fix: "indent the entries under this key")
+    }
+    return m.map { ($0.key, $0.value) }
+  }
+
+  /// A mapping whose keys must be among `allowed`.
+  func mapping(_ node: Node, allowed: [String]) throws -> [String: Node] {
+    var out: [String: Node] = [:]
+    for (k, v) in try pairs(node) {
+      let key = try string(k)
+      guard allowed.contains(key) else {
+        let suggestion = allowed.min { editDistance($0, key) < editDistance($1, key) }
+        throw error(
+          k, expected: "one of the keys \(allowed.joined(separator: ", "))",
+          fix: suggestion.map { "did you mean '\($0)'?" } ?? "remove the key")
+      }
+      out[key] = v
+    }
+    return out
+  }
+
+  func sequence(_ node: Node) throws -> [Node] {
+    guard case .sequence(let s) = node else {
+      throw error(node, expected: "a list", fix: "write the items as '- item' lines or [a, b]")
+    }
+    return Array(s)
+  }
+
+  func string(_ node: Node) throws -> String {
+    guard case .scalar(let s) = node else {
+      throw error(node, expected: "a text value", fix: "write a single value here")
+    }
+    return s.string
+  }
+
+  func required(_ map: [String: Node], _ key: String, _ parent: Node) throws -> Node {
+    guard let v = map[key] else {
+      throw error(parent, expected: "a '\(key)' entry", fix: "add \(key): to this section")
+    }
+    return v
+  }
+
+  func number(_ node: Node?, default value: Double? = nil, min: Double? = nil, max: Double? = nil) throws -> Double {
+    guard let node else {
+      guard let value else { fatalError("required numbers go through required()") }
+      return value
+    }
+    guard case .scalar(let s) = node, let v = Double(s.string.replacingOccurrences(of: "_", with: "")), v.isFinite
+    else {
+      throw error(node, expected: "a number", fix: "write a plain number (1.5, 2e12)")
+    }
+    if let min, v < min {
+      throw error(node, expected: "a number ≥ \(min)", fix: "correct the value")
+    }
+    if let max, v > max {
+      throw error(node, expected: "a number ≤ \(max)", fix: "correct the value")
+    }
+    return v
+  }
+
+  func number(_ node: Node, min: Double? = nil, max: Double? = nil) throws -> Double {
+    try number(Optional(node), default: nil, min: min, max: max)
+  }
+
+  func quarter(_ node: Node) throws -> Quarter {
+    guard let q = Quarter(try string(node)) else {
+      throw error(node, expected: "a quarter like 2026Q2", fix: "write the year, Q and 1-4")
+    }
+    return q
+  }
+
+  func provenance(_ map: [String: Node], _ node: Node) throws -> Provenance {
+    Provenance(
+      source: try string(required(map, "source", node)), date: try string(required(map, "date", node)))
+  }
+
+  /// `models:`, `hardware:` and `throughput:` sections (plan or catalog).
+  func catalog(
+    _ top: [String: Node], models: inout [String: ModelSpec], hardware: inout [String: HardwareSpec],
+    throughput: inout [Throughput]
+  ) throws {
+    for (k, node) in try top["models"].map(pairs) ?? [] {
+      let name = try string(k)
+      let m = try mapping(node, allowed: [
+        "total_parameters_b", "active_parameters_b", "precision", "kv_bytes_per_token", "source", "date",
+      ])
+      let precision = try m["precision"].map(string) ?? "bf16"
+      guard ["bf16", "fp8", "fp4"].contains(precision) else {
+        throw error(m["precision"]!, expected: "a precision: bf16, fp8 or fp4", fix: "write one of them")
+      }
+      let total = try number(required(m, "total_parameters_b", node), min: 0.001)
+      models[name] = ModelSpec(
+        name: name, totalParametersBillions: total,
+        activeParametersBillions: try number(m["active_parameters_b"], default: total, min: 0.001),
+        precision: precision, kvBytesPerToken: try number(m["kv_bytes_per_token"], default: 0, min: 0))
+    }
+    for (k, node) in try top["hardware"].map(pairs) ?? [] {
+      let name = try string(k)
+      let h = try mapping(node, allowed: [
+        "peak_dense_tflops", "hbm_gb", "hbm_tb_per_s", "tdp_w", "gpus_per_node", "node_max_kw", "node_busy_kw",
+        "node_idle_kw", "node_price", "first_available", "source", "date",
+      ])
+      var tflops: [String: Double] = [:]
+      for (p, v) in try h["peak_dense_tflops"].map(pairs) ?? [] { tflops[try string(p)] = try number(v, min: 0) }
+      let maxKW = try number(required(h, "node_max_kw", node), min: 0.01)
+      hardware[name] = HardwareSpec(
+        name: name, peakDenseTFLOPS: tflops, hbmGigabytes: try number(h["hbm_gb"], default: 0, min: 0),
+        hbmTerabytesPerSecond: try number(h["hbm_tb_per_s"], default: 0, min: 0),
+        tdpWatts: try number(h["tdp_w"], default: 0, min: 0),
+        gpusPerNode: Int(try number(required(h, "gpus_per_node", node), min: 1)), nodeMaxKilowatts: maxKW,
+        nodeBusyKilowatts: try number(h["node_busy_kw"], default: 0.7 * maxKW, min: 0),
+        nodeIdleKilowatts: try number(h["node_idle_kw"], default: 0.2 * maxKW, min: 0),
+        nodePrice: try number(required(h, "node_price", node), min: 0),
+        firstAvailable: try h["first_available"].map(quarter) ?? Quarter(year: 2000, number: 1),
+        provenance: try provenance(h, node))
+    }
+    for item in try top["throughput"].map(sequence) ?? [] {
+      let t = try mapping(item, allowed: [
+        "model", "hardware", "latency_class", "input_tokens_per_s", "output_tokens_per_s", "source", "date",
+      ])
+      let entry = Throughput(
+        model: try string(required(t, "model", item)), hardware: try string(required(t, "hardware", item)),
+        latencyClass: try t["latency_class"].map(string) ?? "server",
+        inputTokensPerSecond: try number(required(t, "input_tokens_per_s", item), min: 1e-9),
+        outputTokensPerSecond: try number(required(t, "output_tokens_per_s", item), min: 1e-9), estimated: false,
+        provenance: try provenance(t, item))
+      throughput.removeAll { $0.model == entry.model && $0.hardware == entry.hardware && $0.latencyClass == entry.latencyClass }
+      throughput.append(entry)
+    }
+  }
+}
+
+/// Levenshtein distance (for "did you mean" suggestions).
+func editDistance(_ a: String, _ b: String) -> Int {
+  let x = Array(a)
+  let y = Array(b)
+  var previous = Array(0...y.count)
+  for i in 1...max(x.count, 1) where !x.isEmpty {
+    var current = [i] + Array(repeating: 0, count: y.count)
+    for j in 1...max(y.count, 1) where !y.isEmpty {
+      current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return x.isEmpty ? y.count : previous[y.count]
+}

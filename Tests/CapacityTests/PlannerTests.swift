@@ -1,0 +1,216 @@
+import Capacity
+import Demand
+import Foundation
+import Testing
+import TestSupport
+
+/// A one-hardware, one-workload plan with round numbers, for arithmetic written out by hand.
+func handPlan(tokensPerDay: Double = 1e12, siteMW: Double = 10) -> Plan {
+  let q = Quarter("2026Q2")!
+  let prov = Provenance(source: "test", date: "2026-11-29")
+  return Plan(
+    name: "hand", asOf: Quarter("2026Q1")!, horizonQuarters: 1,
+    workloads: [
+      Workload(
+        name: "chat", inputOutputRatio: 3, promptCacheHitRate: 0.2, latencyClass: "server", model: "m",
+        segments: ["*"], tokensPerDay: [q: tokensPerDay])
+    ],
+    models: [:],
+    hardware: [
+      "G": HardwareSpec(
+        name: "G", peakDenseTFLOPS: [:], hbmGigabytes: 0, hbmTerabytesPerSecond: 0, tdpWatts: 0,
+        gpusPerNode: 8, nodeMaxKilowatts: 10, nodeBusyKilowatts: 8, nodeIdleKilowatts: 2, nodePrice: 200_000,
+        firstAvailable: Quarter("2020Q1")!, provenance: prov)
+    ],
+    throughput: [
+      Throughput(
+        model: "m", hardware: "G", latencyClass: "server", inputTokensPerSecond: 10_000,
+        outputTokensPerSecond: 2_000, estimated: false, provenance: prov)
+    ],
+    operations: Operations(
+      peakToAverage: 1.5, targetUtilization: 0.7, redundancyShare: 0.1, redundancySpares: 0,
+      yearlyEfficiencyGain: 0),
+    fleet: [], serviceLifeYears: 5, purchaseHardware: "G",
+    facility: Facility(
+      pue: 1.2, rackKilowatts: 40, megawattsAvailable: [Quarter("2026Q1")!: siteMW], capexPerMegawatt: 0,
+      lifeYears: 14, provenance: prov),
+    money: Money(
+      currency: "USD", electricityPerKilowattHour: 0.1, depreciationYears: 4, costOfCapital: 0.08,
+      maintenanceShare: 0.04, procurementLeadQuarters: 2, provenance: prov))
+}
+
+func close(_ a: Double, _ b: Double, _ rel: Double = 1e-9) -> Bool { abs(a - b) <= rel * max(abs(b), 1e-300) }
+
+@Suite("Capacity planner")
+struct PlannerTests {
+  @Test("each step against arithmetic written out by hand")
+  func handWorked() throws {
+    let row = try #require(try CapacityPlanner.run(handPlan()).first { $0.workload == "total" })
+    // 2026Q2 has 91 days, 2,184 hours.
+    let tokens = 1e12 * 91
+    let output = tokens / (1 + 3)  // 2.275e13
+    let prefill = (tokens - output) * (1 - 0.2)  // 5.46e13
+    let gpuHours = (prefill / 10_000 + output / 2_000) / 3600  // 4,676,388.9
+    #expect(close(row.tokens, tokens))
+    #expect(close(row.gpuHours, gpuHours))
+    #expect(close(row.gpusBusyAverage, gpuHours / 2184))
+    // Usable hours per GPU: 2184 × 0.7 / 1.5 / 1.1 = 926.545…; 5,047.1 → 5,048 GPUs.
+    let usable = 2184 * 0.7 / 1.5 / 1.1
+    #expect(row.gpusRequired == Int((gpuHours / usable).rounded(.up)))
+    #expect(row.gpusRequired == 5048)
+    #expect(row.gpusToOrder == 5048 && row.orderByQuarter == Quarter("2025Q4"))
+    // 631 nodes × 10 kW = 6.31 MW IT; 158 racks of 40 kW; × PUE 1.2 = 7.572 MW.
+    #expect(close(row.itPowerMegawatts, 6.31))
+    #expect(row.racks == 158)
+    #expect(close(row.facilityPowerMegawatts, 7.572))
+    // Average node power: idle 2 + (8 − 2) × utilisation; energy = avg IT × PUE × hours.
+    let utilization = gpuHours / (5048 * 2184)
+    let energy = 631 * (2 + 6 * utilization) / 1000 * 1.2 * 2184
+    #expect(close(row.energyMegawattHours, energy))
+    #expect(close(row.joulesPerToken, energy * 3.6e9 / tokens))
+    // Money: capex 631 × $200k; depreciation over 4 years (16 quarters); capital charge 8%/4 of
+    // book; opex = energy × $0.1/kWh + 4%/4 of IT capex.
+    let capex = 631 * 200_000.0
+    let depreciation = capex / 16
+    let capital = 0.08 / 4 * capex
+    let opex = energy * 1000 * 0.1 + 0.04 * capex / 4
+    #expect(close(row.capex, capex))
+    #expect(close(row.depreciation, depreciation))
+    #expect(close(row.capitalCharge, capital))
+    #expect(close(row.opex, opex))
+    #expect(close(row.costPerMillionTokens, (depreciation + capital + opex) / (tokens / 1e6)))
+    #expect(row.shortfallMegawatts == 0)
+  }
+
+  @Test("a site without enough MW reports the shortfall")
+  func shortfall() throws {
+    let row = try #require(try CapacityPlanner.run(handPlan(siteMW: 5)).first)
+    #expect(close(row.shortfallMegawatts, 7.572 - 5))
+  }
+
+  @Test("installed GPUs serve first; they retire after their service life")
+  func fleetAndRetirement() throws {
+    var plan = handPlan()
+    plan.fleet = [FleetCohort(hardware: "G", count: 3000, installed: Quarter("2022Q1")!)]
+    plan.serviceLifeYears = 5  // 2022Q1 + 5 years = 2027Q1: still in service in 2026Q2
+    var row = try #require(try CapacityPlanner.run(plan).first)
+    #expect(row.gpusToOrder == 5048 - 3000)
+    #expect(row.gpusInstalled == 5048)
+    plan.serviceLifeYears = 4  // retired at 2026Q1
+    row = try #require(try CapacityPlanner.run(plan).first)
+    #expect(row.gpusToOrder == 5048)
+  }
+
+  /// Research note §3.6 (datacenter-tco-anchors.md): 50 T tokens a quarter, peak-to-average
+  /// 1.5, 2,500 tok/s/GPU at a 70% ceiling, +10% spare → 5,980 GPUs. Their quarter is 91.31
+  /// days (365.25/4), ours the calendar's 91, so we need 0.3% more: tolerance 0.5%.
+  @Test("the research note's worked example: about 5,980 GPUs for 50 T tokens a quarter")
+  func researchExample() throws {
+    var plan = handPlan(tokensPerDay: 50e12 / 91)
+    plan.workloads[0].inputOutputRatio = 0  // every token at 2,500 tok/s
+    plan.workloads[0].promptCacheHitRate = 0
+    plan.throughput[0].outputTokensPerSecond = 2_500
+    let row = try #require(try CapacityPlanner.run(plan).first)
+    #expect(abs(Double(row.gpusRequired) / 5980 - 1) < 0.005, "\(row.gpusRequired)")
+  }
+
+  /// MLPerf Inference v5.1, Lenovo SR680a 8×B200, Llama2-70B Offline: 9.68 kW measured at
+  /// 102,909 tok/s → 0.094 J/token (node wall power, PUE 1).
+  @Test("J/token of a measured configuration: 8×B200 at 9.68 kW and 102,909 tok/s")
+  func mlperfEnergy() throws {
+    var plan = handPlan(tokensPerDay: 102_909 * 86_400)
+    plan.workloads[0].inputOutputRatio = 0
+    plan.throughput[0].outputTokensPerSecond = 102_909 / 8
+    plan.hardware["G"]!.nodeBusyKilowatts = 9.68
+    plan.operations = Operations(
+      peakToAverage: 1, targetUtilization: 1, redundancyShare: 0, redundancySpares: 0, yearlyEfficiencyGain: 0)
+    plan.facility.pue = 1
+    let row = try #require(try CapacityPlanner.run(plan).first)
+    #expect(row.gpusRequired == 8)
+    #expect(abs(row.joulesPerToken - 9680.0 / 102_909) < 1e-9)
+    #expect(abs(row.joulesPerToken - 0.094) < 0.0005)
+  }
+
+  /// NVIDIA (Apr 2026): GB300 NVL72 at $2.65 per GPU-hour and 6,000 tok/s/GPU → $0.12 per
+  /// million tokens. A GPU costing $2.65 for each of a quarter's hours (depreciated in one year,
+  /// no other costs) at full utilisation must give 2.65 / (6000 × 3600) × 10⁶ = $0.1227.
+  @Test("cost per million tokens from a GPU-hour price and a throughput (NVIDIA's example)")
+  func costPerToken() throws {
+    var plan = handPlan(tokensPerDay: 6_000 * 8 * 86_400)
+    plan.workloads[0].inputOutputRatio = 0
+    plan.throughput[0].outputTokensPerSecond = 6_000
+    plan.operations = Operations(
+      peakToAverage: 1, targetUtilization: 1, redundancyShare: 0, redundancySpares: 0, yearlyEfficiencyGain: 0)
+    plan.hardware["G"]!.nodePrice = 8 * 2.65 * 2184 * 4  // one year = four quarters of 2,184 h
+    plan.money.depreciationYears = 1
+    plan.money.costOfCapital = 0
+    plan.money.maintenanceShare = 0
+    plan.money.electricityPerKilowattHour = 0
+    let row = try #require(try CapacityPlanner.run(plan).first)
+    #expect(close(row.costPerMillionTokens, 2.65 / (6_000 * 3600) * 1e6))
+    #expect(abs(row.costPerMillionTokens - 0.12) < 0.005)
+  }
+
+  @Test("invariants on 300 random plans")
+  func invariants() throws {
+    var rng = SplitMix64(seed: 11)
+    func u(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * rng.uniform() }
+    for _ in 0..<300 {
+      var plan = handPlan(tokensPerDay: u(1e9, 1e14))
+      plan.workloads[0].inputOutputRatio = u(0, 10)
+      plan.workloads[0].promptCacheHitRate = u(0, 0.9)
+      plan.workloads.append(
+        Workload(
+          name: "bulk", inputOutputRatio: u(0, 10), promptCacheHitRate: u(0, 0.9), latencyClass: "server",
+          model: "m", segments: ["*"], tokensPerDay: [Quarter("2026Q2")!: u(1e9, 1e14)]))
+      plan.operations.peakToAverage = u(1, 3)
+      plan.operations.targetUtilization = u(0.3, 0.95)
+      plan.facility.pue = u(1.05, 1.8)
+      let base = try CapacityPlanner.run(plan)
+      let total = base.first { $0.workload == "total" }!
+      let parts = base.filter { $0.workload != "total" }
+      // Totals equal the sum of workloads.
+      #expect(close(parts.reduce(0) { $0 + $1.tokens }, total.tokens))
+      #expect(close(parts.reduce(0) { $0 + $1.gpuHours }, total.gpuHours, 1e-9))
+      #expect(close(parts.reduce(0) { $0 + $1.opex }, total.opex, 1e-9))
+      #expect(close(parts.reduce(0) { $0 + $1.energyMegawattHours }, total.energyMegawattHours, 1e-9))
+      // More demand never needs fewer GPUs.
+      var more = plan
+      more.workloads[0].tokensPerDay[Quarter("2026Q2")!]! *= u(1, 3)
+      #expect(try CapacityPlanner.run(more).first!.gpusRequired >= total.gpusRequired)
+      // Higher PUE never lowers facility MW.
+      var hotter = plan
+      hotter.facility.pue *= u(1, 1.5)
+      #expect(try CapacityPlanner.run(hotter).first!.facilityPowerMegawatts >= total.facilityPowerMegawatts)
+      // A higher utilisation target never raises the cost per token.
+      var busier = plan
+      busier.operations.targetUtilization = min(1, plan.operations.targetUtilization * u(1, 1.5))
+      #expect(try CapacityPlanner.run(busier).first!.costPerMillionTokens <= total.costPerMillionTokens * (1 + 1e-12))
+    }
+  }
+
+  @Test("the shipped default plan reads, and a misspelt key is located with a suggestion")
+  func planFile() throws {
+    let plan = try PlanReader.read(path: packageRoot.appendingPathComponent("datasets/plans/default.yaml").path)
+    #expect(plan.workloads.map(\.name) == ["agents", "chat", "bulk"])
+    #expect(plan.hardware["B200"]?.nodeMaxKilowatts == 14.3)
+    #expect(plan.hardware.values.allSatisfy { !$0.provenance.source.isEmpty && !$0.provenance.date.isEmpty })
+    #expect(plan.throughput.allSatisfy { !$0.provenance.source.isEmpty })
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let text = try String(
+      contentsOf: packageRoot.appendingPathComponent("datasets/plans/default.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "  peak_to_average:", with: "  peak_to_avrage:")
+      .replacingOccurrences(of: "../catalog/", with: packageRoot.appendingPathComponent("datasets/catalog").path + "/")
+    let path = dir.appendingPathComponent("bad.yaml").path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    do {
+      _ = try PlanReader.read(path: path)
+      Issue.record("a misspelt key was accepted")
+    } catch let e as LocatedError {
+      let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("peak_to_avrage") }! + 1
+      #expect(e.line == line && e.column == 3, "\(e)")
+      #expect(e.fix.contains("did you mean 'peak_to_average'?"), "\(e)")
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("tokenplan plan (end to end)")
+struct PlanCommandTests {
+  @Test("the default plan on a forecast file: contract columns, JSON key, warnings")
+  func defaultPlan() throws {
+    var rows = ["series,period,mean,p10,p50,p90,days,observed_days,model"]
+    for (k, q) in ["2026Q2", "2026Q3", "2026Q4", "2027Q1", "2027Q2", "2027Q3", "2027Q4", "2028Q1"].enumerated() {
+      let v = 100e12 * pow(1.2, Double(k))
+      rows.append("a/software development and agents/text/east:tokens,\(q),\(v * 0.2),0,0,0,91,0,logistic")
+      rows.append("a/education/text/east:tokens,\(q),\(v * 0.3),0,0,0,91,0,logistic")
+      rows.append("a/search and recommendation/text/east:tokens,\(q),\(v * 0.5),0,0,0,91,0,logistic")
+    }
+    let demand = try temporaryFile(rows.joined(separator: "\n") + "\n", name: "forecast.csv")
+    let plan = packageRoot.appendingPathComponent("datasets/plans/default.yaml").path
+    let csv = try runTokenplan(["plan", plan, "--demand", demand, "--format", "csv"])
+    #expect(csv.status == 0, "\(csv.stderr)")
+    let header = csv.stdout.split(separator: "\n")[0].split(separator: ",").map(String.init)
+    for column in [
+      "quarter", "tokens_per_day", "tokens", "gpu_hours", "gpus_busy_avg", "gpus_required", "gpus_installed",
+      "gpus_to_order", "order_by_quarter", "racks", "it_power_mw", "facility_power_mw", "energy_mwh",
+      "joules_per_token", "capex", "opex", "cost_per_million_tokens", "currency",
+    ] {
+      #expect(header.contains(column), "\(column)")
+    }
+    // 8 quarters × (total + 3 workloads).
+    #expect(csv.stdout.split(separator: "\n").count == 1 + 8 * 4)
+    let json = try runTokenplan(["plan", plan, "--demand", demand, "--format", "json"])
+    let object = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    #expect((object["quarters"] as? [Any])?.count == 32)
+    #expect(json.stderr.contains("roofline estimate"))
+  }
+
+  @Test("a bad plan value exits 1 with its line")
+  func badPlan() throws {
+    let plan = packageRoot.appendingPathComponent("datasets/plans/default.yaml").path
+    let text = try String(contentsOfFile: plan, encoding: .utf8)
+      .replacingOccurrences(of: "  pue: 1.25", with: "  pue: high")
+      .replacingOccurrences(of: "../catalog/", with: packageRoot.appendingPathComponent("datasets/catalog").path + "/")
+    let path = try temporaryFile(text, name: "plan.yaml")
+    let r = try runTokenplan(["plan", path])
+    #expect(r.status == 1)
+    let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("pue: high") }! + 1
+    #expect(r.stderr.contains("plan.yaml:\(line):"), "\(r.stderr)")
+    #expect(r.stderr.contains("a number"))
+  }
+}
