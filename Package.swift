@@ -10,6 +10,7 @@ let package = Package(
     .library(name: "CurveFitting", targets: ["CurveFitting"]),
     .library(name: "Demand", targets: ["Demand"]),
     .library(name: "Forecasting", targets: ["Forecasting"]),
+    .library(name: "Capacity", targets: ["Capacity"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,8 +31,8 @@ let package = Package(
     .target(name: "Forecasting", dependencies: ["CurveFitting", "Demand", "LinearAlgebra"]),
     .target(
       name: "Capacity",
-      dependencies: ["Demand", .product(name: "Yams", package: "Yams")]),
-    .target(name: "TokenPlan", dependencies: ["CurveFitting", "Demand", "Forecasting", "Capacity"]),
+      dependencies: ["Demand", "LinearAlgebra", .product(name: "Yams", package: "Yams")]),
+    .target(name: "TokenPlan", dependencies: ["CurveFitting", "Demand", "Forecasting", "Capacity", "LinearAlgebra"]),
     .executableTarget(
       name: "tokenplan",
       dependencies: [

@@ -18,6 +18,12 @@ let package = Package(
       ],
       swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
     .executableTarget(name: "load-bench", dependencies: [.product(name: "Demand", package: "main")]),
+    .executableTarget(
+      name: "plan-bench",
+      dependencies: [
+        .product(name: "Capacity", package: "main"), .product(name: "Demand", package: "main"),
+        .product(name: "LinearAlgebra", package: "main"),
+      ]),
     .executableTarget(name: "csvswift-bench", dependencies: [.product(name: "CSV", package: "CSV.swift")]),
   ]
 )

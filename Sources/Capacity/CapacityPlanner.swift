@@ -53,7 +53,7 @@ public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
 /// charge = cost of capital × net book value / 4; opex = energy + maintenance share × gross IT
 /// capex / 4. Cost per million tokens = (depreciation + capital charge + opex) / (T / 10⁶).
 public enum CapacityPlanner {
-  public static func run(_ plan: Plan) throws -> [PlanRow] {
+  public static func run(_ plan: Plan, totalsOnly: Bool = false) throws -> [PlanRow] {
     let ops = plan.operations
     var purchased: [(hardware: String, count: Int, delivered: Quarter)] = []
     var itCohorts: [(capex: Double, start: Quarter)] = []
@@ -67,25 +67,36 @@ public enum CapacityPlanner {
       }
       itCohorts.append((Double(c.count) / Double(h.gpusPerNode) * h.nodePrice, c.installed))
     }
+    // Throughput per (workload, hardware) does not change by quarter: look it up once.
+    var rates: [String: [Throughput?]] = [:]
+    for h in plan.hardware.keys {
+      rates[h] = plan.workloads.map { throughput(plan, model: $0.model, hardware: h, latencyClass: $0.latencyClass) }
+    }
     var rows: [PlanRow] = []
     for q in plan.quarters {
       let hours = q.hours
       let gain = pow(1 + ops.yearlyEfficiencyGain, Double(plan.asOf.distance(to: q)) / 4)
       let usable = hours * ops.targetUtilization / ops.peakToAverage / (1 + ops.redundancyShare)
       // Work per hardware type: GPU-hours to serve every workload's tokens on it.
-      func gpuHours(_ w: Workload, on hardware: String) throws -> Double {
+      func gpuHours(_ index: Int, on hardware: String) throws -> Double {
+        let w = plan.workloads[index]
         let tpd = w.tokensPerDay[q] ?? 0
         let tokens = tpd * Double(q.days)
         let output = tokens / (1 + w.inputOutputRatio)
         let prefill = (tokens - output) * (1 - w.promptCacheHitRate)
-        guard let t = throughput(plan, model: w.model, hardware: hardware, latencyClass: w.latencyClass) else {
+        guard let t = rates[hardware]?[index] ?? nil else {
           throw PlanError(
             description: "no throughput for model \(w.model) on \(hardware) at \(w.latencyClass), and no roofline estimate possible")
         }
         return (prefill / t.inputTokensPerSecond + output / t.outputTokensPerSecond) / 3600 / gain
       }
+      var workCache: [String: Double] = [:]
       func totalWork(_ hardware: String) throws -> Double {
-        try plan.workloads.reduce(0) { $0 + (try gpuHours($1, on: hardware)) }
+        if let w = workCache[hardware] { return w }
+        var sum = 0.0
+        for i in plan.workloads.indices { sum += try gpuHours(i, on: hardware) }
+        workCache[hardware] = sum
+        return sum
       }
       // Unretired installed cohorts, then purchases delivered by q.
       var available: [(hardware: String, count: Int)] = []
@@ -193,12 +204,13 @@ public enum CapacityPlanner {
         costPerMillionTokens: tokens > 0 ? (depreciation + capitalCharge + opex) / (tokens / 1e6) : 0,
         shortfallMegawatts: shortfall, currency: plan.money.currency)
       rows.append(total)
+      if totalsOnly { continue }
       // Workload rows: their tokens, and the quarter's GPUs, power and money split by GPU-hours.
-      for w in plan.workloads {
+      for (index, w) in plan.workloads.enumerated() {
         var hoursW = 0.0
         for (name, hoursOnType) in busyHours {
           let all = try totalWork(name)
-          if all > 0 { hoursW += hoursOnType * (try gpuHours(w, on: name)) / all }
+          if all > 0 { hoursW += hoursOnType * (try gpuHours(index, on: name)) / all }
         }
         let share = gpuHoursTotal > 0 ? hoursW / gpuHoursTotal : 0
         let tpd = w.tokensPerDay[q] ?? 0

@@ -211,11 +211,15 @@ public struct Plan: Sendable, Equatable {
   public var money: Money
   /// The share of a demand file's tokens this plan serves (a provider's market share).
   public var demandShare: Double = 1
+  /// Uncertain drivers for Monte Carlo and the tornado.
+  public var uncertainty: UncertaintySpec?
+  /// Named scenarios: overlays on the plan.
+  public var scenarios: [Scenario] = []
 
   /// The planned quarters: the `horizonQuarters` after the as-of quarter.
   public var quarters: [Quarter] { (1...horizonQuarters).map { asOf.adding($0) } }
 
-  public init(name: String, asOf: Quarter, horizonQuarters: Int, workloads: [Workload], models: [String: ModelSpec], hardware: [String: HardwareSpec], throughput: [Throughput], operations: Operations, fleet: [FleetCohort], serviceLifeYears: Double, purchaseHardware: String?, facility: Facility, money: Money, demandShare: Double = 1) {
+  public init(name: String, asOf: Quarter, horizonQuarters: Int, workloads: [Workload], models: [String: ModelSpec], hardware: [String: HardwareSpec], throughput: [Throughput], operations: Operations, fleet: [FleetCohort], serviceLifeYears: Double, purchaseHardware: String?, facility: Facility, money: Money, demandShare: Double = 1, uncertainty: UncertaintySpec? = nil, scenarios: [Scenario] = []) {
     self.name = name
     self.asOf = asOf
     self.horizonQuarters = horizonQuarters
@@ -230,6 +234,8 @@ public struct Plan: Sendable, Equatable {
     self.facility = facility
     self.money = money
     self.demandShare = demandShare
+    self.uncertainty = uncertainty
+    self.scenarios = scenarios
   }
 }
 
@@ -253,7 +259,7 @@ extension Plan {
 }
 
 /// `*` matches any run of characters (including `/`); everything else literally.
-func globMatch(_ pattern: String, _ text: String) -> Bool {
+public func globMatch(_ pattern: String, _ text: String) -> Bool {
   let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
   guard parts.count > 1 else { return pattern == text }
   guard text.hasPrefix(parts[0]) else { return false }
@@ -264,4 +270,26 @@ func globMatch(_ pattern: String, _ text: String) -> Bool {
     rest = rest[r.upperBound...]
   }
   return true
+}
+
+/// A named overlay on a plan (e.g. low, base, high).
+public struct Scenario: Sendable, Equatable {
+  public var name: String
+  /// Which forecast column drives demand: `mean`, `p10`, `p50` or `p90`.
+  public var demandColumn: String
+  /// Driver values set by the scenario (driver name → value), as in ``UncertaintySpec``.
+  public var drivers: [String: Double]
+
+  public init(name: String, demandColumn: String, drivers: [String: Double]) {
+    self.name = name
+    self.demandColumn = demandColumn
+    self.drivers = drivers
+  }
+
+  /// The plan with this scenario's drivers applied.
+  public func applied(to plan: Plan) -> Plan {
+    var p = plan
+    for (k, v) in drivers.sorted(by: { $0.key < $1.key }) { UncertaintySpec.apply(k, v, to: &p) }
+    return p
+  }
 }

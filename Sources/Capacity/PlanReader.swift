@@ -13,6 +13,7 @@ public enum PlanReader {
     let r = Reader(file: path)
     let top = try r.mapping(root, allowed: [
       "name", "as_of", "horizon_quarters", "catalogs", "demand_share", "purchase_hardware", "workloads", "models",
+      "uncertainty", "scenarios",
       "hardware", "throughput", "operations", "fleet", "facility", "money",
     ])
     // Catalogs first; the plan's own entries override theirs.
@@ -129,12 +130,38 @@ public enum PlanReader {
       purchase = name
     }
     let horizon = Int(try r.number(top["horizon_quarters"], default: 8, min: 1, max: 40))
+    let drivers = ["throughput", "pue", "electricity_per_kwh", "yearly_efficiency_gain", "peak_to_average"]
+    var uncertainty: UncertaintySpec?
+    if let u = top["uncertainty"] {
+      let um = try r.mapping(u, allowed: ["draws", "seed"] + drivers)
+      var spec = UncertaintySpec(
+        draws: Int(try r.number(um["draws"], default: 1000, min: 10, max: 1_000_000)),
+        seed: UInt64(try r.number(um["seed"], default: 20_261_129, min: 0)))
+      spec.throughputFactor = try um["throughput"].map(r.distribution)
+      spec.pue = try um["pue"].map(r.distribution)
+      spec.electricityPerKilowattHour = try um["electricity_per_kwh"].map(r.distribution)
+      spec.yearlyEfficiencyGain = try um["yearly_efficiency_gain"].map(r.distribution)
+      spec.peakToAverage = try um["peak_to_average"].map(r.distribution)
+      uncertainty = spec
+    }
+    var scenarios: [Scenario] = []
+    for (k, node) in try top["scenarios"].map(r.pairs) ?? [] {
+      let sm = try r.mapping(node, allowed: ["demand"] + drivers)
+      let column = try sm["demand"].map(r.string) ?? "mean"
+      guard ["mean", "p10", "p50", "p90"].contains(column) else {
+        throw r.error(sm["demand"]!, expected: "a demand column: mean, p10, p50 or p90", fix: "write one of them")
+      }
+      var values: [String: Double] = [:]
+      for d in drivers { if let v = sm[d] { values[d] = try r.number(v, min: 0) } }
+      scenarios.append(Scenario(name: try r.string(k), demandColumn: column, drivers: values))
+    }
     return Plan(
       name: try top["name"].map(r.string) ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent,
       asOf: try r.quarter(r.required(top, "as_of", root)), horizonQuarters: horizon, workloads: workloads,
       models: models, hardware: hardware, throughput: throughput, operations: operations, fleet: fleet,
       serviceLifeYears: serviceLife, purchaseHardware: purchase, facility: facility, money: money,
-      demandShare: try r.number(top["demand_share"], default: 1, min: 0, max: 1))
+      demandShare: try r.number(top["demand_share"], default: 1, min: 0, max: 1), uncertainty: uncertainty,
+      scenarios: scenarios)
   }
 
   static func readText(_ path: String) throws -> String {
@@ -237,6 +264,25 @@ struct Reader {
 
   func number(_ node: Node, min: Double? = nil, max: Double? = nil) throws -> Double {
     try number(Optional(node), default: nil, min: min, max: max)
+  }
+
+  /// `{uniform: [a, b]}`, `{triangular: [low, mode, high]}` or `{lognormal: [median, sd_log]}`.
+  func distribution(_ node: Node) throws -> Distribution {
+    let m = try mapping(node, allowed: ["uniform", "triangular", "lognormal"])
+    guard m.count == 1, let (kind, valuesNode) = m.first else {
+      throw error(node, expected: "one distribution", fix: "write e.g. {uniform: [1.15, 1.35]}")
+    }
+    let v = try sequence(valuesNode).map { try number($0) }
+    switch (kind, v.count) {
+    case ("uniform", 2) where v[0] <= v[1]: return .uniform(v[0], v[1])
+    case ("triangular", 3) where v[0] <= v[1] && v[1] <= v[2] && v[0] < v[2]:
+      return .triangular(low: v[0], mode: v[1], high: v[2])
+    case ("lognormal", 2) where v[0] > 0 && v[1] >= 0: return .lognormal(median: v[0], sdLog: v[1])
+    default:
+      throw error(
+        valuesNode, expected: "\(kind) parameters in order",
+        fix: "uniform: [low, high]; triangular: [low, mode, high]; lognormal: [median > 0, sd_log ≥ 0]")
+    }
   }
 
   func quarter(_ node: Node) throws -> Quarter {

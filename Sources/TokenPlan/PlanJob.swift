@@ -1,32 +1,47 @@
 import Capacity
 import Demand
 import Foundation
+import LinearAlgebra
 
 /// `tokenplan plan`: read a plan, optionally fill its demand from a forecast file, compute.
 public enum PlanJob {
-  /// Reads the plan, applies `--demand` (a `forecast --granularity quarter --format csv` file),
-  /// and runs the planner. Returns the rows and warnings (unmatched series, quarters without
-  /// demand, MW shortfalls).
-  public static func run(planPath: String, demandPath: String?) throws -> (rows: [PlanRow], warnings: [String]) {
+  /// One forecast row: a series' quarter with its mean and quantiles (tokens per day).
+  public struct DemandRow: Sendable {
+    public var series: String
+    public var quarter: Quarter
+    public var values: [String: Double]  // mean, p10, p50, p90
+  }
+
+  /// Reads a `forecast --granularity quarter --format csv` file.
+  public static func demand(path: String) throws -> [DemandRow] {
+    let table = try CSVTable(contentsOf: path)
+    let series = try table.column(named: "series", flag: "--demand (a forecast CSV)")
+    let period = try table.column(named: "period", flag: "--demand (a forecast CSV)")
+    var columns: [String: Int] = [:]
+    for name in ["mean", "p10", "p50", "p90"] {
+      columns[name] = try table.column(named: name, flag: "--demand (a forecast CSV)")
+    }
+    return try table.records.map { r in
+      guard let q = Quarter(r.fields[period]) else {
+        throw LocatedError(
+          file: table.file, line: r.line, column: period + 1, found: r.fields[period],
+          expected: "a quarter like 2026Q2 (forecast with --granularity quarter)",
+          fix: "run tokenplan forecast … --granularity quarter --format csv")
+      }
+      var values: [String: Double] = [:]
+      for (name, k) in columns {
+        values[name] = try FitJob.parseNumber(r.fields[k], file: table.file, line: r.line, column: k + 1, what: name)
+      }
+      return DemandRow(series: r.fields[series], quarter: q, values: values)
+    }
+  }
+
+  /// The plan with its demand from `rows` (`column`: mean, p10, p50 or p90), and warnings.
+  static func plan(_ planPath: String, _ rows: [DemandRow]?, column: String) throws -> (Plan, [String]) {
     var plan = try PlanReader.read(path: planPath)
     var warnings: [String] = []
-    if let demandPath {
-      let table = try CSVTable(contentsOf: demandPath)
-      let series = try table.column(named: "series", flag: "--demand (a forecast CSV)")
-      let period = try table.column(named: "period", flag: "--demand (a forecast CSV)")
-      let mean = try table.column(named: "mean", flag: "--demand (a forecast CSV)")
-      var rows: [(String, Quarter, Double)] = []
-      for r in table.records {
-        guard let q = Quarter(r.fields[period]) else {
-          throw LocatedError(
-            file: table.file, line: r.line, column: period + 1, found: r.fields[period],
-            expected: "a quarter like 2026Q2 (forecast with --granularity quarter)",
-            fix: "run tokenplan forecast … --granularity quarter --format csv")
-        }
-        let v = try FitJob.parseNumber(r.fields[mean], file: table.file, line: r.line, column: mean + 1, what: "a mean")
-        rows.append((r.fields[series], q, v))
-      }
-      let unmatched = plan.applyDemand(rows)
+    if let rows {
+      let unmatched = plan.applyDemand(rows.map { ($0.series, $0.quarter, $0.values[column] ?? 0) })
       if !unmatched.isEmpty {
         warnings.append("\(unmatched.count) demand series match no workload (e.g. \(unmatched[0])); they are not planned")
       }
@@ -34,6 +49,15 @@ public enum PlanJob {
     for q in plan.quarters where plan.workloads.allSatisfy({ ($0.tokensPerDay[q] ?? 0) == 0 }) {
       warnings.append("\(q): no demand (the demand ends before the plan's horizon)")
     }
+    return (plan, warnings)
+  }
+
+  /// Reads the plan, applies `--demand` (a `forecast --granularity quarter --format csv` file;
+  /// its means, which add up across series), and runs the planner. Returns the rows and warnings
+  /// (unmatched series, quarters without demand, estimated throughput, late orders, MW shortfalls).
+  public static func run(planPath: String, demandPath: String?) throws -> (rows: [PlanRow], warnings: [String]) {
+    let rows = try demandPath.map { try demand(path: $0) }
+    var (plan, warnings) = try self.plan(planPath, rows, column: "mean")
     for w in plan.workloads {
       for h in plan.hardware.keys.sorted() {
         if let t = CapacityPlanner.throughput(plan, model: w.model, hardware: h, latencyClass: w.latencyClass), t.estimated {
@@ -41,17 +65,96 @@ public enum PlanJob {
         }
       }
     }
-    let rows = try CapacityPlanner.run(plan)
+    let result = try CapacityPlanner.run(plan)
+    warnings += alerts(result, plan: plan)
+    return (result, warnings)
+  }
+
+  /// Late orders and MW shortfalls in a plan's totals.
+  static func alerts(_ rows: [PlanRow], plan: Plan) -> [String] {
+    var out: [String] = []
     for r in rows where r.workload == "total" {
       if let by = r.orderByQuarter, by <= plan.asOf {
-        warnings.append("\(r.quarter): \(r.gpusToOrder) GPUs had to be ordered by \(by), at or before the as-of quarter \(plan.asOf): order now, they may arrive late")
+        out.append("\(r.quarter): \(r.gpusToOrder) GPUs had to be ordered by \(by), at or before the as-of quarter \(plan.asOf): order now, they may arrive late")
+      }
+      if r.shortfallMegawatts > 0 {
+        out.append(String(format: "%@: needs %.2f MW of facility power beyond the site's %.2f MW", r.quarter.description,
+          r.shortfallMegawatts, r.facilityPowerMegawatts - r.shortfallMegawatts))
       }
     }
-    for r in rows where r.workload == "total" && r.shortfallMegawatts > 0 {
-      warnings.append(String(format: "%@: needs %.2f MW of facility power beyond the site's %.2f MW", r.quarter.description,
-        r.shortfallMegawatts, r.facilityPowerMegawatts - r.shortfallMegawatts))
+    return out
+  }
+
+  /// Every named scenario of the plan (its demand column and driver overlays): the total rows,
+  /// with the scenario's name in the `workload` column.
+  public static func scenarios(planPath: String, demandPath: String?) throws -> [PlanRow] {
+    let rows = try demandPath.map { try demand(path: $0) }
+    let (base, _) = try plan(planPath, rows, column: "mean")
+    var out: [PlanRow] = []
+    for scenario in base.scenarios {
+      let (p, _) = try plan(planPath, rows, column: scenario.demandColumn)
+      for var r in try CapacityPlanner.run(scenario.applied(to: p)) where r.workload == "total" {
+        r.workload = scenario.name
+        out.append(r)
+      }
     }
-    return (rows, warnings)
+    return out
+  }
+
+  /// Monte Carlo over the forecast's quantiles and the plan's uncertain drivers.
+  public static func uncertainty(planPath: String, demandPath: String?) throws -> TextTable {
+    let rows = try demandPath.map { try demand(path: $0) } ?? []
+    let (plan, _) = try self.plan(planPath, rows.isEmpty ? nil : rows, column: "p50")
+    guard let spec = plan.uncertainty else {
+      throw LocatedError(file: planPath, expected: "an uncertainty: section", fix: "add uncertainty: with the drivers' distributions")
+    }
+    var quantiles: DemandQuantiles?
+    var membership: [Int?] = []
+    if !rows.isEmpty {
+      let names = Array(Set(rows.map(\.series))).sorted()
+      let quarters = Array(Set(rows.map(\.quarter))).sorted()
+      let si = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+      let qi = Dictionary(uniqueKeysWithValues: quarters.enumerated().map { ($1, $0) })
+      var p10 = Matrix(rows: names.count, columns: quarters.count)
+      var p50 = p10
+      var p90 = p10
+      for r in rows {
+        p10[si[r.series]!, qi[r.quarter]!] = r.values["p10"] ?? 0
+        p50[si[r.series]!, qi[r.quarter]!] = r.values["p50"] ?? 0
+        p90[si[r.series]!, qi[r.quarter]!] = r.values["p90"] ?? 0
+      }
+      quantiles = DemandQuantiles(series: names, quarters: quarters, p10: p10, p50: p50, p90: p90)
+      membership = names.map { n in plan.workloads.firstIndex { $0.segments.contains { globMatch($0, n) } } }
+    }
+    let result = try MonteCarlo.run(plan, demand: quantiles, membership: membership, spec: spec)
+    var table = TextTable(columns: [.init("quarter")] + ["tokens_per_day", "gpus_required", "facility_power_mw", "cost_per_million_tokens"]
+      .flatMap { n in ["p10", "p50", "p90"].map { TextTable.Column("\(n)_\($0)", numeric: true) } })
+    for r in result {
+      table.rows.append(
+        [.text(r.quarter.description)] + (r.tokensPerDay + r.gpusRequired + r.facilityMegawatts + r.costPerMillionTokens).map { .number($0) })
+    }
+    return table
+  }
+
+  /// The one-at-a-time sensitivity of cost per million tokens and facility MW (last quarter).
+  public static func tornado(planPath: String, demandPath: String?) throws -> TextTable {
+    let rows = try demandPath.map { try demand(path: $0) }
+    let (plan, _) = try self.plan(planPath, rows, column: "mean")
+    guard let spec = plan.uncertainty else {
+      throw LocatedError(file: planPath, expected: "an uncertainty: section", fix: "add uncertainty: with the drivers' distributions")
+    }
+    var table = TextTable(columns: [
+      .init("driver"), .init("low", numeric: true), .init("high", numeric: true),
+      .init("cost_per_million_tokens_at_low", numeric: true), .init("cost_per_million_tokens_at_high", numeric: true),
+      .init("facility_power_mw_at_low", numeric: true), .init("facility_power_mw_at_high", numeric: true),
+    ])
+    for t in try MonteCarlo.tornado(plan, spec: spec) {
+      table.rows.append([
+        .text(t.driver), .number(t.low), .number(t.high), .number(t.costAtLow), .number(t.costAtHigh),
+        .number(t.megawattsAtLow), .number(t.megawattsAtHigh),
+      ])
+    }
+    return table
   }
 
   /// The plan table (the contract's columns, then `workload`, `purchase_hardware`, `shortfall_mw`).

@@ -117,10 +117,24 @@ struct PlanCommand: ParsableCommand {
   var demand: String?
   @Option(help: "Output format: table, csv or json.")
   var format: TableFormat = .table
+  @Flag(help: "The plan's named scenarios side by side (totals).")
+  var scenarios = false
+  @Flag(help: "Monte Carlo: P10/P50/P90 of demand, GPUs, MW and cost per token.")
+  var uncertainty = false
+  @Flag(help: "One-at-a-time sensitivity of cost per token and MW (tornado).")
+  var tornado = false
 
   func run() throws {
-    let (rows, warnings) = try PlanJob.run(planPath: planFile, demandPath: demand)
-    for w in warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
-    emit(PlanJob.table(rows), format: format, key: "quarters")
+    if uncertainty {
+      emit(try PlanJob.uncertainty(planPath: planFile, demandPath: demand), format: format, key: "quarters")
+    } else if tornado {
+      emit(try PlanJob.tornado(planPath: planFile, demandPath: demand), format: format, key: "drivers")
+    } else if scenarios {
+      emit(PlanJob.table(try PlanJob.scenarios(planPath: planFile, demandPath: demand)), format: format, key: "quarters")
+    } else {
+      let (rows, warnings) = try PlanJob.run(planPath: planFile, demandPath: demand)
+      for w in warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+      emit(PlanJob.table(rows), format: format, key: "quarters")
+    }
   }
 }

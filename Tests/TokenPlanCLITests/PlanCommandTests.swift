@@ -47,3 +47,37 @@ struct PlanCommandTests {
     #expect(r.stderr.contains("a number"))
   }
 }
+
+@Suite("tokenplan plan --uncertainty / --tornado / --scenarios")
+struct PlanUncertaintyCommandTests {
+  @Test("Monte Carlo, tornado and scenarios run on the default plan and order their figures")
+  func modes() throws {
+    var rows = ["series,period,mean,p10,p50,p90,days,observed_days,model"]
+    for (k, q) in ["2026Q2", "2026Q3", "2026Q4", "2027Q1", "2027Q2", "2027Q3", "2027Q4", "2028Q1"].enumerated() {
+      let v = 100e12 * pow(1.2, Double(k))
+      for (segment, share) in [("software development and agents", 0.2), ("education", 0.3), ("search and recommendation", 0.5)] {
+        let m = v * share
+        rows.append("a/\(segment)/text/east:tokens,\(q),\(m),\(m * 0.7),\(m * 0.95),\(m * 1.4),91,0,logistic")
+      }
+    }
+    let demand = try temporaryFile(rows.joined(separator: "\n") + "\n", name: "forecast.csv")
+    let plan = packageRoot.appendingPathComponent("datasets/plans/default.yaml").path
+    let mc = try runTokenplan(["plan", plan, "--demand", demand, "--uncertainty", "--format", "csv"])
+    #expect(mc.status == 0, "\(mc.stderr)")
+    for line in mc.stdout.split(separator: "\n").dropFirst() {
+      let v = line.split(separator: ",").dropFirst().compactMap { Double($0) }
+      for k in stride(from: 0, to: v.count, by: 3) { #expect(v[k] <= v[k + 1] && v[k + 1] <= v[k + 2], "\(line)") }
+    }
+    let again = try runTokenplan(["plan", plan, "--demand", demand, "--uncertainty", "--format", "csv"])
+    #expect(again.stdout == mc.stdout)  // seeded
+    let tornado = try runTokenplan(["plan", plan, "--demand", demand, "--tornado", "--format", "csv"])
+    #expect(tornado.status == 0 && tornado.stdout.split(separator: "\n").count == 6)  // header + 5 drivers
+    let scenarios = try runTokenplan(["plan", plan, "--demand", demand, "--scenarios", "--format", "csv"])
+    let gpus = Dictionary(grouping: scenarios.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",") }) {
+      String($0[1])
+    }.mapValues { $0.map { Int($0[6])! } }
+    for k in 0..<8 {
+      #expect(gpus["low"]![k] <= gpus["base"]![k] && gpus["base"]![k] <= gpus["high"]![k])
+    }
+  }
+}

@@ -1,0 +1,243 @@
+import Demand
+import Dispatch
+import Foundation
+import LinearAlgebra
+import Synchronization
+
+/// A stated distribution for an uncertain assumption.
+public enum Distribution: Sendable, Equatable {
+  case uniform(Double, Double)
+  case triangular(low: Double, mode: Double, high: Double)
+  /// Log-normal with the given median and standard deviation of the logarithm.
+  case lognormal(median: Double, sdLog: Double)
+
+  /// One draw.
+  public func sample(_ rng: inout SplitMix64) -> Double {
+    switch self {
+    case .uniform(let a, let b): return a + (b - a) * rng.uniform()
+    case .triangular(let a, let c, let b):
+      let u = rng.uniform()
+      let f = (c - a) / (b - a)
+      return u < f ? a + ((b - a) * (c - a) * u).squareRoot() : b - ((b - a) * (b - c) * (1 - u)).squareRoot()
+    case .lognormal(let m, let s): return m * exp(s * rng.gaussian())
+    }
+  }
+
+  /// The 10% and 90% quantiles (the tornado's low and high).
+  public var p10p90: (Double, Double) {
+    switch self {
+    case .uniform(let a, let b): return (a + 0.1 * (b - a), a + 0.9 * (b - a))
+    case .triangular(let a, let c, let b):
+      func q(_ p: Double) -> Double {
+        let f = (c - a) / (b - a)
+        return p < f ? a + ((b - a) * (c - a) * p).squareRoot() : b - ((b - a) * (b - c) * (1 - p)).squareRoot()
+      }
+      return (q(0.1), q(0.9))
+    case .lognormal(let m, let s): return (m * exp(-1.2815515655446004 * s), m * exp(1.2815515655446004 * s))
+    }
+  }
+}
+
+/// The plan's uncertain drivers, each optional.
+public struct UncertaintySpec: Sendable, Equatable {
+  public var draws: Int
+  public var seed: UInt64
+  /// Multiplier on every throughput (1 = as measured).
+  public var throughputFactor: Distribution?
+  public var pue: Distribution?
+  public var electricityPerKilowattHour: Distribution?
+  public var yearlyEfficiencyGain: Distribution?
+  public var peakToAverage: Distribution?
+
+  public init(
+    draws: Int = 1000, seed: UInt64 = 20_261_129, throughputFactor: Distribution? = nil,
+    pue: Distribution? = nil, electricityPerKilowattHour: Distribution? = nil,
+    yearlyEfficiencyGain: Distribution? = nil, peakToAverage: Distribution? = nil
+  ) {
+    self.draws = draws
+    self.seed = seed
+    self.throughputFactor = throughputFactor
+    self.pue = pue
+    self.electricityPerKilowattHour = electricityPerKilowattHour
+    self.yearlyEfficiencyGain = yearlyEfficiencyGain
+    self.peakToAverage = peakToAverage
+  }
+
+  /// Sets each driver's value into a plan.
+  static func apply(_ driver: String, _ value: Double, to plan: inout Plan) {
+    switch driver {
+    case "throughput":
+      for k in plan.throughput.indices {
+        plan.throughput[k].inputTokensPerSecond *= value
+        plan.throughput[k].outputTokensPerSecond *= value
+      }
+    case "pue": plan.facility.pue = value
+    case "electricity_per_kwh": plan.money.electricityPerKilowattHour = value
+    case "yearly_efficiency_gain": plan.operations.yearlyEfficiencyGain = value
+    case "peak_to_average": plan.operations.peakToAverage = value
+    default: preconditionFailure("unknown driver \(driver)")
+    }
+  }
+
+  var drivers: [(String, Distribution)] {
+    [
+      ("throughput", throughputFactor), ("pue", pue), ("electricity_per_kwh", electricityPerKilowattHour),
+      ("yearly_efficiency_gain", yearlyEfficiencyGain), ("peak_to_average", peakToAverage),
+    ].compactMap { name, d in d.map { (name, $0) } }
+  }
+}
+
+/// Demand as quantiles per series and quarter (a forecast file's p10/p50/p90).
+public struct DemandQuantiles: Sendable {
+  public var series: [String]
+  public var quarters: [Quarter]
+  /// `series × quarters`, tokens per day.
+  public var p10: Matrix
+  public var p50: Matrix
+  public var p90: Matrix
+
+  public init(series: [String], quarters: [Quarter], p10: Matrix, p50: Matrix, p90: Matrix) {
+    self.series = series
+    self.quarters = quarters
+    self.p10 = p10
+    self.p50 = p50
+    self.p90 = p90
+  }
+}
+
+/// P10/P50/P90 of the headline figures for one quarter.
+public struct UncertaintyRow: Sendable, Equatable {
+  public var quarter: Quarter
+  public var gpusRequired: [Double]  // P10, P50, P90
+  public var facilityMegawatts: [Double]
+  public var costPerMillionTokens: [Double]
+  public var tokensPerDay: [Double]
+}
+
+/// One driver's swing (P10 → P90 of its distribution, others at base).
+public struct TornadoRow: Sendable, Equatable {
+  public var driver: String
+  public var low: Double
+  public var high: Double
+  public var costAtLow: Double
+  public var costAtHigh: Double
+  public var megawattsAtLow: Double
+  public var megawattsAtHigh: Double
+}
+
+/// Monte Carlo over demand and the uncertain drivers, and the one-at-a-time tornado.
+///
+/// Demand: each series' quarterly tokens per day are log-normal with median P50 and log-SD
+/// `(ln P90 − ln P10) / (2 · 1.2816)`, one standard normal per series per draw shared by all its
+/// quarters (a forecast's uncertainty is mostly in its trend, which moves every quarter together);
+/// series are independent. The series → workload sums are one BLAS product per quarter
+/// (`draws × series` · `series × workloads`). Each draw then runs the deterministic planner with
+/// its sampled drivers; quantiles are taken over draws.
+public enum MonteCarlo {
+  /// Runs `spec.draws` draws; `membership[s]` is the workload index of series `s` (or nil).
+  public static func run(
+    _ plan: Plan, demand: DemandQuantiles?, membership: [Int?], spec: UncertaintySpec
+  ) throws -> [UncertaintyRow] {
+    var rng = SplitMix64(seed: spec.seed)  // the demand normals, drawn in order
+    let draws = spec.draws
+    let w = plan.workloads.count
+    // Workload demand per draw and quarter: [quarter][draw × workload] via dgemm.
+    var workloadDemand: [Quarter: Matrix] = [:]
+    if let demand {
+      let s = demand.series.count
+      var z = Matrix(rows: draws, columns: s)
+      for k in z.storage.indices { z.storage[k] = rng.gaussian() }
+      var m = Matrix(rows: s, columns: w)
+      for (i, wi) in membership.enumerated() { if let wi { m[i, wi] = plan.demandShare } }
+      for (qi, q) in demand.quarters.enumerated() {
+        var values = Matrix(rows: draws, columns: s)
+        for j in 0..<s {
+          let median = demand.p50[j, qi]
+          let lo = max(demand.p10[j, qi], 1e-300)
+          let hi = max(demand.p90[j, qi], lo)
+          let sd = median > 0 ? (log(hi) - log(lo)) / (2 * 1.2815515655446004) : 0
+          for d in 0..<draws {
+            values.storage[d + j * draws] = median > 0 ? median * exp(sd * z.storage[d + j * draws]) : 0
+          }
+        }
+        workloadDemand[q] = values.multiplied(by: m)  // draws × workloads
+      }
+    }
+    // Draws run in parallel over the cores, in fixed chunks; each draw samples its drivers from
+    // its own stream (seed, draw index), so the result does not depend on the core count.
+    let h = plan.horizonQuarters
+    let drivers = spec.drivers
+    let chunks = max(1, min(draws, ProcessInfo.processInfo.activeProcessorCount * 4))
+    let collected = Mutex<[Int: [[Double]]]>([:])  // chunk → [gpus, mw, cost, tokens] × (draw-major)
+    let failure = Mutex<Error?>(nil)
+    let snapshot = (plan, workloadDemand)
+    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+      let (plan, workloadDemand) = snapshot
+      let range = (chunk * draws / chunks)..<((chunk + 1) * draws / chunks)
+      var local = [[Double]](repeating: [], count: 4)
+      do {
+        for d in range {
+          var stream = SplitMix64(seed: spec.seed ^ (UInt64(d + 1) &* 0x9E37_79B9_7F4A_7C15))
+          var p = plan
+          for (name, dist) in drivers { UncertaintySpec.apply(name, dist.sample(&stream), to: &p) }
+          for (q, matrix) in workloadDemand {
+            for k in 0..<w { p.workloads[k].tokensPerDay[q] = matrix[d, k] }
+          }
+          let rows = try CapacityPlanner.run(p, totalsOnly: true)
+          for r in rows {
+            local[0].append(Double(r.gpusRequired))
+            local[1].append(r.facilityPowerMegawatts)
+            local[2].append(r.costPerMillionTokens)
+            local[3].append(r.tokensPerDay)
+          }
+        }
+      } catch {
+        failure.withLock { $0 = error }
+      }
+      collected.withLock { $0[chunk] = local }
+    }
+    if let error = failure.withLock({ $0 }) { throw error }
+    var gpus = [[Double]](repeating: [], count: h)
+    var mw = gpus
+    var cost = gpus
+    var tokens = gpus
+    let all = collected.withLock { $0 }
+    for chunk in 0..<chunks {
+      let local = all[chunk]!
+      for (k, v) in local[0].enumerated() { gpus[k % h].append(v) }
+      for (k, v) in local[1].enumerated() { mw[k % h].append(v) }
+      for (k, v) in local[2].enumerated() { cost[k % h].append(v) }
+      for (k, v) in local[3].enumerated() { tokens[k % h].append(v) }
+    }
+    func q3(_ x: [Double]) -> [Double] {
+      let s = x.sorted()
+      return [0.1, 0.5, 0.9].map { p in
+        let h = Double(s.count - 1) * p
+        let lo = Int(h)
+        return s[lo] + (h - Double(lo)) * (s[min(lo + 1, s.count - 1)] - s[lo])
+      }
+    }
+    return plan.quarters.enumerated().map { i, q in
+      UncertaintyRow(
+        quarter: q, gpusRequired: q3(gpus[i]), facilityMegawatts: q3(mw[i]),
+        costPerMillionTokens: q3(cost[i]), tokensPerDay: q3(tokens[i]))
+    }
+  }
+
+  /// Each driver moved alone from its P10 to its P90, the others at the plan's values; the swing
+  /// in cost per million tokens and facility MW in the plan's last quarter, largest first.
+  public static func tornado(_ plan: Plan, spec: UncertaintySpec) throws -> [TornadoRow] {
+    try spec.drivers.map { name, dist in
+      let (lo, hi) = dist.p10p90
+      var a = plan
+      var b = plan
+      UncertaintySpec.apply(name, lo, to: &a)
+      UncertaintySpec.apply(name, hi, to: &b)
+      let ra = try CapacityPlanner.run(a).last { $0.workload == "total" }!
+      let rb = try CapacityPlanner.run(b).last { $0.workload == "total" }!
+      return TornadoRow(
+        driver: name, low: lo, high: hi, costAtLow: ra.costPerMillionTokens, costAtHigh: rb.costPerMillionTokens,
+        megawattsAtLow: ra.facilityPowerMegawatts, megawattsAtHigh: rb.facilityPowerMegawatts)
+    }.sorted { abs($0.costAtHigh - $0.costAtLow) > abs($1.costAtHigh - $1.costAtLow) }
+  }
+}
