@@ -13,7 +13,7 @@ public enum PlanReader {
     let r = Reader(file: path)
     let top = try r.mapping(root, allowed: [
       "name", "as_of", "horizon_quarters", "catalogs", "demand_share", "purchase_hardware", "workloads", "models",
-      "uncertainty", "scenarios",
+      "uncertainty", "scenarios", "demand_file",
       "hardware", "throughput", "operations", "fleet", "facility", "money",
     ])
     // Catalogs first; the plan's own entries override theirs.
@@ -161,7 +161,11 @@ public enum PlanReader {
       models: models, hardware: hardware, throughput: throughput, operations: operations, fleet: fleet,
       serviceLifeYears: serviceLife, purchaseHardware: purchase, facility: facility, money: money,
       demandShare: try r.number(top["demand_share"], default: 1, min: 0, max: 1), uncertainty: uncertainty,
-      scenarios: scenarios)
+      scenarios: scenarios,
+      demandFile: try top["demand_file"].map { node in
+        let relative = try r.string(node)
+        return relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).standardized.path
+      })
   }
 
   static func readText(_ path: String) throws -> String {

@@ -36,6 +36,12 @@ public enum PlanJob {
     }
   }
 
+  /// `--demand`, else the plan's `demand_file`.
+  static func demandPath(_ planPath: String, _ explicit: String?) throws -> String? {
+    if let explicit { return explicit }
+    return try PlanReader.read(path: planPath).demandFile
+  }
+
   /// The plan with its demand from `rows` (`column`: mean, p10, p50 or p90), and warnings.
   static func plan(_ planPath: String, _ rows: [DemandRow]?, column: String) throws -> (Plan, [String]) {
     var plan = try PlanReader.read(path: planPath)
@@ -56,6 +62,7 @@ public enum PlanJob {
   /// its means, which add up across series), and runs the planner. Returns the rows and warnings
   /// (unmatched series, quarters without demand, estimated throughput, late orders, MW shortfalls).
   public static func run(planPath: String, demandPath: String?) throws -> (rows: [PlanRow], warnings: [String]) {
+    let demandPath = try self.demandPath(planPath, demandPath)
     let rows = try demandPath.map { try demand(path: $0) }
     var (plan, warnings) = try self.plan(planPath, rows, column: "mean")
     for w in plan.workloads {
@@ -88,6 +95,7 @@ public enum PlanJob {
   /// Every named scenario of the plan (its demand column and driver overlays): the total rows,
   /// with the scenario's name in the `workload` column.
   public static func scenarios(planPath: String, demandPath: String?) throws -> [PlanRow] {
+    let demandPath = try self.demandPath(planPath, demandPath)
     let rows = try demandPath.map { try demand(path: $0) }
     let (base, _) = try plan(planPath, rows, column: "mean")
     var out: [PlanRow] = []
@@ -103,6 +111,7 @@ public enum PlanJob {
 
   /// Monte Carlo over the forecast's quantiles and the plan's uncertain drivers.
   public static func uncertainty(planPath: String, demandPath: String?) throws -> TextTable {
+    let demandPath = try self.demandPath(planPath, demandPath)
     let rows = try demandPath.map { try demand(path: $0) } ?? []
     let (plan, _) = try self.plan(planPath, rows.isEmpty ? nil : rows, column: "p50")
     guard let spec = plan.uncertainty else {
@@ -138,6 +147,7 @@ public enum PlanJob {
 
   /// The one-at-a-time sensitivity of cost per million tokens and facility MW (last quarter).
   public static func tornado(planPath: String, demandPath: String?) throws -> TextTable {
+    let demandPath = try self.demandPath(planPath, demandPath)
     let rows = try demandPath.map { try demand(path: $0) }
     let (plan, _) = try self.plan(planPath, rows, column: "mean")
     guard let spec = plan.uncertainty else {
