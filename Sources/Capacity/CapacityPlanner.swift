@@ -29,6 +29,10 @@ public struct PlanRow: Sendable, Equatable {
   /// Facility MW needed beyond what the site has this quarter (0 when it fits).
   public var shortfallMegawatts: Double
   public var currency: String
+  /// This quarter's IT capex by hardware generation (node purchases delivered in the quarter).
+  public var capexByHardware: [String: Double] = [:]
+  /// When facility MW grows this quarter: the quarter construction must start (build lead time).
+  public var buildByQuarter: Quarter?
 }
 
 /// A problem with a plan that the computation found (not the file's syntax).
@@ -163,10 +167,15 @@ public enum CapacityPlanner {
       let shortfall = max(0, facilityMW - siteMW)
       // Money.
       var capex = buy > 0 ? itCohorts.last!.capex : 0
+      let capexByHardware = buy > 0 && buyHardware != nil ? [buyHardware!: capex] : [:]
+      var buildBy: Quarter?
       if facilityMW > builtMW {
         let newMW = facilityMW - builtMW
-        facilityCohorts.append((newMW * plan.facility.capexPerMegawatt, q))
-        capex += newMW * plan.facility.capexPerMegawatt
+        buildBy = q.adding(-plan.facility.buildLeadQuarters)
+        if plan.facility.colocationPerKilowattMonth == nil {
+          facilityCohorts.append((newMW * plan.facility.capexPerMegawatt, q))
+          capex += newMW * plan.facility.capexPerMegawatt
+        }
         builtMW = facilityMW
       }
       func depreciationAndBook(_ cohorts: [(capex: Double, start: Quarter)], years: Double) -> (Double, Double) {
@@ -186,8 +195,9 @@ public enum CapacityPlanner {
       let depreciation = itDep + facDep
       let capitalCharge = plan.money.costOfCapital / 4 * (itBook + facBook)
       let grossIT = itCohorts.filter { $0.start <= q }.reduce(0) { $0 + $1.capex }
+      let colocation = (plan.facility.colocationPerKilowattMonth ?? 0) * itKW * 3
       let opex = energyMWh * 1000 * plan.money.electricityPerKilowattHour
-        + plan.money.maintenanceShare * grossIT / 4
+        + plan.money.maintenanceShare * grossIT / 4 + colocation
       let tokensPerDay = plan.workloads.reduce(0) { $0 + ($1.tokensPerDay[q] ?? 0) }
       let tokens = tokensPerDay * Double(q.days)
       let gpuHoursTotal = busyHours.values.reduce(0, +)
@@ -202,7 +212,8 @@ public enum CapacityPlanner {
         joulesPerToken: tokens > 0 ? energyMWh * 3.6e9 / tokens : 0, capex: capex,
         depreciation: depreciation, capitalCharge: capitalCharge, opex: opex,
         costPerMillionTokens: tokens > 0 ? (depreciation + capitalCharge + opex) / (tokens / 1e6) : 0,
-        shortfallMegawatts: shortfall, currency: plan.money.currency)
+        shortfallMegawatts: shortfall, currency: plan.money.currency, capexByHardware: capexByHardware,
+        buildByQuarter: buildBy)
       rows.append(total)
       if totalsOnly { continue }
       // Workload rows: their tokens, and the quarter's GPUs, power and money split by GPU-hours.

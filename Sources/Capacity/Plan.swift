@@ -160,14 +160,20 @@ public struct Facility: Sendable, Equatable {
   public var capexPerMegawatt: Double
   public var lifeYears: Double
   public var provenance: Provenance
+  /// Quarters from the decision to build more MW to having it.
+  public var buildLeadQuarters: Int = 0
+  /// Colocation price per kW of IT per month; when set, facility is rented (opex), not built.
+  public var colocationPerKilowattMonth: Double?
 
-  public init(pue: Double, rackKilowatts: Double, megawattsAvailable: [Quarter: Double], capexPerMegawatt: Double, lifeYears: Double, provenance: Provenance) {
+  public init(pue: Double, rackKilowatts: Double, megawattsAvailable: [Quarter: Double], capexPerMegawatt: Double, lifeYears: Double, provenance: Provenance, buildLeadQuarters: Int = 0, colocationPerKilowattMonth: Double? = nil) {
     self.pue = pue
     self.rackKilowatts = rackKilowatts
     self.megawattsAvailable = megawattsAvailable
     self.capexPerMegawatt = capexPerMegawatt
     self.lifeYears = lifeYears
     self.provenance = provenance
+    self.buildLeadQuarters = buildLeadQuarters
+    self.colocationPerKilowattMonth = colocationPerKilowattMonth
   }
 }
 

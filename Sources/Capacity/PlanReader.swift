@@ -93,7 +93,8 @@ public enum PlanReader {
 
     let facNode = try r.required(top, "facility", root)
     let fac = try r.mapping(facNode, allowed: [
-      "pue", "rack_kw", "mw_available", "capex_per_mw", "life_years", "source", "date",
+      "pue", "rack_kw", "mw_available", "capex_per_mw", "life_years", "build_lead_quarters",
+      "colocation_per_kw_month", "source", "date",
     ])
     var mw: [Quarter: Double] = [:]
     for (qNode, vNode) in try r.pairs(try r.required(fac, "mw_available", facNode)) {
@@ -104,7 +105,9 @@ public enum PlanReader {
       rackKilowatts: try r.number(r.required(fac, "rack_kw", facNode), min: 1),
       megawattsAvailable: mw, capexPerMegawatt: try r.number(r.required(fac, "capex_per_mw", facNode), min: 0),
       lifeYears: try r.number(fac["life_years"], default: 14, min: 1),
-      provenance: try r.provenance(fac, facNode))
+      provenance: try r.provenance(fac, facNode),
+      buildLeadQuarters: Int(try r.number(fac["build_lead_quarters"], default: 0, min: 0)),
+      colocationPerKilowattMonth: try fac["colocation_per_kw_month"].map { try r.number($0, min: 0) })
 
     let moneyNode = try r.required(top, "money", root)
     let m = try r.mapping(moneyNode, allowed: [

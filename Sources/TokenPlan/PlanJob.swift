@@ -84,6 +84,9 @@ public enum PlanJob {
       if let by = r.orderByQuarter, by <= plan.asOf {
         out.append("\(r.quarter): \(r.gpusToOrder) GPUs had to be ordered by \(by), at or before the as-of quarter \(plan.asOf): order now, they may arrive late")
       }
+      if let by = r.buildByQuarter, by <= plan.asOf, plan.facility.buildLeadQuarters > 0 {
+        out.append("\(r.quarter): facility growth to \(String(format: "%.2f", r.facilityPowerMegawatts)) MW had to start by \(by) (build lead time); it is late")
+      }
       if r.shortfallMegawatts > 0 {
         out.append(String(format: "%@: needs %.2f MW of facility power beyond the site's %.2f MW", r.quarter.description,
           r.shortfallMegawatts, r.facilityPowerMegawatts - r.shortfallMegawatts))
@@ -176,7 +179,8 @@ public enum PlanJob {
       .init("racks", numeric: true), .init("it_power_mw", numeric: true), .init("facility_power_mw", numeric: true),
       .init("energy_mwh", numeric: true), .init("joules_per_token", numeric: true), .init("capex", numeric: true),
       .init("opex", numeric: true), .init("cost_per_million_tokens", numeric: true), .init("currency"),
-      .init("purchase_hardware"), .init("shortfall_mw", numeric: true),
+      .init("purchase_hardware"), .init("shortfall_mw", numeric: true), .init("capex_by_hardware"),
+      .init("build_by_quarter"),
     ])
     for r in rows {
       table.rows.append([
@@ -186,6 +190,8 @@ public enum PlanJob {
         .number(r.facilityPowerMegawatts), .number(r.energyMegawattHours), .number(r.joulesPerToken),
         .number(r.capex), .number(r.opex), .number(r.costPerMillionTokens), .text(r.currency),
         .text(r.purchaseHardware), .number(r.shortfallMegawatts),
+        .text(r.capexByHardware.isEmpty ? nil : r.capexByHardware.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ";")),
+        .text(r.buildByQuarter?.description),
       ])
     }
     return table

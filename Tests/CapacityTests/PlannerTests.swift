@@ -214,3 +214,23 @@ struct PlannerTests {
     }
   }
 }
+
+@Suite("Capacity planner: facility options")
+struct FacilityOptionTests {
+  @Test("colocation replaces facility capex by rent; build lead time dates the expansion")
+  func colocationAndBuildLead() throws {
+    var plan = handPlan(siteMW: 1)
+    plan.facility.capexPerMegawatt = 10_000_000
+    plan.facility.buildLeadQuarters = 6
+    let built = try #require(try CapacityPlanner.run(plan).first)
+    // 7.572 MW needed, 1 MW built: 6.572 MW × $10M of facility capex, started 6 quarters before.
+    #expect(close(built.capex, 631 * 200_000 + 6.572 * 10_000_000))
+    #expect(built.buildByQuarter == Quarter("2024Q4"))
+    #expect(built.capexByHardware == ["G": 631 * 200_000])
+    plan.facility.colocationPerKilowattMonth = 150
+    let rented = try #require(try CapacityPlanner.run(plan).first)
+    #expect(close(rented.capex, 631 * 200_000))
+    // Rent: $150 × 6,310 kW × 3 months on top of the same energy and maintenance.
+    #expect(close(rented.opex - built.opex, 150 * 6310 * 3))
+  }
+}
