@@ -2,18 +2,25 @@ import Foundation
 import Testing
 import TestSupport
 
+/// A quarterly forecast file for the default plan's three workloads: 100 T/day growing 20% a
+/// quarter, split 20/30/50, with P10/P50/P90 at 0.7/0.95/1.4 of the mean.
+func quarterlyDemandFile() throws -> String {
+  var rows = ["series,period,mean,p10,p50,p90,days,observed_days,model"]
+  for (k, q) in ["2026Q2", "2026Q3", "2026Q4", "2027Q1", "2027Q2", "2027Q3", "2027Q4", "2028Q1"].enumerated() {
+    let v = 100e12 * pow(1.2, Double(k))
+    for (segment, share) in [("software development and agents", 0.2), ("education", 0.3), ("search and recommendation", 0.5)] {
+      let m = v * share
+      rows.append("a/\(segment)/text/east:tokens,\(q),\(m),\(m * 0.7),\(m * 0.95),\(m * 1.4),91,0,logistic")
+    }
+  }
+  return try temporaryFile(rows.joined(separator: "\n") + "\n", name: "forecast.csv")
+}
+
 @Suite("tokenplan plan (end to end)")
 struct PlanCommandTests {
   @Test("the default plan on a forecast file: contract columns, JSON key, warnings")
   func defaultPlan() throws {
-    var rows = ["series,period,mean,p10,p50,p90,days,observed_days,model"]
-    for (k, q) in ["2026Q2", "2026Q3", "2026Q4", "2027Q1", "2027Q2", "2027Q3", "2027Q4", "2028Q1"].enumerated() {
-      let v = 100e12 * pow(1.2, Double(k))
-      rows.append("a/software development and agents/text/east:tokens,\(q),\(v * 0.2),0,0,0,91,0,logistic")
-      rows.append("a/education/text/east:tokens,\(q),\(v * 0.3),0,0,0,91,0,logistic")
-      rows.append("a/search and recommendation/text/east:tokens,\(q),\(v * 0.5),0,0,0,91,0,logistic")
-    }
-    let demand = try temporaryFile(rows.joined(separator: "\n") + "\n", name: "forecast.csv")
+    let demand = try quarterlyDemandFile()
     let plan = packageRoot.appendingPathComponent("datasets/plans/default.yaml").path
     let csv = try runTokenplan(["plan", plan, "--demand", demand, "--format", "csv"])
     #expect(csv.status == 0, "\(csv.stderr)")
@@ -52,15 +59,7 @@ struct PlanCommandTests {
 struct PlanUncertaintyCommandTests {
   @Test("Monte Carlo, tornado and scenarios run on the default plan and order their figures")
   func modes() throws {
-    var rows = ["series,period,mean,p10,p50,p90,days,observed_days,model"]
-    for (k, q) in ["2026Q2", "2026Q3", "2026Q4", "2027Q1", "2027Q2", "2027Q3", "2027Q4", "2028Q1"].enumerated() {
-      let v = 100e12 * pow(1.2, Double(k))
-      for (segment, share) in [("software development and agents", 0.2), ("education", 0.3), ("search and recommendation", 0.5)] {
-        let m = v * share
-        rows.append("a/\(segment)/text/east:tokens,\(q),\(m),\(m * 0.7),\(m * 0.95),\(m * 1.4),91,0,logistic")
-      }
-    }
-    let demand = try temporaryFile(rows.joined(separator: "\n") + "\n", name: "forecast.csv")
+    let demand = try quarterlyDemandFile()
     let plan = packageRoot.appendingPathComponent("datasets/plans/default.yaml").path
     let mc = try runTokenplan(["plan", plan, "--demand", demand, "--uncertainty", "--format", "csv"])
     #expect(mc.status == 0, "\(mc.stderr)")
