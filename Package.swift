@@ -45,7 +45,9 @@ let package = Package(
     .testTarget(name: "CurveFittingTests", dependencies: ["CurveFitting", "LinearAlgebra", "TestSupport"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "LinearAlgebra", "TestSupport"]),
     .testTarget(name: "CapacityTests", dependencies: ["Capacity", "Demand", "TestSupport"]),
-    .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Demand", "CurveFitting", "TestSupport"]),
+    .testTarget(
+      name: "ForecastingTests", dependencies: ["Forecasting", "Demand", "CurveFitting", "LinearAlgebra", "TestSupport"],
+      exclude: ["reference"]),
     .testTarget(
       name: "TokenPlanCLITests", dependencies: ["TokenPlan", "Demand", "tokenplan", "TestSupport"],
       exclude: ["reference"]),
