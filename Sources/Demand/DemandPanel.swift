@@ -206,25 +206,33 @@ public struct HierarchyNode: Hashable, Sendable {
 }
 
 extension DemandPanel {
-  /// The summing matrix of one measure: rows are the grand total, then each dimension's values
-  /// (one row per value, dimension by dimension), then the bottom series themselves; columns are
-  /// the bottom series of that measure. `aggregates = S · bottom` for any day or path.
-  public func summingMatrix(measure: Measure = .tokens) -> (
+  /// The summing matrix of one measure: rows are the grand total, then each level's nodes, then
+  /// the bottom series themselves; columns are the bottom series of that measure.
+  /// `aggregates = S · bottom` for any day or path.
+  ///
+  /// A level is a list of dimensions: `["region"]` gives one node per region, `["region",
+  /// "industry"]` one per region–industry pair (nested); several single-dimension levels make a
+  /// grouped hierarchy. The default is every dimension on its own. Node levels are named by their
+  /// dimensions joined with `/` (`region/industry`), keys by their values likewise.
+  public func summingMatrix(measure: Measure = .tokens, levels: [[String]]? = nil) -> (
     matrix: Matrix, nodes: [HierarchyNode], bottom: [Int]
   ) {
     let bottom = series.indices.filter { series[$0].measure == measure }
+    let chosen = levels ?? dimensions.map { [$0] }
     var nodes = [HierarchyNode(level: "total", key: "total")]
     var rows: [[Int]] = [Array(bottom.indices)]
-    for (k, dim) in dimensions.enumerated() {
+    for level in chosen {
+      let indices = level.compactMap { dimensions.firstIndex(of: $0) }
+      guard indices.count == level.count, !indices.isEmpty else { continue }
       var order: [String] = []
       var members: [String: [Int]] = [:]
       for (c, s) in bottom.enumerated() {
-        let v = series[s].segments[k]
+        let v = indices.map { series[s].segments[$0] }.joined(separator: "/")
         if members[v] == nil { order.append(v) }
         members[v, default: []].append(c)
       }
       for v in order {
-        nodes.append(HierarchyNode(level: dim, key: v))
+        nodes.append(HierarchyNode(level: level.joined(separator: "/"), key: v))
         rows.append(members[v]!)
       }
     }

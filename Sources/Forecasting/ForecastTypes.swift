@@ -189,4 +189,7 @@ public struct SeriesForecast: Sendable {
   public var coverage95: Double?
   /// The input (kept for period roll-ups that combine actuals and forecasts).
   public var input: ForecastInput
+  /// The final model's fitted values at `input.t` (trend with weekday and event effects), for
+  /// in-sample residuals.
+  public var fittedHistory: [Double] = []
 }

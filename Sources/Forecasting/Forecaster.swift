@@ -208,10 +208,12 @@ public enum Forecaster {
         String(format: "intervals widened by a backtest-calibrated trend random walk (%.3g log-variance per %@)",
           extraVariance, daily ? "day" : "step"))
     }
+    let logFitted = trend.logTrend(input.t)
+    let fittedHistory = input.t.indices.map { exp(logFitted[$0] + prepared.effect(at: input.t[$0])) }
     return SeriesForecast(
       name: raw.name, model: chosen, scores: scores, selection: selection,
       parameters: trend.parameters, notes: notes, times: times, paths: paths, point: point,
-      coverage80: coverage?.0, coverage95: coverage?.1, input: input)
+      coverage80: coverage?.0, coverage95: coverage?.1, input: input, fittedHistory: fittedHistory)
   }
 
   /// The longest backtest span as a share of the history. Long-horizon plans (8 quarters) meet

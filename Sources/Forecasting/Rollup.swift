@@ -16,6 +16,8 @@ public struct ForecastRow: Sendable {
   public var mean: Double
   /// Quantiles over paths, by probability (0.1, 0.5, 0.9 and the interval ends).
   public var quantiles: [Double: Double]
+  /// The hierarchy level (`total`, a dimension, `bottom`) when the forecasts were reconciled.
+  public var level: String?
 }
 
 /// How forecast rows are cut.
@@ -50,36 +52,33 @@ extension SeriesForecast {
     ((1 - (1 - Double(level) / 100) / 2) * 1e12).rounded() / 1e12
   }
 
-  /// Summaries per period. Quarterly rows add, *per path*, the quarter's observed actuals to
-  /// its forecast days and divide by the covered days; the quantiles are then taken over
-  /// paths — never by adding quantiles.
-  public func rows(granularity: ForecastGranularity, levels: [Int]) -> [ForecastRow] {
-    let ps = SeriesForecast.probabilities(levels: levels)
+  /// One period's value on every path (what ``rows(granularity:levels:)`` summarises).
+  public struct PeriodPaths: Sendable {
+    public var period: String
+    public var days: Int
+    public var observedDays: Int
+    /// One value per path, in the input's unit per period.
+    public var values: [Double]
+  }
+
+  /// Values per period and path. Quarterly values add, *per path*, the quarter's observed
+  /// actuals to its forecast days and divide by the covered days.
+  public func periodPaths(granularity: ForecastGranularity) -> [PeriodPaths] {
     let h = times.count
     let count = paths.columns
-    func summarise(_ values: [Double], period: String, days: Int, observed: Int) -> ForecastRow {
-      let sorted = values.sorted()
-      var q: [Double: Double] = [:]
-      for p in ps { q[p] = quantile(sorted: sorted, p) }
-      return ForecastRow(
-        series: name, period: period, days: days, observedDays: observed,
-        mean: values.reduce(0, +) / Double(values.count), quantiles: q)
-    }
     switch granularity {
     case .day, .step:
       return (0..<h).map { i in
-        let values = (0..<count).map { paths.storage[i + $0 * h] }
         let label: String
         if let origin = input.origin {
           label = origin.adding(days: Int(times[i].rounded())).description
         } else {
           label = String(format: "%g", times[i])
         }
-        return summarise(values, period: label, days: 1, observed: 0)
+        return PeriodPaths(period: label, days: 1, observedDays: 0, values: (0..<count).map { paths.storage[i + $0 * h] })
       }
     case .quarter:
-      guard let origin = input.origin else { return rows(granularity: .step, levels: levels) }
-      // Group forecast days by quarter; add the same quarter's observed actuals.
+      guard let origin = input.origin else { return periodPaths(granularity: .step) }
       var order: [String] = []
       var forecastDays: [String: [Int]] = [:]
       for i in 0..<h {
@@ -103,8 +102,31 @@ extension SeriesForecast {
           for i in idx { sum += paths.storage[i + p * h] }
           return sum / Double(covered)
         }
-        return summarise(values, period: q, days: covered, observed: actualDays[q] ?? 0)
+        return PeriodPaths(period: q, days: covered, observedDays: actualDays[q] ?? 0, values: values)
       }
     }
+  }
+
+  /// Summaries per period: the quantiles are taken over paths — never by adding quantiles.
+  public func rows(granularity: ForecastGranularity, levels: [Int]) -> [ForecastRow] {
+    periodPaths(granularity: granularity).map {
+      ForecastRow.summarising($0.values, series: name, period: $0.period, days: $0.days,
+        observedDays: $0.observedDays, levels: levels)
+    }
+  }
+}
+
+extension ForecastRow {
+  /// The mean and the reported quantiles of path values.
+  public static func summarising(
+    _ values: [Double], series: String, period: String, days: Int, observedDays: Int, levels: [Int],
+    level: String? = nil
+  ) -> ForecastRow {
+    let sorted = values.sorted()
+    var q: [Double: Double] = [:]
+    for p in SeriesForecast.probabilities(levels: levels) { q[p] = quantile(sorted: sorted, p) }
+    return ForecastRow(
+      series: series, period: period, days: days, observedDays: observedDays,
+      mean: values.reduce(0, +) / Double(values.count), quantiles: q, level: level)
   }
 }

@@ -33,6 +33,52 @@ public enum ForecastJob {
     return (inputs, result.warnings)
   }
 
+  /// The hierarchy of a dated panel (one measure) as forecast inputs, for `--reconcile`.
+  public static func hierarchy(_ request: ForecastRequest, levels: [[String]]?) throws
+    -> (HierarchyInputs, [DemandIssue])
+  {
+    var load = request.load
+    if let time = request.timeColumn { load.dateColumn = time }
+    let result = try DemandLoader.load(path: request.path, options: load)
+    let measure = request.measure ?? .tokens
+    guard result.panel.series.contains(where: { $0.measure == measure }) else {
+      throw LocatedError(
+        file: request.path, expected: "series of \(measure.rawValue) to reconcile",
+        fix: "pick another --measure")
+    }
+    if let levels {
+      for level in levels {
+        for d in level where !result.panel.dimensions.contains(d) {
+          throw LocatedError(
+            file: "<command line>", found: d, expected: "a dimension of the data in --levels",
+            fix: "use \(result.panel.dimensions.joined(separator: ", "))")
+        }
+      }
+    }
+    return (HierarchyInputs(result.panel, measure: measure, levels: levels), result.warnings)
+  }
+
+  /// Reconciled rows as a table: the forecast columns with `level` after `series`.
+  public static func reconciledTable(_ rows: [ForecastRow], levels: [Int], models: [String: String]) -> TextTable {
+    var columns: [TextTable.Column] = [.init("series"), .init("level"), .init("period")]
+    for name in ["mean", "p10", "p50", "p90"] { columns.append(.init(name, numeric: true)) }
+    for l in levels { columns += [.init("lo_\(l)", numeric: true), .init("hi_\(l)", numeric: true)] }
+    columns += [.init("days", numeric: true), .init("observed_days", numeric: true), .init("model")]
+    var table = TextTable(columns: columns)
+    for row in rows {
+      var cells: [TextTable.Cell] = [.text(row.series), .text(row.level), .text(row.period), .number(row.mean)]
+      for p in [0.1, 0.5, 0.9] { cells.append(.number(row.quantiles[p])) }
+      for l in levels {
+        cells += [
+          .number(row.quantiles[SeriesForecast.lowerTail(l)]), .number(row.quantiles[SeriesForecast.upperTail(l)]),
+        ]
+      }
+      cells += [.integer(row.days), .integer(row.observedDays), .text(models[row.series])]
+      table.rows.append(cells)
+    }
+    return table
+  }
+
   /// Whether the time column holds plain numbers (steps) rather than dates.
   static func isStepFile(_ request: ForecastRequest) throws -> Bool {
     let lower = request.path.lowercased()

@@ -133,10 +133,15 @@ struct ForecastArguments: ParsableArguments {
   }
 
   /// Loads, forecasts, prints notes and failures; exit 1 if every series failed.
-  func run(label: String, backtestOnly: Bool) throws -> (ForecastRequest, [SeriesForecast]) {
+  func run(label: String, backtestOnly: Bool, hierarchy: HierarchyInputs? = nil) throws -> (ForecastRequest, [SeriesForecast]) {
     var request = try request()
     if backtestOnly { request.options.paths = 10 }
-    let (inputs, warnings) = try loadInputs(request)
+    let (inputs, warnings): ([ForecastInput], [DemandIssue])
+    if let hierarchy {
+      (inputs, warnings) = (hierarchy.inputs, [])
+    } else {
+      (inputs, warnings) = try loadInputs(request)
+    }
     for w in warnings { FileHandle.standardError.write(Data((w.description + "\n").utf8)) }
     let progress = ProgressLine(label, quiet: quiet)
     let semaphore = DispatchSemaphore(value: 0)
@@ -186,11 +191,44 @@ struct Forecast: ParsableCommand {
   var granularity: ForecastGranularity = .quarter
   @Option(help: "Output format: table, csv or json.")
   var format: TableFormat = .table
+  @Option(help: "Make the segment hierarchy coherent: bottom_up, ols, wls_struct, wls_var, mint_shrink (none: every node's own forecast).")
+  var reconcile: String?
+  @Option(help: "Hierarchy levels for --reconcile, e.g. region,region/industry (default: each dimension).")
+  var levels: String?
 
   func run() throws {
-    let (request, forecasts) = try arguments.run(label: "forecast", backtestOnly: false)
-    let table = ForecastJob.table(forecasts, granularity: granularity, levels: request.options.intervals)
-    emit(table, format: format, key: "forecasts")
+    guard let choice = reconcile else {
+      let (request, forecasts) = try arguments.run(label: "forecast", backtestOnly: false)
+      let table = ForecastJob.table(forecasts, granularity: granularity, levels: request.options.intervals)
+      emit(table, format: format, key: "forecasts")
+      return
+    }
+    var method: ReconciliationMethod?
+    if choice != "none" {
+      guard let m = ReconciliationMethod(rawValue: choice) else {
+        throw LocatedError(
+          file: "<command line>", found: choice, expected: "a method for --reconcile",
+          fix: "use none, " + ReconciliationMethod.allCases.map(\.rawValue).joined(separator: ", "))
+      }
+      method = m
+    }
+    let base = try arguments.request()
+    let levelList = levels.map { $0.split(separator: ",").map { $0.split(separator: "/").map(String.init) } }
+    let (hierarchy, warnings) = try ForecastJob.hierarchy(base, levels: levelList)
+    for w in warnings { FileHandle.standardError.write(Data((w.description + "\n").utf8)) }
+    let (request, forecasts) = try arguments.run(label: "forecast", backtestOnly: false, hierarchy: hierarchy)
+    let result: HierarchicalForecast.Result
+    do {
+      result = try HierarchicalForecast.reconcile(
+        forecasts, hierarchy: hierarchy, method: method, granularity: granularity, levels: request.options.intervals)
+    } catch let e as ReconciliationError {
+      throw LocatedError(file: arguments.data, expected: "a hierarchy that can be reconciled", fix: e.description)
+    }
+    for note in result.notes { FileHandle.standardError.write(Data("note: reconciliation: \(note)\n".utf8)) }
+    let models = Dictionary(forecasts.map { ($0.name, $0.model) }, uniquingKeysWith: { a, _ in a })
+    emit(
+      ForecastJob.reconciledTable(result.rows, levels: request.options.intervals, models: models), format: format,
+      key: "forecasts")
   }
 }
 

@@ -1,3 +1,4 @@
+import Demand
 import Forecasting
 import Foundation
 import LinearAlgebra
@@ -76,5 +77,63 @@ struct ReconciliationTests {
     #expect(clipped.storage.allSatisfy { $0 >= 0 })
     #expect(abs(clipped[0, 0] - clipped[1, 0] - clipped[2, 0]) < 1e-12)
     #expect(notes.contains { $0.contains("set to 0") })
+  }
+}
+
+@Suite("Hierarchical forecasts")
+struct HierarchicalForecastTests {
+  /// A small synthetic-panel hierarchy: one industry's 15 tokens series (5 scenarios × 3
+  /// modalities in one region), total + scenario + modality + bottom = 24 nodes.
+  static func hierarchy() throws -> HierarchyInputs {
+    let panel = Synthetic.shared.panel
+    let keep = panel.series.indices.filter {
+      panel.series[$0].segments[0] == "finance" && panel.series[$0].segments[3] == "east"
+        && panel.series[$0].measure == .tokens
+    }
+    let sub = DemandPanel(
+      dimensions: panel.dimensions, series: keep.map { panel.series[$0] }, start: panel.start,
+      values: Matrix(columns: keep.map { panel.values.column($0) }),
+      observed: keep.flatMap { s in (0..<panel.dayCount).map { panel.observed[$0 + s * panel.dayCount] } },
+      sourcePeriods: keep.map { panel.sourcePeriods[$0] })
+    return HierarchyInputs(sub, measure: .tokens, levels: [["scenario"], ["modality"]])
+  }
+
+  @Test("every reconciled path is coherent to 1e-9, for every method")
+  func pathCoherence() async throws {
+    let h = try Self.hierarchy()
+    #expect(h.nodes.count == 24)  // 1 total + 5 scenarios + 3 modalities + 15 bottom
+    // Aggregate inputs are the sums of their members on every day all are observed.
+    let total = h.inputs[0]
+    let bottomInputs = h.inputs.suffix(15)
+    let middle = total.t.count / 2
+    let day = total.t[middle]
+    var sum = 0.0
+    for b in bottomInputs { if let j = b.t.firstIndex(of: day) { sum += b.y[j] } }
+    let difference = abs(total.y[middle] - sum)
+    #expect(difference <= 1e-9 * sum)
+    var options = ForecasterTests.fastOptions
+    options.horizon = .quarters(2)
+    options.candidates = ["exponential", "drift"]
+    let forecasts = await forecastAll(h.inputs, options)
+    for method in ReconciliationMethod.allCases {
+      let r = try HierarchicalForecast.reconcile(
+        forecasts, hierarchy: h, method: method, granularity: .quarter, levels: [80])
+      let na = h.summing.rows - h.summing.columns
+      for k in 0..<r.paths[0].count {
+        for p in 0..<r.paths[0][k].count {
+          for a in 0..<na {
+            var parts = 0.0
+            for b in 0..<h.summing.columns where h.summing[a, b] != 0 { parts += r.paths[na + b][k][p] }
+            #expect(abs(r.paths[a][k][p] - parts) <= 1e-9 * max(parts, 1), "\(method)")
+          }
+          for b in 0..<h.summing.columns { #expect(r.paths[na + b][k][p] >= 0) }
+        }
+      }
+      // Means add up too (quantiles need not).
+      let rows = r.rows.filter { $0.period == r.rows[0].period }
+      let bottomMean = rows.filter { $0.level == "bottom" }.map(\.mean).reduce(0, +)
+      #expect(abs(rows[0].mean - bottomMean) <= 1e-9 * bottomMean)
+      #expect(rows[0].level == "total")
+    }
   }
 }

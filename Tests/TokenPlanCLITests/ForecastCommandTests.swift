@@ -73,3 +73,27 @@ struct ForecastCommandTests {
     }
   }
 }
+
+@Suite("tokenplan forecast --reconcile (end to end)")
+struct ReconcileCommandTests {
+  @Test("rows carry a level column; totals equal the bottom sums in the means")
+  func levels() throws {
+    let path = try ForecastCommandTests.dailyFile()
+    let r = try runTokenplan([
+      "forecast", path, "--horizon", "2q", "--paths", "200", "--reconcile", "wls_struct", "--format", "csv", "--quiet",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = r.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    #expect(lines[0].prefix(3) == ["series", "level", "period"])
+    let rows = lines.dropFirst()
+    let levelNames: Set<String> = Set(rows.map { $0[1] })
+    #expect(levelNames == Set(["total", "region", "bottom"]))
+    for quarter in Set(rows.map { $0[2] }) {
+      let total = rows.first { $0[1] == "total" && $0[2] == quarter }.map { Double($0[3])! }!
+      let parts = rows.filter { $0[1] == "bottom" && $0[2] == quarter }.map { Double($0[3])! }.reduce(0, +)
+      #expect(abs(total - parts) <= 1e-9 * parts)
+    }
+    let bad = try runTokenplan(["forecast", path, "--reconcile", "magic", "--quiet"])
+    #expect(bad.status == 1 && bad.stderr.contains("--reconcile"))
+  }
+}

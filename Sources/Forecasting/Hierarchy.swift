@@ -1,0 +1,148 @@
+import Demand
+import Foundation
+import LinearAlgebra
+
+/// A panel's hierarchy as forecast inputs: one input per node (total, levels, bottom), the
+/// summing matrix and the node labels.
+public struct HierarchyInputs: Sendable {
+  public var nodes: [HierarchyNode]
+  public var summing: Matrix
+  public var inputs: [ForecastInput]
+
+  /// Builds every node's daily series from the bottom series of one measure. A node's day is
+  /// observed when each member is observed that day or has not yet started (or has ended): a
+  /// segment before its launch counts as zero, a gap inside a segment's span makes the
+  /// aggregate's day missing.
+  public init(_ panel: DemandPanel, measure: Measure = .tokens, levels: [[String]]? = nil) {
+    let (s, nodes, bottom) = panel.summingMatrix(measure: measure, levels: levels)
+    let n = panel.dayCount
+    var spans: [(Int, Int)] = []
+    for b in bottom {
+      var first = -1
+      var last = -1
+      for d in 0..<n where panel.observed[d + b * n] {
+        if first < 0 { first = d }
+        last = d
+      }
+      spans.append((first, last))
+    }
+    var inputs: [ForecastInput] = []
+    for (r, node) in nodes.enumerated() {
+      var t: [Double] = []
+      var y: [Double] = []
+      for d in 0..<n {
+        var sum = 0.0
+        var ok = true
+        var any = false
+        for (c, b) in bottom.enumerated() where s[r, c] != 0 {
+          if panel.observed[d + b * n] {
+            sum += panel.values.storage[d + b * n]
+            any = true
+          } else if d >= spans[c].0 && d <= spans[c].1 {
+            ok = false
+            break
+          }
+        }
+        if ok && any {
+          t.append(Double(d))
+          y.append(sum)
+        }
+      }
+      let name = node.level == "bottom" ? node.key : node.level == "total" ? "total" : "\(node.level)=\(node.key)"
+      inputs.append(ForecastInput(name: name, t: t, y: y, origin: panel.start))
+    }
+    self.nodes = nodes
+    self.summing = s
+    self.inputs = inputs
+  }
+}
+
+/// Coherent forecasts of a hierarchy: every node forecast on its own, then reconciled path by
+/// path at the output granularity (reconciliation is linear, so reconciling quarterly values
+/// equals reconciling daily paths and summing them), so every path — and every quantile table
+/// built from them — adds up.
+public enum HierarchicalForecast {
+  /// Reconciled rows with their `level`. `forecasts` are in node order (as ``HierarchyInputs``).
+  /// - Returns: rows and notes (ridge fallbacks, clipped negatives, the residual window).
+  /// Reconciled values: node → period → path.
+  public struct Result: Sendable {
+    public var rows: [ForecastRow]
+    public var notes: [String]
+    public var paths: [[[Double]]]
+  }
+
+  /// `method: nil` forecasts the nodes without reconciling (the base forecasts, for comparison).
+  public static func reconcile(
+    _ forecasts: [SeriesForecast], hierarchy: HierarchyInputs, method: ReconciliationMethod?,
+    granularity: ForecastGranularity, levels: [Int]
+  ) throws -> Result {
+    let n = hierarchy.nodes.count
+    guard forecasts.count == n else {
+      throw ReconciliationError(
+        description: "\(n - forecasts.count) node(s) of the hierarchy could not be forecast; reconciliation needs every node")
+    }
+    guard forecasts.allSatisfy({ $0.times == forecasts[0].times && $0.paths.columns == forecasts[0].paths.columns })
+    else {
+      throw ReconciliationError(description: "the series end on different days; reconcile needs a common horizon")
+    }
+    var notes: [String] = []
+    var residuals: Matrix?
+    if let method, method.needsResiduals {
+      // In-sample residuals on the original scale over the last days every node observed.
+      var common = Set(forecasts[0].input.t)
+      for f in forecasts.dropFirst() { common.formIntersection(f.input.t) }
+      let days = common.sorted().suffix(180)
+      guard days.count >= 3 else {
+        throw ReconciliationError(description: "fewer than 3 days observed by every node: no residuals for \(method.rawValue)")
+      }
+      var e = Matrix(rows: n, columns: days.count)
+      for (i, f) in forecasts.enumerated() {
+        let index = Dictionary(uniqueKeysWithValues: f.input.t.enumerated().map { ($1, $0) })
+        for (k, d) in days.enumerated() {
+          let j = index[d]!
+          e[i, k] = f.input.y[j] - f.fittedHistory[j]
+        }
+      }
+      residuals = e
+      notes.append("\(method.rawValue): in-sample residuals of the last \(days.count) days every node observed")
+    }
+    let reconciler = Reconciler(summing: hierarchy.summing)
+    let perNode = forecasts.map { $0.periodPaths(granularity: granularity) }
+    let periods = perNode[0].count
+    let pathCount = forecasts[0].paths.columns
+    var rows: [ForecastRow] = []
+    var reconciledValues = [[[Double]]](repeating: [], count: n)  // node → period → paths
+    var clipped = 0
+    for k in 0..<periods {
+      var yHat = Matrix(rows: n, columns: pathCount)
+      for i in 0..<n { for p in 0..<pathCount { yHat[i, p] = perNode[i][k].values[p] } }
+      var y = yHat
+      if let method {
+        let (r, stepNotes) = try reconciler.reconcile(yHat, method: method, residuals: residuals, nonnegative: true)
+        y = r
+        for note in stepNotes {
+          if note.hasSuffix("set to 0 and re-aggregated"), let count = Int(note.prefix { $0.isNumber }) {
+            clipped += count
+          } else if !notes.contains(note) {
+            notes.append(note)
+          }
+        }
+      }
+      for i in 0..<n { reconciledValues[i].append((0..<pathCount).map { y[i, $0] }) }
+    }
+    if clipped > 0 {
+      notes.append(
+        "\(clipped) of \(periods * pathCount * hierarchy.summing.columns) bottom-level path values came out negative and were set to 0 before re-aggregating (non-negative reconciliation)")
+    }
+    for i in 0..<n {
+      for k in 0..<periods {
+        let pp = perNode[i][k]
+        rows.append(
+          ForecastRow.summarising(
+            reconciledValues[i][k], series: forecasts[i].name, period: pp.period, days: pp.days,
+            observedDays: pp.observedDays, levels: levels, level: hierarchy.nodes[i].level))
+      }
+    }
+    return Result(rows: rows, notes: notes, paths: reconciledValues)
+  }
+}
