@@ -67,7 +67,86 @@ public struct Reconciler: Sendable {
     return e
   }
 
+  /// `W = F·Fᵀ + diag(d)`: every method's weights in one structured form, never an `n × n`
+  /// matrix. OLS, WLS: `F` empty. MinT-shrink: `F = √((1−λ)/(T−1))·E_c` (centred residuals,
+  /// `n × T`) and `d = max(C_ii, ridge) − (1−λ)·C_ii`, which is exactly the shrunk covariance.
+  struct StructuredWeights {
+    var f: Matrix  // n × r (r = 0 when diagonal)
+    var d: [Double]
+  }
+
+  func structuredWeights(_ method: ReconciliationMethod, residuals: Matrix?) throws -> StructuredWeights {
+    let n = summing.rows
+    switch method {
+    case .bottomUp, .ols, .wlsStruct, .wlsVar:
+      let w = try weights(method, residuals: residuals)
+      return StructuredWeights(f: Matrix(rows: n, columns: 0), d: w.diagonalElements)
+    case .mintShrink:
+      let e = try requireResiduals(residuals)
+      let t = e.columns
+      let tt = Double(t)
+      var centred = e
+      var variance = [Double](repeating: 0, count: n)
+      for i in 0..<n {
+        var mean = 0.0
+        for k in 0..<t { mean += e[i, k] }
+        mean /= tt
+        for k in 0..<t {
+          centred[i, k] = e[i, k] - mean
+          variance[i] += centred[i, k] * centred[i, k]
+        }
+      }
+      let lambda = Reconciler.shrinkageIntensity(centred: centred, sumOfSquares: variance)
+      var f = centred
+      BLAS.scale(((1 - lambda) / (tt - 1)).squareRoot(), &f.storage)
+      let d = (0..<n).map { i -> Double in
+        let c = variance[i] / (tt - 1)
+        return max(c, 2e-8) - (1 - lambda) * c
+      }
+      return StructuredWeights(f: f, d: d)
+    }
+  }
+
+  /// Schäfer–Strimmer's λ in O(n·T²) instead of O(n²·T): with `x_ti` the standardised centred
+  /// residuals, `Σ_{i<j} w̄_ij² = (‖XᵀX‖²_F/T² − Σ_i (Σ_t x_ti²/T)²)/2` (one `T × T` Gram matrix
+  /// by BLAS) and `Σ_{i<j} Σ_t x_ti²x_tj² = (Σ_t (Σ_i x_ti²)² − Σ_{i,t} x_ti⁴)/2`. Same value as
+  /// the pairwise sums of ``shrunkCovariance(_:ridge:)`` up to rounding.
+  static func shrinkageIntensity(centred: Matrix, sumOfSquares: [Double]) -> Double {
+    let n = centred.rows
+    let t = centred.columns
+    let tt = Double(t)
+    var x = centred
+    for i in 0..<n {
+      let s = 1 / ((sumOfSquares[i] / tt).squareRoot() + 2e-8)
+      for k in 0..<t { x[i, k] *= s }
+    }
+    let gram = x.gram()  // T × T = XᵀX
+    var frobenius = 0.0
+    for v in gram.storage { frobenius += v * v }
+    var diagonalSquares = 0.0
+    var fourth = 0.0
+    var perTime = [Double](repeating: 0, count: t)
+    for i in 0..<n {
+      var rowSquares = 0.0
+      for k in 0..<t {
+        let v2 = x[i, k] * x[i, k]
+        rowSquares += v2
+        fourth += v2 * v2
+        perTime[k] += v2
+      }
+      diagonalSquares += (rowSquares / tt) * (rowSquares / tt)
+    }
+    let sumSquares = (frobenius / (tt * tt) - diagonalSquares) / 2
+    let crossFourth = (perTime.reduce(0) { $0 + $1 * $1 } - fourth) / 2
+    let sumVar = crossFourth - tt * sumSquares
+    return min(max((sumVar / (tt * (tt - 1))) / (sumSquares + 2e-8), 0), 1)
+  }
+
   /// Reconciles base forecasts `ŷ` (`n × H`, one column per horizon or per path).
+  ///
+  /// Works on the structured weights: `UᵀWU = (UᵀF)(UᵀF)ᵀ + diag(dₐ) + S_agg·diag(d_b)·S_aggᵀ`
+  /// (`nₐ × nₐ`, BLAS) and `W·U·x = F·(Fᵀ·U·x) + d∘(U·x)`, so memory and time grow with
+  /// `n·(nₐ + T)` rather than `n²`.
   /// - Returns: the coherent forecasts (`n × H`) and notes (a ridge, clipped negatives).
   public func reconcile(
     _ yHat: Matrix, method: ReconciliationMethod, residuals: Matrix? = nil, nonnegative: Bool = false
@@ -78,20 +157,34 @@ public struct Reconciler: Sendable {
     guard yHat.rows == n else {
       throw ReconciliationError(description: "base forecasts have \(yHat.rows) rows for \(n) nodes")
     }
+    let h = yHat.columns
     var notes: [String] = []
-    var bottomForecasts = Matrix(rows: nb, columns: yHat.columns)
-    if method == .bottomUp || na == 0 {
-      for h in 0..<yHat.columns { for b in 0..<nb { bottomForecasts[b, h] = yHat[na + b, h] } }
-    } else {
-      let w = try weights(method, residuals: residuals)
-      // Uᵀ = [I_na, −S_agg] (na × n).
-      var ut = Matrix(rows: na, columns: n)
-      for a in 0..<na {
-        ut[a, a] = 1
-        for b in 0..<nb { ut[a, na + b] = -summing[a, b] }
+    var bottomForecasts = Matrix(rows: nb, columns: h)
+    for c in 0..<h { for b in 0..<nb { bottomForecasts[b, c] = yHat[na + b, c] } }
+    if method != .bottomUp && na > 0 {
+      let w = try structuredWeights(method, residuals: residuals)
+      let r = w.f.columns
+      let sAgg = Matrix(rows: na, columns: nb, columnMajor: (0..<nb).flatMap { b in (0..<na).map { summing[$0, b] } })
+      // Uᵀ·Y = Y_a − S_agg·Y_b for any n-row Y.
+      func uTransposed(_ y: Matrix) -> Matrix {
+        let top = Matrix(rows: na, columns: y.columns, columnMajor: (0..<y.columns).flatMap { c in (0..<na).map { y[$0, c] } })
+        let rest = Matrix(rows: nb, columns: y.columns, columnMajor: (0..<y.columns).flatMap { c in (na..<n).map { y[$0, c] } })
+        var out = top
+        Matrix.gemm(sAgg, .none, rest, .none, alpha: -1, beta: 1, into: &out)
+        return out
       }
-      let wu = w.multiplied(by: ut, transposingOther: true)  // n × na
-      var a = ut.multiplied(by: wu)  // na × na
+      var a = Matrix(rows: na, columns: na)
+      if r > 0 {
+        let utf = uTransposed(w.f)  // na × r
+        a = utf.multiplied(by: utf, transposingOther: true)
+      }
+      var scaled = sAgg
+      for b in 0..<nb {
+        let s = w.d[na + b].squareRoot()
+        for i in 0..<na { scaled[i, b] *= s }
+      }
+      a = a + scaled.multiplied(by: scaled, transposingOther: true)
+      for i in 0..<na { a[i, i] += w.d[i] }
       let factor: Cholesky
       do {
         factor = try Cholesky(a)
@@ -101,10 +194,16 @@ public struct Reconciler: Sendable {
         factor = try Cholesky(a)
         notes.append("UᵀWU was not positive definite (singular weights): a ridge of 1e-10 × its mean diagonal was added")
       }
-      let x = try factor.solve(ut.multiplied(by: yHat))  // na × H
-      let correction = wu.multiplied(by: x)  // n × H
-      for h in 0..<yHat.columns {
-        for b in 0..<nb { bottomForecasts[b, h] = yHat[na + b, h] - correction[na + b, h] }
+      let x = try factor.solve(uTransposed(yHat))  // na × H
+      // (U·x)_bottom = −S_aggᵀ·x; correction_bottom = F_b·(Fᵀ·U·x) + d_b ∘ (U·x)_bottom.
+      let ux = sAgg.multiplied(by: x, transposingSelf: true)  // nb × H, = −(U·x)_bottom
+      for c in 0..<h { for b in 0..<nb { bottomForecasts[b, c] += w.d[na + b] * ux[b, c] } }
+      if r > 0 {
+        let fa = Matrix(rows: na, columns: r, columnMajor: (0..<r).flatMap { k in (0..<na).map { w.f[$0, k] } })
+        let fb = Matrix(rows: nb, columns: r, columnMajor: (0..<r).flatMap { k in (na..<n).map { w.f[$0, k] } })
+        var ftux = fa.multiplied(by: x, transposingSelf: true)  // r × H
+        Matrix.gemm(fb, .transpose, ux, .none, alpha: -1, beta: 1, into: &ftux)
+        Matrix.gemm(fb, .none, ftux, .none, alpha: -1, beta: 1, into: &bottomForecasts)
       }
     }
     if nonnegative {
