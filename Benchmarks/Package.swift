@@ -24,6 +24,11 @@ let package = Package(
         .product(name: "Capacity", package: "main"), .product(name: "Demand", package: "main"),
         .product(name: "LinearAlgebra", package: "main"),
       ]),
+    .executableTarget(
+      name: "reconcile-bench",
+      dependencies: [
+        .product(name: "Forecasting", package: "main"), .product(name: "LinearAlgebra", package: "main"),
+      ]),
     .executableTarget(name: "csvswift-bench", dependencies: [.product(name: "CSV", package: "CSV.swift")]),
   ]
 )

@@ -216,7 +216,15 @@ public struct Reconciler: Sendable {
         notes.append("\(clipped) negative bottom-level value(s) set to 0 and re-aggregated")
       }
     }
-    return (summing.multiplied(by: bottomForecasts), notes)
+    // Aggregates are S_agg·bottom; the bottom rows are the bottom forecasts themselves.
+    let sAgg = Matrix(rows: na, columns: nb, columnMajor: (0..<nb).flatMap { b in (0..<na).map { summing[$0, b] } })
+    let top = sAgg.multiplied(by: bottomForecasts)
+    var out = Matrix(rows: n, columns: h)
+    for c in 0..<h {
+      for a in 0..<na { out[a, c] = top[a, c] }
+      for b in 0..<nb { out[na + b, c] = bottomForecasts[b, c] }
+    }
+    return (out, notes)
   }
 
   /// The Schäfer–Strimmer shrinkage covariance of residuals (`n × T`), with hierarchicalforecast
