@@ -11,7 +11,8 @@ import LinearAlgebra
 /// the effects):
 /// 1. `z = log y`; a preliminary trend: a cubic polynomial in `t` by least squares (QR).
 /// 2. Break: the largest step in the residuals' 28-day medians before and after each day from
-///    a third of the way in to six weeks before the end; a step above `max(0.15, 6 × its noise)` in log units (×1.16) is
+///    a third of the way in to six weeks before the end, and only if at least 60% of it happens
+///    within one week (a step, not a bend); a step above `max(0.15, 6 × its noise)` in log units (×1.16) is
 ///    a break. Observations before it are shifted by the step, so the whole history describes
 ///    the current regime (declared breaks are applied the same way). Reported in the notes.
 /// 3. Weekday effects: the median residual per weekday, centred to sum to zero.
@@ -176,6 +177,9 @@ struct PreparedSeries {
       }
     }
     let refinedStep = step(at: refined.0, t: t, r: r) ?? found.1
+    // A break is a step: most of the 28-day change must happen within a week. A smooth bend the
+    // cubic missed (common in sums of many growth curves) changes gradually and is no break.
+    guard sharpest >= 0.6 * abs(found.1) else { return nil }
     guard abs(refinedStep) > max(0.15, 6 * noise) else { return found }
     return (refined.0, refinedStep)
   }
