@@ -221,6 +221,9 @@ public struct Plan: Sendable, Equatable {
   public var uncertainty: UncertaintySpec?
   /// Named scenarios: overlays on the plan.
   public var scenarios: [Scenario] = []
+  /// How the quarterly run reconciles the forecast hierarchy before planning (`bottom_up`, `ols`,
+  /// `wls_struct`, `wls_var`, `mint_shrink` or `none`).
+  public var reconcile: String = "bottom_up"
   /// The demand source named in the plan (a forecast CSV), resolved against the plan's folder;
   /// `--demand` overrides it.
   public var demandFile: String?
@@ -228,7 +231,7 @@ public struct Plan: Sendable, Equatable {
   /// The planned quarters: the `horizonQuarters` after the as-of quarter.
   public var quarters: [Quarter] { (1...horizonQuarters).map { asOf.adding($0) } }
 
-  public init(name: String, asOf: Quarter, horizonQuarters: Int, workloads: [Workload], models: [String: ModelSpec], hardware: [String: HardwareSpec], throughput: [Throughput], operations: Operations, fleet: [FleetCohort], serviceLifeYears: Double, purchaseHardware: String?, facility: Facility, money: Money, demandShare: Double = 1, uncertainty: UncertaintySpec? = nil, scenarios: [Scenario] = [], demandFile: String? = nil) {
+  public init(name: String, asOf: Quarter, horizonQuarters: Int, workloads: [Workload], models: [String: ModelSpec], hardware: [String: HardwareSpec], throughput: [Throughput], operations: Operations, fleet: [FleetCohort], serviceLifeYears: Double, purchaseHardware: String?, facility: Facility, money: Money, demandShare: Double = 1, uncertainty: UncertaintySpec? = nil, scenarios: [Scenario] = [], reconcile: String = "bottom_up", demandFile: String? = nil) {
     self.name = name
     self.asOf = asOf
     self.horizonQuarters = horizonQuarters
@@ -245,6 +248,7 @@ public struct Plan: Sendable, Equatable {
     self.demandShare = demandShare
     self.uncertainty = uncertainty
     self.scenarios = scenarios
+    self.reconcile = reconcile
     self.demandFile = demandFile
   }
 }

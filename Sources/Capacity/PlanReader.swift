@@ -13,7 +13,7 @@ public enum PlanReader {
     let r = Reader(file: path)
     let top = try r.mapping(root, allowed: [
       "name", "as_of", "horizon_quarters", "catalogs", "demand_share", "purchase_hardware", "workloads", "models",
-      "uncertainty", "scenarios", "demand_file",
+      "uncertainty", "scenarios", "demand_file", "reconcile",
       "hardware", "throughput", "operations", "fleet", "facility", "money",
     ])
     // Catalogs first; the plan's own entries override theirs.
@@ -165,6 +165,13 @@ public enum PlanReader {
       serviceLifeYears: serviceLife, purchaseHardware: purchase, facility: facility, money: money,
       demandShare: try r.number(top["demand_share"], default: 1, min: 0, max: 1), uncertainty: uncertainty,
       scenarios: scenarios,
+      reconcile: try top["reconcile"].map { node in
+        let method = try r.string(node)
+        guard ["none", "bottom_up", "ols", "wls_struct", "wls_var", "mint_shrink"].contains(method) else {
+          throw r.error(node, expected: "a reconciliation method", fix: "use none, bottom_up, ols, wls_struct, wls_var or mint_shrink")
+        }
+        return method
+      } ?? "bottom_up",
       demandFile: try top["demand_file"].map { node in
         let relative = try r.string(node)
         return relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).standardized.path
