@@ -83,19 +83,8 @@ public struct Reconciler: Sendable {
       return StructuredWeights(f: Matrix(rows: n, columns: 0), d: w.diagonalElements)
     case .mintShrink:
       let e = try requireResiduals(residuals)
-      let t = e.columns
-      let tt = Double(t)
-      var centred = e
-      var variance = [Double](repeating: 0, count: n)
-      for i in 0..<n {
-        var mean = 0.0
-        for k in 0..<t { mean += e[i, k] }
-        mean /= tt
-        for k in 0..<t {
-          centred[i, k] = e[i, k] - mean
-          variance[i] += centred[i, k] * centred[i, k]
-        }
-      }
+      let tt = Double(e.columns)
+      let (centred, variance) = Reconciler.centred(e)
       let lambda = Reconciler.shrinkageIntensity(centred: centred, sumOfSquares: variance)
       var f = centred
       BLAS.scale(((1 - lambda) / (tt - 1)).squareRoot(), &f.storage)
@@ -105,6 +94,24 @@ public struct Reconciler: Sendable {
       }
       return StructuredWeights(f: f, d: d)
     }
+  }
+
+  /// Residuals centred per node, and each node's sum of squared centred residuals.
+  static func centred(_ e: Matrix) -> (Matrix, [Double]) {
+    let n = e.rows
+    let t = e.columns
+    var out = e
+    var sumOfSquares = [Double](repeating: 0, count: n)
+    for i in 0..<n {
+      var mean = 0.0
+      for k in 0..<t { mean += e[i, k] }
+      mean /= Double(t)
+      for k in 0..<t {
+        out[i, k] = e[i, k] - mean
+        sumOfSquares[i] += out[i, k] * out[i, k]
+      }
+    }
+    return (out, sumOfSquares)
   }
 
   /// Schäfer–Strimmer's λ in O(n·T²) instead of O(n²·T): with `x_ti` the standardised centred
@@ -234,42 +241,11 @@ public struct Reconciler: Sendable {
   /// clipped to [0, 1]; off-diagonals multiplied by `1 − λ`; diagonal floored at `ridge`.
   public static func shrunkCovariance(_ e: Matrix, ridge: Double) -> (matrix: Matrix, lambda: Double) {
     let n = e.rows
-    let t = e.columns
-    let tt = Double(t)
-    var centred = e
-    var inverseSD = [Double](repeating: 0, count: n)
-    for i in 0..<n {
-      var mean = 0.0
-      for k in 0..<t { mean += e[i, k] }
-      mean /= tt
-      var variance = 0.0
-      for k in 0..<t {
-        centred[i, k] = e[i, k] - mean
-        variance += centred[i, k] * centred[i, k]
-      }
-      inverseSD[i] = 1 / ((variance / tt).squareRoot() + 2e-8)
-    }
+    let tt = Double(e.columns)
+    let (centred, sumOfSquares) = Reconciler.centred(e)
+    let lambda = shrinkageIntensity(centred: centred, sumOfSquares: sumOfSquares)
     // Covariance: centred·centredᵀ / (T − 1), a BLAS product.
     var cov = (1 / (tt - 1)) * centred.multiplied(by: centred, transposingOther: true)
-    var sumVar = 0.0
-    var sumSquares = 0.0
-    for i in 0..<n {
-      for j in 0..<i {
-        var c = 0.0
-        var c2 = 0.0
-        for k in 0..<t {
-          let p = centred[i, k] * centred[j, k]
-          c += p
-          c2 += p * p
-        }
-        let mean = c / tt
-        let s = inverseSD[i] * inverseSD[j]
-        sumVar += s * s * (c2 - tt * mean * mean)
-        let w = s * mean
-        sumSquares += w * w
-      }
-    }
-    let lambda = min(max((sumVar / (tt * (tt - 1))) / (sumSquares + 2e-8), 0), 1)
     for i in 0..<n {
       for j in 0..<n where i != j { cov[i, j] *= 1 - lambda }
       cov[i, i] = max(cov[i, i], ridge)

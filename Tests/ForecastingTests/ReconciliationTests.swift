@@ -137,3 +137,33 @@ struct HierarchicalForecastTests {
     }
   }
 }
+
+extension ReconciliationTests {
+  /// The λ from the O(n·T²) identity equals the pairwise Schäfer–Strimmer sums written out here.
+  @Test("the fast shrinkage intensity equals the pairwise definition")
+  func shrinkageIntensity() throws {
+    let e = try Self.reference().residuals
+    let (n, t) = (e.rows, e.columns)
+    let tt = Double(t)
+    var x = e
+    for i in 0..<n {
+      let mean = (0..<t).reduce(0) { $0 + e[i, $1] } / tt
+      for k in 0..<t { x[i, k] = e[i, k] - mean }
+      let sd = ((0..<t).reduce(0) { $0 + x[i, $1] * x[i, $1] } / tt).squareRoot() + 2e-8
+      for k in 0..<t { x[i, k] /= sd }
+    }
+    var sumVar = 0.0
+    var sumSquares = 0.0
+    for i in 0..<n {
+      for j in 0..<i {
+        let w = (0..<t).map { x[i, $0] * x[j, $0] }
+        let mean = w.reduce(0, +) / tt
+        sumVar += w.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        sumSquares += mean * mean
+      }
+    }
+    let expected = min(max((sumVar / (tt * (tt - 1))) / (sumSquares + 2e-8), 0), 1)
+    let (_, lambda) = Reconciler.shrunkCovariance(e, ridge: 2e-8)
+    #expect(abs(lambda - expected) <= 1e-10 * max(expected, 1e-3), "\(lambda) vs \(expected)")
+  }
+}
