@@ -15,6 +15,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // CBLAS (OpenBLAS) + LAPACKE (netlib LAPACKE over OpenBLAS's liblapack).
@@ -32,7 +33,12 @@ let package = Package(
     .target(
       name: "Capacity",
       dependencies: ["Demand", "LinearAlgebra", .product(name: "Yams", package: "Yams")]),
-    .target(name: "TokenPlan", dependencies: ["CurveFitting", "Demand", "Forecasting", "Capacity", "LinearAlgebra"]),
+    .target(
+      name: "TokenPlan",
+      dependencies: [
+        "CurveFitting", "Demand", "Forecasting", "Capacity", "LinearAlgebra",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     .executableTarget(
       name: "tokenplan",
       dependencies: [

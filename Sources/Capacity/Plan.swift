@@ -224,6 +224,12 @@ public struct Plan: Sendable, Equatable {
   /// How the quarterly run reconciles the forecast hierarchy before planning (`bottom_up`, `ols`,
   /// `wls_struct`, `wls_var`, `mint_shrink` or `none`).
   public var reconcile: String = "bottom_up"
+  /// Raw demand data for `tokenplan run` (resolved against the plan's folder).
+  public var demandData: String?
+  /// Event windows for the forecast (`name,start,days` CSV), resolved likewise.
+  public var eventsFile: String?
+  /// The catalogs read, resolved paths (for the run log's hashes).
+  public var catalogs: [String] = []
   /// The demand source named in the plan (a forecast CSV), resolved against the plan's folder;
   /// `--demand` overrides it.
   public var demandFile: String?

@@ -13,7 +13,7 @@ public enum PlanReader {
     let r = Reader(file: path)
     let top = try r.mapping(root, allowed: [
       "name", "as_of", "horizon_quarters", "catalogs", "demand_share", "purchase_hardware", "workloads", "models",
-      "uncertainty", "scenarios", "demand_file", "reconcile",
+      "uncertainty", "scenarios", "demand_file", "reconcile", "demand_data", "events_file",
       "hardware", "throughput", "operations", "fleet", "facility", "money",
     ])
     // Catalogs first; the plan's own entries override theirs.
@@ -21,12 +21,18 @@ public enum PlanReader {
     var hardware: [String: HardwareSpec] = [:]
     var throughput: [Throughput] = []
     let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+    var catalogPaths: [String] = []
+    func resolve(_ node: Node) throws -> String {
+      let relative = try r.string(node)
+      return relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).standardized.path
+    }
     if let list = top["catalogs"] {
       for item in try r.sequence(list) {
         let relative = try r.string(item)
         let catalogPath =
           relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).standardized.path
         let catalogText = try readText(catalogPath)
+        catalogPaths.append(catalogPath)
         let c = Reader(file: catalogPath)
         let catalog = try c.mapping(try compose(catalogText, file: catalogPath), allowed: ["hardware", "models", "throughput"])
         try c.catalog(catalog, models: &models, hardware: &hardware, throughput: &throughput)
@@ -133,6 +139,8 @@ public enum PlanReader {
       purchase = name
     }
     let horizon = Int(try r.number(top["horizon_quarters"], default: 8, min: 1, max: 40))
+    let demandData = try top["demand_data"].map(resolve)
+    let eventsFile = try top["events_file"].map(resolve)
     let drivers = ["throughput", "pue", "electricity_per_kwh", "yearly_efficiency_gain", "peak_to_average"]
     var uncertainty: UncertaintySpec?
     if let u = top["uncertainty"] {
@@ -158,7 +166,7 @@ public enum PlanReader {
       for d in drivers { if let v = sm[d] { values[d] = try r.number(v, min: 0) } }
       scenarios.append(Scenario(name: try r.string(k), demandColumn: column, drivers: values))
     }
-    return Plan(
+    var plan = Plan(
       name: try top["name"].map(r.string) ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent,
       asOf: try r.quarter(r.required(top, "as_of", root)), horizonQuarters: horizon, workloads: workloads,
       models: models, hardware: hardware, throughput: throughput, operations: operations, fleet: fleet,
@@ -172,10 +180,11 @@ public enum PlanReader {
         }
         return method
       } ?? "bottom_up",
-      demandFile: try top["demand_file"].map { node in
-        let relative = try r.string(node)
-        return relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).standardized.path
-      })
+      demandFile: try top["demand_file"].map(resolve))
+    plan.demandData = demandData
+    plan.eventsFile = eventsFile
+    plan.catalogs = catalogPaths
+    return plan
   }
 
   static func readText(_ path: String) throws -> String {

@@ -138,3 +138,32 @@ struct PlanCommand: ParsableCommand {
     }
   }
 }
+
+struct RunCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "The quarterly batch: demand, forecast, reconcile, plan, write every output (atomically).")
+  @Argument(help: "Plan file (default: the shipped datasets/plans/default.yaml).")
+  var plan = "datasets/plans/default.yaml"
+  @Option(help: "Output directory (default: out/<plan>/<as-of quarter>/).")
+  var out: String?
+  @Option(help: "Random seed (recorded in the run log).")
+  var seed: UInt64 = 20_261_129
+  @Option(help: "Sample paths per series.")
+  var paths = 1000
+  @Flag(help: "No progress lines.")
+  var quiet = false
+
+  func run() async throws {
+    var request = QuarterlyRun.Request(planPath: plan)
+    request.outputDirectory = out
+    request.seed = seed
+    request.paths = paths
+    request.failAfter = ProcessInfo.processInfo.environment["TOKENPLAN_FAIL_AFTER"]
+    let quiet = self.quiet
+    let directory = try await QuarterlyRun.run(request) { line in
+      if !quiet { FileHandle.standardError.write(Data("run: \(line)\n".utf8)) }
+    }
+    print(directory)
+  }
+}

@@ -8,10 +8,14 @@ import TokenPlan
 struct TokenPlanCommand {
   /// Runs the CLI with the exit codes of the contract: 0 success, 1 a user error with a located
   /// message, 2 bad usage.
-  static func main() {
+  static func main() async {
     do {
       var command = try Root.parseAsRoot()
-      try command.run()
+      if var asyncCommand = command as? AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
     } catch let error as LocatedError {
       FileHandle.standardError.write(Data((error.description + "\n").utf8))
       exit(1)
@@ -31,7 +35,7 @@ struct Root: ParsableCommand {
     commandName: "tokenplan",
     abstract: "Token demand forecasting and AI data-center capacity planning.",
     version: "0.1.0",
-    subcommands: [Fit.self, Forecast.self, Backtest.self, PlanCommand.self, DataCommand.self])
+    subcommands: [RunCommand.self, Fit.self, Forecast.self, Backtest.self, PlanCommand.self, DataCommand.self])
 }
 
 extension ErrorModel: ExpressibleByArgument {}

@@ -24,10 +24,13 @@ struct RunResult {
 }
 
 /// Runs `tokenplan` with arguments in the package root, optionally feeding stdin.
-func runTokenplan(_ arguments: [String], stdin: String? = nil) throws -> RunResult {
+func runTokenplan(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> RunResult {
   let process = Process()
   process.executableURL = tokenplanBinary
   process.arguments = arguments
+  if !environment.isEmpty {
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+  }
   process.currentDirectoryURL = packageRoot
   let out = Pipe()
   let err = Pipe()

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("tokenplan run (end to end)", .serialized)
+struct RunCommandTests {
+  /// A small plan: the default plan's catalogs and settings, 2 quarters, on a 4-series demand
+  /// file (200 days of exponential growth with weekly seasonality; synthetic).
+  static func smallPlan() throws -> (plan: String, dir: URL) {
+    var rows = ["date,industry,scenario,modality,region,tokens_B"]
+    for d in 0..<200 {
+      let date = Date(timeIntervalSince1970: 1_752_192_000 + Double(d) * 86_400)  // 2025-07-11
+      let formatter = DateFormatter()
+      formatter.dateFormat = "yyyy-MM-dd"
+      formatter.timeZone = TimeZone(identifier: "UTC")
+      let day = formatter.string(from: date)
+      for (k, scenario) in ["education", "software development and agents", "search and recommendation", "content creation"].enumerated() {
+        let v = Double(k + 1) * 1000 * exp(0.01 * Double(d)) * (d % 7 >= 5 ? 0.9 : 1)
+        rows.append("\(day),internet,\(scenario),text,east,\(v)")
+      }
+    }
+    let demand = try temporaryFile(rows.joined(separator: "\n") + "\n", name: "demand.csv")
+    let dir = URL(fileURLWithPath: demand).deletingLastPathComponent()
+    let catalogs = packageRoot.appendingPathComponent("datasets/catalog").path
+    let text = try String(contentsOf: packageRoot.appendingPathComponent("datasets/plans/default.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "../catalog/", with: catalogs + "/")
+      .replacingOccurrences(of: "demand_data: ../synthetic/panel.csv.gz", with: "demand_data: \(demand)")
+      .replacingOccurrences(of: "events_file: ../events/china-holidays.csv\n", with: "")
+      .replacingOccurrences(of: "horizon_quarters: 8", with: "horizon_quarters: 2")
+    let plan = dir.appendingPathComponent("plan.yaml").path
+    try text.write(toFile: plan, atomically: true, encoding: .utf8)
+    return (plan, dir)
+  }
+
+  @Test("same seed, same bytes; a run log with input hashes")
+  func deterministic() throws {
+    let (plan, dir) = try Self.smallPlan()
+    let a = dir.appendingPathComponent("a").path
+    let b = dir.appendingPathComponent("b").path
+    for out in [a, b] {
+      let r = try runTokenplan(["run", plan, "--out", out, "--paths", "100", "--quiet"])
+      #expect(r.status == 0, "\(r.stderr)")
+    }
+    for name in ["forecast.csv", "forecast.json", "plan.csv", "plan.json", "scenarios.csv", "tables.md"] {
+      let x = try Data(contentsOf: URL(fileURLWithPath: a).appendingPathComponent(name))
+      let y = try Data(contentsOf: URL(fileURLWithPath: b).appendingPathComponent(name))
+      #expect(x == y, "\(name) differs between two runs with the same seed")
+      #expect(!x.isEmpty)
+    }
+    let log = try #require(
+      JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: a).appendingPathComponent("run-log.json")))
+        as? [String: Any])
+    let hashes = try #require(log["inputs_sha256"] as? [String: String])
+    #expect(hashes.count == 4 && hashes.values.allSatisfy { $0.count == 64 })
+    #expect(log["seed"] as? Int == 20_261_129)
+  }
+
+  @Test("a run that fails mid-way leaves no partial output and the previous output intact")
+  func atomic() throws {
+    let (plan, dir) = try Self.smallPlan()
+    let out = dir.appendingPathComponent("out").path
+    let first = try runTokenplan(["run", plan, "--out", out, "--paths", "50", "--quiet"])
+    #expect(first.status == 0, "\(first.stderr)")
+    let before = try Data(contentsOf: URL(fileURLWithPath: out).appendingPathComponent("plan.csv"))
+    for step in ["forecast", "write"] {
+      let failed = try runTokenplan(
+        ["run", plan, "--out", out, "--paths", "50", "--quiet", "--seed", "9"], environment: ["TOKENPLAN_FAIL_AFTER": step])
+      #expect(failed.status == 1, "\(step)")
+      #expect(failed.stderr.contains("failure injected after \(step)"))
+      let after = try Data(contentsOf: URL(fileURLWithPath: out).appendingPathComponent("plan.csv"))
+      #expect(after == before)
+      let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("partial") }
+      #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+  }
+}
