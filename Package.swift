@@ -33,10 +33,12 @@ let package = Package(
     .target(
       name: "Capacity",
       dependencies: ["Demand", "LinearAlgebra", .product(name: "Yams", package: "Yams")]),
+    .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+    .target(name: "XLSXReport", dependencies: ["CXLSXWriter"]),
     .target(
       name: "TokenPlan",
       dependencies: [
-        "CurveFitting", "Demand", "Forecasting", "Capacity", "LinearAlgebra",
+        "CurveFitting", "Demand", "Forecasting", "Capacity", "LinearAlgebra", "XLSXReport",
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
     .executableTarget(

@@ -4,6 +4,7 @@ import Demand
 import Forecasting
 import Foundation
 import LinearAlgebra
+import XLSXReport
 
 /// `tokenplan run`: the quarterly batch — demand → forecast every node of the hierarchy →
 /// reconcile → plan capacity → write every output — as one transaction: outputs are written to a
@@ -112,6 +113,9 @@ public enum QuarterlyRun {
       try write("plan.json", planTable.json(key: "quarters").serialized() + "\n")
       try write("scenarios.csv", scenarioTable.csv())
       try write("tables.md", markdown(plan: plan, rows: planRows, scenarios: scenarioRows))
+      try XLSXWriter.write(
+        workbook(plan: plan, rows: planRows, scenarios: scenarioRows, demand: reconciled.rows),
+        to: temp.appendingPathComponent("workbook.xlsx").path)
       try step("write")
       // The run log: inputs with their SHA-256, the seed, the version, the timings.
       var inputs: [(String, JSONValue)] = []
@@ -148,6 +152,82 @@ public enum QuarterlyRun {
       throw error
     }
     return outDir
+  }
+
+  /// The budget workbook: Summary, Quarterly plan (cost per million tokens as a formula of its
+  /// components, with the computed value cached), Scenarios, Demand by segment, Assumptions (with
+  /// sources), and defined names for the key assumptions.
+  static func workbook(plan: Plan, rows: [PlanRow], scenarios: [PlanRow], demand: [ForecastRow]) -> XLSXWorkbook {
+    let totals = rows.filter { $0.workload == "total" }
+    let money = "#,##0", dec2 = "#,##0.00", dec4 = "0.0000", int = "#,##0"
+    let summary = XLSXWorkbook.Sheet(
+      name: "Summary",
+      header: ["quarter", "tokens per day (T)", "GPUs required", "GPUs to order", "order by", "facility MW",
+        "cost per M tokens (\(plan.money.currency))"],
+      rows: totals.prefix(4).map { r in
+        [.text(r.quarter.description), .number(r.tokensPerDay / 1e12, format: dec2),
+          .number(Double(r.gpusRequired), format: int), .number(Double(r.gpusToOrder), format: int),
+          .text(r.orderByQuarter?.description ?? ""), .number(r.facilityPowerMegawatts, format: dec2),
+          .number(r.costPerMillionTokens, format: dec4)]
+      })
+    let planHeader = [
+      "quarter", "tokens", "gpu_hours", "gpus_required", "gpus_installed", "gpus_to_order", "order_by_quarter",
+      "racks", "it_power_mw", "facility_power_mw", "energy_mwh", "joules_per_token", "capex", "depreciation",
+      "capital_charge", "opex", "cost_per_million_tokens",
+    ]
+    let planSheet = XLSXWorkbook.Sheet(
+      name: "Quarterly plan", header: planHeader,
+      rows: totals.enumerated().map { k, r in
+        let row = k + 2  // Excel row (header is row 1)
+        return [
+          .text(r.quarter.description), .number(r.tokens, format: int), .number(r.gpuHours, format: int),
+          .number(Double(r.gpusRequired), format: int), .number(Double(r.gpusInstalled), format: int),
+          .number(Double(r.gpusToOrder), format: int), .text(r.orderByQuarter?.description ?? ""),
+          .number(Double(r.racks), format: int), .number(r.itPowerMegawatts, format: dec2),
+          .number(r.facilityPowerMegawatts, format: dec2), .number(r.energyMegawattHours, format: int),
+          .number(r.joulesPerToken, format: dec4), .number(r.capex, format: money),
+          .number(r.depreciation, format: money), .number(r.capitalCharge, format: money),
+          .number(r.opex, format: money),
+          .formula("=(N\(row)+O\(row)+P\(row))/(B\(row)/1000000)", cached: r.costPerMillionTokens, format: dec4),
+        ]
+      })
+    let scenarioSheet = XLSXWorkbook.Sheet(
+      name: "Scenarios", header: ["scenario", "quarter", "tokens_per_day", "gpus_required", "facility_power_mw", "cost_per_million_tokens"],
+      rows: scenarios.map { r in
+        [.text(r.workload), .text(r.quarter.description), .number(r.tokensPerDay, format: int),
+          .number(Double(r.gpusRequired), format: int), .number(r.facilityPowerMegawatts, format: dec2),
+          .number(r.costPerMillionTokens, format: dec4)]
+      })
+    let demandSheet = XLSXWorkbook.Sheet(
+      name: "Demand by segment", header: ["series", "level", "period", "mean", "p10", "p50", "p90"],
+      rows: demand.map { r in
+        [.text(r.series), .text(r.level ?? ""), .text(r.period), .number(r.mean, format: int),
+          .number(r.quantiles[0.1] ?? .nan, format: int), .number(r.quantiles[0.5] ?? .nan, format: int),
+          .number(r.quantiles[0.9] ?? .nan, format: int)]
+      })
+    let f = plan.facility.provenance
+    let m = plan.money.provenance
+    var assumptions: [[XLSXWorkbook.Cell]] = [
+      [.text("PUE"), .number(plan.facility.pue, format: dec2), .text("ratio"), .text(f.source), .text(f.date)],
+      [.text("Electricity price"), .number(plan.money.electricityPerKilowattHour, format: dec4), .text("\(plan.money.currency)/kWh"), .text(m.source), .text(m.date)],
+      [.text("Depreciation"), .number(plan.money.depreciationYears, format: dec2), .text("years"), .text(m.source), .text(m.date)],
+      [.text("Cost of capital"), .number(plan.money.costOfCapital, format: dec4), .text("per year"), .text(m.source), .text(m.date)],
+      [.text("Maintenance"), .number(plan.money.maintenanceShare, format: dec4), .text("of IT capex per year"), .text(m.source), .text(m.date)],
+      [.text("Facility capex"), .number(plan.facility.capexPerMegawatt, format: money), .text("\(plan.money.currency)/MW"), .text(f.source), .text(f.date)],
+      [.text("Peak to average"), .number(plan.operations.peakToAverage, format: dec2), .text("ratio"), .text("plan"), .text("")],
+      [.text("Target utilisation"), .number(plan.operations.targetUtilization, format: dec2), .text("share"), .text("plan"), .text("")],
+      [.text("Demand share"), .number(plan.demandShare, format: dec4), .text("share"), .text("plan"), .text("")],
+    ]
+    for (name, h) in plan.hardware.sorted(by: { $0.key < $1.key }) {
+      assumptions.append([.text("\(name) node price"), .number(h.nodePrice, format: money), .text(plan.money.currency), .text(h.provenance.source), .text(h.provenance.date)])
+      assumptions.append([.text("\(name) node max power"), .number(h.nodeMaxKilowatts, format: dec2), .text("kW"), .text(h.provenance.source), .text(h.provenance.date)])
+    }
+    let assumptionSheet = XLSXWorkbook.Sheet(
+      name: "Assumptions", header: ["assumption", "value", "unit", "source", "date"], rows: assumptions,
+      widths: [26, 16, 22, 80, 12])
+    return XLSXWorkbook(
+      sheets: [summary, planSheet, scenarioSheet, demandSheet, assumptionSheet],
+      definedNames: [("PUE", "=Assumptions!$B$2"), ("ElectricityPrice", "=Assumptions!$B$3")])
   }
 
   /// The quarterly table as Markdown (totals), with units in the header.

@@ -1,0 +1,92 @@
+internal import CXLSXWriter
+
+import Foundation
+
+/// A workbook to write: sheets of typed cells, frozen header rows, column widths, number
+/// formats, formulas with cached values, and defined names. Plain values: the C library stays
+/// inside ``XLSXWriter``.
+public struct XLSXWorkbook: Sendable {
+  public enum Cell: Sendable {
+    case text(String)
+    case number(Double, format: String?)
+    /// A formula (`=B2*C2`) with the value computed here, so readers that do not recalculate
+    /// (and `openpyxl` with `data_only`) see it.
+    case formula(String, cached: Double, format: String?)
+    case empty
+  }
+  public struct Sheet: Sendable {
+    public var name: String
+    public var header: [String]
+    public var rows: [[Cell]]
+    public var widths: [Double]
+    public init(name: String, header: [String], rows: [[Cell]], widths: [Double]? = nil) {
+      self.name = name
+      self.header = header
+      self.rows = rows
+      self.widths = widths ?? header.indices.map { c in
+        let longest = rows.map { row -> Int in
+          guard c < row.count else { return 0 }
+          switch row[c] {
+          case .text(let s): return s.count
+          case .number, .formula: return 14
+          case .empty: return 0
+          }
+        }.max() ?? 0
+        return Double(min(max(header[c].count, longest) + 2, 60))
+      }
+    }
+  }
+  /// `(name, "=Sheet!$B$2")`.
+  public var definedNames: [(String, String)]
+  public var sheets: [Sheet]
+  public init(sheets: [Sheet], definedNames: [(String, String)] = []) {
+    self.sheets = sheets
+    self.definedNames = definedNames
+  }
+}
+
+/// Writes ``XLSXWorkbook``s with libxlsxwriter.
+public enum XLSXWriter {
+  /// Writes `book` to `path`.
+  /// - Throws: an error naming libxlsxwriter's status when the file cannot be written.
+  public static func write(_ book: XLSXWorkbook, to path: String) throws {
+    guard let workbook = workbook_new(path) else {
+      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+    }
+    let bold = workbook_add_format(workbook)
+    format_set_bold(bold)
+    var formats: [String: UnsafeMutablePointer<lxw_format>] = [:]
+    func format(_ pattern: String?) -> UnsafeMutablePointer<lxw_format>? {
+      guard let pattern else { return nil }
+      if let f = formats[pattern] { return f }
+      guard let f = workbook_add_format(workbook) else { return nil }
+      format_set_num_format(f, pattern)
+      formats[pattern] = f
+      return f
+    }
+    for sheet in book.sheets {
+      let ws = workbook_add_worksheet(workbook, sheet.name)
+      for (c, title) in sheet.header.enumerated() { worksheet_write_string(ws, 0, UInt16(c), title, bold) }
+      for (c, w) in sheet.widths.enumerated() { worksheet_set_column(ws, UInt16(c), UInt16(c), w, nil) }
+      worksheet_freeze_panes(ws, 1, 0)
+      for (r, row) in sheet.rows.enumerated() {
+        for (c, cell) in row.enumerated() {
+          let (rr, cc) = (UInt32(r + 1), UInt16(c))
+          switch cell {
+          case .text(let s): worksheet_write_string(ws, rr, cc, s, nil)
+          case .number(let v, let f): worksheet_write_number(ws, rr, cc, v, format(f))
+          case .formula(let f, let cached, let nf): worksheet_write_formula_num(ws, rr, cc, f, format(nf), cached)
+          case .empty: break
+          }
+        }
+      }
+    }
+    for (name, formula) in book.definedNames { workbook_define_name(workbook, name, formula) }
+    let status = workbook_close(workbook)
+    guard status == LXW_NO_ERROR else {
+      throw CocoaError(
+        .fileWriteUnknown,
+        userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: String(cString: lxw_strerror(status))])
+    }
+  }
+}
