@@ -60,13 +60,22 @@ public enum ForecastJob {
 
   /// Reconciled rows as a table: the forecast columns with `level` after `series`.
   public static func reconciledTable(_ rows: [ForecastRow], levels: [Int], models: [String: String]) -> TextTable {
-    var columns: [TextTable.Column] = [.init("series"), .init("level"), .init("period")]
+    rowsTable(rows, levels: levels, models: models, withLevel: true)
+  }
+
+  /// The one table of forecast rows: `series`, (`level`,) `period`, mean, P10/P50/P90, the
+  /// interval ends, `days`, `observed_days`, `model`.
+  static func rowsTable(_ rows: [ForecastRow], levels: [Int], models: [String: String], withLevel: Bool)
+    -> TextTable
+  {
+    var columns: [TextTable.Column] = [.init("series")] + (withLevel ? [.init("level")] : []) + [.init("period")]
     for name in ["mean", "p10", "p50", "p90"] { columns.append(.init(name, numeric: true)) }
     for l in levels { columns += [.init("lo_\(l)", numeric: true), .init("hi_\(l)", numeric: true)] }
     columns += [.init("days", numeric: true), .init("observed_days", numeric: true), .init("model")]
     var table = TextTable(columns: columns)
     for row in rows {
-      var cells: [TextTable.Cell] = [.text(row.series), .text(row.level), .text(row.period), .number(row.mean)]
+      var cells: [TextTable.Cell] = [.text(row.series)] + (withLevel ? [.text(row.level)] : [])
+      cells += [.text(row.period), .number(row.mean)]
       for p in [0.1, 0.5, 0.9] { cells.append(.number(row.quantiles[p])) }
       for l in levels {
         cells += [
@@ -151,27 +160,9 @@ public enum ForecastJob {
   public static func table(_ forecasts: [SeriesForecast], granularity: ForecastGranularity, levels: [Int])
     -> TextTable
   {
-    var columns: [TextTable.Column] = [.init("series"), .init("period")]
-    for name in ["mean", "p10", "p50", "p90"] { columns.append(.init(name, numeric: true)) }
-    for l in levels { columns += [.init("lo_\(l)", numeric: true), .init("hi_\(l)", numeric: true)] }
-    columns += [.init("days", numeric: true), .init("observed_days", numeric: true), .init("model")]
-    var table = TextTable(columns: columns)
-    for f in forecasts {
-      let g = f.input.origin == nil ? .step : granularity
-      for row in f.rows(granularity: g, levels: levels) {
-        var cells: [TextTable.Cell] = [.text(row.series), .text(row.period), .number(row.mean)]
-        for p in [0.1, 0.5, 0.9] { cells.append(.number(row.quantiles[p])) }
-        for l in levels {
-          cells += [
-            .number(row.quantiles[SeriesForecast.lowerTail(l)]),
-            .number(row.quantiles[SeriesForecast.upperTail(l)]),
-          ]
-        }
-        cells += [.integer(row.days), .integer(row.observedDays), .text(f.model)]
-        table.rows.append(cells)
-      }
-    }
-    return table
+    let rows = forecasts.flatMap { $0.rows(granularity: $0.input.origin == nil ? .step : granularity, levels: levels) }
+    let models = Dictionary(forecasts.map { ($0.name, $0.model) }, uniquingKeysWith: { a, _ in a })
+    return rowsTable(rows, levels: levels, models: models, withLevel: false)
   }
 
   /// The backtest table: every candidate's scores per series, the chosen one marked, and the

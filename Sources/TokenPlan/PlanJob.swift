@@ -36,15 +36,16 @@ public enum PlanJob {
     }
   }
 
-  /// `--demand`, else the plan's `demand_file`.
-  static func demandPath(_ planPath: String, _ explicit: String?) throws -> String? {
-    if let explicit { return explicit }
-    return try PlanReader.read(path: planPath).demandFile
+  /// The plan file, read once, and its demand rows: `--demand`, else the plan's `demand_file`.
+  static func load(_ planPath: String, _ explicitDemand: String?) throws -> (Plan, [DemandRow]?) {
+    let plan = try PlanReader.read(path: planPath)
+    return (plan, try (explicitDemand ?? plan.demandFile).map { try demand(path: $0) })
   }
 
-  /// The plan with its demand from `rows` (`column`: mean, p10, p50 or p90), and warnings.
-  static func plan(_ planPath: String, _ rows: [DemandRow]?, column: String) throws -> (Plan, [String]) {
-    var plan = try PlanReader.read(path: planPath)
+  /// `base` with its workloads' demand from `rows` (`column`: mean, p10, p50 or p90), and
+  /// warnings (unmatched series, quarters without demand).
+  static func plan(_ base: Plan, _ rows: [DemandRow]?, column: String) -> (Plan, [String]) {
+    var plan = base
     var warnings: [String] = []
     if let rows {
       let unmatched = plan.applyDemand(rows.map { ($0.series, $0.quarter, $0.values[column] ?? 0) })
@@ -62,24 +63,23 @@ public enum PlanJob {
   /// its means, which add up across series), and runs the planner. Returns the rows and warnings
   /// (unmatched series, quarters without demand, estimated throughput, late orders, MW shortfalls).
   public static func run(planPath: String, demandPath: String?) throws -> (rows: [PlanRow], warnings: [String]) {
-    let demandPath = try self.demandPath(planPath, demandPath)
-    let rows = try demandPath.map { try demand(path: $0) }
-    var (plan, warnings) = try self.plan(planPath, rows, column: "mean")
-    for w in plan.workloads {
-      for h in plan.hardware.keys.sorted() {
-        if let t = CapacityPlanner.throughput(plan, model: w.model, hardware: h, latencyClass: w.latencyClass), t.estimated {
-          warnings.append("throughput of \(w.model) on \(h) at \(w.latencyClass) is a roofline estimate (no measurement in the catalogs)")
-        }
-      }
-    }
+    let (base, rows) = try load(planPath, demandPath)
+    var (plan, warnings) = self.plan(base, rows, column: "mean")
     let result = try CapacityPlanner.run(plan)
     warnings += alerts(result, plan: plan)
     return (result, warnings)
   }
 
-  /// Late orders and MW shortfalls in a plan's totals.
+  /// Estimated (roofline) throughputs, late orders, late facility builds and MW shortfalls.
   static func alerts(_ rows: [PlanRow], plan: Plan) -> [String] {
     var out: [String] = []
+    for w in plan.workloads {
+      for h in plan.hardware.keys.sorted() {
+        if let t = CapacityPlanner.throughput(plan, model: w.model, hardware: h, latencyClass: w.latencyClass), t.estimated {
+          out.append("throughput of \(w.model) on \(h) at \(w.latencyClass) is a roofline estimate (no measurement in the catalogs)")
+        }
+      }
+    }
     for r in rows where r.workload == "total" {
       if let by = r.orderByQuarter, by <= plan.asOf {
         out.append("\(r.quarter): \(r.gpusToOrder) GPUs had to be ordered by \(by), at or before the as-of quarter \(plan.asOf): order now, they may arrive late")
@@ -98,12 +98,15 @@ public enum PlanJob {
   /// Every named scenario of the plan (its demand column and driver overlays): the total rows,
   /// with the scenario's name in the `workload` column.
   public static func scenarios(planPath: String, demandPath: String?) throws -> [PlanRow] {
-    let demandPath = try self.demandPath(planPath, demandPath)
-    let rows = try demandPath.map { try demand(path: $0) }
-    let (base, _) = try plan(planPath, rows, column: "mean")
+    let (base, rows) = try load(planPath, demandPath)
+    return try scenarioRows(base, rows)
+  }
+
+  /// The scenarios of `base` on demand `rows` (shared by `plan --scenarios` and `run`).
+  static func scenarioRows(_ base: Plan, _ rows: [DemandRow]?) throws -> [PlanRow] {
     var out: [PlanRow] = []
     for scenario in base.scenarios {
-      let (p, _) = try plan(planPath, rows, column: scenario.demandColumn)
+      let (p, _) = plan(base, rows, column: scenario.demandColumn)
       for var r in try CapacityPlanner.run(scenario.applied(to: p)) where r.workload == "total" {
         r.workload = scenario.name
         out.append(r)
@@ -114,9 +117,9 @@ public enum PlanJob {
 
   /// Monte Carlo over the forecast's quantiles and the plan's uncertain drivers.
   public static func uncertainty(planPath: String, demandPath: String?) throws -> TextTable {
-    let demandPath = try self.demandPath(planPath, demandPath)
-    let rows = try demandPath.map { try demand(path: $0) } ?? []
-    let (plan, _) = try self.plan(planPath, rows.isEmpty ? nil : rows, column: "p50")
+    let (base, loaded) = try load(planPath, demandPath)
+    let rows = loaded ?? []
+    let (plan, _) = self.plan(base, loaded, column: "p50")
     guard let spec = plan.uncertainty else {
       throw LocatedError(file: planPath, expected: "an uncertainty: section", fix: "add uncertainty: with the drivers' distributions")
     }
@@ -150,9 +153,8 @@ public enum PlanJob {
 
   /// The one-at-a-time sensitivity of cost per million tokens and facility MW (last quarter).
   public static func tornado(planPath: String, demandPath: String?) throws -> TextTable {
-    let demandPath = try self.demandPath(planPath, demandPath)
-    let rows = try demandPath.map { try demand(path: $0) }
-    let (plan, _) = try self.plan(planPath, rows, column: "mean")
+    let (base, rows) = try load(planPath, demandPath)
+    let (plan, _) = self.plan(base, rows, column: "mean")
     guard let spec = plan.uncertainty else {
       throw LocatedError(file: planPath, expected: "an uncertainty: section", fix: "add uncertainty: with the drivers' distributions")
     }

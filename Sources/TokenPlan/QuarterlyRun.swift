@@ -79,18 +79,11 @@ public enum QuarterlyRun {
         series: row.series, quarter: q,
         values: ["mean": row.mean, "p10": row.quantiles[0.1] ?? 0, "p50": row.quantiles[0.5] ?? 0, "p90": row.quantiles[0.9] ?? 0])
     }
-    let unmatched = plan.applyDemand(demandRows.map { ($0.series, $0.quarter, $0.values["mean"]!) })
-    if !unmatched.isEmpty { progress("warning: \(unmatched.count) series match no workload") }
+    let (planned, warnings) = PlanJob.plan(plan, demandRows, column: "mean")
+    plan = planned
     let planRows = try CapacityPlanner.run(plan)
-    var scenarioRows: [PlanRow] = []
-    for scenario in plan.scenarios {
-      var p = plan
-      _ = p.applyDemand(demandRows.map { ($0.series, $0.quarter, $0.values[scenario.demandColumn] ?? 0) })
-      for var r in try CapacityPlanner.run(scenario.applied(to: p)) where r.workload == "total" {
-        r.workload = scenario.name
-        scenarioRows.append(r)
-      }
-    }
+    for w in warnings + PlanJob.alerts(planRows, plan: plan) { progress("warning: \(w)") }
+    let scenarioRows = try PlanJob.scenarioRows(plan, demandRows)
     try step("plan")
 
     // Outputs, into a temporary directory first.
