@@ -92,7 +92,12 @@ public enum ForecastJob {
   static func isStepFile(_ request: ForecastRequest) throws -> Bool {
     let lower = request.path.lowercased()
     if lower.hasSuffix(".gz") || lower.hasSuffix(".jsonl") || request.path == "-" { return false }
-    let table = try CSVTable(contentsOf: request.path)
+    // Sniff the header and first record from the file's first 64 KiB, not the whole file.
+    guard let handle = FileHandle(forReadingAtPath: request.path) else { return false }
+    defer { try? handle.close() }
+    var head = handle.readData(ofLength: 65_536)
+    if head.count == 65_536, let cut = head.lastIndex(of: UInt8(ascii: "\n")) { head = head.prefix(cut + 1) }
+    guard let table = try? CSVTable(data: head, file: request.path) else { return false }
     let timeName = request.timeColumn ?? "date"
     guard let k = table.header.firstIndex(of: timeName) ?? (request.timeColumn == nil
       ? table.header.firstIndex(where: { ["t", "step", "x", "time", "year"].contains($0.lowercased()) }) : nil),
