@@ -115,13 +115,16 @@ public enum Forecaster {
     var coverage: (Double, Double)?
     var ranked: [String] = []
     var backtestSet: [Origin] = []
+    var backtestFits: [String: [FittedTrend?]] = [:]
     let backtestable = !sparse && !forced
     if forced {
       chosen = candidates[0]
       selection = "forced"
     } else if backtestable {
       let prepared = backtestOrigins(input, horizon: times.count, options: options)
-      scores = candidates.map { backtest($0, input: input, origins: prepared, options: options) }
+      let results = candidates.map { backtest($0, input: input, origins: prepared, options: options) }
+      scores = results.map(\.score)
+      for (c, r) in zip(candidates, results) { backtestFits[c] = r.fits }
       backtestSet = prepared
       let scored = scores.filter { $0.failure == nil && $0.mase.isFinite }.sorted { $0.mase < $1.mase }
       guard let best = scored.first else {
@@ -179,7 +182,8 @@ public enum Forecaster {
     }
     var extraVariance = 0.0
     if backtestable,
-      let calibration = backtestCalibration(chosen, input: input, origins: backtestSet, options: options, index: index)
+      let calibration = backtestCalibration(
+        input: input, origins: backtestSet, fits: backtestFits[chosen] ?? [], options: options, index: index)
     {
       coverage = (calibration.coverage80, calibration.coverage95)
       extraVariance = calibration.extraVariance
@@ -256,9 +260,12 @@ public enum Forecaster {
   }
 
   /// One candidate's rolling-origin scores on the original scale.
+  /// Also returns the fits at each origin (nil where fitting failed), which the calibration of
+  /// the chosen candidate reuses instead of fitting again.
   static func backtest(_ name: String, input: ForecastInput, origins: [Origin], options: ForecastOptions)
-    -> CandidateScore
+    -> (score: CandidateScore, fits: [FittedTrend?])
   {
+    var fits: [FittedTrend?] = []
     var maseSum = 0.0
     var smapeSum = 0.0
     var used = 0
@@ -267,10 +274,14 @@ public enum Forecaster {
       let trainInput = origin.train
       let prepared = origin.prepared
       let test = origin.test
-      guard trainInput.y.count >= TrendFitting.parameterCount(name) + 2 else { continue }
+      guard trainInput.y.count >= TrendFitting.parameterCount(name) + 2 else {
+        fits.append(nil)
+        continue
+      }
       do {
         let trend = try TrendFitting.fit(
           name, t: prepared.t, z: prepared.z, ceiling: options.ceilingMultiple, daily: input.isDaily)
+        fits.append(trend)
         let tt = test.map { input.t[$0] }
         let logTrend = trend.logTrend(tt)
         let forecast = tt.indices.map { exp(logTrend[$0] + prepared.effect(at: tt[$0])) }
@@ -287,17 +298,20 @@ public enum Forecaster {
         smapeSum += 100 * smape / Double(actual.count)
         used += 1
       } catch {
+        fits.append(nil)
         lastError = "\(error)"
       }
     }
     guard used > 0 else {
-      return CandidateScore(
+      let score = CandidateScore(
         model: name, mase: .infinity, smape: .infinity, origins: 0,
         failure: lastError ?? "too little data before every origin")
+      return (score, fits)
     }
-    return CandidateScore(
+    let score = CandidateScore(
       model: name, mase: maseSum / Double(used), smape: smapeSum / Double(used), origins: used,
       failure: nil)
+    return (score, fits)
   }
 
   /// The in-sample MAE of the seasonal naive forecast (period 7 for daily data, 1 otherwise):
@@ -320,7 +334,7 @@ public enum Forecaster {
   /// leave-one-origin-out: each origin's intervals use the `b` estimated from the other
   /// origins, so the reported coverage is out of sample. The final forecast uses `b` from all.
   static func backtestCalibration(
-    _ name: String, input: ForecastInput, origins: [Origin], options: ForecastOptions, index: Int
+    input: ForecastInput, origins: [Origin], fits: [FittedTrend?], options: ForecastOptions, index: Int
   ) -> (coverage80: Double, coverage95: Double, extraVariance: Double)? {
     var rng = stream(options.seed, index, 2)
     struct Held {
@@ -331,14 +345,10 @@ public enum Forecaster {
       var variance: Double
     }
     var byOrigin: [[Held]] = []
-    for origin in origins {
+    for (origin, fit) in zip(origins, fits) {
       let prepared = origin.prepared
       let test = origin.test
-      guard origin.train.y.count >= TrendFitting.parameterCount(name) + 2 else { continue }
-      guard
-        let trend = try? TrendFitting.fit(
-          name, t: prepared.t, z: prepared.z, ceiling: options.ceilingMultiple, daily: input.isDaily)
-      else { continue }
+      guard let trend = fit else { continue }
       let tt = test.map { input.t[$0] }
       let paths = trend.logPaths(tt, count: options.backtestPaths, daily: input.isDaily, rng: &rng)
       let h = tt.count
