@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "Demand", targets: ["Demand"]),
     .library(name: "Forecasting", targets: ["Forecasting"]),
     .library(name: "Capacity", targets: ["Capacity"]),
+    .library(name: "Report", targets: ["Report"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -35,10 +36,14 @@ let package = Package(
       dependencies: ["Demand", "LinearAlgebra", .product(name: "Yams", package: "Yams")]),
     .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
     .target(name: "XLSXReport", dependencies: ["CXLSXWriter"]),
+    // cairo + pango for the PDF report and PNG charts; pangocairo.pc brings cairo, pango and glib.
+    .systemLibrary(
+      name: "CCairo", pkgConfig: "pangocairo", providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
+    .target(name: "Report", dependencies: ["CCairo"]),
     .target(
       name: "TokenPlan",
       dependencies: [
-        "CurveFitting", "Demand", "Forecasting", "Capacity", "LinearAlgebra", "XLSXReport",
+        "CurveFitting", "Demand", "Forecasting", "Capacity", "LinearAlgebra", "XLSXReport", "Report",
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
     .executableTarget(
@@ -50,6 +55,7 @@ let package = Package(
     // Shared by the test targets only (the package root, for reading datasets/).
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+    .testTarget(name: "ReportTests", dependencies: ["Report"]),
     .testTarget(name: "CurveFittingTests", dependencies: ["CurveFitting", "LinearAlgebra", "TestSupport"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "LinearAlgebra", "TestSupport"]),
     .testTarget(name: "CapacityTests", dependencies: ["Capacity", "Demand", "TestSupport"]),
@@ -58,6 +64,6 @@ let package = Package(
       exclude: ["reference"]),
     .testTarget(
       name: "TokenPlanCLITests", dependencies: ["TokenPlan", "Demand", "tokenplan", "TestSupport"],
-      exclude: ["reference"]),
+      exclude: ["reference", "readback"]),
   ]
 )

@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
-# Installs the system libraries TokenPlan builds against (Debian 12 package names), only those
-# missing, and openpyxl for the tests' read-back of the workbook. Uses sudo when not root.
+# Installs what TokenPlan builds against and what its tests read outputs back with (Debian 12
+# package names), only what is missing. Uses sudo when not root.
+#   build:  OpenBLAS + LAPACKE, zlib, libxlsxwriter, cairo + pango (PDF and PNG), DejaVu fonts
+#           (pango with no fonts writes PDFs without text), pkgconf (SwiftPM reads .pc files)
+#   tests:  poppler-utils (pdftotext, pdfinfo, pdffonts), a minimal TeX Live with booktabs,
+#           longtable and siunitx (pdflatex on the LaTeX tables), and from PyPI openpyxl (the
+#           workbook), nbformat/nbconvert/ipykernel/pandas (validate and execute the notebook).
 set -euo pipefail
-packages=(libopenblas-dev liblapacke-dev pkgconf zlib1g-dev libxlsxwriter-dev)
+packages=(
+  libopenblas-dev liblapacke-dev pkgconf zlib1g-dev libxlsxwriter-dev
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core
+  poppler-utils texlive-latex-base texlive-latex-recommended texlive-science
+)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -12,5 +21,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-# The workbook test reads the .xlsx back with openpyxl (an independent reader), from PyPI.
-python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install -q openpyxl
+python3 -c "import openpyxl, nbformat, nbconvert, nbclient, ipykernel, pandas" 2>/dev/null ||
+  python3 -m pip install -q openpyxl nbformat nbconvert nbclient ipykernel pandas
+# nbconvert --execute needs a registered python3 kernel.
+python3 -m jupyter kernelspec list 2>/dev/null | grep -q python3 || python3 -m ipykernel install --user --name python3 >/dev/null

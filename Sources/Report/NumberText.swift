@@ -1,0 +1,46 @@
+import Foundation
+
+/// Number formatting for documents: fixed decimals with thousands separators, the same on every
+/// machine (no locale), and compact SI labels for chart axes.
+public enum NumberText {
+  /// `1234567.891` with 2 decimals → `1,234,567.89`. Non-finite values → `—`.
+  public static func grouped(_ value: Double, decimals: Int = 0) -> String {
+    guard value.isFinite else { return "—" }
+    let text = String(format: "%.\(decimals)f", abs(value))
+    let parts = text.split(separator: ".", maxSplits: 1)
+    var integer = Substring(parts[0])
+    var groups: [Substring] = []
+    while integer.count > 3 {
+      groups.insert(integer.suffix(3), at: 0)
+      integer = integer.dropLast(3)
+    }
+    groups.insert(integer, at: 0)
+    let negative = value < 0 && text.contains(where: { $0 != "0" && $0 != "." })
+    return (negative ? "-" : "") + groups.joined(separator: ",") + (parts.count > 1 ? "." + parts[1] : "")
+  }
+
+  /// `%.{decimals}f` without separators (for LaTeX `siunitx`, which groups digits itself).
+  public static func plain(_ value: Double, decimals: Int = 0) -> String {
+    let s = String(format: "%.\(decimals)f", value)
+    return s.hasPrefix("-") && s.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) ? String(s.dropFirst()) : s
+  }
+
+  /// Axis labels: `0`, `250`, `1.5k`, `12M`, `3.2T` (at most 3 significant digits).
+  public static func compact(_ value: Double) -> String {
+    let magnitude = abs(value)
+    let units: [(Double, String)] = [(1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
+    for (scale, suffix) in units where magnitude >= scale {
+      return trimmed(value / scale) + suffix
+    }
+    return trimmed(value)
+  }
+
+  private static func trimmed(_ v: Double) -> String {
+    var s = String(format: abs(v) >= 100 ? "%.0f" : abs(v) >= 10 ? "%.1f" : "%.2f", v)
+    if s.contains(".") {
+      while s.hasSuffix("0") { s.removeLast() }
+      if s.hasSuffix(".") { s.removeLast() }
+    }
+    return s == "-0" ? "0" : s
+  }
+}

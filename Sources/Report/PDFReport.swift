@@ -1,0 +1,290 @@
+import Foundation
+
+/// A report to typeset: a title block, then a flow of headings, paragraphs, headline figures,
+/// tables (split across pages with their header repeated) and rows of charts. Plain values; the
+/// cairo and pango handles live only inside ``write(to:paper:)``.
+public struct ReportDocument: Sendable {
+  /// Paper sizes, in points.
+  public enum Paper: String, Sendable, CaseIterable {
+    case a4, letter
+    /// Width and height in points (1/72 in): A4 210×297 mm, Letter 8.5×11 in.
+    public var points: (width: Double, height: Double) {
+      switch self {
+      case .a4: return (595.2756, 841.8898)
+      case .letter: return (612, 792)
+      }
+    }
+  }
+  /// One headline figure: a label, a value with its unit, and a line of context.
+  public struct Figure: Sendable {
+    public var label: String
+    public var value: String
+    public var detail: String
+    public init(label: String, value: String, detail: String = "") {
+      self.label = label
+      self.value = value
+      self.detail = detail
+    }
+  }
+  public enum Block: Sendable {
+    case heading(String)
+    case paragraph(String)
+    case figures([Figure])
+    case table(ReportTable)
+    /// Charts side by side in one row of the given height (points).
+    case charts([Chart], height: Double)
+    case pageBreak
+  }
+
+  public var title: String
+  public var subtitle: String
+  /// The line at the foot of every page (before the page number).
+  public var footer: String
+  /// PDF creation date (`YYYY-MM-DDThh:mm:ss`); fixed so that the same run gives the same file.
+  public var date: String?
+  public var blocks: [Block]
+
+  public init(title: String, subtitle: String, footer: String, date: String? = nil, blocks: [Block] = []) {
+    self.title = title
+    self.subtitle = subtitle
+    self.footer = footer
+    self.date = date
+    self.blocks = blocks
+  }
+
+  /// Typesets the report as a PDF at `path` (fonts embedded by cairo). Lays out twice: once to
+  /// count the pages (for "page N of M"), once to write.
+  /// - Throws: ``ReportError`` when the file cannot be written.
+  public func write(to path: String, paper: Paper = .a4) throws {
+    let pages = try typeset(path: "/dev/null", paper: paper, totalPages: nil)
+    _ = try typeset(path: path, paper: paper, totalPages: pages)
+  }
+
+  private func typeset(path: String, paper: Paper, totalPages: Int?) throws -> Int {
+    let (pageWidth, pageHeight) = paper.points
+    let canvas = Canvas(.pdf(path: path), width: pageWidth, height: pageHeight)
+    canvas.setMetadata(title: title, author: "TokenPlan", subject: subtitle, creator: footer, date: date)
+    var layout = Flow(canvas: canvas, width: pageWidth, height: pageHeight, footer: footer, totalPages: totalPages)
+    layout.titleBlock(title, subtitle)
+    for block in blocks {
+      switch block {
+      case .heading(let text): layout.heading(text)
+      case .paragraph(let text): layout.paragraph(text)
+      case .figures(let figures): layout.figures(figures)
+      case .table(let table): layout.table(table)
+      case .charts(let charts, let height): layout.charts(charts, height: height)
+      case .pageBreak: layout.newPage()
+      }
+    }
+    layout.finishPage()
+    try canvas.finish()
+    return layout.page
+  }
+}
+
+/// The flow layout: a cursor down the page, new pages when a block does not fit.
+private struct Flow {
+  let canvas: Canvas
+  let width: Double
+  let height: Double
+  let footer: String
+  let totalPages: Int?
+  let margin = 42.0
+  var y: Double
+  var page = 1
+  var contentWidth: Double { width - 2 * margin }
+  var bottom: Double { height - margin - 14 }
+
+  init(canvas: Canvas, width: Double, height: Double, footer: String, totalPages: Int?) {
+    self.canvas = canvas
+    self.width = width
+    self.height = height
+    self.footer = footer
+    self.totalPages = totalPages
+    self.y = margin
+  }
+
+  mutating func finishPage() {
+    canvas.gray(0.45)
+    canvas.line(margin, height - margin - 6, width - margin, height - margin - 6, width: 0.3)
+    canvas.text(footer, x: margin, y: height - margin - 3, size: 7)
+    let number = totalPages.map { "page \(page) of \($0)" } ?? "page \(page)"
+    canvas.text(number, x: width - margin, y: height - margin - 3, size: 7, align: .right)
+  }
+
+  mutating func newPage() {
+    finishPage()
+    canvas.newPage()
+    page += 1
+    y = margin
+  }
+
+  mutating func ensure(_ needed: Double) {
+    if y + needed > bottom, y > margin + 1 { newPage() }
+  }
+
+  mutating func titleBlock(_ title: String, _ subtitle: String) {
+    canvas.gray(0.05)
+    y += canvas.text(title, x: margin, y: y, size: 18, weight: .bold, width: contentWidth)
+    canvas.gray(0.35)
+    y += canvas.text(subtitle, x: margin, y: y + 2, size: 9, width: contentWidth) + 10
+    canvas.color(Chart.palette[0])
+    canvas.line(margin, y - 4, width - margin, y - 4, width: 1.2)
+  }
+
+  mutating func heading(_ text: String) {
+    let h = canvas.measure(text, size: 12.5, weight: .bold, width: contentWidth).height
+    ensure(h + 60)  // keep a heading with what follows it
+    y += 6
+    canvas.gray(0.05)
+    y += canvas.text(text, x: margin, y: y, size: 12.5, weight: .bold, width: contentWidth) + 4
+  }
+
+  mutating func paragraph(_ text: String) {
+    let h = canvas.measure(text, size: 8.5, width: contentWidth).height
+    ensure(h)
+    canvas.gray(0.15)
+    y += canvas.text(text, x: margin, y: y, size: 8.5, width: contentWidth) + 5
+  }
+
+  mutating func figures(_ figures: [ReportDocument.Figure]) {
+    guard !figures.isEmpty else { return }
+    let perRow = min(figures.count, 4)
+    let gap = 8.0
+    let boxWidth = (contentWidth - gap * Double(perRow - 1)) / Double(perRow)
+    let boxHeight = 62.0
+    for start in stride(from: 0, to: figures.count, by: perRow) {
+      ensure(boxHeight + gap)
+      for (k, f) in figures[start..<min(start + perRow, figures.count)].enumerated() {
+        let x = margin + Double(k) * (boxWidth + gap)
+        canvas.gray(0.955)
+        canvas.fillRect(x, y, boxWidth, boxHeight)
+        canvas.color(Chart.palette[0])
+        canvas.fillRect(x, y, 2.5, boxHeight)
+        canvas.gray(0.35)
+        canvas.text(f.label, x: x + 8, y: y + 5, size: 7, width: boxWidth - 12)
+        canvas.gray(0.05)
+        canvas.text(f.value, x: x + 8, y: y + 18, size: 14, weight: .bold, width: boxWidth - 12)
+        canvas.gray(0.35)
+        canvas.text(f.detail, x: x + 8, y: y + 38, size: 6.5, width: boxWidth - 12)
+      }
+      y += boxHeight + gap
+    }
+  }
+
+  mutating func charts(_ charts: [Chart], height chartHeight: Double) {
+    guard !charts.isEmpty else { return }
+    ensure(chartHeight)
+    let gap = 10.0
+    let w = (contentWidth - gap * Double(charts.count - 1)) / Double(charts.count)
+    for (k, chart) in charts.enumerated() {
+      let x = margin + Double(k) * (w + gap)
+      canvas.gray(0.8)
+      canvas.strokeRect(x, y, w, chartHeight, width: 0.4)
+      chart.draw(on: canvas, x: x, y: y, width: w, height: chartHeight)
+    }
+    y += chartHeight + 10
+  }
+
+  /// A table: columns sized to their content (the font shrinks from 8 to 6 pt when they do not
+  /// fit the width), zebra rows, numbers right-aligned, the header repeated on every page.
+  mutating func table(_ table: ReportTable) {
+    var size = 8.0
+    var widths: [Double] = []
+    let padding = 4.0
+    while true {
+      widths = table.columns.enumerated().map { c, column in
+        let head = max(canvas.measure(column.name, size: size, weight: .bold).width,
+          canvas.measure(column.unit ?? "", size: size - 1).width)
+        let cells = table.rows.map { canvas.measure($0[c].display, size: size).width }.max() ?? 0
+        return max(head, cells) + 2 * padding
+      }
+      if widths.reduce(0, +) <= contentWidth || size <= 6 { break }
+      size -= 0.5
+    }
+    let total = widths.reduce(0, +)
+    if total < contentWidth {
+      // Spread the spare width over the text columns (or all, when there are none).
+      let textColumns = table.columns.indices.filter { !table.columns[$0].numeric }
+      let targets = textColumns.isEmpty ? Array(table.columns.indices) : textColumns
+      let spare = min(contentWidth - total, 0.6 * total)
+      for c in targets { widths[c] += spare / Double(targets.count) }
+    } else if total > contentWidth {
+      // Still too wide at the smallest size: wrap text columns into what is left.
+      // Short text columns keep their width; the widest share what is left (water-filling).
+      let numericWidth = table.columns.indices.filter { table.columns[$0].numeric }.map { widths[$0] }.reduce(0, +)
+      var open = table.columns.indices.filter { !table.columns[$0].numeric }.sorted { widths[$0] < widths[$1] }
+      var room = contentWidth - numericWidth
+      while let c = open.first, widths[c] <= room / Double(open.count) {
+        room -= widths[c]
+        open.removeFirst()
+      }
+      for c in open { widths[c] = max(30, room / Double(open.count)) }
+    }
+    let rowHeight = size + 4.5
+    let hasUnits = table.columns.contains { $0.unit != nil }
+    let headerHeight = rowHeight + (hasUnits ? size : 0) + 2
+    func header(_ flow: inout Flow, continued: Bool) {
+      flow.canvas.gray(0.1)
+      flow.y += flow.canvas.text(table.title + (continued ? " (continued)" : ""), x: flow.margin, y: flow.y, size: 9,
+        weight: .bold, width: flow.contentWidth) + 3
+      var x = flow.margin
+      flow.canvas.gray(0.2)
+      flow.canvas.line(flow.margin, flow.y, flow.margin + widths.reduce(0, +), flow.y, width: 0.8)
+      for (c, column) in table.columns.enumerated() {
+        let align: Canvas.Align = column.numeric ? .right : .left
+        let tx = column.numeric ? x + widths[c] - padding : x + padding
+        flow.canvas.gray(0.1)
+        flow.canvas.text(column.name, x: tx, y: flow.y + 2, size: size, weight: .bold, align: align)
+        if let unit = column.unit {
+          flow.canvas.gray(0.4)
+          flow.canvas.text(unit, x: tx, y: flow.y + 2 + size + 1.5, size: size - 1, align: align)
+        }
+        x += widths[c]
+      }
+      flow.y += headerHeight
+      flow.canvas.gray(0.2)
+      flow.canvas.line(flow.margin, flow.y, flow.margin + widths.reduce(0, +), flow.y, width: 0.5)
+    }
+    ensure(headerHeight + 14 + rowHeight * Double(min(table.rows.count, 3)))
+    header(&self, continued: false)
+    for (r, row) in table.rows.enumerated() {
+      // Wrapped text cells make a row taller.
+      var height = rowHeight
+      for (c, column) in table.columns.enumerated() where !column.numeric {
+        height = max(height, canvas.measure(row[c].display, size: size, width: widths[c] - 2 * padding).height + 3)
+      }
+      if y + height > bottom {
+        canvas.gray(0.2)
+        canvas.line(margin, y, margin + widths.reduce(0, +), y, width: 0.8)
+        newPage()
+        header(&self, continued: true)
+      }
+      if r % 2 == 1 {
+        canvas.gray(0.96)
+        canvas.fillRect(margin, y, widths.reduce(0, +), height)
+      }
+      var x = margin
+      canvas.gray(0.08)
+      for (c, column) in table.columns.enumerated() {
+        if column.numeric {
+          canvas.text(row[c].display, x: x + widths[c] - padding, y: y + 2, size: size, align: .right)
+        } else {
+          canvas.text(row[c].display, x: x + padding, y: y + 2, size: size, width: widths[c] - 2 * padding)
+        }
+        x += widths[c]
+      }
+      y += height
+    }
+    canvas.gray(0.2)
+    canvas.line(margin, y, margin + widths.reduce(0, +), y, width: 0.8)
+    y += 4
+    if let note = table.note {
+      let h = canvas.measure(note, size: 7, width: contentWidth).height
+      ensure(h)
+      canvas.gray(0.35)
+      y += canvas.text(note, x: margin, y: y, size: 7, width: contentWidth)
+    }
+    y += 10
+  }
+}

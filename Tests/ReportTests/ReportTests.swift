@@ -1,0 +1,158 @@
+import Foundation
+import Report
+import Testing
+
+/// Runs a command-line tool and returns (status, stdout).
+func tool(_ arguments: [String], in directory: URL? = nil) throws -> (Int32, String) {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  process.arguments = arguments
+  if let directory { process.currentDirectoryURL = directory }
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  process.standardError = FileHandle.nullDevice
+  try process.run()
+  let data = pipe.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+func scratch() throws -> URL {
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("report-tests-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  return dir
+}
+
+@Suite("Number text")
+struct NumberTextTests {
+  @Test("thousands separators, fixed decimals, no negative zero")
+  func grouped() {
+    #expect(NumberText.grouped(1_234_567.891, decimals: 2) == "1,234,567.89")
+    #expect(NumberText.grouped(999, decimals: 0) == "999")
+    #expect(NumberText.grouped(1000, decimals: 0) == "1,000")
+    #expect(NumberText.grouped(-12_345.5, decimals: 1) == "-12,345.5")
+    #expect(NumberText.grouped(-0.0004, decimals: 2) == "0.00")
+    #expect(NumberText.grouped(.nan) == "—")
+    #expect(NumberText.plain(-0.0004, decimals: 2) == "0.00")
+    #expect(NumberText.plain(1234.5, decimals: 1) == "1234.5")
+  }
+
+  @Test("axis ticks are nice numbers covering the range, and their labels are distinct")
+  func ticks() {
+    let t = Chart.ticks(0.0194, 0.0331)
+    #expect(t.first! <= 0.0194 && t.last! >= 0.0331)
+    let labels = Chart.tickLabels(t)
+    #expect(Set(labels).count == labels.count, "\(labels)")
+    #expect(Chart.tickLabels([0, 250_000, 500_000]) == ["0", "250k", "500k"])
+    #expect(Chart.tickLabels([0, 0.025, 0.05]) == ["0.000", "0.025", "0.050"])
+    let log = Chart.logTicks(3, 40_000)
+    #expect(log == [1, 10, 100, 1000, 10_000, 100_000])
+  }
+}
+
+@Suite("Document tables")
+struct ReportTableTests {
+  static let table = ReportTable(
+    title: "Cost & power_2026 (50%)",
+    columns: [.init("Quarter", numeric: false), .init("GPUs"), .init("Cost", unit: "USD/M tokens")],
+    rows: [[.text("2026Q2"), .number(12_345, decimals: 0), .number(0.04971, decimals: 4)],
+           [.text("2026Q3"), .number(-3, decimals: 0), .number(.nan, decimals: 4)]],
+    note: "a note with $ and #")
+
+  @Test("Markdown: right-aligned numbers with separators")
+  func markdown() {
+    let md = Self.table.markdown()
+    #expect(md.contains("| Quarter | GPUs | Cost (USD/M tokens) |"))
+    #expect(md.contains("| --- | ---: | ---: |"))
+    #expect(md.contains("| 2026Q2 | 12,345 | 0.0497 |"))
+  }
+
+  @Test("LaTeX: escaped text, S columns sized to the data, compiles with pdflatex")
+  func latex() throws {
+    let tex = Self.table.latex(label: "t")
+    #expect(tex.contains("Cost \\& power\\_2026 (50\\%)"))
+    #expect(tex.contains("S[table-format=-5]S[table-format=1.4]"))
+    #expect(tex.contains("2026Q2 & 12345 & 0.0497 \\\\"))
+    #expect(tex.contains("{--}"))
+    let long = ReportTable(title: "long", columns: [.init("k", numeric: false), .init("v")],
+      rows: (0..<80).map { [.text("row \($0)"), .number(Double($0) * 1000.5, decimals: 1)] })
+    let dir = try scratch()
+    let doc = """
+      \\documentclass{article}
+      \(ReportTable.latexPreamble)
+      \\begin{document}
+      \(tex)
+      \(long.latex(label: "long"))
+      \\end{document}
+      """
+    try doc.write(to: dir.appendingPathComponent("t.tex"), atomically: true, encoding: .utf8)
+    let (status, _) = try tool(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "t.tex"], in: dir)
+    #expect(status == 0, "pdflatex failed; see \(dir.path)/t.log")
+    let (_, text) = try tool(["pdftotext", "-layout", dir.appendingPathComponent("t.pdf").path, "-"])
+    #expect(text.contains("12,345"), "siunitx groups the digits")
+    #expect(text.contains("79,039.5"))
+    #expect(text.contains("long (continued)"), "a longtable repeats its header on the next page")
+  }
+}
+
+@Suite("PDF and PNG")
+struct PDFTests {
+  @Test("a long table breaks across pages with its header repeated; fonts embedded; both paper sizes")
+  func pagination() throws {
+    let dir = try scratch()
+    let rows: [[ReportTable.Cell]] = (0..<150).map { k in
+      [.text("segment \(k)"), .number(Double(k) * 1234.5678, decimals: 2), .number(Double(k * k), decimals: 0)]
+    }
+    let table = ReportTable(title: "Segments", columns: [.init("Segment", numeric: false), .init("Tokens", unit: "per day"), .init("GPUs")], rows: rows)
+    let chart = Chart(
+      title: "a chart", valueLabel: "units",
+      kind: .xy(series: [.init("s", x: [0, 1, 2], y: [1, 4, 9])], xTicks: [(0, "A"), (1, "B"), (2, "C")], marker: nil))
+    let doc = ReportDocument(title: "Test report", subtitle: "sub", footer: "foot",
+      blocks: [.paragraph("Hello"), .charts([chart], height: 150), .table(table)])
+    for (paper, size) in [(ReportDocument.Paper.a4, "595.276 x 841.89"), (.letter, "612 x 792")] {
+      let path = dir.appendingPathComponent("\(paper.rawValue).pdf").path
+      try doc.write(to: path, paper: paper)
+      let (_, info) = try tool(["pdfinfo", path])
+      #expect(info.contains("Page size:       \(size) pts"), "\(info)")
+      let pages = Int(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }!.split(separator: " ").last!)!
+      #expect(pages >= 3)
+      let (_, text) = try tool(["pdftotext", "-layout", path, "-"])
+      let pageTexts = text.split(separator: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+      #expect(pageTexts.count == pages)
+      for (k, page) in pageTexts.enumerated() {
+        #expect(page.contains("Segment") && page.contains("GPUs"), "page \(k + 1) repeats the header")
+        #expect(page.contains("page \(k + 1) of \(pages)"))
+      }
+      // Every row exactly once, numbers grouped and right-aligned.
+      for k in [0, 1, 77, 149] {
+        let value = NumberText.grouped(Double(k) * 1234.5678, decimals: 2)
+        let lines = text.split(separator: "\n").filter { $0.hasPrefix("segment \(k) ") || $0.contains("segment \(k) ") }
+        #expect(lines.count == 1, "segment \(k)")
+        #expect(lines.first?.contains(value) == true, "\(value) in \(lines)")
+      }
+      let (_, fonts) = try tool(["pdffonts", path])
+      let rowsOfFonts = fonts.split(separator: "\n").dropFirst(2)
+      #expect(!rowsOfFonts.isEmpty && rowsOfFonts.allSatisfy { $0.contains(" yes ") }, "fonts embedded: \(fonts)")
+    }
+  }
+
+  @Test("a PDF in a missing directory is an error, not a silent empty file")
+  func writeError() {
+    let doc = ReportDocument(title: "x", subtitle: "", footer: "")
+    #expect(throws: ReportError.self) { try doc.write(to: "/nonexistent-dir/x.pdf") }
+  }
+
+  @Test("charts render to PNG of the asked size")
+  func png() throws {
+    let dir = try scratch()
+    let path = dir.appendingPathComponent("c.png").path
+    let chart = Chart(title: "t", valueLabel: "v", kind: .tornado(bars: [.init(label: "a", atLow: 1, atHigh: 3)], base: 2))
+    try chart.writePNG(to: path, width: 200, height: 100, scale: 2)
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    #expect(data.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+    // IHDR width and height (big-endian) at bytes 16..<24.
+    let w = data[16..<20].reduce(0) { $0 << 8 | Int($1) }
+    let h = data[20..<24].reduce(0) { $0 << 8 | Int($1) }
+    #expect(w == 400 && h == 200)
+  }
+}
