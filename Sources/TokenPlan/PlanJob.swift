@@ -118,10 +118,23 @@ public enum PlanJob {
   /// Monte Carlo over the forecast's quantiles and the plan's uncertain drivers.
   public static func uncertainty(planPath: String, demandPath: String?) throws -> TextTable {
     let (base, loaded) = try load(planPath, demandPath)
+    let result = try uncertaintyRows(base, loaded, file: planPath)
+    var table = TextTable(columns: [.init("quarter")] + ["tokens_per_day", "gpus_required", "facility_power_mw", "cost_per_million_tokens"]
+      .flatMap { n in ["p10", "p50", "p90"].map { TextTable.Column("\(n)_\($0)", numeric: true) } })
+    for r in result {
+      table.rows.append(
+        [.text(r.quarter.description)] + (r.tokensPerDay + r.gpusRequired + r.facilityMegawatts + r.costPerMillionTokens).map { .number($0) })
+    }
+    return table
+  }
+
+  /// The Monte Carlo rows of `base` on demand `loaded` (its P10/P50/P90 per series and quarter),
+  /// shared by `plan --uncertainty` and `run`.
+  static func uncertaintyRows(_ base: Plan, _ loaded: [DemandRow]?, file: String) throws -> [UncertaintyRow] {
     let rows = loaded ?? []
     let (plan, _) = self.plan(base, loaded, column: "p50")
     guard let spec = plan.uncertainty else {
-      throw LocatedError(file: planPath, expected: "an uncertainty: section", fix: "add uncertainty: with the drivers' distributions")
+      throw LocatedError(file: file, expected: "an uncertainty: section", fix: "add uncertainty: with the drivers' distributions")
     }
     var quantiles: DemandQuantiles?
     var membership: [Int?] = []
@@ -141,29 +154,32 @@ public enum PlanJob {
       quantiles = DemandQuantiles(series: names, quarters: quarters, p10: p10, p50: p50, p90: p90)
       membership = names.map { n in plan.workloads.firstIndex { $0.segments.contains { globMatch($0, n) } } }
     }
-    let result = try MonteCarlo.run(plan, demand: quantiles, membership: membership, spec: spec)
-    var table = TextTable(columns: [.init("quarter")] + ["tokens_per_day", "gpus_required", "facility_power_mw", "cost_per_million_tokens"]
-      .flatMap { n in ["p10", "p50", "p90"].map { TextTable.Column("\(n)_\($0)", numeric: true) } })
-    for r in result {
-      table.rows.append(
-        [.text(r.quarter.description)] + (r.tokensPerDay + r.gpusRequired + r.facilityMegawatts + r.costPerMillionTokens).map { .number($0) })
-    }
-    return table
+    return try MonteCarlo.run(plan, demand: quantiles, membership: membership, spec: spec)
   }
 
   /// The one-at-a-time sensitivity of cost per million tokens and facility MW (last quarter).
   public static func tornado(planPath: String, demandPath: String?) throws -> TextTable {
     let (base, rows) = try load(planPath, demandPath)
+    return table(try tornadoRows(base, rows, file: planPath))
+  }
+
+  /// The tornado rows of `base` on demand `rows` (means), shared by `plan --tornado` and `run`.
+  static func tornadoRows(_ base: Plan, _ rows: [DemandRow]?, file: String) throws -> [TornadoRow] {
     let (plan, _) = self.plan(base, rows, column: "mean")
     guard let spec = plan.uncertainty else {
-      throw LocatedError(file: planPath, expected: "an uncertainty: section", fix: "add uncertainty: with the drivers' distributions")
+      throw LocatedError(file: file, expected: "an uncertainty: section", fix: "add uncertainty: with the drivers' distributions")
     }
+    return try MonteCarlo.tornado(plan, spec: spec)
+  }
+
+  /// The tornado table (`plan --tornado`, `sensitivity.csv`).
+  static func table(_ rows: [TornadoRow]) -> TextTable {
     var table = TextTable(columns: [
       .init("driver"), .init("low", numeric: true), .init("high", numeric: true),
       .init("cost_per_million_tokens_at_low", numeric: true), .init("cost_per_million_tokens_at_high", numeric: true),
       .init("facility_power_mw_at_low", numeric: true), .init("facility_power_mw_at_high", numeric: true),
     ])
-    for t in try MonteCarlo.tornado(plan, spec: spec) {
+    for t in rows {
       table.rows.append([
         .text(t.driver), .number(t.low), .number(t.high), .number(t.costAtLow), .number(t.costAtHigh),
         .number(t.megawattsAtLow), .number(t.megawattsAtHigh),

@@ -4,12 +4,14 @@ import Demand
 import Forecasting
 import Foundation
 import LinearAlgebra
+import Report
 import XLSXReport
 
 /// `tokenplan run`: the quarterly batch — demand → forecast every node of the hierarchy →
-/// reconcile → plan capacity → write every output — as one transaction: outputs are written to a
-/// temporary directory beside the target and renamed into place only when every step succeeded,
-/// so a failed run leaves no half-written output (and the previous run's output untouched).
+/// reconcile → plan capacity (scenarios, Monte Carlo, tornado) → write every output — as one
+/// transaction: outputs are written to a temporary directory beside the target and renamed into
+/// place only when every step succeeded, so a failed run leaves no half-written output (and the
+/// previous run's output untouched).
 public enum QuarterlyRun {
   /// What a run is asked to do.
   public struct Request: Sendable {
@@ -18,13 +20,34 @@ public enum QuarterlyRun {
     public var outputDirectory: String?
     public var seed: UInt64 = 20_261_129
     public var paths = 1000
+    /// Paper size of `report.pdf`.
+    public var paper: ReportDocument.Paper = .a4
     /// Fails on purpose after the named step (tests of atomicity): `TOKENPLAN_FAIL_AFTER`.
     public var failAfter: String?
     public init(planPath: String) { self.planPath = planPath }
   }
 
-  /// A step's progress: (step name, seconds).
-  public typealias Progress = @Sendable (String) -> Void
+  /// What a run reports while it works.
+  public enum Event: Sendable {
+    /// A step starts (`load`, `forecast`, `reconcile`, `plan`, `write`, `log`).
+    case started(String)
+    /// `done` of `total` items of the step.
+    case count(String, done: Int, total: Int)
+    /// A step ended after `seconds`.
+    case finished(String, seconds: Double)
+    /// A line of information or a warning.
+    case message(String)
+  }
+
+  public typealias Progress = @Sendable (Event) -> Void
+
+  /// The files every run writes, in the output directory.
+  public static let outputFiles = [
+    "report.pdf", "workbook.xlsx", "notebook.ipynb", "tables.md", "latex/tables.tex",
+    "forecast.csv", "forecast.json", "plan.csv", "plan.json", "scenarios.csv", "scenarios.json",
+    "uncertainty.csv", "uncertainty.json", "sensitivity.csv", "sensitivity.json", "fits.csv", "fits.json",
+    "assumptions.csv", "assumptions.json", "run-log.json",
+  ]
 
   /// Runs the batch; returns the output directory.
   public static func run(_ request: Request, progress: @escaping Progress) async throws -> String {
@@ -34,7 +57,7 @@ public enum QuarterlyRun {
       let now = DispatchTime.now().uptimeNanoseconds
       timings.append((name, Double(now - clock) / 1e9))
       clock = now
-      progress(String(format: "%@ done in %.1f s", name, timings.last!.1))
+      progress(.finished(name, seconds: timings.last!.1))
       if request.failAfter == name {
         throw LocatedError(file: request.planPath, expected: "a run that completes", fix: "failure injected after \(name)")
       }
@@ -46,7 +69,8 @@ public enum QuarterlyRun {
         fix: "add demand_data: with the path of the token demand data")
     }
     let outDir = request.outputDirectory ?? "out/\(plan.name)/\(plan.asOf)"
-    progress("plan \(plan.name), as of \(plan.asOf), demand \(demandPath), seed \(request.seed)")
+    progress(.message("plan \(plan.name), as of \(plan.asOf), demand \(demandPath), seed \(request.seed)"))
+    progress(.started("load"))
     let demand = try DemandLoader.load(path: demandPath)
     try step("load")
 
@@ -56,8 +80,9 @@ public enum QuarterlyRun {
     options.seed = request.seed
     if let events = plan.eventsFile { options.events = try ForecastJob.events(path: events) }
     let hierarchy = HierarchyInputs(demand.panel, measure: .tokens, levels: nil)
+    progress(.started("forecast"))
     let results = await Forecaster.forecast(hierarchy.inputs, options: options) { done, total in
-      if done == total || done % 50 == 0 { progress("forecast \(done)/\(total) series") }
+      progress(.count("forecast", done: done, total: total))
     }
     var forecasts: [SeriesForecast] = []
     for r in results {
@@ -68,66 +93,66 @@ public enum QuarterlyRun {
     }
     try step("forecast")
 
+    progress(.started("reconcile"))
     let method = plan.reconcile == "none" ? nil : ReconciliationMethod(rawValue: plan.reconcile)
     let reconciled = try HierarchicalForecast.reconcile(
       forecasts, hierarchy: hierarchy, method: method, granularity: .quarter, levels: [80, 95])
     try step("reconcile")
 
+    progress(.started("plan"))
     let demandRows = reconciled.rows.filter { $0.level == "bottom" }.compactMap { row -> PlanJob.DemandRow? in
       guard let q = Quarter(row.period) else { return nil }
       return PlanJob.DemandRow(
         series: row.series, quarter: q,
         values: ["mean": row.mean, "p10": row.quantiles[0.1] ?? 0, "p50": row.quantiles[0.5] ?? 0, "p90": row.quantiles[0.9] ?? 0])
     }
+    let base = plan
     let (planned, warnings) = PlanJob.plan(plan, demandRows, column: "mean")
     plan = planned
     let planRows = try CapacityPlanner.run(plan)
-    for w in warnings + PlanJob.alerts(planRows, plan: plan) { progress("warning: \(w)") }
-    let scenarioRows = try PlanJob.scenarioRows(plan, demandRows)
+    let alerts = warnings + PlanJob.alerts(planRows, plan: plan)
+    for w in alerts { progress(.message("warning: \(w)")) }
+    let scenarioRows = try PlanJob.scenarioRows(base, demandRows)
+    let uncertainty = base.uncertainty == nil ? [] : try PlanJob.uncertaintyRows(base, demandRows, file: request.planPath)
+    let tornado = base.uncertainty == nil ? [] : try PlanJob.tornadoRows(base, demandRows, file: request.planPath)
     try step("plan")
 
+    // The inputs' SHA-256 (for the run log and the assumptions register).
+    var inputs: [(String, String)] = []
+    let cwd = FileManager.default.currentDirectoryPath + "/"
+    for path in [request.planPath, demandPath] + plan.catalogs + (plan.eventsFile.map { [$0] } ?? []) {
+      let data = try Data(contentsOf: URL(fileURLWithPath: path))
+      let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+      inputs.append((path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path, digest))
+    }
+    let topNode = hierarchy.nodes.firstIndex { $0.level == "total" }.map { hierarchy.inputs[$0].name } ?? forecasts.first?.name ?? ""
+    let run = RunResults(
+      plan: plan, rows: planRows, scenarios: scenarioRows, uncertainty: uncertainty, tornado: tornado, forecasts: forecasts,
+      forecastRows: reconciled.rows, totalName: topNode, warnings: alerts, notes: reconciled.notes, seed: request.seed,
+      paths: request.paths, inputs: inputs, demandPath: demandPath)
+
     // Outputs, into a temporary directory first.
+    progress(.started("write"))
     let final = URL(fileURLWithPath: outDir)
     let parent = final.deletingLastPathComponent()
     try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
     let temp = parent.appendingPathComponent(".\(final.lastPathComponent).\(UUID().uuidString).partial")
     try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
     do {
-      let models = Dictionary(forecasts.map { ($0.name, $0.model) }, uniquingKeysWith: { a, _ in a })
-      let forecastTable = ForecastJob.reconciledTable(reconciled.rows, levels: [80, 95], models: models)
-      let planTable = PlanJob.table(planRows)
-      let scenarioTable = PlanJob.table(scenarioRows)
-      func write(_ name: String, _ text: String) throws {
-        try Data(text.utf8).write(to: temp.appendingPathComponent(name))
-      }
-      try write("forecast.csv", forecastTable.csv())
-      try write("forecast.json", forecastTable.json(key: "forecasts").serialized() + "\n")
-      try write("plan.csv", planTable.csv())
-      try write("plan.json", planTable.json(key: "quarters").serialized() + "\n")
-      try write("scenarios.csv", scenarioTable.csv())
-      try write("tables.md", markdown(plan: plan, rows: planRows, scenarios: scenarioRows))
-      try XLSXWriter.write(
-        workbook(plan: plan, rows: planRows, scenarios: scenarioRows, demand: reconciled.rows),
-        to: temp.appendingPathComponent("workbook.xlsx").path)
+      try writeOutputs(run, request: request, to: temp) { done, total in progress(.count("write", done: done, total: total)) }
       try step("write")
-      // The run log: inputs with their SHA-256, the seed, the version, the timings.
-      var inputs: [(String, JSONValue)] = []
-      for path in [request.planPath, demandPath] + plan.catalogs + (plan.eventsFile.map { [$0] } ?? []) {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-        let cwd = FileManager.default.currentDirectoryPath + "/"
-        inputs.append((path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path, .string(digest)))
-      }
       let log = JSONValue.object([
         ("tokenplan", .string(TokenPlanVersion.string)),
         ("plan", .string(plan.name)), ("as_of", .string(plan.asOf.description)),
         ("seed", .integer(Int(request.seed))), ("paths", .integer(request.paths)),
-        ("reconcile", .string(plan.reconcile)),
-        ("inputs_sha256", .object(inputs)),
+        ("reconcile", .string(plan.reconcile)), ("paper", .string(request.paper.rawValue)),
+        ("inputs_sha256", .object(inputs.map { ($0.0, .string($0.1)) })),
+        ("outputs", .array(outputFiles.map(JSONValue.string))),
+        ("warnings", .array(alerts.map(JSONValue.string))),
         ("notes", .array(reconciled.notes.map(JSONValue.string))),
         ("timings_seconds", .object(timings.map { ($0.0, .number($0.1)) })),
       ])
-      try write("run-log.json", log.serialized() + "\n")
+      try Data((log.serialized() + "\n").utf8).write(to: temp.appendingPathComponent("run-log.json"))
       try step("log")
       // Publish: move any previous output aside, rename the new one in, then drop the old.
       let old = parent.appendingPathComponent(".\(final.lastPathComponent).\(UUID().uuidString).old")
@@ -147,22 +172,63 @@ public enum QuarterlyRun {
     return outDir
   }
 
+  /// Writes every output but the run log into `dir`.
+  static func writeOutputs(_ r: RunResults, request: Request, to dir: URL, count: (Int, Int) -> Void) throws {
+    let tables = RunReport.tables(r)
+    let charts = RunReport.charts(r)
+    let total = 5 + charts.count
+    var done = 0
+    func tick() {
+      done += 1
+      count(done, total)
+    }
+    func write(_ name: String, _ text: String) throws {
+      try Data(text.utf8).write(to: dir.appendingPathComponent(name))
+    }
+    let models = Dictionary(r.forecasts.map { ($0.name, $0.model) }, uniquingKeysWith: { a, _ in a })
+    let forecastTable = ForecastJob.reconciledTable(r.forecastRows, levels: [80, 95], models: models)
+    try write("forecast.csv", forecastTable.csv())
+    try write("forecast.json", forecastTable.json(key: "forecasts").serialized() + "\n")
+    let planTable = PlanJob.table(r.rows)
+    try write("plan.csv", planTable.csv())
+    try write("plan.json", planTable.json(key: "quarters").serialized() + "\n")
+    let scenarioTable = PlanJob.table(r.scenarios)
+    try write("scenarios.csv", scenarioTable.csv())
+    try write("scenarios.json", scenarioTable.json(key: "scenarios").serialized() + "\n")
+    for (name, table) in [("uncertainty", tables.uncertainty), ("sensitivity", tables.sensitivity), ("fits", tables.fits),
+      ("assumptions", tables.assumptions)] {
+      let text = TextTable(table)
+      try write("\(name).csv", text.csv())
+      try write("\(name).json", text.json(key: name).serialized() + "\n")
+    }
+    tick()
+    try write("tables.md", RunReport.markdown(r, tables))
+    let latexDir = dir.appendingPathComponent("latex")
+    try FileManager.default.createDirectory(at: latexDir, withIntermediateDirectories: true)
+    for (name, text) in RunReport.latex(r, tables) { try Data(text.utf8).write(to: latexDir.appendingPathComponent(name)) }
+    tick()
+    try XLSXWriter.write(workbook(r, tables), to: dir.appendingPathComponent("workbook.xlsx").path)
+    tick()
+    let chartDir = dir.appendingPathComponent("charts")
+    try FileManager.default.createDirectory(at: chartDir, withIntermediateDirectories: true)
+    var pngs: [(String, Data)] = []
+    for (stem, chart) in charts {
+      let url = chartDir.appendingPathComponent("\(stem).png")
+      try chart.writePNG(to: url.path)
+      pngs.append((stem, try Data(contentsOf: url)))
+      tick()
+    }
+    try write("notebook.ipynb", NotebookExport.notebook(r, tables, charts: pngs))
+    tick()
+    try RunReport.document(r, tables, charts).write(to: dir.appendingPathComponent("report.pdf").path, paper: request.paper)
+  }
+
   /// The budget workbook: Summary, Quarterly plan (cost per million tokens as a formula of its
-  /// components, with the computed value cached), Scenarios, Demand by segment, Assumptions (with
-  /// sources), and defined names for the key assumptions.
-  static func workbook(plan: Plan, rows: [PlanRow], scenarios: [PlanRow], demand: [ForecastRow]) -> XLSXWorkbook {
-    let totals = rows.filter { $0.workload == "total" }
+  /// components, with the computed value cached), Scenarios, Sensitivity, Uncertainty, Demand by
+  /// segment, Fits, Assumptions (with sources), and defined names for the key assumptions.
+  static func workbook(_ r: RunResults, _ tables: RunTables) -> XLSXWorkbook {
+    let totals = r.totals
     let money = "#,##0", dec2 = "#,##0.00", dec4 = "0.0000", int = "#,##0"
-    let summary = XLSXWorkbook.Sheet(
-      name: "Summary",
-      header: ["quarter", "tokens per day (T)", "GPUs required", "GPUs to order", "order by", "facility MW",
-        "cost per M tokens (\(plan.money.currency))"],
-      rows: totals.prefix(4).map { r in
-        [.text(r.quarter.description), .number(r.tokensPerDay / 1e12, format: dec2),
-          .number(Double(r.gpusRequired), format: int), .number(Double(r.gpusToOrder), format: int),
-          .text(r.orderByQuarter?.description ?? ""), .number(r.facilityPowerMegawatts, format: dec2),
-          .number(r.costPerMillionTokens, format: dec4)]
-      })
     let planHeader = [
       "quarter", "tokens", "gpu_hours", "gpus_required", "gpus_installed", "gpus_to_order", "order_by_quarter",
       "racks", "it_power_mw", "facility_power_mw", "energy_mwh", "joules_per_token", "capex", "depreciation",
@@ -186,71 +252,64 @@ public enum QuarterlyRun {
       })
     let scenarioSheet = XLSXWorkbook.Sheet(
       name: "Scenarios", header: ["scenario", "quarter", "tokens_per_day", "gpus_required", "facility_power_mw", "cost_per_million_tokens"],
-      rows: scenarios.map { r in
+      rows: r.scenarios.map { r in
         [.text(r.workload), .text(r.quarter.description), .number(r.tokensPerDay, format: int),
           .number(Double(r.gpusRequired), format: int), .number(r.facilityPowerMegawatts, format: dec2),
           .number(r.costPerMillionTokens, format: dec4)]
       })
     let demandSheet = XLSXWorkbook.Sheet(
       name: "Demand by segment", header: ["series", "level", "period", "mean", "p10", "p50", "p90"],
-      rows: demand.map { r in
+      rows: r.forecastRows.map { r in
         [.text(r.series), .text(r.level ?? ""), .text(r.period), .number(r.mean, format: int),
           .number(r.quantiles[0.1] ?? .nan, format: int), .number(r.quantiles[0.5] ?? .nan, format: int),
           .number(r.quantiles[0.9] ?? .nan, format: int)]
       })
-    let f = plan.facility.provenance
-    let m = plan.money.provenance
-    var assumptions: [[XLSXWorkbook.Cell]] = [
-      [.text("PUE"), .number(plan.facility.pue, format: dec2), .text("ratio"), .text(f.source), .text(f.date)],
-      [.text("Electricity price"), .number(plan.money.electricityPerKilowattHour, format: dec4), .text("\(plan.money.currency)/kWh"), .text(m.source), .text(m.date)],
-      [.text("Depreciation"), .number(plan.money.depreciationYears, format: dec2), .text("years"), .text(m.source), .text(m.date)],
-      [.text("Cost of capital"), .number(plan.money.costOfCapital, format: dec4), .text("per year"), .text(m.source), .text(m.date)],
-      [.text("Maintenance"), .number(plan.money.maintenanceShare, format: dec4), .text("of IT capex per year"), .text(m.source), .text(m.date)],
-      [.text("Facility capex"), .number(plan.facility.capexPerMegawatt, format: money), .text("\(plan.money.currency)/MW"), .text(f.source), .text(f.date)],
-      [.text("Peak to average"), .number(plan.operations.peakToAverage, format: dec2), .text("ratio"), .text("plan"), .text("")],
-      [.text("Target utilisation"), .number(plan.operations.targetUtilization, format: dec2), .text("share"), .text("plan"), .text("")],
-      [.text("Demand share"), .number(plan.demandShare, format: dec4), .text("share"), .text("plan"), .text("")],
-    ]
-    for (name, h) in plan.hardware.sorted(by: { $0.key < $1.key }) {
-      assumptions.append([.text("\(name) node price"), .number(h.nodePrice, format: money), .text(plan.money.currency), .text(h.provenance.source), .text(h.provenance.date)])
-      assumptions.append([.text("\(name) node max power"), .number(h.nodeMaxKilowatts, format: dec2), .text("kW"), .text(h.provenance.source), .text(h.provenance.date)])
+    var assumptions = sheet(tables.assumptions, name: "Assumptions")
+    assumptions.widths = [34, 16, 30, 80, 12]
+    // Defined names for the assumptions finance audits, by their row in the register.
+    var names: [(String, String)] = []
+    for (name, label) in [("PUE", "PUE"), ("ElectricityPrice", "Electricity price"), ("CostOfCapital", "Cost of capital"),
+      ("DepreciationYears", "Depreciation"), ("DemandShare", "Demand share served")] {
+      if let k = tables.assumptions.rows.firstIndex(where: { $0.first == .text(label) }) {
+        names.append((name, "=Assumptions!$B$\(k + 2)"))
+      }
     }
-    let assumptionSheet = XLSXWorkbook.Sheet(
-      name: "Assumptions", header: ["assumption", "value", "unit", "source", "date"], rows: assumptions,
-      widths: [26, 16, 22, 80, 12])
     return XLSXWorkbook(
-      sheets: [summary, planSheet, scenarioSheet, demandSheet, assumptionSheet],
-      definedNames: [("PUE", "=Assumptions!$B$2"), ("ElectricityPrice", "=Assumptions!$B$3")])
+      sheets: [
+        sheet(tables.headline, name: "Summary"), planSheet, scenarioSheet, sheet(tables.sensitivity, name: "Sensitivity"),
+        sheet(tables.uncertainty, name: "Uncertainty"), demandSheet, sheet(tables.fits, name: "Fits"), assumptions,
+      ],
+      definedNames: names)
   }
 
-  /// The quarterly table as Markdown (totals), with units in the header.
-  static func markdown(plan: Plan, rows: [PlanRow], scenarios: [PlanRow]) -> String {
-    /// Fixed decimals with thousands separators (locale-independent, the same on every machine).
-    func f(_ v: Double, _ digits: Int = 0) -> String {
-      let text = String(format: "%.\(digits)f", abs(v))
-      let parts = text.split(separator: ".", maxSplits: 1)
-      var integer = String(parts[0])
-      var grouped = ""
-      while integer.count > 3 {
-        grouped = "," + integer.suffix(3) + grouped
-        integer = String(integer.dropLast(3))
+  /// A document table as a worksheet: numbers as numeric cells with the table's decimals.
+  static func sheet(_ table: ReportTable, name: String) -> XLSXWorkbook.Sheet {
+    XLSXWorkbook.Sheet(
+      name: name, header: table.columns.map(\.title),
+      rows: table.rows.map { row in
+        row.map { cell in
+          switch cell {
+          case .text(let s): return .text(s)
+          case .number(let v, _) where !v.isFinite: return .empty
+          case .number(let v, let d): return .number(v, format: d == 0 ? "#,##0" : "#,##0." + String(repeating: "0", count: d))
+          }
+        }
+      })
+  }
+}
+
+extension TextTable {
+  /// A document table at full precision, with its columns' machine names.
+  init(_ table: ReportTable) {
+    self.init(columns: table.columns.map { Column($0.key, numeric: $0.numeric) })
+    rows = table.rows.map { row in
+      row.map { cell in
+        switch cell {
+        case .text(let s): return .text(s.isEmpty ? nil : s)
+        case .number(let v, _): return .number(v.isFinite ? v : nil)
+        }
       }
-      return (v < 0 ? "-" : "") + integer + grouped + (parts.count > 1 ? "." + parts[1] : "")
     }
-    var out = "# Capacity plan \(plan.name), as of \(plan.asOf)\n\n"
-    out += "| quarter | tokens/day (T) | GPUs required | GPUs to order | order by | facility MW | energy MWh | \(plan.money.currency)/M tokens |\n"
-    out += "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |\n"
-    for r in rows where r.workload == "total" {
-      out += "| \(r.quarter) | \(f(r.tokensPerDay / 1e12, 2)) | \(f(Double(r.gpusRequired))) | \(f(Double(r.gpusToOrder))) | "
-      out += "\(r.orderByQuarter?.description ?? "") | \(f(r.facilityPowerMegawatts, 2)) | \(f(r.energyMegawattHours)) | \(f(r.costPerMillionTokens, 4)) |\n"
-    }
-    if !scenarios.isEmpty {
-      out += "\n## Scenarios\n\n| scenario | quarter | GPUs required | facility MW | \(plan.money.currency)/M tokens |\n| --- | --- | ---: | ---: | ---: |\n"
-      for r in scenarios {
-        out += "| \(r.workload) | \(r.quarter) | \(f(Double(r.gpusRequired))) | \(f(r.facilityPowerMegawatts, 2)) | \(f(r.costPerMillionTokens, 4)) |\n"
-      }
-    }
-    return out
   }
 }
 

@@ -142,7 +142,12 @@ struct PlanCommand: ParsableCommand {
 struct RunCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
-    abstract: "The quarterly batch: demand, forecast, reconcile, plan, write every output (atomically).")
+    abstract: "The quarterly batch: demand, forecast, reconcile, plan, write every output (atomically).",
+    discussion: """
+      Writes report.pdf, workbook.xlsx, notebook.ipynb, tables.md, latex/, charts/, the CSV and JSON \
+      tables and run-log.json to the output directory. Progress goes to stderr: a bar on a terminal, \
+      plain lines otherwise, nothing with --quiet.
+      """)
   @Argument(help: "Plan file (default: the shipped datasets/plans/default.yaml).")
   var plan = "datasets/plans/default.yaml"
   @Option(help: "Output directory (default: out/<plan>/<as-of quarter>/).")
@@ -151,7 +156,9 @@ struct RunCommand: AsyncParsableCommand {
   var seed: UInt64 = 20_261_129
   @Option(help: "Sample paths per series.")
   var paths = 1000
-  @Flag(help: "No progress lines.")
+  @Option(help: "Paper size of report.pdf: a4 or letter.")
+  var paper: ReportPaper = .a4
+  @Flag(help: "No progress output.")
   var quiet = false
 
   func run() async throws {
@@ -159,11 +166,14 @@ struct RunCommand: AsyncParsableCommand {
     request.outputDirectory = out
     request.seed = seed
     request.paths = paths
+    request.paper = paper == .letter ? .letter : .a4
     request.failAfter = ProcessInfo.processInfo.environment["TOKENPLAN_FAIL_AFTER"]
-    let quiet = self.quiet
-    let directory = try await QuarterlyRun.run(request) { line in
-      if !quiet { FileHandle.standardError.write(Data("run: \(line)\n".utf8)) }
-    }
+    let reporter = ProgressReporter(quiet: quiet, terminal: isatty(2) == 1)
+    let directory = try await QuarterlyRun.run(request) { reporter.report($0) }
     print(directory)
   }
+}
+
+enum ReportPaper: String, ExpressibleByArgument, CaseIterable {
+  case a4, letter
 }

@@ -41,7 +41,8 @@ struct RunCommandTests {
       let r = try runTokenplan(["run", plan, "--out", out, "--paths", "100", "--quiet"])
       #expect(r.status == 0, "\(r.stderr)")
     }
-    for name in ["forecast.csv", "forecast.json", "plan.csv", "plan.json", "scenarios.csv", "tables.md"] {
+    let names = ["forecast", "plan", "scenarios", "uncertainty", "sensitivity", "fits", "assumptions"].flatMap { ["\($0).csv", "\($0).json"] }
+    for name in names + ["tables.md", "latex/tables.tex", "latex/capacity.tex", "notebook.ipynb"] {
       let x = try Data(contentsOf: URL(fileURLWithPath: a).appendingPathComponent(name))
       let y = try Data(contentsOf: URL(fileURLWithPath: b).appendingPathComponent(name))
       #expect(x == y, "\(name) differs between two runs with the same seed")
@@ -76,53 +77,29 @@ struct RunCommandTests {
 }
 
 extension RunCommandTests {
-  /// The workbook read back by openpyxl (an independent reader): sheets, numeric cells equal to
-  /// the CSV, the cost formula present with its cached value, defined names.
-  @Test("the workbook opens in openpyxl with numbers, formulas and names")
-  func workbook() throws {
+  @Test("--paper letter writes a Letter-size report; A4 is the default")
+  func paper() throws {
     let (plan, dir) = try Self.smallPlan()
-    let out = dir.appendingPathComponent("wb").path
-    let r = try runTokenplan(["run", plan, "--out", out, "--paths", "50", "--quiet"])
-    #expect(r.status == 0, "\(r.stderr)")
-    let script = """
-      import csv, json, sys, openpyxl
-      out = sys.argv[1]
-      wb = openpyxl.load_workbook(out + "/workbook.xlsx")
-      values = openpyxl.load_workbook(out + "/workbook.xlsx", data_only=True)
-      ws, vs = wb["Quarterly plan"], values["Quarterly plan"]
-      rows = [r for r in csv.DictReader(open(out + "/plan.csv")) if r["workload"] == "total"]
-      result = {"sheets": wb.sheetnames, "names": sorted(wb.defined_names.keys()), "rows": []}
-      for k, row in enumerate(rows):
-          result["rows"].append({
-              "gpus_csv": int(row["gpus_required"]), "gpus_xlsx": ws.cell(k + 2, 4).value,
-              "gpus_type": type(ws.cell(k + 2, 4).value).__name__,
-              "cost_csv": float(row["cost_per_million_tokens"]), "cost_formula": ws.cell(k + 2, 17).value,
-              "cost_cached": vs.cell(k + 2, 17).value})
-      print(json.dumps(result))
-      """
-    let py = dir.appendingPathComponent("read.py")
-    try script.write(to: py, atomically: true, encoding: .utf8)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", py.path, out]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "python3 with openpyxl is needed (.ci/run installs it)")
-    let json = try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
-    #expect(json["sheets"] as? [String] == ["Summary", "Quarterly plan", "Scenarios", "Demand by segment", "Assumptions"])
-    #expect((json["names"] as? [String])?.contains("PUE") == true)
-    let rows = try #require(json["rows"] as? [[String: Any]])
-    #expect(rows.count == 2)
-    for row in rows {
-      #expect(row["gpus_type"] as? String == "int" || row["gpus_type"] as? String == "float")
-      #expect((row["gpus_xlsx"] as? Double).map(Int.init) == row["gpus_csv"] as? Int)
-      #expect((row["cost_formula"] as? String)?.hasPrefix("=(N") == true)
-      let cached = try #require(row["cost_cached"] as? Double)
-      let csv = try #require(row["cost_csv"] as? Double)
-      #expect(abs(cached - csv) <= 1e-12 * csv)
+    for (paper, size) in [("letter", "612 x 792 pts"), ("a4", "595.276 x 841.89 pts")] {
+      let out = dir.appendingPathComponent(paper).path
+      let r = try runTokenplan(["run", plan, "--out", out, "--paths", "50", "--quiet"] + (paper == "a4" ? [] : ["--paper", paper]))
+      #expect(r.status == 0, "\(r.stderr)")
+      let info = try tool(["pdfinfo", out + "/report.pdf"])
+      #expect(info.contains(size), "\(info)")
     }
+  }
+
+  @Test("progress: plain lines when stderr is not a terminal, nothing with --quiet")
+  func progress() throws {
+    let (plan, dir) = try Self.smallPlan()
+    let loud = try runTokenplan(["run", plan, "--out", dir.appendingPathComponent("p1").path, "--paths", "50"])
+    #expect(loud.status == 0)
+    for step in ["load", "forecast", "reconcile", "plan", "write"] {
+      #expect(loud.stderr.contains("run: \(step) done in "), "\(step)")
+    }
+    #expect(!loud.stderr.contains("\r"), "no carriage returns off a terminal")
+    let quiet = try runTokenplan(["run", plan, "--out", dir.appendingPathComponent("p2").path, "--paths", "50", "--quiet"])
+    #expect(quiet.status == 0)
+    #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
   }
 }

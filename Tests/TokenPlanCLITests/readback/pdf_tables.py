@@ -1,0 +1,56 @@
+"""Reads report.pdf back through pdftotext (poppler) and checks that its quarterly tables show
+the same numbers as plan.csv, formatted here independently (Python's own thousands grouping).
+Prints a JSON summary; exits 1 listing every mismatch."""
+import csv, json, re, subprocess, sys
+
+out = sys.argv[1]
+text = subprocess.run(["pdftotext", "-layout", out + "/report.pdf", "-"],
+                      capture_output=True, text=True, check=True).stdout
+rows = [r for r in csv.DictReader(open(out + "/plan.csv")) if r["workload"] == "total"]
+
+def section(start, end):
+    s = text[text.index(start):]
+    return s[:s.index(end)]
+
+def quarter_lines(block):
+    found = {}
+    for line in block.splitlines():
+        fields = line.split()
+        if fields and re.fullmatch(r"\d{4}Q[1-4]", fields[0]) and fields[0] not in found:
+            found[fields[0]] = fields
+    return found
+
+def f(value, decimals):
+    return f"{float(value):,.{decimals}f}"
+
+problems = []
+capacity = quarter_lines(section("Quarterly capacity plan", "Power, energy and cost by quarter"))
+power = quarter_lines(section("Power, energy and cost by quarter", "GPUs required by workload"))
+headline = quarter_lines(section("Headline: the next four quarters", "Totals over all workloads"))
+for r in rows:
+    q = r["quarter"]
+    order = [r["order_by_quarter"]] if r["order_by_quarter"] else []
+    expected = ([q, f(float(r["tokens_per_day"]) / 1e12, 3), f(float(r["gpu_hours"]) / 1e3, 1),
+                 f(r["gpus_busy_avg"], 1), f(r["gpus_required"], 0), f(r["gpus_installed"], 0),
+                 f(r["gpus_to_order"], 0)] + order + [f(r["racks"], 0)])
+    if capacity.get(q) != expected:
+        problems.append({"table": "capacity", "pdf": capacity.get(q), "csv": expected})
+    expected = [q, f(r["it_power_mw"], 2), f(r["facility_power_mw"], 2), f(r["energy_mwh"], 0),
+                f(r["joules_per_token"], 3), f(float(r["capex"]) / 1e6, 2), f(float(r["opex"]) / 1e6, 2),
+                f(r["cost_per_million_tokens"], 4)]
+    if power.get(q) != expected:
+        problems.append({"table": "power", "pdf": power.get(q), "csv": expected})
+for r in rows[:4]:
+    q = r["quarter"]
+    order = [r["order_by_quarter"]] if r["order_by_quarter"] else []
+    expected = ([q, f(float(r["tokens_per_day"]) / 1e12, 3), f(r["gpus_required"], 0), f(r["gpus_installed"], 0),
+                 f(r["gpus_to_order"], 0)] + order + [f(r["facility_power_mw"], 2), f(r["energy_mwh"], 0),
+                 f(r["cost_per_million_tokens"], 4)])
+    if headline.get(q) != expected:
+        problems.append({"table": "headline", "pdf": headline.get(q), "csv": expected})
+pages = text.count("\f")
+summary = {"quarters": len(rows), "pages": pages, "problems": problems,
+           "fits_continued": "Forecast models by series (continued)" in text,
+           "assumptions": "Assumptions register" in text}
+print(json.dumps(summary))
+sys.exit(1 if problems else 0)
