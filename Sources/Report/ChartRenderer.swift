@@ -117,7 +117,10 @@ extension Chart {
     for (k, t) in xTicks.enumerated() where k % every == 0 {
       c.gray(0.3)
       c.line(px(t.x), bottom, px(t.x), bottom + 2.5, width: 0.5)
-      c.text(t.label, x: px(t.x), y: bottom + 3, size: 7, align: .center)
+      // Centred under the tick, but kept inside the chart's box.
+      let half = c.measure(t.label, size: 7).width / 2
+      let centre = min(max(px(t.x), x + half + 2), x + width - half - 2)
+      c.text(t.label, x: centre, y: bottom + 3, size: 7, align: .center)
     }
     c.clip(left, top - 1, right - left, bottom - top + 2)
     // Bands first, then bars, then lines and points.

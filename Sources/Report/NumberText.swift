@@ -36,6 +36,7 @@ public enum NumberText {
   }
 
   private static func trimmed(_ v: Double) -> String {
+    if v != 0 && abs(v) < 1 { return String(format: "%.3g", v) }
     var s = String(format: abs(v) >= 100 ? "%.0f" : abs(v) >= 10 ? "%.1f" : "%.2f", v)
     if s.contains(".") {
       while s.hasSuffix("0") { s.removeLast() }

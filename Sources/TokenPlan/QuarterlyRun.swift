@@ -22,6 +22,10 @@ public enum QuarterlyRun {
     public var paths = 1000
     /// Paper size of `report.pdf`.
     public var paper: ReportDocument.Paper = .a4
+    /// The creation time stamped into the PDF and the workbook (the CLI takes it from
+    /// `SOURCE_DATE_EPOCH` when set, so that a rerun gives the same bytes; else now). CSV, JSON,
+    /// Markdown, LaTeX and the notebook carry no time and are byte-identical regardless.
+    public var documentDate = Date()
     /// Fails on purpose after the named step (tests of atomicity): `TOKENPLAN_FAIL_AFTER`.
     public var failAfter: String?
     public init(planPath: String) { self.planPath = planPath }
@@ -146,6 +150,7 @@ public enum QuarterlyRun {
         ("plan", .string(plan.name)), ("as_of", .string(plan.asOf.description)),
         ("seed", .integer(Int(request.seed))), ("paths", .integer(request.paths)),
         ("reconcile", .string(plan.reconcile)), ("paper", .string(request.paper.rawValue)),
+        ("document_date", .string(isoDate(request.documentDate))),
         ("inputs_sha256", .object(inputs.map { ($0.0, .string($0.1)) })),
         ("outputs", .array(outputFiles.map(JSONValue.string))),
         ("warnings", .array(alerts.map(JSONValue.string))),
@@ -170,6 +175,15 @@ public enum QuarterlyRun {
       throw error
     }
     return outDir
+  }
+
+  /// `YYYY-MM-DDThh:mm:ssZ` in UTC (the PDF and run-log date form).
+  static func isoDate(_ date: Date) -> String {
+    let f = DateFormatter()
+    f.locale = Locale(identifier: "en_US_POSIX")
+    f.timeZone = TimeZone(identifier: "UTC")
+    f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'"
+    return f.string(from: date)
   }
 
   /// Writes every output but the run log into `dir`.
@@ -207,7 +221,10 @@ public enum QuarterlyRun {
     try FileManager.default.createDirectory(at: latexDir, withIntermediateDirectories: true)
     for (name, text) in RunReport.latex(r, tables) { try Data(text.utf8).write(to: latexDir.appendingPathComponent(name)) }
     tick()
-    try XLSXWriter.write(workbook(r, tables), to: dir.appendingPathComponent("workbook.xlsx").path)
+    var book = workbook(r, tables)
+    book.title = "Capacity plan \(r.plan.name), as of \(r.plan.asOf)"
+    book.created = request.documentDate
+    try XLSXWriter.write(book, to: dir.appendingPathComponent("workbook.xlsx").path)
     tick()
     let chartDir = dir.appendingPathComponent("charts")
     try FileManager.default.createDirectory(at: chartDir, withIntermediateDirectories: true)
@@ -220,7 +237,9 @@ public enum QuarterlyRun {
     }
     try write("notebook.ipynb", NotebookExport.notebook(r, tables, charts: pngs))
     tick()
-    try RunReport.document(r, tables, charts).write(to: dir.appendingPathComponent("report.pdf").path, paper: request.paper)
+    var document = RunReport.document(r, tables, charts)
+    document.date = isoDate(request.documentDate)
+    try document.write(to: dir.appendingPathComponent("report.pdf").path, paper: request.paper)
   }
 
   /// The budget workbook: Summary, Quarterly plan (cost per million tokens as a formula of its

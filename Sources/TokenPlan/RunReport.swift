@@ -416,7 +416,7 @@ enum RunReport {
       }
       out.append(("fit-\(k + 1)", Chart(
         title: "\(f.name): \(f.model)" + (score.map { String(format: ", backtest MASE %.2f", $0.mase) } ?? ""),
-        valueLabel: "tokens/day (billion)", kind: .xy(series: series, xTicks: ticks, marker: nil))))
+        valueLabel: "tokens/day (billion, log scale)", kind: .xy(series: series, xTicks: ticks, marker: nil), logScale: true)))
     }
     return out
   }

@@ -39,9 +39,15 @@ public struct XLSXWorkbook: Sendable {
   /// `(name, "=Sheet!$B$2")`.
   public var definedNames: [(String, String)]
   public var sheets: [Sheet]
-  public init(sheets: [Sheet], definedNames: [(String, String)] = []) {
+  /// Document properties: title, and the creation time (fixed, the same workbook gives the
+  /// same bytes; `nil`: libxlsxwriter uses the current time).
+  public var title: String?
+  public var created: Date?
+  public init(sheets: [Sheet], definedNames: [(String, String)] = [], title: String? = nil, created: Date? = nil) {
     self.sheets = sheets
     self.definedNames = definedNames
+    self.title = title
+    self.created = created
   }
 }
 
@@ -82,6 +88,19 @@ public enum XLSXWriter {
       }
     }
     for (name, formula) in book.definedNames { workbook_define_name(workbook, name, formula) }
+    // The properties struct holds C strings that must outlive workbook_close (it copies them,
+    // but only reads them there in some versions): keep them alive until the end.
+    let title = strdup(book.title ?? "")
+    let creator = strdup("TokenPlan")
+    defer {
+      free(title)
+      free(creator)
+    }
+    var properties = lxw_doc_properties()
+    properties.title = book.title == nil ? nil : title
+    properties.author = creator
+    properties.created = book.created.map { time_t($0.timeIntervalSince1970) } ?? 0
+    workbook_set_properties(workbook, &properties)
     let status = workbook_close(workbook)
     guard status == LXW_NO_ERROR else {
       throw CocoaError(

@@ -168,6 +168,13 @@ struct RunCommand: AsyncParsableCommand {
     request.paths = paths
     request.paper = paper == .letter ? .letter : .a4
     request.failAfter = ProcessInfo.processInfo.environment["TOKENPLAN_FAIL_AFTER"]
+    // The reproducible-builds convention: a fixed time for the documents' creation date.
+    if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] {
+      guard let seconds = Double(epoch) else {
+        throw ValidationError("SOURCE_DATE_EPOCH must be seconds since 1970-01-01 UTC (found \"\(epoch)\")")
+      }
+      request.documentDate = Date(timeIntervalSince1970: seconds)
+    }
     let reporter = ProgressReporter(quiet: quiet, terminal: isatty(2) == 1)
     let directory = try await QuarterlyRun.run(request) { reporter.report($0) }
     print(directory)

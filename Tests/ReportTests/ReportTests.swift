@@ -35,6 +35,10 @@ struct NumberTextTests {
     #expect(NumberText.grouped(.nan) == "—")
     #expect(NumberText.plain(-0.0004, decimals: 2) == "0.00")
     #expect(NumberText.plain(1234.5, decimals: 1) == "1234.5")
+    #expect(NumberText.compact(0.001) == "0.001")
+    #expect(NumberText.compact(0) == "0")
+    #expect(NumberText.compact(1_500) == "1.5k")
+    #expect(NumberText.compact(12_000_000) == "12M")
   }
 
   @Test("axis ticks are nice numbers covering the range, and their labels are distinct")

@@ -38,11 +38,14 @@ struct RunCommandTests {
     let a = dir.appendingPathComponent("a").path
     let b = dir.appendingPathComponent("b").path
     for out in [a, b] {
-      let r = try runTokenplan(["run", plan, "--out", out, "--paths", "100", "--quiet"])
+      let r = try runTokenplan(
+        ["run", plan, "--out", out, "--paths", "100", "--quiet"], environment: ["SOURCE_DATE_EPOCH": "1790000000"])
       #expect(r.status == 0, "\(r.stderr)")
     }
     let names = ["forecast", "plan", "scenarios", "uncertainty", "sensitivity", "fits", "assumptions"].flatMap { ["\($0).csv", "\($0).json"] }
-    for name in names + ["tables.md", "latex/tables.tex", "latex/capacity.tex", "notebook.ipynb"] {
+    // The PDF and the workbook carry a creation time: SOURCE_DATE_EPOCH fixes it.
+    for name in names + ["tables.md", "latex/tables.tex", "latex/capacity.tex", "notebook.ipynb", "charts/demand-fan.png",
+      "report.pdf", "workbook.xlsx"] {
       let x = try Data(contentsOf: URL(fileURLWithPath: a).appendingPathComponent(name))
       let y = try Data(contentsOf: URL(fileURLWithPath: b).appendingPathComponent(name))
       #expect(x == y, "\(name) differs between two runs with the same seed")
@@ -54,6 +57,7 @@ struct RunCommandTests {
     let hashes = try #require(log["inputs_sha256"] as? [String: String])
     #expect(hashes.count == 4 && hashes.values.allSatisfy { $0.count == 64 })
     #expect(log["seed"] as? Int == 20_261_129)
+    #expect(log["document_date"] as? String == "2026-09-21T14:13:20Z")
   }
 
   @Test("a run that fails mid-way leaves no partial output and the previous output intact")
