@@ -21,7 +21,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-python3 -c "import openpyxl, nbformat, nbconvert, nbclient, ipykernel, pandas" 2>/dev/null ||
-  python3 -m pip install -q openpyxl nbformat nbconvert nbclient ipykernel pandas
+py_packages=(openpyxl nbformat nbconvert nbclient ipykernel pandas)
+if ! python3 -c "import openpyxl, nbformat, nbconvert, nbclient, ipykernel, pandas" 2>/dev/null; then
+  python3 -m pip --version >/dev/null 2>&1 || {
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pip
+  }
+  # Debian's own python3 refuses pip installs outside a venv (PEP 668) unless told otherwise.
+  python3 -m pip install -q "${py_packages[@]}" 2>/dev/null ||
+    python3 -m pip install -q --break-system-packages "${py_packages[@]}"
+fi
 # nbconvert --execute needs a registered python3 kernel.
 python3 -m jupyter kernelspec list 2>/dev/null | grep -q python3 || python3 -m ipykernel install --user --name python3 >/dev/null
