@@ -2,6 +2,7 @@ import Capacity
 import Demand
 import Foundation
 import LinearAlgebra
+import Report
 
 /// `tokenplan plan`: read a plan, optionally fill its demand from a forecast file, compute.
 public enum PlanJob {
@@ -82,7 +83,7 @@ public enum PlanJob {
     }
     for r in rows where r.workload == "total" {
       if let by = r.orderByQuarter, by <= plan.asOf {
-        out.append("\(r.quarter): \(r.gpusToOrder) GPUs had to be ordered by \(by), at or before the as-of quarter \(plan.asOf): order now, they may arrive late")
+        out.append("\(r.quarter): \(NumberText.grouped(Double(r.gpusToOrder))) GPUs had to be ordered by \(by), at or before the as-of quarter \(plan.asOf): order now, they may arrive late")
       }
       if let by = r.buildByQuarter, by <= plan.asOf, plan.facility.buildLeadQuarters > 0 {
         out.append("\(r.quarter): facility growth to \(String(format: "%.2f", r.facilityPowerMegawatts)) MW had to start by \(by) (build lead time); it is late")

@@ -248,24 +248,32 @@ public enum QuarterlyRun {
   static func workbook(_ r: RunResults, _ tables: RunTables) -> XLSXWorkbook {
     let totals = r.totals
     let money = "#,##0", dec2 = "#,##0.00", dec4 = "0.0000", int = "#,##0"
+    // Formulas where finance audits the arithmetic, each with the value computed here cached:
+    // facility MW = IT MW × PUE, electricity = MWh × 1000 × price, opex = electricity +
+    // maintenance and colocation, cost per million tokens = (depreciation + capital charge +
+    // opex) / (tokens / 10⁶). PUE and ElectricityPrice are defined names on the Assumptions sheet.
     let planHeader = [
       "quarter", "tokens", "gpu_hours", "gpus_required", "gpus_installed", "gpus_to_order", "order_by_quarter",
       "racks", "it_power_mw", "facility_power_mw", "energy_mwh", "joules_per_token", "capex", "depreciation",
-      "capital_charge", "opex", "cost_per_million_tokens",
+      "capital_charge", "opex", "electricity", "maintenance_and_colocation", "cost_per_million_tokens",
     ]
+    let price = r.plan.money.electricityPerKilowattHour
     let planSheet = XLSXWorkbook.Sheet(
       name: "Quarterly plan", header: planHeader,
       rows: totals.enumerated().map { k, r in
         let row = k + 2  // Excel row (header is row 1)
+        let electricity = r.energyMegawattHours * 1000 * price
         return [
           .text(r.quarter.description), .number(r.tokens, format: int), .number(r.gpuHours, format: int),
           .number(Double(r.gpusRequired), format: int), .number(Double(r.gpusInstalled), format: int),
           .number(Double(r.gpusToOrder), format: int), .text(r.orderByQuarter?.description ?? ""),
           .number(Double(r.racks), format: int), .number(r.itPowerMegawatts, format: dec2),
-          .number(r.facilityPowerMegawatts, format: dec2), .number(r.energyMegawattHours, format: int),
+          .formula("=I\(row)*PUE", cached: r.facilityPowerMegawatts, format: dec2), .number(r.energyMegawattHours, format: int),
           .number(r.joulesPerToken, format: dec4), .number(r.capex, format: money),
           .number(r.depreciation, format: money), .number(r.capitalCharge, format: money),
-          .number(r.opex, format: money),
+          .formula("=Q\(row)+R\(row)", cached: r.opex, format: money),
+          .formula("=K\(row)*1000*ElectricityPrice", cached: electricity, format: money),
+          .number(r.opex - electricity, format: money),
           .formula("=(N\(row)+O\(row)+P\(row))/(B\(row)/1000000)", cached: r.costPerMillionTokens, format: dec4),
         ]
       })

@@ -1,5 +1,6 @@
 """Reads workbook.xlsx back with openpyxl: sheet names, defined names, numeric cells equal to
-the CSVs, the cost formula present with its cached value. Prints JSON; exits 1 on a mismatch."""
+the CSVs, formulas present with their cached values. libxlsxwriter writes 16 significant digits,
+so values compare to 1e-14 relative. Prints JSON; exits 1 on a mismatch."""
 import csv, json, sys
 import openpyxl
 
@@ -10,12 +11,24 @@ problems = []
 plan = [r for r in csv.DictReader(open(out + "/plan.csv")) if r["workload"] == "total"]
 ws, vs = wb["Quarterly plan"], values["Quarterly plan"]
 header = [c.value for c in ws[1]]
+def named(name):
+    sheet, ref = wb.defined_names[name].attr_text.lstrip("=").split("!")
+    return wb[sheet][ref.replace("$", "")].value
+price = named("ElectricityPrice")
 for k, row in enumerate(plan):
     for column in ["tokens", "gpu_hours", "gpus_required", "gpus_installed", "racks", "it_power_mw",
-                   "facility_power_mw", "energy_mwh", "capex", "opex"]:
+                   "energy_mwh", "capex"]:
         cell = ws.cell(k + 2, header.index(column) + 1).value
-        if not isinstance(cell, (int, float)) or abs(cell - float(row[column])) > 1e-9 * max(1, abs(float(row[column]))):
+        if not isinstance(cell, (int, float)) or abs(cell - float(row[column])) > 1e-14 * max(1, abs(float(row[column]))):
             problems.append(["Quarterly plan", row["quarter"], column, cell, row[column]])
+    for column, needle in [("facility_power_mw", "*PUE"), ("electricity", "*ElectricityPrice"), ("opex", "=Q")]:
+        f = ws.cell(k + 2, header.index(column) + 1).value
+        v = vs.cell(k + 2, header.index(column) + 1).value
+        if not (isinstance(f, str) and needle in f):
+            problems.append(["formula", column, row["quarter"], f])
+        expected = float(row["energy_mwh"]) * 1000 * price if column == "electricity" else float(row[column])
+        if (v is None or abs(v - expected) > 1e-14 * max(1, expected)):
+            problems.append(["cached", column, row["quarter"], v, expected])
     formula = ws.cell(k + 2, header.index("cost_per_million_tokens") + 1).value
     cached = vs.cell(k + 2, header.index("cost_per_million_tokens") + 1).value
     if not (isinstance(formula, str) and formula.startswith("=(N")):
