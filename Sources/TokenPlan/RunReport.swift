@@ -461,10 +461,18 @@ enum RunReport {
     blocks.append(.table(tables.workloads))
     if let power = chart["power"], let energy = chart["energy"] { blocks.append(.charts([power, energy], height: 190)) }
     blocks.append(.heading("Scenarios and uncertainty"))
-    blocks.append(.table(tables.scenarios))
+    if r.plan.scenarios.isEmpty {
+      blocks.append(.paragraph("The plan names no scenarios."))
+    } else {
+      blocks.append(.table(tables.scenarios))
+    }
     if let cost = chart["cost"], let tornado = chart["tornado"] { blocks.append(.charts([cost, tornado], height: 200)) }
-    blocks.append(.table(tables.uncertainty))
-    blocks.append(.table(tables.sensitivity))
+    if r.plan.uncertainty == nil {
+      blocks.append(.paragraph("The plan has no uncertainty section: no Monte Carlo ranges and no sensitivity tornado."))
+    } else {
+      blocks.append(.table(tables.uncertainty))
+      blocks.append(.table(tables.sensitivity))
+    }
     blocks.append(.heading("Demand forecast"))
     if let fan = chart["demand-fan"] { blocks.append(.charts([fan], height: 250)) }
     let fitCharts = charts.filter { $0.0.hasPrefix("fit-") }.map(\.1)

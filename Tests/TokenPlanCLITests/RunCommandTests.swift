@@ -93,6 +93,22 @@ extension RunCommandTests {
     }
   }
 
+  @Test("a plan without uncertainty or scenarios still writes every output, and the report says what is missing")
+  func bare() throws {
+    let (plan, dir) = try Self.smallPlan()
+    let text = try String(contentsOfFile: plan, encoding: .utf8)
+    let bare = dir.appendingPathComponent("bare.yaml").path
+    try String(text[..<text.range(of: "uncertainty:")!.lowerBound]).write(toFile: bare, atomically: true, encoding: .utf8)
+    let out = dir.appendingPathComponent("bare").path
+    let r = try runTokenplan(["run", bare, "--out", out, "--paths", "50", "--quiet"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let pdf = try tool(["pdftotext", out + "/report.pdf", "-"])
+    #expect(pdf.contains("The plan names no scenarios."))
+    #expect(pdf.contains("no uncertainty section"))
+    let sensitivity = try String(contentsOfFile: out + "/sensitivity.csv", encoding: .utf8)
+    #expect(sensitivity.split(separator: "\n").count == 1, "header only")
+  }
+
   @Test("progress: plain lines when stderr is not a terminal, nothing with --quiet")
   func progress() throws {
     let (plan, dir) = try Self.smallPlan()
