@@ -10,7 +10,7 @@ export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1798675200}"  # 2026-12-31T00:00:
 export OPENBLAS_NUM_THREADS=1
 run="$(mktemp -d)/run"
 swift run -c release tokenplan run --out "$run" --quiet
-python3 -m jupyter nbconvert --to notebook --execute --output executed.ipynb "$run/notebook.ipynb" >/dev/null 2>&1
+python3 -m jupyter nbconvert --to notebook --execute --ExecutePreprocessor.record_timing=False --output executed.ipynb "$run/notebook.ipynb" >/dev/null 2>&1
 mkdir -p notebooks-export docs/images
 cp "$run/executed.ipynb" notebooks-export/default-2026Q1.ipynb
 pdftoppm -r 100 -png -f 1 -l 1 -singlefile "$run/report.pdf" docs/images/report-page1
