@@ -163,7 +163,7 @@ public enum CapacityPlanner {
       let itMW = itKW / 1000
       let facilityMW = itMW * plan.facility.pue
       let energyMWh = averageKW / 1000 * plan.facility.pue * hours
-      let siteMW = megawatts(plan.facility.megawattsAvailable, at: q)
+      let siteMW = plan.facility.megawattsAvailable(at: q)
       let shortfall = max(0, facilityMW - siteMW)
       // Money.
       var capex = buy > 0 ? itCohorts.last!.capex : 0
@@ -245,10 +245,6 @@ public enum CapacityPlanner {
   }
 
   /// The facility MW in force at `q` (the latest value at or before it).
-  static func megawatts(_ table: [Quarter: Double], at q: Quarter) -> Double {
-    table.filter { $0.key <= q }.max { $0.key < $1.key }?.value ?? 0
-  }
-
   /// The pinned purchase hardware, or the available one with the least node capex per unit of
   /// the quarter's work.
   static func purchaseChoice(_ plan: Plan, quarter: Quarter, work: (String) throws -> Double) throws -> String {

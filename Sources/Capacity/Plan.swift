@@ -165,6 +165,12 @@ public struct Facility: Sendable, Equatable {
   /// Colocation price per kW of IT per month; when set, facility is rented (opex), not built.
   public var colocationPerKilowattMonth: Double?
 
+  /// The site's megawatts in quarter `q`: the latest `mw_available` step at or before it (0
+  /// before the first).
+  public func megawattsAvailable(at q: Quarter) -> Double {
+    megawattsAvailable.filter { $0.key <= q }.max { $0.key < $1.key }?.value ?? 0
+  }
+
   public init(pue: Double, rackKilowatts: Double, megawattsAvailable: [Quarter: Double], capexPerMegawatt: Double, lifeYears: Double, provenance: Provenance, buildLeadQuarters: Int = 0, colocationPerKilowattMonth: Double? = nil) {
     self.pue = pue
     self.rackKilowatts = rackKilowatts

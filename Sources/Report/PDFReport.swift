@@ -221,6 +221,7 @@ private struct Flow {
       }
       for c in open { widths[c] = max(30, room / Double(open.count)) }
     }
+    let tableWidth = widths.reduce(0, +)
     let rowHeight = size + 4.5
     let hasUnits = table.columns.contains { $0.unit != nil }
     let headerHeight = rowHeight + (hasUnits ? size : 0) + 2
@@ -230,7 +231,7 @@ private struct Flow {
         weight: .bold, width: flow.contentWidth) + 3
       var x = flow.margin
       flow.canvas.gray(0.2)
-      flow.canvas.line(flow.margin, flow.y, flow.margin + widths.reduce(0, +), flow.y, width: 0.8)
+      flow.canvas.line(flow.margin, flow.y, flow.margin + tableWidth, flow.y, width: 0.8)
       for (c, column) in table.columns.enumerated() {
         let align: Canvas.Align = column.numeric ? .right : .left
         let tx = column.numeric ? x + widths[c] - padding : x + padding
@@ -244,7 +245,7 @@ private struct Flow {
       }
       flow.y += headerHeight
       flow.canvas.gray(0.2)
-      flow.canvas.line(flow.margin, flow.y, flow.margin + widths.reduce(0, +), flow.y, width: 0.5)
+      flow.canvas.line(flow.margin, flow.y, flow.margin + tableWidth, flow.y, width: 0.5)
     }
     ensure(headerHeight + 14 + rowHeight * Double(min(table.rows.count, 3)))
     header(&self, continued: false)
@@ -256,13 +257,13 @@ private struct Flow {
       }
       if y + height > bottom {
         canvas.gray(0.2)
-        canvas.line(margin, y, margin + widths.reduce(0, +), y, width: 0.8)
+        canvas.line(margin, y, margin + tableWidth, y, width: 0.8)
         newPage()
         header(&self, continued: true)
       }
       if r % 2 == 1 {
         canvas.gray(0.96)
-        canvas.fillRect(margin, y, widths.reduce(0, +), height)
+        canvas.fillRect(margin, y, tableWidth, height)
       }
       var x = margin
       canvas.gray(0.08)
@@ -277,7 +278,7 @@ private struct Flow {
       y += height
     }
     canvas.gray(0.2)
-    canvas.line(margin, y, margin + widths.reduce(0, +), y, width: 0.8)
+    canvas.line(margin, y, margin + tableWidth, y, width: 0.8)
     y += 4
     if let note = table.note {
       let h = canvas.measure(note, size: 7, width: contentWidth).height

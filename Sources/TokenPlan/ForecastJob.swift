@@ -59,15 +59,16 @@ public enum ForecastJob {
   }
 
   /// Reconciled rows as a table: the forecast columns with `level` after `series`.
-  public static func reconciledTable(_ rows: [ForecastRow], levels: [Int], models: [String: String]) -> TextTable {
-    rowsTable(rows, levels: levels, models: models, withLevel: true)
+  public static func reconciledTable(_ rows: [ForecastRow], levels: [Int], forecasts: [SeriesForecast]) -> TextTable {
+    rowsTable(rows, levels: levels, forecasts: forecasts, withLevel: true)
   }
 
   /// The one table of forecast rows: `series`, (`level`,) `period`, mean, P10/P50/P90, the
-  /// interval ends, `days`, `observed_days`, `model`.
-  static func rowsTable(_ rows: [ForecastRow], levels: [Int], models: [String: String], withLevel: Bool)
+  /// interval ends, `days`, `observed_days`, `model` (the series' chosen model in `forecasts`).
+  static func rowsTable(_ rows: [ForecastRow], levels: [Int], forecasts: [SeriesForecast], withLevel: Bool)
     -> TextTable
   {
+    let models = Dictionary(forecasts.map { ($0.name, $0.model) }, uniquingKeysWith: { a, _ in a })
     var columns: [TextTable.Column] = [.init("series")] + (withLevel ? [.init("level")] : []) + [.init("period")]
     for name in ["mean", "p10", "p50", "p90"] { columns.append(.init(name, numeric: true)) }
     for l in levels { columns += [.init("lo_\(l)", numeric: true), .init("hi_\(l)", numeric: true)] }
@@ -166,8 +167,7 @@ public enum ForecastJob {
     -> TextTable
   {
     let rows = forecasts.flatMap { $0.rows(granularity: $0.input.origin == nil ? .step : granularity, levels: levels) }
-    let models = Dictionary(forecasts.map { ($0.name, $0.model) }, uniquingKeysWith: { a, _ in a })
-    return rowsTable(rows, levels: levels, models: models, withLevel: false)
+    return rowsTable(rows, levels: levels, forecasts: forecasts, withLevel: false)
   }
 
   /// The backtest table: every candidate's scores per series, the chosen one marked, and the

@@ -161,12 +161,13 @@ public enum PlanJob {
   /// The one-at-a-time sensitivity of cost per million tokens and facility MW (last quarter).
   public static func tornado(planPath: String, demandPath: String?) throws -> TextTable {
     let (base, rows) = try load(planPath, demandPath)
-    return table(try tornadoRows(base, rows, file: planPath))
+    let (plan, _) = self.plan(base, rows, column: "mean")
+    return table(try tornadoRows(plan, file: planPath))
   }
 
-  /// The tornado rows of `base` on demand `rows` (means), shared by `plan --tornado` and `run`.
-  static func tornadoRows(_ base: Plan, _ rows: [DemandRow]?, file: String) throws -> [TornadoRow] {
-    let (plan, _) = self.plan(base, rows, column: "mean")
+  /// The tornado rows of a plan whose demand (the means) is already applied, shared by
+  /// `plan --tornado` and `run`.
+  static func tornadoRows(_ plan: Plan, file: String) throws -> [TornadoRow] {
     guard let spec = plan.uncertainty else {
       throw LocatedError(file: file, expected: "an uncertainty: section", fix: "add uncertainty: with the drivers' distributions")
     }

@@ -118,7 +118,7 @@ public enum QuarterlyRun {
     for w in alerts { progress(.message("warning: \(w)")) }
     let scenarioRows = try PlanJob.scenarioRows(base, demandRows)
     let uncertainty = base.uncertainty == nil ? [] : try PlanJob.uncertaintyRows(base, demandRows, file: request.planPath)
-    let tornado = base.uncertainty == nil ? [] : try PlanJob.tornadoRows(base, demandRows, file: request.planPath)
+    let tornado = base.uncertainty == nil ? [] : try PlanJob.tornadoRows(plan, file: request.planPath)
     try step("plan")
 
     // The inputs' SHA-256 (for the run log and the assumptions register).
@@ -132,7 +132,7 @@ public enum QuarterlyRun {
     let topNode = hierarchy.nodes.firstIndex { $0.level == "total" }.map { hierarchy.inputs[$0].name } ?? forecasts.first?.name ?? ""
     let run = RunResults(
       plan: plan, rows: planRows, scenarios: scenarioRows, uncertainty: uncertainty, tornado: tornado, forecasts: forecasts,
-      forecastRows: reconciled.rows, totalName: topNode, warnings: alerts, notes: reconciled.notes, seed: request.seed,
+      forecastRows: reconciled.rows, totalName: topNode, warnings: alerts, seed: request.seed,
       paths: request.paths, inputs: inputs, demandPath: demandPath)
 
     // Outputs, into a temporary directory first.
@@ -199,8 +199,7 @@ public enum QuarterlyRun {
     func write(_ name: String, _ text: String) throws {
       try Data(text.utf8).write(to: dir.appendingPathComponent(name))
     }
-    let models = Dictionary(r.forecasts.map { ($0.name, $0.model) }, uniquingKeysWith: { a, _ in a })
-    let forecastTable = ForecastJob.reconciledTable(r.forecastRows, levels: [80, 95], models: models)
+    let forecastTable = ForecastJob.reconciledTable(r.forecastRows, levels: [80, 95], forecasts: r.forecasts)
     try write("forecast.csv", forecastTable.csv())
     try write("forecast.json", forecastTable.json(key: "forecasts").serialized() + "\n")
     let planTable = PlanJob.table(r.rows)

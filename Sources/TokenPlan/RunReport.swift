@@ -20,7 +20,6 @@ struct RunResults {
   /// The name of the hierarchy's top node.
   var totalName: String
   var warnings: [String]
-  var notes: [String]
   var seed: UInt64
   var paths: Int
   /// (path relative to the working directory, SHA-256).
@@ -358,7 +357,7 @@ enum RunReport {
       kind: .xy(series: capacitySeries, xTicks: totals.map { (x($0.quarter), $0.quarter.description) }, marker: nil), logScale: true)))
 
     // Power and energy.
-    let site = totals.map { q in r.plan.facility.megawattsAvailable.filter { $0.key <= q.quarter }.max { $0.key < $1.key }?.value ?? .nan }
+    let site = totals.map { r.plan.facility.megawattsAvailable(at: $0.quarter) }
     out.append(("power", Chart(
       title: "Power by quarter", valueLabel: "MW",
       kind: .xy(

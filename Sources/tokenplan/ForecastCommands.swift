@@ -225,9 +225,8 @@ struct Forecast: ParsableCommand {
       throw LocatedError(file: arguments.data, expected: "a hierarchy that can be reconciled", fix: e.description)
     }
     for note in result.notes { FileHandle.standardError.write(Data("note: reconciliation: \(note)\n".utf8)) }
-    let models = Dictionary(forecasts.map { ($0.name, $0.model) }, uniquingKeysWith: { a, _ in a })
     emit(
-      ForecastJob.reconciledTable(result.rows, levels: request.options.intervals, models: models), format: format,
+      ForecastJob.reconciledTable(result.rows, levels: request.options.intervals, forecasts: forecasts), format: format,
       key: "forecasts")
   }
 }
