@@ -26,18 +26,9 @@ struct DefaultRunTests {
   func readBack(_ script: String) throws -> [String: Any] {
     let out = try Self.output.get()
     let path = packageRoot.appendingPathComponent("Tests/TokenPlanCLITests/readback/\(script)").path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", path, out.path]
-    let pipe = Pipe()
-    let err = Pipe()
-    process.standardOutput = pipe
-    process.standardError = err
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "\(script): \(String(decoding: data, as: UTF8.self)) \(String(decoding: errors, as: UTF8.self))")
+    let r = try tool(["python3", path, out.path])
+    #expect(r.status == 0, "\(script): \(r.stdout) \(r.stderr)")
+    let data = Data(r.stdout.utf8)
     return try #require(JSONSerialization.jsonObject(with: data) as? [String: Any], "\(script) printed no JSON")
   }
 
@@ -68,7 +59,7 @@ struct DefaultRunTests {
     #expect(summary["fits_continued"] as? Bool == true)
     #expect(summary["assumptions"] as? Bool == true)
     let out = try Self.output.get()
-    let fonts = try tool(["pdffonts", out.appendingPathComponent("report.pdf").path])
+    let fonts = try tool(["pdffonts", out.appendingPathComponent("report.pdf").path]).stdout
     let rows = fonts.split(separator: "\n").dropFirst(2)
     #expect(!rows.isEmpty && rows.allSatisfy { $0.contains(" yes ") }, "every font embedded: \(fonts)")
   }
@@ -100,17 +91,4 @@ struct DefaultRunTests {
     #expect(summary["pdflatex"] as? Int == 0)
     #expect((summary["problems"] as? [Any])?.isEmpty == true)
   }
-}
-
-/// Runs a tool and returns its stdout.
-func tool(_ arguments: [String]) throws -> String {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = arguments
-  let pipe = Pipe()
-  process.standardOutput = pipe
-  try process.run()
-  let data = pipe.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return String(decoding: data, as: UTF8.self)
 }

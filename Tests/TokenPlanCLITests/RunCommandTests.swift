@@ -88,7 +88,7 @@ extension RunCommandTests {
       let out = dir.appendingPathComponent(paper).path
       let r = try runTokenplan(["run", plan, "--out", out, "--paths", "50", "--quiet"] + (paper == "a4" ? [] : ["--paper", paper]))
       #expect(r.status == 0, "\(r.stderr)")
-      let info = try tool(["pdfinfo", out + "/report.pdf"])
+      let info = try tool(["pdfinfo", out + "/report.pdf"]).stdout
       #expect(info.contains(size), "\(info)")
     }
   }
@@ -102,7 +102,7 @@ extension RunCommandTests {
     let out = dir.appendingPathComponent("bare").path
     let r = try runTokenplan(["run", bare, "--out", out, "--paths", "50", "--quiet"])
     #expect(r.status == 0, "\(r.stderr)")
-    let pdf = try tool(["pdftotext", out + "/report.pdf", "-"])
+    let pdf = try tool(["pdftotext", out + "/report.pdf", "-"]).stdout
     #expect(pdf.contains("The plan names no scenarios."))
     #expect(pdf.contains("no uncertainty section"))
     let sensitivity = try String(contentsOfFile: out + "/sensitivity.csv", encoding: .utf8)
