@@ -27,6 +27,8 @@ let package = Package(
     // exp/log over arrays through glibc's libmvec (vector math), dispatched at run time.
     .target(name: "CVectorMath", linkerSettings: [.linkedLibrary("mvec", .when(platforms: [.linux]))]),
     .target(name: "LinearAlgebra", dependencies: ["CLinearAlgebra", "CVectorMath"]),
+    // renameat2 (atomic exchange of an output directory), which Swift's Glibc does not import.
+    .target(name: "CPosix"),
     .target(name: "CurveFitting", dependencies: ["LinearAlgebra"]),
     .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "Demand", dependencies: ["LinearAlgebra", "CZlib"]),
@@ -43,13 +45,13 @@ let package = Package(
     .target(
       name: "TokenPlan",
       dependencies: [
-        "CurveFitting", "Demand", "Forecasting", "Capacity", "LinearAlgebra", "XLSXReport", "Report",
+        "CurveFitting", "Demand", "Forecasting", "Capacity", "LinearAlgebra", "XLSXReport", "Report", "CPosix",
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
     .executableTarget(
       name: "tokenplan",
       dependencies: [
-        "TokenPlan", "Forecasting", "Demand", "CurveFitting",
+        "TokenPlan", "Forecasting", "Demand", "CurveFitting", "Capacity",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Shared by the test targets only (the package root, for reading datasets/).

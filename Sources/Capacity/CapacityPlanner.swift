@@ -81,6 +81,15 @@ public enum CapacityPlanner {
       let hours = q.hours
       let gain = pow(1 + ops.yearlyEfficiencyGain, Double(plan.asOf.distance(to: q)) / 4)
       let usable = hours * ops.targetUtilization / ops.peakToAverage / (1 + ops.redundancyShare)
+      // A GPU count from GPU-hours: a count past 10^12 GPUs is a demand in the wrong unit, not a
+      // plan (and would overflow Int).
+      func gpuCount(_ gpus: Double) throws -> Int {
+        guard gpus.isFinite, gpus <= 1e12 else {
+          throw PlanError(
+            description: "\(q): the demand needs \(gpus.isFinite ? String(format: "%.3g", gpus) : "unbounded") GPUs (over 10^12); check the demand's unit (tokens per day) and the throughput and efficiency values")
+        }
+        return Int((gpus - 1e-9).rounded(.up))
+      }
       // Work per hardware type: GPU-hours to serve every workload's tokens on it.
       func gpuHours(_ index: Int, on hardware: String) throws -> Double {
         let w = plan.workloads[index]
@@ -117,10 +126,12 @@ public enum CapacityPlanner {
         let work = try totalWork(a.hardware)
         guard work > 0 else { continue }
         let share = min(remaining, Double(a.count) * usable / work)
-        used[a.hardware, default: 0] += Int((share * work / usable - 1e-9).rounded(.up))
+        used[a.hardware, default: 0] += try gpuCount(share * work / usable)
         busyHours[a.hardware, default: 0] += share * work
         remaining -= share
       }
+      // No demand this quarter on any hardware: nothing is left to serve.
+      if plan.workloads.allSatisfy({ ($0.tokensPerDay[q] ?? 0) == 0 }) { remaining = 0 }
       // New purchases for the rest.
       var buy = 0
       var buyHardware: String?
@@ -128,7 +139,7 @@ public enum CapacityPlanner {
         let choice = try purchaseChoice(plan, quarter: q, work: totalWork)
         buyHardware = choice
         let work = try totalWork(choice)
-        let needed = Int((remaining * work / usable - 1e-9).rounded(.up))
+        let needed = try gpuCount(remaining * work / usable)
         buy = needed
         used[choice, default: 0] += needed
         busyHours[choice, default: 0] += remaining * work
@@ -250,12 +261,31 @@ public enum CapacityPlanner {
   static func purchaseChoice(_ plan: Plan, quarter: Quarter, work: (String) throws -> Double) throws -> String {
     if let pinned = plan.purchaseHardware { return pinned }
     var best: (String, Double)?
-    for (name, h) in plan.hardware.sorted(by: { $0.key < $1.key }) where h.firstAvailable <= quarter {
-      guard let w = try? work(name), w > 0 else { continue }
-      let cost = w * h.nodePrice / Double(h.gpusPerNode)
+    var reasons: [String] = []
+    for (name, h) in plan.hardware.sorted(by: { $0.key < $1.key }) {
+      guard h.firstAvailable <= quarter else {
+        reasons.append("\(name) is first available in \(h.firstAvailable)")
+        continue
+      }
+      let w: Double
+      do { w = try work(name) } catch {
+        reasons.append("\(name): \(error)")
+        continue
+      }
+      guard w.isFinite, w >= 0 else {
+        reasons.append("\(name): the quarter's GPU-hours are \(w) (demand or efficiency gain not usable)")
+        continue
+      }
+      // With no demand (spares only), the cheapest GPU.
+      let cost = max(w, .leastNormalMagnitude) * h.nodePrice / Double(h.gpusPerNode)
       if best == nil || cost < best!.1 { best = (name, cost) }
     }
-    guard let best else { throw PlanError(description: "no hardware is available to buy in \(quarter)") }
+    guard let best else {
+      throw PlanError(
+        description: "no hardware can be bought in \(quarter): "
+          + (reasons.isEmpty ? "the plan and its catalogs define no hardware" : reasons.joined(separator: "; "))
+          + "; add hardware: entries or a throughput: measurement, or set purchase_hardware:")
+    }
     return best.0
   }
 

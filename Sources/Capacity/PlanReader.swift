@@ -55,14 +55,14 @@ public enum PlanReader {
       var perDay: [Quarter: Double] = [:]
       if let t = w["tokens_per_day"] {
         for (qNode, vNode) in try r.pairs(t) {
-          perDay[try r.quarter(qNode)] = try r.number(vNode, min: 0)
+          perDay[try r.quarter(qNode)] = try r.number(vNode, min: 0, max: PlanLimits.maximumTokensPerDay)
         }
       }
       workloads.append(
         Workload(
           name: name, inputOutputRatio: try r.number(w["input_output_ratio"], default: 1, min: 0),
           promptCacheHitRate: try r.number(w["prompt_cache_hit_rate"], default: 0, min: 0, max: 1),
-          latencyClass: try w["latency_class"].map(r.string) ?? "server", model: model,
+          latencyClass: try w["latency_class"].map(r.latencyClass) ?? "server", model: model,
           segments: try w["segments"].map { try r.sequence($0).map(r.string) } ?? ["*"],
           tokensPerDay: perDay))
     }
@@ -75,7 +75,7 @@ public enum PlanReader {
       peakToAverage: try r.number(ops["peak_to_average"], default: 1, min: 1),
       targetUtilization: try r.number(r.required(ops, "target_utilization", opsNode), min: 0.01, max: 1),
       redundancyShare: try r.number(ops["redundancy_share"], default: 0, min: 0),
-      redundancySpares: Int(try r.number(ops["redundancy_spares"], default: 0, min: 0)),
+      redundancySpares: try r.integer(ops["redundancy_spares"], default: 0, min: 0, max: 1_000_000),
       yearlyEfficiencyGain: try r.number(ops["yearly_efficiency_gain"], default: 0, min: -0.9))
 
     var fleet: [FleetCohort] = []
@@ -92,7 +92,7 @@ public enum PlanReader {
         }
         fleet.append(
           FleetCohort(
-            hardware: hw, count: Int(try r.number(r.required(c, "count", item), min: 0)),
+            hardware: hw, count: try r.integer(r.required(c, "count", item), min: 0, max: 100_000_000),
             installed: try r.quarter(r.required(c, "installed", item))))
       }
     }
@@ -112,7 +112,7 @@ public enum PlanReader {
       megawattsAvailable: mw, capexPerMegawatt: try r.number(r.required(fac, "capex_per_mw", facNode), min: 0),
       lifeYears: try r.number(fac["life_years"], default: 14, min: 1),
       provenance: try r.provenance(fac, facNode),
-      buildLeadQuarters: Int(try r.number(fac["build_lead_quarters"], default: 0, min: 0)),
+      buildLeadQuarters: try r.integer(fac["build_lead_quarters"], default: 0, min: 0, max: 40),
       colocationPerKilowattMonth: try fac["colocation_per_kw_month"].map { try r.number($0, min: 0) })
 
     let moneyNode = try r.required(top, "money", root)
@@ -126,7 +126,7 @@ public enum PlanReader {
       depreciationYears: try r.number(r.required(m, "depreciation_years", moneyNode), min: 0.25),
       costOfCapital: try r.number(m["cost_of_capital"], default: 0, min: 0, max: 1),
       maintenanceShare: try r.number(m["maintenance_share"], default: 0, min: 0, max: 1),
-      procurementLeadQuarters: Int(try r.number(m["procurement_lead_quarters"], default: 0, min: 0)),
+      procurementLeadQuarters: try r.integer(m["procurement_lead_quarters"], default: 0, min: 0, max: 40),
       provenance: try r.provenance(m, moneyNode))
 
     var purchase: String?
@@ -138,7 +138,7 @@ public enum PlanReader {
       }
       purchase = name
     }
-    let horizon = Int(try r.number(top["horizon_quarters"], default: 8, min: 1, max: 40))
+    let horizon = try r.integer(top["horizon_quarters"], default: 8, min: 1, max: 40)
     let demandData = try top["demand_data"].map(resolve)
     let eventsFile = try top["events_file"].map(resolve)
     let drivers = ["throughput", "pue", "electricity_per_kwh", "yearly_efficiency_gain", "peak_to_average"]
@@ -146,13 +146,13 @@ public enum PlanReader {
     if let u = top["uncertainty"] {
       let um = try r.mapping(u, allowed: ["draws", "seed"] + drivers)
       var spec = UncertaintySpec(
-        draws: Int(try r.number(um["draws"], default: 1000, min: 10, max: 1_000_000)),
-        seed: UInt64(try r.number(um["seed"], default: 20_261_129, min: 0)))
-      spec.throughputFactor = try um["throughput"].map(r.distribution)
-      spec.pue = try um["pue"].map(r.distribution)
-      spec.electricityPerKilowattHour = try um["electricity_per_kwh"].map(r.distribution)
-      spec.yearlyEfficiencyGain = try um["yearly_efficiency_gain"].map(r.distribution)
-      spec.peakToAverage = try um["peak_to_average"].map(r.distribution)
+        draws: try r.integer(um["draws"], default: 1000, min: 10, max: 1_000_000),
+        seed: UInt64(try r.integer(um["seed"], default: 20_261_129, min: 0, max: 1 << 53)))
+      spec.throughputFactor = try um["throughput"].map { try r.distribution($0, driver: "throughput") }
+      spec.pue = try um["pue"].map { try r.distribution($0, driver: "pue") }
+      spec.electricityPerKilowattHour = try um["electricity_per_kwh"].map { try r.distribution($0, driver: "electricity_per_kwh") }
+      spec.yearlyEfficiencyGain = try um["yearly_efficiency_gain"].map { try r.distribution($0, driver: "yearly_efficiency_gain") }
+      spec.peakToAverage = try um["peak_to_average"].map { try r.distribution($0, driver: "peak_to_average") }
       uncertainty = spec
     }
     var scenarios: [Scenario] = []
@@ -163,15 +163,15 @@ public enum PlanReader {
         throw r.error(sm["demand"]!, expected: "a demand column: mean, p10, p50 or p90", fix: "write one of them")
       }
       var values: [String: Double] = [:]
-      for d in drivers { if let v = sm[d] { values[d] = try r.number(v, min: 0) } }
+      for d in drivers { if let v = sm[d] { values[d] = try r.driver(v, d) } }
       scenarios.append(Scenario(name: try r.string(k), demandColumn: column, drivers: values))
     }
     var plan = Plan(
-      name: try top["name"].map(r.string) ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent,
+      name: try top["name"].map(r.planName) ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent,
       asOf: try r.quarter(r.required(top, "as_of", root)), horizonQuarters: horizon, workloads: workloads,
       models: models, hardware: hardware, throughput: throughput, operations: operations, fleet: fleet,
       serviceLifeYears: serviceLife, purchaseHardware: purchase, facility: facility, money: money,
-      demandShare: try r.number(top["demand_share"], default: 1, min: 0, max: 1), uncertainty: uncertainty,
+      demandShare: try top["demand_share"].map(r.demandShare) ?? 1, uncertainty: uncertainty,
       scenarios: scenarios,
       reconcile: try top["reconcile"].map { node in
         let method = try r.string(node)
@@ -289,6 +289,90 @@ struct Reader {
     try number(Optional(node), default: nil, min: min, max: max)
   }
 
+  /// A whole number in `min...max` (a count, a lead time in quarters): `2048.7` or `1e300` is an
+  /// error, never truncated or trapped on.
+  func integer(_ node: Node?, default value: Int? = nil, min: Int, max: Int) throws -> Int {
+    guard let node else {
+      guard let value else { fatalError("required integers go through required()") }
+      return value
+    }
+    let v = try number(node)
+    guard v == v.rounded(), v >= Double(min), v <= Double(max) else {
+      throw error(
+        node, expected: "a whole number from \(min) to \(max)",
+        fix: v == v.rounded() ? "correct the value" : "write a whole number (no fraction)")
+    }
+    return Int(v)
+  }
+
+  /// A plain name (the plan's `name`, used as a folder under `out/`): letters, digits, `.`, `-`,
+  /// `_` and spaces, not starting with `.`.
+  func planName(_ node: Node) throws -> String {
+    let name = try string(node)
+    let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._- "))
+    guard !name.isEmpty, name.count <= 100, !name.hasPrefix("."),
+      name.unicodeScalars.allSatisfy(allowed.contains)
+    else {
+      throw error(
+        node, expected: "a plain name (letters, digits, '.', '-', '_', spaces; not starting with '.'; at most 100 characters)",
+        fix: "the name becomes the folder out/<name>/; write e.g. name: default-2026")
+    }
+    return name
+  }
+
+  /// The share of the demand the site serves: above 0 (a share of 0 plans nothing) and at most 1.
+  func demandShare(_ node: Node) throws -> Double {
+    let v = try number(node, max: 1)
+    guard v > 0 else {
+      throw error(node, expected: "a demand share above 0 and at most 1", fix: "a share of 0 plans no capacity; write e.g. 0.01 for 1%")
+    }
+    return v
+  }
+
+  /// One of ``PlanLimits/latencyClasses`` (the MLPerf inference scenarios).
+  func latencyClass(_ node: Node) throws -> String {
+    let value = try string(node)
+    guard PlanLimits.latencyClasses.contains(value) else {
+      let nearest = PlanLimits.latencyClasses.min { editDistance($0, value.lowercased()) < editDistance($1, value.lowercased()) }!
+      throw error(
+        node, expected: "a latency class: \(PlanLimits.latencyClasses.joined(separator: ", "))",
+        fix: "did you mean '\(nearest)'?")
+    }
+    return value
+  }
+
+  /// A scenario's value for `driver`, within that driver's base rule.
+  func driver(_ node: Node, _ driver: String) throws -> Double {
+    let rule = PlanLimits.driverRules[driver]!
+    let v = try number(node)
+    guard rule.contains(v) else {
+      throw error(node, expected: "\(driver) \(rule.text)", fix: "a scenario overlay follows the base plan's rules; correct the value")
+    }
+    return v
+  }
+
+  /// `{uniform: [a, b]}`, `{triangular: [low, mode, high]}` or `{lognormal: [median, sd_log]}`,
+  /// whose whole support lies within `driver`'s base rule.
+  func distribution(_ node: Node, driver: String) throws -> Distribution {
+    let d = try distribution(node)
+    let rule = PlanLimits.driverRules[driver]!
+    let support: (Double, Double)
+    switch d {
+    case .uniform(let a, let b): support = (a, b)
+    case .triangular(let low, _, let high): support = (low, high)
+    case .lognormal: support = (0, .infinity)
+    }
+    let inside =
+      (rule.contains(support.0) || (support.0 == 0 && rule.lower == 0 && !rule.lowerInclusive && d.isLognormal))
+      && (support.1 == .infinity ? rule.upper == .infinity : rule.contains(support.1))
+    guard inside else {
+      throw error(
+        node, expected: "a distribution whose values all lie in \(driver) \(rule.text)",
+        fix: d.isLognormal ? "a lognormal reaches every value above 0; use uniform or triangular within the range" : "narrow the range")
+    }
+    return d
+  }
+
   /// `{uniform: [a, b]}`, `{triangular: [low, mode, high]}` or `{lognormal: [median, sd_log]}`.
   func distribution(_ node: Node) throws -> Distribution {
     let m = try mapping(node, allowed: ["uniform", "triangular", "lognormal"])
@@ -353,7 +437,7 @@ struct Reader {
         name: name, peakDenseTFLOPS: tflops, hbmGigabytes: try number(h["hbm_gb"], default: 0, min: 0),
         hbmTerabytesPerSecond: try number(h["hbm_tb_per_s"], default: 0, min: 0),
         tdpWatts: try number(h["tdp_w"], default: 0, min: 0),
-        gpusPerNode: Int(try number(required(h, "gpus_per_node", node), min: 1)), nodeMaxKilowatts: maxKW,
+        gpusPerNode: try integer(required(h, "gpus_per_node", node), min: 1, max: 100_000), nodeMaxKilowatts: maxKW,
         nodeBusyKilowatts: try number(h["node_busy_kw"], default: 0.7 * maxKW, min: 0),
         nodeIdleKilowatts: try number(h["node_idle_kw"], default: 0.2 * maxKW, min: 0),
         nodePrice: try number(required(h, "node_price", node), min: 0),
@@ -366,7 +450,7 @@ struct Reader {
       ])
       let entry = Throughput(
         model: try string(required(t, "model", item)), hardware: try string(required(t, "hardware", item)),
-        latencyClass: try t["latency_class"].map(string) ?? "server",
+        latencyClass: try t["latency_class"].map(latencyClass) ?? "server",
         inputTokensPerSecond: try number(required(t, "input_tokens_per_s", item), min: 1e-9),
         outputTokensPerSecond: try number(required(t, "output_tokens_per_s", item), min: 1e-9), estimated: false,
         provenance: try provenance(t, item))
@@ -374,6 +458,41 @@ struct Reader {
       throughput.append(entry)
     }
   }
+}
+
+/// The bounds a plan's values must stay within (README, "What TokenPlan refuses, and why").
+public enum PlanLimits {
+  /// The latency classes a workload or a throughput measurement may name (MLPerf Inference's
+  /// scenarios, lower-case).
+  public static let latencyClasses = ["server", "interactive", "offline"]
+  /// Tokens per day above this are a unit mistake (10^20 is ~700,000× China's 1.4×10^14 a day
+  /// of March 2026).
+  public static let maximumTokensPerDay = 1e20
+
+  /// A closed or half-open range of a driver's values.
+  public struct Rule: Sendable {
+    public var lower: Double
+    public var lowerInclusive: Bool
+    public var upper: Double
+    public func contains(_ v: Double) -> Bool {
+      v.isFinite && (lowerInclusive ? v >= lower : v > lower) && v <= upper
+    }
+    var text: String {
+      let lo = lowerInclusive ? "≥ \(lower)" : "> \(lower)"
+      return upper == .infinity ? lo : "\(lo) and ≤ \(upper)"
+    }
+  }
+
+  /// The base plan's rule for each driver a scenario or the uncertainty section may change: a
+  /// throughput multiplier above 0, PUE 1–3, a price ≥ 0, an efficiency gain ≥ −0.9 a year, a
+  /// peak-to-average ratio ≥ 1.
+  public static let driverRules: [String: Rule] = [
+    "throughput": Rule(lower: 0, lowerInclusive: false, upper: .infinity),
+    "pue": Rule(lower: 1, lowerInclusive: true, upper: 3),
+    "electricity_per_kwh": Rule(lower: 0, lowerInclusive: true, upper: .infinity),
+    "yearly_efficiency_gain": Rule(lower: -0.9, lowerInclusive: true, upper: .infinity),
+    "peak_to_average": Rule(lower: 1, lowerInclusive: true, upper: .infinity),
+  ]
 }
 
 /// Levenshtein distance (for "did you mean" suggestions).

@@ -11,6 +11,11 @@ public enum Distribution: Sendable, Equatable {
   /// Log-normal with the given median and standard deviation of the logarithm.
   case lognormal(median: Double, sdLog: Double)
 
+  var isLognormal: Bool {
+    if case .lognormal = self { return true }
+    return false
+  }
+
   /// One draw.
   public func sample(_ rng: inout SplitMix64) -> Double {
     switch self {

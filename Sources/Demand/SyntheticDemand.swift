@@ -19,6 +19,8 @@ import Foundation
 /// agents* steps up ×1.6 from 2025-09-15, an agent-platform launch). Output tokens are a
 /// scenario-specific share of the total. Every constant is in ``SyntheticDemand/Parameters``.
 public enum SyntheticDemand {
+  /// The header row of the synthetic panel's CSV.
+  public static let header = "date,industry,scenario,modality,region,input_tokens_B,output_tokens_B"
   /// The generator's constants (documented in `datasets/synthetic/README.md`).
   public enum Parameters {
     public static let start = CalendarDate(year: 2023, month: 1, day: 1)!
@@ -172,7 +174,7 @@ public enum SyntheticDemand {
     let business = Dictionary(uniqueKeysWithValues: P.industries.map { ($0.0, $0.2) })
     var holidayDays: Set<Int> = []
     for (d, n) in P.holidays { for k in 0..<n { holidayDays.insert(d.dayNumber + k) } }
-    var csv = "date,industry,scenario,modality,region,input_tokens_B,output_tokens_B\n"
+    var csv = header + "\n"
     csv.reserveCapacity(segments.count * days * 80)
     let order = segments.indices.sorted {
       let a = segments[$0]

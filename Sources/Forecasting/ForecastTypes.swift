@@ -193,3 +193,44 @@ public struct SeriesForecast: Sendable {
   /// in-sample residuals.
   public var fittedHistory: [Double] = []
 }
+
+/// The bounds a forecast request must stay within, checked before anything is allocated: the
+/// sample paths of one series take `paths × horizon days × 8` bytes, and every series' paths are
+/// held until reconciliation.
+public enum ForecastLimits {
+  /// The longest horizon: ten years of days (and at most 3,660 steps of an undated series).
+  public static let maximumHorizonDays = 3660
+  /// Sample paths per series: fewer than 10 cannot give a P10 and P90 apart; more than 100,000
+  /// adds nothing a planner can see and costs memory.
+  public static let pathRange = 10...100_000
+  /// The memory all series' paths may take: half of the machine's physical memory.
+  public static var pathMemoryBudgetBytes: Double { Double(ProcessInfo.processInfo.physicalMemory) / 2 }
+
+  /// The most days `horizon` can span (a month counted as 31 days, a quarter 92, a year 366).
+  public static func upperBoundDays(_ horizon: Horizon) -> Int {
+    switch horizon {
+    case .steps(let n), .days(let n): return n
+    case .weeks(let n): return n.multipliedReportingOverflow(by: 7).overflow ? .max : n * 7
+    case .months(let n): return n.multipliedReportingOverflow(by: 31).overflow ? .max : n * 31
+    case .quarters(let n): return n.multipliedReportingOverflow(by: 92).overflow ? .max : n * 92
+    case .years(let n): return n.multipliedReportingOverflow(by: 366).overflow ? .max : n * 366
+    }
+  }
+
+  /// `nil` when the request fits, else what is wrong (for a located error).
+  public static func problem(horizon: Horizon, paths: Int, series: Int) -> String? {
+    if upperBoundDays(horizon) > maximumHorizonDays {
+      return "a horizon of at most 10 years (\(maximumHorizonDays) days or steps); found \(horizon)"
+    }
+    if !pathRange.contains(paths) {
+      return "between \(pathRange.lowerBound) and \(pathRange.upperBound) sample paths per series; found \(paths)"
+    }
+    let bytes = Double(series) * Double(paths) * Double(upperBoundDays(horizon)) * 8
+    if bytes > pathMemoryBudgetBytes {
+      return String(
+        format: "sample paths that fit in memory: %d series × %d paths × %d days take %.1f GB, over the %.1f GB budget (half of this machine's memory)",
+        series, paths, upperBoundDays(horizon), bytes / 1e9, pathMemoryBudgetBytes / 1e9)
+    }
+    return nil
+  }
+}

@@ -29,4 +29,16 @@ public enum DataJob {
     let bytes = Array(output.csv.utf8)
     return (Data(gzip ? Gzip.compress(bytes) : bytes), SyntheticDemand.truthJSON(output))
   }
+
+  /// Whether `data` is a synthetic panel (plain or gzip) or truth file this tool wrote: the
+  /// only files `data synth --out/--truth` replace.
+  public static func isSyntheticOutput(_ data: Data) -> Bool {
+    var bytes = [UInt8](data.prefix(1 << 16))
+    if bytes.starts(with: [0x1f, 0x8b]) {
+      guard let inflated = try? Gzip.decompress([UInt8](data), file: "") else { return false }
+      bytes = Array(inflated.prefix(1 << 16))
+    }
+    let text = String(decoding: bytes, as: UTF8.self)
+    return text.hasPrefix(SyntheticDemand.header + "\n") || text.hasPrefix("{\n\"synthetic\": true,")
+  }
 }

@@ -192,3 +192,24 @@ public enum ForecastJob {
     return table
   }
 }
+
+extension ForecastLimits {
+  /// Throws a located command-line error unless `paths` is within ``pathRange``.
+  public static func checkPaths(_ paths: Int, flag: String) throws {
+    guard pathRange.contains(paths) else {
+      throw LocatedError(
+        file: "<command line>", found: "\(paths)",
+        expected: "between \(pathRange.lowerBound) and \(pathRange.upperBound) sample paths per series for \(flag)",
+        fix: "fewer than 10 paths cannot give distinct P10 and P90; use e.g. \(flag) 1000")
+    }
+  }
+
+  /// Throws a located error when `series` series at `horizon` with `paths` paths would not fit.
+  public static func check(horizon: Horizon, paths: Int, series: Int, file: String) throws {
+    if let problem = problem(horizon: horizon, paths: paths, series: series) {
+      throw LocatedError(
+        file: file, expected: problem,
+        fix: "shorten --horizon, lower --paths, or forecast fewer series at once")
+    }
+  }
+}

@@ -9,6 +9,8 @@ public indirect enum JSONValue: Sendable, Equatable {
   case bool(Bool)
   case number(Double)
   case integer(Int)
+  /// An unsigned integer (seeds span all of `UInt64`).
+  case unsigned(UInt64)
   case string(String)
   case array([JSONValue])
   case object([(String, JSONValue)])
@@ -30,6 +32,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     case .null: out += "null"
     case .bool(let b): out += b ? "true" : "false"
     case .integer(let i): out += String(i)
+    case .unsigned(let u): out += String(u)
     case .number(let d):
       if !d.isFinite {
         out += "null"

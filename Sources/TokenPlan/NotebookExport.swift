@@ -126,7 +126,7 @@ enum NotebookExport {
       ("metadata", .object([
         ("kernelspec", .object([("display_name", .string("Python 3")), ("language", .string("python")), ("name", .string("python3"))])),
         ("language_info", .object([("name", .string("python"))])),
-        ("tokenplan", .object([("plan", .string(r.plan.name)), ("as_of", .string(r.plan.asOf.description)), ("seed", .integer(Int(r.seed)))])),
+        ("tokenplan", .object([("plan", .string(r.plan.name)), ("as_of", .string(r.plan.asOf.description)), ("seed", .unsigned(r.seed))])),
       ])),
       ("nbformat", .integer(4)),
       ("nbformat_minor", .integer(5)),

@@ -31,7 +31,14 @@ public enum PlanJob {
       }
       var values: [String: Double] = [:]
       for (name, k) in columns {
-        values[name] = try FitJob.parseNumber(r.fields[k], file: table.file, line: r.line, column: k + 1, what: name)
+        let v = try FitJob.parseNumber(r.fields[k], file: table.file, line: r.line, column: k + 1, what: name)
+        guard v >= 0, v <= PlanLimits.maximumTokensPerDay else {
+          throw LocatedError(
+            file: table.file, line: r.line, column: k + 1, field: name, found: r.fields[k],
+            expected: "tokens per day from 0 to \(PlanLimits.maximumTokensPerDay)",
+            fix: v < 0 ? "demand cannot be negative; check the forecast file" : "check the unit: the column is tokens per day")
+        }
+        values[name] = v
       }
       return DemandRow(series: r.fields[series], quarter: q, values: values)
     }
@@ -40,7 +47,32 @@ public enum PlanJob {
   /// The plan file, read once, and its demand rows: `--demand`, else the plan's `demand_file`.
   static func load(_ planPath: String, _ explicitDemand: String?) throws -> (Plan, [DemandRow]?) {
     let plan = try PlanReader.read(path: planPath)
-    return (plan, try (explicitDemand ?? plan.demandFile).map { try demand(path: $0) })
+    let rows = try (explicitDemand ?? plan.demandFile).map { try demand(path: $0) }
+    try requireDemand(plan, rows, planPath: planPath, demandPath: explicitDemand ?? plan.demandFile)
+    return (plan, rows)
+  }
+
+  /// Throws a located error when no quarter of the plan's horizon has any demand: no `--demand`,
+  /// no `demand_file:` and no workload `tokens_per_day:`, or demand that ends before `as_of`.
+  static func requireDemand(_ plan: Plan, _ rows: [DemandRow]?, planPath: String, demandPath: String?) throws {
+    let quarters = Set(plan.quarters)
+    let inPlan = plan.workloads.contains { w in w.tokensPerDay.contains { quarters.contains($0.key) && $0.value > 0 } }
+    if inPlan { return }
+    guard let rows else {
+      throw LocatedError(
+        file: planPath, expected: "demand for the plan's quarters \(plan.asOf.adding(1))–\(plan.asOf.adding(plan.horizonQuarters))",
+        fix: plan.demandData != nil
+          ? "give a forecast with --demand FILE (tokenplan forecast … --granularity quarter --format csv), or run tokenplan run, which forecasts demand_data: for you"
+          : "give --demand FILE, add demand_file: or demand_data: to the plan, or tokens_per_day: under a workload")
+    }
+    let demandQuarters = rows.filter { $0.values["mean"] ?? 0 > 0 }.map(\.quarter)
+    guard demandQuarters.contains(where: quarters.contains) else {
+      let span = demandQuarters.min().map { "\($0)–\(demandQuarters.max()!)" } ?? "no quarter with demand above 0"
+      throw LocatedError(
+        file: demandPath ?? planPath,
+        expected: "demand in the plan's quarters \(plan.asOf.adding(1))–\(plan.asOf.adding(plan.horizonQuarters))",
+        fix: "the demand covers \(span); set as_of: in \(planPath) to a quarter before it, or forecast further")
+    }
   }
 
   /// `base` with its workloads' demand from `rows` (`column`: mean, p10, p50 or p90), and

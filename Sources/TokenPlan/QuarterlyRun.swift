@@ -28,6 +28,9 @@ public enum QuarterlyRun {
     public var documentDate = Date()
     /// Fails on purpose after the named step (tests of atomicity): `TOKENPLAN_FAIL_AFTER`.
     public var failAfter: String?
+    /// Pauses after the named step, after creating the file `pauseFile` (tests that kill a run
+    /// mid-way): `TOKENPLAN_PAUSE_AFTER` and `TOKENPLAN_PAUSE_FILE`.
+    public var pauseAfter: (step: String, file: String)?
     public init(planPath: String) { self.planPath = planPath }
   }
 
@@ -62,6 +65,10 @@ public enum QuarterlyRun {
       timings.append((name, Double(now - clock) / 1e9))
       clock = now
       progress(.finished(name, seconds: timings.last!.1))
+      if let pause = request.pauseAfter, pause.step == name {
+        _ = FileManager.default.createFile(atPath: pause.file, contents: nil)
+        sleep(600)
+      }
       if request.failAfter == name {
         throw LocatedError(file: request.planPath, expected: "a run that completes", fix: "failure injected after \(name)")
       }
@@ -73,6 +80,9 @@ public enum QuarterlyRun {
         fix: "add demand_data: with the path of the token demand data")
     }
     let outDir = request.outputDirectory ?? "out/\(plan.name)/\(plan.asOf)"
+    try ForecastLimits.checkPaths(request.paths, flag: "--paths")
+    // Checked, locked and cleaned before any work, so a bad --out fails in a second, not after the forecast.
+    let output = try OutputDirectory(path: outDir)
     progress(.message("plan \(plan.name), as of \(plan.asOf), demand \(demandPath), seed \(request.seed)"))
     progress(.started("load"))
     let demand = try DemandLoader.load(path: demandPath)
@@ -135,45 +145,36 @@ public enum QuarterlyRun {
       forecastRows: reconciled.rows, totalName: topNode, warnings: alerts, seed: request.seed,
       paths: request.paths, inputs: inputs, demandPath: demandPath)
 
-    // Outputs, into a temporary directory first.
+    // Outputs, into a staging directory beside the target, published in one atomic step.
     progress(.started("write"))
-    let final = URL(fileURLWithPath: outDir)
-    let parent = final.deletingLastPathComponent()
-    try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-    let temp = parent.appendingPathComponent(".\(final.lastPathComponent).\(UUID().uuidString).partial")
-    try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
+    let temp = try output.makeStaging()
     do {
       try writeOutputs(run, request: request, to: temp) { done, total in progress(.count("write", done: done, total: total)) }
-      try step("write")
-      let log = JSONValue.object([
-        ("tokenplan", .string(TokenPlanVersion.string)),
-        ("plan", .string(plan.name)), ("as_of", .string(plan.asOf.description)),
-        ("seed", .integer(Int(request.seed))), ("paths", .integer(request.paths)),
-        ("reconcile", .string(plan.reconcile)), ("paper", .string(request.paper.rawValue)),
-        ("document_date", .string(isoDate(request.documentDate))),
-        ("inputs_sha256", .object(inputs.map { ($0.0, .string($0.1)) })),
-        ("outputs", .array(outputFiles.map(JSONValue.string))),
-        ("warnings", .array(alerts.map(JSONValue.string))),
-        ("notes", .array(reconciled.notes.map(JSONValue.string))),
-        ("timings_seconds", .object(timings.map { ($0.0, .number($0.1)) })),
-      ])
-      try Data((log.serialized() + "\n").utf8).write(to: temp.appendingPathComponent("run-log.json"))
-      try step("log")
-      // Publish: move any previous output aside, rename the new one in, then drop the old.
-      let old = parent.appendingPathComponent(".\(final.lastPathComponent).\(UUID().uuidString).old")
-      let hadOld = FileManager.default.fileExists(atPath: final.path)
-      if hadOld { try FileManager.default.moveItem(at: final, to: old) }
-      do {
-        try FileManager.default.moveItem(at: temp, to: final)
-      } catch {
-        if hadOld { try? FileManager.default.moveItem(at: old, to: final) }
-        throw error
-      }
-      if hadOld { try? FileManager.default.removeItem(at: old) }
-    } catch {
-      try? FileManager.default.removeItem(at: temp)
+    } catch let error as LocatedError {
       throw error
+    } catch {
+      throw LocatedError(file: outDir, expected: "an output directory that can be written", fix: OutputDirectory.reason(error))
     }
+    try step("write")
+    let log = JSONValue.object([
+      ("tokenplan", .string(TokenPlanVersion.string)),
+      ("plan", .string(plan.name)), ("as_of", .string(plan.asOf.description)),
+      ("seed", .unsigned(request.seed)), ("paths", .integer(request.paths)),
+      ("reconcile", .string(plan.reconcile)), ("paper", .string(request.paper.rawValue)),
+      ("document_date", .string(isoDate(request.documentDate))),
+      ("inputs_sha256", .object(inputs.map { ($0.0, .string($0.1)) })),
+      ("outputs", .array(outputFiles.map(JSONValue.string))),
+      ("warnings", .array(alerts.map(JSONValue.string))),
+      ("notes", .array(reconciled.notes.map(JSONValue.string))),
+      ("timings_seconds", .object(timings.map { ($0.0, .number($0.1)) })),
+    ])
+    do {
+      try Data((log.serialized() + "\n").utf8).write(to: temp.appendingPathComponent("run-log.json"))
+    } catch {
+      throw LocatedError(file: outDir, expected: "an output directory that can be written", fix: OutputDirectory.reason(error))
+    }
+    try step("log")
+    try output.publish()
     return outDir
   }
 

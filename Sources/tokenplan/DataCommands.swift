@@ -52,9 +52,9 @@ struct DataCommand: ParsableCommand {
     func run() throws {
       let result = try loadDemand(file, load)
       let p = result.panel
-      print(
+      try StandardOutput.write(
         "ok: \(p.series.count) series over \(p.dayCount) days (\(p.start) to \(p.end)), "
-          + "\(p.observed.filter { $0 }.count) observed cells, \(result.warnings.count) warnings")
+          + "\(p.observed.filter { $0 }.count) observed cells, \(result.warnings.count) warnings\n")
     }
   }
 
@@ -70,7 +70,7 @@ struct DataCommand: ParsableCommand {
     func run() throws {
       let result = try loadDemand(file, load)
       let table = DataJob.summaryTable(result.panel)
-      emit(table, format: format, key: "series")
+      try emit(table, format: format, key: "series")
     }
   }
 
@@ -87,8 +87,12 @@ struct DataCommand: ParsableCommand {
     func run() throws {
       let gz = out?.hasSuffix(".gz") ?? false
       let (data, truthText) = DataJob.synthesize(seed: seed, gzip: gz)
-      if let out { try AtomicFile.write(data, to: out) } else { FileHandle.standardOutput.write(data) }
-      if let truth { try AtomicFile.write(Data(truthText.utf8), to: truth) }
+      if let out {
+        try AtomicFile.write(data, to: out, replacingOnly: DataJob.isSyntheticOutput)
+      } else {
+        try StandardOutput.write(data)
+      }
+      if let truth { try AtomicFile.write(Data(truthText.utf8), to: truth, replacingOnly: DataJob.isSyntheticOutput) }
       FileHandle.standardError.write(Data("synthetic demand panel, seed \(seed)\n".utf8))
     }
   }
@@ -99,11 +103,11 @@ enum TableFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// Prints a table in the asked format to stdout.
-func emit(_ table: TextTable, format: TableFormat, key: String) {
+func emit(_ table: TextTable, format: TableFormat, key: String) throws {
   switch format {
-  case .table: print(table.text(), terminator: "")
-  case .csv: print(table.csv(), terminator: "")
-  case .json: print(table.json(key: key).serialized())
+  case .table: try StandardOutput.write(table.text())
+  case .csv: try StandardOutput.write(table.csv())
+  case .json: try StandardOutput.write(table.json(key: key).serialized() + "\n")
   }
 }
 
@@ -126,15 +130,15 @@ struct PlanCommand: ParsableCommand {
 
   func run() throws {
     if uncertainty {
-      emit(try PlanJob.uncertainty(planPath: planFile, demandPath: demand), format: format, key: "quarters")
+      try emit(try PlanJob.uncertainty(planPath: planFile, demandPath: demand), format: format, key: "quarters")
     } else if tornado {
-      emit(try PlanJob.tornado(planPath: planFile, demandPath: demand), format: format, key: "drivers")
+      try emit(try PlanJob.tornado(planPath: planFile, demandPath: demand), format: format, key: "drivers")
     } else if scenarios {
-      emit(PlanJob.table(try PlanJob.scenarios(planPath: planFile, demandPath: demand)), format: format, key: "quarters")
+      try emit(PlanJob.table(try PlanJob.scenarios(planPath: planFile, demandPath: demand)), format: format, key: "quarters")
     } else {
       let (rows, warnings) = try PlanJob.run(planPath: planFile, demandPath: demand)
       for w in warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
-      emit(PlanJob.table(rows), format: format, key: "quarters")
+      try emit(PlanJob.table(rows), format: format, key: "quarters")
     }
   }
 }
@@ -168,6 +172,11 @@ struct RunCommand: AsyncParsableCommand {
     request.paths = paths
     request.paper = paper == .letter ? .letter : .a4
     request.failAfter = ProcessInfo.processInfo.environment["TOKENPLAN_FAIL_AFTER"]
+    if let step = ProcessInfo.processInfo.environment["TOKENPLAN_PAUSE_AFTER"],
+      let file = ProcessInfo.processInfo.environment["TOKENPLAN_PAUSE_FILE"]
+    {
+      request.pauseAfter = (step, file)
+    }
     // The reproducible-builds convention: a fixed time for the documents' creation date.
     if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] {
       guard let seconds = Double(epoch) else {
@@ -177,7 +186,7 @@ struct RunCommand: AsyncParsableCommand {
     }
     let reporter = ProgressReporter(quiet: quiet, terminal: isatty(2) == 1)
     let directory = try await QuarterlyRun.run(request) { reporter.report($0) }
-    print(directory)
+    try StandardOutput.write(directory + "\n")
   }
 }
 

@@ -79,6 +79,7 @@ struct ForecastArguments: ParsableArguments {
         file: "<command line>", found: horizon, expected: "a horizon for --horizon",
         fix: "write a step count (4) or a span: 90d, 12w, 6m, 8q, 2y")
     }
+    try ForecastLimits.check(horizon: h, paths: ForecastLimits.pathRange.lowerBound, series: 1, file: "<command line>")
     r.options.horizon = h
     if model != "auto" {
       guard GrowthFamily.model(named: model) != nil || ["naive", "drift", "damped"].contains(model) else {
@@ -95,9 +96,7 @@ struct ForecastArguments: ParsableArguments {
         fix: "write e.g. --interval 80,95")
     }
     r.options.intervals = levels
-    guard paths >= 10 else {
-      throw LocatedError(file: "<command line>", found: "\(paths)", expected: "at least 10 paths", fix: "use e.g. --paths 1000")
-    }
+    try ForecastLimits.checkPaths(paths, flag: "--paths")
     r.options.paths = paths
     r.options.seed = seed
     if measure == "all" {
@@ -143,6 +142,7 @@ struct ForecastArguments: ParsableArguments {
       (inputs, warnings) = try loadInputs(request)
     }
     for w in warnings { FileHandle.standardError.write(Data((w.description + "\n").utf8)) }
+    try ForecastLimits.check(horizon: request.options.horizon, paths: request.options.paths, series: inputs.count, file: data)
     let progress = ProgressLine(label, quiet: quiet)
     let semaphore = DispatchSemaphore(value: 0)
     let box = Mutex<[Result<SeriesForecast, ForecastFailure>]>([])
@@ -200,7 +200,7 @@ struct Forecast: ParsableCommand {
     guard let choice = reconcile else {
       let (request, forecasts) = try arguments.run(label: "forecast", backtestOnly: false)
       let table = ForecastJob.table(forecasts, granularity: granularity, levels: request.options.intervals)
-      emit(table, format: format, key: "forecasts")
+      try emit(table, format: format, key: "forecasts")
       return
     }
     var method: ReconciliationMethod?
@@ -225,7 +225,7 @@ struct Forecast: ParsableCommand {
       throw LocatedError(file: arguments.data, expected: "a hierarchy that can be reconciled", fix: e.description)
     }
     for note in result.notes { FileHandle.standardError.write(Data("note: reconciliation: \(note)\n".utf8)) }
-    emit(
+    try emit(
       ForecastJob.reconciledTable(result.rows, levels: request.options.intervals, forecasts: forecasts), format: format,
       key: "forecasts")
   }
@@ -240,7 +240,7 @@ struct Backtest: ParsableCommand {
 
   func run() throws {
     let (_, forecasts) = try arguments.run(label: "backtest", backtestOnly: true)
-    emit(ForecastJob.backtestTable(forecasts), format: format, key: "series")
+    try emit(ForecastJob.backtestTable(forecasts), format: format, key: "series")
     let c80 = forecasts.compactMap(\.coverage80)
     let c95 = forecasts.compactMap(\.coverage95)
     if !c80.isEmpty {

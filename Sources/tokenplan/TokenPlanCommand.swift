@@ -1,4 +1,5 @@
 import ArgumentParser
+import Capacity
 import CurveFitting
 import Demand
 import Foundation
@@ -18,6 +19,14 @@ struct TokenPlanCommand {
       }
     } catch let error as LocatedError {
       FileHandle.standardError.write(Data((error.description + "\n").utf8))
+      exit(1)
+    } catch let error as PlanError {
+      FileHandle.standardError.write(Data("error: the plan cannot be computed: \(error.description)\n".utf8))
+      exit(1)
+    } catch let error as CocoaError {
+      // A file-system failure the code did not locate itself: the path and the reason, not a dump.
+      let path = error.userInfo[NSFilePathErrorKey] as? String ?? error.userInfo[NSURLErrorKey].map { "\($0)" } ?? "<file>"
+      FileHandle.standardError.write(Data("\(path): error: \(OutputDirectory.reason(error))\n".utf8))
       exit(1)
     } catch {
       let code = Root.exitCode(for: error)
@@ -95,8 +104,8 @@ struct Fit: ParsableCommand {
         Data("warning: rows with an empty value were skipped (lines \(lines))\n".utf8))
     }
     switch format {
-    case .json: print(FitJob.json(outcome).serialized())
-    case .table: print(FitJob.table(outcome), terminator: "")
+    case .json: try StandardOutput.write(FitJob.json(outcome).serialized() + "\n")
+    case .table: try StandardOutput.write(FitJob.table(outcome))
     }
   }
 }

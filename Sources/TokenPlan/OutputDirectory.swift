@@ -1,0 +1,214 @@
+import CPosix
+import Demand
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The output directory of one run, held from before the first step to the publish:
+/// checked, locked and cleaned of this tool's stale leftovers up front, then replaced in one
+/// atomic step.
+///
+/// The rules (README, "What TokenPlan refuses, and why"):
+/// - the target may be missing, an empty directory, or a directory a previous run wrote
+///   (it holds a TokenPlan `run-log.json` and only the files a run writes); anything else (a
+///   file, a symbolic link, a device, a directory with other files such as `.` or `$HOME`) is
+///   refused before any work is done, and nothing is deleted;
+/// - a lock (`flock` on `.<name>.tokenplan-lock` beside the target) keeps two runs from writing
+///   the same target at once: the second fails at once, naming the first;
+/// - outputs are written to `.<name>.<UUID>.partial` beside the target and published by
+///   `renameat2(RENAME_EXCHANGE)` (or `RENAME_NOREPLACE` when there is no previous output), so
+///   at every instant the target is either the whole previous output or the whole new one;
+/// - `.partial` directories left by a killed run are removed at the next run's start, under
+///   the lock, and only when they carry this tool's staging marker or run log.
+public final class OutputDirectory: @unchecked Sendable {
+  /// The target, as the user named it.
+  public let path: String
+  let target: URL
+  let parent: URL
+  let lockDescriptor: Int32
+  /// The staging directory (created by ``makeStaging()``).
+  private(set) var staging: URL?
+
+  /// The files and folders a run writes (the top level of its output directory).
+  static var ownedEntries: Set<String> {
+    Set(QuarterlyRun.outputFiles.map { String($0.split(separator: "/")[0]) } + ["charts", "latex"])
+  }
+  static let stagingMarker = ".tokenplan-staging"
+
+  /// Checks the target, creates its parent, takes the lock and removes stale leftovers.
+  /// - Throws: ``LocatedError`` naming the path: a target that is not this tool's output, a
+  ///   parent that cannot be created or written, too little free space, or another run
+  ///   holding the lock.
+  public init(path: String) throws {
+    self.path = path
+    target = URL(fileURLWithPath: path).standardizedFileURL
+    parent = target.deletingLastPathComponent()
+    let name = target.lastPathComponent
+    guard !name.isEmpty, name != "/", name != ".", name != ".." else {
+      throw LocatedError(
+        file: path, expected: "an output directory that is not the root, '.' or '..'",
+        fix: "name a new directory, e.g. --out out/myplan")
+    }
+    try OutputDirectory.checkReplaceable(target, userPath: path)
+    do {
+      try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+    } catch {
+      throw LocatedError(
+        file: parent.path, expected: "a directory the output can be written in",
+        fix: "create it or choose another --out (\(OutputDirectory.reason(error)))")
+    }
+    guard access(parent.path, W_OK | X_OK) == 0 else {
+      throw LocatedError(
+        file: parent.path, expected: "a writable directory for the output",
+        fix: "choose another --out or fix the permissions (\(String(cString: strerror(errno))))")
+    }
+    let lockPath = parent.appendingPathComponent(".\(name).tokenplan-lock").path
+    let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+      throw LocatedError(
+        file: lockPath, expected: "a lock file beside the output",
+        fix: "check the directory is writable (\(String(cString: strerror(errno))))")
+    }
+    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+      close(fd)
+      throw LocatedError(
+        file: path, expected: "no other tokenplan run writing this output directory",
+        fix: "another run holds \(lockPath); wait for it to finish or choose another --out")
+    }
+    lockDescriptor = fd
+    removeStaleLeftovers()
+    try checkFreeSpace()
+  }
+
+  deinit {
+    if let staging { try? FileManager.default.removeItem(at: staging) }
+    close(lockDescriptor)
+  }
+
+  /// Throws unless `url` is missing, an empty directory, or a previous run's output.
+  static func checkReplaceable(_ url: URL, userPath: String) throws {
+    var info = stat()
+    guard lstat(url.path, &info) == 0 else {
+      if errno == ENOENT { return }
+      throw LocatedError(
+        file: userPath, expected: "an output path that can be inspected", fix: String(cString: strerror(errno)))
+    }
+    guard (info.st_mode & S_IFMT) == S_IFDIR else {
+      throw LocatedError(
+        file: userPath, expected: "a directory for the run's outputs (this is a file, link or device)",
+        fix: "tokenplan replaces only an output directory a previous run wrote; choose another --out")
+    }
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+    if entries.isEmpty { return }
+    guard isRunOutput(url) else {
+      throw LocatedError(
+        file: userPath, expected: "a new or empty directory, or one a previous tokenplan run wrote",
+        fix: "this directory holds files tokenplan did not write (no TokenPlan run-log.json); choose another --out")
+    }
+    if let foreign = entries.sorted().first(where: { !ownedEntries.contains($0) }) {
+      throw LocatedError(
+        file: url.appendingPathComponent(foreign).path,
+        expected: "only files a tokenplan run writes in its output directory",
+        fix: "move this file out of the previous output (the run replaces the whole directory), or choose another --out")
+    }
+  }
+
+  /// Whether `url` holds a TokenPlan run log (the mark of a run's output).
+  static func isRunOutput(_ url: URL) -> Bool {
+    guard let data = FileManager.default.contents(atPath: url.appendingPathComponent("run-log.json").path),
+      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    else { return false }
+    return object["tokenplan"] is String && object["outputs"] is [Any]
+  }
+
+  /// Creates the staging directory beside the target, marked as this tool's.
+  public func makeStaging() throws -> URL {
+    let url = parent.appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).partial")
+    do {
+      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
+      try Data().write(to: url.appendingPathComponent(OutputDirectory.stagingMarker))
+    } catch {
+      throw LocatedError(
+        file: url.path, expected: "a writable staging directory beside the output",
+        fix: OutputDirectory.reason(error))
+    }
+    staging = url
+    return url
+  }
+
+  /// Publishes the staging directory in one atomic step and removes the previous output.
+  public func publish() throws {
+    guard let staging else { preconditionFailure("publish() before makeStaging()") }
+    try? FileManager.default.removeItem(at: staging.appendingPathComponent(OutputDirectory.stagingMarker))
+    // The target may have changed during the run: check it again right before replacing it.
+    try OutputDirectory.checkReplaceable(target, userPath: path)
+    if tokenplan_rename_noreplace(staging.path, target.path) == 0 {
+      self.staging = nil
+      return
+    }
+    var failure = errno
+    if failure == EEXIST {
+      if tokenplan_rename_exchange(staging.path, target.path) == 0 {
+        // `staging` now holds the previous output (checked above to be only a run's files).
+        try? FileManager.default.removeItem(at: staging)
+        self.staging = nil
+        return
+      }
+      failure = errno
+    }
+    throw LocatedError(
+      file: path, expected: "an output directory that can be replaced atomically (renameat2)",
+      fix: "write the output on a local Linux file system (\(String(cString: strerror(failure))))")
+  }
+
+  /// Removes `.<name>.<UUID>.partial` and `.old` directories beside the target that this tool
+  /// made (they hold its staging marker or a run log); the lock proves no run is using them.
+  func removeStaleLeftovers() {
+    let prefix = ".\(target.lastPathComponent)."
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+    for entry in entries where entry.hasPrefix(prefix) {
+      let rest = entry.dropFirst(prefix.count)
+      guard let dot = rest.lastIndex(of: "."), UUID(uuidString: String(rest[..<dot])) != nil,
+        [".partial", ".old"].contains(String(rest[dot...]))
+      else { continue }
+      let url = parent.appendingPathComponent(entry)
+      let marked = FileManager.default.fileExists(atPath: url.appendingPathComponent(OutputDirectory.stagingMarker).path)
+      if marked || OutputDirectory.isRunOutput(url) { try? FileManager.default.removeItem(at: url) }
+    }
+  }
+
+  /// Requires room for at least the previous output's size (or 16 MB) on the target's file system.
+  func checkFreeSpace() throws {
+    var needed: UInt64 = 16 << 20
+    if let files = FileManager.default.enumerator(at: target, includingPropertiesForKeys: [.fileSizeKey]) {
+      var sum: UInt64 = 0
+      for case let url as URL in files {
+        sum += UInt64((try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0)
+      }
+      needed = max(needed, sum)
+    }
+    var fs = statvfs()
+    guard statvfs(parent.path, &fs) == 0 else { return }
+    let free = UInt64(fs.f_bavail) * UInt64(fs.f_frsize)
+    guard free >= needed else {
+      throw LocatedError(
+        file: parent.path, expected: "at least \(needed >> 20) MB free for the run's outputs",
+        fix: "free space (only \(free >> 20) MB left) or choose another --out")
+    }
+  }
+
+  /// A file-system error's reason without Foundation's dump.
+  public static func reason(_ error: Error) -> String {
+    if let e = error as? LocatedError { return e.description }
+    let ns = error as NSError
+    if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+      return String(cString: strerror(Int32(posix.code)))
+    }
+    if let path = ns.userInfo[NSFilePathErrorKey] as? String {
+      return "cannot write \(path)"
+    }
+    return ns.localizedDescription
+  }
+}

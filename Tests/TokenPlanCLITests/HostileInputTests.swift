@@ -1,0 +1,273 @@
+import Foundation
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Issue 17: what a hostile but realistic user does to every command. Each test is named by
+/// the issue's item number; each failed on the main branch before the fix.
+@Suite("hostile input: data loss, traps, silent wrong answers, messages", .serialized)
+struct HostileInputTests {
+  /// The small plan of ``RunCommandTests`` with `edit` applied to its text; returns the plan
+  /// path and its (fresh) directory.
+  static func plan(_ edit: (String) -> String = { $0 }) throws -> (plan: String, dir: URL) {
+    let (plan, dir) = try RunCommandTests.smallPlan()
+    let text = try String(contentsOfFile: plan, encoding: .utf8)
+    try edit(text).write(toFile: plan, atomically: true, encoding: .utf8)
+    return (plan, dir)
+  }
+
+  static let defaultPlan = packageRoot.appendingPathComponent("datasets/plans/default.yaml").path
+
+  /// The default plan with `edit` applied, its catalogs made absolute, in a fresh directory.
+  static func defaultPlanVariant(_ edit: (String) -> String) throws -> String {
+    let text = try String(contentsOfFile: defaultPlan, encoding: .utf8)
+      .replacingOccurrences(of: "../catalog/", with: packageRoot.appendingPathComponent("datasets/catalog").path + "/")
+    return try temporaryFile(edit(text), name: "plan.yaml")
+  }
+
+  // MARK: 1. Outputs replace only what a previous run wrote
+
+  @Test("1: run --out refuses a directory of the user's, '.', a file and a device; data synth --out refuses a user's file")
+  func outputOwnership() throws {
+    let (plan, dir) = try Self.plan()
+    let mine = dir.appendingPathComponent("mine")
+    try FileManager.default.createDirectory(at: mine, withIntermediateDirectories: true)
+    try Data("precious".utf8).write(to: mine.appendingPathComponent("notes.txt"))
+    let file = dir.appendingPathComponent("file.txt")
+    try Data("precious".utf8).write(to: file)
+    for out in [mine.path, file.path, ".", "/dev/null"] {
+      let r = try runTokenplan(["run", plan, "--out", out, "--paths", "50", "--quiet"])
+      #expect(r.status == 1, "\(out): \(r.stderr)")
+      #expect(r.stderr.contains("error: expected"), "\(out): \(r.stderr)")
+    }
+    #expect(try String(contentsOf: mine.appendingPathComponent("notes.txt"), encoding: .utf8) == "precious")
+    #expect(try String(contentsOf: file, encoding: .utf8) == "precious")
+    #expect(FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent("Package.swift").path))
+
+    // A previous run's output is replaced; a file a user adds to it makes the next run refuse.
+    let out = dir.appendingPathComponent("out")
+    #expect(try runTokenplan(["run", plan, "--out", out.path, "--paths", "50", "--quiet"]).status == 0)
+    #expect(try runTokenplan(["run", plan, "--out", out.path, "--paths", "50", "--quiet", "--seed", "3"]).status == 0)
+    try Data("mine".utf8).write(to: out.appendingPathComponent("my-notes.md"))
+    let refused = try runTokenplan(["run", plan, "--out", out.path, "--paths", "50", "--quiet"])
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("my-notes.md"), "\(refused.stderr)")
+    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("my-notes.md").path))
+
+    // data synth: a user's file and a device are refused; its own earlier output is replaced.
+    for target in [file.path, "/dev/null"] {
+      let r = try runTokenplan(["data", "synth", "--seed", "1", "--out", target])
+      #expect(r.status == 1, "\(target)")
+    }
+    #expect(try String(contentsOf: file, encoding: .utf8) == "precious")
+    let panel = dir.appendingPathComponent("panel.csv.gz").path
+    #expect(try runTokenplan(["data", "synth", "--seed", "1", "--out", panel]).status == 0)
+    #expect(try runTokenplan(["data", "synth", "--seed", "2", "--out", panel]).status == 0)
+  }
+
+  // MARK: 2. Failed writes to stdout
+
+  @Test("2: a full disk on stdout exits 1 for forecast, data summary, plan and fit")
+  func fullStdout() throws {
+    let demand = try quarterlyDemandFile()
+    let disclosures = packageRoot.appendingPathComponent("datasets/public/token-disclosures.csv").path
+    let step = try temporaryFile("t,y\n" + (1...12).map { "\($0),\(Double($0) * 3 + 1)" }.joined(separator: "\n") + "\n")
+    for args in [
+      ["data", "summary", disclosures, "--format", "csv"],
+      ["plan", Self.defaultPlan, "--demand", demand],
+      ["forecast", step, "--horizon", "3", "--paths", "20", "--format", "csv", "--quiet"],
+      ["fit", step, "--model", "exponential"],
+    ] {
+      let r = try runShell("\"$0\" \"$@\" > /dev/full", [tokenplanBinary.path] + args)
+      #expect(r.status == 1, "\(args): status \(r.status) \(r.stderr)")
+      #expect(r.stderr.contains("<stdout>"), "\(args): \(r.stderr)")
+    }
+  }
+
+  // MARK: 3. One atomic publish, a lock, stale leftovers cleaned
+
+  @Test("3: a held lock makes a second run fail at once; leftovers of a killed run are cleaned, a user's are not")
+  func lockAndLeftovers() throws {
+    let (plan, dir) = try Self.plan()
+    let out = dir.appendingPathComponent("out")
+    // Another run holds the lock.
+    let lockPath = dir.appendingPathComponent(".out.tokenplan-lock").path
+    let fd = open(lockPath, O_RDWR | O_CREAT, 0o644)
+    #expect(fd >= 0)
+    #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+    let locked = try runTokenplan(["run", plan, "--out", out.path, "--paths", "50", "--quiet"])
+    #expect(locked.status == 1)
+    #expect(locked.stderr.contains("no other tokenplan run"), "\(locked.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out.path))
+    close(fd)
+
+    // A killed run's staging directory (marked) is removed; a look-alike of the user's is kept.
+    let stale = dir.appendingPathComponent(".out.\(UUID().uuidString).partial")
+    try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
+    try Data().write(to: stale.appendingPathComponent(".tokenplan-staging"))
+    let usersOwn = dir.appendingPathComponent(".out.\(UUID().uuidString).partial")
+    try FileManager.default.createDirectory(at: usersOwn, withIntermediateDirectories: true)
+    try Data("x".utf8).write(to: usersOwn.appendingPathComponent("keep.txt"))
+    for seed in ["1", "2"] {
+      let r = try runTokenplan(["run", plan, "--out", out.path, "--paths", "50", "--quiet", "--seed", seed])
+      #expect(r.status == 0, "\(r.stderr)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: stale.path))
+    #expect(FileManager.default.fileExists(atPath: usersOwn.appendingPathComponent("keep.txt").path))
+    let siblings = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".out.") }
+    #expect(Set(siblings) == [".out.tokenplan-lock", usersOwn.lastPathComponent], "\(siblings)")
+    let log = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run-log.json"))) as? [String: Any]
+    #expect(log?["seed"] as? Int == 2, "the second run's output is in place")
+  }
+
+  @Test("3: a run killed with SIGKILL mid-forecast leaves the previous output whole; the next run cleans up")
+  func killedRun() throws {
+    let (plan, dir) = try Self.plan()
+    let out = dir.appendingPathComponent("out")
+    #expect(try runTokenplan(["run", plan, "--out", out.path, "--paths", "50", "--quiet"]).status == 0)
+    let before = try Data(contentsOf: out.appendingPathComponent("plan.csv"))
+    // Killed after the write step: the staging directory is full, the lock held.
+    let killed = try runShell(
+      "\"$0\" \"$@\" & pid=$!; while [ ! -f \"$KILL_FILE\" ]; do sleep 0.05; done; kill -9 $pid; wait $pid; exit 0",
+      [tokenplanBinary.path, "run", plan, "--out", out.path, "--paths", "50", "--quiet", "--seed", "5"],
+      environment: [
+        "TOKENPLAN_PAUSE_AFTER": "write", "TOKENPLAN_PAUSE_FILE": dir.appendingPathComponent("paused").path,
+        "KILL_FILE": dir.appendingPathComponent("paused").path,
+      ])
+    #expect(killed.status == 0, "\(killed.stderr)")
+    #expect(try Data(contentsOf: out.appendingPathComponent("plan.csv")) == before)
+    let partials = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".partial") }
+    #expect(partials.count == 1, "the killed run's staging directory is there: \(partials)")
+    #expect(try runTokenplan(["run", plan, "--out", out.path, "--paths", "50", "--quiet"]).status == 0)
+    let after = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".partial") }
+    #expect(after.isEmpty, "\(after)")
+  }
+
+  // MARK: 4. Plan names
+
+  @Test("4: a plan name that is not a plain file-name component is refused")
+  func planName() throws {
+    for name in ["../escape", "a/b", ".hidden", ""] {
+      let (plan, dir) = try Self.plan { $0.replacingOccurrences(of: "name: default", with: "name: \"\(name)\"") }
+      let r = try runTokenplan(["run", plan, "--paths", "50", "--quiet"])
+      #expect(r.status == 1, "\(name)")
+      #expect(r.stderr.contains("a plain name"), "\(name): \(r.stderr)")
+      #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("escape").path))
+    }
+  }
+
+  // MARK: 5–7, 10–12, 15. Plan numbers, overlays, enums, demand
+
+  /// `plan` on the default plan edited by `edit`, with the quarterly demand fixture.
+  static func planRun(_ edit: @escaping (String) -> String, demand: String? = nil, extra: [String] = []) throws -> RunResult {
+    let plan = try defaultPlanVariant(edit)
+    return try runTokenplan(["plan", plan, "--demand", try demand ?? quarterlyDemandFile()] + extra)
+  }
+
+  @Test("5: huge or fractional counts and lead times are located errors, never a trap or a truncation")
+  func integerFields() throws {
+    let edits: [(String, String, String)] = [
+      ("count: 2048", "count: 1e300", "fleet count"), ("count: 2048", "count: 2048.7", "fractional count"),
+      ("procurement_lead_quarters: 2 ", "procurement_lead_quarters: 1e19 ", "procurement lead"),
+      ("build_lead_quarters: 7 ", "build_lead_quarters: 1e30 ", "build lead"),
+      ("build_lead_quarters: 7 ", "build_lead_quarters: 100000000 ", "build lead 1e8"),
+      ("  redundancy_share: 0.1", "  redundancy_spares: 1e25\n  redundancy_share: 0.1", "spares"),
+      ("horizon_quarters: 8", "horizon_quarters: 8.5", "fractional horizon"),
+    ]
+    for (old, new, what) in edits {
+      let r = try Self.planRun { $0.replacingOccurrences(of: old, with: new) }
+      #expect(r.status == 1, "\(what): status \(r.status)")
+      #expect(r.stderr.contains("a whole number from"), "\(what): \(r.stderr)")
+      #expect(r.stderr.contains("plan.yaml:"), "\(what): located")
+    }
+  }
+
+  @Test("6 and 11: scenario and uncertainty overlays follow the base plan's rules")
+  func overlays() throws {
+    let edits: [(String, String, String)] = [
+      ("low: {demand: p10, throughput: 1.2", "low: {demand: p10, throughput: 0", "throughput"),
+      ("pue: 1.15, electricity_per_kwh: 0.06}", "pue: 0.1, electricity_per_kwh: 0.06}", "pue"),
+      ("throughput: {lognormal: [1.0, 0.2]}", "throughput: {uniform: [0, 1]}", "throughput"),
+      ("pue: {uniform: [1.15, 1.35]}", "pue: {uniform: [0.1, 0.5]}", "pue"),
+      ("pue: {uniform: [1.15, 1.35]}", "pue: {lognormal: [1.2, 0.1]}", "pue"),
+      ("peak_to_average: {uniform: [1.35, 1.55]}", "peak_to_average: {uniform: [0, 0.001]}", "peak_to_average"),
+    ]
+    for (old, new, driver) in edits {
+      let r = try Self.planRun({ $0.replacingOccurrences(of: old, with: new) }, extra: ["--scenarios"])
+      #expect(r.status == 1, "\(new): status \(r.status)")
+      #expect(r.stderr.contains(driver) && r.stderr.contains("plan.yaml:"), "\(new): \(r.stderr)")
+    }
+  }
+
+  @Test("6 and 12: demand of 1e30 or below 0 in --demand is a located error; the largest seed runs")
+  func demandValues() throws {
+    let good = try String(contentsOfFile: try quarterlyDemandFile(), encoding: .utf8)
+    let lines = good.split(separator: "\n").map(String.init)
+    for bad in ["1e30", "-4e13"] {
+      var fields = lines[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      fields[2] = bad
+      let edited = ([lines[0], lines[1], fields.joined(separator: ",")] + lines.dropFirst(3)).joined(separator: "\n") + "\n"
+      let r = try Self.planRun({ $0 }, demand: try temporaryFile(edited, name: "forecast.csv"))
+      #expect(r.status == 1, "\(bad)")
+      #expect(r.stderr.contains("forecast.csv:3:3"), "\(bad): \(r.stderr)")
+    }
+    let (plan, dir) = try Self.plan()
+    let out = dir.appendingPathComponent("seed").path
+    let r = try runTokenplan(["run", plan, "--out", out, "--paths", "50", "--quiet", "--seed", "18446744073709551615"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let log = try String(contentsOfFile: out + "/run-log.json", encoding: .utf8)
+    #expect(log.contains("\"seed\":18446744073709551615") || log.contains("\"seed\": 18446744073709551615"), "\(log.prefix(300))")
+  }
+
+  @Test("7 and 9: horizons past 10 years and paths outside 10…100,000 are refused before allocating")
+  func bounds() throws {
+    let step = try temporaryFile("t,y\n" + (1...12).map { "\($0),\(Double($0) * 3 + 1)" }.joined(separator: "\n") + "\n")
+    for args in [["--horizon", "100000q"], ["--horizon", "99999999999y"], ["--paths", "1"], ["--paths", "1000000"]] {
+      let r = try runTokenplan(["forecast", step, "--quiet"] + args)
+      #expect(r.status == 1, "\(args)")
+      #expect(r.stderr.contains("<command line>: error"), "\(args): \(r.stderr)")
+    }
+    let (plan, dir) = try Self.plan()
+    for paths in ["0", "1"] {
+      let r = try runTokenplan(["run", plan, "--out", dir.appendingPathComponent("p").path, "--paths", paths, "--quiet"])
+      #expect(r.status == 1, "--paths \(paths)")
+      #expect(r.stderr.contains("sample paths"), "\(r.stderr)")
+    }
+  }
+
+  @Test("10: an unknown latency class is refused with the nearest valid one")
+  func latencyClass() throws {
+    for (value, suggestion) in [("Server", "server"), ("turbo", "server"), ("interactiv", "interactive")] {
+      let r = try Self.planRun { $0.replacingOccurrences(of: "latency_class: interactive", with: "latency_class: \(value)") }
+      #expect(r.status == 1, "\(value)")
+      #expect(r.stderr.contains("did you mean '\(suggestion)'"), "\(value): \(r.stderr)")
+    }
+  }
+
+  @Test("15: no demand, a zero demand share and an as-of past the data say what is missing and where")
+  func missingDemand() throws {
+    let plan = try Self.defaultPlanVariant { $0 }
+    let none = try runTokenplan(["plan", plan])
+    #expect(none.status == 1)
+    #expect(none.stderr.contains("plan.yaml: error: expected demand for the plan's quarters 2026Q2–2028Q1"), "\(none.stderr)")
+    #expect(none.stderr.contains("--demand") && none.stderr.contains("tokenplan run"), "\(none.stderr)")
+    let share = try Self.planRun { $0.replacingOccurrences(of: "demand_share: 0.01", with: "demand_share: 0") }
+    #expect(share.status == 1)
+    #expect(share.stderr.contains("a demand share above 0"), "\(share.stderr)")
+    let late = try Self.planRun { $0.replacingOccurrences(of: "as_of: 2026Q1", with: "as_of: 2030Q1") }
+    #expect(late.status == 1)
+    #expect(late.stderr.contains("the demand covers 2026Q2–2028Q1"), "\(late.stderr)")
+    // A negative efficiency gain (software getting slower) is a plan, not an error.
+    let slower = try Self.planRun { $0.replacingOccurrences(of: "yearly_efficiency_gain: 0.3", with: "yearly_efficiency_gain: -0.5") }
+    #expect(slower.status == 0, "\(slower.stderr)")
+  }
+}
+
+
+/// Runs a `bash -c` script (with `$0`, `$@`) in the package root.
+func runShell(_ script: String, _ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
+  try runProcess(URL(fileURLWithPath: "/bin/bash"), ["-c", script] + arguments, environment: environment)
+}
