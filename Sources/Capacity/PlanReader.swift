@@ -201,15 +201,51 @@ public enum PlanReader {
       }
       return node
     } catch let e as YamlError {
+      throw yamlError(e, text: text, file: file)
+    }
+  }
+}
+
+extension PlanReader {
+  /// A YAML error as a located error: the problem and the offending line (cut to 120
+  /// characters), never the whole file or a 200 KB line.
+  static func yamlError(_ e: YamlError, text: String, file: String) -> LocatedError {
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    func excerpt(_ line: Int) -> String? {
+      guard line >= 1, line <= lines.count else { return nil }
+      let l = lines[line - 1]
+      return l.count > 120 ? String(l.prefix(117)) + "..." : String(l)
+    }
+    switch e {
+    case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+      .composer(let context, let problem, let mark, _):
+      let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+      return LocatedError(
+        file: file, line: mark.line, column: mark.column, found: excerpt(mark.line), expected: "valid YAML",
+        fix: what.count > 200 ? String(what.prefix(197)) + "..." : what)
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      let key = duplicates.sorted().first ?? ""
+      // The second line that starts the key at the indentation of the first.
       var line: Int?
-      var column: Int?
-      switch e {
-      case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-        line = mark.line
-        column = mark.column
-      default: break
+      var indent: Int?
+      for (k, l) in lines.enumerated() where k + 1 >= context.mark.line {
+        let body = l.drop { $0 == " " }
+        guard body.hasPrefix(key + ":") || body.hasPrefix("\"\(key)\":") else { continue }
+        let depth = l.count - body.count
+        if indent == nil {
+          indent = depth
+        } else if depth == indent {
+          line = k + 1
+          break
+        }
       }
-      throw LocatedError(file: file, line: line, column: column, expected: "valid YAML", fix: "\(e)")
+      return LocatedError(
+        file: file, line: line ?? context.mark.line, found: excerpt(line ?? context.mark.line),
+        expected: "each key once in a mapping ('\(key)' is given twice)", fix: "keep one '\(key):' entry")
+    default:
+      let what = "\(e)"
+      return LocatedError(
+        file: file, expected: "valid YAML", fix: what.count > 200 ? String(what.prefix(197)) + "..." : what)
     }
   }
 }

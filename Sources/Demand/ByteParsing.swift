@@ -84,7 +84,7 @@ public enum ByteParsing {
     return v.isFinite ? v : nil
   }
 
-  /// `YYYY-MM-DD` (also with `/`, and single-digit month or day) → date, or `nil`.
+  /// `YYYY-MM-DD` (optionally with a valid ISO time, ignored) → date, or `nil`.
   public static func date(_ b: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
     // Fast path: exactly YYYY-MM-DD.
     if b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") {
@@ -114,7 +114,7 @@ public enum ByteParsing {
       return (d, .quarter)
     }
     let parts = text.split(separator: "-")
-    if parts.count == 2, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]),
+    if parts.count == 2, parts[0].count == 4, parts[1].count == 2, let y = Int(parts[0]), let m = Int(parts[1]),
       let d = CalendarDate(year: y, month: m, day: 1)
     {
       return (d, .month)

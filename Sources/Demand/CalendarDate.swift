@@ -20,15 +20,54 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     dayNumber = era * 146097 + doe - 719468
   }
 
-  /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD`, and an ISO time part after `T` or a space, ignored).
+  /// Parses an ISO 8601 calendar date, `YYYY-MM-DD` exactly (two-digit month and day), with an
+  /// optional valid time after `T` or a space (`hh:mm`, `hh:mm:ss`, a fraction, `Z` or `±hh:mm`;
+  /// the time is checked, then ignored). `2025/01/03`, `2025-1-3` and `2025-01-01T99:99` are
+  /// `nil`: a date written another way is an error to fix, not a guess.
   public init?(iso text: String) {
-    let s = text.split(whereSeparator: { $0 == "T" || $0 == " " }).first.map(String.init) ?? text
-    let parts = s.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "-" || $0 == "/" })
-    guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count),
-      (1...2).contains(parts[2].count), let y = Int(parts[0]), let m = Int(parts[1]),
-      let d = Int(parts[2])
-    else { return nil }
+    let bytes = Array(text.utf8)
+    guard bytes.count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+    func number(_ range: Range<Int>) -> Int? {
+      var v = 0
+      for k in range {
+        guard k < bytes.count, (48...57).contains(bytes[k]) else { return nil }
+        v = v * 10 + Int(bytes[k]) - 48
+      }
+      return v
+    }
+    guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
+    if bytes.count > 10 {
+      guard bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
+        CalendarDate.isValidTime(Array(bytes[11...]))
+      else { return nil }
+    }
     self.init(year: y, month: m, day: d)
+  }
+
+  /// `hh:mm`, `hh:mm:ss`, `hh:mm:ss.fff`, each optionally followed by `Z` or `±hh:mm`.
+  static func isValidTime(_ b: [UInt8]) -> Bool {
+    func two(_ k: Int) -> Int? {
+      guard k + 1 < b.count, (48...57).contains(b[k]), (48...57).contains(b[k + 1]) else { return nil }
+      return Int(b[k] - 48) * 10 + Int(b[k + 1] - 48)
+    }
+    guard let h = two(0), h < 24, b.count >= 5, b[2] == UInt8(ascii: ":"), let mi = two(3), mi < 60 else { return false }
+    var k = 5
+    if k < b.count, b[k] == UInt8(ascii: ":") {
+      guard let sec = two(k + 1), sec <= 60 else { return false }
+      k += 3
+      if k < b.count, b[k] == UInt8(ascii: ".") {
+        k += 1
+        let start = k
+        while k < b.count, (48...57).contains(b[k]) { k += 1 }
+        guard k > start else { return false }
+      }
+    }
+    if k == b.count { return true }
+    if b[k] == UInt8(ascii: "Z") { return k + 1 == b.count }
+    guard b[k] == UInt8(ascii: "+") || b[k] == UInt8(ascii: "-"), b.count == k + 6, let oh = two(k + 1), oh < 24,
+      b[k + 3] == UInt8(ascii: ":"), let om = two(k + 4), om < 60
+    else { return false }
+    return true
   }
 
   /// `(year, month, day)`.

@@ -74,7 +74,11 @@ public enum DemandLoader {
     if Gzip.isCompressed(bytes) { bytes = try Gzip.decompress(bytes, file: name) }
     var base = path.lowercased()
     if base.hasSuffix(".gz") { base.removeLast(3) }
+    // JSON Lines by name, or by content when the name does not say CSV (stdin, no extension):
+    // a first non-blank byte '{' is no CSV header.
+    let firstByte = bytes.first { ![32, 9, 13, 10, 0xEF, 0xBB, 0xBF].contains($0) }
     let jsonLines = base.hasSuffix(".jsonl") || base.hasSuffix(".ndjson")
+      || (!base.hasSuffix(".csv") && firstByte == UInt8(ascii: "{"))
     return try load(bytes: consume bytes, file: name, jsonLines: jsonLines, options: options)
   }
 
@@ -182,6 +186,13 @@ struct ColumnRoles {
   init(header: [String], file: String, dateColumn: String) throws {
     let names = header.map { $0.lowercased() }
     guard let date = names.firstIndex(of: dateColumn.lowercased()) else {
+      if let separator = [";", "\t", "|"].first(where: { sep in header.contains { $0.contains(sep) } }) {
+        let shown = separator == "\t" ? "tab" : "'\(separator)'"
+        throw LocatedError(
+          file: file, line: 1, found: header.joined(separator: ","),
+          expected: "a comma-separated header with a column named '\(dateColumn)' (this header is separated by \(shown))",
+          fix: "TokenPlan reads comma-separated CSV (RFC 4180, '.' decimals); save the file with commas as separators")
+      }
       throw LocatedError(
         file: file, line: 1, expected: "a column named '\(dateColumn)'",
         fix: "the header has \(header.joined(separator: ", ")); rename the date column to "
@@ -197,7 +208,9 @@ struct ColumnRoles {
     var known: Set<Int> = [date]
     for i in [period, basis, unit, metric].compactMap({ $0 }) { known.insert(i) }
     for (k, name) in names.enumerated() where !known.contains(k) {
-      let (base, multiplier) = ColumnRoles.unitSuffix(name)
+      // The suffix keeps its case (`tokens_M` is million; a lone lower-case `m` is refused).
+      let (suffixBase, multiplier) = ColumnRoles.unitSuffix(header[k])
+      let base = multiplier == nil ? name : suffixBase.lowercased()
       if let m = Measure(rawValue: base) {
         measures.append((k, m, multiplier))
         known.insert(k)
@@ -815,23 +828,34 @@ enum JSONLinesTable {
     func handle(_ range: Range<Int>, _ line: Int) {
       let slice = bytes[range]
       if slice.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { return }
-      guard let object = try? JSONSerialization.jsonObject(with: Data(slice)) as? [String: Any] else {
+      // The top level scanned first: the keys in order with their columns, a duplicate key
+      // or a syntax error with its column (JSONSerialization reports neither).
+      let scanned = JSONObjectKeys.scan(Array(slice))
+      var problem: (column: Int, expected: String, fix: String)?
+      switch scanned {
+      case .failure(let e): problem = (e.column, e.expected, "write each record as {\"date\": \"2026-03-01\", \"tokens\": 123, …} on its own line")
+      case .success(let keys):
+        var first: [String: Int] = [:]
+        for (k, column) in keys {
+          if let earlier = first[k] {
+            problem = (column, "each key once per object ('\(k)' is also at column \(earlier))", "remove one of the two '\(k)' entries")
+            break
+          }
+          first[k] = column
+        }
+      }
+      let object = problem == nil ? (try? JSONSerialization.jsonObject(with: Data(slice))) as? [String: Any] : nil
+      guard let object, case .success(let keyColumns) = scanned else {
+        let p = problem ?? (1, "one JSON object on the line", "write each record as {\"date\": \"2026-03-01\", \"tokens\": 123, …} on its own line")
         errors.append(
           DemandIssue(
             .error,
             LocatedError(
-              file: file, line: line, found: String(decoding: slice.prefix(60), as: UTF8.self),
-              expected: "one JSON object on the line",
-              fix: "write each record as {\"date\": \"2026-03-01\", \"tokens\": 123, …} on its own line")))
+              file: file, line: line, column: p.column, found: String(decoding: slice.prefix(60), as: UTF8.self),
+              expected: p.expected, fix: p.fix)))
         return
       }
-      // Keys in the order they appear in the text (JSONSerialization forgets it).
-      let text = String(decoding: slice, as: UTF8.self)
-      let ordered = object.keys.sorted {
-        (text.range(of: "\"\($0)\"")?.lowerBound ?? text.endIndex)
-          < (text.range(of: "\"\($1)\"")?.lowerBound ?? text.endIndex)
-      }
-      for k in ordered where !seen.contains(k) {
+      for k in keyColumns.map(\.key) where !seen.contains(k) {
         seen.insert(k)
         keys.append(k)
       }
@@ -862,6 +886,108 @@ enum JSONLinesTable {
   }
 
   static func quote(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+}
+
+/// The top-level keys of one JSON object, in order, with their 1-based byte columns; or the
+/// column of the first syntax error. Values are checked for well-formedness and skipped.
+enum JSONObjectKeys {
+  struct Failure: Error {
+    var column: Int
+    var expected: String
+  }
+
+  static func scan(_ b: [UInt8]) -> Result<[(key: String, column: Int)], Failure> {
+    var k = 0
+    func fail(_ expected: String) -> Failure { Failure(column: min(k, b.count) + 1, expected: expected) }
+    func skipSpace() { while k < b.count, [32, 9, 13, 10].contains(b[k]) { k += 1 } }
+    func string() throws(Failure) -> String {
+      guard k < b.count, b[k] == UInt8(ascii: "\"") else { throw fail("a string in double quotes") }
+      let start = k + 1
+      k += 1
+      while k < b.count, b[k] != UInt8(ascii: "\"") {
+        if b[k] == UInt8(ascii: "\\") { k += 1 }
+        k += 1
+      }
+      guard k < b.count else { throw fail("a closing double quote") }
+      k += 1
+      return String(decoding: b[start..<(k - 1)], as: UTF8.self)
+    }
+    func value(_ depth: Int) throws(Failure) {
+      guard depth < 64 else { throw fail("JSON nested at most 64 levels deep") }
+      skipSpace()
+      guard k < b.count else { throw fail("a value") }
+      switch b[k] {
+      case UInt8(ascii: "\""): _ = try string()
+      case UInt8(ascii: "{"), UInt8(ascii: "["):
+        let close = b[k] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+        k += 1
+        skipSpace()
+        if k < b.count, b[k] == close {
+          k += 1
+          return
+        }
+        while true {
+          if close == UInt8(ascii: "}") {
+            skipSpace()
+            _ = try string()
+            skipSpace()
+            guard k < b.count, b[k] == UInt8(ascii: ":") else { throw fail("':' after a key") }
+            k += 1
+          }
+          try value(depth + 1)
+          skipSpace()
+          guard k < b.count else { throw fail("',' or a closing bracket") }
+          if b[k] == close {
+            k += 1
+            return
+          }
+          guard b[k] == UInt8(ascii: ",") else { throw fail("',' or a closing bracket") }
+          k += 1
+        }
+      default:
+        let start = k
+        while k < b.count, !([32, 9, 13, 10, UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")].contains(b[k])) { k += 1 }
+        let token = String(decoding: b[start..<k], as: UTF8.self)
+        guard ["true", "false", "null"].contains(token) || Double(token) != nil else {
+          k = start
+          throw fail("a JSON value (a string in double quotes, a number, true, false or null)")
+        }
+      }
+    }
+    do throws(Failure) {
+      skipSpace()
+      guard k < b.count, b[k] == UInt8(ascii: "{") else { throw fail("one JSON object ('{') on the line") }
+      k += 1
+      var keys: [(key: String, column: Int)] = []
+      skipSpace()
+      if k < b.count, b[k] == UInt8(ascii: "}") {
+        k += 1
+      } else {
+        while true {
+          skipSpace()
+          let column = k + 1
+          keys.append((try string(), column))
+          skipSpace()
+          guard k < b.count, b[k] == UInt8(ascii: ":") else { throw fail("':' after a key") }
+          k += 1
+          try value(1)
+          skipSpace()
+          guard k < b.count else { throw fail("',' or '}'") }
+          if b[k] == UInt8(ascii: "}") {
+            k += 1
+            break
+          }
+          guard b[k] == UInt8(ascii: ",") else { throw fail("',' or '}'") }
+          k += 1
+        }
+      }
+      skipSpace()
+      guard k == b.count else { throw fail("the end of the line after the object") }
+      return .success(keys)
+    } catch {
+      return .failure(error)
+    }
+  }
 }
 
 /// Builds a scanner over rendered JSON Lines whose record lines are the original JSONL lines.

@@ -77,12 +77,45 @@ public enum Forecaster {
     if keep.count < raw.y.count {
       notes.append("\(raw.y.count - keep.count) zero or negative value(s) left out (multiplicative errors)")
     }
+    // Intermittent demand (zero days after the first positive one) is no growth curve: fitting
+    // the positive days alone would overstate it by the inverse of their share.
+    if let first = raw.y.firstIndex(where: { $0 > 0 }) {
+      let after = raw.y.count - first
+      let zeros = raw.y[first...].filter { $0 == 0 }.count
+      if after >= 8, Double(zeros) > Double(after) / 3 {
+        throw ForecastFailure(
+          series: raw.name,
+          reason: "\(zeros) of \(after) observations since the first positive one are zero: intermittent demand cannot be forecast as a growth curve; aggregate it to weeks or months, or leave the series out")
+      }
+    }
     var input = raw
     input.t = keep.map { raw.t[$0] }
     input.y = keep.map { raw.y[$0] }
+    // Isolated outliers are left out of everything that follows (not only the trend fit).
+    let outliers = OutlierScreen.outliers(t: input.t, z: input.y.map { log($0) }) { t in
+      guard let origin = input.origin else { return false }
+      let day = origin.dayNumber + Int(t)
+      return options.events.contains { day >= $0.start.dayNumber && day < $0.start.dayNumber + $0.days }
+    }
+    if !outliers.isEmpty {
+      let labels = outliers.prefix(3).map { k in input.origin.map { $0.adding(days: Int(input.t[k])).description } ?? "t = \(input.t[k])" }
+      notes.append(
+        "\(outliers.count) isolated outlier\(outliers.count == 1 ? "" : "s") (\(labels.joined(separator: ", "))\(outliers.count > 3 ? ", …" : "")) left out of the forecast: more than max(6 robust σ, ×2) from the neighbours' trend")
+      let drop = Set(outliers)
+      let kept = input.t.indices.filter { !drop.contains($0) }
+      input.t = kept.map { input.t[$0] }
+      input.y = kept.map { input.y[$0] }
+    }
     let n = input.y.count
-    guard n >= 2 else {
-      throw ForecastFailure(series: raw.name, reason: "\(n) positive observation(s); at least 2 are needed")
+    guard n >= 4 else {
+      throw ForecastFailure(
+        series: raw.name,
+        reason: "\(n) usable observation(s); at least 4 are needed to estimate a trend and an interval")
+    }
+    if let lo = input.y.min(), let hi = input.y.max(), hi == lo {
+      throw ForecastFailure(
+        series: raw.name,
+        reason: "every value is the same (\(lo)): there is no variation to estimate an interval from; put a constant demand in the plan as tokens_per_day instead")
     }
     let daily = input.isDaily
     let lastT = input.t[n - 1]

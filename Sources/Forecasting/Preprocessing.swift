@@ -203,3 +203,55 @@ func effectAt(
   }
   return e
 }
+
+/// Isolated outliers, screened before anything else sees the series (backtests, calibration,
+/// the baselines, the trend fit), so one bad day cannot move a forecast.
+///
+/// Each point is judged in logs against its up-to-7 neighbours on each side, a point at either
+/// end against the one side it has: the prediction is the median of the neighbours carried to
+/// its time along their median slope. A point is an outlier when it is more than
+/// `max(6 robust σ, log 2)` from that prediction (the robust σ is 1.4826 × the median absolute
+/// deviation over all points; log 2 keeps weekly seasonality and ordinary noise in). Runs of
+/// three or more consecutive outliers on the same side are a level shift, not outliers, and are
+/// left to the break detector. Points inside declared event windows are never screened out.
+enum OutlierScreen {
+  /// The indices of the outliers of `z = log y` at times `t` (sorted).
+  static func outliers(t: [Double], z: [Double], exempt: (Double) -> Bool) -> [Int] {
+    let n = z.count
+    guard n >= 8 else { return [] }
+    var residual = [Double](repeating: 0, count: n)
+    var judged = [Bool](repeating: false, count: n)
+    for i in 0..<n {
+      let left = Array(max(0, i - 7)..<i)
+      let right = Array((i + 1)..<min(n, i + 8))
+      let neighbours = left + right
+      guard neighbours.count >= 4 else { continue }
+      var slopes: [Double] = []
+      for side in [left, right] where side.count >= 2 {
+        for k in 1..<side.count {
+          let a = side[k - 1]
+          let b = side[k]
+          if t[b] > t[a] { slopes.append((z[b] - z[a]) / (t[b] - t[a])) }
+        }
+      }
+      let slope = slopes.isEmpty ? 0 : PreparedSeries.median(slopes)
+      let prediction = PreparedSeries.median(neighbours.map { z[$0] + slope * (t[i] - t[$0]) })
+      residual[i] = z[i] - prediction
+      judged[i] = true
+    }
+    let sigma = 1.4826 * PreparedSeries.median((0..<n).filter { judged[$0] }.map { abs(residual[$0]) })
+    let threshold = Swift.max(6 * sigma, log(2.0))
+    var flagged = (0..<n).filter { judged[$0] && abs(residual[$0]) > threshold && !exempt(t[$0]) }
+    // Runs of 3+ consecutive same-sign outliers: a level shift.
+    var runs: [[Int]] = []
+    for i in flagged {
+      if let last = runs.last?.last, last == i - 1, (residual[last] > 0) == (residual[i] > 0) {
+        runs[runs.count - 1].append(i)
+      } else {
+        runs.append([i])
+      }
+    }
+    flagged = runs.filter { $0.count < 3 }.flatMap { $0 }
+    return flagged
+  }
+}

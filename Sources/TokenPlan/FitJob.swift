@@ -131,6 +131,16 @@ public enum FitJob {
       values.append(value)
       lines.append(record.line)
     }
+    // Additive errors square the values: below ~1e-150 the squares underflow to 0 (SSE 0, zero
+    // standard errors, AICc −∞); above ~1e150 they overflow. Such values want rescaling.
+    if request.errors == .additive, let k = values.indices.max(by: { abs(values[$0]) < abs(values[$1]) }),
+      values[k] != 0, !(1e-100...1e100).contains(abs(values[k]))
+    {
+      throw LocatedError(
+        file: file, line: lines[k], column: valueIndex + 1, found: String(values[k]),
+        expected: "values whose largest magnitude is between 1e-100 and 1e100 (their squares must not underflow or overflow)",
+        fix: "rescale the column (e.g. divide by 1e6 for millions), or use --errors multiplicative")
+    }
     var origin: CalendarDate?
     if datesMode, let first = dates.min() {
       origin = first
@@ -234,12 +244,18 @@ public enum FitJob {
       ("parameters", .object(parameters)),
       ("sse", .number(fit.sse)),
       ("rmse", .number(fit.rmse)),
-      ("aicc", .number(fit.aicc)),
-      ("bic", .number(fit.bic)),
+      ("aicc", finiteNumber(fit.aicc)),
+      ("bic", finiteNumber(fit.bic)),
       ("iterations", .integer(fit.iterations)),
       ("converged", .bool(fit.converged)),
       ("reason", .string(fit.reason.rawValue)),
     ])
+  }
+
+  /// A number, or `null` when missing or not finite (an exact fit's AICc is −∞).
+  static func finiteNumber(_ v: Double?) -> JSONValue {
+    guard let v, v.isFinite else { return .null }
+    return .number(v)
   }
 
   /// The `--format table` text: a heading, the parameters, then the fit statistics.
@@ -259,7 +275,9 @@ public enum FitJob {
     var out = "\(fit.model) fit of \(outcome.valueColumn) on \(outcome.timeColumn)"
     if let origin = outcome.timeOrigin { out += " (t = days since \(origin))" }
     out += ", \(fit.n) points, \(fit.errors.rawValue) errors\n\n" + table.text()
-    out += "\nsse \(g(fit.sse))  rmse \(g(fit.rmse))  aicc \(g(fit.aicc))  bic \(g(fit.bic))\n"
+    // An exact fit (SSE 0) has no likelihood-based criteria: "—", not −∞.
+    func finite(_ v: Double?) -> Double? { v.flatMap { $0.isFinite ? $0 : nil } }
+    out += "\nsse \(g(fit.sse))  rmse \(g(fit.rmse))  aicc \(g(finite(fit.aicc)))  bic \(g(finite(fit.bic)))\n"
     out += "converged after \(fit.iterations) iterations (\(fit.reason.rawValue))\n"
     return out
   }

@@ -106,8 +106,10 @@ public enum PlanJob {
   /// Estimated (roofline) throughputs, late orders, late facility builds and MW shortfalls.
   static func alerts(_ rows: [PlanRow], plan: Plan) -> [String] {
     var out: [String] = []
+    // One line per (model, hardware, latency class), however many workloads share it.
+    var seen: Set<[String]> = []
     for w in plan.workloads {
-      for h in plan.hardware.keys.sorted() {
+      for h in plan.hardware.keys.sorted() where seen.insert([w.model, h, w.latencyClass]).inserted {
         if let t = CapacityPlanner.throughput(plan, model: w.model, hardware: h, latencyClass: w.latencyClass), t.estimated {
           out.append("throughput of \(w.model) on \(h) at \(w.latencyClass) is a roofline estimate (no measurement in the catalogs)")
         }

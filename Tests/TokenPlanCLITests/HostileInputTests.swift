@@ -267,6 +267,162 @@ struct HostileInputTests {
 }
 
 
+// MARK: - 8, 9, 13, 14, 16, 17
+
+extension HostileInputTests {
+  /// 200 days of 1%-a-day growth with a weekend dip and 2% noise (seeded), as CSV rows.
+  static func dailySeries(_ edit: (inout [Double]) -> Void = { _ in }) -> (dates: [String], values: [Double]) {
+    var rng = SystemRandomNumberGenerator.Seeded(seed: 17)
+    var values: [Double] = []
+    var dates: [String] = []
+    let formatter = DateFormatter()
+    formatter.dateFormat = "yyyy-MM-dd"
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    for d in 0..<200 {
+      dates.append(formatter.string(from: Date(timeIntervalSince1970: 1_735_689_600 + Double(d) * 86_400)))
+      values.append(1e9 * exp(0.01 * Double(d)) * (d % 7 >= 5 ? 0.9 : 1) * exp(0.02 * rng.gaussian()))
+    }
+    edit(&values)
+    return (dates, values)
+  }
+
+  static func csv(_ series: (dates: [String], values: [Double]), dropping: Int? = nil) throws -> String {
+    var rows = ["date,tokens"]
+    for k in series.dates.indices where k != dropping { rows.append("\(series.dates[k]),\(series.values[k])") }
+    return try temporaryFile(rows.joined(separator: "\n") + "\n", name: "series.csv")
+  }
+
+  @Test("8: one bad day (last ×10, last 1e-300, a ×1e6 spike, a 1e-300 inside) gives the forecast of the series without it")
+  func badDay() throws {
+    for (k, factor) in [(199, 10.0), (199, 1e-300), (100, 1e6), (100, 1e-300)] {
+      let bad = Self.dailySeries { $0[k] *= factor }
+      let args = ["--horizon", "2q", "--paths", "200", "--format", "csv", "--quiet"]
+      let corrupted = try runTokenplan(["forecast", try Self.csv(bad)] + args)
+      let without = try runTokenplan(["forecast", try Self.csv(bad, dropping: k)] + args)
+      #expect(corrupted.status == 0 && without.status == 0, "\(corrupted.stderr)")
+      #expect(corrupted.stderr.contains("1 isolated outlier"), "day \(k) ×\(factor): \(corrupted.stderr)")
+      // Identical inputs after the screen: identical rows (the observed-day count aside).
+      func rows(_ text: String) -> [String] {
+        text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(10).joined(separator: ",") }
+      }
+      #expect(rows(corrupted.stdout) == rows(without.stdout), "day \(k) ×\(factor)")
+    }
+  }
+
+  @Test("9: 2 or 3 points, a constant series and mostly-zero days are refused with the reason")
+  func degenerate() throws {
+    let short3 = try temporaryFile("t,y\n1,10\n2,12\n3,15\n")
+    let short2 = try temporaryFile("t,y\n1,10\n2,12\n")
+    let constant = try temporaryFile("t,y\n" + (1...30).map { "\($0),5" }.joined(separator: "\n") + "\n")
+    let intermittent = Self.dailySeries { v in for k in v.indices where k % 4 != 0 { v[k] = 0 } }
+    for (path, reason) in [
+      (short3, "at least 4 are needed"), (short2, "at least 4 are needed"), (constant, "every value is the same"),
+      (try Self.csv(intermittent), "intermittent demand"),
+    ] {
+      let r = try runTokenplan(["forecast", path, "--horizon", "4", "--paths", "50", "--quiet"])
+      #expect(r.status == 1, "\(reason)")
+      #expect(r.stderr.contains(reason), "\(reason): \(r.stderr)")
+    }
+  }
+
+  @Test("13: a documented unit suffix (tokens_M) is read; non-ISO dates are located errors")
+  func unitsAndDates() throws {
+    let m = try temporaryFile("date,tokens_M\n2026-01-01,5\n2026-01-02,6\n")
+    let r = try runTokenplan(["data", "summary", m, "--format", "csv"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains(",6000000.0,"), "\(r.stdout)")
+    for date in ["2025/01/03", "2025-1-3", "2025-01-01T99:99", "2025-01-01T10:61"] {
+      let path = try temporaryFile("date,tokens\n\(date),5\n2025-01-04,6\n")
+      let bad = try runTokenplan(["data", "validate", path])
+      #expect(bad.status == 1, "\(date)")
+      #expect(bad.stderr.contains("data.csv:2:1: error: expected a date"), "\(date): \(bad.stderr)")
+    }
+    let timed = try temporaryFile("date,tokens\n2025-01-01T10:00:00Z,5\n2025-01-02 23:59,6\n")
+    #expect(try runTokenplan(["data", "validate", timed]).status == 0)
+  }
+
+  @Test("14: values near 1e-300 are refused for additive fits; an exact fit prints no −∞")
+  func tinyFit() throws {
+    let tiny = try temporaryFile("t,y\n" + (1...20).map { "\($0),\(1e-300 * exp(0.1 * Double($0)))" }.joined(separator: "\n") + "\n")
+    let r = try runTokenplan(["fit", tiny, "--model", "exponential"])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("rescale"), "\(r.stderr)")
+    // y = 2^t fits exactly in logs: SSE 0, so no AICc or BIC (not −∞).
+    let exact = try temporaryFile("t,y\n1,2\n2,4\n3,8\n4,16\n5,32\n")
+    let table = try runTokenplan(["fit", exact, "--model", "exponential", "--errors", "multiplicative"])
+    #expect(table.status == 0 && table.stdout.contains("sse 0  rmse 0  aicc —  bic —"), "\(table.stdout)")
+    let json = try runTokenplan(["fit", exact, "--model", "exponential", "--errors", "multiplicative", "--format", "json"])
+    let object = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    #expect(object["aicc"] is NSNull && object["bic"] is NSNull, "\(json.stdout)")
+  }
+
+  @Test("16: an output location that cannot be made fails before the first step, without a Foundation dump")
+  func unwritableOutput() throws {
+    let (plan, _) = try Self.plan()
+    let r = try runTokenplan(["run", plan, "--out", "/proc/tokenplan-no/out", "--paths", "50"])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("/proc/tokenplan-no: error: expected a directory the output can be written in"), "\(r.stderr)")
+    #expect(!r.stderr.contains("Domain") && !r.stderr.contains("Code="), "\(r.stderr)")
+    #expect(!r.stderr.contains("load done"), "failed before loading: \(r.stderr)")
+  }
+
+  @Test("17: YAML errors show one line; identical warnings once; ';' CSV, JSON Lines on stdin, JSON Lines columns and duplicate keys")
+  func messages() throws {
+    let dup = try Self.defaultPlanVariant { "name: x\n" + $0 }
+    let d = try runTokenplan(["plan", dup])
+    #expect(d.status == 1 && d.stderr.count < 400, "\(d.stderr)")
+    #expect(d.stderr.contains("is given twice"), "\(d.stderr)")
+    let deep = try temporaryFile("a: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "\n", name: "deep.yaml")
+    let n = try runTokenplan(["plan", deep])
+    #expect(n.status == 1 && n.stderr.count < 1000, "\(n.stderr.count) characters")
+
+    // 300 workloads on one unmeasured model: one roofline line per hardware, not per workload.
+    let many = try Self.defaultPlanVariant { text in
+      var out = text.replacingOccurrences(of: "workloads:\n", with: "workloads:\n" + (0..<300).map {
+        "  w\($0):\n    model: llama-8b\n    latency_class: offline\n    segments: [\"nothing\"]\n    tokens_per_day: {2026Q2: 1e9}\n"
+      }.joined())
+      out = out.replacingOccurrences(of: "demand_data: ../synthetic/panel.csv.gz", with: "")
+      return out
+    }
+    let w = try runTokenplan(["plan", many, "--format", "csv"])
+    #expect(w.status == 0, "\(w.stderr)")
+    let roofline = w.stderr.split(separator: "\n").filter { $0.contains("llama-8b") && $0.contains("offline") }
+    #expect(!roofline.isEmpty && roofline.count <= 10, "\(roofline.count) lines")
+
+    let semi = try temporaryFile("date;tokens\n2026-01-01;5\n")
+    let s = try runTokenplan(["data", "validate", semi])
+    #expect(s.status == 1 && s.stderr.contains("separated by ';'"), "\(s.stderr)")
+    let lines = "{\"date\": \"2026-01-01\", \"tokens\": 5}\n{\"date\": \"2026-01-02\", \"tokens\": 6}\n"
+    let stdin = try runTokenplan(["data", "validate", "-"], stdin: lines)
+    #expect(stdin.status == 0, "\(stdin.stderr)")
+    let badValue = try temporaryFile("{\"date\": \"2026-01-01\", \"tokens\": tru}\n", name: "x.jsonl")
+    let b = try runTokenplan(["data", "validate", badValue])
+    #expect(b.status == 1 && b.stderr.contains("x.jsonl:1:34:"), "\(b.stderr)")
+    let twice = try temporaryFile("{\"date\": \"2026-01-01\", \"tokens\": 5, \"tokens\": 6}\n", name: "y.jsonl")
+    let t = try runTokenplan(["data", "validate", twice])
+    #expect(t.status == 1 && t.stderr.contains("y.jsonl:1:37:") && t.stderr.contains("each key once"), "\(t.stderr)")
+  }
+}
+
+extension SystemRandomNumberGenerator {
+  /// A small seeded generator for test data (SplitMix64), with Box–Muller normals.
+  struct Seeded {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func gaussian() -> Double {
+      (-2 * log(max(uniform(), 1e-300))).squareRoot() * cos(2 * .pi * uniform())
+    }
+  }
+}
+
 /// Runs a `bash -c` script (with `$0`, `$@`) in the package root.
 func runShell(_ script: String, _ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
   try runProcess(URL(fileURLWithPath: "/bin/bash"), ["-c", script] + arguments, environment: environment)
