@@ -54,13 +54,17 @@ let package = Package(
         "TokenPlan", "Forecasting", "Demand", "CurveFitting", "Capacity",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // libFuzzer targets (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING); the
+    // ordinary build replays corpus files, which the tests run over Fuzz/corpus/.
+    .executableTarget(name: "fuzz-demand-loader", dependencies: ["Demand"], path: "Sources/FuzzDemandLoader"),
+    .executableTarget(name: "fuzz-plan-reader", dependencies: ["Capacity"], path: "Sources/FuzzPlanReader"),
     // Shared by the test targets only (the package root, for reading datasets/).
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "ReportTests", dependencies: ["Report"]),
     .testTarget(name: "CurveFittingTests", dependencies: ["CurveFitting", "LinearAlgebra", "TestSupport"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "LinearAlgebra", "TestSupport"]),
-    .testTarget(name: "CapacityTests", dependencies: ["Capacity", "Demand", "TestSupport"]),
+    .testTarget(name: "CapacityTests", dependencies: ["Capacity", "Demand", "LinearAlgebra", "TestSupport"]),
     .testTarget(
       name: "ForecastingTests", dependencies: ["Forecasting", "Demand", "CurveFitting", "LinearAlgebra", "TestSupport"],
       exclude: ["reference"]),

@@ -8,7 +8,11 @@ import Yams
 public enum PlanReader {
   /// Reads `path` (catalog paths inside it are relative to it).
   public static func read(path: String) throws -> Plan {
-    let text = try readText(path)
+    try read(text: try readText(path), path: path)
+  }
+
+  /// Reads plan text as if it were the file at `path` (catalogs are relative to `path`'s folder).
+  public static func read(text: String, path: String) throws -> Plan {
     let root = try compose(text, file: path)
     let r = Reader(file: path)
     let top = try r.mapping(root, allowed: [

@@ -404,6 +404,21 @@ extension HostileInputTests {
   }
 }
 
+extension HostileInputTests {
+  @Test("fuzz corpora: every committed input replays through the loader and the plan reader without a trap")
+  func fuzzCorpora() throws {
+    for (binary, corpus) in [("fuzz-demand-loader", "Fuzz/corpus/demand"), ("fuzz-plan-reader", "Fuzz/corpus/plan")] {
+      let exe = tokenplanBinary.deletingLastPathComponent().appendingPathComponent(binary)
+      let files = try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent(corpus).path)
+        .map { corpus + "/" + $0 }
+      #expect(files.count >= 2, "\(corpus)")
+      let r = try runProcess(exe, files)
+      #expect(r.status == 0, "\(binary): status \(r.status) \(r.stderr.suffix(500))")
+      #expect(r.stdout.contains("replayed \(files.count) inputs"), "\(r.stdout)")
+    }
+  }
+}
+
 extension SystemRandomNumberGenerator {
   /// A small seeded generator for test data (SplitMix64), with Box–Muller normals.
   struct Seeded {
