@@ -125,20 +125,30 @@ struct ForecasterTests {
     }
   }
 
-  @Test("short and undated series get a forecast with a warning, not an error")
+  @Test("short and undated series get a forecast with a warning, not an error; three points are refused")
   func shortSeries() async throws {
-    // China's NDA series up to mid-2025 (three disclosures), forecast to March 2026.
+    // China's NDA series up to the end of 2025 (four disclosures), forecast to March 2026.
     let origin = CalendarDate(iso: "2024-02-15")!
     let china = ForecastInput(
       name: "china", t: [0, 366, 501], y: [0.1e12, 1e12, 30e12], origin: origin)
     var options = Self.fastOptions
     options.horizon = .quarters(4)
-    let f = try #require(await forecastAll([china], options).first)
+    // Three points cannot give a trend and an interval (issue 17): refused with the reason.
+    let three = await Forecaster.forecast([china], options: options)
+    guard case .failure(let failure) = three[0] else {
+      Issue.record("three points were forecast")
+      return
+    }
+    #expect(failure.reason.contains("at least 4 are needed"), "\(failure.reason)")
+    var four = china
+    four.t.append(685)  // 2025-12-31
+    four.y.append(100e12)
+    let f = try #require(await forecastAll([four], options).first)
     #expect(f.selection == "aicc")
     #expect(f.notes.contains { $0.contains("short series") })
     let march = try #require(f.rows(granularity: .day, levels: [80, 95]).first { $0.period == "2026-03-31" })
-    // Wide, honest: the 95% interval spans more than a factor of 100.
-    #expect(march.quantiles[0.975]! / march.quantiles[0.025]! > 100)
+    // Not degenerate: the 95% interval has width.
+    #expect(march.quantiles[0.975]! / march.quantiles[0.025]! > 1.5)
     // A yearly series of 15 plain steps.
     let steps = ForecastInput(
       name: "yearly", t: (1...15).map(Double.init), y: (1...15).map { 100 * exp(0.3 * Double($0)) }, origin: nil)

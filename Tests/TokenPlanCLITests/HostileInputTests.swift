@@ -38,14 +38,22 @@ struct HostileInputTests {
     try Data("precious".utf8).write(to: mine.appendingPathComponent("notes.txt"))
     let file = dir.appendingPathComponent("file.txt")
     try Data("precious".utf8).write(to: file)
-    for out in [mine.path, file.path, ".", "/dev/null"] {
+    // A named pipe stands for a device (never /dev/null itself: a regression would replace it).
+    let fifo = dir.appendingPathComponent("pipe").path
+    #expect(try tool(["mkfifo", fifo]).status == 0)
+    for out in [mine.path, file.path, fifo] {
       let r = try runTokenplan(["run", plan, "--out", out, "--paths", "50", "--quiet"])
       #expect(r.status == 1, "\(out): \(r.stderr)")
       #expect(r.stderr.contains("error: expected"), "\(out): \(r.stderr)")
     }
+    // `--out .` from inside the user's directory (a scratch one: a regression would wipe it).
+    let dot = try runShell("cd \"$1\" && exec \"$0\" run \"$2\" --out . --paths 50 --quiet", [tokenplanBinary.path, mine.path, plan])
+    #expect(dot.status == 1, "--out .: \(dot.stderr)")
+    #expect(dot.stderr.contains("error: expected"), "--out .: \(dot.stderr)")
     #expect(try String(contentsOf: mine.appendingPathComponent("notes.txt"), encoding: .utf8) == "precious")
     #expect(try String(contentsOf: file, encoding: .utf8) == "precious")
-    #expect(FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent("Package.swift").path))
+    var info = stat()
+    #expect(lstat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO, "the pipe is still a pipe")
 
     // A previous run's output is replaced; a file a user adds to it makes the next run refuse.
     let out = dir.appendingPathComponent("out")
@@ -58,7 +66,7 @@ struct HostileInputTests {
     #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("my-notes.md").path))
 
     // data synth: a user's file and a device are refused; its own earlier output is replaced.
-    for target in [file.path, "/dev/null"] {
+    for target in [file.path, fifo] {
       let r = try runTokenplan(["data", "synth", "--seed", "1", "--out", target])
       #expect(r.status == 1, "\(target)")
     }
@@ -230,6 +238,11 @@ struct HostileInputTests {
       #expect(r.status == 1, "\(args)")
       #expect(r.stderr.contains("<command line>: error"), "\(args): \(r.stderr)")
     }
+    // Dates 8,000 years apart across 2,000 series: a dense panel of 66 GB, refused before allocating.
+    let far = try temporaryFile(
+      "date,region,tokens\n0001-01-01,a,1\n9999-12-31,a,2\n" + (1...2000).map { "5000-01-01,s\($0),1\n" }.joined())
+    let panel = try runTokenplan(["data", "validate", far])
+    #expect(panel.status == 1 && panel.stderr.contains("a panel that fits in memory"), "\(panel.stderr)")
     let (plan, dir) = try Self.plan()
     for paths in ["0", "1"] {
       let r = try runTokenplan(["run", plan, "--out", dir.appendingPathComponent("p").path, "--paths", paths, "--quiet"])
