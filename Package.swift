@@ -8,6 +8,7 @@ let package = Package(
     .executable(name: "tokenplan", targets: ["tokenplan"]),
     .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
     .library(name: "CurveFitting", targets: ["CurveFitting"]),
+    .library(name: "TokenPlanCore", targets: ["TokenPlanCore"]),
     .library(name: "Demand", targets: ["Demand"]),
     .library(name: "Forecasting", targets: ["Forecasting"]),
     .library(name: "Capacity", targets: ["Capacity"]),
@@ -30,12 +31,15 @@ let package = Package(
     // renameat2 (atomic exchange of an output directory), which Swift's Glibc does not import.
     .target(name: "CPosix"),
     .target(name: "CurveFitting", dependencies: ["LinearAlgebra"]),
+    // The common floor: calendar dates and quarters, located user errors, the seeded generator,
+    // JSON values, the tool's version and default seed. No dependencies.
+    .target(name: "TokenPlanCore"),
     .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-    .target(name: "Demand", dependencies: ["LinearAlgebra", "CZlib"]),
-    .target(name: "Forecasting", dependencies: ["CurveFitting", "Demand", "LinearAlgebra"]),
+    .target(name: "Demand", dependencies: ["TokenPlanCore", "LinearAlgebra", "CZlib"]),
+    .target(name: "Forecasting", dependencies: ["TokenPlanCore", "CurveFitting", "Demand", "LinearAlgebra"]),
     .target(
       name: "Capacity",
-      dependencies: ["Demand", "LinearAlgebra", .product(name: "Yams", package: "Yams")]),
+      dependencies: ["TokenPlanCore", "LinearAlgebra", .product(name: "Yams", package: "Yams")]),
     .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
     .target(name: "XLSXReport", dependencies: ["CXLSXWriter"]),
     // cairo + pango for the PDF report and PNG charts; pangocairo.pc brings cairo, pango and glib.
@@ -45,31 +49,33 @@ let package = Package(
     .target(
       name: "TokenPlan",
       dependencies: [
-        "CurveFitting", "Demand", "Forecasting", "Capacity", "LinearAlgebra", "XLSXReport", "Report", "CPosix",
+        "TokenPlanCore", "CurveFitting", "Demand", "Forecasting", "Capacity", "LinearAlgebra", "XLSXReport", "Report",
+        "CPosix",
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
     .executableTarget(
       name: "tokenplan",
       dependencies: [
-        "TokenPlan", "Forecasting", "Demand", "CurveFitting", "Capacity",
+        "TokenPlan", "TokenPlanCore", "Forecasting", "Demand", "CurveFitting", "Capacity",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // libFuzzer targets (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING); the
     // ordinary build replays corpus files, which the tests run over Fuzz/corpus/.
-    .executableTarget(name: "fuzz-demand-loader", dependencies: ["Demand"], path: "Sources/FuzzDemandLoader"),
-    .executableTarget(name: "fuzz-plan-reader", dependencies: ["Capacity"], path: "Sources/FuzzPlanReader"),
+    .target(name: "FuzzSupport"),
+    .executableTarget(name: "fuzz-demand-loader", dependencies: ["TokenPlanCore", "Demand", "FuzzSupport"], path: "Sources/FuzzDemandLoader"),
+    .executableTarget(name: "fuzz-plan-reader", dependencies: ["TokenPlanCore", "Capacity", "FuzzSupport"], path: "Sources/FuzzPlanReader"),
     // Shared by the test targets only (the package root, for reading datasets/).
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "ReportTests", dependencies: ["Report"]),
     .testTarget(name: "CurveFittingTests", dependencies: ["CurveFitting", "LinearAlgebra", "TestSupport"]),
-    .testTarget(name: "DemandTests", dependencies: ["Demand", "LinearAlgebra", "TestSupport"]),
-    .testTarget(name: "CapacityTests", dependencies: ["Capacity", "Demand", "LinearAlgebra", "TestSupport"]),
+    .testTarget(name: "DemandTests", dependencies: ["TokenPlanCore", "Demand", "LinearAlgebra", "TestSupport"]),
+    .testTarget(name: "CapacityTests", dependencies: ["TokenPlanCore", "Capacity", "LinearAlgebra", "TestSupport"]),
     .testTarget(
-      name: "ForecastingTests", dependencies: ["Forecasting", "Demand", "CurveFitting", "LinearAlgebra", "TestSupport"],
+      name: "ForecastingTests", dependencies: ["TokenPlanCore", "Forecasting", "Demand", "CurveFitting", "LinearAlgebra", "TestSupport"],
       exclude: ["reference"]),
     .testTarget(
-      name: "TokenPlanCLITests", dependencies: ["TokenPlan", "Demand", "tokenplan", "TestSupport"],
+      name: "TokenPlanCLITests", dependencies: ["TokenPlan", "TokenPlanCore", "Demand", "tokenplan", "TestSupport"],
       exclude: ["reference", "readback"]),
   ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TokenPlanCore
 
 /// One row of the quarterly plan table (the contract's columns; money in the plan's currency).
 public struct PlanRow: Sendable, Equatable {
@@ -36,8 +37,9 @@ public struct PlanRow: Sendable, Equatable {
 }
 
 /// A problem with a plan that the computation found (not the file's syntax).
-public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct PlanError: UserError, Equatable, Sendable {
   public var description: String
+  public var userMessage: String { "error: the plan cannot be computed: \(description)" }
 }
 
 /// Turns token demand into GPUs, power, energy and money, quarter by quarter.

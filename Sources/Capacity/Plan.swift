@@ -1,3 +1,5 @@
+import TokenPlanCore
+
 /// Where a number came from: every value from outside (a TDP, a price, a PUE) carries one.
 public struct Provenance: Sendable, Equatable {
   public var source: String

@@ -1,5 +1,5 @@
-import Demand
 import Foundation
+import TokenPlanCore
 import Yams
 
 /// Reads a plan file (YAML) and the catalogs it names, strictly: an unknown key, a missing
@@ -151,7 +151,7 @@ public enum PlanReader {
       let um = try r.mapping(u, allowed: ["draws", "seed"] + drivers)
       var spec = UncertaintySpec(
         draws: try r.integer(um["draws"], default: 1000, min: 10, max: 1_000_000),
-        seed: UInt64(try r.integer(um["seed"], default: 20_261_129, min: 0, max: 1 << 53)))
+        seed: UInt64(try r.integer(um["seed"], default: Int(TokenPlanDefaults.seed), min: 0, max: 1 << 53)))
       spec.throughputFactor = try um["throughput"].map { try r.distribution($0, driver: "throughput") }
       spec.pue = try um["pue"].map { try r.distribution($0, driver: "pue") }
       spec.electricityPerKilowattHour = try um["electricity_per_kwh"].map { try r.distribution($0, driver: "electricity_per_kwh") }

@@ -1,8 +1,8 @@
-import Demand
 import Dispatch
 import Foundation
 import LinearAlgebra
 import Synchronization
+import TokenPlanCore
 
 /// A stated distribution for an uncertain assumption.
 public enum Distribution: Sendable, Equatable {
@@ -55,7 +55,7 @@ public struct UncertaintySpec: Sendable, Equatable {
   public var peakToAverage: Distribution?
 
   public init(
-    draws: Int = 1000, seed: UInt64 = 20_261_129, throughputFactor: Distribution? = nil,
+    draws: Int = 1000, seed: UInt64 = TokenPlanDefaults.seed, throughputFactor: Distribution? = nil,
     pue: Distribution? = nil, electricityPerKilowattHour: Distribution? = nil,
     yearlyEfficiencyGain: Distribution? = nil, peakToAverage: Distribution? = nil
   ) {

@@ -1,4 +1,5 @@
 import Foundation
+import TokenPlanCore
 
 /// Parsing numbers and dates straight from UTF-8 bytes (the loader's hot path).
 public enum ByteParsing {

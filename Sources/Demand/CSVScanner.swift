@@ -1,3 +1,5 @@
+import TokenPlanCore
+
 /// A byte-level RFC 4180 CSV scanner: records as ranges of bytes, with no string made per field.
 ///
 /// Quoted fields may hold commas, doubled quotes and line breaks; they are unescaped in place

@@ -1,4 +1,5 @@
 import Foundation
+import TokenPlanCore
 
 /// A CSV file read into fields with their line numbers (RFC 4180: quoted fields may hold commas,
 /// doubled quotes and line breaks; CRLF or LF line ends; a UTF-8 byte-order mark is skipped).

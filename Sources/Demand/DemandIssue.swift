@@ -1,3 +1,5 @@
+import TokenPlanCore
+
 /// One finding of loading or validating demand data: an error (the load fails, exit 1) or a
 /// warning (reported on stderr; the data load). Every finding names its place.
 public struct DemandIssue: Sendable, Equatable, CustomStringConvertible {
@@ -21,7 +23,7 @@ public struct DemandIssue: Sendable, Equatable, CustomStringConvertible {
 
 /// A demand file that did not load: every error found (in file order, capped), and the
 /// warnings gathered before the load stopped.
-public struct DemandValidationError: Error, Sendable, CustomStringConvertible {
+public struct DemandValidationError: UserError, Sendable {
   /// Errors and warnings, errors first.
   public var issues: [DemandIssue]
   /// Errors past the cap that are counted but not listed.

@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import TokenPlanCore
 
 /// What to do with days missing inside a series' observed span.
 public enum GapPolicy: String, Sendable, CaseIterable {

@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import TokenPlanCore
 
 /// One series of a panel: a measure for one combination of segment values.
 public struct SeriesLabel: Hashable, Sendable {

@@ -1,3 +1,5 @@
+import TokenPlanCore
+
 /// What a demand value counts.
 public enum Measure: String, Sendable, Codable, CaseIterable, Comparable {
   /// All tokens (input + output).

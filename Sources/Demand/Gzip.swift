@@ -1,6 +1,7 @@
 internal import CZlib
 
 import Foundation
+import TokenPlanCore
 
 /// gzip (RFC 1952) through the system zlib, for `.gz` data files.
 public enum Gzip {

@@ -1,3 +1,5 @@
+import TokenPlanCore
+
 /// Per-series facts for `tokenplan data summary`.
 public struct SeriesSummary: Sendable {
   public var series: SeriesLabel

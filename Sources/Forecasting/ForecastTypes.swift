@@ -2,6 +2,7 @@ import CurveFitting
 import Demand
 import Foundation
 import LinearAlgebra
+import TokenPlanCore
 
 /// One series to forecast: observations at times `t` — days since ``origin`` for dated data,
 /// or plain step numbers — with positive values in the data's unit per period (tokens per day).
@@ -129,7 +130,7 @@ public struct ForecastOptions: Sendable {
   public var paths = 1000
   /// The random seed; each series draws from its own stream derived from it and its index, so
   /// results do not depend on the number of cores.
-  public var seed: UInt64 = 20_261_129
+  public var seed: UInt64 = TokenPlanDefaults.seed
   /// Rolling backtest origins.
   public var backtestOrigins = 3
   /// Bounds on the saturating families' ceiling (`K` or `m`) as a multiple of the last

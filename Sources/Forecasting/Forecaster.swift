@@ -2,9 +2,10 @@ import CurveFitting
 import Demand
 import Foundation
 import LinearAlgebra
+import TokenPlanCore
 
 /// A series that could not be forecast, with the reason.
-public struct ForecastFailure: Error, Sendable, CustomStringConvertible {
+public struct ForecastFailure: UserError, Sendable {
   public var series: String
   public var reason: String
   public var description: String { "\(series): \(reason)" }

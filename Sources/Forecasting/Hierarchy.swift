@@ -1,6 +1,7 @@
 import Demand
 import Foundation
 import LinearAlgebra
+import TokenPlanCore
 
 /// A panel's hierarchy as forecast inputs: one input per node (total, levels, bottom), the
 /// summing matrix and the node labels.

@@ -2,6 +2,7 @@ import CurveFitting
 import Demand
 import Foundation
 import LinearAlgebra
+import TokenPlanCore
 
 /// A series prepared for trend fitting, in log space: weekday and event effects estimated and
 /// removed (a documented second stage after a preliminary trend), a structural break turned

@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import TokenPlanCore
 
 /// How forecasts of a hierarchy are made coherent.
 public enum ReconciliationMethod: String, Sendable, CaseIterable {

@@ -1,6 +1,7 @@
 import Demand
 import Foundation
 import LinearAlgebra
+import TokenPlanCore
 
 /// One row of a forecast table: a period's summary over the sample paths.
 public struct ForecastRow: Sendable {

@@ -2,6 +2,7 @@ import CurveFitting
 import Demand
 import Foundation
 import LinearAlgebra
+import TokenPlanCore
 
 /// A trend fitted in log space to a prepared series: a growth family (multiplicative errors)
 /// or a baseline (naive, drift, damped trend).

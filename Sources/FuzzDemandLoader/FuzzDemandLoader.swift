@@ -4,6 +4,8 @@
 // tests do over the committed corpus `Fuzz/corpus/demand/`.
 import Demand
 import Foundation
+import FuzzSupport
+import TokenPlanCore
 
 /// One input: the first byte picks CSV (even) or JSON Lines (odd); gzip is inflated first.
 func fuzzDemandLoader(_ bytes: [UInt8]) {
@@ -24,29 +26,9 @@ public func fuzzDemandLoaderEntry(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
   return 0
 }
 
-#if FUZZING
-  // SwiftPM links an executable's entry under its own name, so libFuzzer's `main` is not used:
-  // the entry point hands control to libFuzzer's driver.
-  @_silgen_name("LLVMFuzzerRunDriver")
-  func runDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-  ) -> CInt
-#endif
-
 @main
 struct Entry {
   static func main() throws {
-    #if FUZZING
-      var argc = CommandLine.argc
-      var argv = CommandLine.unsafeArgv
-      exit(runDriver(&argc, &argv, fuzzDemandLoaderEntry))
-    #else
-      for path in CommandLine.arguments.dropFirst() {
-        fuzzDemandLoader([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
-      }
-      print("replayed \(CommandLine.arguments.count - 1) inputs")
-    #endif
+    try fuzzTargetMain(callback: fuzzDemandLoaderEntry, replay: fuzzDemandLoader)
   }
 }

@@ -4,6 +4,8 @@
 // replays files (`fuzz-plan-reader FILE…`), which the tests do over `Fuzz/corpus/plan/`.
 import Capacity
 import Foundation
+import FuzzSupport
+import TokenPlanCore
 
 /// One input: plan text read as if it were `datasets/plans/fuzz.yaml` (catalogs resolve there).
 func fuzzPlanReader(_ bytes: [UInt8], planPath: String) {
@@ -22,29 +24,9 @@ public func fuzzPlanReaderEntry(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
   return 0
 }
 
-#if FUZZING
-  // SwiftPM links an executable's entry under its own name, so libFuzzer's `main` is not used:
-  // the entry point hands control to libFuzzer's driver.
-  @_silgen_name("LLVMFuzzerRunDriver")
-  func runDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-  ) -> CInt
-#endif
-
 @main
 struct Entry {
   static func main() throws {
-    #if FUZZING
-      var argc = CommandLine.argc
-      var argv = CommandLine.unsafeArgv
-      exit(runDriver(&argc, &argv, fuzzPlanReaderEntry))
-    #else
-      for path in CommandLine.arguments.dropFirst() {
-        fuzzPlanReader([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))), planPath: planPath)
-      }
-      print("replayed \(CommandLine.arguments.count - 1) inputs")
-    #endif
+    try fuzzTargetMain(callback: fuzzPlanReaderEntry, replay: { fuzzPlanReader($0, planPath: planPath) })
   }
 }

@@ -1,5 +1,6 @@
 import Demand
 import Foundation
+import TokenPlanCore
 
 #if canImport(Glibc)
   import Glibc

@@ -1,5 +1,6 @@
 import Demand
 import Foundation
+import TokenPlanCore
 
 /// `tokenplan data …`: validate, summarise and synthesise demand files.
 public enum DataJob {

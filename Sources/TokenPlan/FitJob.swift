@@ -1,6 +1,7 @@
 import CurveFitting
 import Demand
 import Foundation
+import TokenPlanCore
 
 /// What `tokenplan fit` is asked to do.
 public struct FitRequest: Sendable {
@@ -244,18 +245,12 @@ public enum FitJob {
       ("parameters", .object(parameters)),
       ("sse", .number(fit.sse)),
       ("rmse", .number(fit.rmse)),
-      ("aicc", finiteNumber(fit.aicc)),
-      ("bic", finiteNumber(fit.bic)),
+      ("aicc", .number(fit.aicc)),
+      ("bic", .number(fit.bic)),
       ("iterations", .integer(fit.iterations)),
       ("converged", .bool(fit.converged)),
       ("reason", .string(fit.reason.rawValue)),
     ])
-  }
-
-  /// A number, or `null` when missing or not finite (an exact fit's AICc is −∞).
-  static func finiteNumber(_ v: Double?) -> JSONValue {
-    guard let v, v.isFinite else { return .null }
-    return .number(v)
   }
 
   /// The `--format table` text: a heading, the parameters, then the fit statistics.

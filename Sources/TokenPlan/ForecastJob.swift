@@ -2,6 +2,7 @@ import CurveFitting
 import Demand
 import Forecasting
 import Foundation
+import TokenPlanCore
 
 /// What `tokenplan forecast` and `tokenplan backtest` read and how.
 public struct ForecastRequest: Sendable {
@@ -211,5 +212,46 @@ extension ForecastLimits {
         file: file, expected: problem,
         fix: "shorten --horizon, lower --paths, or forecast fewer series at once")
     }
+  }
+}
+
+extension ForecastJob {
+  /// Forecasts `inputs` (every series in parallel, each with its own seeded stream), reporting
+  /// the `label` step's progress. Failures are returned per series, in input order.
+  public static func forecast(
+    _ inputs: [ForecastInput], options: ForecastOptions, label: String, progress: @escaping ProgressHandler
+  ) async -> [Result<SeriesForecast, ForecastFailure>] {
+    progress(.started(label))
+    let start = DispatchTime.now().uptimeNanoseconds
+    let results = await Forecaster.forecast(inputs, options: options) { done, total in
+      progress(.count(label, done: done, total: total))
+    }
+    progress(.finished(label, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+    return results
+  }
+
+  /// One line for stderr summing up the forecasts' notes by kind ("228 notes: 180 outlying
+  /// days left out, 45 widened intervals, …"), or `nil` when there are none.
+  public static func noteSummary(_ forecasts: [SeriesForecast]) -> String? {
+    let kinds: [(String, String)] = [
+      ("isolated outlier", "isolated outliers left out"), ("outlying day", "outlying days left out of the trend fit"),
+      ("intervals widened", "widened intervals"), ("structural break", "structural breaks"),
+      ("short series", "short series chosen by AICc"), ("did not fit the whole history", "fallback models"),
+      ("zero or negative", "zero days left out"), ("too few points for AICc", "simplest-family choices"),
+    ]
+    var counts: [String: Int] = [:]
+    var total = 0
+    for note in forecasts.flatMap(\.notes) {
+      total += 1
+      counts[kinds.first { note.contains($0.0) }?.1 ?? "other", default: 0] += 1
+    }
+    guard total > 0 else { return nil }
+    let parts = (kinds.map(\.1) + ["other"]).compactMap { k in counts[k].map { "\($0) \(k)" } }
+    return "\(total) note\(total == 1 ? "" : "s"): \(parts.joined(separator: ", ")); --verbose lists them"
+  }
+
+  /// The forecasts' notes as JSON rows (`series`, `note`).
+  public static func notesJSON(_ forecasts: [SeriesForecast]) -> JSONValue {
+    .array(forecasts.flatMap { f in f.notes.map { JSONValue.object([("series", .string(f.name)), ("note", .string($0))]) } })
   }
 }

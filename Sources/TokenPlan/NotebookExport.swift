@@ -1,5 +1,6 @@
 import Foundation
 import Report
+import TokenPlanCore
 
 /// The run as a Jupyter notebook (nbformat 4.5): the narrative and tables as Markdown, the
 /// charts as PNG attachments of Markdown cells (so they survive re-execution), and code cells
@@ -45,7 +46,7 @@ enum NotebookExport {
       """
       # Capacity plan \(r.plan.name), as of \(r.plan.asOf)
 
-      Written by TokenPlan \(TokenPlanVersion.string) (`tokenplan run`), seed \(r.seed), \(r.paths) forecast paths, \
+      Written by TokenPlan \(TokenPlanDefaults.version) (`tokenplan run`), seed \(r.seed), \(r.paths) forecast paths, \
       reconciliation `\(r.plan.reconcile)`.
 
       \(RunReport.summary(r))

@@ -1,6 +1,7 @@
 import CPosix
 import Demand
 import Foundation
+import TokenPlanCore
 
 #if canImport(Glibc)
   import Glibc

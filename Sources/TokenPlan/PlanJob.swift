@@ -3,6 +3,7 @@ import Demand
 import Foundation
 import LinearAlgebra
 import Report
+import TokenPlanCore
 
 /// `tokenplan plan`: read a plan, optionally fill its demand from a forecast file, compute.
 public enum PlanJob {

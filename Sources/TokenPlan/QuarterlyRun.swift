@@ -5,6 +5,7 @@ import Forecasting
 import Foundation
 import LinearAlgebra
 import Report
+import TokenPlanCore
 import XLSXReport
 
 /// `tokenplan run`: the quarterly batch — demand → forecast every node of the hierarchy →
@@ -18,7 +19,7 @@ public enum QuarterlyRun {
     public var planPath: String
     /// `nil`: `out/<plan name>/<as-of quarter>/`.
     public var outputDirectory: String?
-    public var seed: UInt64 = 20_261_129
+    public var seed: UInt64 = TokenPlanDefaults.seed
     public var paths = 1000
     /// Paper size of `report.pdf`.
     public var paper: ReportDocument.Paper = .a4
@@ -35,18 +36,8 @@ public enum QuarterlyRun {
   }
 
   /// What a run reports while it works.
-  public enum Event: Sendable {
-    /// A step starts (`load`, `forecast`, `reconcile`, `plan`, `write`, `log`).
-    case started(String)
-    /// `done` of `total` items of the step.
-    case count(String, done: Int, total: Int)
-    /// A step ended after `seconds`.
-    case finished(String, seconds: Double)
-    /// A line of information or a warning.
-    case message(String)
-  }
-
-  public typealias Progress = @Sendable (Event) -> Void
+  public typealias Event = ProgressEvent
+  public typealias Progress = ProgressHandler
 
   /// The files every run writes, in the output directory.
   public static let outputFiles = [
@@ -157,7 +148,7 @@ public enum QuarterlyRun {
     }
     try step("write")
     let log = JSONValue.object([
-      ("tokenplan", .string(TokenPlanVersion.string)),
+      ("tokenplan", .string(TokenPlanDefaults.version)),
       ("plan", .string(plan.name)), ("as_of", .string(plan.asOf.description)),
       ("seed", .unsigned(request.seed)), ("paths", .integer(request.paths)),
       ("reconcile", .string(plan.reconcile)), ("paper", .string(request.paper.rawValue)),
@@ -340,7 +331,3 @@ extension TextTable {
   }
 }
 
-/// The version written into run logs.
-public enum TokenPlanVersion {
-  public static let string = "0.1.0"
-}

@@ -3,6 +3,7 @@ import Demand
 import Forecasting
 import Foundation
 import Report
+import TokenPlanCore
 
 /// Everything a quarterly run computed, handed to the writers (PDF, tables, notebook, workbook).
 struct RunResults {
@@ -490,7 +491,7 @@ enum RunReport {
     return ReportDocument(
       title: "Capacity plan \(r.plan.name), as of \(r.plan.asOf)",
       subtitle: "\(r.plan.horizonQuarters) quarters from \(r.plan.asOf.adding(1)) · reconciliation \(r.plan.reconcile) · seed \(r.seed) · \(r.paths) forecast paths\(synthetic)",
-      footer: "TokenPlan \(TokenPlanVersion.string) · \(r.plan.name) \(r.plan.asOf)\(synthetic)",
+      footer: "TokenPlan \(TokenPlanDefaults.version) · \(r.plan.name) \(r.plan.asOf)\(synthetic)",
       date: nil, blocks: blocks)
   }
 

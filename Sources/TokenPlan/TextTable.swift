@@ -1,4 +1,5 @@
 import Foundation
+import TokenPlanCore
 
 /// A table of typed cells rendered as aligned text, CSV (RFC 4180) or JSON — the three formats
 /// every table-printing command offers. Numbers keep full precision in CSV and JSON and are

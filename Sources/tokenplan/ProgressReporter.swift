@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TokenPlan
+import TokenPlanCore
 
 /// Renders a run's progress on stderr: on a terminal, one bar per counted step with counts and
 /// the time left (from the rate so far); otherwise plain lines (a count line every 10% of the
@@ -11,16 +12,25 @@ final class ProgressReporter: Sendable {
     var lastDecile: [String: Int] = [:]
     var barOpen = false
   }
+  private let label: String
   private let quiet: Bool
   private let terminal: Bool
   private let state = Mutex(State())
 
-  init(quiet: Bool, terminal: Bool) {
+  /// `label` starts every line (`run`, `forecast`, `backtest`).
+  init(label: String, quiet: Bool, terminal: Bool) {
+    self.label = label
     self.quiet = quiet
     self.terminal = terminal
   }
 
-  func report(_ event: QuarterlyRun.Event) {
+  /// Clears an open bar (before the command's own output).
+  func endLine() {
+    let text = state.withLock { close(&$0) }
+    if !text.isEmpty { FileHandle.standardError.write(Data(text.utf8)) }
+  }
+
+  func report(_ event: ProgressEvent) {
     guard !quiet else { return }
     let now = DispatchTime.now().uptimeNanoseconds
     let text: String? = state.withLock { s in
@@ -29,9 +39,9 @@ final class ProgressReporter: Sendable {
         s.stepStart[step] = now
         return nil
       case .message(let line):
-        return close(&s) + "run: \(line)\n"
+        return close(&s) + "\(label): \(line)\n"
       case .finished(let step, let seconds):
-        return close(&s) + String(format: "run: %@ done in %.1f s\n", step, seconds)
+        return close(&s) + "\(label): " + String(format: "%@ done in %.1f s\n", step, seconds)
       case .count(let step, let done, let total):
         guard total > 0 else { return nil }
         let elapsed = Double(now - (s.stepStart[step] ?? now)) / 1e9
@@ -42,13 +52,13 @@ final class ProgressReporter: Sendable {
           let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
           s.barOpen = true
           let eta = left.isFinite ? String(format: "%.0f s left", left) : "…"
-          return "\r\u{1B}[2Krun: \(step) \(bar) \(done)/\(total)  \(eta)"
+          return "\r\u{1B}[2K\(label): \(step) \(bar) \(done)/\(total)  \(eta)"
         }
         guard total >= 20 else { return nil }
         let decile = done * 10 / total
         guard decile > (s.lastDecile[step] ?? 0) else { return nil }
         s.lastDecile[step] = decile
-        return String(format: "run: %@ %d/%d (%.0f s elapsed, about %.0f s left)\n", step, done, total, elapsed, left.isFinite ? left : 0)
+        return "\(label): " + String(format: "%@ %d/%d (%.0f s elapsed, about %.0f s left)\n", step, done, total, elapsed, left.isFinite ? left : 0)
       }
     }
     if let text { FileHandle.standardError.write(Data(text.utf8)) }

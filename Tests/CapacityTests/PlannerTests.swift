@@ -1,8 +1,8 @@
 import Capacity
-import Demand
 import Foundation
 import Testing
 import TestSupport
+import TokenPlanCore
 
 /// A one-hardware, one-workload plan with round numbers, for arithmetic written out by hand.
 func handPlan(tokensPerDay: Double = 1e12, siteMW: Double = 10) -> Plan {

@@ -1,9 +1,9 @@
 import Capacity
-import Demand
 import Foundation
 import LinearAlgebra
 import Testing
 import TestSupport
+import TokenPlanCore
 
 /// Properties over random plans, read through the plan reader (so only what its rules admit
 /// is planned), with random demand, scenarios and uncertainty: no trap, every output finite

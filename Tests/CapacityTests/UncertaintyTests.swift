@@ -1,8 +1,8 @@
 import Capacity
-import Demand
 import Foundation
 import LinearAlgebra
 import Testing
+import TokenPlanCore
 
 @Suite("Capacity uncertainty")
 struct UncertaintyTests {

@@ -2,6 +2,7 @@ import Demand
 import Foundation
 import TestSupport
 import Testing
+import TokenPlanCore
 
 @Suite("Shipped datasets")
 struct DatasetTests {

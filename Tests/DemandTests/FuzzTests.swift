@@ -1,6 +1,7 @@
 import Demand
 import Foundation
 import Testing
+import TokenPlanCore
 
 /// Mutated inputs never crash or hang the loader: each ends in a panel or a located error.
 @Suite("Demand loader fuzzing")

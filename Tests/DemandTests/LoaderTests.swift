@@ -2,6 +2,7 @@ import Demand
 import Foundation
 import LinearAlgebra
 import Testing
+import TokenPlanCore
 
 @Suite("Demand loaders")
 struct LoaderTests {

@@ -1,6 +1,7 @@
 import Demand
 import Foundation
 import TestSupport
+import TokenPlanCore
 
 
 /// Loads CSV text.

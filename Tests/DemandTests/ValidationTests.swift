@@ -1,6 +1,7 @@
 import Demand
 import Foundation
 import Testing
+import TokenPlanCore
 
 /// Each validation error: the exact line and column (1-based; the header is line 1), the
 /// offending text, and a fix.

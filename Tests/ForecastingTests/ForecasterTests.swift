@@ -4,6 +4,7 @@ import Forecasting
 import Foundation
 import LinearAlgebra
 import Testing
+import TokenPlanCore
 
 @Suite("Forecasting", .serialized)
 struct ForecasterTests {

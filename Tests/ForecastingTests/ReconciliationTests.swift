@@ -4,6 +4,7 @@ import Foundation
 import LinearAlgebra
 import Testing
 import TestSupport
+import TokenPlanCore
 
 @Suite("Reconciliation")
 struct ReconciliationTests {

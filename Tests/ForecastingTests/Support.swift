@@ -2,6 +2,7 @@ import Demand
 import Forecasting
 import Foundation
 import TestSupport
+import TokenPlanCore
 
 
 /// The shipped synthetic panel and its truth, loaded once.

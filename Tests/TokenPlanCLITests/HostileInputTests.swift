@@ -1,6 +1,8 @@
+import Demand
 import Foundation
 import Testing
 import TestSupport
+import TokenPlanCore
 
 #if canImport(Glibc)
   import Glibc
@@ -285,7 +287,7 @@ struct HostileInputTests {
 extension HostileInputTests {
   /// 200 days of 1%-a-day growth with a weekend dip and 2% noise (seeded), as CSV rows.
   static func dailySeries(_ edit: (inout [Double]) -> Void = { _ in }) -> (dates: [String], values: [Double]) {
-    var rng = SystemRandomNumberGenerator.Seeded(seed: 17)
+    var rng = SplitMix64(seed: 17)
     var values: [Double] = []
     var dates: [String] = []
     let formatter = DateFormatter()
@@ -428,25 +430,6 @@ extension HostileInputTests {
       let r = try runProcess(exe, files)
       #expect(r.status == 0, "\(binary): status \(r.status) \(r.stderr.suffix(500))")
       #expect(r.stdout.contains("replayed \(files.count) inputs"), "\(r.stdout)")
-    }
-  }
-}
-
-extension SystemRandomNumberGenerator {
-  /// A small seeded generator for test data (SplitMix64), with Box–Muller normals.
-  struct Seeded {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func gaussian() -> Double {
-      (-2 * log(max(uniform(), 1e-300))).squareRoot() * cos(2 * .pi * uniform())
     }
   }
 }

@@ -69,7 +69,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
   }
 
-  static func quote(_ s: String) -> String {
+  public static func quote(_ s: String) -> String {
     var out = "\""
     for scalar in s.unicodeScalars {
       switch scalar {
@@ -92,7 +92,7 @@ public indirect enum JSONValue: Sendable, Equatable {
 
 extension JSONValue {
   /// A number, or `null` when absent or non-finite.
-  static func number(_ d: Double?) -> JSONValue {
+  public static func number(_ d: Double?) -> JSONValue {
     guard let d, d.isFinite else { return .null }
     return .number(d)
   }

@@ -42,3 +42,17 @@ public struct LocatedError: Error, Equatable, Sendable, CustomStringConvertible 
     return text + "\n  fix: \(fix)"
   }
 }
+
+/// An error a user can cause and fix (a bad file, a bad plan, a bad flag value, a series that
+/// cannot be forecast): the command line's one exit funnel prints ``userMessage`` to stderr and
+/// exits with status 1, writing nothing. Programmer errors are not `UserError`s; they may trap.
+public protocol UserError: Error, CustomStringConvertible {
+  /// The message for stderr (default: `description`).
+  var userMessage: String { get }
+}
+
+extension UserError {
+  public var userMessage: String { description }
+}
+
+extension LocatedError: UserError {}

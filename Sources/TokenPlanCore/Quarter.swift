@@ -1,5 +1,3 @@
-import Demand
-
 /// A calendar quarter such as `2026Q2`.
 public struct Quarter: Hashable, Comparable, Sendable, CustomStringConvertible {
   public var year: Int

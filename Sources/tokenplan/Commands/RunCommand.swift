@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import TokenPlan
+import TokenPlanCore
+
+struct RunCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "The quarterly batch: demand, forecast, reconcile, plan, write every output (atomically).",
+    discussion: """
+      Writes report.pdf, workbook.xlsx, notebook.ipynb, tables.md, latex/, charts/, the CSV and JSON \
+      tables and run-log.json to the output directory. Progress goes to stderr: a bar on a terminal, \
+      plain lines otherwise, nothing with --quiet.
+      """)
+  @Argument(help: "Plan file (default: the shipped datasets/plans/default.yaml).")
+  var plan = "datasets/plans/default.yaml"
+  @Option(help: "Output directory (default: out/<plan>/<as-of quarter>/).")
+  var out: String?
+  @Option(help: "Random seed (recorded in the run log).")
+  var seed: UInt64 = TokenPlanDefaults.seed
+  @Option(help: "Sample paths per series.")
+  var paths = 1000
+  @Option(help: "Paper size of report.pdf: a4 or letter.")
+  var paper: ReportPaper = .a4
+  @Flag(help: "No progress output.")
+  var quiet = false
+
+  func run() async throws {
+    var request = QuarterlyRun.Request(planPath: plan)
+    request.outputDirectory = out
+    request.seed = seed
+    request.paths = paths
+    request.paper = paper == .letter ? .letter : .a4
+    request.failAfter = ProcessInfo.processInfo.environment["TOKENPLAN_FAIL_AFTER"]
+    if let step = ProcessInfo.processInfo.environment["TOKENPLAN_PAUSE_AFTER"],
+      let file = ProcessInfo.processInfo.environment["TOKENPLAN_PAUSE_FILE"]
+    {
+      request.pauseAfter = (step, file)
+    }
+    // The reproducible-builds convention: a fixed time for the documents' creation date.
+    if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] {
+      guard let seconds = Double(epoch) else {
+        throw ValidationError("SOURCE_DATE_EPOCH must be seconds since 1970-01-01 UTC (found \"\(epoch)\")")
+      }
+      request.documentDate = Date(timeIntervalSince1970: seconds)
+    }
+    let reporter = ProgressReporter(label: "run", quiet: quiet, terminal: isatty(2) == 1)
+    let directory = try await QuarterlyRun.run(request) { reporter.report($0) }
+    try StandardOutput.write(directory + "\n")
+  }
+}
