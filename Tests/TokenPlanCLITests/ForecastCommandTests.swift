@@ -96,4 +96,35 @@ struct ReconcileCommandTests {
     let bad = try runTokenplan(["forecast", path, "--reconcile", "magic", "--quiet"])
     #expect(bad.status == 1 && bad.stderr.contains("--reconcile"))
   }
+
+  @Test("notes: one summary line on stderr, every note with --verbose, and all of them in the JSON output")
+  func notes() throws {
+    // 60 days of growth with two corrupted days: the forecaster notes the outliers.
+    var rows = ["date,region,tokens"]
+    let formatter = DateFormatter()
+    formatter.dateFormat = "yyyy-MM-dd"
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    for d in 0..<60 {
+      let day = formatter.string(from: Date(timeIntervalSince1970: 1_767_225_600 + Double(d) * 86_400))  // 2026-01-01
+      for (k, region) in ["east", "west"].enumerated() {
+        var v = Double(k + 1) * 1e9 * exp(0.02 * Double(d)) * (1 + 0.01 * Double((d * 7 + k) % 5 - 2))
+        if d == 30 { v *= 20 }
+        rows.append("\(day),\(region),\(v)")
+      }
+    }
+    let path = try temporaryFile(rows.joined(separator: "\n") + "\n")
+    let quiet = try runTokenplan(["forecast", path, "--horizon", "4w", "--paths", "50", "--quiet", "--format", "json"])
+    #expect(quiet.status == 0, "\(quiet.stderr)")
+    let lines = quiet.stderr.split(separator: "\n")
+    #expect(!lines.contains { $0.hasPrefix("note:") }, "\(quiet.stderr)")
+    let summary = lines.filter { $0.hasPrefix("notes: ") }
+    #expect(summary.count == 1 && summary[0].contains("2 isolated outliers left out"), "\(quiet.stderr)")
+    let object = try #require(JSONSerialization.jsonObject(with: Data(quiet.stdout.utf8)) as? [String: Any])
+    let notes = try #require(object["notes"] as? [[String: String]])
+    #expect(notes.filter { $0["note"]?.contains("isolated outlier") == true }.count == 2, "\(notes)")
+    let verbose = try runTokenplan(["forecast", path, "--horizon", "4w", "--paths", "50", "--quiet", "--verbose"])
+    let noteLines = verbose.stderr.split(separator: "\n").filter { $0.hasPrefix("note: ") }
+    #expect(noteLines.count == notes.count, "\(verbose.stderr)")
+    #expect(!verbose.stderr.contains("notes: "), "\(verbose.stderr)")
+  }
 }
