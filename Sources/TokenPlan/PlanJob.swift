@@ -1,5 +1,6 @@
 import Capacity
 import Demand
+import Forecasting
 import Foundation
 import LinearAlgebra
 import Report
@@ -46,11 +47,43 @@ public enum PlanJob {
   }
 
   /// The plan file, read once, and its demand rows: `--demand`, else the plan's `demand_file`.
-  static func load(_ planPath: String, _ explicitDemand: String?) throws -> (Plan, [DemandRow]?) {
+  static func load(_ planPath: String, _ source: PlanDemand) throws -> (Plan, [DemandRow]?) {
     let plan = try PlanReader.read(path: planPath)
-    let rows = try (explicitDemand ?? plan.demandFile).map { try demand(path: $0) }
-    try requireDemand(plan, rows, planPath: planPath, demandPath: explicitDemand ?? plan.demandFile)
-    return (plan, rows)
+    switch source {
+    case .rows(let rows, let from):
+      try requireDemand(plan, rows, planPath: planPath, demandPath: from)
+      return (plan, rows)
+    case .file(let explicitDemand):
+      let rows = try (explicitDemand ?? plan.demandFile).map { try demand(path: $0) }
+      try requireDemand(plan, rows, planPath: planPath, demandPath: explicitDemand ?? plan.demandFile)
+      return (plan, rows)
+    }
+  }
+
+  /// Where `tokenplan plan` takes its demand from, once chosen by
+  /// ``demandSource(planPath:explicitDemand:seed:paths:progress:)``.
+  public enum PlanDemand: Sendable {
+    /// `--demand FILE` (a quarterly forecast CSV), else the plan's `demand_file:`, else the
+    /// workloads' own `tokens_per_day:`.
+    case file(String?)
+    /// Rows forecast from the plan's `demand_data:` (the file named second), as `run` does.
+    case rows([DemandRow], from: String)
+  }
+
+  /// The demand for `tokenplan plan`: `--demand` or the plan's `demand_file:` when given; else,
+  /// when the plan names `demand_data:`, that history forecast and reconciled exactly as
+  /// `tokenplan run` does (same seed, same rows); else the workloads' `tokens_per_day:`.
+  public static func demandSource(
+    planPath: String, explicitDemand: String?, seed: UInt64, paths: Int, progress: @escaping ProgressHandler
+  ) async throws -> PlanDemand {
+    let plan = try PlanReader.read(path: planPath)
+    guard explicitDemand == nil, plan.demandFile == nil, let data = plan.demandData else { return .file(explicitDemand) }
+    try ForecastLimits.checkPaths(paths, flag: "--paths")
+    progress(.message("no --demand: forecasting \(data) as tokenplan run does (seed \(seed), \(paths) paths)"))
+    let panel = try DemandLoader.load(path: data).panel
+    let forecast = try await QuarterlyRun.forecastDemand(
+      plan: plan, demandPath: data, panel: panel, seed: seed, paths: paths, progress: progress, step: { _ in })
+    return .rows(forecast.demandRows, from: data)
   }
 
   /// Throws a located error when no quarter of the plan's horizon has any demand: no `--demand`,
@@ -96,8 +129,8 @@ public enum PlanJob {
   /// Reads the plan, applies `--demand` (a `forecast --granularity quarter --format csv` file;
   /// its means, which add up across series), and runs the planner. Returns the rows and warnings
   /// (unmatched series, quarters without demand, estimated throughput, late orders, MW shortfalls).
-  public static func run(planPath: String, demandPath: String?) throws -> (rows: [PlanRow], warnings: [String]) {
-    let (base, rows) = try load(planPath, demandPath)
+  public static func run(planPath: String, demand: PlanDemand) throws -> (rows: [PlanRow], warnings: [String]) {
+    let (base, rows) = try load(planPath, demand)
     var (plan, warnings) = self.plan(base, rows, column: "mean")
     let result = try CapacityPlanner.run(plan)
     warnings += alerts(result, plan: plan)
@@ -133,8 +166,8 @@ public enum PlanJob {
 
   /// Every named scenario of the plan (its demand column and driver overlays): the total rows,
   /// with the scenario's name in the `workload` column.
-  public static func scenarios(planPath: String, demandPath: String?) throws -> [PlanRow] {
-    let (base, rows) = try load(planPath, demandPath)
+  public static func scenarios(planPath: String, demand: PlanDemand) throws -> [PlanRow] {
+    let (base, rows) = try load(planPath, demand)
     return try scenarioRows(base, rows)
   }
 
@@ -152,8 +185,8 @@ public enum PlanJob {
   }
 
   /// Monte Carlo over the forecast's quantiles and the plan's uncertain drivers.
-  public static func uncertainty(planPath: String, demandPath: String?) throws -> TextTable {
-    let (base, loaded) = try load(planPath, demandPath)
+  public static func uncertainty(planPath: String, demand: PlanDemand) throws -> TextTable {
+    let (base, loaded) = try load(planPath, demand)
     let result = try uncertaintyRows(base, loaded, file: planPath)
     var table = TextTable(columns: [.init("quarter")] + ["tokens_per_day", "gpus_required", "facility_power_mw", "cost_per_million_tokens"]
       .flatMap { n in ["p10", "p50", "p90"].map { TextTable.Column("\(n)_\($0)", numeric: true) } })
@@ -194,8 +227,8 @@ public enum PlanJob {
   }
 
   /// The one-at-a-time sensitivity of cost per million tokens and facility MW (last quarter).
-  public static func tornado(planPath: String, demandPath: String?) throws -> TextTable {
-    let (base, rows) = try load(planPath, demandPath)
+  public static func tornado(planPath: String, demand: PlanDemand) throws -> TextTable {
+    let (base, rows) = try load(planPath, demand)
     let (plan, _) = self.plan(base, rows, column: "mean")
     return table(try tornadoRows(plan, file: planPath))
   }

@@ -79,38 +79,14 @@ public enum QuarterlyRun {
     let demand = try DemandLoader.load(path: demandPath)
     try step("load")
 
-    var options = ForecastOptions()
-    options.horizon = .quarters(plan.horizonQuarters)
-    options.paths = request.paths
-    options.seed = request.seed
-    if let events = plan.eventsFile { options.events = try ForecastJob.events(path: events) }
-    let hierarchy = HierarchyInputs(demand.panel, measure: .tokens, levels: nil)
-    progress(.started("forecast"))
-    let results = await Forecaster.forecast(hierarchy.inputs, options: options) { done, total in
-      progress(.count("forecast", done: done, total: total))
-    }
-    var forecasts: [SeriesForecast] = []
-    for r in results {
-      switch r {
-      case .success(let f): forecasts.append(f)
-      case .failure(let e): throw LocatedError(file: demandPath, expected: "every series forecast", fix: e.description)
-      }
-    }
-    try step("forecast")
-
-    progress(.started("reconcile"))
-    let method = plan.reconcile == "none" ? nil : ReconciliationMethod(rawValue: plan.reconcile)
-    let reconciled = try HierarchicalForecast.reconcile(
-      forecasts, hierarchy: hierarchy, method: method, granularity: .quarter, levels: [80, 95])
-    try step("reconcile")
+    let demandForecast = try await forecastDemand(
+      plan: plan, demandPath: demandPath, panel: demand.panel, seed: request.seed, paths: request.paths, progress: progress,
+      step: step)
+    let (hierarchy, forecasts, reconciled, demandRows) = (
+      demandForecast.hierarchy, demandForecast.forecasts, demandForecast.reconciled, demandForecast.demandRows
+    )
 
     progress(.started("plan"))
-    let demandRows = reconciled.rows.filter { $0.level == "bottom" }.compactMap { row -> PlanJob.DemandRow? in
-      guard let q = Quarter(row.period) else { return nil }
-      return PlanJob.DemandRow(
-        series: row.series, quarter: q,
-        values: ["mean": row.mean, "p10": row.quantiles[0.1] ?? 0, "p50": row.quantiles[0.5] ?? 0, "p90": row.quantiles[0.9] ?? 0])
-    }
     let base = plan
     let (planned, warnings) = PlanJob.plan(plan, demandRows, column: "mean")
     plan = planned
@@ -167,6 +143,56 @@ public enum QuarterlyRun {
     try step("log")
     try output.publish()
     return outDir
+  }
+
+  /// The plan's demand forecast: every node of the segment hierarchy, reconciled by the plan's
+  /// method, and the bottom series' quarterly rows the planner takes.
+  public struct DemandForecast: Sendable {
+    public var hierarchy: HierarchyInputs
+    public var forecasts: [SeriesForecast]
+    public var reconciled: HierarchicalForecast.Result
+    public var demandRows: [PlanJob.DemandRow]
+  }
+
+  /// Forecasts `panel` (the plan's `demand_data`) over the plan's horizon and reconciles it,
+  /// reporting the `forecast` and `reconcile` steps (`step` ends each one).
+  /// - Throws: a ``LocatedError`` on `demandPath` naming a series that cannot be forecast, or a
+  ///   hierarchy that cannot be reconciled.
+  public static func forecastDemand(
+    plan: Plan, demandPath: String, panel: DemandPanel, seed: UInt64, paths: Int, progress: @escaping ProgressHandler,
+    step: (String) throws -> Void
+  ) async throws -> DemandForecast {
+    var options = ForecastOptions()
+    options.horizon = .quarters(plan.horizonQuarters)
+    options.paths = paths
+    options.seed = seed
+    if let events = plan.eventsFile { options.events = try ForecastJob.events(path: events) }
+    let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil)
+    progress(.started("forecast"))
+    let results = await Forecaster.forecast(hierarchy.inputs, options: options) { done, total in
+      progress(.count("forecast", done: done, total: total))
+    }
+    var forecasts: [SeriesForecast] = []
+    for r in results {
+      switch r {
+      case .success(let f): forecasts.append(f)
+      case .failure(let e): throw LocatedError(file: demandPath, expected: "every series forecast", fix: e.description)
+      }
+    }
+    try step("forecast")
+
+    progress(.started("reconcile"))
+    let method = plan.reconcile == "none" ? nil : ReconciliationMethod(rawValue: plan.reconcile)
+    let reconciled = try HierarchicalForecast.reconcile(
+      forecasts, hierarchy: hierarchy, method: method, granularity: .quarter, levels: [80, 95])
+    try step("reconcile")
+    let demandRows = reconciled.rows.filter { $0.level == "bottom" }.compactMap { row -> PlanJob.DemandRow? in
+      guard let q = Quarter(row.period) else { return nil }
+      return PlanJob.DemandRow(
+        series: row.series, quarter: q,
+        values: ["mean": row.mean, "p10": row.quantiles[0.1] ?? 0, "p50": row.quantiles[0.5] ?? 0, "p90": row.quantiles[0.9] ?? 0])
+    }
+    return DemandForecast(hierarchy: hierarchy, forecasts: forecasts, reconciled: reconciled, demandRows: demandRows)
   }
 
   /// `YYYY-MM-DDThh:mm:ssZ` in UTC (the PDF and run-log date form).

@@ -79,4 +79,16 @@ struct PlanUncertaintyCommandTests {
       #expect(gpus["low"]![k] <= gpus["base"]![k] && gpus["base"]![k] <= gpus["high"]![k])
     }
   }
+
+  @Test("plan with no --demand forecasts the plan's demand_data as run does: the same plan rows")
+  func forecastsDemandData() throws {
+    let (plan, dir) = try RunCommandTests.smallPlan()
+    let out = dir.appendingPathComponent("run").path
+    let run = try runTokenplan(["run", plan, "--out", out, "--paths", "50", "--seed", "7", "--quiet"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let planned = try runTokenplan(["plan", plan, "--paths", "50", "--seed", "7", "--format", "csv"])
+    #expect(planned.status == 0, "\(planned.stderr)")
+    #expect(planned.stderr.contains("no --demand: forecasting"), "\(planned.stderr)")
+    #expect(planned.stdout == (try String(contentsOfFile: out + "/plan.csv", encoding: .utf8)))
+  }
 }

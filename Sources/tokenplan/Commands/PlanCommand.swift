@@ -1,11 +1,17 @@
 import ArgumentParser
 import Foundation
 import TokenPlan
+import TokenPlanCore
 
-struct PlanCommand: ParsableCommand {
+struct PlanCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plan",
-    abstract: "Turn token demand into GPUs, racks, MW, energy and cost per quarter.")
+    abstract: "Turn token demand into GPUs, racks, MW, energy and cost per quarter.",
+    discussion: """
+      Demand comes from --demand, else the plan's demand_file:, else the plan's demand_data: \
+      forecast and reconciled exactly as `tokenplan run` does (same --seed, same rows), else the \
+      workloads' own tokens_per_day:.
+      """)
   @Argument(help: "The plan file (YAML).")
   var planFile: String
   @Option(help: "Demand: a forecast CSV at quarter granularity (tokenplan forecast --format csv).")
@@ -18,16 +24,26 @@ struct PlanCommand: ParsableCommand {
   var uncertainty = false
   @Flag(help: "One-at-a-time sensitivity of cost per token and MW (tornado).")
   var tornado = false
+  @Option(help: "Random seed when the plan's demand_data: is forecast.")
+  var seed: UInt64 = TokenPlanDefaults.seed
+  @Option(help: "Sample paths per series when the plan's demand_data: is forecast.")
+  var paths = 1000
+  @Flag(help: "No progress output while demand_data: is forecast.")
+  var quiet = false
 
-  func run() throws {
+  func run() async throws {
+    let reporter = ProgressReporter(label: "plan", quiet: quiet, terminal: isatty(2) == 1)
+    let source = try await PlanJob.demandSource(
+      planPath: planFile, explicitDemand: demand, seed: seed, paths: paths) { reporter.report($0) }
+    reporter.endLine()
     if uncertainty {
-      try emit(try PlanJob.uncertainty(planPath: planFile, demandPath: demand), format: format, key: "quarters")
+      try emit(try PlanJob.uncertainty(planPath: planFile, demand: source), format: format, key: "quarters")
     } else if tornado {
-      try emit(try PlanJob.tornado(planPath: planFile, demandPath: demand), format: format, key: "drivers")
+      try emit(try PlanJob.tornado(planPath: planFile, demand: source), format: format, key: "drivers")
     } else if scenarios {
-      try emit(PlanJob.table(try PlanJob.scenarios(planPath: planFile, demandPath: demand)), format: format, key: "quarters")
+      try emit(PlanJob.table(try PlanJob.scenarios(planPath: planFile, demand: source)), format: format, key: "quarters")
     } else {
-      let (rows, warnings) = try PlanJob.run(planPath: planFile, demandPath: demand)
+      let (rows, warnings) = try PlanJob.run(planPath: planFile, demand: source)
       for w in warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
       try emit(PlanJob.table(rows), format: format, key: "quarters")
     }
