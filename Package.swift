@@ -67,7 +67,7 @@ let package = Package(
     // Shared by the test targets only (the package root, for reading datasets/).
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
-    .testTarget(name: "ReportTests", dependencies: ["Report"]),
+    .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
     .testTarget(name: "CurveFittingTests", dependencies: ["CurveFitting", "LinearAlgebra", "TestSupport"]),
     .testTarget(name: "DemandTests", dependencies: ["TokenPlanCore", "Demand", "LinearAlgebra", "TestSupport"]),
     .testTarget(name: "CapacityTests", dependencies: ["TokenPlanCore", "Capacity", "LinearAlgebra", "TestSupport"]),

@@ -6,28 +6,29 @@ let package = Package(
   name: "TokenPlanBenchmarks",
   platforms: [.macOS(.v14)],
   dependencies: [
-    .package(path: ".."),
+    // Named, so that the benchmarks build whatever the checkout's folder is called (a path
+    // dependency's identity is otherwise its folder name).
+    .package(name: "TokenPlan", path: ".."),
     .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
   ],
   targets: [
     .executableTarget(
       name: "fit-bench",
       dependencies: [
-        .product(name: "CurveFitting", package: "main"),
-        .product(name: "LinearAlgebra", package: "main"),
-      ],
-      swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
-    .executableTarget(name: "load-bench", dependencies: [.product(name: "Demand", package: "main")]),
+        .product(name: "CurveFitting", package: "TokenPlan"),
+        .product(name: "LinearAlgebra", package: "TokenPlan"),
+      ]),
+    .executableTarget(name: "load-bench", dependencies: [.product(name: "Demand", package: "TokenPlan")]),
     .executableTarget(
       name: "plan-bench",
       dependencies: [
-        .product(name: "Capacity", package: "main"), .product(name: "Demand", package: "main"),
-        .product(name: "LinearAlgebra", package: "main"),
+        .product(name: "Capacity", package: "TokenPlan"), .product(name: "TokenPlanCore", package: "TokenPlan"),
+        .product(name: "LinearAlgebra", package: "TokenPlan"),
       ]),
     .executableTarget(
       name: "reconcile-bench",
       dependencies: [
-        .product(name: "Forecasting", package: "main"), .product(name: "LinearAlgebra", package: "main"),
+        .product(name: "Forecasting", package: "TokenPlan"), .product(name: "LinearAlgebra", package: "TokenPlan"),
       ]),
     .executableTarget(name: "csvswift-bench", dependencies: [.product(name: "CSV", package: "CSV.swift")]),
   ]

@@ -196,8 +196,7 @@ struct PlannerTests {
     #expect(plan.hardware["B200"]?.nodeMaxKilowatts == 14.3)
     #expect(plan.hardware.values.allSatisfy { !$0.provenance.source.isEmpty && !$0.provenance.date.isEmpty })
     #expect(plan.throughput.allSatisfy { !$0.provenance.source.isEmpty })
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try scratchDirectory()
     let text = try String(
       contentsOf: packageRoot.appendingPathComponent("datasets/plans/default.yaml"), encoding: .utf8)
       .replacingOccurrences(of: "  peak_to_average:", with: "  peak_to_avrage:")

@@ -92,13 +92,22 @@ struct FuzzTests {
 
       """.utf8)
     var rng = SplitMix64(seed: 7)
+    var (loaded, refused) = (0, 0)
     for _ in 0..<1_000 {
       let input = Self.mutate(base, &rng)
       do {
         _ = try DemandLoader.load(bytes: input, file: "fuzz.jsonl", jsonLines: true)
-      } catch is LocatedError {
-      } catch is DemandValidationError {
+        loaded += 1
+      } catch let e as LocatedError {
+        #expect(e.file == "fuzz.jsonl", "\(e)")
+        refused += 1
+      } catch let e as DemandValidationError {
+        // Every error names its line in the file.
+        #expect(e.errors.allSatisfy { $0.detail.line != nil && $0.detail.file == "fuzz.jsonl" }, "\(e)")
+        refused += 1
       }
     }
+    // The mutations reach both outcomes (else the test exercises one path only).
+    #expect(loaded > 50 && refused > 50, "loaded \(loaded), refused \(refused)")
   }
 }

@@ -2,6 +2,7 @@ import Demand
 import Foundation
 import LinearAlgebra
 import Testing
+import TestSupport
 import TokenPlanCore
 
 @Suite("Demand loaders")
@@ -87,9 +88,7 @@ struct LoaderTests {
     let gz = Gzip.compress(Array(Self.tidy.utf8))
     #expect(Gzip.isCompressed(gz))
     #expect(try Gzip.decompress(gz, file: "t.gz") == Array(Self.tidy.utf8))
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let path = dir.appendingPathComponent("d.csv.gz").path
+    let path = try scratchDirectory().appendingPathComponent("d.csv.gz").path
     try Data(gz).write(to: URL(fileURLWithPath: path))
     #expect(try DemandLoader.load(path: path).panel.values == fromCSV.values)
   }

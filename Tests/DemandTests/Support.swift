@@ -8,10 +8,8 @@ import TokenPlanCore
 func load(_ text: String, jsonLines: Bool = false, options: DemandLoadOptions = .init()) throws
   -> DemandLoadResult
 {
-  var o = options
-  o.checkOutliers = options.checkOutliers
-  return try DemandLoader.load(
-    bytes: Array(text.utf8), file: jsonLines ? "t.jsonl" : "t.csv", jsonLines: jsonLines, options: o)
+  try DemandLoader.load(
+    bytes: Array(text.utf8), file: jsonLines ? "t.jsonl" : "t.csv", jsonLines: jsonLines, options: options)
 }
 
 /// The errors of a load that must fail.

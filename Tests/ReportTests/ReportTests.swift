@@ -1,6 +1,7 @@
 import Foundation
 import Report
 import Testing
+import TestSupport
 
 /// Runs a command-line tool and returns (status, stdout).
 func tool(_ arguments: [String], in directory: URL? = nil) throws -> (Int32, String) {
@@ -17,11 +18,7 @@ func tool(_ arguments: [String], in directory: URL? = nil) throws -> (Int32, Str
   return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
-func scratch() throws -> URL {
-  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("report-tests-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-  return dir
-}
+func scratch() throws -> URL { try scratchDirectory("report-tests") }
 
 @Suite("Number text")
 struct NumberTextTests {

@@ -12,3 +12,17 @@ public let packageRoot: URL = {
   }
   fatalError("package root not found above \(#filePath)")
 }()
+
+/// A fresh, empty directory under the system's temporary directory (`prefix-UUID`).
+public func scratchDirectory(_ prefix: String = "tokenplan-tests") throws -> URL {
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  return dir
+}
+
+/// Writes `text` to `name` in a fresh scratch directory and returns the file's path.
+public func temporaryFile(_ text: String, name: String = "data.csv") throws -> String {
+  let url = try scratchDirectory().appendingPathComponent(name)
+  try Data(text.utf8).write(to: url)
+  return url.path
+}

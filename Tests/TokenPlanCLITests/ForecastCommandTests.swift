@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("tokenplan forecast and backtest (end to end)")
 struct ForecastCommandTests {

@@ -67,12 +67,3 @@ func runProcess(_ executable: URL, _ arguments: [String], stdin: String? = nil, 
     stderr: String(decoding: e, as: UTF8.self))
 }
 
-/// Writes text to a fresh temporary file and returns its path.
-func temporaryFile(_ text: String, name: String = "data.csv") throws -> String {
-  let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-    "tokenplan-tests-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-  let url = dir.appendingPathComponent(name)
-  try Data(text.utf8).write(to: url)
-  return url.path
-}

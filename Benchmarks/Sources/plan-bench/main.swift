@@ -3,9 +3,9 @@
 // Prints draws per second and the share of time in the BLAS product that sums segments into
 // workloads (measured by timing the same products alone).
 import Capacity
-import Demand
 import Foundation
 import LinearAlgebra
+import TokenPlanCore
 
 BLAS.setThreadCount(1)
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
