@@ -276,13 +276,18 @@ extension Plan {
     var unmatched: Set<String> = []
     for k in workloads.indices { workloads[k].tokensPerDay = [:] }
     for row in rows {
-      guard let k = workloads.firstIndex(where: { $0.segments.contains { globMatch($0, row.series) } }) else {
+      guard let k = workloadIndex(forSeries: row.series) else {
         unmatched.insert(row.series)
         continue
       }
       workloads[k].tokensPerDay[row.quarter, default: 0] += row.tokensPerDay * demandShare
     }
     return unmatched.sorted()
+  }
+
+  /// The first workload one of whose segment patterns matches `series` (``globMatch(_:_:)``).
+  public func workloadIndex(forSeries series: String) -> Int? {
+    workloads.firstIndex { $0.segments.contains { globMatch($0, series) } }
   }
 }
 

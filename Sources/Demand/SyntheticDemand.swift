@@ -186,7 +186,7 @@ public enum SyntheticDemand {
       let seg = segments[k]
       let isBusiness = business[seg.industry] ?? false
       var ar = 0.0
-      let prefix = "\(TextCSV.field(seg.industry)),\(TextCSV.field(seg.scenario)),\(seg.modality),\(seg.region),"
+      let prefix = "\(CSVText.field(seg.industry)),\(CSVText.field(seg.scenario)),\(seg.modality),\(seg.region),"
       let firstDay = seg.family == "bass" ? Int(seg.parameters["t0"]!.rounded(.down)) + 1 : 0
       for d in firstDay..<days {
         let date = CalendarDate(dayNumber: P.start.dayNumber + d)
@@ -241,13 +241,5 @@ public enum SyntheticDemand {
     }
     return "{\n\"synthetic\": true,\n\"seed\": \(output.seed),\n\"time_origin\": \"\(Parameters.start)\",\n"
       + "\"segments\": [\n" + lines.joined(separator: ",\n") + "\n]\n}\n"
-  }
-}
-
-/// CSV field quoting for generated text.
-enum TextCSV {
-  static func field(_ s: String) -> String {
-    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-      ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
   }
 }

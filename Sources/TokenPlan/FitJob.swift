@@ -45,8 +45,16 @@ public struct FitOutcome: Sendable {
 
 /// `tokenplan fit`: read a series, fit one growth family, report parameters and statistics.
 public enum FitJob {
-  static let timeNames = ["date", "time", "t", "day", "ds", "step", "x"]
+  /// Names a time column may have, in order of preference (shared by `fit` and `forecast`).
+  static let timeNames = ["date", "time", "t", "day", "ds", "step", "x", "year"]
+  /// Names a value column may have, in order of preference.
   static let valueNames = ["tokens", "tokens_per_day", "value", "y"]
+
+  /// The first of `names` (in their order) that `header` has, case-insensitively.
+  static func column(_ names: [String], in header: [String]) -> Int? {
+    let lowered = header.map { $0.lowercased() }
+    return names.lazy.compactMap { lowered.firstIndex(of: $0) }.first
+  }
 
   /// Runs the request.
   /// - Throws: ``LocatedError`` for every user-caused problem (a missing column, a bad cell, too
@@ -61,17 +69,16 @@ public enum FitJob {
     let start = try parseAssignments(request.start, flag: "--start", model: model)
     let table = try CSVTable(contentsOf: request.path)
     let file = table.file
-    let lowered = table.header.map { $0.lowercased() }
     let timeIndex: Int
     if let name = request.timeColumn {
       timeIndex = try table.column(named: name, flag: "--time-column")
     } else {
-      timeIndex = timeNames.lazy.compactMap { lowered.firstIndex(of: $0) }.first ?? 0
+      timeIndex = column(timeNames, in: table.header) ?? 0
     }
     let valueIndex: Int
     if let name = request.valueColumn {
       valueIndex = try table.column(named: name, flag: "--value-column")
-    } else if let k = valueNames.lazy.compactMap({ lowered.firstIndex(of: $0) }).first {
+    } else if let k = column(valueNames, in: table.header) {
       valueIndex = k
     } else {
       guard let k = table.header.indices.first(where: { $0 != timeIndex }) else {

@@ -101,8 +101,8 @@ public enum ForecastJob {
     if head.count == 65_536, let cut = head.lastIndex(of: UInt8(ascii: "\n")) { head = head.prefix(cut + 1) }
     guard let table = try? CSVTable(data: head, file: request.path) else { return false }
     let timeName = request.timeColumn ?? "date"
-    guard let k = table.header.firstIndex(of: timeName) ?? (request.timeColumn == nil
-      ? table.header.firstIndex(where: { ["t", "step", "x", "time", "year"].contains($0.lowercased()) }) : nil),
+    guard let k = table.header.firstIndex(of: timeName)
+      ?? (request.timeColumn == nil ? FitJob.column(FitJob.timeNames, in: table.header) : nil),
       let first = table.records.first
     else { return false }
     return Double(first.fields[k]) != nil && CalendarDate(iso: first.fields[k]) == nil
@@ -113,11 +113,11 @@ public enum ForecastJob {
     let table = try CSVTable(contentsOf: request.path)
     let lowered = table.header.map { $0.lowercased() }
     let timeIndex = try request.timeColumn.map { try table.column(named: $0, flag: "--time-column") }
-      ?? lowered.firstIndex(where: { ["t", "step", "x", "time", "year"].contains($0) }) ?? 0
+      ?? FitJob.column(FitJob.timeNames, in: table.header) ?? 0
     let seriesIndex = try request.seriesColumn.map { try table.column(named: $0, flag: "--series-column") }
       ?? lowered.firstIndex(of: "series")
     let valueIndex = try request.valueColumn.map { try table.column(named: $0, flag: "--value-column") }
-      ?? lowered.firstIndex(where: { ["tokens", "value", "y"].contains($0) })
+      ?? FitJob.column(FitJob.valueNames, in: table.header)
       ?? table.header.indices.first { $0 != timeIndex && $0 != seriesIndex }
     guard let valueIndex else {
       throw LocatedError(

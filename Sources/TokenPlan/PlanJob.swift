@@ -221,7 +221,7 @@ public enum PlanJob {
         p90[si[r.series]!, qi[r.quarter]!] = r.values["p90"] ?? 0
       }
       quantiles = DemandQuantiles(series: names, quarters: quarters, p10: p10, p50: p50, p90: p90)
-      membership = names.map { n in plan.workloads.firstIndex { $0.segments.contains { globMatch($0, n) } } }
+      membership = names.map(plan.workloadIndex(forSeries:))
     }
     return try MonteCarlo.run(plan, demand: quantiles, membership: membership, spec: spec)
   }

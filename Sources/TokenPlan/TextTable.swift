@@ -27,7 +27,7 @@ public struct TextTable: Sendable {
     }
     var csv: String {
       switch self {
-      case .text(let s): return s.map(TextTable.csvQuote) ?? ""
+      case .text(let s): return s.map(CSVText.field) ?? ""
       case .number(let d): return d.flatMap { $0.isFinite ? "\($0)" : nil } ?? ""
       case .integer(let i): return i.map(String.init) ?? ""
       }
@@ -48,7 +48,7 @@ public struct TextTable: Sendable {
 
   /// RFC 4180 CSV with a header row and LF line ends.
   public func csv() -> String {
-    var out = columns.map { TextTable.csvQuote($0.name) }.joined(separator: ",") + "\n"
+    var out = columns.map { CSVText.field($0.name) }.joined(separator: ",") + "\n"
     for row in rows { out += row.map(\.csv).joined(separator: ",") + "\n" }
     return out
   }
@@ -76,10 +76,5 @@ public struct TextTable: Sendable {
     out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
     for row in cells { out += line(row) + "\n" }
     return out
-  }
-
-  static func csvQuote(_ s: String) -> String {
-    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-      ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
   }
 }

@@ -17,7 +17,7 @@ struct Fit: ParsableCommand {
   @Option(help: "Growth family.")
   var model: String
 
-  @Option(help: "Time column (default: date, time, t, day, ds, step or x; else the first).")
+  @Option(help: "Time column (default: date, time, t, day, ds, step, x or year; else the first).")
   var timeColumn: String?
 
   @Option(help: "Value column (default: tokens, tokens_per_day, value or y; else the next).")
