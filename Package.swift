@@ -68,6 +68,7 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
+    .testTarget(name: "XLSXReportTests", dependencies: ["XLSXReport", "TestSupport"]),
     .testTarget(name: "CurveFittingTests", dependencies: ["CurveFitting", "LinearAlgebra", "TestSupport"]),
     .testTarget(name: "DemandTests", dependencies: ["TokenPlanCore", "Demand", "LinearAlgebra", "TestSupport"]),
     .testTarget(name: "CapacityTests", dependencies: ["TokenPlanCore", "Capacity", "LinearAlgebra", "TestSupport"]),

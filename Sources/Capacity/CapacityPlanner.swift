@@ -34,6 +34,11 @@ public struct PlanRow: Sendable, Equatable {
   public var capexByHardware: [String: Double] = [:]
   /// When facility MW grows this quarter: the quarter construction must start (build lead time).
   public var buildByQuarter: Quarter?
+  /// Electricity: facility MWh × 1,000 × the electricity price (part of `opex`).
+  public var electricity: Double = 0
+  /// The rest of `opex`: maintenance (a share of gross IT capex) and colocation, as
+  /// `opex − electricity`, so the two always add up to `opex`.
+  public var maintenanceAndColocation: Double = 0
 }
 
 /// A problem with a plan that the computation found (not the file's syntax).
@@ -209,12 +214,12 @@ public enum CapacityPlanner {
       let capitalCharge = plan.money.costOfCapital / 4 * (itBook + facBook)
       let grossIT = itCohorts.filter { $0.start <= q }.reduce(0) { $0 + $1.capex }
       let colocation = (plan.facility.colocationPerKilowattMonth ?? 0) * itKW * 3
-      let opex = energyMWh * 1000 * plan.money.electricityPerKilowattHour
-        + plan.money.maintenanceShare * grossIT / 4 + colocation
+      let electricity = energyMWh * 1000 * plan.money.electricityPerKilowattHour
+      let opex = electricity + plan.money.maintenanceShare * grossIT / 4 + colocation
       let tokensPerDay = plan.workloads.reduce(0) { $0 + ($1.tokensPerDay[q] ?? 0) }
       let tokens = tokensPerDay * Double(q.days)
       let gpuHoursTotal = busyHours.values.reduce(0, +)
-      let total = PlanRow(
+      var total = PlanRow(
         quarter: q, workload: "total", tokensPerDay: tokensPerDay, tokens: tokens,
         gpuHours: gpuHoursTotal, gpusBusyAverage: gpuHoursTotal / hours, gpusRequired: required,
         gpusInstalled: installed, gpusToOrder: buy,
@@ -227,6 +232,8 @@ public enum CapacityPlanner {
         costPerMillionTokens: tokens > 0 ? (depreciation + capitalCharge + opex) / (tokens / 1e6) : 0,
         shortfallMegawatts: shortfall, currency: plan.money.currency, capexByHardware: capexByHardware,
         buildByQuarter: buildBy)
+      total.electricity = electricity
+      total.maintenanceAndColocation = opex - electricity
       rows.append(total)
       if totalsOnly { continue }
       // Workload rows: their tokens, and the quarter's GPUs, power and money split by GPU-hours.
@@ -251,7 +258,8 @@ public enum CapacityPlanner {
             joulesPerToken: t > 0 ? energyMWh * share * 3.6e9 / t : 0, capex: capex * share,
             depreciation: depreciation * share, capitalCharge: capitalCharge * share, opex: opex * share,
             costPerMillionTokens: t > 0 ? (depreciation + capitalCharge + opex) * share / (t / 1e6) : 0,
-            shortfallMegawatts: shortfall * share, currency: plan.money.currency))
+            shortfallMegawatts: shortfall * share, currency: plan.money.currency,
+            electricity: electricity * share, maintenanceAndColocation: (opex - electricity) * share))
       }
     }
     return rows

@@ -274,24 +274,27 @@ public enum QuarterlyRun {
       "racks", "it_power_mw", "facility_power_mw", "energy_mwh", "joules_per_token", "capex", "depreciation",
       "capital_charge", "opex", "electricity", "maintenance_and_colocation", "cost_per_million_tokens",
     ]
-    let price = r.plan.money.electricityPerKilowattHour
+    // A formula refers to columns by their header name, never by a hand-written letter.
+    func cell(_ name: String, _ row: Int) -> String { XLSXWorkbook.columnLetters(planHeader.firstIndex(of: name)!) + "\(row)" }
     let planSheet = XLSXWorkbook.Sheet(
       name: "Quarterly plan", header: planHeader,
       rows: totals.enumerated().map { k, r in
         let row = k + 2  // Excel row (header is row 1)
-        let electricity = r.energyMegawattHours * 1000 * price
         return [
           .text(r.quarter.description), .number(r.tokens, format: int), .number(r.gpuHours, format: int),
           .number(Double(r.gpusRequired), format: int), .number(Double(r.gpusInstalled), format: int),
           .number(Double(r.gpusToOrder), format: int), .text(r.orderByQuarter?.description ?? ""),
           .number(Double(r.racks), format: int), .number(r.itPowerMegawatts, format: dec2),
-          .formula("=I\(row)*PUE", cached: r.facilityPowerMegawatts, format: dec2), .number(r.energyMegawattHours, format: int),
+          .formula("=\(cell("it_power_mw", row))*PUE", cached: r.facilityPowerMegawatts, format: dec2),
+          .number(r.energyMegawattHours, format: int),
           .number(r.joulesPerToken, format: dec4), .number(r.capex, format: money),
           .number(r.depreciation, format: money), .number(r.capitalCharge, format: money),
-          .formula("=Q\(row)+R\(row)", cached: r.opex, format: money),
-          .formula("=K\(row)*1000*ElectricityPrice", cached: electricity, format: money),
-          .number(r.opex - electricity, format: money),
-          .formula("=(N\(row)+O\(row)+P\(row))/(B\(row)/1000000)", cached: r.costPerMillionTokens, format: dec4),
+          .formula("=\(cell("electricity", row))+\(cell("maintenance_and_colocation", row))", cached: r.opex, format: money),
+          .formula("=\(cell("energy_mwh", row))*1000*ElectricityPrice", cached: r.electricity, format: money),
+          .number(r.maintenanceAndColocation, format: money),
+          .formula(
+            "=(\(cell("depreciation", row))+\(cell("capital_charge", row))+\(cell("opex", row)))/(\(cell("tokens", row))/1000000)",
+            cached: r.costPerMillionTokens, format: dec4),
         ]
       })
     let scenarioSheet = XLSXWorkbook.Sheet(
@@ -310,14 +313,10 @@ public enum QuarterlyRun {
       })
     var assumptions = sheet(tables.assumptions, name: "Assumptions")
     assumptions.widths = [34, 16, 30, 80, 12]
-    // Defined names for the assumptions finance audits, by their row in the register.
-    var names: [(String, String)] = []
-    for (name, label) in [("PUE", "PUE"), ("ElectricityPrice", "Electricity price"), ("CostOfCapital", "Cost of capital"),
-      ("DepreciationYears", "Depreciation"), ("DemandShare", "Demand share served")] {
-      if let k = tables.assumptions.rows.firstIndex(where: { $0.first == .text(label) }) {
-        names.append((name, "=Assumptions!$B$\(k + 2)"))
-      }
-    }
+    // Defined names for the assumptions finance audits, at the rows the register gave them.
+    let order = ["PUE", "ElectricityPrice", "CostOfCapital", "DepreciationYears", "DemandShare"]
+    let names = tables.assumptionNames.sorted { order.firstIndex(of: $0.name)! < order.firstIndex(of: $1.name)! }
+      .map { ($0.name, "=Assumptions!$B$\($0.row + 2)") }
     return XLSXWorkbook(
       sheets: [
         sheet(tables.headline, name: "Summary"), planSheet, scenarioSheet, sheet(tables.sensitivity, name: "Sensitivity"),

@@ -44,6 +44,8 @@ struct RunTables {
   var sensitivity: ReportTable
   var fits: ReportTable
   var assumptions: ReportTable
+  /// Workbook defined names and the register row (0-based) each one names.
+  var assumptionNames: [(name: String, row: Int)] = []
 
   /// (file stem, table) in document order.
   var all: [(String, ReportTable)] {
@@ -192,28 +194,36 @@ enum RunReport {
       },
       note: "Every node of the hierarchy, largest first. MASE and sMAPE: rolling-origin backtest of the chosen model; coverage: share of held-out actuals inside the calibrated 80%/95% intervals.")
 
+    let register = assumptions(r)
     return RunTables(
       headline: headline, capacity: capacity, powerCost: powerCost, workloads: workloads, scenarios: scenarios,
-      uncertainty: uncertainty, sensitivity: sensitivity, fits: fits, assumptions: assumptions(r))
+      uncertainty: uncertainty, sensitivity: sensitivity, fits: fits, assumptions: register.table,
+      assumptionNames: register.names)
   }
 
-  /// The assumptions register: every input with its value, unit, source and date.
-  static func assumptions(_ r: RunResults) -> ReportTable {
+  /// The assumptions register: every input with its value, unit, source and date; and the
+  /// workbook's defined names (`PUE`, `ElectricityPrice`, …) with the rows they name.
+  static func assumptions(_ r: RunResults) -> (table: ReportTable, names: [(name: String, row: Int)]) {
     let p = r.plan
     var rows: [[ReportTable.Cell]] = []
-    func add(_ name: String, _ value: Double, _ decimals: Int, _ unit: String, _ source: String, _ date: String) {
+    var names: [(name: String, row: Int)] = []
+    func add(
+      _ name: String, _ value: Double, _ decimals: Int, _ unit: String, _ source: String, _ date: String,
+      definedName: String? = nil
+    ) {
+      if let definedName { names.append((definedName, rows.count)) }
       rows.append([.text(name), .number(value, decimals: decimals), .text(unit), .text(source), .text(date)])
     }
     let f = p.facility.provenance
     let m = p.money.provenance
     let planFile = "plan \(p.name)"
-    add("Demand share served", p.demandShare, 4, "share", planFile, "")
+    add("Demand share served", p.demandShare, 4, "share", planFile, "", definedName: "DemandShare")
     add("Peak to average", p.operations.peakToAverage, 2, "ratio", planFile, "")
     add("Target utilisation", p.operations.targetUtilization, 2, "share", planFile, "")
     add("Redundancy", p.operations.redundancyShare, 2, "share", planFile, "")
     add("Yearly efficiency gain", p.operations.yearlyEfficiencyGain, 2, "per year", planFile, "")
     add("Service life", p.serviceLifeYears, 1, "years", planFile, "")
-    add("PUE", p.facility.pue, 2, "ratio", f.source, f.date)
+    add("PUE", p.facility.pue, 2, "ratio", f.source, f.date, definedName: "PUE")
     add("Rack power", p.facility.rackKilowatts, 1, "kW", f.source, f.date)
     add("Facility capex", p.facility.capexPerMegawatt, 0, "\(p.money.currency)/MW", f.source, f.date)
     add("Facility life", p.facility.lifeYears, 1, "years", f.source, f.date)
@@ -221,9 +231,11 @@ enum RunReport {
     for (q, mw) in p.facility.megawattsAvailable.sorted(by: { $0.key < $1.key }) {
       add("Site power from \(q)", mw, 1, "MW", f.source, f.date)
     }
-    add("Electricity price", p.money.electricityPerKilowattHour, 4, "\(p.money.currency)/kWh", m.source, m.date)
-    add("Depreciation", p.money.depreciationYears, 1, "years", m.source, m.date)
-    add("Cost of capital", p.money.costOfCapital, 3, "per year", m.source, m.date)
+    add(
+      "Electricity price", p.money.electricityPerKilowattHour, 4, "\(p.money.currency)/kWh", m.source, m.date,
+      definedName: "ElectricityPrice")
+    add("Depreciation", p.money.depreciationYears, 1, "years", m.source, m.date, definedName: "DepreciationYears")
+    add("Cost of capital", p.money.costOfCapital, 3, "per year", m.source, m.date, definedName: "CostOfCapital")
     add("Maintenance", p.money.maintenanceShare, 3, "of IT capex per year", m.source, m.date)
     add("Procurement lead", Double(p.money.procurementLeadQuarters), 0, "quarters", m.source, m.date)
     for c in p.fleet {
@@ -261,7 +273,7 @@ enum RunReport {
       rows.append([.text("Input file \(path)"), .number(.nan, decimals: 0), .text("SHA-256 \(sha.prefix(16))…"), .text(
         path.contains("synthetic") ? "SYNTHETIC data (datasets/synthetic/README.md)" : "see the file's header and README"), .text("")])
     }
-    return ReportTable(
+    let table = ReportTable(
       title: "Assumptions register",
       columns: [
         .init("Assumption", numeric: false, key: "assumption"), .init("Value", key: "value"),
@@ -270,6 +282,7 @@ enum RunReport {
       ],
       rows: rows,
       note: "Sources as given in the plan and the catalogs; an empty date means a planning choice, not a sourced figure.")
+    return (table, names)
   }
 
   static func describe(_ d: Distribution) -> String {

@@ -38,6 +38,19 @@ public struct XLSXWorkbook: Sendable {
   }
   /// `(name, "=Sheet!$B$2")`.
   public var definedNames: [(String, String)]
+
+  /// The spreadsheet letters of the 0-based column `index`: 0 → `A`, 25 → `Z`, 26 → `AA`.
+  public static func columnLetters(_ index: Int) -> String {
+    precondition(index >= 0, "a column index is not negative")
+    var n = index + 1
+    var letters = ""
+    while n > 0 {
+      let r = (n - 1) % 26
+      letters = String(UnicodeScalar(UInt8(65 + r))) + letters
+      n = (n - 1) / 26
+    }
+    return letters
+  }
   public var sheets: [Sheet]
   /// Document properties: title, and the creation time (fixed, the same workbook gives the
   /// same bytes; `nil`: libxlsxwriter uses the current time).
