@@ -77,6 +77,6 @@ let package = Package(
       exclude: ["reference"]),
     .testTarget(
       name: "TokenPlanCLITests", dependencies: ["TokenPlan", "TokenPlanCore", "Demand", "tokenplan", "TestSupport"],
-      exclude: ["reference", "readback"]),
+      exclude: ["reference", "readback", "Snapshots"]),
   ]
 )

@@ -24,7 +24,9 @@ public enum PlanReader {
     var models: [String: ModelSpec] = [:]
     var hardware: [String: HardwareSpec] = [:]
     var throughput: [Throughput] = []
-    let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+    // Absolute first: a relative plan path with catalogs several `..` up must not climb past the
+    // working directory when the path is standardized.
+    let base = URL(fileURLWithPath: path).absoluteURL.deletingLastPathComponent()
     var catalogPaths: [String] = []
     func resolve(_ node: Node) throws -> String {
       let relative = try r.string(node)

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Regenerates the golden snapshots the tests compare byte for byte
+# (Tests/TokenPlanCLITests/Snapshots/small/expected/): plan.csv, scenarios.csv and tables.md of
+# `tokenplan run` on the small snapshot plan, seed 1, 100 paths. Run it after a change that is
+# meant to move numbers, and review the diff: every changed figure shows there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export OPENBLAS_NUM_THREADS=1
+swift build -c release --product tokenplan >/dev/null
+out="$(mktemp -d)/run"
+.build/release/tokenplan run Tests/TokenPlanCLITests/Snapshots/small/plan.yaml --out "$out" --seed 1 --paths 100 --quiet
+for f in plan.csv scenarios.csv tables.md; do
+  cp "$out/$f" "Tests/TokenPlanCLITests/Snapshots/small/expected/$f"
+done
+rm -rf "$(dirname "$out")"
+git status --short Tests/TokenPlanCLITests/Snapshots/
