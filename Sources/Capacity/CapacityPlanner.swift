@@ -64,203 +64,299 @@ public struct PlanError: UserError, Equatable, Sendable {
 /// charge = cost of capital × net book value / 4; opex = energy + maintenance share × gross IT
 /// capex / 4. Cost per million tokens = (depreciation + capital charge + opex) / (T / 10⁶).
 public enum CapacityPlanner {
+  /// The plan's rows: per quarter of the horizon, the `total` row and (unless `totalsOnly`) one
+  /// row per workload.
+  /// - Throws: ``PlanError`` when a quarter cannot be computed (no throughput for a workload's
+  ///   model, no hardware to buy, over 10¹² GPUs).
+  /// - Complexity: O(quarters × workloads × hardware types).
   public static func run(_ plan: Plan, totalsOnly: Bool = false) throws -> [PlanRow] {
-    let ops = plan.operations
+    var state = try PlannerState(plan)
+    var rows: [PlanRow] = []
+    for q in plan.quarters {
+      var quarter = QuarterWork(plan: plan, quarter: q, rates: state.rates)
+      let served = try serve(&quarter, state: &state)
+      let power = powerAndSpace(quarter, served)
+      let total = try money(quarter, served, power, state: &state)
+      rows.append(total)
+      if totalsOnly { continue }
+      rows += try workloadRows(&quarter, served, total)
+    }
+    return rows
+  }
+
+  /// What the planner carries from quarter to quarter: purchases (for retirement), IT and facility
+  /// capex cohorts (for depreciation and book value), the facility MW built so far, and the
+  /// throughput of every (hardware, workload), looked up once.
+  struct PlannerState {
     var purchased: [(hardware: String, count: Int, delivered: Quarter)] = []
     var itCohorts: [(capex: Double, start: Quarter)] = []
     var facilityCohorts: [(capex: Double, start: Quarter)] = []
-    var builtMW = plan.facility.megawattsAvailable.sorted { $0.key < $1.key }.first?.value ?? 0
-    builtMW = plan.facility.megawattsAvailable[plan.asOf] ?? builtMW
-    // Installed cohorts count as IT capex already spent (for depreciation and book value).
-    for c in plan.fleet {
-      guard let h = plan.hardware[c.hardware] else {
-        throw PlanError(description: "fleet hardware '\(c.hardware)' is not in the hardware catalog")
+    var builtMW: Double
+    let rates: [String: [Throughput?]]
+
+    init(_ plan: Plan) throws {
+      builtMW = plan.facility.megawattsAvailable.sorted { $0.key < $1.key }.first?.value ?? 0
+      builtMW = plan.facility.megawattsAvailable[plan.asOf] ?? builtMW
+      // Installed cohorts count as IT capex already spent (for depreciation and book value).
+      for c in plan.fleet {
+        guard let h = plan.hardware[c.hardware] else {
+          throw PlanError(description: "fleet hardware '\(c.hardware)' is not in the hardware catalog")
+        }
+        itCohorts.append((Double(c.count) / Double(h.gpusPerNode) * h.nodePrice, c.installed))
       }
-      itCohorts.append((Double(c.count) / Double(h.gpusPerNode) * h.nodePrice, c.installed))
+      var rates: [String: [Throughput?]] = [:]
+      for h in plan.hardware.keys {
+        rates[h] = plan.workloads.map { throughput(plan, model: $0.model, hardware: h, latencyClass: $0.latencyClass) }
+      }
+      self.rates = rates
     }
-    // Throughput per (workload, hardware) does not change by quarter: look it up once.
-    var rates: [String: [Throughput?]] = [:]
-    for h in plan.hardware.keys {
-      rates[h] = plan.workloads.map { throughput(plan, model: $0.model, hardware: h, latencyClass: $0.latencyClass) }
+  }
+
+  /// One quarter's work: GPU-hours per workload and hardware type (cached per type), the usable
+  /// hours of a GPU, and GPU counts from GPU-hours.
+  struct QuarterWork {
+    let plan: Plan
+    let quarter: Quarter
+    let rates: [String: [Throughput?]]
+    let hours: Double
+    let gain: Double
+    /// A GPU's usable hours: hours × target utilisation / peak-to-average / (1 + redundancy).
+    let usable: Double
+    var cache: [String: Double] = [:]
+
+    init(plan: Plan, quarter q: Quarter, rates: [String: [Throughput?]]) {
+      let ops = plan.operations
+      self.plan = plan
+      quarter = q
+      self.rates = rates
+      hours = q.hours
+      gain = pow(1 + ops.yearlyEfficiencyGain, Double(plan.asOf.distance(to: q)) / 4)
+      usable = hours * ops.targetUtilization / ops.peakToAverage / (1 + ops.redundancyShare)
     }
+
+    /// A GPU count from GPU-hours: a count past 10^12 GPUs is a demand in the wrong unit, not a
+    /// plan (and would overflow Int).
+    func gpuCount(_ gpus: Double) throws -> Int {
+      guard gpus.isFinite, gpus <= 1e12 else {
+        throw PlanError(
+          description: "\(quarter): the demand needs \(gpus.isFinite ? String(format: "%.3g", gpus) : "unbounded") GPUs (over 10^12); check the demand's unit (tokens per day) and the throughput and efficiency values")
+      }
+      return Int((gpus - 1e-9).rounded(.up))
+    }
+
+    /// GPU-hours to serve workload `index`'s tokens on `hardware`.
+    func gpuHours(_ index: Int, on hardware: String) throws -> Double {
+      let w = plan.workloads[index]
+      let tpd = w.tokensPerDay[quarter] ?? 0
+      let tokens = tpd * Double(quarter.days)
+      let output = tokens / (1 + w.inputOutputRatio)
+      let prefill = (tokens - output) * (1 - w.promptCacheHitRate)
+      guard let t = rates[hardware]?[index] ?? nil else {
+        throw PlanError(
+          description: "no throughput for model \(w.model) on \(hardware) at \(w.latencyClass), and no roofline estimate possible")
+      }
+      return (prefill / t.inputTokensPerSecond + output / t.outputTokensPerSecond) / 3600 / gain
+    }
+
+    /// GPU-hours to serve every workload on `hardware`.
+    mutating func totalWork(_ hardware: String) throws -> Double {
+      if let w = cache[hardware] { return w }
+      var sum = 0.0
+      for i in plan.workloads.indices { sum += try gpuHours(i, on: hardware) }
+      cache[hardware] = sum
+      return sum
+    }
+  }
+
+  /// How a quarter's work is served: GPUs used and busy hours per hardware type, new GPUs bought
+  /// (of which hardware) and what is installed.
+  struct Served {
+    var available: [(hardware: String, count: Int)]
+    var used: [String: Int]
+    var busyHours: [String: Double]
+    var buy: Int
+    var buyHardware: String?
+    var installedByType: [String: Int]
+    var required: Int { used.values.reduce(0, +) + spares }
+    var installed: Int { installedByType.values.reduce(0, +) }
+    let spares: Int
+  }
+
+  /// Serves the quarter from unretired installed cohorts and earlier purchases (in plan order),
+  /// buys the rest and the N + k spares, and records the purchase.
+  static func serve(_ work: inout QuarterWork, state: inout PlannerState) throws -> Served {
+    let plan = work.plan
+    let q = work.quarter
+    let usable = work.usable
+    // Unretired installed cohorts, then purchases delivered by q.
+    var available: [(hardware: String, count: Int)] = []
+    for c in plan.fleet where Double(c.installed.distance(to: q)) / 4 < plan.serviceLifeYears {
+      available.append((c.hardware, c.count))
+    }
+    for p in state.purchased where Double(p.delivered.distance(to: q)) / 4 < plan.serviceLifeYears {
+      available.append((p.hardware, p.count))
+    }
+    var remaining = 1.0  // share of the quarter's work not yet served
+    var used: [String: Int] = [:]
+    var busyHours: [String: Double] = [:]
+    for a in available where remaining > 0 {
+      let total = try work.totalWork(a.hardware)
+      guard total > 0 else { continue }
+      let share = min(remaining, Double(a.count) * usable / total)
+      used[a.hardware, default: 0] += try work.gpuCount(share * total / usable)
+      busyHours[a.hardware, default: 0] += share * total
+      remaining -= share
+    }
+    // No demand this quarter on any hardware: nothing is left to serve.
+    if plan.workloads.allSatisfy({ ($0.tokensPerDay[q] ?? 0) == 0 }) { remaining = 0 }
+    // New purchases for the rest.
+    var buy = 0
+    var buyHardware: String?
+    if remaining > 1e-12 {
+      let choice = try purchaseChoice(plan, quarter: q, work: { try work.totalWork($0) })
+      buyHardware = choice
+      let total = try work.totalWork(choice)
+      let needed = try work.gpuCount(remaining * total / usable)
+      buy = needed
+      used[choice, default: 0] += needed
+      busyHours[choice, default: 0] += remaining * total
+    }
+    // N + k: enough GPUs installed for the used ones plus the spares.
+    let spares = plan.operations.redundancySpares
+    let availableCount = available.reduce(0) { $0 + $1.count }
+    let missingSpares = max(0, used.values.reduce(0, +) + spares - (availableCount + buy))
+    if missingSpares > 0 {
+      buy += missingSpares
+      if buyHardware == nil { buyHardware = try purchaseChoice(plan, quarter: q, work: { try work.totalWork($0) }) }
+    }
+    if buy > 0, let h = buyHardware {
+      state.purchased.append((h, buy, q))
+      state.itCohorts.append((Double(buy) / Double(plan.hardware[h]!.gpusPerNode) * plan.hardware[h]!.nodePrice, q))
+    }
+    let installedByType = Dictionary(
+      (available.map { ($0.hardware, $0.count) } + (buy > 0 ? [(buyHardware!, buy)] : [])),
+      uniquingKeysWith: +)
+    return Served(
+      available: available, used: used, busyHours: busyHours, buy: buy, buyHardware: buyHardware,
+      installedByType: installedByType, spares: spares)
+  }
+
+  /// Power and space of what is installed: IT kW at node nameplate, average kW interpolating node
+  /// idle → busy power by utilisation.
+  static func powerAndSpace(_ work: QuarterWork, _ served: Served) -> (itKW: Double, averageKW: Double) {
+    var itKW = 0.0
+    var averageKW = 0.0
+    for (name, count) in served.installedByType {
+      let h = work.plan.hardware[name]!
+      let nodes = (Double(count) / Double(h.gpusPerNode)).rounded(.up)
+      let utilization = count > 0 ? min(1, (served.busyHours[name] ?? 0) / (Double(count) * work.hours)) : 0
+      itKW += nodes * h.nodeMaxKilowatts
+      averageKW += nodes * (h.nodeIdleKilowatts + (h.nodeBusyKilowatts - h.nodeIdleKilowatts) * utilization)
+    }
+    return (itKW, averageKW)
+  }
+
+  /// The quarter's `total` row: MW and energy, facility growth and its build-by quarter, capex,
+  /// depreciation, capital charge, opex and cost per million tokens.
+  static func money(
+    _ work: QuarterWork, _ served: Served, _ power: (itKW: Double, averageKW: Double), state: inout PlannerState
+  ) throws -> PlanRow {
+    let plan = work.plan
+    let q = work.quarter
+    let hours = work.hours
+    let (itKW, averageKW) = power
+    let buy = served.buy
+    let itMW = itKW / 1000
+    let facilityMW = itMW * plan.facility.pue
+    let energyMWh = averageKW / 1000 * plan.facility.pue * hours
+    let siteMW = plan.facility.megawattsAvailable(at: q)
+    let shortfall = max(0, facilityMW - siteMW)
+    var capex = buy > 0 ? state.itCohorts.last!.capex : 0
+    let capexByHardware = buy > 0 && served.buyHardware != nil ? [served.buyHardware!: capex] : [:]
+    var buildBy: Quarter?
+    if facilityMW > state.builtMW {
+      let newMW = facilityMW - state.builtMW
+      buildBy = q.adding(-plan.facility.buildLeadQuarters)
+      if plan.facility.colocationPerKilowattMonth == nil {
+        state.facilityCohorts.append((newMW * plan.facility.capexPerMegawatt, q))
+        capex += newMW * plan.facility.capexPerMegawatt
+      }
+      state.builtMW = facilityMW
+    }
+    let (itDep, itBook) = depreciationAndBook(state.itCohorts, years: plan.money.depreciationYears, at: q)
+    let (facDep, facBook) = depreciationAndBook(state.facilityCohorts, years: plan.facility.lifeYears, at: q)
+    let depreciation = itDep + facDep
+    let capitalCharge = plan.money.costOfCapital / 4 * (itBook + facBook)
+    let grossIT = state.itCohorts.filter { $0.start <= q }.reduce(0) { $0 + $1.capex }
+    let colocation = (plan.facility.colocationPerKilowattMonth ?? 0) * itKW * 3
+    let electricity = energyMWh * 1000 * plan.money.electricityPerKilowattHour
+    let opex = electricity + plan.money.maintenanceShare * grossIT / 4 + colocation
+    let tokensPerDay = plan.workloads.reduce(0) { $0 + ($1.tokensPerDay[q] ?? 0) }
+    let tokens = tokensPerDay * Double(q.days)
+    let gpuHoursTotal = served.busyHours.values.reduce(0, +)
+    var total = PlanRow(
+      quarter: q, workload: "total", tokensPerDay: tokensPerDay, tokens: tokens,
+      gpuHours: gpuHoursTotal, gpusBusyAverage: gpuHoursTotal / hours, gpusRequired: served.required,
+      gpusInstalled: served.installed, gpusToOrder: buy,
+      orderByQuarter: buy > 0 ? q.adding(-plan.money.procurementLeadQuarters) : nil,
+      purchaseHardware: buy > 0 ? served.buyHardware : nil,
+      racks: Int((itKW / plan.facility.rackKilowatts - 1e-9).rounded(.up)), itPowerMegawatts: itMW,
+      facilityPowerMegawatts: facilityMW, energyMegawattHours: energyMWh,
+      joulesPerToken: tokens > 0 ? energyMWh * 3.6e9 / tokens : 0, capex: capex,
+      depreciation: depreciation, capitalCharge: capitalCharge, opex: opex,
+      costPerMillionTokens: tokens > 0 ? (depreciation + capitalCharge + opex) / (tokens / 1e6) : 0,
+      shortfallMegawatts: shortfall, currency: plan.money.currency, capexByHardware: capexByHardware,
+      buildByQuarter: buildBy)
+    total.electricity = electricity
+    total.maintenanceAndColocation = opex - electricity
+    return total
+  }
+
+  /// Straight-line depreciation in quarter `q` and the net book value of `cohorts`.
+  static func depreciationAndBook(_ cohorts: [(capex: Double, start: Quarter)], years: Double, at q: Quarter) -> (Double, Double) {
+    var dep = 0.0
+    var book = 0.0
+    for c in cohorts {
+      let age = Double(c.start.distance(to: q))  // quarters in service before q
+      guard age >= 0 else { continue }
+      let perQuarter = c.capex / (years * 4)
+      if age < years * 4 { dep += perQuarter }
+      book += max(0, c.capex - perQuarter * age)
+    }
+    return (dep, book)
+  }
+
+  /// Workload rows: their own tokens, and the quarter's GPUs, power and money split by their
+  /// share of the GPU-hours.
+  static func workloadRows(_ work: inout QuarterWork, _ served: Served, _ total: PlanRow) throws -> [PlanRow] {
+    let plan = work.plan
+    let q = work.quarter
+    let hours = work.hours
+    let gpuHoursTotal = total.gpuHours
     var rows: [PlanRow] = []
-    for q in plan.quarters {
-      let hours = q.hours
-      let gain = pow(1 + ops.yearlyEfficiencyGain, Double(plan.asOf.distance(to: q)) / 4)
-      let usable = hours * ops.targetUtilization / ops.peakToAverage / (1 + ops.redundancyShare)
-      // A GPU count from GPU-hours: a count past 10^12 GPUs is a demand in the wrong unit, not a
-      // plan (and would overflow Int).
-      func gpuCount(_ gpus: Double) throws -> Int {
-        guard gpus.isFinite, gpus <= 1e12 else {
-          throw PlanError(
-            description: "\(q): the demand needs \(gpus.isFinite ? String(format: "%.3g", gpus) : "unbounded") GPUs (over 10^12); check the demand's unit (tokens per day) and the throughput and efficiency values")
-        }
-        return Int((gpus - 1e-9).rounded(.up))
+    for (index, w) in plan.workloads.enumerated() {
+      var hoursW = 0.0
+      for (name, hoursOnType) in served.busyHours {
+        let all = try work.totalWork(name)
+        if all > 0 { hoursW += hoursOnType * (try work.gpuHours(index, on: name)) / all }
       }
-      // Work per hardware type: GPU-hours to serve every workload's tokens on it.
-      func gpuHours(_ index: Int, on hardware: String) throws -> Double {
-        let w = plan.workloads[index]
-        let tpd = w.tokensPerDay[q] ?? 0
-        let tokens = tpd * Double(q.days)
-        let output = tokens / (1 + w.inputOutputRatio)
-        let prefill = (tokens - output) * (1 - w.promptCacheHitRate)
-        guard let t = rates[hardware]?[index] ?? nil else {
-          throw PlanError(
-            description: "no throughput for model \(w.model) on \(hardware) at \(w.latencyClass), and no roofline estimate possible")
-        }
-        return (prefill / t.inputTokensPerSecond + output / t.outputTokensPerSecond) / 3600 / gain
-      }
-      var workCache: [String: Double] = [:]
-      func totalWork(_ hardware: String) throws -> Double {
-        if let w = workCache[hardware] { return w }
-        var sum = 0.0
-        for i in plan.workloads.indices { sum += try gpuHours(i, on: hardware) }
-        workCache[hardware] = sum
-        return sum
-      }
-      // Unretired installed cohorts, then purchases delivered by q.
-      var available: [(hardware: String, count: Int)] = []
-      for c in plan.fleet where Double(c.installed.distance(to: q)) / 4 < plan.serviceLifeYears {
-        available.append((c.hardware, c.count))
-      }
-      for p in purchased where Double(p.delivered.distance(to: q)) / 4 < plan.serviceLifeYears {
-        available.append((p.hardware, p.count))
-      }
-      var remaining = 1.0  // share of the quarter's work not yet served
-      var used: [String: Int] = [:]
-      var busyHours: [String: Double] = [:]
-      for a in available where remaining > 0 {
-        let work = try totalWork(a.hardware)
-        guard work > 0 else { continue }
-        let share = min(remaining, Double(a.count) * usable / work)
-        used[a.hardware, default: 0] += try gpuCount(share * work / usable)
-        busyHours[a.hardware, default: 0] += share * work
-        remaining -= share
-      }
-      // No demand this quarter on any hardware: nothing is left to serve.
-      if plan.workloads.allSatisfy({ ($0.tokensPerDay[q] ?? 0) == 0 }) { remaining = 0 }
-      // New purchases for the rest.
-      var buy = 0
-      var buyHardware: String?
-      if remaining > 1e-12 {
-        let choice = try purchaseChoice(plan, quarter: q, work: totalWork)
-        buyHardware = choice
-        let work = try totalWork(choice)
-        let needed = try gpuCount(remaining * work / usable)
-        buy = needed
-        used[choice, default: 0] += needed
-        busyHours[choice, default: 0] += remaining * work
-      }
-      // N + k: enough GPUs installed for the used ones plus the spares.
-      let spares = ops.redundancySpares
-      let availableCount = available.reduce(0) { $0 + $1.count }
-      let missingSpares = max(0, used.values.reduce(0, +) + spares - (availableCount + buy))
-      if missingSpares > 0 {
-        buy += missingSpares
-        if buyHardware == nil { buyHardware = try purchaseChoice(plan, quarter: q, work: totalWork) }
-      }
-      if buy > 0, let h = buyHardware {
-        purchased.append((h, buy, q))
-        itCohorts.append((Double(buy) / Double(plan.hardware[h]!.gpusPerNode) * plan.hardware[h]!.nodePrice, q))
-      }
-      let required = used.values.reduce(0, +) + spares
-      let installedByType = Dictionary(
-        (available.map { ($0.hardware, $0.count) } + (buy > 0 ? [(buyHardware!, buy)] : [])),
-        uniquingKeysWith: +)
-      let installed = installedByType.values.reduce(0, +)
-      // Power and space.
-      var itKW = 0.0
-      var averageKW = 0.0
-      for (name, count) in installedByType {
-        let h = plan.hardware[name]!
-        let nodes = (Double(count) / Double(h.gpusPerNode)).rounded(.up)
-        let utilization = count > 0 ? min(1, (busyHours[name] ?? 0) / (Double(count) * hours)) : 0
-        itKW += nodes * h.nodeMaxKilowatts
-        averageKW += nodes * (h.nodeIdleKilowatts + (h.nodeBusyKilowatts - h.nodeIdleKilowatts) * utilization)
-      }
-      let itMW = itKW / 1000
-      let facilityMW = itMW * plan.facility.pue
-      let energyMWh = averageKW / 1000 * plan.facility.pue * hours
-      let siteMW = plan.facility.megawattsAvailable(at: q)
-      let shortfall = max(0, facilityMW - siteMW)
-      // Money.
-      var capex = buy > 0 ? itCohorts.last!.capex : 0
-      let capexByHardware = buy > 0 && buyHardware != nil ? [buyHardware!: capex] : [:]
-      var buildBy: Quarter?
-      if facilityMW > builtMW {
-        let newMW = facilityMW - builtMW
-        buildBy = q.adding(-plan.facility.buildLeadQuarters)
-        if plan.facility.colocationPerKilowattMonth == nil {
-          facilityCohorts.append((newMW * plan.facility.capexPerMegawatt, q))
-          capex += newMW * plan.facility.capexPerMegawatt
-        }
-        builtMW = facilityMW
-      }
-      func depreciationAndBook(_ cohorts: [(capex: Double, start: Quarter)], years: Double) -> (Double, Double) {
-        var dep = 0.0
-        var book = 0.0
-        for c in cohorts {
-          let age = Double(c.start.distance(to: q))  // quarters in service before q
-          guard age >= 0 else { continue }
-          let perQuarter = c.capex / (years * 4)
-          if age < years * 4 { dep += perQuarter }
-          book += max(0, c.capex - perQuarter * age)
-        }
-        return (dep, book)
-      }
-      let (itDep, itBook) = depreciationAndBook(itCohorts, years: plan.money.depreciationYears)
-      let (facDep, facBook) = depreciationAndBook(facilityCohorts, years: plan.facility.lifeYears)
-      let depreciation = itDep + facDep
-      let capitalCharge = plan.money.costOfCapital / 4 * (itBook + facBook)
-      let grossIT = itCohorts.filter { $0.start <= q }.reduce(0) { $0 + $1.capex }
-      let colocation = (plan.facility.colocationPerKilowattMonth ?? 0) * itKW * 3
-      let electricity = energyMWh * 1000 * plan.money.electricityPerKilowattHour
-      let opex = electricity + plan.money.maintenanceShare * grossIT / 4 + colocation
-      let tokensPerDay = plan.workloads.reduce(0) { $0 + ($1.tokensPerDay[q] ?? 0) }
-      let tokens = tokensPerDay * Double(q.days)
-      let gpuHoursTotal = busyHours.values.reduce(0, +)
-      var total = PlanRow(
-        quarter: q, workload: "total", tokensPerDay: tokensPerDay, tokens: tokens,
-        gpuHours: gpuHoursTotal, gpusBusyAverage: gpuHoursTotal / hours, gpusRequired: required,
-        gpusInstalled: installed, gpusToOrder: buy,
-        orderByQuarter: buy > 0 ? q.adding(-plan.money.procurementLeadQuarters) : nil,
-        purchaseHardware: buy > 0 ? buyHardware : nil,
-        racks: Int((itKW / plan.facility.rackKilowatts - 1e-9).rounded(.up)), itPowerMegawatts: itMW,
-        facilityPowerMegawatts: facilityMW, energyMegawattHours: energyMWh,
-        joulesPerToken: tokens > 0 ? energyMWh * 3.6e9 / tokens : 0, capex: capex,
-        depreciation: depreciation, capitalCharge: capitalCharge, opex: opex,
-        costPerMillionTokens: tokens > 0 ? (depreciation + capitalCharge + opex) / (tokens / 1e6) : 0,
-        shortfallMegawatts: shortfall, currency: plan.money.currency, capexByHardware: capexByHardware,
-        buildByQuarter: buildBy)
-      total.electricity = electricity
-      total.maintenanceAndColocation = opex - electricity
-      rows.append(total)
-      if totalsOnly { continue }
-      // Workload rows: their tokens, and the quarter's GPUs, power and money split by GPU-hours.
-      for (index, w) in plan.workloads.enumerated() {
-        var hoursW = 0.0
-        for (name, hoursOnType) in busyHours {
-          let all = try totalWork(name)
-          if all > 0 { hoursW += hoursOnType * (try gpuHours(index, on: name)) / all }
-        }
-        let share = gpuHoursTotal > 0 ? hoursW / gpuHoursTotal : 0
-        let tpd = w.tokensPerDay[q] ?? 0
-        let t = tpd * Double(q.days)
-        rows.append(
-          PlanRow(
-            quarter: q, workload: w.name, tokensPerDay: tpd, tokens: t, gpuHours: hoursW,
-            gpusBusyAverage: hoursW / hours, gpusRequired: Int((Double(required) * share).rounded()),
-            gpusInstalled: Int((Double(installed) * share).rounded()),
-            gpusToOrder: Int((Double(buy) * share).rounded()), orderByQuarter: total.orderByQuarter,
-            purchaseHardware: total.purchaseHardware, racks: Int((Double(total.racks) * share).rounded(.up)),
-            itPowerMegawatts: itMW * share, facilityPowerMegawatts: facilityMW * share,
-            energyMegawattHours: energyMWh * share,
-            joulesPerToken: t > 0 ? energyMWh * share * 3.6e9 / t : 0, capex: capex * share,
-            depreciation: depreciation * share, capitalCharge: capitalCharge * share, opex: opex * share,
-            costPerMillionTokens: t > 0 ? (depreciation + capitalCharge + opex) * share / (t / 1e6) : 0,
-            shortfallMegawatts: shortfall * share, currency: plan.money.currency,
-            electricity: electricity * share, maintenanceAndColocation: (opex - electricity) * share))
-      }
+      let share = gpuHoursTotal > 0 ? hoursW / gpuHoursTotal : 0
+      let tpd = w.tokensPerDay[q] ?? 0
+      let t = tpd * Double(q.days)
+      rows.append(
+        PlanRow(
+          quarter: q, workload: w.name, tokensPerDay: tpd, tokens: t, gpuHours: hoursW,
+          gpusBusyAverage: hoursW / hours, gpusRequired: Int((Double(total.gpusRequired) * share).rounded()),
+          gpusInstalled: Int((Double(total.gpusInstalled) * share).rounded()),
+          gpusToOrder: Int((Double(total.gpusToOrder) * share).rounded()), orderByQuarter: total.orderByQuarter,
+          purchaseHardware: total.purchaseHardware, racks: Int((Double(total.racks) * share).rounded(.up)),
+          itPowerMegawatts: total.itPowerMegawatts * share, facilityPowerMegawatts: total.facilityPowerMegawatts * share,
+          energyMegawattHours: total.energyMegawattHours * share,
+          joulesPerToken: t > 0 ? total.energyMegawattHours * share * 3.6e9 / t : 0, capex: total.capex * share,
+          depreciation: total.depreciation * share, capitalCharge: total.capitalCharge * share, opex: total.opex * share,
+          costPerMillionTokens: t > 0 ? (total.depreciation + total.capitalCharge + total.opex) * share / (t / 1e6) : 0,
+          shortfallMegawatts: total.shortfallMegawatts * share, currency: plan.money.currency,
+          electricity: total.electricity * share, maintenanceAndColocation: (total.opex - total.electricity) * share))
     }
     return rows
   }
