@@ -20,176 +20,38 @@ public enum PlanReader {
       "uncertainty", "scenarios", "demand_file", "reconcile", "demand_data", "events_file",
       "hardware", "throughput", "operations", "fleet", "facility", "money",
     ])
-    // Catalogs first; the plan's own entries override theirs.
-    var models: [String: ModelSpec] = [:]
-    var hardware: [String: HardwareSpec] = [:]
-    var throughput: [Throughput] = []
     // Absolute first: a relative plan path with catalogs several `..` up must not climb past the
     // working directory when the path is standardized.
     let base = URL(fileURLWithPath: path).absoluteURL.deletingLastPathComponent()
-    var catalogPaths: [String] = []
     func resolve(_ node: Node) throws -> String {
       let relative = try r.string(node)
       return relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).standardized.path
     }
-    if let list = top["catalogs"] {
-      for item in try r.sequence(list) {
-        let relative = try r.string(item)
-        let catalogPath =
-          relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).standardized.path
-        let catalogText = try readText(catalogPath)
-        catalogPaths.append(catalogPath)
-        let c = Reader(file: catalogPath)
-        let catalog = try c.mapping(try compose(catalogText, file: catalogPath), allowed: ["hardware", "models", "throughput"])
-        try c.catalog(catalog, models: &models, hardware: &hardware, throughput: &throughput)
-      }
-    }
-    try r.catalog(top, models: &models, hardware: &hardware, throughput: &throughput)
-
-    let workloadsNode = try r.required(top, "workloads", root)
-    var workloads: [Workload] = []
-    for (nameNode, node) in try r.pairs(workloadsNode) {
-      let name = try r.string(nameNode)
-      let w = try r.mapping(node, allowed: [
-        "model", "latency_class", "input_output_ratio", "prompt_cache_hit_rate", "segments", "tokens_per_day",
-      ])
-      let model = try r.string(try r.required(w, "model", node))
-      guard models[model] != nil || throughput.contains(where: { $0.model == model }) else {
-        throw r.error(w["model"]!, expected: "a model defined under models: or in a catalog",
-          fix: "define \(model), or use one of \(models.keys.sorted().joined(separator: ", "))")
-      }
-      var perDay: [Quarter: Double] = [:]
-      if let t = w["tokens_per_day"] {
-        for (qNode, vNode) in try r.pairs(t) {
-          perDay[try r.quarter(qNode)] = try r.number(vNode, min: 0, max: PlanLimits.maximumTokensPerDay)
-        }
-      }
-      workloads.append(
-        Workload(
-          name: name, inputOutputRatio: try r.number(w["input_output_ratio"], default: 1, min: 0),
-          promptCacheHitRate: try r.number(w["prompt_cache_hit_rate"], default: 0, min: 0, max: 1),
-          latencyClass: try w["latency_class"].map(r.latencyClass) ?? "server", model: model,
-          segments: try w["segments"].map { try r.sequence($0).map(r.string) } ?? ["*"],
-          tokensPerDay: perDay))
-    }
-
-    let opsNode = try r.required(top, "operations", root)
-    let ops = try r.mapping(opsNode, allowed: [
-      "peak_to_average", "target_utilization", "redundancy_share", "redundancy_spares", "yearly_efficiency_gain",
-    ])
-    let operations = Operations(
-      peakToAverage: try r.number(ops["peak_to_average"], default: 1, min: 1),
-      targetUtilization: try r.number(r.required(ops, "target_utilization", opsNode), min: 0.01, max: 1),
-      redundancyShare: try r.number(ops["redundancy_share"], default: 0, min: 0),
-      redundancySpares: try r.integer(ops["redundancy_spares"], default: 0, min: 0, max: 1_000_000),
-      yearlyEfficiencyGain: try r.number(ops["yearly_efficiency_gain"], default: 0, min: -0.9))
-
-    var fleet: [FleetCohort] = []
-    var serviceLife = 5.0
-    if let f = top["fleet"] {
-      let fm = try r.mapping(f, allowed: ["service_life_years", "installed"])
-      serviceLife = try r.number(fm["service_life_years"], default: 5, min: 0.25)
-      for item in try fm["installed"].map(r.sequence) ?? [] {
-        let c = try r.mapping(item, allowed: ["hardware", "count", "installed"])
-        let hw = try r.string(try r.required(c, "hardware", item))
-        guard hardware[hw] != nil else {
-          throw r.error(c["hardware"]!, expected: "hardware defined under hardware: or in a catalog",
-            fix: "use one of \(hardware.keys.sorted().joined(separator: ", "))")
-        }
-        fleet.append(
-          FleetCohort(
-            hardware: hw, count: try r.integer(r.required(c, "count", item), min: 0, max: 100_000_000),
-            installed: try r.quarter(r.required(c, "installed", item))))
-      }
-    }
-
-    let facNode = try r.required(top, "facility", root)
-    let fac = try r.mapping(facNode, allowed: [
-      "pue", "rack_kw", "mw_available", "capex_per_mw", "life_years", "build_lead_quarters",
-      "colocation_per_kw_month", "source", "date",
-    ])
-    var mw: [Quarter: Double] = [:]
-    for (qNode, vNode) in try r.pairs(try r.required(fac, "mw_available", facNode)) {
-      mw[try r.quarter(qNode)] = try r.number(vNode, min: 0)
-    }
-    let facility = Facility(
-      pue: try r.number(r.required(fac, "pue", facNode), min: 1, max: 3),
-      rackKilowatts: try r.number(r.required(fac, "rack_kw", facNode), min: 1),
-      megawattsAvailable: mw, capexPerMegawatt: try r.number(r.required(fac, "capex_per_mw", facNode), min: 0),
-      lifeYears: try r.number(fac["life_years"], default: 14, min: 1),
-      provenance: try r.provenance(fac, facNode),
-      buildLeadQuarters: try r.integer(fac["build_lead_quarters"], default: 0, min: 0, max: 40),
-      colocationPerKilowattMonth: try fac["colocation_per_kw_month"].map { try r.number($0, min: 0) })
-
-    let moneyNode = try r.required(top, "money", root)
-    let m = try r.mapping(moneyNode, allowed: [
-      "currency", "electricity_per_kwh", "depreciation_years", "cost_of_capital", "maintenance_share",
-      "procurement_lead_quarters", "source", "date",
-    ])
-    let money = Money(
-      currency: try m["currency"].map(r.string) ?? "USD",
-      electricityPerKilowattHour: try r.number(r.required(m, "electricity_per_kwh", moneyNode), min: 0),
-      depreciationYears: try r.number(r.required(m, "depreciation_years", moneyNode), min: 0.25),
-      costOfCapital: try r.number(m["cost_of_capital"], default: 0, min: 0, max: 1),
-      maintenanceShare: try r.number(m["maintenance_share"], default: 0, min: 0, max: 1),
-      procurementLeadQuarters: try r.integer(m["procurement_lead_quarters"], default: 0, min: 0, max: 40),
-      provenance: try r.provenance(m, moneyNode))
-
-    var purchase: String?
-    if let p = top["purchase_hardware"] {
-      let name = try r.string(p)
-      guard hardware[name] != nil else {
-        throw r.error(p, expected: "hardware defined under hardware: or in a catalog",
-          fix: "use one of \(hardware.keys.sorted().joined(separator: ", "))")
-      }
-      purchase = name
-    }
+    // Sections in a fixed order, so that of several mistakes the same one is reported first.
+    var catalog = try r.catalogs(top, resolve: resolve)
+    try r.catalog(top, models: &catalog.models, hardware: &catalog.hardware, throughput: &catalog.throughput)
+    let workloads = try r.workloads(try r.required(top, "workloads", root), catalog: catalog)
+    let operations = try r.operations(try r.required(top, "operations", root))
+    let (fleet, serviceLife) = try r.fleet(top["fleet"], hardware: catalog.hardware)
+    let facility = try r.facility(try r.required(top, "facility", root))
+    let money = try r.money(try r.required(top, "money", root))
+    let purchase = try top["purchase_hardware"].map { try r.hardwareName($0, in: catalog.hardware) }
     let horizon = try r.integer(top["horizon_quarters"], default: 8, min: 1, max: 40)
     let demandData = try top["demand_data"].map(resolve)
     let eventsFile = try top["events_file"].map(resolve)
-    let drivers = ["throughput", "pue", "electricity_per_kwh", "yearly_efficiency_gain", "peak_to_average"]
-    var uncertainty: UncertaintySpec?
-    if let u = top["uncertainty"] {
-      let um = try r.mapping(u, allowed: ["draws", "seed"] + drivers)
-      var spec = UncertaintySpec(
-        draws: try r.integer(um["draws"], default: 1000, min: 10, max: 1_000_000),
-        seed: UInt64(try r.integer(um["seed"], default: Int(TokenPlanDefaults.seed), min: 0, max: 1 << 53)))
-      spec.throughputFactor = try um["throughput"].map { try r.distribution($0, driver: "throughput") }
-      spec.pue = try um["pue"].map { try r.distribution($0, driver: "pue") }
-      spec.electricityPerKilowattHour = try um["electricity_per_kwh"].map { try r.distribution($0, driver: "electricity_per_kwh") }
-      spec.yearlyEfficiencyGain = try um["yearly_efficiency_gain"].map { try r.distribution($0, driver: "yearly_efficiency_gain") }
-      spec.peakToAverage = try um["peak_to_average"].map { try r.distribution($0, driver: "peak_to_average") }
-      uncertainty = spec
-    }
-    var scenarios: [Scenario] = []
-    for (k, node) in try top["scenarios"].map(r.pairs) ?? [] {
-      let sm = try r.mapping(node, allowed: ["demand"] + drivers)
-      let column = try sm["demand"].map(r.string) ?? "mean"
-      guard ["mean", "p10", "p50", "p90"].contains(column) else {
-        throw r.error(sm["demand"]!, expected: "a demand column: mean, p10, p50 or p90", fix: "write one of them")
-      }
-      var values: [String: Double] = [:]
-      for d in drivers { if let v = sm[d] { values[d] = try r.driver(v, d) } }
-      scenarios.append(Scenario(name: try r.string(k), demandColumn: column, drivers: values))
-    }
+    let uncertainty = try top["uncertainty"].map(r.uncertainty)
+    let scenarios = try top["scenarios"].map(r.scenarios) ?? []
     var plan = Plan(
       name: try top["name"].map(r.planName) ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent,
       asOf: try r.quarter(r.required(top, "as_of", root)), horizonQuarters: horizon, workloads: workloads,
-      models: models, hardware: hardware, throughput: throughput, operations: operations, fleet: fleet,
-      serviceLifeYears: serviceLife, purchaseHardware: purchase, facility: facility, money: money,
+      models: catalog.models, hardware: catalog.hardware, throughput: catalog.throughput, operations: operations,
+      fleet: fleet, serviceLifeYears: serviceLife, purchaseHardware: purchase, facility: facility, money: money,
       demandShare: try top["demand_share"].map(r.demandShare) ?? 1, uncertainty: uncertainty,
-      scenarios: scenarios,
-      reconcile: try top["reconcile"].map { node in
-        let method = try r.string(node)
-        guard ["none", "bottom_up", "ols", "wls_struct", "wls_var", "mint_shrink"].contains(method) else {
-          throw r.error(node, expected: "a reconciliation method", fix: "use none, bottom_up, ols, wls_struct, wls_var or mint_shrink")
-        }
-        return method
-      } ?? "bottom_up",
+      scenarios: scenarios, reconcile: try top["reconcile"].map(r.reconcileMethod) ?? "bottom_up",
       demandFile: try top["demand_file"].map(resolve))
     plan.demandData = demandData
     plan.eventsFile = eventsFile
-    plan.catalogs = catalogPaths
+    plan.catalogs = catalog.paths
     return plan
   }
 
@@ -499,6 +361,180 @@ struct Reader {
       throughput.removeAll { $0.model == entry.model && $0.hardware == entry.hardware && $0.latencyClass == entry.latencyClass }
       throughput.append(entry)
     }
+  }
+}
+
+/// The models, hardware and throughputs of the catalogs and the plan, and the catalogs' paths.
+struct CatalogContents {
+  var models: [String: ModelSpec] = [:]
+  var hardware: [String: HardwareSpec] = [:]
+  var throughput: [Throughput] = []
+  var paths: [String] = []
+}
+
+/// The plan's sections, one reader each.
+extension Reader {
+  static let drivers = ["throughput", "pue", "electricity_per_kwh", "yearly_efficiency_gain", "peak_to_average"]
+
+  /// `catalogs:`, read in order (the plan's own entries override theirs afterwards).
+  func catalogs(_ top: [String: Node], resolve: (Node) throws -> String) throws -> CatalogContents {
+    var contents = CatalogContents()
+    for item in try top["catalogs"].map(sequence) ?? [] {
+      let catalogPath = try resolve(item)
+      let catalogText = try PlanReader.readText(catalogPath)
+      contents.paths.append(catalogPath)
+      let c = Reader(file: catalogPath)
+      let catalog = try c.mapping(
+        try PlanReader.compose(catalogText, file: catalogPath), allowed: ["hardware", "models", "throughput"])
+      try c.catalog(catalog, models: &contents.models, hardware: &contents.hardware, throughput: &contents.throughput)
+    }
+    return contents
+  }
+
+  /// `workloads:`: each with a model the catalogs know, its ratios, latency class, segments and
+  /// optional `tokens_per_day:`.
+  func workloads(_ node: Node, catalog: CatalogContents) throws -> [Workload] {
+    var workloads: [Workload] = []
+    for (nameNode, node) in try pairs(node) {
+      let name = try string(nameNode)
+      let w = try mapping(node, allowed: [
+        "model", "latency_class", "input_output_ratio", "prompt_cache_hit_rate", "segments", "tokens_per_day",
+      ])
+      let model = try string(try required(w, "model", node))
+      guard catalog.models[model] != nil || catalog.throughput.contains(where: { $0.model == model }) else {
+        throw error(w["model"]!, expected: "a model defined under models: or in a catalog",
+          fix: "define \(model), or use one of \(catalog.models.keys.sorted().joined(separator: ", "))")
+      }
+      var perDay: [Quarter: Double] = [:]
+      if let t = w["tokens_per_day"] {
+        for (qNode, vNode) in try pairs(t) {
+          perDay[try quarter(qNode)] = try number(vNode, min: 0, max: PlanLimits.maximumTokensPerDay)
+        }
+      }
+      workloads.append(
+        Workload(
+          name: name, inputOutputRatio: try number(w["input_output_ratio"], default: 1, min: 0),
+          promptCacheHitRate: try number(w["prompt_cache_hit_rate"], default: 0, min: 0, max: 1),
+          latencyClass: try w["latency_class"].map(latencyClass) ?? "server", model: model,
+          segments: try w["segments"].map { try sequence($0).map(string) } ?? ["*"],
+          tokensPerDay: perDay))
+    }
+    return workloads
+  }
+
+  /// `operations:`.
+  func operations(_ opsNode: Node) throws -> Operations {
+    let ops = try mapping(opsNode, allowed: [
+      "peak_to_average", "target_utilization", "redundancy_share", "redundancy_spares", "yearly_efficiency_gain",
+    ])
+    return Operations(
+      peakToAverage: try number(ops["peak_to_average"], default: 1, min: 1),
+      targetUtilization: try number(required(ops, "target_utilization", opsNode), min: 0.01, max: 1),
+      redundancyShare: try number(ops["redundancy_share"], default: 0, min: 0),
+      redundancySpares: try integer(ops["redundancy_spares"], default: 0, min: 0, max: 1_000_000),
+      yearlyEfficiencyGain: try number(ops["yearly_efficiency_gain"], default: 0, min: -0.9))
+  }
+
+  /// `fleet:` (optional): the installed cohorts and the service life in years (default 5).
+  func fleet(_ node: Node?, hardware: [String: HardwareSpec]) throws -> ([FleetCohort], Double) {
+    guard let node else { return ([], 5) }
+    var fleet: [FleetCohort] = []
+    let fm = try mapping(node, allowed: ["service_life_years", "installed"])
+    let serviceLife = try number(fm["service_life_years"], default: 5, min: 0.25)
+    for item in try fm["installed"].map(sequence) ?? [] {
+      let c = try mapping(item, allowed: ["hardware", "count", "installed"])
+      fleet.append(
+        FleetCohort(
+          hardware: try hardwareName(try required(c, "hardware", item), in: hardware),
+          count: try integer(required(c, "count", item), min: 0, max: 100_000_000),
+          installed: try quarter(required(c, "installed", item))))
+    }
+    return (fleet, serviceLife)
+  }
+
+  /// A hardware name the catalogs or the plan define.
+  func hardwareName(_ node: Node, in hardware: [String: HardwareSpec]) throws -> String {
+    let name = try string(node)
+    guard hardware[name] != nil else {
+      throw error(node, expected: "hardware defined under hardware: or in a catalog",
+        fix: "use one of \(hardware.keys.sorted().joined(separator: ", "))")
+    }
+    return name
+  }
+
+  /// `facility:`.
+  func facility(_ facNode: Node) throws -> Facility {
+    let fac = try mapping(facNode, allowed: [
+      "pue", "rack_kw", "mw_available", "capex_per_mw", "life_years", "build_lead_quarters",
+      "colocation_per_kw_month", "source", "date",
+    ])
+    var mw: [Quarter: Double] = [:]
+    for (qNode, vNode) in try pairs(try required(fac, "mw_available", facNode)) {
+      mw[try quarter(qNode)] = try number(vNode, min: 0)
+    }
+    return Facility(
+      pue: try number(required(fac, "pue", facNode), min: 1, max: 3),
+      rackKilowatts: try number(required(fac, "rack_kw", facNode), min: 1),
+      megawattsAvailable: mw, capexPerMegawatt: try number(required(fac, "capex_per_mw", facNode), min: 0),
+      lifeYears: try number(fac["life_years"], default: 14, min: 1),
+      provenance: try provenance(fac, facNode),
+      buildLeadQuarters: try integer(fac["build_lead_quarters"], default: 0, min: 0, max: 40),
+      colocationPerKilowattMonth: try fac["colocation_per_kw_month"].map { try number($0, min: 0) })
+  }
+
+  /// `money:`.
+  func money(_ moneyNode: Node) throws -> Money {
+    let m = try mapping(moneyNode, allowed: [
+      "currency", "electricity_per_kwh", "depreciation_years", "cost_of_capital", "maintenance_share",
+      "procurement_lead_quarters", "source", "date",
+    ])
+    return Money(
+      currency: try m["currency"].map(string) ?? "USD",
+      electricityPerKilowattHour: try number(required(m, "electricity_per_kwh", moneyNode), min: 0),
+      depreciationYears: try number(required(m, "depreciation_years", moneyNode), min: 0.25),
+      costOfCapital: try number(m["cost_of_capital"], default: 0, min: 0, max: 1),
+      maintenanceShare: try number(m["maintenance_share"], default: 0, min: 0, max: 1),
+      procurementLeadQuarters: try integer(m["procurement_lead_quarters"], default: 0, min: 0, max: 40),
+      provenance: try provenance(m, moneyNode))
+  }
+
+  /// `uncertainty:`: draws, seed and each driver's distribution within the driver's base rule.
+  func uncertainty(_ u: Node) throws -> UncertaintySpec {
+    let um = try mapping(u, allowed: ["draws", "seed"] + Reader.drivers)
+    var spec = UncertaintySpec(
+      draws: try integer(um["draws"], default: 1000, min: 10, max: 1_000_000),
+      seed: UInt64(try integer(um["seed"], default: Int(TokenPlanDefaults.seed), min: 0, max: 1 << 53)))
+    spec.throughputFactor = try um["throughput"].map { try distribution($0, driver: "throughput") }
+    spec.pue = try um["pue"].map { try distribution($0, driver: "pue") }
+    spec.electricityPerKilowattHour = try um["electricity_per_kwh"].map { try distribution($0, driver: "electricity_per_kwh") }
+    spec.yearlyEfficiencyGain = try um["yearly_efficiency_gain"].map { try distribution($0, driver: "yearly_efficiency_gain") }
+    spec.peakToAverage = try um["peak_to_average"].map { try distribution($0, driver: "peak_to_average") }
+    return spec
+  }
+
+  /// `scenarios:`: each a demand column and driver overlays within the base rules.
+  func scenarios(_ node: Node) throws -> [Scenario] {
+    var scenarios: [Scenario] = []
+    for (k, node) in try pairs(node) {
+      let sm = try mapping(node, allowed: ["demand"] + Reader.drivers)
+      let column = try sm["demand"].map(string) ?? "mean"
+      guard ["mean", "p10", "p50", "p90"].contains(column) else {
+        throw error(sm["demand"]!, expected: "a demand column: mean, p10, p50 or p90", fix: "write one of them")
+      }
+      var values: [String: Double] = [:]
+      for d in Reader.drivers { if let v = sm[d] { values[d] = try driver(v, d) } }
+      scenarios.append(Scenario(name: try string(k), demandColumn: column, drivers: values))
+    }
+    return scenarios
+  }
+
+  /// `reconcile:`.
+  func reconcileMethod(_ node: Node) throws -> String {
+    let method = try string(node)
+    guard ["none", "bottom_up", "ols", "wls_struct", "wls_var", "mint_shrink"].contains(method) else {
+      throw error(node, expected: "a reconciliation method", fix: "use none, bottom_up, ols, wls_struct, wls_var or mint_shrink")
+    }
+    return method
   }
 }
 
