@@ -49,22 +49,8 @@ public enum QuarterlyRun {
 
   /// Runs the batch; returns the output directory.
   public static func run(_ request: Request, progress: @escaping Progress) async throws -> String {
-    var timings: [(String, Double)] = []
-    var clock = DispatchTime.now().uptimeNanoseconds
-    func step(_ name: String) throws {
-      let now = DispatchTime.now().uptimeNanoseconds
-      timings.append((name, Double(now - clock) / 1e9))
-      clock = now
-      progress(.finished(name, seconds: timings.last!.1))
-      if let pause = request.pauseAfter, pause.step == name {
-        _ = FileManager.default.createFile(atPath: pause.file, contents: nil)
-        sleep(600)
-      }
-      if request.failAfter == name {
-        throw LocatedError(file: request.planPath, expected: "a run that completes", fix: "failure injected after \(name)")
-      }
-    }
-    var plan = try PlanReader.read(path: request.planPath)
+    var clock = StepClock(request: request, progress: progress)
+    let plan = try PlanReader.read(path: request.planPath)
     guard let demandPath = plan.demandData else {
       throw LocatedError(
         file: request.planPath, expected: "a demand_data: entry naming the demand file",
@@ -77,43 +63,86 @@ public enum QuarterlyRun {
     progress(.message("plan \(plan.name), as of \(plan.asOf), demand \(demandPath), seed \(request.seed)"))
     progress(.started("load"))
     let demand = try DemandLoader.load(path: demandPath)
-    try step("load")
-
-    let demandForecast = try await forecastDemand(
+    try clock.step("load")
+    let forecast = try await forecastDemand(
       plan: plan, demandPath: demandPath, panel: demand.panel, seed: request.seed, paths: request.paths, progress: progress,
-      step: step)
-    let (hierarchy, forecasts, reconciled, demandRows) = (
-      demandForecast.hierarchy, demandForecast.forecasts, demandForecast.reconciled, demandForecast.demandRows
-    )
-
+      step: { try clock.step($0) })
     progress(.started("plan"))
-    let base = plan
-    let (planned, warnings) = PlanJob.plan(plan, demandRows, column: "mean")
-    plan = planned
+    let run = try planStep(plan, forecast, demandPath: demandPath, request: request, progress: progress)
+    try clock.step("plan")
+    progress(.started("write"))
+    try writeStep(run, notes: forecast, request: request, output: output, clock: &clock, progress: progress)
+    return outDir
+  }
+
+  /// Per-step timings, reported as each step ends; the failure and pause injections of the
+  /// atomicity tests happen here.
+  struct StepClock {
+    let request: Request
+    let progress: Progress
+    var timings: [(String, Double)] = []
+    var last = DispatchTime.now().uptimeNanoseconds
+
+    init(request: Request, progress: @escaping Progress) {
+      self.request = request
+      self.progress = progress
+    }
+
+    mutating func step(_ name: String) throws {
+      let now = DispatchTime.now().uptimeNanoseconds
+      timings.append((name, Double(now - last) / 1e9))
+      last = now
+      progress(.finished(name, seconds: timings.last!.1))
+      if let pause = request.pauseAfter, pause.step == name {
+        _ = FileManager.default.createFile(atPath: pause.file, contents: nil)
+        sleep(600)
+      }
+      if request.failAfter == name {
+        throw LocatedError(file: request.planPath, expected: "a run that completes", fix: "failure injected after \(name)")
+      }
+    }
+  }
+
+  /// The plan on the forecast's mean (with alerts), its scenarios, Monte Carlo and tornado, and
+  /// everything the documents need.
+  static func planStep(
+    _ base: Plan, _ forecast: DemandForecast, demandPath: String, request: Request, progress: Progress
+  ) throws -> RunResults {
+    let (plan, warnings) = PlanJob.plan(base, forecast.demandRows, column: "mean")
     let planRows = try CapacityPlanner.run(plan)
     let alerts = warnings + PlanJob.alerts(planRows, plan: plan)
     for w in alerts { progress(.message("warning: \(w)")) }
-    let scenarioRows = try PlanJob.scenarioRows(base, demandRows)
-    let uncertainty = base.uncertainty == nil ? [] : try PlanJob.uncertaintyRows(base, demandRows, file: request.planPath)
+    let scenarioRows = try PlanJob.scenarioRows(base, forecast.demandRows)
+    let uncertainty = base.uncertainty == nil ? [] : try PlanJob.uncertaintyRows(base, forecast.demandRows, file: request.planPath)
     let tornado = base.uncertainty == nil ? [] : try PlanJob.tornadoRows(plan, file: request.planPath)
-    try step("plan")
+    let inputs = try inputHashes([request.planPath, demandPath] + plan.catalogs + (plan.eventsFile.map { [$0] } ?? []))
+    let hierarchy = forecast.hierarchy
+    let topNode =
+      hierarchy.nodes.firstIndex { $0.level == "total" }.map { hierarchy.inputs[$0].name } ?? forecast.forecasts.first?.name ?? ""
+    return RunResults(
+      plan: plan, rows: planRows, scenarios: scenarioRows, uncertainty: uncertainty, tornado: tornado,
+      forecasts: forecast.forecasts, forecastRows: forecast.reconciled.rows, totalName: topNode, warnings: alerts,
+      seed: request.seed, paths: request.paths, inputs: inputs, demandPath: demandPath)
+  }
 
-    // The inputs' SHA-256 (for the run log and the assumptions register).
-    var inputs: [(String, String)] = []
+  /// Each input file's path (relative to the working directory when inside it) and SHA-256, for
+  /// the run log and the assumptions register.
+  static func inputHashes(_ paths: [String]) throws -> [(String, String)] {
     let cwd = FileManager.default.currentDirectoryPath + "/"
-    for path in [request.planPath, demandPath] + plan.catalogs + (plan.eventsFile.map { [$0] } ?? []) {
+    return try paths.map { path in
       let data = try Data(contentsOf: URL(fileURLWithPath: path))
       let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-      inputs.append((path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path, digest))
+      return (path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path, digest)
     }
-    let topNode = hierarchy.nodes.firstIndex { $0.level == "total" }.map { hierarchy.inputs[$0].name } ?? forecasts.first?.name ?? ""
-    let run = RunResults(
-      plan: plan, rows: planRows, scenarios: scenarioRows, uncertainty: uncertainty, tornado: tornado, forecasts: forecasts,
-      forecastRows: reconciled.rows, totalName: topNode, warnings: alerts, seed: request.seed,
-      paths: request.paths, inputs: inputs, demandPath: demandPath)
+  }
 
-    // Outputs, into a staging directory beside the target, published in one atomic step.
-    progress(.started("write"))
+  /// Writes every output and the run log into a staging directory beside the target, then
+  /// publishes it in one atomic step.
+  static func writeStep(
+    _ run: RunResults, notes forecast: DemandForecast, request: Request, output: OutputDirectory, clock: inout StepClock,
+    progress: @escaping Progress
+  ) throws {
+    let outDir = output.path
     let temp = try output.makeStaging()
     do {
       try writeOutputs(run, request: request, to: temp) { done, total in progress(.count("write", done: done, total: total)) }
@@ -122,28 +151,30 @@ public enum QuarterlyRun {
     } catch {
       throw LocatedError(file: outDir, expected: "an output directory that can be written", fix: OutputDirectory.reason(error))
     }
-    try step("write")
+    try clock.step("write")
+    let plan = run.plan
     let log = JSONValue.object([
       ("tokenplan", .string(TokenPlanDefaults.version)),
       ("plan", .string(plan.name)), ("as_of", .string(plan.asOf.description)),
       ("seed", .unsigned(request.seed)), ("paths", .integer(request.paths)),
       ("reconcile", .string(plan.reconcile)), ("paper", .string(request.paper.rawValue)),
       ("document_date", .string(isoDate(request.documentDate))),
-      ("inputs_sha256", .object(inputs.map { ($0.0, .string($0.1)) })),
+      ("inputs_sha256", .object(run.inputs.map { ($0.0, .string($0.1)) })),
       ("outputs", .array(outputFiles.map(JSONValue.string))),
-      ("warnings", .array(alerts.map(JSONValue.string))),
-      ("notes", .array(reconciled.notes.map(JSONValue.string))),
-      ("timings_seconds", .object(timings.map { ($0.0, .number($0.1)) })),
+      ("warnings", .array(run.warnings.map(JSONValue.string))),
+      ("notes", .array(forecast.reconciled.notes.map(JSONValue.string))),
+      ("forecast_notes", ForecastJob.notesJSON(forecast.forecasts)),
+      ("timings_seconds", .object(clock.timings.map { ($0.0, .number($0.1)) })),
     ])
     do {
       try Data((log.serialized() + "\n").utf8).write(to: temp.appendingPathComponent("run-log.json"))
     } catch {
       throw LocatedError(file: outDir, expected: "an output directory that can be written", fix: OutputDirectory.reason(error))
     }
-    try step("log")
+    try clock.step("log")
     try output.publish()
-    return outDir
   }
+
 
   /// The plan's demand forecast: every node of the segment hierarchy, reconciled by the plan's
   /// method, and the bottom series' quarterly rows the planner takes.
