@@ -36,10 +36,13 @@ let package = Package(
     .target(name: "TokenPlanCore"),
     .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "Demand", dependencies: ["TokenPlanCore", "LinearAlgebra", "CZlib"]),
-    .target(name: "Forecasting", dependencies: ["TokenPlanCore", "CurveFitting", "Demand", "LinearAlgebra"]),
+    .target(
+      name: "Forecasting", dependencies: ["TokenPlanCore", "CurveFitting", "Demand", "LinearAlgebra"],
+      exclude: ["README.md"]),
     .target(
       name: "Capacity",
-      dependencies: ["TokenPlanCore", "LinearAlgebra", .product(name: "Yams", package: "Yams")]),
+      dependencies: ["TokenPlanCore", "LinearAlgebra", .product(name: "Yams", package: "Yams")],
+      exclude: ["README.md"]),
     .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
     .target(name: "XLSXReport", dependencies: ["CXLSXWriter"]),
     // cairo + pango for the PDF report and PNG charts; pangocairo.pc brings cairo, pango and glib.

@@ -53,8 +53,21 @@ public struct DemandLoadResult: Sendable {
 public enum DemandLoader {
   static let metadataColumns: Set<String> = ["source", "url", "note", "notes", "comment"]
 
-  /// Loads a file (`-` for standard input). `.jsonl`/`.ndjson` (optionally `.gz`) are JSON Lines;
-  /// anything else is CSV; gzip is detected by its magic bytes.
+  /// Loads a file (`-` for standard input). `.jsonl`/`.ndjson` (optionally `.gz`) are JSON Lines,
+  /// and so is any input not named `.csv` whose first character is `{`; anything else is CSV;
+  /// gzip is detected by its magic bytes.
+  ///
+  ///     let result = try DemandLoader.load(path: "datasets/synthetic/panel.csv.gz")
+  ///     print(result.panel.series.count, result.warnings.count)
+  ///
+  /// - Parameters:
+  ///   - path: the file, or `-`.
+  ///   - options: the date column, the gap policy and the outlier check.
+  /// - Returns: the panel (days × series with a mask) and the warnings.
+  /// - Throws: ``DemandValidationError`` listing every bad row with its line and column, or a
+  ///   `LocatedError` for a file that cannot be read or a panel too large for memory.
+  /// - Complexity: O(rows) to read; O(days × series) memory for the panel, sized before it is
+  ///   allocated.
   public static func load(path: String, options: DemandLoadOptions = .init()) throws
     -> DemandLoadResult
   {

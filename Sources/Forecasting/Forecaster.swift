@@ -24,7 +24,24 @@ public enum Forecaster {
 
   /// Forecasts every input in parallel over the cores (each fit single-threaded in BLAS);
   /// results come back in input order and do not depend on the core count.
-  /// - Parameter progress: called with (done, total) as series finish.
+  ///
+  /// Each series is screened for isolated outliers, prepared (breaks, weekday and event effects),
+  /// its candidates backtested on rolling origins, the best refitted on all the data, and
+  /// `options.paths` sample paths drawn from a stream seeded by `options.seed` and the series'
+  /// index, so the same inputs and seed give the same paths on any machine.
+  ///
+  ///     var options = ForecastOptions()
+  ///     options.horizon = .quarters(8)
+  ///     let results = await Forecaster.forecast(inputs, options: options)
+  ///     let forecasts = results.compactMap { try? $0.get() }
+  ///
+  /// - Parameters:
+  ///   - inputs: the series (each with at least 4 positive observations).
+  ///   - options: horizon, candidates, paths, seed, events and breaks.
+  ///   - progress: called with (done, total) as series finish, from any thread.
+  /// - Returns: per input, its forecast or the reason it could not be forecast.
+  /// - Complexity: O(series × candidates × origins × LM iterations × observations); memory
+  ///   O(series × paths × horizon days) for the paths (bounded by ``ForecastLimits``).
   public static func forecast(
     _ inputs: [ForecastInput], options: ForecastOptions,
     progress: (@Sendable (Int, Int) -> Void)? = nil

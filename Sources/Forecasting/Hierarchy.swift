@@ -72,7 +72,23 @@ public enum HierarchicalForecast {
     public var paths: [[[Double]]]
   }
 
-  /// `method: nil` forecasts the nodes without reconciling (the base forecasts, for comparison).
+  /// Makes the hierarchy's forecasts coherent at `granularity`, path by path.
+  ///
+  /// The residual-based methods estimate `W = F·Fᵀ + diag(d)` from the nodes' in-sample
+  /// residuals; each path is reconciled in constraint form (only the aggregates' `nₐ × nₐ`
+  /// system is factored), negative bottom values are clipped and the aggregates re-summed.
+  ///
+  /// - Parameters:
+  ///   - forecasts: one forecast per node, in `hierarchy.nodes` order.
+  ///   - hierarchy: the nodes and the summing structure.
+  ///   - method: bottom-up or a MinT variant; `nil` reports the nodes' own (base) forecasts,
+  ///     for comparison.
+  ///   - granularity: the rows' periods (day, quarter or step).
+  ///   - levels: interval levels in percent for the rows' `lo_N`/`hi_N`.
+  /// - Returns: the reconciled rows (every node, every period), notes, and the reconciled paths.
+  /// - Throws: ``ReconciliationError`` when the forecasts do not match the hierarchy.
+  /// - Complexity: O(paths × periods × (n · T + nₐ³)) for `n` nodes, `nₐ` aggregates and `T`
+  ///   residual days; never O(n²) memory.
   public static func reconcile(
     _ forecasts: [SeriesForecast], hierarchy: HierarchyInputs, method: ReconciliationMethod?,
     granularity: ForecastGranularity, levels: [Int]

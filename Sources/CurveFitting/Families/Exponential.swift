@@ -2,6 +2,8 @@ import Foundation
 import LinearAlgebra
 
 /// `exponential`: `a·exp(r·t)`, with `a ≥ 0`.
+///
+/// Source: Malthus (1798); constant relative growth `r` per unit of `t`.
 public struct ExponentialGrowth: GrowthModel {
   public init() {}
   public var name: String { "exponential" }
@@ -39,6 +41,9 @@ public struct ExponentialGrowth: GrowthModel {
 }
 
 /// `power`: `a·(t − t0)^b`, defined for `t > t0`.
+///
+/// Source: the allometric power law (Huxley 1932, *Problems of Relative Growth*); linear in
+/// `log(t − t0)` on the log scale.
 public struct PowerGrowth: GrowthModel {
   public init() {}
   public var name: String { "power" }

@@ -61,6 +61,9 @@ func ceilingGridStart(
 }
 
 /// `logistic`: `K / (1 + exp(−r·(t − t0)))`, with `K > 0`, `r > 0`.
+///
+/// Source: Verhulst (1838), in the parameterisation of R's `SSlogis` (Pinheiro & Bates 2000,
+/// *Mixed-Effects Models in S and S-PLUS*, §C.7).
 public struct LogisticGrowth: GrowthModel {
   public init() {}
   public var name: String { "logistic" }
@@ -95,6 +98,8 @@ public struct LogisticGrowth: GrowthModel {
 }
 
 /// `richards`: `K / (1 + exp(−r·(t − t0)))^(1/nu)`, with `K, r, nu > 0`; `nu = 1` is logistic.
+///
+/// Source: Richards (1959), "A flexible growth function for empirical use", *J. Exp. Bot.* 10(2).
 public struct RichardsGrowth: GrowthModel {
   public init() {}
   public var name: String { "richards" }
@@ -166,6 +171,9 @@ public struct RichardsGrowth: GrowthModel {
 }
 
 /// `gompertz`: `K·exp(−exp(−r·(t − t0)))`, with `K > 0`, `r > 0`.
+///
+/// Source: Gompertz (1825), *Phil. Trans. R. Soc.* 115; the form of R's `SSgompertz` with the
+/// inflection time `t0` as a parameter.
 public struct GompertzGrowth: GrowthModel {
   public init() {}
   public var name: String { "gompertz" }
@@ -206,6 +214,8 @@ public struct GompertzGrowth: GrowthModel {
 }
 
 /// `monomolecular`: `K·(1 − exp(−r·(t − t0)))`, with `K > 0`, `r > 0`.
+///
+/// Source: the monomolecular (Mitscherlich) curve; R's `SSasympOff` in another parameterisation.
 public struct MonomolecularGrowth: GrowthModel {
   public init() {}
   public var name: String { "monomolecular" }
@@ -239,6 +249,9 @@ public struct MonomolecularGrowth: GrowthModel {
   }
 }
 
+/// Source: Bass (1969), "A new product growth for model consumer durables", *Management
+/// Science* 15(5).
+///
 /// `bass`: cumulative adoption
 /// `m·(1 − e^(−(p+q)(t−t0))) / (1 + (q/p)·e^(−(p+q)(t−t0)))`, with `m, p > 0`, `q ≥ 0`.
 ///
