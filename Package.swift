@@ -48,12 +48,15 @@ let package = Package(
     // cairo + pango for the PDF report and PNG charts; pangocairo.pc brings cairo, pango and glib.
     .systemLibrary(
       name: "CCairo", pkgConfig: "pangocairo", providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
-    .target(name: "Report", dependencies: ["CCairo"]),
+    // The document model and its plain renderers (Markdown, LaTeX); no C.
+    .target(name: "Report"),
+    // The PDF and PNG renderers: the only code that sees cairo and pango.
+    .target(name: "ReportPDF", dependencies: ["Report", "CCairo"]),
     .target(
       name: "TokenPlan",
       dependencies: [
         "TokenPlanCore", "CurveFitting", "Demand", "Forecasting", "Capacity", "LinearAlgebra", "XLSXReport", "Report",
-        "CPosix",
+        "ReportPDF", "CPosix",
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
     .executableTarget(
@@ -70,7 +73,7 @@ let package = Package(
     // Shared by the test targets only (the package root, for reading datasets/).
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
-    .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
+    .testTarget(name: "ReportTests", dependencies: ["Report", "ReportPDF", "TestSupport"]),
     .testTarget(name: "XLSXReportTests", dependencies: ["XLSXReport", "TestSupport"]),
     .testTarget(name: "CurveFittingTests", dependencies: ["CurveFitting", "LinearAlgebra", "TestSupport"]),
     .testTarget(name: "DemandTests", dependencies: ["TokenPlanCore", "Demand", "LinearAlgebra", "TestSupport"]),

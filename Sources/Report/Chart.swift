@@ -64,7 +64,7 @@ public struct Chart: Sendable {
   }
 
   /// The Okabe–Ito palette (colour-blind safe), as RGB in 0…1.
-  static let palette: [(Double, Double, Double)] = [
+  public static let palette: [(Double, Double, Double)] = [
     (0.000, 0.447, 0.698), (0.835, 0.369, 0.000), (0.000, 0.620, 0.451), (0.800, 0.475, 0.655),
     (0.941, 0.894, 0.259), (0.337, 0.706, 0.914), (0.902, 0.624, 0.000), (0.3, 0.3, 0.3),
   ]

@@ -5,6 +5,7 @@ import Forecasting
 import Foundation
 import LinearAlgebra
 import Report
+import ReportPDF
 import TokenPlanCore
 import XLSXReport
 

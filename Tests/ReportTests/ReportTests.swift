@@ -1,5 +1,6 @@
 import Foundation
 import Report
+import ReportPDF
 import Testing
 import TestSupport
 

@@ -1,4 +1,5 @@
 import Foundation
+import Report
 
 extension Chart {
   /// Writes the chart as a PNG of `width`×`height` points at `scale` pixels per point.

@@ -1,6 +1,7 @@
 internal import CCairo
 
 import Foundation
+import Report
 
 /// A cairo surface and context with pango text, in points (1/72 in), origin top-left. Owns its C
 /// handles; never leaves the thread that made it (not `Sendable`).
