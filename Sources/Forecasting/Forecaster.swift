@@ -85,10 +85,60 @@ public enum Forecaster {
     return SplitMix64(seed: mix.next())
   }
 
-  /// Forecasts one series.
+  /// Forecasts one series: a usable input, its future times, the model's selection, the final
+  /// fit and the sample paths.
   public static func forecastOne(_ raw: ForecastInput, index: Int, options: ForecastOptions) throws
     -> SeriesForecast
   {
+    var (input, notes) = try usableInput(raw, options: options)
+    let n = input.y.count
+    let daily = input.isDaily
+    let times = futureTimes(input, horizon: options.horizon)
+    let forced = options.candidates?.count == 1
+    var candidates = options.candidates ?? defaultCandidates
+    // A candidate needs more points than parameters (two more for a backtest-worthy fit).
+    let sparse = n < (daily ? 60 : 12)
+    candidates = candidates.filter { n >= TrendFitting.parameterCount($0) + (sparse ? 1 : 2) }
+    guard !candidates.isEmpty else {
+      throw ForecastFailure(series: raw.name, reason: "\(n) observations are too few for the requested model")
+    }
+    let prepared = PreparedSeries(
+      input, events: options.events, declaredBreaks: options.breaks, detectBreaks: options.detectBreaks)
+    notes += prepared.notes
+    var choice = try select(
+      candidates, input: input, prepared: prepared, horizon: times.count, forced: forced, backtestable: !sparse && !forced,
+      options: options, notes: &notes)
+    let trend = try finalFit(&choice, series: raw.name, prepared: prepared, daily: daily, options: options, notes: &notes)
+    var coverage: (Double, Double)?
+    var extraVariance = 0.0
+    if choice.selection == "backtest",
+      let calibration = backtestCalibration(
+        input: input, origins: choice.origins, fits: choice.fits[choice.model] ?? [], options: options, index: index)
+    {
+      coverage = (calibration.coverage80, calibration.coverage95)
+      extraVariance = calibration.extraVariance
+    }
+    let (paths, point) = samplePaths(
+      trend, times: times, prepared: prepared, from: input.t[n - 1], extraVariance: extraVariance, daily: daily,
+      seed: options.seed, index: index, count: options.paths)
+    if extraVariance > 0 {
+      notes.append(
+        String(format: "intervals widened by a backtest-calibrated trend random walk (%.3g log-variance per %@)",
+          extraVariance, daily ? "day" : "step"))
+    }
+    let logFitted = trend.logTrend(input.t)
+    let fittedHistory = input.t.indices.map { exp(logFitted[$0] + prepared.effect(at: input.t[$0])) }
+    return SeriesForecast(
+      name: raw.name, model: choice.model, scores: choice.scores, selection: choice.selection,
+      parameters: trend.parameters, notes: notes, times: times, paths: paths, point: point,
+      coverage80: coverage?.0, coverage95: coverage?.1, input: input, fittedHistory: fittedHistory)
+  }
+
+  /// The observations a forecast can use, with notes: zero and negative values left out
+  /// (multiplicative errors), isolated outliers left out of everything that follows; refused
+  /// when intermittent (over a third zero days since the first positive one), shorter than 4
+  /// points, or constant.
+  static func usableInput(_ raw: ForecastInput, options: ForecastOptions) throws -> (ForecastInput, [String]) {
     var notes: [String] = []
     // Multiplicative errors: zero days (before a launch, say) cannot be fitted in logs.
     let keep = raw.y.indices.filter { raw.y[$0] > 0 && raw.y[$0].isFinite }
@@ -135,116 +185,116 @@ public enum Forecaster {
         series: raw.name,
         reason: "every value is the same (\(lo)): there is no variation to estimate an interval from; put a constant demand in the plan as tokens_per_day instead")
     }
-    let daily = input.isDaily
+    return (input, notes)
+  }
+
+  /// The horizon's times after the last observation: calendar days for dated series, the
+  /// series' median step for undated ones.
+  static func futureTimes(_ input: ForecastInput, horizon: Horizon) -> [Double] {
+    let n = input.t.count
     let lastT = input.t[n - 1]
-    // Future times.
-    let times: [Double]
     if let origin = input.origin {
       let last = origin.adding(days: Int(lastT))
-      let h = options.horizon.days(after: last)
-      times = (1...max(h, 1)).map { lastT + Double($0) }
-    } else {
-      let step = n > 1 ? PreparedSeries.median((1..<n).map { input.t[$0] - input.t[$0 - 1] }) : 1
-      times = (1...options.horizon.steps).map { lastT + Double($0) * max(step, 1e-9) }
+      let h = horizon.days(after: last)
+      return (1...max(h, 1)).map { lastT + Double($0) }
     }
-    let forced = options.candidates?.count == 1
-    var candidates = options.candidates ?? defaultCandidates
-    // A candidate needs more points than parameters (two more for a backtest-worthy fit).
-    let sparse = n < (daily ? 60 : 12)
-    candidates = candidates.filter { n >= TrendFitting.parameterCount($0) + (sparse ? 1 : 2) }
-    guard !candidates.isEmpty else {
-      throw ForecastFailure(series: raw.name, reason: "\(n) observations are too few for the requested model")
-    }
-    let prepared = PreparedSeries(
-      input, events: options.events, declaredBreaks: options.breaks, detectBreaks: options.detectBreaks)
-    notes += prepared.notes
+    let step = n > 1 ? PreparedSeries.median((1..<n).map { input.t[$0] - input.t[$0 - 1] }) : 1
+    return (1...horizon.steps).map { lastT + Double($0) * max(step, 1e-9) }
+  }
 
-    // Selection.
-    var scores: [CandidateScore] = []
-    var chosen: String
+  /// The chosen model and how: `forced`, by `backtest` (with every candidate's scores and fits),
+  /// or by `aicc` for short series.
+  struct Choice {
+    var model: String
     var selection: String
-    var coverage: (Double, Double)?
     var ranked: [String] = []
-    var backtestSet: [Origin] = []
-    var backtestFits: [String: [FittedTrend?]] = [:]
-    let backtestable = !sparse && !forced
-    if forced {
-      chosen = candidates[0]
-      selection = "forced"
-    } else if backtestable {
-      let prepared = backtestOrigins(input, horizon: times.count, options: options)
-      let results = candidates.map { backtest($0, input: input, origins: prepared, options: options) }
-      scores = results.map(\.score)
-      for (c, r) in zip(candidates, results) { backtestFits[c] = r.fits }
-      backtestSet = prepared
-      let scored = scores.filter { $0.failure == nil && $0.mase.isFinite }.sorted { $0.mase < $1.mase }
-      guard let best = scored.first else {
-        throw ForecastFailure(series: raw.name, reason: "no candidate could be backtested")
-      }
-      chosen = best.model
-      ranked = scored.map(\.model)
-      selection = "backtest"
-    } else {
-      // Short series: the growth families by AICc on all the data; the drift baseline when
-      // no family fits.
-      notes.append("short series (\(n) points): model chosen by AICc, not by backtest; intervals are wide")
-      var best: (String, Double)?
-      for c in candidates where GrowthFamily.model(named: c) != nil {
-        guard let f = try? TrendFitting.fit(c, t: prepared.t, z: prepared.z, ceiling: options.ceilingMultiple, daily: daily),
-          case .growth(let fit, _, _) = f.kind
-        else { continue }
-        // AICc needs n > k + 1; a family without it is not a candidate at this length.
-        let score = fit.aicc ?? .infinity
-        if score.isFinite && (best == nil || score < best!.1) { best = (c, score) }
-      }
-      if best == nil {
-        // Too few points for AICc: the growth family with the fewest parameters that fits.
-        let byParameters = candidates.filter { GrowthFamily.model(named: $0) != nil }
-          .sorted { TrendFitting.parameterCount($0) < TrendFitting.parameterCount($1) }
-        for c in byParameters
-        where (try? TrendFitting.fit(c, t: prepared.t, z: prepared.z, ceiling: options.ceilingMultiple, daily: daily)) != nil {
-          best = (c, .infinity)
-          notes.append("too few points for AICc: \(c), the simplest family that fits")
-          break
-        }
-      }
-      chosen = best?.0 ?? (candidates.contains("drift") ? "drift" : candidates[0])
-      selection = "aicc"
-    }
+    var scores: [CandidateScore] = []
+    var origins: [Origin] = []
+    var fits: [String: [FittedTrend?]] = [:]
+  }
 
-    // The final fit on all the data (falling back to the next best candidate if the chosen
-    // one does not converge on the whole history), its paths and the point forecast.
-    var fitted: FittedTrend?
+  /// Chooses among `candidates`: the one asked for; the lowest backtest MASE; or, for series
+  /// too short to backtest, the growth family with the lowest AICc on all the data.
+  static func select(
+    _ candidates: [String], input: ForecastInput, prepared: PreparedSeries, horizon: Int, forced: Bool,
+    backtestable: Bool, options: ForecastOptions, notes: inout [String]
+  ) throws -> Choice {
+    if forced { return Choice(model: candidates[0], selection: "forced") }
+    if backtestable {
+      let origins = backtestOrigins(input, horizon: horizon, options: options)
+      let results = candidates.map { backtest($0, input: input, origins: origins, options: options) }
+      var choice = Choice(model: "", selection: "backtest", scores: results.map(\.score), origins: origins)
+      for (c, r) in zip(candidates, results) { choice.fits[c] = r.fits }
+      let scored = choice.scores.filter { $0.failure == nil && $0.mase.isFinite }.sorted { $0.mase < $1.mase }
+      guard let best = scored.first else {
+        throw ForecastFailure(series: input.name, reason: "no candidate could be backtested")
+      }
+      choice.model = best.model
+      choice.ranked = scored.map(\.model)
+      return choice
+    }
+    // Short series: the growth families by AICc on all the data; the drift baseline when
+    // no family fits.
+    let daily = input.isDaily
+    notes.append("short series (\(input.y.count) points): model chosen by AICc, not by backtest; intervals are wide")
+    var best: (String, Double)?
+    for c in candidates where GrowthFamily.model(named: c) != nil {
+      guard let f = try? TrendFitting.fit(c, t: prepared.t, z: prepared.z, ceiling: options.ceilingMultiple, daily: daily),
+        case .growth(let fit, _, _) = f.kind
+      else { continue }
+      // AICc needs n > k + 1; a family without it is not a candidate at this length.
+      let score = fit.aicc ?? .infinity
+      if score.isFinite && (best == nil || score < best!.1) { best = (c, score) }
+    }
+    if best == nil {
+      // Too few points for AICc: the growth family with the fewest parameters that fits.
+      let byParameters = candidates.filter { GrowthFamily.model(named: $0) != nil }
+        .sorted { TrendFitting.parameterCount($0) < TrendFitting.parameterCount($1) }
+      for c in byParameters
+      where (try? TrendFitting.fit(c, t: prepared.t, z: prepared.z, ceiling: options.ceilingMultiple, daily: daily)) != nil {
+        best = (c, .infinity)
+        notes.append("too few points for AICc: \(c), the simplest family that fits")
+        break
+      }
+    }
+    return Choice(model: best?.0 ?? (candidates.contains("drift") ? "drift" : candidates[0]), selection: "aicc")
+  }
+
+  /// The final fit on all the data, falling back to the next best candidate of the backtest if
+  /// the chosen one does not converge on the whole history (`choice.model` then changes).
+  static func finalFit(
+    _ choice: inout Choice, series: String, prepared: PreparedSeries, daily: Bool, options: ForecastOptions,
+    notes: inout [String]
+  ) throws -> FittedTrend {
     var lastError = ""
-    for name in [chosen] + ranked.filter({ $0 != chosen }) {
+    let chosen = choice.model
+    for name in [chosen] + choice.ranked.filter({ $0 != chosen }) {
       do {
-        fitted = try TrendFitting.fit(name, t: prepared.t, z: prepared.z, ceiling: options.ceilingMultiple, daily: daily)
+        let fitted = try TrendFitting.fit(name, t: prepared.t, z: prepared.z, ceiling: options.ceilingMultiple, daily: daily)
         if name != chosen {
           notes.append("\(chosen) did not fit the whole history (\(lastError)); using \(name), next best in the backtest")
-          chosen = name
+          choice.model = name
         }
-        break
+        return fitted
       } catch {
         lastError = "\(error)"
       }
     }
-    guard let trend = fitted else {
-      throw ForecastFailure(series: raw.name, reason: "\(chosen): \(lastError)")
-    }
-    var extraVariance = 0.0
-    if backtestable,
-      let calibration = backtestCalibration(
-        input: input, origins: backtestSet, fits: backtestFits[chosen] ?? [], options: options, index: index)
-    {
-      coverage = (calibration.coverage80, calibration.coverage95)
-      extraVariance = calibration.extraVariance
-    }
-    var rng = stream(options.seed, index, 1)
-    var paths = trend.logPaths(times, count: options.paths, daily: daily, rng: &rng)
+    throw ForecastFailure(series: series, reason: "\(chosen): \(lastError)")
+  }
+
+  /// `count` sample paths over `times` (the trend's own draws, the weekday and event effects, and
+  /// the backtest-calibrated random walk in the log trend), exponentiated; and the point forecast.
+  static func samplePaths(
+    _ trend: FittedTrend, times: [Double], prepared: PreparedSeries, from lastT: Double, extraVariance: Double,
+    daily: Bool, seed: UInt64, index: Int, count: Int
+  ) -> (paths: Matrix, point: [Double]) {
+    var rng = stream(seed, index, 1)
+    var paths = trend.logPaths(times, count: count, daily: daily, rng: &rng)
     let effects = times.map { prepared.effect(at: $0) }
     let logPoint = trend.logTrend(times)
     let h = times.count
-    for p in 0..<options.paths {
+    for p in 0..<count {
       // The backtest-calibrated random walk in the log trend (zero when the paths already
       // explained the backtest errors).
       var walk = 0.0
@@ -257,18 +307,7 @@ public enum Forecaster {
         paths.storage[i + p * h] = exp(paths.storage[i + p * h] + effects[i] + walk)
       }
     }
-    let point = (0..<h).map { exp(logPoint[$0] + effects[$0]) }
-    if extraVariance > 0 {
-      notes.append(
-        String(format: "intervals widened by a backtest-calibrated trend random walk (%.3g log-variance per %@)",
-          extraVariance, daily ? "day" : "step"))
-    }
-    let logFitted = trend.logTrend(input.t)
-    let fittedHistory = input.t.indices.map { exp(logFitted[$0] + prepared.effect(at: input.t[$0])) }
-    return SeriesForecast(
-      name: raw.name, model: chosen, scores: scores, selection: selection,
-      parameters: trend.parameters, notes: notes, times: times, paths: paths, point: point,
-      coverage80: coverage?.0, coverage95: coverage?.1, input: input, fittedHistory: fittedHistory)
+    return (paths, (0..<h).map { exp(logPoint[$0] + effects[$0]) })
   }
 
   /// The longest backtest span as a share of the history. Long-horizon plans (8 quarters) meet
