@@ -59,14 +59,24 @@ struct RunTables {
 enum RunReport {
   // MARK: tables
 
+  /// A number cell with `d` decimals, an integer cell, a text cell (empty for `nil`).
+  static func n(_ v: Double, _ d: Int = 0) -> ReportTable.Cell { .number(v, decimals: d) }
+  static func i(_ v: Int) -> ReportTable.Cell { .number(Double(v), decimals: 0) }
+  static func t(_ s: String?) -> ReportTable.Cell { .text(s ?? "") }
+
   static func tables(_ r: RunResults) -> RunTables {
+    let register = assumptions(r)
+    return RunTables(
+      headline: headlineTable(r), capacity: capacityTable(r), powerCost: powerCostTable(r), workloads: workloadsTable(r),
+      scenarios: scenariosTable(r), uncertainty: uncertaintyTable(r), sensitivity: sensitivityTable(r), fits: fitsTable(r),
+      assumptions: register.table, assumptionNames: register.names)
+  }
+
+  /// The headline: the next four quarters' totals.
+  static func headlineTable(_ r: RunResults) -> ReportTable {
     let currency = r.plan.money.currency
     let totals = r.totals
-    func n(_ v: Double, _ d: Int = 0) -> ReportTable.Cell { .number(v, decimals: d) }
-    func i(_ v: Int) -> ReportTable.Cell { .number(Double(v), decimals: 0) }
-    func t(_ s: String?) -> ReportTable.Cell { .text(s ?? "") }
-
-    let headline = ReportTable(
+    return ReportTable(
       title: "Headline: the next four quarters",
       columns: [
         .init("Quarter", numeric: false, key: "quarter"), .init("Tokens/day", unit: "trillion", key: "tokens_per_day_trillion"),
@@ -80,8 +90,12 @@ enum RunReport {
           t(q.orderByQuarter?.description), n(q.facilityPowerMegawatts, 2), n(q.energyMegawattHours), n(q.costPerMillionTokens, 4)]
       },
       note: "Totals over all workloads. Tokens/day is the served share (\(NumberText.grouped(r.plan.demandShare * 100, decimals: 2))%) of the forecast mean.")
+  }
 
-    let capacity = ReportTable(
+  /// The quarterly capacity plan (totals).
+  static func capacityTable(_ r: RunResults) -> ReportTable {
+    let totals = r.totals
+    return ReportTable(
       title: "Quarterly capacity plan",
       columns: [
         .init("Quarter", numeric: false, key: "quarter"), .init("Tokens/day", unit: "trillion", key: "tokens_per_day_trillion"),
@@ -95,8 +109,13 @@ enum RunReport {
           i(q.gpusInstalled), i(q.gpusToOrder), t(q.orderByQuarter?.description), i(q.racks)]
       },
       note: "GPUs required include peak-to-average \(r.plan.operations.peakToAverage), target utilisation \(r.plan.operations.targetUtilization) and redundancy; order-by is the quarter minus the procurement lead of \(r.plan.money.procurementLeadQuarters) quarters.")
+  }
 
-    let powerCost = ReportTable(
+  /// Power, energy and cost by quarter (totals).
+  static func powerCostTable(_ r: RunResults) -> ReportTable {
+    let currency = r.plan.money.currency
+    let totals = r.totals
+    return ReportTable(
       title: "Power, energy and cost by quarter",
       columns: [
         .init("Quarter", numeric: false, key: "quarter"), .init("IT power", unit: "MW", key: "it_power_mw"),
@@ -110,10 +129,14 @@ enum RunReport {
           n(q.joulesPerToken, 3), n(q.capex / 1e6, 2), n(q.opex / 1e6, 2), n(q.costPerMillionTokens, 4)]
       },
       note: "Cost per million tokens = (depreciation + capital charge + opex) / (tokens / 10^6); facility power = IT power x PUE \(r.plan.facility.pue).")
+  }
 
+  /// GPUs required by workload.
+  static func workloadsTable(_ r: RunResults) -> ReportTable {
+    let totals = r.totals
     let workloadNames = r.plan.workloads.map(\.name)
     let byQuarter = Dictionary(grouping: r.rows, by: \.quarter)
-    let workloads = ReportTable(
+    return ReportTable(
       title: "GPUs required by workload",
       columns: [.init("Quarter", numeric: false, key: "quarter")] + workloadNames.map { .init($0, key: "gpus_\($0)") }
         + [.init("Total", key: "gpus_total")],
@@ -123,7 +146,12 @@ enum RunReport {
           + workloadNames.map { w in i(rows.first { $0.workload == w }?.gpusRequired ?? 0) } + [i(q.gpusRequired)]
       },
       note: "Workloads round up separately, so they can add to more than the pooled total.")
+  }
 
+  /// The scenarios side by side.
+  static func scenariosTable(_ r: RunResults) -> ReportTable {
+    let currency = r.plan.money.currency
+    let totals = r.totals
     let scenarioNames = r.plan.scenarios.map(\.name)
     let scenarioBy = Dictionary(grouping: r.scenarios, by: \.workload)
     var scenarioColumns: [ReportTable.Column] = [.init("Quarter", numeric: false, key: "quarter")]
@@ -133,7 +161,7 @@ enum RunReport {
         .init("\(s) cost", unit: "\(currency)/M tok", key: "\(s)_cost_per_million_tokens"),
       ]
     }
-    let scenarios = ReportTable(
+    return ReportTable(
       title: "Scenarios side by side",
       columns: scenarioColumns,
       rows: totals.map { q in
@@ -150,8 +178,12 @@ enum RunReport {
       note: r.plan.scenarios.map { s in
         "\(s.name): demand \(s.demandColumn)" + s.drivers.sorted { $0.key < $1.key }.map { ", \($0.key) \(NumberText.grouped($0.value, decimals: 3))" }.joined()
       }.joined(separator: "; "))
+  }
 
-    let uncertainty = ReportTable(
+  /// Monte Carlo P10/P50/P90 by quarter.
+  static func uncertaintyTable(_ r: RunResults) -> ReportTable {
+    let currency = r.plan.money.currency
+    return ReportTable(
       title: "Uncertainty: P10 / P50 / P90 over \(r.plan.uncertainty?.draws ?? 0) Monte Carlo draws",
       columns: [.init("Quarter", numeric: false, key: "quarter")]
         + ["P10", "P50", "P90"].map { ReportTable.Column("GPUs \($0)", key: "gpus_required_\($0.lowercased())") }
@@ -162,9 +194,14 @@ enum RunReport {
           + u.costPerMillionTokens.map { n($0, 4) }
       },
       note: "Demand drawn log-normal per series from the forecast's P10/P50/P90; drivers from the plan's uncertainty section (seed \(r.plan.uncertainty?.seed ?? 0)).")
+  }
 
+  /// The one-at-a-time sensitivity of the last quarter.
+  static func sensitivityTable(_ r: RunResults) -> ReportTable {
+    let currency = r.plan.money.currency
+    let totals = r.totals
     let lastQuarter = totals.last?.quarter.description ?? ""
-    let sensitivity = ReportTable(
+    return ReportTable(
       title: "Sensitivity of \(lastQuarter): each driver at its P10 and P90, the others at base",
       columns: [
         .init("Driver", numeric: false, key: "driver"), .init("Low", key: "low"), .init("High", key: "high"),
@@ -175,8 +212,11 @@ enum RunReport {
       rows: r.tornado.map { x in
         [t(x.driver), n(x.low, 3), n(x.high, 3), n(x.costAtLow, 4), n(x.costAtHigh, 4), n(x.megawattsAtLow, 2), n(x.megawattsAtHigh, 2)]
       })
+  }
 
-    let fits = ReportTable(
+  /// Every series' model and backtest scores, largest first.
+  static func fitsTable(_ r: RunResults) -> ReportTable {
+    return ReportTable(
       title: "Forecast models by series",
       columns: [
         .init("Series", numeric: false, key: "series"), .init("Model", numeric: false, key: "model"),
@@ -193,12 +233,6 @@ enum RunReport {
         return [t(f.name), t(f.model), n(last), n(mase, 3), n(smape, 1), n(c80, 0), n(c95, 0)]
       },
       note: "Every node of the hierarchy, largest first. MASE and sMAPE: rolling-origin backtest of the chosen model; coverage: share of held-out actuals inside the calibrated 80%/95% intervals.")
-
-    let register = assumptions(r)
-    return RunTables(
-      headline: headline, capacity: capacity, powerCost: powerCost, workloads: workloads, scenarios: scenarios,
-      uncertainty: uncertainty, sensitivity: sensitivity, fits: fits, assumptions: register.table,
-      assumptionNames: register.names)
   }
 
   /// The assumptions register: every input with its value, unit, source and date; and the
