@@ -305,15 +305,21 @@ public func globMatch(_ pattern: String, _ text: String) -> Bool {
   return true
 }
 
+/// Which statistic of the demand forecast drives a plan: the mean (which adds up across
+/// series) or a quantile.
+public enum DemandStatistic: String, Sendable, CaseIterable {
+  case mean, p10, p50, p90
+}
+
 /// A named overlay on a plan (e.g. low, base, high).
 public struct Scenario: Sendable, Equatable {
   public var name: String
-  /// Which forecast column drives demand: `mean`, `p10`, `p50` or `p90`.
-  public var demandColumn: String
+  /// Which forecast statistic drives demand.
+  public var demandColumn: DemandStatistic
   /// Driver values set by the scenario (driver name → value), as in ``UncertaintySpec``.
   public var drivers: [String: Double]
 
-  public init(name: String, demandColumn: String, drivers: [String: Double]) {
+  public init(name: String, demandColumn: DemandStatistic, drivers: [String: Double]) {
     self.name = name
     self.demandColumn = demandColumn
     self.drivers = drivers

@@ -517,8 +517,8 @@ extension Reader {
     var scenarios: [Scenario] = []
     for (k, node) in try pairs(node) {
       let sm = try mapping(node, allowed: ["demand"] + Reader.drivers)
-      let column = try sm["demand"].map(string) ?? "mean"
-      guard ["mean", "p10", "p50", "p90"].contains(column) else {
+      let text = try sm["demand"].map(string) ?? "mean"
+      guard let column = DemandStatistic(rawValue: text) else {
         throw error(sm["demand"]!, expected: "a demand column: mean, p10, p50 or p90", fix: "write one of them")
       }
       var values: [String: Double] = [:]

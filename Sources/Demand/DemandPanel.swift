@@ -195,14 +195,31 @@ extension DemandPanel {
 
 /// A node of the segment hierarchy: the grand total, a dimension's value, or a bottom series.
 public struct HierarchyNode: Hashable, Sendable {
-  /// `total`, a dimension name, or `bottom`.
-  public var level: String
+  /// The grand total, an aggregate level (one dimension, or nested ones), or a bottom series.
+  public var level: HierarchyLevel
   /// `total`, the dimension's value, or the series name.
   public var key: String
 
-  public init(level: String, key: String) {
+  public init(level: HierarchyLevel, key: String) {
     self.level = level
     self.key = key
+  }
+}
+
+/// A node's level in the segment hierarchy; written `total`, the dimensions joined by `/`
+/// (`region`, `region/industry`), or `bottom`.
+public enum HierarchyLevel: Hashable, Sendable, CustomStringConvertible {
+  case total
+  /// An aggregate over one dimension or nested ones (`["region", "industry"]`).
+  case aggregate([String])
+  case bottom
+
+  public var description: String {
+    switch self {
+    case .total: return "total"
+    case .aggregate(let dimensions): return dimensions.joined(separator: "/")
+    case .bottom: return "bottom"
+    }
   }
 }
 
@@ -220,7 +237,7 @@ extension DemandPanel {
   ) {
     let bottom = series.indices.filter { series[$0].measure == measure }
     let chosen = levels ?? dimensions.map { [$0] }
-    var nodes = [HierarchyNode(level: "total", key: "total")]
+    var nodes = [HierarchyNode(level: .total, key: "total")]
     var rows: [[Int]] = [Array(bottom.indices)]
     for level in chosen {
       let indices = level.compactMap { dimensions.firstIndex(of: $0) }
@@ -233,12 +250,12 @@ extension DemandPanel {
         members[v, default: []].append(c)
       }
       for v in order {
-        nodes.append(HierarchyNode(level: level.joined(separator: "/"), key: v))
+        nodes.append(HierarchyNode(level: .aggregate(level), key: v))
         rows.append(members[v]!)
       }
     }
     for (c, s) in bottom.enumerated() {
-      nodes.append(HierarchyNode(level: "bottom", key: series[s].name))
+      nodes.append(HierarchyNode(level: .bottom, key: series[s].name))
       rows.append([c])
     }
     var m = Matrix(rows: rows.count, columns: bottom.count)

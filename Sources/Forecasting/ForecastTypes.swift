@@ -172,8 +172,8 @@ public struct SeriesForecast: Sendable {
   public var model: String
   /// Backtest scores of every candidate (empty when too short to backtest).
   public var scores: [CandidateScore]
-  /// How the model was chosen: `backtest`, `aicc` (short series) or `forced`.
-  public var selection: String
+  /// How the model was chosen.
+  public var selection: ModelSelection
   /// The chosen model's parameters (growth families), by name.
   public var parameters: [String: Double]
   /// Notes for the user: a detected break, excluded outliers, a short series.
@@ -234,4 +234,14 @@ public enum ForecastLimits {
     }
     return nil
   }
+}
+
+/// How a series' model was chosen.
+public enum ModelSelection: String, Sendable {
+  /// The lowest mean MASE over rolling-origin backtests.
+  case backtest
+  /// The lowest AICc on all the data (series too short to backtest).
+  case aicc
+  /// The one model asked for (`--model`).
+  case forced
 }

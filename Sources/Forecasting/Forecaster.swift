@@ -111,7 +111,7 @@ public enum Forecaster {
     let trend = try finalFit(&choice, series: raw.name, prepared: prepared, daily: daily, options: options, notes: &notes)
     var coverage: (Double, Double)?
     var extraVariance = 0.0
-    if choice.selection == "backtest",
+    if choice.selection == .backtest,
       let calibration = backtestCalibration(
         input: input, origins: choice.origins, fits: choice.fits[choice.model] ?? [], options: options, index: index)
     {
@@ -206,7 +206,7 @@ public enum Forecaster {
   /// or by `aicc` for short series.
   struct Choice {
     var model: String
-    var selection: String
+    var selection: ModelSelection
     var ranked: [String] = []
     var scores: [CandidateScore] = []
     var origins: [Origin] = []
@@ -219,11 +219,11 @@ public enum Forecaster {
     _ candidates: [String], input: ForecastInput, prepared: PreparedSeries, horizon: Int, forced: Bool,
     backtestable: Bool, options: ForecastOptions, notes: inout [String]
   ) throws -> Choice {
-    if forced { return Choice(model: candidates[0], selection: "forced") }
+    if forced { return Choice(model: candidates[0], selection: .forced) }
     if backtestable {
       let origins = backtestOrigins(input, horizon: horizon, options: options)
       let results = candidates.map { backtest($0, input: input, origins: origins, options: options) }
-      var choice = Choice(model: "", selection: "backtest", scores: results.map(\.score), origins: origins)
+      var choice = Choice(model: "", selection: .backtest, scores: results.map(\.score), origins: origins)
       for (c, r) in zip(candidates, results) { choice.fits[c] = r.fits }
       let scored = choice.scores.filter { $0.failure == nil && $0.mase.isFinite }.sorted { $0.mase < $1.mase }
       guard let best = scored.first else {
@@ -257,7 +257,7 @@ public enum Forecaster {
         break
       }
     }
-    return Choice(model: best?.0 ?? (candidates.contains("drift") ? "drift" : candidates[0]), selection: "aicc")
+    return Choice(model: best?.0 ?? (candidates.contains("drift") ? "drift" : candidates[0]), selection: .aicc)
   }
 
   /// The final fit on all the data, falling back to the next best candidate of the backtest if

@@ -49,7 +49,12 @@ public struct HierarchyInputs: Sendable {
           y.append(sum)
         }
       }
-      let name = node.level == "bottom" ? node.key : node.level == "total" ? "total" : "\(node.level)=\(node.key)"
+      let name: String
+      switch node.level {
+      case .bottom: name = node.key
+      case .total: name = "total"
+      case .aggregate: name = "\(node.level)=\(node.key)"
+      }
       inputs.append(ForecastInput(name: name, t: t, y: y, origin: panel.start))
     }
     self.nodes = nodes

@@ -7,18 +7,63 @@ import TokenPlanCore
 public struct ForecastRow: Sendable {
   /// The series.
   public var series: String
-  /// A date, a quarter label (`2026Q2`) or a step number.
-  public var period: String
+  /// A day, a calendar quarter or a step.
+  public var period: ForecastPeriod
   /// Days (or steps) in the period.
   public var days: Int
   /// Of those, days already observed (their actual values are part of every path).
   public var observedDays: Int
   /// Mean over paths, in the input's unit per period (tokens per day for daily data).
   public var mean: Double
-  /// Quantiles over paths, by probability (0.1, 0.5, 0.9 and the interval ends).
-  public var quantiles: [Double: Double]
-  /// The hierarchy level (`total`, a dimension, `bottom`) when the forecasts were reconciled.
-  public var level: String?
+  /// Quantiles over paths: P10, P50, P90 and the asked intervals' ends.
+  public var quantiles: Quantiles
+  /// The hierarchy level when the forecasts were reconciled.
+  public var level: HierarchyLevel?
+}
+
+/// A forecast row's period: a calendar day, a calendar quarter, or a step of an undated series.
+public enum ForecastPeriod: Hashable, Sendable, CustomStringConvertible {
+  case day(CalendarDate)
+  case quarter(Quarter)
+  case step(Double)
+
+  /// `2026-04-01`, `2026Q2`, or the step's number (`%g`).
+  public var description: String {
+    switch self {
+    case .day(let d): return d.description
+    case .quarter(let q): return q.description
+    case .step(let t): return String(format: "%g", t)
+    }
+  }
+
+  /// The quarter, for quarterly rows.
+  public var quarter: Quarter? {
+    if case .quarter(let q) = self { return q }
+    return nil
+  }
+}
+
+/// Quantiles of a forecast distribution (over sample paths), by probability: P10, P50 and P90
+/// always, and both ends of each asked central interval (80 → 0.1 and 0.9, 95 → 0.025 and
+/// 0.975).
+public struct Quantiles: Sendable, Equatable {
+  /// Probability → value. Probabilities are rounded to 1e-12 (``SeriesForecast/lowerTail(_:)``).
+  public private(set) var byProbability: [Double: Double]
+
+  public init(_ byProbability: [Double: Double]) { self.byProbability = byProbability }
+
+  /// The value at probability `p` (one of those computed), or `nil`.
+  public subscript(p: Double) -> Double? { byProbability[p] }
+  public var p10: Double? { byProbability[0.1] }
+  public var p50: Double? { byProbability[0.5] }
+  public var p90: Double? { byProbability[0.9] }
+
+  /// The ends of the central interval of `level` percent, when computed.
+  public func interval(_ level: Int) -> (lower: Double, upper: Double)? {
+    guard let lo = byProbability[SeriesForecast.lowerTail(level)], let hi = byProbability[SeriesForecast.upperTail(level)]
+    else { return nil }
+    return (lo, hi)
+  }
 }
 
 /// How forecast rows are cut.
@@ -55,7 +100,7 @@ extension SeriesForecast {
 
   /// One period's value on every path (what ``rows(granularity:levels:)`` summarises).
   public struct PeriodPaths: Sendable {
-    public var period: String
+    public var period: ForecastPeriod
     public var days: Int
     public var observedDays: Int
     /// One value per path, in the input's unit per period.
@@ -70,27 +115,27 @@ extension SeriesForecast {
     switch granularity {
     case .day, .step:
       return (0..<h).map { i in
-        let label: String
+        let label: ForecastPeriod
         if let origin = input.origin {
-          label = origin.adding(days: Int(times[i].rounded())).description
+          label = .day(origin.adding(days: Int(times[i].rounded())))
         } else {
-          label = String(format: "%g", times[i])
+          label = .step(times[i])
         }
         return PeriodPaths(period: label, days: 1, observedDays: 0, values: (0..<count).map { paths.storage[i + $0 * h] })
       }
     case .quarter:
       guard let origin = input.origin else { return periodPaths(granularity: .step) }
-      var order: [String] = []
-      var forecastDays: [String: [Int]] = [:]
+      var order: [Quarter] = []
+      var forecastDays: [Quarter: [Int]] = [:]
       for i in 0..<h {
-        let q = origin.adding(days: Int(times[i].rounded())).quarter
+        let q = Quarter(containing: origin.adding(days: Int(times[i].rounded())))
         if forecastDays[q] == nil { order.append(q) }
         forecastDays[q, default: []].append(i)
       }
-      var actualSum: [String: Double] = [:]
-      var actualDays: [String: Int] = [:]
+      var actualSum: [Quarter: Double] = [:]
+      var actualDays: [Quarter: Int] = [:]
       for (k, t) in input.t.enumerated() {
-        let q = origin.adding(days: Int(t)).quarter
+        let q = Quarter(containing: origin.adding(days: Int(t)))
         guard forecastDays[q] != nil else { continue }
         actualSum[q, default: 0] += input.y[k]
         actualDays[q, default: 0] += 1
@@ -103,7 +148,7 @@ extension SeriesForecast {
           for i in idx { sum += paths.storage[i + p * h] }
           return sum / Double(covered)
         }
-        return PeriodPaths(period: q, days: covered, observedDays: actualDays[q] ?? 0, values: values)
+        return PeriodPaths(period: .quarter(q), days: covered, observedDays: actualDays[q] ?? 0, values: values)
       }
     }
   }
@@ -120,14 +165,14 @@ extension SeriesForecast {
 extension ForecastRow {
   /// The mean and the reported quantiles of path values.
   public static func summarising(
-    _ values: [Double], series: String, period: String, days: Int, observedDays: Int, levels: [Int],
-    level: String? = nil
+    _ values: [Double], series: String, period: ForecastPeriod, days: Int, observedDays: Int, levels: [Int],
+    level: HierarchyLevel? = nil
   ) -> ForecastRow {
     let sorted = values.sorted()
     var q: [Double: Double] = [:]
     for p in SeriesForecast.probabilities(levels: levels) { q[p] = quantile(sorted: sorted, p) }
     return ForecastRow(
       series: series, period: period, days: days, observedDays: observedDays,
-      mean: values.reduce(0, +) / Double(values.count), quantiles: q, level: level)
+      mean: values.reduce(0, +) / Double(values.count), quantiles: Quantiles(q), level: level)
   }
 }

@@ -76,8 +76,8 @@ public enum ForecastJob {
     columns += [.init("days", numeric: true), .init("observed_days", numeric: true), .init("model")]
     var table = TextTable(columns: columns)
     for row in rows {
-      var cells: [TextTable.Cell] = [.text(row.series)] + (withLevel ? [.text(row.level)] : [])
-      cells += [.text(row.period), .number(row.mean)]
+      var cells: [TextTable.Cell] = [.text(row.series)] + (withLevel ? [.text(row.level?.description)] : [])
+      cells += [.text(row.period.description), .number(row.mean)]
       for p in [0.1, 0.5, 0.9] { cells.append(.number(row.quantiles[p])) }
       for l in levels {
         cells += [

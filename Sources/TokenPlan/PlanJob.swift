@@ -12,7 +12,20 @@ public enum PlanJob {
   public struct DemandRow: Sendable {
     public var series: String
     public var quarter: Quarter
-    public var values: [String: Double]  // mean, p10, p50, p90
+    public var mean: Double
+    public var p10: Double
+    public var p50: Double
+    public var p90: Double
+
+    /// The value of `statistic`.
+    public func value(_ statistic: DemandStatistic) -> Double {
+      switch statistic {
+      case .mean: return mean
+      case .p10: return p10
+      case .p50: return p50
+      case .p90: return p90
+      }
+    }
   }
 
   /// Reads a `forecast --granularity quarter --format csv` file.
@@ -20,10 +33,7 @@ public enum PlanJob {
     let table = try CSVTable(contentsOf: path)
     let series = try table.column(named: "series", flag: "--demand (a forecast CSV)")
     let period = try table.column(named: "period", flag: "--demand (a forecast CSV)")
-    var columns: [String: Int] = [:]
-    for name in ["mean", "p10", "p50", "p90"] {
-      columns[name] = try table.column(named: name, flag: "--demand (a forecast CSV)")
-    }
+    let columns = try DemandStatistic.allCases.map { try table.column(named: $0.rawValue, flag: "--demand (a forecast CSV)") }
     return try table.records.map { r in
       guard let q = Quarter(r.fields[period]) else {
         throw LocatedError(
@@ -31,8 +41,9 @@ public enum PlanJob {
           expected: "a quarter like 2026Q2 (forecast with --granularity quarter)",
           fix: "run tokenplan forecast … --granularity quarter --format csv")
       }
-      var values: [String: Double] = [:]
-      for (name, k) in columns {
+      var values: [Double] = []
+      for (statistic, k) in zip(DemandStatistic.allCases, columns) {
+        let name = statistic.rawValue
         let v = try FitJob.parseNumber(r.fields[k], file: table.file, line: r.line, column: k + 1, what: name)
         guard v >= 0, v <= PlanLimits.maximumTokensPerDay else {
           throw LocatedError(
@@ -40,9 +51,9 @@ public enum PlanJob {
             expected: "tokens per day from 0 to \(PlanLimits.maximumTokensPerDay)",
             fix: v < 0 ? "demand cannot be negative; check the forecast file" : "check the unit: the column is tokens per day")
         }
-        values[name] = v
+        values.append(v)
       }
-      return DemandRow(series: r.fields[series], quarter: q, values: values)
+      return DemandRow(series: r.fields[series], quarter: q, mean: values[0], p10: values[1], p50: values[2], p90: values[3])
     }
   }
 
@@ -99,7 +110,7 @@ public enum PlanJob {
           ? "give a forecast with --demand FILE (tokenplan forecast … --granularity quarter --format csv), or run tokenplan run, which forecasts demand_data: for you"
           : "give --demand FILE, add demand_file: or demand_data: to the plan, or tokens_per_day: under a workload")
     }
-    let demandQuarters = rows.filter { $0.values["mean"] ?? 0 > 0 }.map(\.quarter)
+    let demandQuarters = rows.filter { $0.mean > 0 }.map(\.quarter)
     guard demandQuarters.contains(where: quarters.contains) else {
       let span = demandQuarters.min().map { "\($0)–\(demandQuarters.max()!)" } ?? "no quarter with demand above 0"
       throw LocatedError(
@@ -111,11 +122,11 @@ public enum PlanJob {
 
   /// `base` with its workloads' demand from `rows` (`column`: mean, p10, p50 or p90), and
   /// warnings (unmatched series, quarters without demand).
-  static func plan(_ base: Plan, _ rows: [DemandRow]?, column: String) -> (Plan, [String]) {
+  static func plan(_ base: Plan, _ rows: [DemandRow]?, column: DemandStatistic) -> (Plan, [String]) {
     var plan = base
     var warnings: [String] = []
     if let rows {
-      let unmatched = plan.applyDemand(rows.map { ($0.series, $0.quarter, $0.values[column] ?? 0) })
+      let unmatched = plan.applyDemand(rows.map { ($0.series, $0.quarter, $0.value(column)) })
       if !unmatched.isEmpty {
         warnings.append("\(unmatched.count) demand series match no workload (e.g. \(unmatched[0])); they are not planned")
       }
@@ -131,7 +142,7 @@ public enum PlanJob {
   /// (unmatched series, quarters without demand, estimated throughput, late orders, MW shortfalls).
   public static func run(planPath: String, demand: PlanDemand) throws -> (rows: [PlanRow], warnings: [String]) {
     let (base, rows) = try load(planPath, demand)
-    var (plan, warnings) = self.plan(base, rows, column: "mean")
+    var (plan, warnings) = self.plan(base, rows, column: .mean)
     let result = try CapacityPlanner.run(plan)
     warnings += alerts(result, plan: plan)
     return (result, warnings)
@@ -201,7 +212,7 @@ public enum PlanJob {
   /// shared by `plan --uncertainty` and `run`.
   static func uncertaintyRows(_ base: Plan, _ loaded: [DemandRow]?, file: String) throws -> [UncertaintyRow] {
     let rows = loaded ?? []
-    let (plan, _) = self.plan(base, loaded, column: "p50")
+    let (plan, _) = self.plan(base, loaded, column: .p50)
     guard let spec = plan.uncertainty else {
       throw LocatedError(file: file, expected: "an uncertainty: section", fix: "add uncertainty: with the drivers' distributions")
     }
@@ -216,9 +227,9 @@ public enum PlanJob {
       var p50 = p10
       var p90 = p10
       for r in rows {
-        p10[si[r.series]!, qi[r.quarter]!] = r.values["p10"] ?? 0
-        p50[si[r.series]!, qi[r.quarter]!] = r.values["p50"] ?? 0
-        p90[si[r.series]!, qi[r.quarter]!] = r.values["p90"] ?? 0
+        p10[si[r.series]!, qi[r.quarter]!] = r.p10
+        p50[si[r.series]!, qi[r.quarter]!] = r.p50
+        p90[si[r.series]!, qi[r.quarter]!] = r.p90
       }
       quantiles = DemandQuantiles(series: names, quarters: quarters, p10: p10, p50: p50, p90: p90)
       membership = names.map(plan.workloadIndex(forSeries:))
@@ -229,7 +240,7 @@ public enum PlanJob {
   /// The one-at-a-time sensitivity of cost per million tokens and facility MW (last quarter).
   public static func tornado(planPath: String, demand: PlanDemand) throws -> TextTable {
     let (base, rows) = try load(planPath, demand)
-    let (plan, _) = self.plan(base, rows, column: "mean")
+    let (plan, _) = self.plan(base, rows, column: .mean)
     return table(try tornadoRows(plan, file: planPath))
   }
 

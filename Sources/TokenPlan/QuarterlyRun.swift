@@ -109,7 +109,7 @@ public enum QuarterlyRun {
   static func planStep(
     _ base: Plan, _ forecast: DemandForecast, demandPath: String, request: Request, progress: Progress
   ) throws -> RunResults {
-    let (plan, warnings) = PlanJob.plan(base, forecast.demandRows, column: "mean")
+    let (plan, warnings) = PlanJob.plan(base, forecast.demandRows, column: .mean)
     let planRows = try CapacityPlanner.run(plan)
     let alerts = warnings + PlanJob.alerts(planRows, plan: plan)
     for w in alerts { progress(.message("warning: \(w)")) }
@@ -119,7 +119,7 @@ public enum QuarterlyRun {
     let inputs = try inputHashes([request.planPath, demandPath] + plan.catalogs + (plan.eventsFile.map { [$0] } ?? []))
     let hierarchy = forecast.hierarchy
     let topNode =
-      hierarchy.nodes.firstIndex { $0.level == "total" }.map { hierarchy.inputs[$0].name } ?? forecast.forecasts.first?.name ?? ""
+      hierarchy.nodes.firstIndex { $0.level == .total }.map { hierarchy.inputs[$0].name } ?? forecast.forecasts.first?.name ?? ""
     return RunResults(
       plan: plan, rows: planRows, scenarios: scenarioRows, uncertainty: uncertainty, tornado: tornado,
       forecasts: forecast.forecasts, forecastRows: forecast.reconciled.rows, totalName: topNode, warnings: alerts,
@@ -218,11 +218,11 @@ public enum QuarterlyRun {
     let reconciled = try HierarchicalForecast.reconcile(
       forecasts, hierarchy: hierarchy, method: method, granularity: .quarter, levels: [80, 95])
     try step("reconcile")
-    let demandRows = reconciled.rows.filter { $0.level == "bottom" }.compactMap { row -> PlanJob.DemandRow? in
-      guard let q = Quarter(row.period) else { return nil }
+    let demandRows = reconciled.rows.filter { $0.level == .bottom }.compactMap { row -> PlanJob.DemandRow? in
+      guard let q = row.period.quarter else { return nil }
+      let quantiles = row.quantiles
       return PlanJob.DemandRow(
-        series: row.series, quarter: q,
-        values: ["mean": row.mean, "p10": row.quantiles[0.1] ?? 0, "p50": row.quantiles[0.5] ?? 0, "p90": row.quantiles[0.9] ?? 0])
+        series: row.series, quarter: q, mean: row.mean, p10: quantiles.p10 ?? 0, p50: quantiles.p50 ?? 0, p90: quantiles.p90 ?? 0)
     }
     return DemandForecast(hierarchy: hierarchy, forecasts: forecasts, reconciled: reconciled, demandRows: demandRows)
   }
@@ -339,9 +339,9 @@ public enum QuarterlyRun {
     let demandSheet = XLSXWorkbook.Sheet(
       name: "Demand by segment", header: ["series", "level", "period", "mean", "p10", "p50", "p90"],
       rows: r.forecastRows.map { r in
-        [.text(r.series), .text(r.level ?? ""), .text(r.period), .number(r.mean, format: int),
-          .number(r.quantiles[0.1] ?? .nan, format: int), .number(r.quantiles[0.5] ?? .nan, format: int),
-          .number(r.quantiles[0.9] ?? .nan, format: int)]
+        [.text(r.series), .text(r.level?.description ?? ""), .text(r.period.description), .number(r.mean, format: int),
+          .number(r.quantiles.p10 ?? .nan, format: int), .number(r.quantiles.p50 ?? .nan, format: int),
+          .number(r.quantiles.p90 ?? .nan, format: int)]
       })
     var assumptions = sheet(tables.assumptions, name: "Assumptions")
     assumptions.widths = [34, 16, 30, 80, 12]

@@ -176,7 +176,7 @@ enum RunReport {
         return row
       },
       note: r.plan.scenarios.map { s in
-        "\(s.name): demand \(s.demandColumn)" + s.drivers.sorted { $0.key < $1.key }.map { ", \($0.key) \(NumberText.grouped($0.value, decimals: 3))" }.joined()
+        "\(s.name): demand \(s.demandColumn.rawValue)" + s.drivers.sorted { $0.key < $1.key }.map { ", \($0.key) \(NumberText.grouped($0.value, decimals: 3))" }.joined()
       }.joined(separator: "; "))
   }
 
@@ -365,7 +365,7 @@ enum RunReport {
     if let total = r.forecasts.first(where: { $0.name == r.totalName }) {
       let history = quarterMeans(total.input)
       let future = r.forecastRows.filter { $0.series == r.totalName }.compactMap { row -> (Quarter, ForecastRow)? in
-        Quarter(row.period).map { ($0, row) }
+        row.period.quarter.map { ($0, row) }
       }
       let scale = 1e12
       let fx = future.map { x($0.0) }
@@ -443,7 +443,7 @@ enum RunReport {
     }
 
     // Fit diagnostics: the largest bottom-level segments, daily actuals and the fitted curve.
-    let bottomNames = Set(r.forecastRows.filter { $0.level == "bottom" }.map(\.series))
+    let bottomNames = Set(r.forecastRows.filter { $0.level == .bottom }.map(\.series))
     let largest = bySize(r.forecasts.filter { bottomNames.contains($0.name) }).prefix(largestSegments)
     for (k, (f, _)) in largest.enumerated() {
       guard let origin = f.input.origin else { continue }

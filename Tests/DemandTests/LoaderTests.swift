@@ -142,13 +142,13 @@ struct LoaderTests {
     let p = try load(Self.tidy).panel
     let (s, nodes, bottom) = p.summingMatrix(measure: .tokens)
     #expect(bottom.count == 2)
-    #expect(nodes.first == HierarchyNode(level: "total", key: "total"))
+    #expect(nodes.first == HierarchyNode(level: .total, key: "total"))
     // 1 total + 2 industries + 2 regions + 2 bottom.
     #expect(s.rows == 7 && s.columns == 2)
     let day0 = bottom.map { p.values[0, $0] }
     let aggregates = s.multiplied(by: day0)
     #expect(aggregates[0] == day0.reduce(0, +))
-    for (r, node) in nodes.enumerated() where node.level == "industry" {
+    for (r, node) in nodes.enumerated() where node.level == .aggregate(["industry"]) {
       let expected = bottom.enumerated().filter { p.series[$0.element].segments[0] == node.key }
         .map { day0[$0.offset] }.reduce(0, +)
       #expect(aggregates[r] == expected)

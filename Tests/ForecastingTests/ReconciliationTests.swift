@@ -132,9 +132,9 @@ struct HierarchicalForecastTests {
       }
       // Means add up too (quantiles need not).
       let rows = r.rows.filter { $0.period == r.rows[0].period }
-      let bottomMean = rows.filter { $0.level == "bottom" }.map(\.mean).reduce(0, +)
+      let bottomMean = rows.filter { $0.level == .bottom }.map(\.mean).reduce(0, +)
       #expect(abs(rows[0].mean - bottomMean) <= 1e-9 * bottomMean)
-      #expect(rows[0].level == "total")
+      #expect(rows[0].level == .total)
     }
   }
 }
