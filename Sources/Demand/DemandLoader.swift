@@ -413,8 +413,25 @@ struct PanelBuilder {
       }
       return
     }
-    func bytes(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buf[fields[k]]) }
+    guard let when = rowPeriod(fields, buf, line: line) else { return }
+    internSegments(fields, buf)
+    addValues(fields, buf, line: line, when)
 
+  }
+
+  /// A row's dates and scale: its first day, the days it covers, its period, whether the value
+  /// is the period's total, and the unit column's multiplier.
+  struct RowPeriod {
+    var start: CalendarDate
+    var days: Int
+    var period: PeriodKind
+    var basis: Basis
+    var multiplier: Double
+  }
+
+  /// The row's period, date, basis and unit, or `nil` after reporting the first problem.
+  mutating func rowPeriod(_ fields: [Range<Int>], _ buf: UnsafeBufferPointer<UInt8>, line: Int) -> RowPeriod? {
+    func bytes(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buf[fields[k]]) }
     // Period and basis.
     var period = PeriodKind.day
     if let p = roles.period, !fields[p].isEmpty {
@@ -423,7 +440,7 @@ struct PanelBuilder {
           line, p, found: buf.string(fields[p]),
           expected: "a period: " + PeriodKind.allCases.map(\.rawValue).joined(separator: ", "),
           fix: "write one of these period names")
-        return
+        return nil
       }
       period = kind
     }
@@ -443,14 +460,14 @@ struct PanelBuilder {
         expected: "a date YYYY-MM-DD (or a period label YYYY-MM, YYYYQn, YYYY)",
         fix: fields[roles.date].isEmpty
           ? "fill in the date" : "write the date as YYYY-MM-DD, a real calendar day")
-      return
+      return nil
     }
     guard let span = period.span(startingAt: start) else {
       report(
         line, roles.date, found: buf.string(fields[roles.date]),
         expected: "the first day of the \(period.rawValue)",
         fix: "give the \(period.rawValue)'s first day (e.g. 2025-04-01 or the label 2025-04)")
-      return
+      return nil
     }
     var basis = Basis.total
     if let b = roles.basis, !fields[b].isEmpty {
@@ -458,7 +475,7 @@ struct PanelBuilder {
         report(
           line, b, found: buf.string(fields[b]), expected: "a basis: total or per_day",
           fix: "write total (sum over the period) or per_day (average per day)")
-        return
+        return nil
       }
       basis = parsed
     } else if period != .day {
@@ -466,7 +483,7 @@ struct PanelBuilder {
         line, roles.basis ?? roles.period, found: nil,
         expected: "a basis (total or per_day) for a \(period.rawValue) value",
         fix: "add a basis column saying whether the value is the period's total or its daily average")
-      return
+      return nil
     }
     // Unit from the unit column.
     var rowMultiplier = 1.0
@@ -475,10 +492,16 @@ struct PanelBuilder {
         report(
           line, u, found: buf.string(fields[u]), expected: "a unit: \(TokenUnit.accepted)",
           fix: "write one of these units (or leave it empty for plain tokens)")
-        return
+        return nil
       }
       rowMultiplier = m
     }
+    return RowPeriod(start: start, days: span.days, period: period, basis: basis, multiplier: rowMultiplier)
+  }
+
+  /// The row's segment values, interned into ``rowSegments``.
+  mutating func internSegments(_ fields: [Range<Int>], _ buf: UnsafeBufferPointer<UInt8>) {
+    func bytes(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buf[fields[k]]) }
     // Segments, interned (consecutive rows usually repeat them: compare bytes first).
     for (d, k) in roles.segments.enumerated() {
       let b = bytes(k)
@@ -502,6 +525,14 @@ struct PanelBuilder {
       lastSegmentId[d] = id
       lastSegmentBytes[d] = Array(b)
     }
+  }
+
+  /// The row's values: each measure (or the metric's) into its series' cells, per day of the
+  /// row's period; bad values reported and skipped.
+  mutating func addValues(_ fields: [Range<Int>], _ buf: UnsafeBufferPointer<UInt8>, line: Int, _ when: RowPeriod) {
+    func bytes(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buf[fields[k]]) }
+    let (start, period, basis, rowMultiplier) = (when.start, when.period, when.basis, when.multiplier)
+    let span = (start: when.start, days: when.days)
     // Measures.
     var metricMeasure: Measure?
     if let mc = roles.metric {
@@ -581,6 +612,7 @@ struct PanelBuilder {
       }
     }
   }
+
 
   func label(_ key: SeriesKey) -> SeriesLabel {
     if roles.layout == .wide {
