@@ -1,0 +1,582 @@
+import Foundation
+import LinearAlgebra
+import TokenPlanCore
+
+// MARK: - Building
+
+/// Cells of one series, gathered in 256-day blocks while rows stream in (the panel's date range
+/// is unknown until the end). Memory ≈ the series' share of the final panel.
+struct SeriesCells {
+  var blockIndex: [Int: Int] = [:]
+  var values: [Double] = []
+  var observed: [Bool] = []
+  var minDay = Int.max
+  var maxDay = Int.min
+  var period: PeriodKind?
+  var periodLine = 0
+  var lastBlock = Int.min
+  var lastBlockOffset = 0
+
+  /// Stores a value; returns false if the cell already had one.
+  mutating func set(day: Int, value: Double) -> Bool {
+    let block = day >> 8
+    let offset: Int
+    if block == lastBlock {
+      offset = lastBlockOffset
+    } else if let o = blockIndex[block] {
+      offset = o
+    } else {
+      offset = values.count
+      blockIndex[block] = offset
+      values.append(contentsOf: repeatElement(0, count: 256))
+      observed.append(contentsOf: repeatElement(false, count: 256))
+    }
+    lastBlock = block
+    lastBlockOffset = offset
+    let k = offset + (day & 255)
+    if observed[k] { return false }
+    observed[k] = true
+    values[k] = value
+    minDay = Swift.min(minDay, day)
+    maxDay = Swift.max(maxDay, day)
+    return true
+  }
+
+  func get(day: Int) -> Double? {
+    guard let o = blockIndex[day >> 8] else { return nil }
+    let k = o + (day & 255)
+    return observed[k] ? values[k] : nil
+  }
+}
+
+struct SeriesKey: Hashable {
+  var measure: Measure
+  var segments: [Int32]
+}
+
+struct PanelBuilder {
+  let file: String
+  let options: DemandLoadOptions
+  let csv: Bool
+  var header: [String] = []
+  var roles: ColumnRoles!
+  var issues: [DemandIssue] = []
+  var errorCount = 0
+  /// Interned segment values per dimension.
+  var segmentIndex: [[String: Int32]] = []
+  var segmentValues: [[String]] = []
+  var lastSegmentBytes: [[UInt8]] = []
+  var lastSegmentId: [Int32] = []
+  var seriesIndex: [SeriesKey: Int] = [:]
+  var keys: [SeriesKey] = []
+  var cells: [SeriesCells] = []
+  var emptyValueLines: [Int] = []
+  var duplicates: [(series: Int, day: Int, line: Int, column: Int)] = []
+  var rowSegments: [Int32] = []
+  /// The series each measure column fed on the previous row (rows usually come series by series).
+  var lastSeries: [Int] = []
+
+  init(file: String, options: DemandLoadOptions, csv: Bool) {
+    self.file = file
+    self.options = options
+    self.csv = csv
+  }
+
+  mutating func setHeader(_ header: [String]) throws {
+    try CSVTable.checkHeader(header, file: file)
+    self.header = header
+    roles = try ColumnRoles(header: header, file: file, dateColumn: options.dateColumn)
+    let dims = roles.segments.count
+    segmentIndex = Array(repeating: [:], count: dims)
+    segmentValues = Array(repeating: [], count: dims)
+    lastSegmentBytes = Array(repeating: [], count: dims)
+    lastSegmentId = Array(repeating: -1, count: dims)
+    rowSegments = Array(repeating: 0, count: dims)
+    lastSeries = Array(repeating: -1, count: roles.measures.count)
+  }
+
+  mutating func report(
+    _ line: Int, _ column: Int?, found: String?, expected: String, fix: String
+  ) {
+    errorCount += 1
+    guard errorCount <= options.maxListedErrors else { return }
+    issues.append(
+      DemandIssue(
+        .error,
+        LocatedError(
+          file: file, line: line, column: csv ? column.map { $0 + 1 } : nil,
+          field: column.map { header[$0] }, found: found, expected: expected, fix: fix)))
+  }
+
+  mutating func warn(_ detail: LocatedError) { issues.append(DemandIssue(.warning, detail)) }
+
+  mutating func addRow(_ record: CSVScanner.Record, _ buf: UnsafeBufferPointer<UInt8>) throws {
+    let fields = record.fields
+    let line = record.line
+    guard fields.count == header.count else {
+      errorCount += 1
+      if errorCount <= options.maxListedErrors {
+        var e = CSVTable.fieldCountError(
+          file: file, line: line, found: fields.map { buf.string($0) }, header: header)
+        if !csv { e.column = nil }
+        issues.append(DemandIssue(.error, e))
+      }
+      return
+    }
+    guard let when = rowPeriod(fields, buf, line: line) else { return }
+    internSegments(fields, buf)
+    addValues(fields, buf, line: line, when)
+
+  }
+
+  /// A row's dates and scale: its first day, the days it covers, its period, whether the value
+  /// is the period's total, and the unit column's multiplier.
+  struct RowPeriod {
+    var start: CalendarDate
+    var days: Int
+    var period: PeriodKind
+    var basis: Basis
+    var multiplier: Double
+  }
+
+  /// The row's period, date, basis and unit, or `nil` after reporting the first problem.
+  mutating func rowPeriod(_ fields: [Range<Int>], _ buf: UnsafeBufferPointer<UInt8>, line: Int) -> RowPeriod? {
+    func bytes(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buf[fields[k]]) }
+    // Period and basis.
+    var period = PeriodKind.day
+    if let p = roles.period, !fields[p].isEmpty {
+      guard let kind = PeriodKind(rawValue: buf.string(fields[p]).lowercased()) else {
+        report(
+          line, p, found: buf.string(fields[p]),
+          expected: "a period: " + PeriodKind.allCases.map(\.rawValue).joined(separator: ", "),
+          fix: "write one of these period names")
+        return nil
+      }
+      period = kind
+    }
+    // Date (a day, or a period label that implies the period when no period column says).
+    let dateBytes = bytes(roles.date)
+    var start: CalendarDate
+    if let d = ByteParsing.date(dateBytes) {
+      start = d
+    } else if let (d, implied) = ByteParsing.periodLabel(buf.string(fields[roles.date])),
+      roles.period == nil || implied == period
+    {
+      start = d
+      period = implied
+    } else {
+      report(
+        line, roles.date, found: buf.string(fields[roles.date]),
+        expected: "a date YYYY-MM-DD (or a period label YYYY-MM, YYYYQn, YYYY)",
+        fix: fields[roles.date].isEmpty
+          ? "fill in the date" : "write the date as YYYY-MM-DD, a real calendar day")
+      return nil
+    }
+    guard let span = period.span(startingAt: start) else {
+      report(
+        line, roles.date, found: buf.string(fields[roles.date]),
+        expected: "the first day of the \(period.rawValue)",
+        fix: "give the \(period.rawValue)'s first day (e.g. 2025-04-01 or the label 2025-04)")
+      return nil
+    }
+    var basis = Basis.total
+    if let b = roles.basis, !fields[b].isEmpty {
+      guard let parsed = Basis(rawValue: buf.string(fields[b]).lowercased()) else {
+        report(
+          line, b, found: buf.string(fields[b]), expected: "a basis: total or per_day",
+          fix: "write total (sum over the period) or per_day (average per day)")
+        return nil
+      }
+      basis = parsed
+    } else if period != .day {
+      report(
+        line, roles.basis ?? roles.period, found: nil,
+        expected: "a basis (total or per_day) for a \(period.rawValue) value",
+        fix: "add a basis column saying whether the value is the period's total or its daily average")
+      return nil
+    }
+    // Unit from the unit column.
+    var rowMultiplier = 1.0
+    if let u = roles.unit {
+      guard let m = TokenUnit.multiplier(buf.string(fields[u])) else {
+        report(
+          line, u, found: buf.string(fields[u]), expected: "a unit: \(TokenUnit.accepted)",
+          fix: "write one of these units (or leave it empty for plain tokens)")
+        return nil
+      }
+      rowMultiplier = m
+    }
+    return RowPeriod(start: start, days: span.days, period: period, basis: basis, multiplier: rowMultiplier)
+  }
+
+  /// The row's segment values, interned into ``rowSegments``.
+  mutating func internSegments(_ fields: [Range<Int>], _ buf: UnsafeBufferPointer<UInt8>) {
+    func bytes(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buf[fields[k]]) }
+    // Segments, interned (consecutive rows usually repeat them: compare bytes first).
+    for (d, k) in roles.segments.enumerated() {
+      let b = bytes(k)
+      if lastSegmentId[d] >= 0 && b.count == lastSegmentBytes[d].count
+        && (b.isEmpty
+          || lastSegmentBytes[d].withUnsafeBufferPointer { memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 })
+      {
+        rowSegments[d] = lastSegmentId[d]
+        continue
+      }
+      let s = String(decoding: b, as: UTF8.self)
+      let id: Int32
+      if let existing = segmentIndex[d][s] {
+        id = existing
+      } else {
+        id = Int32(segmentValues[d].count)
+        segmentIndex[d][s] = id
+        segmentValues[d].append(s)
+      }
+      rowSegments[d] = id
+      lastSegmentId[d] = id
+      lastSegmentBytes[d] = Array(b)
+    }
+  }
+
+  /// The row's values: each measure (or the metric's) into its series' cells, per day of the
+  /// row's period; bad values reported and skipped.
+  mutating func addValues(_ fields: [Range<Int>], _ buf: UnsafeBufferPointer<UInt8>, line: Int, _ when: RowPeriod) {
+    func bytes(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buf[fields[k]]) }
+    let (start, period, basis, rowMultiplier) = (when.start, when.period, when.basis, when.multiplier)
+    let span = (start: when.start, days: when.days)
+    // Measures.
+    var metricMeasure: Measure?
+    if let mc = roles.metric {
+      guard let m = Measure(rawValue: buf.string(fields[mc]).lowercased()) else {
+        report(
+          line, mc, found: buf.string(fields[mc]),
+          expected: "a metric: tokens, input_tokens or output_tokens",
+          fix: "write one of these metric names")
+        return
+      }
+      metricMeasure = m
+    }
+    for (position, m) in roles.measures.enumerated() {
+      let valueBytes = bytes(m.column)
+      if valueBytes.isEmpty {
+        if emptyValueLines.count < 10_000 { emptyValueLines.append(line) }
+        continue
+      }
+      guard let raw = ByteParsing.double(valueBytes) else {
+        let text = buf.string(fields[m.column])
+        let lowered = text.lowercased()
+        let special = ["nan", "inf", "-inf", "+inf", "infinity", "-infinity"].contains(lowered)
+        report(
+          line, m.column, found: text, expected: "a finite number",
+          fix: special
+            ? "replace NaN/infinity with the real value, or leave the cell empty if unknown"
+            : text.contains(",") ? "remove thousands separators (1200000, not 1,200,000)"
+            : "write a plain decimal number")
+        continue
+      }
+      guard raw >= 0 else {
+        report(
+          line, m.column, found: buf.string(fields[m.column]), expected: "a value ≥ 0",
+          fix: "token counts cannot be negative; correct the value or leave the cell empty")
+        continue
+      }
+      let multiplier = m.multiplier ?? rowMultiplier
+      let perDay = raw * multiplier / (basis == .total ? Double(span.days) : 1)
+      guard perDay.isFinite && perDay < 1e30 else {
+        report(
+          line, m.column, found: buf.string(fields[m.column]),
+          expected: "a plausible number of tokens (below 1e30 a day after units)",
+          fix: "check the value and its unit; this one overflows")
+        continue
+      }
+      // The series.
+      var key = SeriesKey(measure: metricMeasure ?? m.measure, segments: rowSegments)
+      if roles.layout == .wide { key.segments = [Int32(position)] }
+      let s: Int
+      if position < lastSeries.count, lastSeries[position] >= 0, keys[lastSeries[position]] == key {
+        s = lastSeries[position]
+      } else if let existing = seriesIndex[key] {
+        s = existing
+      } else {
+        s = keys.count
+        seriesIndex[key] = s
+        keys.append(key)
+        cells.append(SeriesCells())
+      }
+      if position < lastSeries.count { lastSeries[position] = s }
+      if let p = cells[s].period, p != period {
+        report(
+          line, roles.period ?? roles.date, found: period.rawValue,
+          expected: "the period '\(p.rawValue)' this series used on line \(cells[s].periodLine)",
+          fix: "give each series at one period (split it into two series, or convert the rows)")
+        continue
+      }
+      if cells[s].period == nil {
+        cells[s].period = period
+        cells[s].periodLine = line
+      }
+      for day in start.dayNumber..<(start.dayNumber + span.days) {
+        if !cells[s].set(day: day, value: perDay) {
+          duplicates.append((s, day, line, m.column))
+          break
+        }
+      }
+    }
+  }
+
+
+  func label(_ key: SeriesKey) -> SeriesLabel {
+    if roles.layout == .wide {
+      let column = roles.measures[Int(key.segments[0])].column
+      return SeriesLabel(measure: .tokens, segments: [ColumnRoles.unitSuffix(header[column]).base])
+    }
+    return SeriesLabel(
+      measure: key.measure,
+      segments: key.segments.enumerated().map { segmentValues[$0.offset][Int($0.element)] })
+  }
+
+  mutating func finish() throws -> DemandLoadResult {
+    // Duplicates: find the earlier line of each (a rescan only when there are any).
+    if !duplicates.isEmpty {
+      for dup in duplicates.prefix(options.maxListedErrors) {
+        let date = CalendarDate(dayNumber: dup.day)
+        report(
+          dup.line, dup.column, found: "\(label(keys[dup.series]).name) on \(date)",
+          expected: "one value per series and day",
+          fix: "remove the duplicate row, or make its segment columns differ (another row "
+            + "already covers \(date))")
+      }
+      errorCount += Swift.max(0, duplicates.count - options.maxListedErrors)
+    }
+    if keys.isEmpty && errorCount == 0 {
+      throw LocatedError(
+        file: file, line: 2, expected: "at least one data row with a value",
+        fix: "the file has no values; add rows")
+    }
+    if errorCount > 0 { throw validationError() }
+    if !emptyValueLines.isEmpty {
+      let shown = emptyValueLines.prefix(5).map(String.init).joined(separator: ", ")
+      warn(
+        LocatedError(
+          file: file, line: emptyValueLines[0],
+          found: "\(emptyValueLines.count) empty value\(emptyValueLines.count == 1 ? "" : "s") (lines \(shown)\(emptyValueLines.count > 5 ? ", …" : ""))",
+          expected: "a value in every measure cell",
+          fix: "empty cells are kept as missing days; fill them if the values are known"))
+    }
+    // Derived totals: tokens = input + output where a segment has both and no tokens series.
+    let bySegments = Dictionary(grouping: keys.indices, by: { keys[$0].segments })
+    for (segs, members) in bySegments {
+      let measures = Set(members.map { keys[$0].measure })
+      guard !measures.contains(.tokens), let i = members.first(where: { keys[$0].measure == .inputTokens }),
+        let o = members.first(where: { keys[$0].measure == .outputTokens })
+      else { continue }
+      var derived = SeriesCells()
+      derived.period = cells[i].period
+      if cells[i].minDay <= cells[i].maxDay {
+        for day in cells[i].minDay...cells[i].maxDay {
+          if let a = cells[i].get(day: day), let b = cells[o].get(day: day) {
+            _ = derived.set(day: day, value: a + b)
+          }
+        }
+      }
+      let key = SeriesKey(measure: .tokens, segments: segs)
+      seriesIndex[key] = keys.count
+      keys.append(key)
+      cells.append(derived)
+    }
+    // Order: by segment values, then measure — independent of row order.
+    let labels = keys.map(label)
+    let order = labels.indices.sorted { a, b in
+      let la = labels[a]
+      let lb = labels[b]
+      if la.segments != lb.segments { return la.segments.lexicographicallyPrecedes(lb.segments) }
+      return la.measure < lb.measure
+    }
+    let first = cells.map(\.minDay).min() ?? 0
+    let last = cells.map(\.maxDay).max() ?? 0
+    let dayCount = last - first + 1
+    // The dense panel takes 9 bytes a cell (value and mask): sized before it is allocated, so a
+    // typo such as 0001-01-01 beside 2026 dates is an error, not gigabytes.
+    let bytes = Double(dayCount) * Double(order.count) * 9
+    let budget = Double(ProcessInfo.processInfo.physicalMemory) / 4
+    if bytes > budget {
+      throw LocatedError(
+        file: file, found: "\(CalendarDate(dayNumber: first)) to \(CalendarDate(dayNumber: last))",
+        expected: String(
+          format: "a panel that fits in memory (%d days × %d series take %.1f GB, over a quarter of this machine's %.1f GB)",
+          dayCount, order.count, bytes / 1e9, budget * 4 / 1e9),
+        fix: "check the dates for a typo (a year like 0001 or 9999), or split the file by series")
+    }
+    var values = Matrix(rows: dayCount, columns: order.count)
+    var observed = [Bool](repeating: false, count: dayCount * order.count)
+    values.storage.withUnsafeMutableBufferPointer { v in
+      for (column, s) in order.enumerated() {
+        for (block, offset) in cells[s].blockIndex {
+          for r in 0..<256 where cells[s].observed[offset + r] {
+            let d = (block << 8) + r - first
+            v[d + column * dayCount] = cells[s].values[offset + r]
+            observed[d + column * dayCount] = true
+          }
+        }
+      }
+    }
+    let periods = order.map { cells[$0].period ?? .day }
+    cells = []  // release the blocks before the checks
+    var panel = DemandPanel(
+      dimensions: roles.dimensionNames, series: order.map { labels[$0] },
+      start: CalendarDate(dayNumber: first), values: values, observed: observed,
+      sourcePeriods: periods)
+    try checkGaps(&panel)
+    if options.checkOutliers { checkOutliers(panel) }
+    return DemandLoadResult(panel: panel, warnings: issues.filter { $0.severity == .warning })
+  }
+
+  func validationError() -> DemandValidationError {
+    let sorted = issues.sorted {
+      ($0.severity == .error ? 0 : 1, $0.detail.line ?? 0) < ($1.severity == .error ? 0 : 1, $1.detail.line ?? 0)
+    }
+    return DemandValidationError(
+      issues: sorted, unlistedErrors: Swift.max(0, errorCount - options.maxListedErrors))
+  }
+
+  /// Days missing inside each series' span: reported (and kept, filled or refused by policy).
+  mutating func checkGaps(_ panel: inout DemandPanel) throws {
+    let n = panel.dayCount
+    for s in panel.series.indices {
+      var firstDay = -1
+      var lastDay = -1
+      for d in 0..<n where panel.observed[d + s * n] {
+        if firstDay < 0 { firstDay = d }
+        lastDay = d
+      }
+      guard firstDay >= 0 else { continue }
+      var ranges: [(Int, Int)] = []
+      var missing = 0
+      var d = firstDay
+      while d <= lastDay {
+        if !panel.observed[d + s * n] {
+          var e = d
+          while e + 1 <= lastDay && !panel.observed[e + 1 + s * n] { e += 1 }
+          ranges.append((d, e))
+          missing += e - d + 1
+          if options.gaps == .interpolate {
+            let a = panel.values.storage[d - 1 + s * n]
+            let b = panel.values.storage[e + 1 + s * n]
+            for k in d...e {
+              let w = Double(k - d + 1) / Double(e - d + 2)
+              panel.values.storage[k + s * n] =
+                a > 0 && b > 0 ? exp(log(a) * (1 - w) + log(b) * w) : a * (1 - w) + b * w
+              panel.observed[k + s * n] = true
+            }
+          }
+          d = e + 1
+        } else {
+          d += 1
+        }
+      }
+      guard missing > 0 else { continue }
+      let shown = ranges.prefix(3).map { r in
+        r.0 == r.1
+          ? panel.date(ofDay: r.0).description
+          : "\(panel.date(ofDay: r.0))…\(panel.date(ofDay: r.1))"
+      }.joined(separator: ", ")
+      let detail = LocatedError(
+        file: file,
+        found: "\(panel.series[s].name): \(missing) of \(lastDay - firstDay + 1) days missing in "
+          + "\(ranges.count) gap\(ranges.count == 1 ? "" : "s") (\(shown)\(ranges.count > 3 ? ", …" : ""))",
+        expected: "a value for every day between a series' first and last observation",
+        fix: options.gaps == .interpolate
+          ? "filled log-linearly between neighbours (--gaps interpolate)"
+          : options.gaps == .keep
+            ? "kept as missing (--gaps keep); use --gaps interpolate to fill or --gaps error to refuse"
+            : "supply the missing days, or use --gaps keep")
+      if options.gaps == .error {
+        errorCountForGaps += 1
+        issues.append(DemandIssue(.error, detail))
+      } else {
+        warn(detail)
+      }
+    }
+    if errorCountForGaps > 0 {
+      errorCount += errorCountForGaps
+      throw validationError()
+    }
+  }
+  var errorCountForGaps = 0
+
+  /// Suspicious points: log value against a centred rolling median of 9 observed days, scaled by
+  /// 1.4826 × the series' median absolute deviation; |z| above the threshold and a factor of at
+  /// least 1.5 from the local median are reported (never removed). The first and last 4
+  /// observations of a series are not judged (their window is one-sided).
+  mutating func checkOutliers(_ panel: DemandPanel) {
+    let n = panel.dayCount
+    var flagged: [(series: Int, day: Int, z: Double, ratio: Double)] = []
+    for s in panel.series.indices {
+      var days: [Int] = []
+      var logs: [Double] = []
+      for d in 0..<n where panel.observed[d + s * n] && panel.values.storage[d + s * n] > 0 {
+        days.append(d)
+        logs.append(log(panel.values.storage[d + s * n]))
+      }
+      guard logs.count >= 15 else { continue }
+      let half = 4
+      let width = 2 * half + 1
+      var residuals = [Double](repeating: 0, count: logs.count)
+      var window = [Double](repeating: 0, count: width)
+      window.withUnsafeMutableBufferPointer { w in
+        for i in logs.indices {
+          let lo = Swift.max(0, Swift.min(i - half, logs.count - width))
+          // Insertion sort of the 9 values: a handful of comparisons, no allocation.
+          for k in 0..<width {
+            let v = logs[lo + k]
+            var j = k
+            while j > 0 && w[j - 1] > v {
+              w[j] = w[j - 1]
+              j -= 1
+            }
+            w[j] = v
+          }
+          residuals[i] = logs[i] - w[half]
+        }
+      }
+      let mad = median(residuals.map(abs))
+      guard mad > 0 else { continue }
+      // Only where the window is centred: a series' first and last days (a launch ramp, the
+      // latest point) have neighbours on one side only.
+      for i in half..<(logs.count - half) {
+        let z = residuals[i] / (1.4826 * mad)
+        if abs(z) > options.outlierZ && abs(residuals[i]) > log(1.5) {
+          flagged.append((s, days[i], z, exp(residuals[i])))
+        }
+      }
+    }
+    // One warning per day: a day on which many series jump together is one event (an outage).
+    let byDay = Dictionary(grouping: flagged, by: \.day)
+    let days = byDay.keys.sorted()
+    for day in days.prefix(20) {
+      let group = byDay[day]!
+      let date = panel.date(ofDay: day)
+      let ratio = median(group.map(\.ratio))
+      let names = group.prefix(3).map { panel.series[$0.series].name }.joined(separator: "; ")
+      warn(
+        LocatedError(
+          file: file,
+          found: group.count == 1
+            ? "\(names) on \(date): \(String(format: "%.3g", ratio))× its local median (robust z \(String(format: "%.1f", group[0].z)))"
+            : "\(group.count) series on \(date) at \(String(format: "%.3g", ratio))× their local medians (\(names)\(group.count > 3 ? "; …" : ""))",
+          expected: "values near their neighbours",
+          fix: "check the source; kept as is (an outage or a launch can be real)"))
+    }
+    if days.count > 20 {
+      warn(
+        LocatedError(
+          file: file, found: "suspicious points on \(days.count - 20) more days",
+          expected: "values near their neighbours", fix: "see the first ones above"))
+    }
+  }
+}
+
+func median(_ xs: [Double]) -> Double {
+  guard !xs.isEmpty else { return .nan }
+  let s = xs.sorted()
+  return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
