@@ -123,7 +123,10 @@ public enum QuarterlyRun {
     return RunResults(
       plan: plan, rows: planRows, scenarios: scenarioRows, uncertainty: uncertainty, tornado: tornado,
       forecasts: forecast.forecasts, forecastRows: forecast.reconciled.rows, totalName: topNode, warnings: alerts,
-      seed: request.seed, paths: request.paths, inputs: inputs, demandPath: demandPath)
+      seed: request.seed, paths: request.paths, inputs: inputs,
+      // As the register shows it (relative to the working directory), so that documents do not
+      // depend on where the checkout lives.
+      demandPath: inputs[1].0)
   }
 
   /// Each input file's path (relative to the working directory when inside it) and SHA-256, for
