@@ -27,7 +27,7 @@ let package = Package(
       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
     // exp/log over arrays through glibc's libmvec (vector math), dispatched at run time.
     .target(name: "CVectorMath", linkerSettings: [.linkedLibrary("mvec", .when(platforms: [.linux]))]),
-    .target(name: "LinearAlgebra", dependencies: ["CLinearAlgebra", "CVectorMath"]),
+    .target(name: "LinearAlgebra", dependencies: ["CLinearAlgebra", "CVectorMath"], exclude: ["README.md"]),
     // renameat2 (atomic exchange of an output directory), which Swift's Glibc does not import.
     .target(name: "CPosix"),
     .target(name: "CurveFitting", dependencies: ["LinearAlgebra"]),
@@ -35,7 +35,7 @@ let package = Package(
     // JSON values, the tool's version and default seed. No dependencies.
     .target(name: "TokenPlanCore"),
     .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-    .target(name: "Demand", dependencies: ["TokenPlanCore", "LinearAlgebra", "CZlib"]),
+    .target(name: "Demand", dependencies: ["TokenPlanCore", "LinearAlgebra", "CZlib"], exclude: ["README.md"]),
     .target(
       name: "Forecasting", dependencies: ["TokenPlanCore", "CurveFitting", "Demand", "LinearAlgebra"],
       exclude: ["README.md"]),
@@ -58,7 +58,8 @@ let package = Package(
         "TokenPlanCore", "CurveFitting", "Demand", "Forecasting", "Capacity", "LinearAlgebra", "XLSXReport", "Report",
         "ReportPDF", "CPosix",
         .product(name: "Crypto", package: "swift-crypto"),
-      ]),
+      ],
+      exclude: ["README.md"]),
     .executableTarget(
       name: "tokenplan",
       dependencies: [

@@ -80,8 +80,22 @@ public struct LevenbergMarquardtResult: Sendable {
 /// trial point onto the box; the gain ratio then judges the projected step.
 public enum LevenbergMarquardt {
   /// Minimises `‖r(x)‖²` from `start`.
+  ///
+  ///     // `problem` gives residuals and a Jacobian (a growth model on data, say).
+  ///     let result = try LevenbergMarquardt.minimize(problem, start: [1e9, 0.01], lower: [0, 0])
+  ///     if result.converged { print(result.parameters, result.reason) }
+  ///
+  /// - Parameters:
+  ///   - problem: the residuals `r(x)` and their Jacobian.
+  ///   - start: the first point (clamped into the bounds).
+  ///   - lower: per-parameter lower bounds (default: none).
+  ///   - upper: per-parameter upper bounds (default: none).
+  ///   - options: tolerances, the iteration limit, the initial damping.
+  /// - Returns: the point, its SSE, iterations, and why it stopped.
   /// - Throws: a ``CurveFittingError/nonFiniteModel(_:)`` if the start gives non-finite
   ///   residuals; linear-algebra errors are propagated.
+  /// - Complexity: per iteration, one Jacobian evaluation and one QR of the `m × n` Jacobian,
+  ///   O(m·n²).
   public static func minimize(
     _ problem: some LeastSquaresProblem, start: [Double], lower: [Double]? = nil,
     upper: [Double]? = nil, options: LevenbergMarquardtOptions = .init()

@@ -27,6 +27,12 @@ public struct SeriesLabel: Hashable, Sendable {
 /// goes to BLAS and LAPACK without copying. Missing cells hold 0 and are `false` in
 /// ``observed``. A value given for a longer period (a month's total, a week's daily average)
 /// is spread over its days as tokens per day, and the series remembers its source period.
+///
+///     let panel = try DemandLoader.load(path: "datasets/synthetic/panel.csv.gz").panel
+///     let (days, values) = panel.observations(ofSeries: 0)   // observed days of series 0
+///     let (s, nodes, bottom) = panel.summingMatrix()           // the segment hierarchy
+///
+/// - Complexity: O(days × series) memory (9 bytes a cell), sized before it is allocated.
 public struct DemandPanel: Sendable {
   /// Segment dimension names (e.g. `industry`, `region`), in column order of the source.
   public let dimensions: [String]

@@ -2,6 +2,12 @@
 ///
 /// Column-major storage is what BLAS and LAPACK expect, so a `Matrix` is handed to them with
 /// no copy. Element `(i, j)` lives at `storage[i + j * rows]`.
+///
+///     var a = Matrix([[1, 2], [3, 4]])     // 2 × 2, from rows
+///     a[0, 1] = 5                          // row 0, column 1
+///     let x = try QRFactorization(a).solve([1, 2])
+///
+/// - Complexity: Element access is O(1); copies are copy-on-write (the storage is an `Array`).
 public struct Matrix: Sendable, Equatable, CustomStringConvertible {
   /// Number of rows.
   public private(set) var rows: Int

@@ -191,6 +191,16 @@ public struct QRFactorization: Sendable {
   }
 
   /// The least-squares solution of `A·x ≈ b` (basic solution when rank-deficient).
+  ///
+  ///     // Fit y = c0 + c1·t to three points.
+  ///     let design = Matrix([[1, 0], [1, 1], [1, 2]])
+  ///     let coefficients = try QRFactorization(design).solve([1, 3, 5])   // ≈ [1, 2]
+  ///
+  /// - Parameter b: the right-hand side, `rows` values.
+  /// - Returns: `columns` coefficients, in the original column order and units (the scaling
+  ///   and the pivoting are undone); coefficients past the rank are 0.
+  /// - Throws: a LAPACK failure from `dormqr` or `dtrtrs`.
+  /// - Complexity: O(rows × rank) for `Qᵀ·b` and O(rank²) for the triangular solve.
   public func solve(_ b: [Double]) throws(LinearAlgebraError) -> [Double] {
     let c = try qTransposed(b)
     var z = Array(c.prefix(rank))
