@@ -63,7 +63,7 @@ let package = Package(
     .executableTarget(
       name: "tokenplan",
       dependencies: [
-        "TokenPlan", "TokenPlanCore", "Forecasting", "Demand", "CurveFitting", "Capacity",
+        "TokenPlan", "TokenPlanCore", "Forecasting", "Demand", "CurveFitting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // libFuzzer targets (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING); the

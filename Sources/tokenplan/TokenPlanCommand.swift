@@ -1,5 +1,4 @@
 import ArgumentParser
-import Capacity
 import CurveFitting
 import Demand
 import Foundation
