@@ -269,30 +269,11 @@ public enum PlanJob {
     return table
   }
 
-  /// The plan table (the contract's columns, then `workload`, `purchase_hardware`, `shortfall_mw`).
+  /// The plan table: the contract's columns, then `workload`, `purchase_hardware`,
+  /// `shortfall_mw`, `capex_by_hardware` and `build_by_quarter` (``PlanColumn/contract``).
   public static func table(_ rows: [PlanRow]) -> TextTable {
-    var table = TextTable(columns: [
-      .init("quarter"), .init("workload"), .init("tokens_per_day", numeric: true), .init("tokens", numeric: true),
-      .init("gpu_hours", numeric: true), .init("gpus_busy_avg", numeric: true), .init("gpus_required", numeric: true),
-      .init("gpus_installed", numeric: true), .init("gpus_to_order", numeric: true), .init("order_by_quarter"),
-      .init("racks", numeric: true), .init("it_power_mw", numeric: true), .init("facility_power_mw", numeric: true),
-      .init("energy_mwh", numeric: true), .init("joules_per_token", numeric: true), .init("capex", numeric: true),
-      .init("opex", numeric: true), .init("cost_per_million_tokens", numeric: true), .init("currency"),
-      .init("purchase_hardware"), .init("shortfall_mw", numeric: true), .init("capex_by_hardware"),
-      .init("build_by_quarter"),
-    ])
-    for r in rows {
-      table.rows.append([
-        .text(r.quarter.description), .text(r.workload), .number(r.tokensPerDay), .number(r.tokens),
-        .number(r.gpuHours), .number(r.gpusBusyAverage), .integer(r.gpusRequired), .integer(r.gpusInstalled),
-        .integer(r.gpusToOrder), .text(r.orderByQuarter?.description), .integer(r.racks), .number(r.itPowerMegawatts),
-        .number(r.facilityPowerMegawatts), .number(r.energyMegawattHours), .number(r.joulesPerToken),
-        .number(r.capex), .number(r.opex), .number(r.costPerMillionTokens), .text(r.currency),
-        .text(r.purchaseHardware), .number(r.shortfallMegawatts),
-        .text(r.capexByHardware.isEmpty ? nil : r.capexByHardware.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ";")),
-        .text(r.buildByQuarter?.description),
-      ])
-    }
+    var table = TextTable(columns: PlanColumn.contract.map { .init($0.rawValue, numeric: $0.numeric) })
+    table.rows = rows.map { r in PlanColumn.contract.map { $0.tableCell(r) } }
     return table
   }
 }

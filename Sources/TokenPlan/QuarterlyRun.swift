@@ -299,38 +299,36 @@ public enum QuarterlyRun {
   /// segment, Fits, Assumptions (with sources), and defined names for the key assumptions.
   static func workbook(_ r: RunResults, _ tables: RunTables) -> XLSXWorkbook {
     let totals = r.totals
-    let money = "#,##0", dec2 = "#,##0.00", dec4 = "0.0000", int = "#,##0"
+    let dec2 = "#,##0.00", dec4 = "0.0000", int = "#,##0"
     // Formulas where finance audits the arithmetic, each with the value computed here cached:
     // facility MW = IT MW × PUE, electricity = MWh × 1000 × price, opex = electricity +
     // maintenance and colocation, cost per million tokens = (depreciation + capital charge +
     // opex) / (tokens / 10⁶). PUE and ElectricityPrice are defined names on the Assumptions sheet.
-    let planHeader = [
-      "quarter", "tokens", "gpu_hours", "gpus_required", "gpus_installed", "gpus_to_order", "order_by_quarter",
-      "racks", "it_power_mw", "facility_power_mw", "energy_mwh", "joules_per_token", "capex", "depreciation",
-      "capital_charge", "opex", "electricity", "maintenance_and_colocation", "cost_per_million_tokens",
-    ]
-    // A formula refers to columns by their header name, never by a hand-written letter.
-    func cell(_ name: String, _ row: Int) -> String { XLSXWorkbook.columnLetters(planHeader.firstIndex(of: name)!) + "\(row)" }
+    let columns = PlanColumn.workbook
+    // A formula refers to columns by their names, never by a hand-written letter.
+    func cell(_ column: PlanColumn, _ row: Int) -> String {
+      XLSXWorkbook.columnLetters(columns.firstIndex(of: column)!) + "\(row)"
+    }
+    /// The columns that are formulas over others and the named assumptions, with the planner's
+    /// value cached (so readers that do not recalculate see it).
+    func formula(_ column: PlanColumn, _ row: Int) -> String? {
+      switch column {
+      case .facilityPowerMegawatts: return "=\(cell(.itPowerMegawatts, row))*PUE"
+      case .opex: return "=\(cell(.electricity, row))+\(cell(.maintenanceAndColocation, row))"
+      case .electricity: return "=\(cell(.energyMegawattHours, row))*1000*ElectricityPrice"
+      case .costPerMillionTokens:
+        return "=(\(cell(.depreciation, row))+\(cell(.capitalCharge, row))+\(cell(.opex, row)))/(\(cell(.tokens, row))/1000000)"
+      default: return nil
+      }
+    }
     let planSheet = XLSXWorkbook.Sheet(
-      name: "Quarterly plan", header: planHeader,
+      name: "Quarterly plan", header: columns.map(\.rawValue),
       rows: totals.enumerated().map { k, r in
         let row = k + 2  // Excel row (header is row 1)
-        return [
-          .text(r.quarter.description), .number(r.tokens, format: int), .number(r.gpuHours, format: int),
-          .number(Double(r.gpusRequired), format: int), .number(Double(r.gpusInstalled), format: int),
-          .number(Double(r.gpusToOrder), format: int), .text(r.orderByQuarter?.description ?? ""),
-          .number(Double(r.racks), format: int), .number(r.itPowerMegawatts, format: dec2),
-          .formula("=\(cell("it_power_mw", row))*PUE", cached: r.facilityPowerMegawatts, format: dec2),
-          .number(r.energyMegawattHours, format: int),
-          .number(r.joulesPerToken, format: dec4), .number(r.capex, format: money),
-          .number(r.depreciation, format: money), .number(r.capitalCharge, format: money),
-          .formula("=\(cell("electricity", row))+\(cell("maintenance_and_colocation", row))", cached: r.opex, format: money),
-          .formula("=\(cell("energy_mwh", row))*1000*ElectricityPrice", cached: r.electricity, format: money),
-          .number(r.maintenanceAndColocation, format: money),
-          .formula(
-            "=(\(cell("depreciation", row))+\(cell("capital_charge", row))+\(cell("opex", row)))/(\(cell("tokens", row))/1000000)",
-            cached: r.costPerMillionTokens, format: dec4),
-        ]
+        return columns.map { column in
+          guard let f = formula(column, row), case .number(let cached) = column.value(r) else { return column.workbookCell(r) }
+          return .formula(f, cached: cached, format: column.workbookFormat)
+        }
       })
     let scenarioSheet = XLSXWorkbook.Sheet(
       name: "Scenarios", header: ["scenario", "quarter", "tokens_per_day", "gpus_required", "facility_power_mw", "cost_per_million_tokens"],

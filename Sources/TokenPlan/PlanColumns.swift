@@ -1,0 +1,113 @@
+import Capacity
+import Foundation
+import TokenPlanCore
+import XLSXReport
+
+/// Every column a plan row can show, defined once: its contract name (`plan.csv`, `plan.json`,
+/// the workbook's header), whether it is numeric, and its value. `plan.csv` and the workbook's
+/// Quarterly plan sheet are both lists of these.
+enum PlanColumn: String, CaseIterable {
+  case quarter, workload
+  case tokensPerDay = "tokens_per_day", tokens
+  case gpuHours = "gpu_hours", gpusBusyAverage = "gpus_busy_avg", gpusRequired = "gpus_required"
+  case gpusInstalled = "gpus_installed", gpusToOrder = "gpus_to_order", orderByQuarter = "order_by_quarter"
+  case racks
+  case itPowerMegawatts = "it_power_mw", facilityPowerMegawatts = "facility_power_mw"
+  case energyMegawattHours = "energy_mwh", joulesPerToken = "joules_per_token"
+  case capex, depreciation, capitalCharge = "capital_charge", opex, electricity
+  case maintenanceAndColocation = "maintenance_and_colocation"
+  case costPerMillionTokens = "cost_per_million_tokens", currency
+  case purchaseHardware = "purchase_hardware", shortfallMegawatts = "shortfall_mw"
+  case capexByHardware = "capex_by_hardware", buildByQuarter = "build_by_quarter"
+
+  /// `plan.csv` and `plan.json`: the contract's columns, then workload, purchase, shortfall,
+  /// capex by hardware and build-by quarter.
+  static let contract: [PlanColumn] = [
+    .quarter, .workload, .tokensPerDay, .tokens, .gpuHours, .gpusBusyAverage, .gpusRequired, .gpusInstalled, .gpusToOrder,
+    .orderByQuarter, .racks, .itPowerMegawatts, .facilityPowerMegawatts, .energyMegawattHours, .joulesPerToken, .capex,
+    .opex, .costPerMillionTokens, .currency, .purchaseHardware, .shortfallMegawatts, .capexByHardware, .buildByQuarter,
+  ]
+
+  /// The workbook's Quarterly plan sheet (totals): every cost component beside its sum.
+  static let workbook: [PlanColumn] = [
+    .quarter, .tokens, .gpuHours, .gpusRequired, .gpusInstalled, .gpusToOrder, .orderByQuarter, .racks,
+    .itPowerMegawatts, .facilityPowerMegawatts, .energyMegawattHours, .joulesPerToken, .capex, .depreciation,
+    .capitalCharge, .opex, .electricity, .maintenanceAndColocation, .costPerMillionTokens,
+  ]
+
+  /// A column's value in one row.
+  enum Value {
+    case number(Double)
+    case integer(Int)
+    case text(String?)
+  }
+
+  var numeric: Bool {
+    switch self {
+    case .quarter, .workload, .orderByQuarter, .currency, .purchaseHardware, .capexByHardware, .buildByQuarter: return false
+    default: return true
+    }
+  }
+
+  func value(_ r: PlanRow) -> Value {
+    switch self {
+    case .quarter: return .text(r.quarter.description)
+    case .workload: return .text(r.workload)
+    case .tokensPerDay: return .number(r.tokensPerDay)
+    case .tokens: return .number(r.tokens)
+    case .gpuHours: return .number(r.gpuHours)
+    case .gpusBusyAverage: return .number(r.gpusBusyAverage)
+    case .gpusRequired: return .integer(r.gpusRequired)
+    case .gpusInstalled: return .integer(r.gpusInstalled)
+    case .gpusToOrder: return .integer(r.gpusToOrder)
+    case .orderByQuarter: return .text(r.orderByQuarter?.description)
+    case .racks: return .integer(r.racks)
+    case .itPowerMegawatts: return .number(r.itPowerMegawatts)
+    case .facilityPowerMegawatts: return .number(r.facilityPowerMegawatts)
+    case .energyMegawattHours: return .number(r.energyMegawattHours)
+    case .joulesPerToken: return .number(r.joulesPerToken)
+    case .capex: return .number(r.capex)
+    case .depreciation: return .number(r.depreciation)
+    case .capitalCharge: return .number(r.capitalCharge)
+    case .opex: return .number(r.opex)
+    case .electricity: return .number(r.electricity)
+    case .maintenanceAndColocation: return .number(r.maintenanceAndColocation)
+    case .costPerMillionTokens: return .number(r.costPerMillionTokens)
+    case .currency: return .text(r.currency)
+    case .purchaseHardware: return .text(r.purchaseHardware)
+    case .shortfallMegawatts: return .number(r.shortfallMegawatts)
+    case .capexByHardware:
+      return .text(
+        r.capexByHardware.isEmpty
+          ? nil : r.capexByHardware.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ";"))
+    case .buildByQuarter: return .text(r.buildByQuarter?.description)
+    }
+  }
+
+  /// The value as a text-table cell (CSV, JSON, the terminal).
+  func tableCell(_ r: PlanRow) -> TextTable.Cell {
+    switch value(r) {
+    case .number(let v): return .number(v)
+    case .integer(let i): return .integer(i)
+    case .text(let s): return .text(s)
+    }
+  }
+
+  /// The workbook's number format of this column.
+  var workbookFormat: String {
+    switch self {
+    case .itPowerMegawatts, .facilityPowerMegawatts, .shortfallMegawatts: return "#,##0.00"
+    case .joulesPerToken, .costPerMillionTokens: return "0.0000"
+    default: return "#,##0"
+    }
+  }
+
+  /// The value as a workbook cell with this column's format.
+  func workbookCell(_ r: PlanRow) -> XLSXWorkbook.Cell {
+    switch value(r) {
+    case .number(let v): return .number(v, format: workbookFormat)
+    case .integer(let i): return .number(Double(i), format: workbookFormat)
+    case .text(let s): return .text(s ?? "")
+    }
+  }
+}
