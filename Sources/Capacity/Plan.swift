@@ -231,7 +231,10 @@ public struct Plan: Sendable, Equatable {
   public var scenarios: [Scenario] = []
   /// How the quarterly run reconciles the forecast hierarchy before planning (`bottom_up`, `ols`,
   /// `wls_struct`, `wls_var`, `mint_shrink` or `none`).
-  public var reconcile: String = "bottom_up"
+  public var reconcile: ReconciliationMethod? = .bottomUp
+
+  /// The reconciliation as the plan file writes it (`bottom_up`, …, or `none`).
+  public var reconcileName: String { reconcile?.rawValue ?? "none" }
   /// Raw demand data for `tokenplan run` (resolved against the plan's folder).
   public var demandData: String?
   /// Event windows for the forecast (`name,start,days` CSV), resolved likewise.
@@ -245,7 +248,7 @@ public struct Plan: Sendable, Equatable {
   /// The planned quarters: the `horizonQuarters` after the as-of quarter.
   public var quarters: [Quarter] { (1...horizonQuarters).map { asOf.adding($0) } }
 
-  public init(name: String, asOf: Quarter, horizonQuarters: Int, workloads: [Workload], models: [String: ModelSpec], hardware: [String: HardwareSpec], throughput: [Throughput], operations: Operations, fleet: [FleetCohort], serviceLifeYears: Double, purchaseHardware: String?, facility: Facility, money: Money, demandShare: Double = 1, uncertainty: UncertaintySpec? = nil, scenarios: [Scenario] = [], reconcile: String = "bottom_up", demandFile: String? = nil) {
+  public init(name: String, asOf: Quarter, horizonQuarters: Int, workloads: [Workload], models: [String: ModelSpec], hardware: [String: HardwareSpec], throughput: [Throughput], operations: Operations, fleet: [FleetCohort], serviceLifeYears: Double, purchaseHardware: String?, facility: Facility, money: Money, demandShare: Double = 1, uncertainty: UncertaintySpec? = nil, scenarios: [Scenario] = [], reconcile: ReconciliationMethod? = .bottomUp, demandFile: String? = nil) {
     self.name = name
     self.asOf = asOf
     self.horizonQuarters = horizonQuarters

@@ -47,7 +47,7 @@ public enum PlanReader {
       models: catalog.models, hardware: catalog.hardware, throughput: catalog.throughput, operations: operations,
       fleet: fleet, serviceLifeYears: serviceLife, purchaseHardware: purchase, facility: facility, money: money,
       demandShare: try top["demand_share"].map(r.demandShare) ?? 1, uncertainty: uncertainty,
-      scenarios: scenarios, reconcile: try top["reconcile"].map(r.reconcileMethod) ?? "bottom_up",
+      scenarios: scenarios, reconcile: try top["reconcile"].map(r.reconcileMethod) ?? .bottomUp,
       demandFile: try top["demand_file"].map(resolve))
     plan.demandData = demandData
     plan.eventsFile = eventsFile
@@ -528,11 +528,14 @@ extension Reader {
     return scenarios
   }
 
-  /// `reconcile:`.
-  func reconcileMethod(_ node: Node) throws -> String {
-    let method = try string(node)
-    guard ["none", "bottom_up", "ols", "wls_struct", "wls_var", "mint_shrink"].contains(method) else {
-      throw error(node, expected: "a reconciliation method", fix: "use none, bottom_up, ols, wls_struct, wls_var or mint_shrink")
+  /// `reconcile:`: a method, or `none` (`nil`: each node's own forecast).
+  func reconcileMethod(_ node: Node) throws -> ReconciliationMethod? {
+    let name = try string(node)
+    if name == "none" { return nil }
+    guard let method = ReconciliationMethod(rawValue: name) else {
+      throw error(
+        node, expected: "a reconciliation method",
+        fix: "use none, " + ReconciliationMethod.allCases.map(\.rawValue).joined(separator: ", "))
     }
     return method
   }

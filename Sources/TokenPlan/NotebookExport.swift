@@ -47,7 +47,7 @@ enum NotebookExport {
       # Capacity plan \(r.plan.name), as of \(r.plan.asOf)
 
       Written by TokenPlan \(TokenPlanDefaults.version) (`tokenplan run`), seed \(r.seed), \(r.paths) forecast paths, \
-      reconciliation `\(r.plan.reconcile)`.
+      reconciliation `\(r.plan.reconcileName)`.
 
       \(RunReport.summary(r))
 

@@ -161,7 +161,7 @@ public enum QuarterlyRun {
       ("tokenplan", .string(TokenPlanDefaults.version)),
       ("plan", .string(plan.name)), ("as_of", .string(plan.asOf.description)),
       ("seed", .unsigned(request.seed)), ("paths", .integer(request.paths)),
-      ("reconcile", .string(plan.reconcile)), ("paper", .string(request.paper.rawValue)),
+      ("reconcile", .string(plan.reconcileName)), ("paper", .string(request.paper.rawValue)),
       ("document_date", .string(isoDate(request.documentDate))),
       ("inputs_sha256", .object(run.inputs.map { ($0.0, .string($0.1)) })),
       ("outputs", .array(outputFiles.map(JSONValue.string))),
@@ -217,7 +217,7 @@ public enum QuarterlyRun {
     try step("forecast")
 
     progress(.started("reconcile"))
-    let method = plan.reconcile == "none" ? nil : ReconciliationMethod(rawValue: plan.reconcile)
+    let method = plan.reconcile
     let reconciled = try HierarchicalForecast.reconcile(
       forecasts, hierarchy: hierarchy, method: method, granularity: .quarter, levels: [80, 95])
     try step("reconcile")

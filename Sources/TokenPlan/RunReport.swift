@@ -537,7 +537,7 @@ enum RunReport {
     let synthetic = r.syntheticDemand ? " · SYNTHETIC demand data" : ""
     return ReportDocument(
       title: "Capacity plan \(r.plan.name), as of \(r.plan.asOf)",
-      subtitle: "\(r.plan.horizonQuarters) quarters from \(r.plan.asOf.adding(1)) · reconciliation \(r.plan.reconcile) · seed \(r.seed) · \(r.paths) forecast paths\(synthetic)",
+      subtitle: "\(r.plan.horizonQuarters) quarters from \(r.plan.asOf.adding(1)) · reconciliation \(r.plan.reconcileName) · seed \(r.seed) · \(r.paths) forecast paths\(synthetic)",
       footer: "TokenPlan \(TokenPlanDefaults.version) · \(r.plan.name) \(r.plan.asOf)\(synthetic)",
       date: nil, blocks: blocks)
   }
@@ -547,7 +547,7 @@ enum RunReport {
     let data = r.syntheticDemand
       ? "The demand data is SYNTHETIC (a generated panel for demonstration; see datasets/synthetic/README.md), so these figures illustrate the method, not a market."
       : "Demand data: \(r.demandPath)."
-    return "TokenPlan forecast \(r.forecasts.count) series (every node of the segment hierarchy), reconciled them (\(r.plan.reconcile)) and planned "
+    return "TokenPlan forecast \(r.forecasts.count) series (every node of the segment hierarchy), reconciled them (\(r.plan.reconcileName)) and planned "
       + "\(NumberText.grouped(r.plan.demandShare * 100, decimals: 2))% of the forecast demand on \(r.plan.workloads.count) workloads. "
       + data + " Every outside number is listed with its source in the assumptions register."
   }
