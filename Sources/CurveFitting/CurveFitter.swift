@@ -96,6 +96,18 @@ public enum CurveFitter {
   public static func fit(
     _ model: some GrowthModel, t: [Double], y: [Double], options: FitOptions = .init()
   ) throws -> GrowthFit {
+    let free = try freeParameters(model, t: t, y: y, options: options)
+    let start = try startingPoint(model, t: t, y: y, free: free, options: options)
+    let best = try solve(model, t: t, y: y, full: start.full, bounds: start.bounds, free: free, options: options)
+    var full = start.full
+    for (k, j) in free.enumerated() { full[j] = best.lm.x[k] }
+    return try statistics(model, y: y, full: full, free: free, best: best, options: options)
+  }
+
+  /// Checks the data and the options' parameter names; returns the free parameters' indices.
+  static func freeParameters(
+    _ model: some GrowthModel, t: [Double], y: [Double], options: FitOptions
+  ) throws -> [Int] {
     let names = model.parameterNames
     let pAll = names.count
     guard t.count == y.count else {
@@ -119,6 +131,16 @@ public enum CurveFitter {
       throw CurveFittingError.tooFewPoints(points: y.count, parameters: free.count)
     }
 
+    return free
+  }
+
+  /// The starting point (the caller's starts and fixes over the self-start) clamped into the
+  /// bounds, and the bounds.
+  static func startingPoint(
+    _ model: some GrowthModel, t: [Double], y: [Double], free: [Int], options: FitOptions
+  ) throws -> (full: [Double], bounds: [ClosedRange<Double>]) {
+    let names = model.parameterNames
+    let pAll = names.count
     var bounds = model.bounds(for: t)
     for (k, b) in options.bounds { bounds[try model.index(of: k)] = b }
     var full: [Double]
@@ -139,6 +161,15 @@ public enum CurveFitter {
       full[j] = min(max(full[j], bounds[j].lowerBound), bounds[j].upperBound)
     }
 
+    return (full, bounds)
+  }
+
+  /// Levenberg–Marquardt from the starting point; a solution where the Jacobian loses rank is
+  /// retried with smaller first steps and from the self-start, keeping the best healthy one.
+  static func solve(
+    _ model: some GrowthModel, t: [Double], y: [Double], full: [Double], bounds: [ClosedRange<Double>], free: [Int],
+    options: FitOptions
+  ) throws -> FitAttempt {
     let problem = GrowthProblem(
       model: model, t: t, y: y, errors: options.errors, template: full, free: free)
     let lower = free.map { bounds[$0].lowerBound }
@@ -194,9 +225,18 @@ public enum CurveFitter {
         if best.healthy { break }
       }
     }
-    let lm = best.lm
-    for (k, j) in free.enumerated() { full[j] = lm.x[k] }
+    return best
+  }
 
+  /// Standard errors and 95% intervals from the QR of the Jacobian at the solution, SSE, RMSE,
+  /// AICc and BIC.
+  static func statistics(
+    _ model: some GrowthModel, y: [Double], full: [Double], free: [Int], best: FitAttempt, options: FitOptions
+  ) throws -> GrowthFit {
+    let names = model.parameterNames
+    let lm = best.lm
+    let n = y.count
+    let p = free.count
     // Statistics from the QR of the Jacobian at the solution.
     let dof = n - p
     let sse = lm.sumOfSquares
