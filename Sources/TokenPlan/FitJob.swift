@@ -69,6 +69,52 @@ public enum FitJob {
     let start = try parseAssignments(request.start, flag: "--start", model: model)
     let table = try CSVTable(contentsOf: request.path)
     let file = table.file
+    let (timeIndex, valueIndex) = try columns(table, request)
+    let data = try observations(table, request, timeIndex: timeIndex, valueIndex: valueIndex)
+    var times = data.times
+    let (values, skipped, dates, datesMode) = (data.values, data.skipped, data.dates, data.datesMode)
+    var origin: CalendarDate?
+    if datesMode, let first = dates.min() {
+      origin = first
+      times = dates.map { Double($0.dayNumber - first.dayNumber) }
+    }
+    let free = model.parameterNames.filter { fixed[$0] == nil }.count
+    if values.count <= free {
+      throw LocatedError(
+        file: file, found: "\(values.count) usable rows",
+        expected: "more rows than the \(free) free parameters of \(model.name)",
+        fix: "add observations, fix parameters with --fix, or choose a family with fewer parameters")
+    }
+
+    var options = FitOptions()
+    options.errors = request.errors
+    options.fixed = fixed
+    options.start = start
+    options.solver.maxIterations = request.maxIterations
+    let fit: GrowthFit
+    do {
+      fit = try CurveFitter.fit(model, t: times, y: values, options: options)
+    } catch let error as CurveFittingError {
+      throw LocatedError(
+        file: file, expected: "data that \(model.name) can be fitted to",
+        fix: "\(error.description)")
+    }
+    guard fit.converged, fit.values.allSatisfy(\.isFinite) else {
+      throw LocatedError(
+        file: file,
+        found: "no convergence after \(fit.iterations) iterations (\(fit.reason.rawValue))",
+        expected: "a converged \(model.name) fit",
+        fix: "give --start values near the expected solution, fix a parameter with --fix, "
+          + "or try another --model")
+    }
+    return FitOutcome(
+      fit: fit, timeOrigin: origin, timeColumn: table.header[timeIndex],
+      valueColumn: table.header[valueIndex], skippedLines: skipped)
+  }
+
+  /// The time and value columns: named by the request, else guessed from the header.
+  static func columns(_ table: CSVTable, _ request: FitRequest) throws -> (time: Int, value: Int) {
+    let file = table.file
     let timeIndex: Int
     if let name = request.timeColumn {
       timeIndex = try table.column(named: name, flag: "--time-column")
@@ -95,6 +141,16 @@ public enum FitJob {
         fix: "pass --time-column and --value-column naming two different columns")
     }
 
+    return (timeIndex, valueIndex)
+  }
+
+  /// The rows' times (dates as days since the first, or plain numbers) and values; rows with an
+  /// empty value are skipped (their lines returned); values whose squares would underflow or
+  /// overflow are refused for additive fits.
+  static func observations(_ table: CSVTable, _ request: FitRequest, timeIndex: Int, valueIndex: Int) throws -> (
+    times: [Double], values: [Double], skipped: [Int], dates: [CalendarDate], datesMode: Bool
+  ) {
+    let file = table.file
     // Times: all dates (days since the first) or all plain numbers.
     guard let firstRecord = table.records.first else {
       throw LocatedError(
@@ -149,43 +205,7 @@ public enum FitJob {
         expected: "values whose largest magnitude is between 1e-100 and 1e100 (their squares must not underflow or overflow)",
         fix: "rescale the column (e.g. divide by 1e6 for millions), or use --errors multiplicative")
     }
-    var origin: CalendarDate?
-    if datesMode, let first = dates.min() {
-      origin = first
-      times = dates.map { Double($0.dayNumber - first.dayNumber) }
-    }
-    let free = model.parameterNames.filter { fixed[$0] == nil }.count
-    if values.count <= free {
-      throw LocatedError(
-        file: file, found: "\(values.count) usable rows",
-        expected: "more rows than the \(free) free parameters of \(model.name)",
-        fix: "add observations, fix parameters with --fix, or choose a family with fewer parameters")
-    }
-
-    var options = FitOptions()
-    options.errors = request.errors
-    options.fixed = fixed
-    options.start = start
-    options.solver.maxIterations = request.maxIterations
-    let fit: GrowthFit
-    do {
-      fit = try CurveFitter.fit(model, t: times, y: values, options: options)
-    } catch let error as CurveFittingError {
-      throw LocatedError(
-        file: file, expected: "data that \(model.name) can be fitted to",
-        fix: "\(error.description)")
-    }
-    guard fit.converged, fit.values.allSatisfy(\.isFinite) else {
-      throw LocatedError(
-        file: file,
-        found: "no convergence after \(fit.iterations) iterations (\(fit.reason.rawValue))",
-        expected: "a converged \(model.name) fit",
-        fix: "give --start values near the expected solution, fix a parameter with --fix, "
-          + "or try another --model")
-    }
-    return FitOutcome(
-      fit: fit, timeOrigin: origin, timeColumn: table.header[timeIndex],
-      valueColumn: table.header[valueIndex], skippedLines: skipped)
+    return (times, values, skipped, dates, datesMode)
   }
 
   /// Parses `NAME=VALUE` flags, checking names against the model.
