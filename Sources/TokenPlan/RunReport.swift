@@ -354,13 +354,17 @@ enum RunReport {
 
   // MARK: charts
 
-  /// The run's charts, each with the file stem of its PNG.
+  /// The run's charts, each with the file stem of its PNG, in document order.
   static func charts(_ r: RunResults, largestSegments: Int = 4) -> [(String, Chart)] {
+    demandFanCharts(r) + capacityCharts(r) + powerCharts(r) + costCharts(r)
+      + fitCharts(r, largestSegments: largestSegments)
+  }
+
+  /// The demand fan: the top node's quarterly history and its reconciled forecast distribution.
+  static func demandFanCharts(_ r: RunResults) -> [(String, Chart)] {
     let asOf = r.plan.asOf
-    let totals = r.totals
     func x(_ q: Quarter) -> Double { Double(asOf.distance(to: q)) }
     var out: [(String, Chart)] = []
-
     // Demand fan: the top node's quarterly history and its reconciled forecast distribution.
     if let total = r.forecasts.first(where: { $0.name == r.totalName }) {
       let history = quarterMeans(total.input)
@@ -386,7 +390,15 @@ enum RunReport {
           ],
           xTicks: quarters.map { (x($0), $0.description) }, marker: (0, "as of \(asOf)")), logScale: true)))
     }
+    return out
+  }
 
+  /// GPUs required (with the scenario range) against installed.
+  static func capacityCharts(_ r: RunResults) -> [(String, Chart)] {
+    let asOf = r.plan.asOf
+    let totals = r.totals
+    func x(_ q: Quarter) -> Double { Double(asOf.distance(to: q)) }
+    var out: [(String, Chart)] = []
     // Demand vs installed capacity (GPUs), with the scenario range.
     var capacitySeries: [Chart.Series] = []
     let low = r.scenarios.filter { $0.workload == r.plan.scenarios.first?.name }
@@ -403,7 +415,15 @@ enum RunReport {
     out.append(("capacity", Chart(
       title: "Demand vs installed capacity", valueLabel: "GPUs (log scale)",
       kind: .xy(series: capacitySeries, xTicks: totals.map { (x($0.quarter), $0.quarter.description) }, marker: nil), logScale: true)))
+    return out
+  }
 
+  /// Power (IT, facility, the site) and energy by quarter.
+  static func powerCharts(_ r: RunResults) -> [(String, Chart)] {
+    let asOf = r.plan.asOf
+    let totals = r.totals
+    func x(_ q: Quarter) -> Double { Double(asOf.distance(to: q)) }
+    var out: [(String, Chart)] = []
     // Power and energy.
     let site = totals.map { r.plan.facility.megawattsAvailable(at: $0.quarter) }
     out.append(("power", Chart(
@@ -420,7 +440,15 @@ enum RunReport {
       kind: .xy(
         series: [.init("energy", x: totals.map { x($0.quarter) }, y: totals.map { $0.energyMegawattHours / 1000 }, style: .bars, color: 2)],
         xTicks: totals.map { (x($0.quarter), $0.quarter.description) }, marker: nil))))
+    return out
+  }
 
+  /// Cost per million tokens by scenario, and the sensitivity tornado.
+  static func costCharts(_ r: RunResults) -> [(String, Chart)] {
+    let asOf = r.plan.asOf
+    let totals = r.totals
+    func x(_ q: Quarter) -> Double { Double(asOf.distance(to: q)) }
+    var out: [(String, Chart)] = []
     // Cost per million tokens, by scenario.
     var costSeries: [Chart.Series] = []
     for (k, s) in r.plan.scenarios.enumerated() {
@@ -441,7 +469,14 @@ enum RunReport {
         valueLabel: "\(r.plan.money.currency) per million tokens (base \(NumberText.grouped(base, decimals: 4)))",
         kind: .tornado(bars: r.tornado.map { .init(label: $0.driver, atLow: $0.costAtLow, atHigh: $0.costAtHigh) }, base: base))))
     }
+    return out
+  }
 
+  /// Fit diagnostics of the largest bottom-level segments: daily actuals and the fitted curve.
+  static func fitCharts(_ r: RunResults, largestSegments: Int) -> [(String, Chart)] {
+    let asOf = r.plan.asOf
+    func x(_ q: Quarter) -> Double { Double(asOf.distance(to: q)) }
+    var out: [(String, Chart)] = []
     // Fit diagnostics: the largest bottom-level segments, daily actuals and the fitted curve.
     let bottomNames = Set(r.forecastRows.filter { $0.level == .bottom }.map(\.series))
     let largest = bySize(r.forecasts.filter { bottomNames.contains($0.name) }).prefix(largestSegments)
