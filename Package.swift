@@ -83,7 +83,7 @@ let package = Package(
       name: "ForecastingTests", dependencies: ["TokenPlanCore", "Forecasting", "Demand", "CurveFitting", "LinearAlgebra", "TestSupport"],
       exclude: ["reference"]),
     .testTarget(
-      name: "TokenPlanCLITests", dependencies: ["TokenPlan", "TokenPlanCore", "Demand", "tokenplan", "TestSupport"],
+      name: "TokenPlanCLITests", dependencies: ["TokenPlan", "TokenPlanCore", "Demand", "Capacity", "tokenplan", "TestSupport"],
       exclude: ["reference", "readback", "Snapshots"]),
   ]
 )
