@@ -255,3 +255,34 @@ extension ForecastJob {
     .array(forecasts.flatMap { f in f.notes.map { JSONValue.object([("series", .string(f.name)), ("note", .string($0))]) } })
   }
 }
+
+extension ForecastJob {
+  /// `--reconcile METHOD|none`: the method, or `nil` for none.
+  /// - Throws: a located command-line error naming the methods.
+  public static func reconciliationMethod(_ choice: String) throws -> ReconciliationMethod? {
+    if choice == "none" { return nil }
+    guard let method = ReconciliationMethod(rawValue: choice) else {
+      throw LocatedError(
+        file: "<command line>", found: choice, expected: "a method for --reconcile",
+        fix: "use none, " + ReconciliationMethod.allCases.map(\.rawValue).joined(separator: ", "))
+    }
+    return method
+  }
+
+  /// Reconciles the forecasts of `hierarchy`'s nodes at `granularity` and returns the table
+  /// `forecast --reconcile` prints (rows with their level) and the reconciliation's notes.
+  /// - Throws: a ``LocatedError`` on `dataPath` when the hierarchy cannot be reconciled.
+  public static func reconciled(
+    _ forecasts: [SeriesForecast], hierarchy: HierarchyInputs, method: ReconciliationMethod?,
+    granularity: ForecastGranularity, levels: [Int], dataPath: String
+  ) throws -> (table: TextTable, notes: [String]) {
+    let result: HierarchicalForecast.Result
+    do {
+      result = try HierarchicalForecast.reconcile(
+        forecasts, hierarchy: hierarchy, method: method, granularity: granularity, levels: levels)
+    } catch let e as ReconciliationError {
+      throw LocatedError(file: dataPath, expected: "a hierarchy that can be reconciled", fix: e.description)
+    }
+    return (reconciledTable(result.rows, levels: levels, forecasts: forecasts), result.notes)
+  }
+}

@@ -24,30 +24,16 @@ struct Forecast: AsyncParsableCommand {
       try emit(table, format: format, key: "forecasts", notes: ForecastJob.notesJSON(forecasts))
       return
     }
-    var method: ReconciliationMethod?
-    if choice != "none" {
-      guard let m = ReconciliationMethod(rawValue: choice) else {
-        throw LocatedError(
-          file: "<command line>", found: choice, expected: "a method for --reconcile",
-          fix: "use none, " + ReconciliationMethod.allCases.map(\.rawValue).joined(separator: ", "))
-      }
-      method = m
-    }
+    let method = try ForecastJob.reconciliationMethod(choice)
     let base = try arguments.request()
     let levelList = levels.map { $0.split(separator: ",").map { $0.split(separator: "/").map(String.init) } }
     let (hierarchy, warnings) = try ForecastJob.hierarchy(base, levels: levelList)
     for w in warnings { FileHandle.standardError.write(Data((w.description + "\n").utf8)) }
     let (request, forecasts) = try await arguments.run(label: "forecast", backtestOnly: false, hierarchy: hierarchy)
-    let result: HierarchicalForecast.Result
-    do {
-      result = try HierarchicalForecast.reconcile(
-        forecasts, hierarchy: hierarchy, method: method, granularity: granularity, levels: request.options.intervals)
-    } catch let e as ReconciliationError {
-      throw LocatedError(file: arguments.data, expected: "a hierarchy that can be reconciled", fix: e.description)
-    }
-    for note in result.notes { FileHandle.standardError.write(Data("note: reconciliation: \(note)\n".utf8)) }
-    try emit(
-      ForecastJob.reconciledTable(result.rows, levels: request.options.intervals, forecasts: forecasts), format: format,
-      key: "forecasts", notes: ForecastJob.notesJSON(forecasts))
+    let (table, notes) = try ForecastJob.reconciled(
+      forecasts, hierarchy: hierarchy, method: method, granularity: granularity, levels: request.options.intervals,
+      dataPath: arguments.data)
+    for note in notes { FileHandle.standardError.write(Data("note: reconciliation: \(note)\n".utf8)) }
+    try emit(table, format: format, key: "forecasts", notes: ForecastJob.notesJSON(forecasts))
   }
 }
