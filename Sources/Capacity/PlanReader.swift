@@ -260,15 +260,12 @@ struct Reader {
   func distribution(_ node: Node, driver: String) throws -> Distribution {
     let d = try distribution(node)
     let rule = PlanLimits.driverRules[driver]!
-    let support: (Double, Double)
+    // A uniform or triangular support is closed; a lognormal's is every value above 0.
+    let inside: Bool
     switch d {
-    case .uniform(let a, let b): support = (a, b)
-    case .triangular(let low, _, let high): support = (low, high)
-    case .lognormal: support = (0, .infinity)
+    case .uniform(let low, let high), .triangular(let low, _, let high): inside = rule.contains(low) && rule.contains(high)
+    case .lognormal: inside = rule.lower <= 0 && rule.upper == .infinity
     }
-    let inside =
-      (rule.contains(support.0) || (support.0 == 0 && rule.lower == 0 && !rule.lowerInclusive && d.isLognormal))
-      && (support.1 == .infinity ? rule.upper == .infinity : rule.contains(support.1))
     guard inside else {
       throw error(
         node, expected: "a distribution whose values all lie in \(driver) \(rule.text)",

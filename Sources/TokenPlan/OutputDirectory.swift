@@ -1,5 +1,4 @@
 import CPosix
-import Demand
 import Foundation
 import TokenPlanCore
 
@@ -197,6 +196,18 @@ public final class OutputDirectory: @unchecked Sendable {
       throw LocatedError(
         file: parent.path, expected: "at least \(needed >> 20) MB free for the run's outputs",
         fix: "free space (only \(free >> 20) MB left) or choose another --out")
+    }
+  }
+
+  /// Runs `body`, which writes into the staging directory; a file-system failure becomes a
+  /// located error on the output directory (a `LocatedError` passes through).
+  public func writing(_ body: () throws -> Void) throws {
+    do {
+      try body()
+    } catch let error as LocatedError {
+      throw error
+    } catch {
+      throw LocatedError(file: path, expected: "an output directory that can be written", fix: OutputDirectory.reason(error))
     }
   }
 

@@ -72,7 +72,7 @@ public enum QuarterlyRun {
     let run = try planStep(plan, forecast, demandPath: demandPath, request: request, progress: progress)
     try clock.step("plan")
     progress(.started("write"))
-    try writeStep(run, notes: forecast, request: request, output: output, clock: &clock, progress: progress)
+    try writeStep(run, forecast: forecast, request: request, output: output, clock: &clock, progress: progress)
     return outDir
   }
 
@@ -143,17 +143,12 @@ public enum QuarterlyRun {
   /// Writes every output and the run log into a staging directory beside the target, then
   /// publishes it in one atomic step.
   static func writeStep(
-    _ run: RunResults, notes forecast: DemandForecast, request: Request, output: OutputDirectory, clock: inout StepClock,
+    _ run: RunResults, forecast: DemandForecast, request: Request, output: OutputDirectory, clock: inout StepClock,
     progress: @escaping Progress
   ) throws {
-    let outDir = output.path
     let temp = try output.makeStaging()
-    do {
+    try output.writing {
       try writeOutputs(run, request: request, to: temp) { done, total in progress(.count("write", done: done, total: total)) }
-    } catch let error as LocatedError {
-      throw error
-    } catch {
-      throw LocatedError(file: outDir, expected: "an output directory that can be written", fix: OutputDirectory.reason(error))
     }
     try clock.step("write")
     let plan = run.plan
@@ -170,11 +165,7 @@ public enum QuarterlyRun {
       ("forecast_notes", ForecastJob.notesJSON(forecast.forecasts)),
       ("timings_seconds", .object(clock.timings.map { ($0.0, .number($0.1)) })),
     ])
-    do {
-      try Data((log.serialized() + "\n").utf8).write(to: temp.appendingPathComponent("run-log.json"))
-    } catch {
-      throw LocatedError(file: outDir, expected: "an output directory that can be written", fix: OutputDirectory.reason(error))
-    }
+    try output.writing { try Data((log.serialized() + "\n").utf8).write(to: temp.appendingPathComponent("run-log.json")) }
     try clock.step("log")
     try output.publish()
   }

@@ -1,4 +1,3 @@
-import Demand
 import Foundation
 import TokenPlanCore
 
