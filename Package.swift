@@ -63,8 +63,7 @@ let package = Package(
     .executableTarget(
       name: "tokenplan",
       dependencies: [
-        "TokenPlan", "TokenPlanCore", "Forecasting", "Demand", "CurveFitting",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "TokenPlan", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // libFuzzer targets (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING); the
     // ordinary build replays corpus files, which the tests run over Fuzz/corpus/.

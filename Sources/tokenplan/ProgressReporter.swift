@@ -1,7 +1,6 @@
 import Foundation
 import Synchronization
 import TokenPlan
-import TokenPlanCore
 
 /// Renders a run's progress on stderr: on a terminal, one bar per counted step with counts and
 /// the time left (from the rate so far); otherwise plain lines (a count line every 10% of the

@@ -1,9 +1,6 @@
 import ArgumentParser
-import CurveFitting
-import Demand
 import Foundation
 import TokenPlan
-import TokenPlanCore
 
 @main
 struct TokenPlanCommand {
@@ -17,16 +14,12 @@ struct TokenPlanCommand {
       } else {
         try command.run()
       }
-    } catch let error as any UserError {
-      // The one exit funnel for errors a user can fix: located, exit 1.
-      FileHandle.standardError.write(Data((error.userMessage + "\n").utf8))
-      exit(1)
-    } catch let error as CocoaError {
-      // A file-system failure the code did not locate itself: the path and the reason, not a dump.
-      let path = error.userInfo[NSFilePathErrorKey] as? String ?? error.userInfo[NSURLErrorKey].map { "\($0)" } ?? "<file>"
-      FileHandle.standardError.write(Data("\(path): error: \(OutputDirectory.reason(error))\n".utf8))
-      exit(1)
     } catch {
+      // The one exit funnel for errors a user can fix: located, exit 1.
+      if let message = UserFacingError.message(error) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        exit(1)
+      }
       let code = Root.exitCode(for: error)
       if code == .success {
         Root.exit(withError: error)
@@ -45,4 +38,4 @@ struct Root: ParsableCommand {
     subcommands: [RunCommand.self, Fit.self, Forecast.self, Backtest.self, PlanCommand.self, DataCommand.self])
 }
 
-extension ErrorModel: ExpressibleByArgument {}
+extension FitJob.ErrorModel: ExpressibleByArgument {}

@@ -1,8 +1,6 @@
 import ArgumentParser
-import Demand
 import Foundation
 import TokenPlan
-import TokenPlanCore
 
 struct DataCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CurveFitting
 import Foundation
 import TokenPlan
 
@@ -8,7 +7,7 @@ struct Fit: ParsableCommand {
     abstract: "Fit one growth family to a series and report parameters with uncertainty.",
     discussion: """
       DATA is a CSV with a time column (dates YYYY-MM-DD, counted as days since the first, or \
-      plain numbers) and a value column. Families: \(GrowthFamily.names.joined(separator: ", ")).
+      plain numbers) and a value column. Families: \(FitJob.familyNames.joined(separator: ", ")).
       """)
 
   @Argument(help: "CSV file with a time and a value column ('-' reads stdin).")
@@ -30,7 +29,7 @@ struct Fit: ParsableCommand {
   var start: [String] = []
 
   @Option(help: "Error model: additive, or multiplicative (fits logs; values must be > 0).")
-  var errors: ErrorModel = .additive
+  var errors: FitJob.ErrorModel = .additive
 
   @Option(help: "Output format: table or json.")
   var format: OutputFormat = .table

@@ -1,15 +1,13 @@
 import ArgumentParser
-import Forecasting
 import Foundation
 import TokenPlan
-import TokenPlanCore
 
 struct Forecast: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Forecast every series: models chosen by backtest, intervals from sample paths.")
   @OptionGroup var arguments: ForecastArguments
   @Option(help: "Rows: day, quarter (tokens per day per quarter) or step.")
-  var granularity: ForecastGranularity = .quarter
+  var granularity: ForecastJob.Granularity = .quarter
   @Option(help: "Output format: table, csv or json.")
   var format: TableFormat = .table
   @Option(help: "Make the segment hierarchy coherent: bottom_up, ols, wls_struct, wls_var, mint_shrink (none: every node's own forecast).")

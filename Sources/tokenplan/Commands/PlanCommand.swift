@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import TokenPlan
-import TokenPlanCore
 
 struct PlanCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(

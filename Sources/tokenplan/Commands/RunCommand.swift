@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import TokenPlan
-import TokenPlanCore
 
 struct RunCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(

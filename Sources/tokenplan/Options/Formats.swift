@@ -1,9 +1,6 @@
 import ArgumentParser
-import CurveFitting
-import Forecasting
 import Foundation
 import TokenPlan
-import TokenPlanCore
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case table
@@ -31,4 +28,4 @@ enum ReportPaper: String, ExpressibleByArgument, CaseIterable {
   case a4, letter
 }
 
-extension ForecastGranularity: ExpressibleByArgument {}
+extension ForecastJob.Granularity: ExpressibleByArgument {}

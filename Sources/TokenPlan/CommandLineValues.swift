@@ -1,0 +1,173 @@
+@_exported import TokenPlanCore
+import CurveFitting
+import Demand
+import Forecasting
+import Foundation
+
+// The command line (`Sources/tokenplan`) imports only this module and swift-argument-parser.
+// It needs the shared vocabulary (`TokenPlanCore`: located errors, defaults, JSON values),
+// re-exported here as swift-nio's umbrella module re-exports NIOCore, and the few stage types
+// its options parse into, named below under the job that takes them.
+
+extension DataJob {
+  /// `--gaps keep|interpolate|error`.
+  public typealias GapPolicy = Demand.GapPolicy
+  /// A loaded panel and its warnings.
+  public typealias Loaded = DemandLoadResult
+
+  /// Loads a demand file for `data validate|summary` with the command line's options.
+  public static func load(_ path: String, dateColumn: String, gaps: GapPolicy, checkOutliers: Bool) throws
+    -> Loaded
+  {
+    var options = DemandLoadOptions()
+    options.dateColumn = dateColumn
+    options.gaps = gaps
+    options.checkOutliers = checkOutliers
+    return try DemandLoader.load(path: path, options: options)
+  }
+}
+
+extension FitJob {
+  /// `--errors additive|multiplicative`.
+  public typealias ErrorModel = CurveFitting.ErrorModel
+  /// The growth families `--model` accepts.
+  public static var familyNames: [String] { GrowthFamily.names }
+}
+
+extension ForecastJob {
+  /// `--granularity day|quarter|step`.
+  public typealias Granularity = ForecastGranularity
+  /// The segment hierarchy `forecast --reconcile` forecasts.
+  public typealias Hierarchy = HierarchyInputs
+  /// One series' forecast.
+  public typealias Forecast = SeriesForecast
+}
+
+/// The options of `tokenplan forecast` and `backtest` as typed on the command line, checked and
+/// turned into a ``ForecastRequest`` by ``ForecastJob/request(_:)``.
+public struct ForecastCommandLine: Sendable {
+  /// The demand file (dated: CSV, JSON Lines, gzip) or a CSV of plain steps.
+  public var data: String
+  /// A step count (`4`) or a span: `90d`, `12w`, `6m`, `8q`, `2y`.
+  public var horizon = "8q"
+  /// `auto`, a growth family, `naive`, `drift` or `damped`.
+  public var model = "auto"
+  /// Columns of undated files (and the time column of dated ones).
+  public var seriesColumn: String?
+  public var timeColumn: String?
+  public var valueColumn: String?
+  /// Interval levels in percent, comma-separated.
+  public var interval = "80,95"
+  /// Sample paths per series.
+  public var paths = 1000
+  /// The random seed.
+  public var seed: UInt64 = TokenPlanDefaults.seed
+  /// `tokens`, `input_tokens`, `output_tokens` or `all`.
+  public var measure = "tokens"
+  /// `LO:HI` bounds on saturating ceilings as multiples of the last level.
+  public var ceiling: String?
+  /// Declared structural breaks, `YYYY-MM-DD`.
+  public var breaks: [String] = []
+  /// A CSV of event windows (`name,start,days`).
+  public var events: String?
+
+  public init(data: String) { self.data = data }
+}
+
+extension ForecastJob {
+  /// Checks the command line's values and builds the request.
+  /// - Throws: a ``LocatedError`` on `<command line>` naming the flag, what it takes and an
+  ///   example, or the events file's located error.
+  public static func request(_ line: ForecastCommandLine) throws -> ForecastRequest {
+    var r = ForecastRequest(path: line.data)
+    r.options.horizon = try horizon(line.horizon)
+    if line.model != "auto" {
+      guard GrowthFamily.model(named: line.model) != nil || ["naive", "drift", "damped"].contains(line.model) else {
+        throw LocatedError(
+          file: "<command line>", found: line.model, expected: "a model for --model",
+          fix: "use auto, naive, drift, damped or one of \(GrowthFamily.names.joined(separator: ", "))")
+      }
+      r.options.candidates = [line.model]
+    }
+    r.options.intervals = try intervalLevels(line.interval)
+    try ForecastLimits.checkPaths(line.paths, flag: "--paths")
+    r.options.paths = line.paths
+    r.options.seed = line.seed
+    r.measure = try measure(line.measure)
+    if let ceiling = line.ceiling { r.options.ceilingMultiple = try ceilingMultiple(ceiling) }
+    for b in line.breaks {
+      guard let d = CalendarDate(iso: b) else {
+        throw LocatedError(
+          file: "<command line>", found: b, expected: "a date YYYY-MM-DD for --break", fix: "write e.g. --break 2025-09-15")
+      }
+      r.options.breaks.append(d)
+    }
+    if let events = line.events { r.options.events = try ForecastJob.events(path: events) }
+    r.timeColumn = line.timeColumn
+    r.valueColumn = line.valueColumn
+    r.seriesColumn = line.seriesColumn
+    return r
+  }
+
+  static func horizon(_ text: String) throws -> Horizon {
+    guard let h = Horizon(text) else {
+      throw LocatedError(
+        file: "<command line>", found: text, expected: "a horizon for --horizon",
+        fix: "write a step count (4) or a span: 90d, 12w, 6m, 8q, 2y")
+    }
+    try ForecastLimits.check(horizon: h, paths: ForecastLimits.pathRange.lowerBound, series: 1, file: "<command line>")
+    return h
+  }
+
+  static func intervalLevels(_ text: String) throws -> [Int] {
+    let levels = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !levels.isEmpty, levels.allSatisfy({ $0 > 0 && $0 < 100 }) else {
+      throw LocatedError(
+        file: "<command line>", found: text, expected: "interval levels between 1 and 99",
+        fix: "write e.g. --interval 80,95")
+    }
+    return levels
+  }
+
+  static func measure(_ text: String) throws -> Measure? {
+    if text == "all" { return nil }
+    guard let m = Measure(rawValue: text) else {
+      throw LocatedError(
+        file: "<command line>", found: text, expected: "a measure for --measure",
+        fix: "use tokens, input_tokens, output_tokens or all")
+    }
+    return m
+  }
+
+  static func ceilingMultiple(_ text: String) throws -> ClosedRange<Double> {
+    let parts = text.split(separator: ":").compactMap { Double($0) }
+    guard parts.count == 2, parts[0] > 0, parts[1] >= parts[0] else {
+      throw LocatedError(
+        file: "<command line>", found: text, expected: "--ceiling LO:HI with 0 < LO ≤ HI",
+        fix: "write e.g. --ceiling 1:50")
+    }
+    return parts[0]...parts[1]
+  }
+
+  /// Throws a located error on the request's file when `series` series at the request's horizon
+  /// and paths would not fit in memory.
+  public static func checkLimits(_ request: ForecastRequest, series: Int) throws {
+    try ForecastLimits.check(
+      horizon: request.options.horizon, paths: request.options.paths, series: series, file: request.path)
+  }
+}
+
+/// The exit funnel's messages: what the command line prints for an error a user can fix.
+public enum UserFacingError {
+  /// The one-line message for a ``UserError`` (located) or a file-system failure the code did not
+  /// locate itself (the path and the reason, not a dump); `nil` for anything else (usage errors
+  /// and programmer errors, which the argument parser reports).
+  public static func message(_ error: any Error) -> String? {
+    if let error = error as? any UserError { return error.userMessage }
+    if let error = error as? CocoaError {
+      let path = error.userInfo[NSFilePathErrorKey] as? String ?? error.userInfo[NSURLErrorKey].map { "\($0)" } ?? "<file>"
+      return "\(path): error: \(OutputDirectory.reason(error))"
+    }
+    return nil
+  }
+}
