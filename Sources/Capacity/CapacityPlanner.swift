@@ -36,8 +36,8 @@ public struct PlanRow: Sendable, Equatable {
   public var buildByQuarter: Quarter?
   /// Electricity: facility MWh × 1,000 × the electricity price (part of `opex`).
   public var electricity: Double = 0
-  /// The rest of `opex`: maintenance (a share of gross IT capex) and colocation, as
-  /// `opex − electricity`, so the two always add up to `opex`.
+  /// The rest of `opex`: maintenance (a share of gross IT capex) and colocation; `opex` is
+  /// electricity + this (``CostModel``).
   public var maintenanceAndColocation: Double = 0
 }
 
@@ -63,6 +63,8 @@ public struct PlanError: UserError, Equatable, Sendable {
 /// depreciation straight-line (IT over `depreciation_years`, facility over its life); capital
 /// charge = cost of capital × net book value / 4; opex = energy + maintenance share × gross IT
 /// capex / 4. Cost per million tokens = (depreciation + capital charge + opex) / (T / 10⁶).
+/// The derived columns (facility MW, electricity, opex, cost per million tokens) are evaluated
+/// from ``CostModel``'s formulas, which the workbook also writes.
 public enum CapacityPlanner {
   /// The plan's rows: per quarter of the horizon, the `total` row and (unless `totalsOnly`) one
   /// row per workload.
@@ -266,49 +268,45 @@ public enum CapacityPlanner {
     let hours = work.hours
     let (itKW, averageKW) = power
     let buy = served.buy
-    let itMW = itKW / 1000
-    let facilityMW = itMW * plan.facility.pue
-    let energyMWh = averageKW / 1000 * plan.facility.pue * hours
-    let siteMW = plan.facility.megawattsAvailable(at: q)
-    let shortfall = max(0, facilityMW - siteMW)
-    var capex = buy > 0 ? state.itCohorts.last!.capex : 0
-    let capexByHardware = buy > 0 && served.buyHardware != nil ? [served.buyHardware!: capex] : [:]
-    var buildBy: Quarter?
-    if facilityMW > state.builtMW {
-      let newMW = facilityMW - state.builtMW
-      buildBy = q.adding(-plan.facility.buildLeadQuarters)
-      if plan.facility.colocationPerKilowattMonth == nil {
-        state.facilityCohorts.append((newMW * plan.facility.capexPerMegawatt, q))
-        capex += newMW * plan.facility.capexPerMegawatt
-      }
-      state.builtMW = facilityMW
-    }
-    let (itDep, itBook) = depreciationAndBook(state.itCohorts, years: plan.money.depreciationYears, at: q)
-    let (facDep, facBook) = depreciationAndBook(state.facilityCohorts, years: plan.facility.lifeYears, at: q)
-    let depreciation = itDep + facDep
-    let capitalCharge = plan.money.costOfCapital / 4 * (itBook + facBook)
-    let grossIT = state.itCohorts.filter { $0.start <= q }.reduce(0) { $0 + $1.capex }
-    let colocation = (plan.facility.colocationPerKilowattMonth ?? 0) * itKW * 3
-    let electricity = energyMWh * 1000 * plan.money.electricityPerKilowattHour
-    let opex = electricity + plan.money.maintenanceShare * grossIT / 4 + colocation
     let tokensPerDay = plan.workloads.reduce(0) { $0 + ($1.tokensPerDay[q] ?? 0) }
     let tokens = tokensPerDay * Double(q.days)
     let gpuHoursTotal = served.busyHours.values.reduce(0, +)
+    let energyMWh = averageKW / 1000 * plan.facility.pue * hours
+    // The row's inputs first; its derived columns come from the cost model's formulas.
     var total = PlanRow(
       quarter: q, workload: "total", tokensPerDay: tokensPerDay, tokens: tokens,
       gpuHours: gpuHoursTotal, gpusBusyAverage: gpuHoursTotal / hours, gpusRequired: served.required,
       gpusInstalled: served.installed, gpusToOrder: buy,
       orderByQuarter: buy > 0 ? q.adding(-plan.money.procurementLeadQuarters) : nil,
       purchaseHardware: buy > 0 ? served.buyHardware : nil,
-      racks: Int((itKW / plan.facility.rackKilowatts - 1e-9).rounded(.up)), itPowerMegawatts: itMW,
-      facilityPowerMegawatts: facilityMW, energyMegawattHours: energyMWh,
-      joulesPerToken: tokens > 0 ? energyMWh * 3.6e9 / tokens : 0, capex: capex,
-      depreciation: depreciation, capitalCharge: capitalCharge, opex: opex,
-      costPerMillionTokens: tokens > 0 ? (depreciation + capitalCharge + opex) / (tokens / 1e6) : 0,
-      shortfallMegawatts: shortfall, currency: plan.money.currency, capexByHardware: capexByHardware,
-      buildByQuarter: buildBy)
-    total.electricity = electricity
-    total.maintenanceAndColocation = opex - electricity
+      racks: Int((itKW / plan.facility.rackKilowatts - 1e-9).rounded(.up)), itPowerMegawatts: itKW / 1000,
+      facilityPowerMegawatts: 0, energyMegawattHours: energyMWh,
+      joulesPerToken: tokens > 0 ? energyMWh * 3.6e9 / tokens : 0, capex: 0,
+      depreciation: 0, capitalCharge: 0, opex: 0, costPerMillionTokens: 0,
+      shortfallMegawatts: 0, currency: plan.money.currency)
+    CostModel.evaluate(.facilityPowerMegawatts, &total, plan: plan)
+    let facilityMW = total.facilityPowerMegawatts
+    total.shortfallMegawatts = max(0, facilityMW - plan.facility.megawattsAvailable(at: q))
+    var capex = buy > 0 ? state.itCohorts.last!.capex : 0
+    if buy > 0, let hardware = served.buyHardware { total.capexByHardware = [hardware: capex] }
+    if facilityMW > state.builtMW {
+      let newMW = facilityMW - state.builtMW
+      total.buildByQuarter = q.adding(-plan.facility.buildLeadQuarters)
+      if plan.facility.colocationPerKilowattMonth == nil {
+        state.facilityCohorts.append((newMW * plan.facility.capexPerMegawatt, q))
+        capex += newMW * plan.facility.capexPerMegawatt
+      }
+      state.builtMW = facilityMW
+    }
+    total.capex = capex
+    let (itDep, itBook) = depreciationAndBook(state.itCohorts, years: plan.money.depreciationYears, at: q)
+    let (facDep, facBook) = depreciationAndBook(state.facilityCohorts, years: plan.facility.lifeYears, at: q)
+    total.depreciation = itDep + facDep
+    total.capitalCharge = plan.money.costOfCapital / 4 * (itBook + facBook)
+    let grossIT = state.itCohorts.filter { $0.start <= q }.reduce(0) { $0 + $1.capex }
+    let colocation = (plan.facility.colocationPerKilowattMonth ?? 0) * itKW * 3
+    total.maintenanceAndColocation = plan.money.maintenanceShare * grossIT / 4 + colocation
+    CostModel.evaluate(&total, plan: plan)
     return total
   }
 
@@ -356,7 +354,7 @@ public enum CapacityPlanner {
           depreciation: total.depreciation * share, capitalCharge: total.capitalCharge * share, opex: total.opex * share,
           costPerMillionTokens: t > 0 ? (total.depreciation + total.capitalCharge + total.opex) * share / (t / 1e6) : 0,
           shortfallMegawatts: total.shortfallMegawatts * share, currency: plan.money.currency,
-          electricity: total.electricity * share, maintenanceAndColocation: (total.opex - total.electricity) * share))
+          electricity: total.electricity * share, maintenanceAndColocation: total.maintenanceAndColocation * share))
     }
     return rows
   }

@@ -84,6 +84,27 @@ enum PlanColumn: String, CaseIterable {
     }
   }
 
+  /// The cost-model quantity this column shows, if it is one.
+  var quantity: PlanQuantity? {
+    PlanQuantity.allCases.first { PlanColumn.column(of: $0) == self }
+  }
+
+  /// The column that shows a cost-model quantity.
+  static func column(of quantity: PlanQuantity) -> PlanColumn {
+    switch quantity {
+    case .tokens: return .tokens
+    case .itPowerMegawatts: return .itPowerMegawatts
+    case .facilityPowerMegawatts: return .facilityPowerMegawatts
+    case .energyMegawattHours: return .energyMegawattHours
+    case .depreciation: return .depreciation
+    case .capitalCharge: return .capitalCharge
+    case .electricity: return .electricity
+    case .maintenanceAndColocation: return .maintenanceAndColocation
+    case .opex: return .opex
+    case .costPerMillionTokens: return .costPerMillionTokens
+    }
+  }
+
   /// The value as a text-table cell (CSV, JSON, the terminal).
   func tableCell(_ r: PlanRow) -> TextTable.Cell {
     switch value(r) {

@@ -291,26 +291,18 @@ public enum QuarterlyRun {
   static func workbook(_ r: RunResults, _ tables: RunTables) -> XLSXWorkbook {
     let totals = r.totals
     let dec2 = "#,##0.00", dec4 = "0.0000", int = "#,##0"
-    // Formulas where finance audits the arithmetic, each with the value computed here cached:
-    // facility MW = IT MW × PUE, electricity = MWh × 1000 × price, opex = electricity +
-    // maintenance and colocation, cost per million tokens = (depreciation + capital charge +
-    // opex) / (tokens / 10⁶). PUE and ElectricityPrice are defined names on the Assumptions sheet.
+    // The cost model's formulas where finance audits the arithmetic, each with the planner's
+    // value cached (readers that do not recalculate see it): the same expressions the planner
+    // evaluated, over columns looked up by name and the assumptions' defined names.
     let columns = PlanColumn.workbook
-    // A formula refers to columns by their names, never by a hand-written letter.
-    func cell(_ column: PlanColumn, _ row: Int) -> String {
-      XLSXWorkbook.columnLetters(columns.firstIndex(of: column)!) + "\(row)"
-    }
-    /// The columns that are formulas over others and the named assumptions, with the planner's
-    /// value cached (so readers that do not recalculate see it).
     func formula(_ column: PlanColumn, _ row: Int) -> String? {
-      switch column {
-      case .facilityPowerMegawatts: return "=\(cell(.itPowerMegawatts, row))*PUE"
-      case .opex: return "=\(cell(.electricity, row))+\(cell(.maintenanceAndColocation, row))"
-      case .electricity: return "=\(cell(.energyMegawattHours, row))*1000*ElectricityPrice"
-      case .costPerMillionTokens:
-        return "=(\(cell(.depreciation, row))+\(cell(.capitalCharge, row))+\(cell(.opex, row)))/(\(cell(.tokens, row))/1000000)"
-      default: return nil
-      }
+      guard let expression = column.quantity.flatMap(CostModel.expression(for:)) else { return nil }
+      return "=" + expression.formula(
+        cell: { q in
+          let c = PlanColumn.column(of: q)
+          return XLSXWorkbook.columnLetters(columns.firstIndex(of: c)!) + "\(row)"
+        },
+        name: \.rawValue)
     }
     let planSheet = XLSXWorkbook.Sheet(
       name: "Quarterly plan", header: columns.map(\.rawValue),
@@ -338,7 +330,7 @@ public enum QuarterlyRun {
     var assumptions = sheet(tables.assumptions, name: "Assumptions")
     assumptions.widths = [34, 16, 30, 80, 12]
     // Defined names for the assumptions finance audits, at the rows the register gave them.
-    let order = ["PUE", "ElectricityPrice", "CostOfCapital", "DepreciationYears", "DemandShare"]
+    let order = PlanAssumption.allCases.map(\.rawValue) + ["CostOfCapital", "DepreciationYears", "DemandShare"]
     let names = tables.assumptionNames.sorted { order.firstIndex(of: $0.name)! < order.firstIndex(of: $1.name)! }
       .map { ($0.name, "=Assumptions!$B$\($0.row + 2)") }
     return XLSXWorkbook(

@@ -257,7 +257,7 @@ enum RunReport {
     add("Redundancy", p.operations.redundancyShare, 2, "share", planFile, "")
     add("Yearly efficiency gain", p.operations.yearlyEfficiencyGain, 2, "per year", planFile, "")
     add("Service life", p.serviceLifeYears, 1, "years", planFile, "")
-    add("PUE", p.facility.pue, 2, "ratio", f.source, f.date, definedName: "PUE")
+    add("PUE", p.facility.pue, 2, "ratio", f.source, f.date, definedName: PlanAssumption.pue.rawValue)
     add("Rack power", p.facility.rackKilowatts, 1, "kW", f.source, f.date)
     add("Facility capex", p.facility.capexPerMegawatt, 0, "\(p.money.currency)/MW", f.source, f.date)
     add("Facility life", p.facility.lifeYears, 1, "years", f.source, f.date)
@@ -267,7 +267,7 @@ enum RunReport {
     }
     add(
       "Electricity price", p.money.electricityPerKilowattHour, 4, "\(p.money.currency)/kWh", m.source, m.date,
-      definedName: "ElectricityPrice")
+      definedName: PlanAssumption.electricityPrice.rawValue)
     add("Depreciation", p.money.depreciationYears, 1, "years", m.source, m.date, definedName: "DepreciationYears")
     add("Cost of capital", p.money.costOfCapital, 3, "per year", m.source, m.date, definedName: "CostOfCapital")
     add("Maintenance", p.money.maintenanceShare, 3, "of IT capex per year", m.source, m.date)

@@ -1,0 +1,54 @@
+import Capacity
+import Foundation
+import Testing
+import TokenPlanCore
+
+/// The cost model: one definition of each derived column that the planner evaluates and the
+/// workbook writes as a formula.
+@Suite("cost model")
+struct CostModelTests {
+  @Test("the planner's total rows satisfy every formula exactly, written out by hand")
+  func plannerRowsSatisfyTheFormulas() throws {
+    let plan = handPlan(tokensPerDay: 3e12, siteMW: 20)
+    for row in try CapacityPlanner.run(plan) where row.workload == "total" {
+      #expect(row.facilityPowerMegawatts == row.itPowerMegawatts * 1.2)
+      #expect(row.electricity == row.energyMegawattHours * 1000 * 0.1)
+      #expect(row.opex == row.electricity + row.maintenanceAndColocation)
+      #expect(row.maintenanceAndColocation > 0)
+      #expect(row.costPerMillionTokens == (row.depreciation + row.capitalCharge + row.opex) / (row.tokens / 1e6))
+      for (column, expression) in CostModel.formulas {
+        #expect(row[keyPath: column.keyPath] == expression.value(row, plan: plan), "\(column)")
+      }
+    }
+  }
+
+  @Test("a formula reads only inputs and columns defined before it")
+  func evaluationOrder() {
+    var defined = Set(PlanQuantity.allCases).subtracting(CostModel.formulas.map(\.column))
+    func reads(_ e: CostExpression) -> [PlanQuantity] {
+      switch e {
+      case .quantity(let q): return [q]
+      case .assumption, .constant: return []
+      case .sum(let xs), .product(let xs): return xs.flatMap(reads)
+      case .quotient(let a, let b), .ratio(let a, let b): return reads(a) + reads(b)
+      }
+    }
+    for (column, expression) in CostModel.formulas {
+      let missing = reads(expression).filter { !defined.contains($0) }
+      #expect(missing.isEmpty, "\(column) reads \(missing) before they are defined")
+      defined.insert(column)
+    }
+  }
+
+  @Test("formulas render with the precedence a spreadsheet needs, and a guarded ratio")
+  func rendering() throws {
+    let cell: (PlanQuantity) -> String = { "[\($0.rawValue)]" }
+    let e = CostExpression.product([.sum([.quantity(.opex), .constant(2)]), .assumption(.pue), .constant(0.5)])
+    #expect(e.formula(cell: cell, name: \.rawValue) == "([opex]+2)*PUE*0.5")
+    let r = CostExpression.ratio(.quantity(.opex), .quotient(.quantity(.tokens), .constant(1e6)))
+    #expect(r.formula(cell: cell, name: \.rawValue) == "IF([tokens]/1000000>0,[opex]/([tokens]/1000000),0)")
+    var row = try #require(try CapacityPlanner.run(handPlan()).first)
+    row.tokens = 0
+    #expect(r.value(row, plan: handPlan()) == 0)
+  }
+}
