@@ -123,7 +123,7 @@ public struct ForecastOptions: Sendable {
   /// How far ahead.
   public var horizon: Horizon = .quarters(8)
   /// Candidate models; `nil` picks the default set (``Forecaster/defaultCandidates``).
-  public var candidates: [String]?
+  public var candidates: [ForecastModel]?
   /// Central interval levels to report, in percent.
   public var intervals: [Int] = [80, 95]
   /// Sample paths per series.
@@ -151,8 +151,8 @@ public struct ForecastOptions: Sendable {
 
 /// A candidate's backtest scores.
 public struct CandidateScore: Sendable, Equatable {
-  /// The candidate's name (a family or a baseline).
-  public var model: String
+  /// The candidate (a family or a baseline).
+  public var model: ForecastModel
   /// Mean absolute scaled error over the backtest origins (scaled by the in-sample seasonal
   /// naive MAE, period 7 for daily data).
   public var mase: Double
@@ -169,7 +169,7 @@ public struct SeriesForecast: Sendable {
   /// The series.
   public var name: String
   /// The model chosen (or forced).
-  public var model: String
+  public var model: ForecastModel
   /// Backtest scores of every candidate (empty when too short to backtest).
   public var scores: [CandidateScore]
   /// How the model was chosen.
@@ -244,4 +244,57 @@ public enum ModelSelection: String, Sendable {
   case aicc
   /// The one model asked for (`--model`).
   case forced
+}
+
+/// A forecasting model: a growth family fitted to the log series (multiplicative errors), or a
+/// baseline random walk in logs.
+public enum ForecastModel: Hashable, Sendable, CustomStringConvertible {
+  /// A growth family (`logistic`, `gompertz`, …).
+  case growth(GrowthFamily)
+  /// The last level carried forward.
+  case naive
+  /// The last level with the average slope of the history.
+  case drift
+  /// Holt's damped trend.
+  case damped
+
+  /// The baselines, in the order they are listed.
+  public static let baselines: [ForecastModel] = [.naive, .drift, .damped]
+
+  /// The model called `name` (a growth family's name, `naive`, `drift` or `damped`), or `nil`.
+  public init?(_ name: String) {
+    switch name {
+    case "naive": self = .naive
+    case "drift": self = .drift
+    case "damped": self = .damped
+    default:
+      guard let family = GrowthFamily(name: name) else { return nil }
+      self = .growth(family)
+    }
+  }
+
+  /// The name (as `--model` takes it and the outputs print it).
+  public var description: String {
+    switch self {
+    case .growth(let family): return family.description
+    case .naive: return "naive"
+    case .drift: return "drift"
+    case .damped: return "damped"
+    }
+  }
+
+  /// The growth family, for a growth model.
+  public var family: GrowthFamily? {
+    if case .growth(let f) = self { return f }
+    return nil
+  }
+
+  /// Free parameters (the level for naive; level and slope for drift and damped).
+  public var parameterCount: Int {
+    switch self {
+    case .growth(let family): return family.model.parameterNames.count
+    case .naive: return 1
+    case .drift, .damped: return 2
+    }
+  }
 }

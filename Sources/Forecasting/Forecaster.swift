@@ -18,8 +18,9 @@ public struct ForecastFailure: UserError, Sendable {
 public enum Forecaster {
   /// Candidates tried when none are named: the growth families that suit token demand and
   /// three baselines.
-  public static let defaultCandidates = [
-    "exponential", "logistic", "gompertz", "richards", "bass", "naive", "drift", "damped",
+  public static let defaultCandidates: [ForecastModel] = [
+    .growth(.exponential), .growth(.logistic), .growth(.gompertz), .growth(.richards), .growth(.bass), .naive, .drift,
+    .damped,
   ]
 
   /// Forecasts every input in parallel over the cores (each fit single-threaded in BLAS);
@@ -98,7 +99,7 @@ public enum Forecaster {
     var candidates = options.candidates ?? defaultCandidates
     // A candidate needs more points than parameters (two more for a backtest-worthy fit).
     let sparse = n < (daily ? 60 : 12)
-    candidates = candidates.filter { n >= TrendFitting.parameterCount($0) + (sparse ? 1 : 2) }
+    candidates = candidates.filter { n >= $0.parameterCount + (sparse ? 1 : 2) }
     guard !candidates.isEmpty else {
       throw ForecastFailure(series: raw.name, reason: "\(n) observations are too few for the requested model")
     }
@@ -205,25 +206,25 @@ public enum Forecaster {
   /// The chosen model and how: `forced`, by `backtest` (with every candidate's scores and fits),
   /// or by `aicc` for short series.
   struct Choice {
-    var model: String
+    var model: ForecastModel
     var selection: ModelSelection
-    var ranked: [String] = []
+    var ranked: [ForecastModel] = []
     var scores: [CandidateScore] = []
     var origins: [Origin] = []
-    var fits: [String: [FittedTrend?]] = [:]
+    var fits: [ForecastModel: [FittedTrend?]] = [:]
   }
 
   /// Chooses among `candidates`: the one asked for; the lowest backtest MASE; or, for series
   /// too short to backtest, the growth family with the lowest AICc on all the data.
   static func select(
-    _ candidates: [String], input: ForecastInput, prepared: PreparedSeries, horizon: Int, forced: Bool,
+    _ candidates: [ForecastModel], input: ForecastInput, prepared: PreparedSeries, horizon: Int, forced: Bool,
     backtestable: Bool, options: ForecastOptions, notes: inout [String]
   ) throws -> Choice {
     if forced { return Choice(model: candidates[0], selection: .forced) }
     if backtestable {
       let origins = backtestOrigins(input, horizon: horizon, options: options)
       let results = candidates.map { backtest($0, input: input, origins: origins, options: options) }
-      var choice = Choice(model: "", selection: .backtest, scores: results.map(\.score), origins: origins)
+      var choice = Choice(model: candidates[0], selection: .backtest, scores: results.map(\.score), origins: origins)
       for (c, r) in zip(candidates, results) { choice.fits[c] = r.fits }
       let scored = choice.scores.filter { $0.failure == nil && $0.mase.isFinite }.sorted { $0.mase < $1.mase }
       guard let best = scored.first else {
@@ -237,8 +238,8 @@ public enum Forecaster {
     // no family fits.
     let daily = input.isDaily
     notes.append("short series (\(input.y.count) points): model chosen by AICc, not by backtest; intervals are wide")
-    var best: (String, Double)?
-    for c in candidates where GrowthFamily.model(named: c) != nil {
+    var best: (ForecastModel, Double)?
+    for c in candidates where c.family != nil {
       guard let f = try? TrendFitting.fit(c, t: prepared.t, z: prepared.z, ceiling: options.ceilingMultiple, daily: daily),
         case .growth(let fit, _, _) = f.kind
       else { continue }
@@ -248,8 +249,7 @@ public enum Forecaster {
     }
     if best == nil {
       // Too few points for AICc: the growth family with the fewest parameters that fits.
-      let byParameters = candidates.filter { GrowthFamily.model(named: $0) != nil }
-        .sorted { TrendFitting.parameterCount($0) < TrendFitting.parameterCount($1) }
+      let byParameters = candidates.filter { $0.family != nil }.sorted { $0.parameterCount < $1.parameterCount }
       for c in byParameters
       where (try? TrendFitting.fit(c, t: prepared.t, z: prepared.z, ceiling: options.ceilingMultiple, daily: daily)) != nil {
         best = (c, .infinity)
@@ -257,7 +257,7 @@ public enum Forecaster {
         break
       }
     }
-    return Choice(model: best?.0 ?? (candidates.contains("drift") ? "drift" : candidates[0]), selection: .aicc)
+    return Choice(model: best?.0 ?? (candidates.contains(.drift) ? .drift : candidates[0]), selection: .aicc)
   }
 
   /// The final fit on all the data, falling back to the next best candidate of the backtest if
@@ -352,7 +352,7 @@ public enum Forecaster {
   /// One candidate's rolling-origin scores on the original scale.
   /// Also returns the fits at each origin (nil where fitting failed), which the calibration of
   /// the chosen candidate reuses instead of fitting again.
-  static func backtest(_ name: String, input: ForecastInput, origins: [Origin], options: ForecastOptions)
+  static func backtest(_ name: ForecastModel, input: ForecastInput, origins: [Origin], options: ForecastOptions)
     -> (score: CandidateScore, fits: [FittedTrend?])
   {
     var fits: [FittedTrend?] = []
@@ -364,7 +364,7 @@ public enum Forecaster {
       let trainInput = origin.train
       let prepared = origin.prepared
       let test = origin.test
-      guard trainInput.y.count >= TrendFitting.parameterCount(name) + 2 else {
+      guard trainInput.y.count >= name.parameterCount + 2 else {
         fits.append(nil)
         continue
       }

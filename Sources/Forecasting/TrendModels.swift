@@ -16,7 +16,7 @@ struct FittedTrend {
     case walk(level: Double, lastT: Double, slope: Double, phi: Double, slopeSD: Double, sigma: Double)
   }
 
-  let name: String
+  let name: ForecastModel
   let kind: Kind
   /// In-sample log residuals (time order), for the noise of growth-family paths.
   let residuals: [Double]
@@ -168,21 +168,12 @@ struct FittedTrend {
 
 /// Fitting the candidates.
 enum TrendFitting {
-  /// Baseline names.
-  static let baselines = ["naive", "drift", "damped"]
-
-  /// Free parameters of a candidate.
-  static func parameterCount(_ name: String) -> Int {
-    if let m = GrowthFamily.model(named: name) { return m.parameterNames.count }
-    return name == "naive" ? 1 : 2
-  }
-
   /// Fits candidate `name` to the prepared log series.
   static func fit(
-    _ name: String, t: [Double], z: [Double], ceiling: ClosedRange<Double>?, daily: Bool
+    _ name: ForecastModel, t: [Double], z: [Double], ceiling: ClosedRange<Double>?, daily: Bool
   ) throws -> FittedTrend {
     let n = z.count
-    if let model = GrowthFamily.model(named: name) {
+    if let model = name.family?.model {
       var options = FitOptions()
       options.errors = .multiplicative
       var bounds = model.bounds(for: t)
@@ -212,13 +203,13 @@ enum TrendFitting {
     var slopeSD = 0.0
     var phi = 1.0
     let lag = regular ? 7 : 1
-    if name == "drift" || name == "damped" {
+    if name == .drift || name == .damped {
       guard n >= 2 * k + 1 else { throw CurveFittingError.tooFewPoints(points: n, parameters: 2) }
       let firstLevel = z.prefix(k).reduce(0, +) / Double(k)
       let firstT = t.prefix(k).reduce(0, +) / Double(k)
       slope = (level - firstLevel) / max(lastT - firstT, 1e-9)
     }
-    if name == "damped" {
+    if name == .damped {
       // Holt's damped trend on the observations (φ = 0.98 per time unit); α, β by a grid on
       // the one-step squared error.
       guard n >= 10 else { throw CurveFittingError.tooFewPoints(points: n, parameters: 3) }
@@ -246,7 +237,7 @@ enum TrendFitting {
     }
     // Innovation scale per √(time unit), from lag-differences net of the slope.
     var fitted = walk(name, level: level, lastT: lastT, slope: slope, phi: 1, t: t, z: z, lag: lag)
-    if name == "drift", case .walk(_, _, _, _, _, let sigma) = fitted.kind {
+    if name == .drift, case .walk(_, _, _, _, _, let sigma) = fitted.kind {
       slopeSD = sigma / max(t[n - 1] - t[0], 1).squareRoot()
       fitted = FittedTrend(
         name: name,
@@ -258,7 +249,7 @@ enum TrendFitting {
 
   /// A random-walk trend with innovations measured from `lag`-differences of `z`.
   static func walk(
-    _ name: String, level: Double, lastT: Double, slope: Double, phi: Double, t: [Double],
+    _ name: ForecastModel, level: Double, lastT: Double, slope: Double, phi: Double, t: [Double],
     z: [Double], lag: Int
   ) -> FittedTrend {
     let n = z.count

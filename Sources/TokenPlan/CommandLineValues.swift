@@ -82,12 +82,12 @@ extension ForecastJob {
     var r = ForecastRequest(path: line.data)
     r.options.horizon = try horizon(line.horizon)
     if line.model != "auto" {
-      guard GrowthFamily.model(named: line.model) != nil || ["naive", "drift", "damped"].contains(line.model) else {
+      guard let model = ForecastModel(line.model) else {
         throw LocatedError(
           file: "<command line>", found: line.model, expected: "a model for --model",
           fix: "use auto, naive, drift, damped or one of \(GrowthFamily.names.joined(separator: ", "))")
       }
-      r.options.candidates = [line.model]
+      r.options.candidates = [model]
     }
     r.options.intervals = try intervalLevels(line.interval)
     try ForecastLimits.checkPaths(line.paths, flag: "--paths")

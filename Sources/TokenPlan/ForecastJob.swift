@@ -84,7 +84,7 @@ public enum ForecastJob {
           .number(row.quantiles[SeriesForecast.lowerTail(l)]), .number(row.quantiles[SeriesForecast.upperTail(l)]),
         ]
       }
-      cells += [.integer(row.days), .integer(row.observedDays), .text(models[row.series])]
+      cells += [.integer(row.days), .integer(row.observedDays), .text(models[row.series]?.description)]
       table.rows.append(cells)
     }
     return table
@@ -183,7 +183,7 @@ public enum ForecastJob {
       for s in f.scores {
         let chosen = s.model == f.model
         table.rows.append([
-          .text(f.name), .text(s.model), .number(s.failure == nil ? s.mase : nil),
+          .text(f.name), .text(s.model.description), .number(s.failure == nil ? s.mase : nil),
           .number(s.failure == nil ? s.smape : nil), .integer(s.origins), .text(chosen ? "yes" : ""),
           .number(chosen ? f.coverage80 : nil), .number(chosen ? f.coverage95 : nil),
           .text(s.failure),

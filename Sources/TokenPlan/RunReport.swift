@@ -230,7 +230,7 @@ enum RunReport {
         let smape: Double = score?.smape ?? .nan  // already in percent
         let c80: Double = (f.coverage80 ?? .nan) * 100
         let c95: Double = (f.coverage95 ?? .nan) * 100
-        return [t(f.name), t(f.model), n(last), n(mase, 3), n(smape, 1), n(c80, 0), n(c95, 0)]
+        return [t(f.name), t(f.model.description), n(last), n(mase, 3), n(smape, 1), n(c80, 0), n(c95, 0)]
       },
       note: "Every node of the hierarchy, largest first. MASE and sMAPE: rolling-origin backtest of the chosen model; coverage: share of held-out actuals inside the calibrated 80%/95% intervals.")
   }

@@ -27,6 +27,17 @@ struct GrowthFamilyTests {
     Case(family: "bass", truth: [5e12, 0.002, 0.03, -10], t: days),
   ]
 
+  @Test("every family's name parses and prints back; unknown names and degrees outside 1…20 do not")
+  func names() throws {
+    for c in Self.cases {
+      let family = try #require(GrowthFamily(name: c.family))
+      #expect(family.description == c.family)
+      #expect(family.model.parameterNames.count == c.truth.count)
+    }
+    #expect(Set(Self.cases.map { GrowthFamily(name: $0.family)! }).count == Self.cases.count)
+    for bad in ["", "Logistic", "poly:0", "poly:21", "poly:x", "sigmoid"] { #expect(GrowthFamily(name: bad) == nil, "\(bad)") }
+  }
+
   @Test("analytic Jacobian equals central differences", arguments: cases)
   func jacobian(_ c: Case) throws {
     let model = try #require(GrowthFamily.model(named: c.family))

@@ -31,7 +31,7 @@ struct ForecasterTests {
     for f in forecasts {
       let truth = try #require(synthetic.truth[f.name])
       total[truth.family, default: 0] += 1
-      guard f.model == truth.family else { continue }
+      guard f.model.description == truth.family else { continue }
       right[truth.family, default: 0] += 1
       // The rate parameter (r for logistic, Gompertz, exponential; p + q for Bass).
       let trueRate = truth.family == "bass"
@@ -115,7 +115,7 @@ struct ForecasterTests {
     let inputs = ForecastInput.from(Synthetic.shared.panel, measure: .tokens)
       .filter { $0.name.contains("software development and agents") }.prefix(6)
     var options = Self.fastOptions
-    options.candidates = ["logistic"]
+    options.candidates = [.growth(.logistic)]
     let forecasts = await forecastAll(Array(inputs), options)
     for f in forecasts {
       let note = f.notes.first { $0.hasPrefix("structural break at ") }

@@ -114,7 +114,7 @@ struct HierarchicalForecastTests {
     #expect(difference <= 1e-9 * sum)
     var options = ForecasterTests.fastOptions
     options.horizon = .quarters(2)
-    options.candidates = ["exponential", "drift"]
+    options.candidates = [.growth(.exponential), .drift]
     let forecasts = await forecastAll(h.inputs, options)
     for method in ReconciliationMethod.allCases {
       let r = try HierarchicalForecast.reconcile(

@@ -20,7 +20,7 @@ struct CommandLineValueTests {
     line.breaks = ["2025-09-15"]
     let r = try ForecastJob.request(line)
     #expect(r.path == "demand.csv")
-    #expect(r.options.candidates == ["gompertz"])
+    #expect(r.options.candidates?.map(\.description) == ["gompertz"])
     #expect(r.options.intervals == [50, 90])
     #expect(r.options.paths == 250)
     #expect(r.options.seed == 7)
