@@ -1,14 +1,28 @@
 import CurveFitting
 import Foundation
+import TestSupport
 import Testing
 
-/// Writes the NIST accuracy tables (Markdown) to the file named by `TOKENPLAN_NIST_REPORT`.
-/// Not an assertion: the assertions are in the NIST suites; this records their figures for
-/// `docs/nist-accuracy.md`. Skipped when the variable is unset.
-@Test(
-  "NIST accuracy report", .enabled(if: ProcessInfo.processInfo.environment["TOKENPLAN_NIST_REPORT"] != nil))
-func writeNISTReport() throws {
-  let path = try #require(ProcessInfo.processInfo.environment["TOKENPLAN_NIST_REPORT"])
+/// `docs/nist-accuracy.md` states this build's accuracy: its headline counts of NIST problems
+/// solved (every parameter LRE ≥ 4, Ceres' criterion) from each start are recomputed here and
+/// must match the page. The per-set tables below the headline move by a digit or two at the
+/// 10⁻¹³ level with BLAS kernels and solver details, so they are not compared; the bounds they
+/// must meet are asserted in the NIST suites. With `TOKENPLAN_NIST_REPORT=PATH` the test also
+/// writes the page's tables to PATH (how the page is regenerated).
+@Test("docs/nist-accuracy.md's headline (NIST problems solved from each start) is this build's")
+func nistAccuracyPage() throws {
+  let report = try nistReport()
+  let page = try String(contentsOf: packageRoot.appendingPathComponent("docs/nist-accuracy.md"), encoding: .utf8)
+  let claim = "**\(report.solved.start1) of \(report.problems) solved from start 1 and \(report.solved.start2) of \(report.problems) from start 2.**"
+  #expect(page.contains(claim), "the page should say \(claim)")
+  if let path = ProcessInfo.processInfo.environment["TOKENPLAN_NIST_REPORT"] {
+    try report.markdown.write(toFile: path, atomically: true, encoding: .utf8)
+  }
+}
+
+/// The NIST accuracy tables (Markdown) and the solved counts.
+func nistReport() throws -> (markdown: String, problems: Int, solved: (start1: Int, start2: Int)) {
+  var solved = (start1: 0, start2: 0)
   func f(_ x: Double) -> String { String(format: "%.1f", x) }
   var out = "## Linear (LRE: digits in agreement with the certified value, capped at 15)\n\n"
   out += "| set | coefficients (min) | std. deviations (min) | residual SD | R² |\n"
@@ -31,6 +45,8 @@ func writeNISTReport() throws {
   for (name, model) in nistNonlinearModels {
     let a = try solveNIST(name, model, start: 1)
     let b = try solveNIST(name, model, start: 2)
+    if a.parameterLRE >= 4 { solved.start1 += 1 }
+    if b.parameterLRE >= 4 { solved.start2 += 1 }
     out += "| \(name) | \(f(a.parameterLRE)) | \(f(a.sseLRE)) | \(a.iterations) | "
     out += "\(f(b.parameterLRE)) | \(f(b.sseLRE)) | \(b.iterations) |\n"
   }
@@ -39,7 +55,7 @@ func writeNISTReport() throws {
   out += "| --- | --- | ---: | ---: | ---: | ---: |\n"
   for c in NISTGrowthFamilyTests.cases {
     let data = try NISTDataset(kind: "nonlinear", name: c.dataset)
-    let model = try #require(GrowthFamily.model(named: c.family))
+    guard let model = GrowthFamily.model(named: c.family) else { throw CurveFittingError.invalidStart("no family \(c.family)") }
     var cells: [String] = []
     var worstSSE = 15.0
     for start in [
@@ -56,5 +72,5 @@ func writeNISTReport() throws {
     }
     out += "| \(c.dataset) | \(c.family)\(c.fixed.isEmpty ? "" : " (t0 = 0)") | \(cells.joined(separator: " | ")) | \(f(worstSSE)) |\n"
   }
-  try out.write(toFile: path, atomically: true, encoding: .utf8)
+  return (out, nistNonlinearModels.count, solved)
 }
