@@ -82,7 +82,8 @@ let package = Package(
       name: "ForecastingTests", dependencies: ["TokenPlanCore", "Forecasting", "Demand", "CurveFitting", "LinearAlgebra", "TestSupport"],
       exclude: ["reference"]),
     .testTarget(
-      name: "TokenPlanCLITests", dependencies: ["TokenPlan", "TokenPlanCore", "Demand", "Capacity", "tokenplan", "TestSupport"],
+      name: "TokenPlanCLITests",
+      dependencies: ["TokenPlan", "TokenPlanCore", "Demand", "Capacity", "Report", "XLSXReport", "tokenplan", "TestSupport"],
       exclude: ["reference", "readback", "Snapshots"]),
   ]
 )

@@ -51,16 +51,39 @@ public enum QuarterlyRun {
   /// Runs the batch; returns the output directory.
   public static func run(_ request: Request, progress: @escaping Progress) async throws -> String {
     var clock = StepClock(request: request, progress: progress)
+    let (plan, demandPath) = try readPlan(request)
+    let outDir = request.outputDirectory ?? "out/\(plan.name)/\(plan.asOf)"
+    // Checked, locked and cleaned before any work, so a bad --out fails in a second, not after the forecast.
+    let output = try OutputDirectory(path: outDir)
+    let run = try await compute(plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
+    progress(.started("write"))
+    try writeStep(run, request: request, output: output, clock: &clock, progress: progress)
+    return outDir
+  }
+
+  /// Everything a run computes before it writes (load, forecast, reconcile, plan), for building
+  /// and checking its documents in process with ``documents(_:)``.
+  public static func compute(_ request: Request, progress: @escaping Progress) async throws -> ComputedRun {
+    var clock = StepClock(request: request, progress: progress)
+    let (plan, demandPath) = try readPlan(request)
+    return try await compute(plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
+  }
+
+  /// The plan, its demand data's path, and the request's checked path count.
+  static func readPlan(_ request: Request) throws -> (Plan, String) {
     let plan = try PlanReader.read(path: request.planPath)
     guard let demandPath = plan.demandData else {
       throw LocatedError(
         file: request.planPath, expected: "a demand_data: entry naming the demand file",
         fix: "add demand_data: with the path of the token demand data")
     }
-    let outDir = request.outputDirectory ?? "out/\(plan.name)/\(plan.asOf)"
     try ForecastLimits.checkPaths(request.paths, flag: "--paths")
-    // Checked, locked and cleaned before any work, so a bad --out fails in a second, not after the forecast.
-    let output = try OutputDirectory(path: outDir)
+    return (plan, demandPath)
+  }
+
+  static func compute(
+    _ plan: Plan, demandPath: String, request: Request, clock: inout StepClock, progress: @escaping Progress
+  ) async throws -> ComputedRun {
     progress(.message("plan \(plan.name), as of \(plan.asOf), demand \(demandPath), seed \(request.seed)"))
     progress(.started("load"))
     let demand = try DemandLoader.load(path: demandPath)
@@ -69,11 +92,17 @@ public enum QuarterlyRun {
       plan: plan, demandPath: demandPath, panel: demand.panel, seed: request.seed, paths: request.paths, progress: progress,
       step: { try clock.step($0) })
     progress(.started("plan"))
-    let run = try planStep(plan, forecast, demandPath: demandPath, request: request, progress: progress)
+    let results = try planStep(plan, forecast, demandPath: demandPath, request: request, progress: progress)
     try clock.step("plan")
-    progress(.started("write"))
-    try writeStep(run, forecast: forecast, request: request, output: output, clock: &clock, progress: progress)
-    return outDir
+    return ComputedRun(results: results, forecast: forecast)
+  }
+
+  /// A run's documents built in memory (what the write step writes).
+  public static func documents(_ run: ComputedRun) -> RunDocuments {
+    let tables = RunReport.tables(run.results)
+    return RunDocuments(
+      tables: tables.all.map { (stem: $0.0, table: $0.1) }, assumptionNames: tables.assumptionNames,
+      workbook: workbook(run.results, tables), notebook: NotebookExport.notebook(run.results, tables, charts: []))
   }
 
   /// Per-step timings, reported as each step ends; the failure and pause injections of the
@@ -143,9 +172,11 @@ public enum QuarterlyRun {
   /// Writes every output and the run log into a staging directory beside the target, then
   /// publishes it in one atomic step.
   static func writeStep(
-    _ run: RunResults, forecast: DemandForecast, request: Request, output: OutputDirectory, clock: inout StepClock,
+    _ computed: ComputedRun, request: Request, output: OutputDirectory, clock: inout StepClock,
     progress: @escaping Progress
   ) throws {
+    let run = computed.results
+    let forecast = computed.forecast
     let temp = try output.makeStaging()
     try output.writing {
       try writeOutputs(run, request: request, to: temp) { done, total in progress(.count("write", done: done, total: total)) }
@@ -170,6 +201,26 @@ public enum QuarterlyRun {
     try output.publish()
   }
 
+
+  /// A run computed and not yet written: the results the documents are built from.
+  public struct ComputedRun: Sendable {
+    var results: RunResults
+    var forecast: DemandForecast
+    /// The plan as planned (demand from the forecast).
+    public var plan: Plan { results.plan }
+    /// The plan's rows: every workload and the `total` per quarter.
+    public var rows: [PlanRow] { results.rows }
+  }
+
+  /// A run's documents in memory: the tables (file stem and table, in document order), the
+  /// workbook's defined names with the assumptions-register row each names, the workbook and the
+  /// notebook (without chart images).
+  public struct RunDocuments: Sendable {
+    public var tables: [(stem: String, table: ReportTable)]
+    public var assumptionNames: [(name: String, row: Int)]
+    public var workbook: XLSXWorkbook
+    public var notebook: String
+  }
 
   /// The plan's demand forecast: every node of the segment hierarchy, reconciled by the plan's
   /// method, and the bottom series' quarterly rows the planner takes.

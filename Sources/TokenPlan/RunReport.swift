@@ -6,7 +6,7 @@ import Report
 import TokenPlanCore
 
 /// Everything a quarterly run computed, handed to the writers (PDF, tables, notebook, workbook).
-struct RunResults {
+struct RunResults: Sendable {
   var plan: Plan
   /// Plan rows: every workload and the `total` per quarter.
   var rows: [PlanRow]

@@ -1,0 +1,114 @@
+import Capacity
+import Foundation
+import Report
+import Testing
+import TestSupport
+import TokenPlan
+import XLSXReport
+
+/// The run's document builders in process, on the small snapshot plan computed once (seed 1,
+/// 100 paths): tables, workbook and notebook checked against the plan rows they are built from.
+@Suite("run documents built in process")
+struct RunReportTests {
+  /// Computed once, on first use, by whichever test asks first.
+  static let computed = Task { () async throws -> (QuarterlyRun.ComputedRun, QuarterlyRun.RunDocuments) in
+    var request = QuarterlyRun.Request(
+      planPath: packageRoot.appendingPathComponent("Tests/TokenPlanCLITests/Snapshots/small/plan.yaml").path)
+    request.seed = 1
+    request.paths = 100
+    let run = try await QuarterlyRun.compute(request) { _ in }
+    return (run, QuarterlyRun.documents(run))
+  }
+
+  var run: QuarterlyRun.ComputedRun { get async throws { try await Self.computed.value.0 } }
+  var documents: QuarterlyRun.RunDocuments { get async throws { try await Self.computed.value.1 } }
+  var totals: [PlanRow] { get async throws { try await run.rows.filter { $0.workload == "total" } } }
+
+  func table(_ stem: String) async throws -> ReportTable {
+    let tables = try await documents.tables
+    return try #require(tables.first { $0.stem == stem }?.table, "no table \(stem)")
+  }
+
+  /// The numbers of column `key`.
+  func numbers(_ table: ReportTable, _ key: String) throws -> [Double] {
+    let k = try #require(table.columns.firstIndex { $0.key == key }, "no column \(key) in \(table.title)")
+    return table.rows.map { row in
+      if case .number(let v, _) = row[k] { return v }
+      return .nan
+    }
+  }
+
+  @Test("the capacity, power-cost and headline tables show the plan's total rows")
+  func tablesShowTotals() async throws {
+    let totals = try await totals
+    #expect(totals.count == 4)
+    let capacity = try await table("capacity")
+    #expect(capacity.rows.map { $0[0] } == totals.map { .text($0.quarter.description) })
+    #expect(try numbers(capacity, "gpus_required") == totals.map { Double($0.gpusRequired) })
+    #expect(try numbers(capacity, "racks") == totals.map { Double($0.racks) })
+    let cost = try await table("power-cost")
+    #expect(try numbers(cost, "cost_per_million_tokens") == totals.map(\.costPerMillionTokens))
+    #expect(try numbers(cost, "opex_million") == totals.map { $0.opex / 1e6 })
+    let headline = try await table("headline")
+    #expect(try numbers(headline, "gpus_to_order") == totals.prefix(4).map { Double($0.gpusToOrder) })
+  }
+
+  @Test("every assumption names its source; each workbook name points at its register row and value")
+  func assumptionsAndNames() async throws {
+    let documents = try await documents
+    let register = try await table("assumptions")
+    for row in register.rows {
+      guard case .text(let source) = row[3] else { Issue.record("no source cell in \(row)"); continue }
+      #expect(!source.isEmpty, "\(row[0]) has no source")
+    }
+    let plan = try await run.plan
+    let sheet = try #require(documents.workbook.sheets.first { $0.name == "Assumptions" })
+    let defined = Dictionary(uniqueKeysWithValues: documents.workbook.definedNames)
+    for assumption in PlanAssumption.allCases {
+      let row = try #require(documents.assumptionNames.first { $0.name == assumption.rawValue }?.row)
+      #expect(defined[assumption.rawValue] == "=Assumptions!$B$\(row + 2)")
+      guard case .number(let value, _) = sheet.rows[row][1] else {
+        Issue.record("\(assumption) names a cell that is not a number")
+        continue
+      }
+      #expect(value == assumption.value(in: plan))
+    }
+  }
+
+  @Test("the workbook's plan sheet: formulas in the cost model's columns, each caching the planner's value")
+  func workbookFormulas() async throws {
+    let sheet = try #require(try await documents.workbook.sheets.first { $0.name == "Quarterly plan" })
+    let totals = try await totals
+    let derived: [String: KeyPath<PlanRow, Double>] = [
+      "facility_power_mw": \.facilityPowerMegawatts, "electricity": \.electricity, "opex": \.opex,
+      "cost_per_million_tokens": \.costPerMillionTokens,
+    ]
+    #expect(sheet.rows.count == totals.count)
+    for (k, row) in sheet.rows.enumerated() {
+      for (c, cell) in row.enumerated() {
+        let column = sheet.header[c]
+        if case .formula(let text, let cached, _) = cell {
+          let field = try #require(derived[column], "a formula in \(column), which the cost model does not define")
+          #expect(cached == totals[k][keyPath: field], "\(column) row \(k)")
+          #expect(text.hasPrefix("=") && text.contains("\(k + 2)"), "\(text) refers to its own row")
+        } else {
+          #expect(derived[column] == nil, "\(column) row \(k) is a value, not the cost model's formula")
+        }
+      }
+    }
+  }
+
+  @Test("the notebook is nbformat 4 and reads only files the run writes")
+  func notebook() async throws {
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(try await documents.notebook.utf8)) as? [String: Any])
+    #expect(json["nbformat"] as? Int == 4)
+    let cells = try #require(json["cells"] as? [[String: Any]])
+    let code = cells.filter { $0["cell_type"] as? String == "code" }.map { ($0["source"] as? [String] ?? []).joined() }
+    #expect(code.count >= 5)
+    let read = code.joined().matches(of: /RUN \/ "([^"]+)"/).map { String($0.1) }
+    #expect(!read.isEmpty)
+    for file in read { #expect(QuarterlyRun.outputFiles.contains(file) || file.hasPrefix("charts/"), "\(file)") }
+  }
+}
+
