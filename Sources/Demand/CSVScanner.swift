@@ -14,9 +14,6 @@ public struct CSVScanner {
   public private(set) var bytes: [UInt8]
   /// The file name used in errors.
   public let file: String
-  /// When set, record `k` (0-based) reports line `lineMap[k]` (for text rendered from another
-  /// format, such as JSON Lines).
-  var lineMap: [Int]?
 
   /// One record: its first line and its fields' byte ranges.
   public struct Record {
@@ -42,9 +39,7 @@ public struct CSVScanner {
       var i = buf.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
       var line = 1
       var record = Record()
-      var recordNumber = 0
       record.fields.reserveCapacity(16)
-      let lineMap = self.lineMap
       let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n")
       let cr = UInt8(ascii: "\r"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
       while i < n {
@@ -133,10 +128,6 @@ public struct CSVScanner {
         }
         // A blank line (one empty, unquoted field): skip it.
         if record.fields.count == 1 && record.fields[0].isEmpty && !quoted { continue }
-        if let map = lineMap {
-          record.line = map[recordNumber]
-          recordNumber += 1
-        }
         try body(record, UnsafeBufferPointer(buf))
       }
     }

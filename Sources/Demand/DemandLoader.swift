@@ -126,17 +126,14 @@ public enum DemandLoader {
     options: DemandLoadOptions = .init()
   ) throws -> DemandLoadResult {
     var builder = PanelBuilder(file: file, options: options, csv: !jsonLines)
+    guard isValidUTF8(bytes) else {
+      throw LocatedError(
+        file: file, line: CSVTable.firstInvalidUTF8Line(bytes), expected: "UTF-8 text",
+        fix: jsonLines ? "re-save the file as UTF-8 (JSON text is UTF-8)" : "re-save the file as UTF-8 (CSV UTF-8 in spreadsheet programs)")
+    }
     if jsonLines {
-      let (header, table) = try JSONLinesTable.convert(bytes, file: file)
-      try builder.setHeader(header)
-      var scanner = table
-      try scanner.scan { record, buf in try builder.addRow(record, buf) }
+      try JSONLinesTable.load(bytes, file: file, into: &builder)
     } else {
-      guard isValidUTF8(bytes) else {
-        throw LocatedError(
-          file: file, line: CSVTable.firstInvalidUTF8Line(bytes), expected: "UTF-8 text",
-          fix: "re-save the file as UTF-8 (CSV UTF-8 in spreadsheet programs)")
-      }
       // The scanner takes the bytes over and is dropped after the scan, so the file's memory
       // is freed before the panel is assembled.
       var headerDone = false

@@ -106,6 +106,37 @@ struct ValidationTests {
     #expect(values.first?.column == nil)
   }
 
+  @Test("JSON Lines are read by JSON's grammar: escapes decoded, numbers as written, null empty, booleans refused")
+  func jsonLinesGrammar() throws {
+    let p = try load(
+      #"""
+      {"date": "2025-01-01", "e": "caf\u00e9 \ud83d\ude80 \"q\"", "tokens": 1.5e3, "note": null}
+      {"date": "2025-01-02", "e": "café 🚀 \"q\"", "tokens": -0.0e0, "note": {"nested": [1, 2]}}
+      {"e": "caf\u00E9 \uD83D\uDE80 \"q\"", "date": "2025-01-03", "tokens": 2000}
+      """#, jsonLines: true).panel
+    // The escaped and the literal forms are one label; keys in any order.
+    #expect(p.series.map(\.name) == ["café 🚀 \"q\":tokens"])
+    #expect(p.value("café 🚀 \"q\":tokens", "2025-01-01") == 1500)
+    #expect(p.value("café 🚀 \"q\":tokens", "2025-01-02") == 0)
+    #expect(p.value("café 🚀 \"q\":tokens", "2025-01-03") == 2000)
+    // Each malformed value is refused on its line and column; `true` is not a number of tokens.
+    let bad: [(String, Int?, String)] = [
+      (#"{"date": "2025-01-01", "e": "a", "tokens": 01}"#, 44, "a JSON value"),
+      (#"{"date": "2025-01-01", "e": "a", "tokens": .5}"#, 44, "a JSON value"),
+      (#"{"date": "2025-01-01", "e": "a", "tokens": NaN}"#, 44, "a JSON value"),
+      (#"{"date": "2025-01-01", "e": "a", "tokens": Infinity}"#, 44, "a JSON value"),
+      (#"{"date": "2025-01-01", "e": "a\x", "tokens": 1}"#, 31, "a JSON escape"),
+      (#"{"date": "2025-01-01", "e": "\ud83d", "tokens": 1}"#, 36, "surrogate pair"),
+      (#"{"date": "2025-01-01", "e": "a", "tokens": true}"#, nil, "a finite number"),
+    ]
+    for (line, column, expected) in bad {
+      let errors = loadErrors(line, jsonLines: true)
+      #expect(errors.count == 1 && errors[0].line == 1, "\(line): \(errors)")
+      #expect(errors.first?.column == column, "\(line): \(errors)")
+      #expect(errors.first?.expected.contains(expected) == true, "\(line): \(errors)")
+    }
+  }
+
   @Test("gaps: reported and kept, filled, or refused by policy")
   func gaps() throws {
     let csv = "date,e,tokens\n2025-01-01,a,100\n2025-01-02,a,100\n2025-01-05,a,800\n"
