@@ -60,10 +60,14 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       exclude: ["README.md"]),
+    // The CLI's sources import only TokenPlan and ArgumentParser. The stage modules are listed
+    // too because TokenPlan's public types hold theirs: SwiftPM recompiles a target only when a
+    // listed dependency's module changes, and a stale CLI would read a changed layout wrongly.
     .executableTarget(
       name: "tokenplan",
       dependencies: [
-        "TokenPlan", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "TokenPlan", "TokenPlanCore", "LinearAlgebra", "CurveFitting", "Demand", "Forecasting", "Capacity", "Report",
+        "XLSXReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // libFuzzer targets (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING); the
     // ordinary build replays corpus files, which the tests run over Fuzz/corpus/.
@@ -83,7 +87,10 @@ let package = Package(
       exclude: ["reference"]),
     .testTarget(
       name: "TokenPlanCLITests",
-      dependencies: ["TokenPlan", "TokenPlanCore", "Demand", "Capacity", "Report", "XLSXReport", "tokenplan", "TestSupport"],
+      dependencies: [
+        "TokenPlan", "TokenPlanCore", "LinearAlgebra", "CurveFitting", "Demand", "Forecasting", "Capacity", "Report",
+        "XLSXReport", "tokenplan", "TestSupport",
+      ],
       exclude: ["reference", "readback", "Snapshots"]),
   ]
 )
