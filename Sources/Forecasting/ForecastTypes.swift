@@ -177,7 +177,7 @@ public struct SeriesForecast: Sendable {
   /// The chosen model's parameters (growth families), by name.
   public var parameters: [String: Double]
   /// Notes for the user: a detected break, excluded outliers, a short series.
-  public var notes: [String]
+  public var notes: [ForecastNote]
   /// Future times (days since the input's origin, or steps).
   public var times: [Double]
   /// Paths: `times.count × paths`, in the input's unit per period, all ≥ 0.
@@ -296,5 +296,53 @@ public enum ForecastModel: Hashable, Sendable, CustomStringConvertible {
     case .naive: return 1
     case .drift, .damped: return 2
     }
+  }
+}
+
+/// A note on how one series was forecast: what kind of thing happened, and the sentence for the
+/// user (the outputs print the sentence; summaries count the kinds).
+public struct ForecastNote: Sendable, Equatable, CustomStringConvertible {
+  /// What the note is about.
+  public enum Kind: String, Sendable, CaseIterable {
+    /// Isolated outliers left out of the forecast.
+    case isolatedOutliers = "isolated_outliers"
+    /// Outlying days left out of the trend fit (kept for the noise).
+    case outlyingDays = "outlying_days"
+    /// Intervals widened by the backtest calibration.
+    case widenedIntervals = "widened_intervals"
+    /// A structural break detected or declared.
+    case structuralBreak = "structural_break"
+    /// A series too short to backtest: the model chosen by AICc.
+    case shortSeries = "short_series"
+    /// The chosen model failed on the whole history; the next best was used.
+    case fallbackModel = "fallback_model"
+    /// Zero or negative values left out (multiplicative errors).
+    case nonPositiveValues = "non_positive_values"
+    /// Too few points for AICc: the simplest family that fits.
+    case simplestFamily = "simplest_family"
+
+    /// How a summary line counts this kind ("180 isolated outliers left out").
+    public var summaryLabel: String {
+      switch self {
+      case .isolatedOutliers: return "isolated outliers left out"
+      case .outlyingDays: return "outlying days left out of the trend fit"
+      case .widenedIntervals: return "widened intervals"
+      case .structuralBreak: return "structural breaks"
+      case .shortSeries: return "short series chosen by AICc"
+      case .fallbackModel: return "fallback models"
+      case .nonPositiveValues: return "zero days left out"
+      case .simplestFamily: return "simplest-family choices"
+      }
+    }
+  }
+
+  public var kind: Kind
+  /// The sentence for the user.
+  public var text: String
+  public var description: String { text }
+
+  public init(_ kind: Kind, _ text: String) {
+    self.kind = kind
+    self.text = text
   }
 }

@@ -124,8 +124,10 @@ public enum Forecaster {
       seed: options.seed, index: index, count: options.paths)
     if extraVariance > 0 {
       notes.append(
-        String(format: "intervals widened by a backtest-calibrated trend random walk (%.3g log-variance per %@)",
-          extraVariance, daily ? "day" : "step"))
+        .init(
+          .widenedIntervals,
+          String(format: "intervals widened by a backtest-calibrated trend random walk (%.3g log-variance per %@)",
+            extraVariance, daily ? "day" : "step")))
     }
     let logFitted = trend.logTrend(input.t)
     let fittedHistory = input.t.indices.map { exp(logFitted[$0] + prepared.effect(at: input.t[$0])) }
@@ -139,12 +141,12 @@ public enum Forecaster {
   /// (multiplicative errors), isolated outliers left out of everything that follows; refused
   /// when intermittent (over a third zero days since the first positive one), shorter than 4
   /// points, or constant.
-  static func usableInput(_ raw: ForecastInput, options: ForecastOptions) throws -> (ForecastInput, [String]) {
-    var notes: [String] = []
+  static func usableInput(_ raw: ForecastInput, options: ForecastOptions) throws -> (ForecastInput, [ForecastNote]) {
+    var notes: [ForecastNote] = []
     // Multiplicative errors: zero days (before a launch, say) cannot be fitted in logs.
     let keep = raw.y.indices.filter { raw.y[$0] > 0 && raw.y[$0].isFinite }
     if keep.count < raw.y.count {
-      notes.append("\(raw.y.count - keep.count) zero or negative value(s) left out (multiplicative errors)")
+      notes.append(.init(.nonPositiveValues, "\(raw.y.count - keep.count) zero or negative value(s) left out (multiplicative errors)"))
     }
     // Intermittent demand (zero days after the first positive one) is no growth curve: fitting
     // the positive days alone would overstate it by the inverse of their share.
@@ -169,7 +171,9 @@ public enum Forecaster {
     if !outliers.isEmpty {
       let labels = outliers.prefix(3).map { k in input.origin.map { $0.adding(days: Int(input.t[k])).description } ?? "t = \(input.t[k])" }
       notes.append(
-        "\(outliers.count) isolated outlier\(outliers.count == 1 ? "" : "s") (\(labels.joined(separator: ", "))\(outliers.count > 3 ? ", …" : "")) left out of the forecast: more than max(6 robust σ, ×2) from the neighbours' trend")
+        .init(
+          .isolatedOutliers,
+          "\(outliers.count) isolated outlier\(outliers.count == 1 ? "" : "s") (\(labels.joined(separator: ", "))\(outliers.count > 3 ? ", …" : "")) left out of the forecast: more than max(6 robust σ, ×2) from the neighbours' trend"))
       let drop = Set(outliers)
       let kept = input.t.indices.filter { !drop.contains($0) }
       input.t = kept.map { input.t[$0] }
@@ -218,7 +222,7 @@ public enum Forecaster {
   /// too short to backtest, the growth family with the lowest AICc on all the data.
   static func select(
     _ candidates: [ForecastModel], input: ForecastInput, prepared: PreparedSeries, horizon: Int, forced: Bool,
-    backtestable: Bool, options: ForecastOptions, notes: inout [String]
+    backtestable: Bool, options: ForecastOptions, notes: inout [ForecastNote]
   ) throws -> Choice {
     if forced { return Choice(model: candidates[0], selection: .forced) }
     if backtestable {
@@ -237,7 +241,7 @@ public enum Forecaster {
     // Short series: the growth families by AICc on all the data; the drift baseline when
     // no family fits.
     let daily = input.isDaily
-    notes.append("short series (\(input.y.count) points): model chosen by AICc, not by backtest; intervals are wide")
+    notes.append(.init(.shortSeries, "short series (\(input.y.count) points): model chosen by AICc, not by backtest; intervals are wide"))
     var best: (ForecastModel, Double)?
     for c in candidates where c.family != nil {
       guard let f = try? TrendFitting.fit(c, t: prepared.t, z: prepared.z, ceiling: options.ceilingMultiple, daily: daily),
@@ -253,7 +257,7 @@ public enum Forecaster {
       for c in byParameters
       where (try? TrendFitting.fit(c, t: prepared.t, z: prepared.z, ceiling: options.ceilingMultiple, daily: daily)) != nil {
         best = (c, .infinity)
-        notes.append("too few points for AICc: \(c), the simplest family that fits")
+        notes.append(.init(.simplestFamily, "too few points for AICc: \(c), the simplest family that fits"))
         break
       }
     }
@@ -264,7 +268,7 @@ public enum Forecaster {
   /// the chosen one does not converge on the whole history (`choice.model` then changes).
   static func finalFit(
     _ choice: inout Choice, series: String, prepared: PreparedSeries, daily: Bool, options: ForecastOptions,
-    notes: inout [String]
+    notes: inout [ForecastNote]
   ) throws -> FittedTrend {
     var lastError = ""
     let chosen = choice.model
@@ -272,7 +276,7 @@ public enum Forecaster {
       do {
         let fitted = try TrendFitting.fit(name, t: prepared.t, z: prepared.z, ceiling: options.ceilingMultiple, daily: daily)
         if name != chosen {
-          notes.append("\(chosen) did not fit the whole history (\(lastError)); using \(name), next best in the backtest")
+          notes.append(.init(.fallbackModel, "\(chosen) did not fit the whole history (\(lastError)); using \(name), next best in the backtest"))
           choice.model = name
         }
         return fitted

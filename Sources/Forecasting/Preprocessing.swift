@@ -28,7 +28,7 @@ struct PreparedSeries {
   var weekday: [Double]
   /// Event effects by name.
   var eventEffects: [String: Double]
-  var notes: [String]
+  var notes: [ForecastNote]
   /// Days of breaks applied (days since origin) with their log steps.
   var breaks: [(day: Double, step: Double)]
   let origin: CalendarDate?
@@ -78,7 +78,9 @@ struct PreparedSeries {
       for i in 0..<n where t[i] < day { z[i] += step }
       let date = origin.adding(days: Int(day))
       notes.append(
-        "structural break at \(date) (level ×\(String(format: "%.2f", exp(step)))): earlier data shifted to the current regime")
+        .init(
+          .structuralBreak,
+          "structural break at \(date) (level ×\(String(format: "%.2f", exp(step)))): earlier data shifted to the current regime"))
       breaks.append((day, step))
     }
     if !shifts.isEmpty { r = residuals(z) }
@@ -115,7 +117,7 @@ struct PreparedSeries {
     }
     let dropped = keep.filter { !$0 }.count
     if dropped > 0 {
-      notes.append("\(dropped) outlying day\(dropped == 1 ? "" : "s") left out of the trend fit")
+      notes.append(.init(.outlyingDays, "\(dropped) outlying day\(dropped == 1 ? "" : "s") left out of the trend fit"))
     }
     t = (0..<n).filter { keep[$0] }.map { t[$0] }
     self.t = t

@@ -233,26 +233,17 @@ extension ForecastJob {
   /// One line for stderr summing up the forecasts' notes by kind ("228 notes: 180 outlying
   /// days left out, 45 widened intervals, …"), or `nil` when there are none.
   public static func noteSummary(_ forecasts: [SeriesForecast]) -> String? {
-    let kinds: [(String, String)] = [
-      ("isolated outlier", "isolated outliers left out"), ("outlying day", "outlying days left out of the trend fit"),
-      ("intervals widened", "widened intervals"), ("structural break", "structural breaks"),
-      ("short series", "short series chosen by AICc"), ("did not fit the whole history", "fallback models"),
-      ("zero or negative", "zero days left out"), ("too few points for AICc", "simplest-family choices"),
-    ]
-    var counts: [String: Int] = [:]
-    var total = 0
-    for note in forecasts.flatMap(\.notes) {
-      total += 1
-      counts[kinds.first { note.contains($0.0) }?.1 ?? "other", default: 0] += 1
-    }
+    var counts: [ForecastNote.Kind: Int] = [:]
+    for note in forecasts.flatMap(\.notes) { counts[note.kind, default: 0] += 1 }
+    let total = counts.values.reduce(0, +)
     guard total > 0 else { return nil }
-    let parts = (kinds.map(\.1) + ["other"]).compactMap { k in counts[k].map { "\($0) \(k)" } }
+    let parts = ForecastNote.Kind.allCases.compactMap { k in counts[k].map { "\($0) \(k.summaryLabel)" } }
     return "\(total) note\(total == 1 ? "" : "s"): \(parts.joined(separator: ", ")); --verbose lists them"
   }
 
-  /// The forecasts' notes as JSON rows (`series`, `note`).
+  /// The forecasts' notes as JSON rows (`series`, `kind`, `note`).
   public static func notesJSON(_ forecasts: [SeriesForecast]) -> JSONValue {
-    .array(forecasts.flatMap { f in f.notes.map { JSONValue.object([("series", .string(f.name)), ("note", .string($0))]) } })
+    .array(forecasts.flatMap { f in f.notes.map { JSONValue.object([("series", .string(f.name)), ("kind", .string($0.kind.rawValue)), ("note", .string($0.text))]) } })
   }
 }
 

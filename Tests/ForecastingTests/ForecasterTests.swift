@@ -118,7 +118,7 @@ struct ForecasterTests {
     options.candidates = [.growth(.logistic)]
     let forecasts = await forecastAll(Array(inputs), options)
     for f in forecasts {
-      let note = f.notes.first { $0.hasPrefix("structural break at ") }
+      let note = f.notes.first { $0.kind == .structuralBreak }?.text
       #expect(note != nil, "\(f.name)")
       // The true break is on 2025-09-15 (a ×1.6 step); within a week.
       if let note, let date = CalendarDate(iso: String(note.dropFirst(20).prefix(10))) {
@@ -147,7 +147,7 @@ struct ForecasterTests {
     four.y.append(100e12)
     let f = try #require(await forecastAll([four], options).first)
     #expect(f.selection == .aicc)
-    #expect(f.notes.contains { $0.contains("short series") })
+    #expect(f.notes.contains { $0.kind == .shortSeries && $0.text.contains("short series") })
     let march = try #require(f.rows(granularity: .day, levels: [80, 95]).first { $0.period.description == "2026-03-31" })
     // Not degenerate: the 95% interval has width.
     #expect(march.quantiles[0.975]! / march.quantiles[0.025]! > 1.5)

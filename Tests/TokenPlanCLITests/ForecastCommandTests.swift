@@ -123,6 +123,7 @@ struct ReconcileCommandTests {
     let object = try #require(JSONSerialization.jsonObject(with: Data(quiet.stdout.utf8)) as? [String: Any])
     let notes = try #require(object["notes"] as? [[String: String]])
     #expect(notes.filter { $0["note"]?.contains("isolated outlier") == true }.count == 2, "\(notes)")
+    #expect(notes.filter { $0["kind"] == "isolated_outliers" }.count == 2, "\(notes)")
     let verbose = try runTokenplan(["forecast", path, "--horizon", "4w", "--paths", "50", "--quiet", "--verbose"])
     let noteLines = verbose.stderr.split(separator: "\n").filter { $0.hasPrefix("note: ") }
     #expect(noteLines.count == notes.count, "\(verbose.stderr)")
