@@ -57,44 +57,41 @@ public enum PlanJob {
     }
   }
 
-  /// The plan file, read once, and its demand rows: `--demand`, else the plan's `demand_file`.
-  static func load(_ planPath: String, _ source: PlanDemand) throws -> (Plan, [DemandRow]?) {
-    let plan = try PlanReader.read(path: planPath)
-    switch source {
-    case .rows(let rows, let from):
-      try requireDemand(plan, rows, planPath: planPath, demandPath: from)
-      return (plan, rows)
-    case .file(let explicitDemand):
-      let rows = try (explicitDemand ?? plan.demandFile).map { try demand(path: $0) }
-      try requireDemand(plan, rows, planPath: planPath, demandPath: explicitDemand ?? plan.demandFile)
-      return (plan, rows)
-    }
+  /// A plan file read once, with the demand `tokenplan plan` applies to it.
+  public struct PlanInput: Sendable {
+    /// The plan as read.
+    public var plan: Plan
+    /// The plan file's path (for located errors).
+    public var planPath: String
+    /// Demand rows per series and quarter, or `nil` for the workloads' own `tokens_per_day:`.
+    public var rows: [DemandRow]?
   }
 
-  /// Where `tokenplan plan` takes its demand from, once chosen by
-  /// ``demandSource(planPath:explicitDemand:seed:paths:progress:)``.
-  public enum PlanDemand: Sendable {
-    /// `--demand FILE` (a quarterly forecast CSV), else the plan's `demand_file:`, else the
-    /// workloads' own `tokens_per_day:`.
-    case file(String?)
-    /// Rows forecast from the plan's `demand_data:` (the file named second), as `run` does.
-    case rows([DemandRow], from: String)
-  }
-
-  /// The demand for `tokenplan plan`: `--demand` or the plan's `demand_file:` when given; else,
-  /// when the plan names `demand_data:`, that history forecast and reconciled exactly as
-  /// `tokenplan run` does (same seed, same rows); else the workloads' `tokens_per_day:`.
-  public static func demandSource(
+  /// Reads the plan once and chooses its demand: `--demand FILE` (a quarterly forecast CSV), else
+  /// the plan's `demand_file:`; else, when the plan names `demand_data:`, that history forecast
+  /// and reconciled exactly as `tokenplan run` does (same seed, same rows); else the workloads'
+  /// `tokens_per_day:`.
+  /// - Throws: a located error for a bad plan or demand file, or when no quarter of the plan's
+  ///   horizon has any demand.
+  public static func input(
     planPath: String, explicitDemand: String?, seed: UInt64, paths: Int, progress: @escaping ProgressHandler
-  ) async throws -> PlanDemand {
+  ) async throws -> PlanInput {
     let plan = try PlanReader.read(path: planPath)
-    guard explicitDemand == nil, plan.demandFile == nil, let data = plan.demandData else { return .file(explicitDemand) }
-    try ForecastLimits.checkPaths(paths, flag: "--paths")
-    progress(.message("no --demand: forecasting \(data) as tokenplan run does (seed \(seed), \(paths) paths)"))
-    let panel = try DemandLoader.load(path: data).panel
-    let forecast = try await QuarterlyRun.forecastDemand(
-      plan: plan, demandPath: data, panel: panel, seed: seed, paths: paths, progress: progress, step: { _ in })
-    return .rows(forecast.demandRows, from: data)
+    let rows: [DemandRow]?
+    let demandPath: String?
+    if explicitDemand == nil, plan.demandFile == nil, let data = plan.demandData {
+      try ForecastLimits.checkPaths(paths, flag: "--paths")
+      progress(.message("no --demand: forecasting \(data) as tokenplan run does (seed \(seed), \(paths) paths)"))
+      let panel = try DemandLoader.load(path: data).panel
+      let forecast = try await QuarterlyRun.forecastDemand(
+        plan: plan, demandPath: data, panel: panel, seed: seed, paths: paths, progress: progress, step: { _ in })
+      (rows, demandPath) = (forecast.demandRows, data)
+    } else {
+      demandPath = explicitDemand ?? plan.demandFile
+      rows = try demandPath.map { try demand(path: $0) }
+    }
+    try requireDemand(plan, rows, planPath: planPath, demandPath: demandPath)
+    return PlanInput(plan: plan, planPath: planPath, rows: rows)
   }
 
   /// Throws a located error when no quarter of the plan's horizon has any demand: no `--demand`,
@@ -137,12 +134,11 @@ public enum PlanJob {
     return (plan, warnings)
   }
 
-  /// Reads the plan, applies `--demand` (a `forecast --granularity quarter --format csv` file;
+  /// Applies the demand (a `forecast --granularity quarter --format csv` file;
   /// its means, which add up across series), and runs the planner. Returns the rows and warnings
   /// (unmatched series, quarters without demand, estimated throughput, late orders, MW shortfalls).
-  public static func run(planPath: String, demand: PlanDemand) throws -> (rows: [PlanRow], warnings: [String]) {
-    let (base, rows) = try load(planPath, demand)
-    var (plan, warnings) = self.plan(base, rows, column: .mean)
+  public static func run(_ input: PlanInput) throws -> (rows: [PlanRow], warnings: [String]) {
+    var (plan, warnings) = self.plan(input.plan, input.rows, column: .mean)
     let result = try CapacityPlanner.run(plan)
     warnings += alerts(result, plan: plan)
     return (result, warnings)
@@ -177,9 +173,8 @@ public enum PlanJob {
 
   /// Every named scenario of the plan (its demand column and driver overlays): the total rows,
   /// with the scenario's name in the `workload` column.
-  public static func scenarios(planPath: String, demand: PlanDemand) throws -> [PlanRow] {
-    let (base, rows) = try load(planPath, demand)
-    return try scenarioRows(base, rows)
+  public static func scenarios(_ input: PlanInput) throws -> [PlanRow] {
+    try scenarioRows(input.plan, input.rows)
   }
 
   /// The scenarios of `base` on demand `rows` (shared by `plan --scenarios` and `run`).
@@ -196,9 +191,8 @@ public enum PlanJob {
   }
 
   /// Monte Carlo over the forecast's quantiles and the plan's uncertain drivers.
-  public static func uncertainty(planPath: String, demand: PlanDemand) throws -> TextTable {
-    let (base, loaded) = try load(planPath, demand)
-    let result = try uncertaintyRows(base, loaded, file: planPath)
+  public static func uncertainty(_ input: PlanInput) throws -> TextTable {
+    let result = try uncertaintyRows(input.plan, input.rows, file: input.planPath)
     var table = TextTable(columns: [.init("quarter")] + ["tokens_per_day", "gpus_required", "facility_power_mw", "cost_per_million_tokens"]
       .flatMap { n in ["p10", "p50", "p90"].map { TextTable.Column("\(n)_\($0)", numeric: true) } })
     for r in result {
@@ -238,10 +232,9 @@ public enum PlanJob {
   }
 
   /// The one-at-a-time sensitivity of cost per million tokens and facility MW (last quarter).
-  public static func tornado(planPath: String, demand: PlanDemand) throws -> TextTable {
-    let (base, rows) = try load(planPath, demand)
-    let (plan, _) = self.plan(base, rows, column: .mean)
-    return table(try tornadoRows(plan, file: planPath))
+  public static func tornado(_ input: PlanInput) throws -> TextTable {
+    let (plan, _) = self.plan(input.plan, input.rows, column: .mean)
+    return table(try tornadoRows(plan, file: input.planPath))
   }
 
   /// The tornado rows of a plan whose demand (the means) is already applied, shared by

@@ -32,17 +32,17 @@ struct PlanCommand: AsyncParsableCommand {
 
   func run() async throws {
     let reporter = ProgressReporter(label: "plan", quiet: quiet, terminal: isatty(2) == 1)
-    let source = try await PlanJob.demandSource(
+    let input = try await PlanJob.input(
       planPath: planFile, explicitDemand: demand, seed: seed, paths: paths) { reporter.report($0) }
     reporter.endLine()
     if uncertainty {
-      try emit(try PlanJob.uncertainty(planPath: planFile, demand: source), format: format, key: "quarters")
+      try emit(try PlanJob.uncertainty(input), format: format, key: "quarters")
     } else if tornado {
-      try emit(try PlanJob.tornado(planPath: planFile, demand: source), format: format, key: "drivers")
+      try emit(try PlanJob.tornado(input), format: format, key: "drivers")
     } else if scenarios {
-      try emit(PlanJob.table(try PlanJob.scenarios(planPath: planFile, demand: source)), format: format, key: "quarters")
+      try emit(PlanJob.table(try PlanJob.scenarios(input)), format: format, key: "quarters")
     } else {
-      let (rows, warnings) = try PlanJob.run(planPath: planFile, demand: source)
+      let (rows, warnings) = try PlanJob.run(input)
       for w in warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
       try emit(PlanJob.table(rows), format: format, key: "quarters")
     }
