@@ -11,10 +11,15 @@ public enum Gzip {
   }
 
   /// Decompresses a whole gzip (or zlib) stream; concatenated gzip members are all read.
+  /// - Parameters:
+  ///   - input: the compressed bytes.
+  ///   - file: the name errors carry.
+  ///   - limit: stop after this many output bytes and return them (a prefix, for sniffing a
+  ///     file's first line without inflating all of it); `nil` reads everything.
   /// - Throws: a ``LocatedError`` naming `file` when the data are not a valid stream.
-  public static func decompress(_ input: [UInt8], file: String) throws -> [UInt8] {
+  public static func decompress(_ input: [UInt8], file: String, limit: Int? = nil) throws -> [UInt8] {
     var output: [UInt8] = []
-    output.reserveCapacity(input.count * 4)
+    output.reserveCapacity(min(input.count * 4, limit ?? .max))
     var stream = z_stream()
     guard czlib_inflate_init_gzip(&stream) == Z_OK else {
       throw LocatedError(file: file, expected: "a gzip stream", fix: "zlib could not start")
@@ -34,6 +39,10 @@ public enum Gzip {
           return out.count - Int(stream.avail_out)
         }
         output.append(contentsOf: chunk[0..<produced])
+        if let limit, output.count >= limit {
+          output.removeLast(output.count - limit)
+          return
+        }
         offset = inBuf.count - Int(stream.avail_in)
         if status == Z_STREAM_END {
           if offset >= inBuf.count { break }

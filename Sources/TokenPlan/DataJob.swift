@@ -36,8 +36,8 @@ public enum DataJob {
   public static func isSyntheticOutput(_ data: Data) -> Bool {
     var bytes = [UInt8](data.prefix(1 << 16))
     if bytes.starts(with: [0x1f, 0x8b]) {
-      guard let inflated = try? Gzip.decompress([UInt8](data), file: "") else { return false }
-      bytes = Array(inflated.prefix(1 << 16))
+      guard let inflated = try? Gzip.decompress([UInt8](data), file: "", limit: 1 << 16) else { return false }
+      bytes = inflated
     }
     let text = String(decoding: bytes, as: UTF8.self)
     return text.hasPrefix(SyntheticDemand.header + "\n") || text.hasPrefix("{\n\"synthetic\": true,")

@@ -93,6 +93,17 @@ struct LoaderTests {
     #expect(try DemandLoader.load(path: path).panel.values == fromCSV.values)
   }
 
+  @Test("gzip with a limit inflates only a prefix: the whole stream's first bytes, even from a cut file")
+  func gzipPrefix() throws {
+    let text = Array((0..<200_000).map { "2026-01-01,series \($0 % 97),\($0)\n" }.joined().utf8)
+    let gz = Gzip.compress(text)
+    let prefix = try Gzip.decompress(gz, file: "t.gz", limit: 1 << 16)
+    #expect(prefix == Array(text.prefix(1 << 16)))
+    // The first 64 KiB come out of the first part of the stream; the rest is never read.
+    #expect(try Gzip.decompress(Array(gz.prefix(gz.count / 2)), file: "t.gz", limit: 1 << 16) == prefix)
+    #expect(throws: LocatedError.self) { try Gzip.decompress(Array(gz.prefix(gz.count / 2)), file: "t.gz") }
+  }
+
   @Test("periods: totals and daily averages spread over the period's actual days")
   func periods() throws {
     let p = try load(
