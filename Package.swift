@@ -43,6 +43,11 @@ let package = Package(
       name: "Capacity",
       dependencies: ["TokenPlanCore", "LinearAlgebra", .product(name: "Yams", package: "Yams")],
       exclude: ["README.md"]),
+    // The run store: SQLite and libpq as system libraries (no Swift package to build; the
+    // alternatives, GRDB and postgres-nio, cost minutes of build on 2 cores and pull in NIO).
+    .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+    .target(name: "RunStore", dependencies: ["TokenPlanCore", "CSQLite", "CLibPQ"], exclude: ["README.md"]),
     .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
     .target(name: "XLSXReport", dependencies: ["CXLSXWriter"]),
     // cairo + pango for the PDF report and PNG charts; pangocairo.pc brings cairo, pango and glib.
@@ -56,7 +61,7 @@ let package = Package(
       name: "TokenPlan",
       dependencies: [
         "TokenPlanCore", "CurveFitting", "Demand", "Forecasting", "Capacity", "LinearAlgebra", "XLSXReport", "Report",
-        "ReportPDF", "CPosix",
+        "ReportPDF", "CPosix", "RunStore",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       exclude: ["README.md"]),
@@ -67,7 +72,7 @@ let package = Package(
       name: "tokenplan",
       dependencies: [
         "TokenPlan", "TokenPlanCore", "LinearAlgebra", "CurveFitting", "Demand", "Forecasting", "Capacity", "Report",
-        "XLSXReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "XLSXReport", "RunStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // libFuzzer targets (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING); the
     // ordinary build replays corpus files, which the tests run over Fuzz/corpus/.
@@ -77,6 +82,7 @@ let package = Package(
     // Shared by the test targets only (the package root, for reading datasets/).
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+    .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "TokenPlanCore", "TestSupport"], exclude: ["schema-v1.sql"]),
     .testTarget(name: "ReportTests", dependencies: ["Report", "ReportPDF", "TestSupport"]),
     .testTarget(name: "XLSXReportTests", dependencies: ["XLSXReport", "TestSupport"]),
     .testTarget(name: "CurveFittingTests", dependencies: ["CurveFitting", "LinearAlgebra", "TestSupport"]),
@@ -89,7 +95,7 @@ let package = Package(
       name: "TokenPlanCLITests",
       dependencies: [
         "TokenPlan", "TokenPlanCore", "LinearAlgebra", "CurveFitting", "Demand", "Forecasting", "Capacity", "Report",
-        "XLSXReport", "tokenplan", "TestSupport",
+        "XLSXReport", "RunStore", "tokenplan", "TestSupport",
       ],
       exclude: ["reference", "readback", "Snapshots"]),
   ]

@@ -269,3 +269,27 @@ extension DemandPanel {
     return (m, nodes, bottom)
   }
 }
+
+extension DemandPanel {
+  /// The panel as it stood at the end of `date`: later days dropped, and series with no
+  /// observation by then left out (they had not started). `nil` when no series remains.
+  ///
+  /// Used to re-run a plan as of an earlier quarter on today's data file.
+  public func truncated(through date: CalendarDate) -> DemandPanel? {
+    let days = min(dayCount, max(0, day(of: date) + 1))
+    guard days > 0 else { return nil }
+    let keep = series.indices.filter { s in (0..<days).contains { observed[$0 + s * dayCount] } }
+    guard !keep.isEmpty else { return nil }
+    var v = Matrix(rows: days, columns: keep.count)
+    var o = [Bool](repeating: false, count: days * keep.count)
+    for (c, s) in keep.enumerated() {
+      for d in 0..<days {
+        v.storage[d + c * days] = values.storage[d + s * dayCount]
+        o[d + c * days] = observed[d + s * dayCount]
+      }
+    }
+    return DemandPanel(
+      dimensions: dimensions, series: keep.map { series[$0] }, start: start, values: v, observed: o,
+      sourcePeriods: keep.map { sourcePeriods[$0] })
+  }
+}

@@ -6,6 +6,7 @@ import Foundation
 import LinearAlgebra
 import Report
 import ReportPDF
+import RunStore
 import TokenPlanCore
 import XLSXReport
 
@@ -33,6 +34,11 @@ public enum QuarterlyRun {
     /// Pauses after the named step, after creating the file `pauseFile` (tests that kill a run
     /// mid-way): `TOKENPLAN_PAUSE_AFTER` and `TOKENPLAN_PAUSE_FILE`.
     public var pauseAfter: (step: String, file: String)?
+    /// Where the run is recorded (default: the SQLite file beside the outputs).
+    public var store: StoreChoice = .automatic
+    /// Re-run the plan as of an earlier quarter: its `as_of` replaced and its demand data cut at
+    /// the quarter's last day (what the planner knew then).
+    public var asOf: Quarter?
     public init(planPath: String) { self.planPath = planPath }
   }
 
@@ -55,9 +61,11 @@ public enum QuarterlyRun {
     let outDir = request.outputDirectory ?? "out/\(plan.name)/\(plan.asOf)"
     // Checked, locked and cleaned before any work, so a bad --out fails in a second, not after the forecast.
     let output = try OutputDirectory(path: outDir)
+    // Opened (created or upgraded) before any work too: a store that cannot be opened fails now.
+    let store = try storeURL(request.store, outputDirectory: request.outputDirectory).map { try RunStore($0) }
     let run = try await compute(plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
     progress(.started("write"))
-    try writeStep(run, request: request, output: output, clock: &clock, progress: progress)
+    try writeStep(run, request: request, output: output, store: store, clock: &clock, progress: progress)
     return outDir
   }
 
@@ -71,7 +79,8 @@ public enum QuarterlyRun {
 
   /// The plan, its demand data's path, and the request's checked path count.
   static func readPlan(_ request: Request) throws -> (Plan, String) {
-    let plan = try PlanReader.read(path: request.planPath)
+    var plan = try PlanReader.read(path: request.planPath)
+    if let asOf = request.asOf { plan.asOf = asOf }
     guard let demandPath = plan.demandData else {
       throw LocatedError(
         file: request.planPath, expected: "a demand_data: entry naming the demand file",
@@ -86,10 +95,22 @@ public enum QuarterlyRun {
   ) async throws -> ComputedRun {
     progress(.message("plan \(plan.name), as of \(plan.asOf), demand \(demandPath), seed \(request.seed)"))
     progress(.started("load"))
-    let demand = try DemandLoader.load(path: demandPath)
+    var panel = try DemandLoader.load(path: demandPath).panel
+    if request.asOf != nil {
+      let cut = plan.asOf.adding(1).firstDay.adding(days: -1)
+      guard let before = panel.truncated(through: cut) else {
+        throw LocatedError(
+          file: demandPath, expected: "demand data up to \(cut) for --as-of \(plan.asOf)",
+          fix: "the data start on \(panel.start); choose a later --as-of")
+      }
+      if before.series.count < panel.series.count {
+        progress(.message("as of \(plan.asOf): \(panel.series.count - before.series.count) series had not started by \(cut) and are left out"))
+      }
+      panel = before
+    }
     try clock.step("load")
     let forecast = try await forecastDemand(
-      plan: plan, demandPath: demandPath, panel: demand.panel, seed: request.seed, paths: request.paths, progress: progress,
+      plan: plan, demandPath: demandPath, panel: panel, seed: request.seed, paths: request.paths, progress: progress,
       step: { try clock.step($0) })
     progress(.started("plan"))
     let results = try planStep(plan, forecast, demandPath: demandPath, request: request, progress: progress)
@@ -172,7 +193,7 @@ public enum QuarterlyRun {
   /// Writes every output and the run log into a staging directory beside the target, then
   /// publishes it in one atomic step.
   static func writeStep(
-    _ computed: ComputedRun, request: Request, output: OutputDirectory, clock: inout StepClock,
+    _ computed: ComputedRun, request: Request, output: OutputDirectory, store: RunStore?, clock: inout StepClock,
     progress: @escaping Progress
   ) throws {
     let run = computed.results
@@ -194,11 +215,20 @@ public enum QuarterlyRun {
       ("warnings", .array(run.warnings.map(JSONValue.string))),
       ("notes", .array(forecast.reconciled.notes.map(JSONValue.string))),
       ("forecast_notes", ForecastJob.notesJSON(forecast.forecasts)),
+      ("store", store.map { JSONValue.string($0.url.description) } ?? .null),
       ("timings_seconds", .object(clock.timings.map { ($0.0, .number($0.1)) })),
     ])
     try output.writing { try Data((log.serialized() + "\n").utf8).write(to: temp.appendingPathComponent("run-log.json")) }
     try clock.step("log")
-    try output.publish()
+    guard let store else { return try output.publish() }
+    // One transaction: every row written, then the outputs published, then the commit. A store
+    // that cannot be written fails before anything is published; a killed run leaves neither.
+    progress(.started("store"))
+    let stored = storedRun(computed, request: request, output: output.path, tables: RunReport.tables(run))
+    try store.record(stored) {
+      try clock.step("store")
+      try output.publish()
+    }
   }
 
 

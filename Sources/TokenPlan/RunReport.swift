@@ -340,8 +340,8 @@ enum RunReport {
     return q.last?.mean ?? 0
   }
 
-  /// A daily input's quarterly means over observed days: (quarter, mean) in order.
-  static func quarterMeans(_ input: ForecastInput) -> [(quarter: Quarter, mean: Double)] {
+  /// A daily input's quarterly means over observed days: (quarter, mean, observed days) in order.
+  static func quarterMeans(_ input: ForecastInput) -> [(quarter: Quarter, mean: Double, days: Int)] {
     guard let origin = input.origin else { return [] }
     var sums: [Quarter: (Double, Int)] = [:]
     for (t, y) in zip(input.t, input.y) where y.isFinite {
@@ -349,7 +349,7 @@ enum RunReport {
       sums[q, default: (0, 0)].0 += y
       sums[q, default: (0, 0)].1 += 1
     }
-    return sums.keys.sorted().map { ($0, sums[$0]!.0 / Double(sums[$0]!.1)) }
+    return sums.keys.sorted().map { ($0, sums[$0]!.0 / Double(sums[$0]!.1), sums[$0]!.1) }
   }
 
   // MARK: charts

@@ -1,4 +1,5 @@
 import Foundation
+import RunStore
 import Testing
 import TestSupport
 import TokenPlan
@@ -8,7 +9,7 @@ import TokenPlan
 /// must name every step in order.
 @Suite("the pipeline in process")
 struct PipelineTests {
-  @Test("QuarterlyRun.run gives the snapshot's plan.csv and reports load, forecast, reconcile, plan, write, log")
+  @Test("QuarterlyRun.run gives the snapshot's plan.csv, reports load, forecast, reconcile, plan, write, log, store, and stores the run beside its outputs")
   func inProcess() async throws {
     let out = try scratchDirectory("pipeline").appendingPathComponent("run")
     var request = QuarterlyRun.Request(
@@ -21,7 +22,12 @@ struct PipelineTests {
       if case .finished(let step, _) = event { steps.append(step) }
     }
     #expect(directory == out.path)
-    #expect(steps.all == ["load", "forecast", "reconcile", "plan", "write", "log"])
+    #expect(steps.all == ["load", "forecast", "reconcile", "plan", "write", "log", "store"])
+    let stored = try RunStore(.sqlite(path: out.deletingLastPathComponent().appendingPathComponent("history.sqlite").path), create: false)
+    let runs = try stored.list()
+    #expect(runs.map(\.plan) == ["small"] && runs.map(\.asOf) == ["2026Q1"])
+    let run = try stored.load(runs[0].id)
+    #expect(run.output == out.path && run.seed == 1 && run.paths == 100)
     let expected = try String(
       contentsOf: packageRoot.appendingPathComponent("Tests/TokenPlanCLITests/Snapshots/small/expected/plan.csv"),
       encoding: .utf8)

@@ -21,6 +21,12 @@ struct RunCommand: AsyncParsableCommand {
   var paths = 1000
   @Option(help: "Paper size of report.pdf: a4 or letter.")
   var paper: ReportPaper = .a4
+  @Option(help: "Record the run in this store: sqlite:PATH or postgresql://user@host:port/db (default: sqlite:out/history.sqlite, or history.sqlite beside --out).")
+  var store: String?
+  @Option(help: "Re-run as of an earlier quarter (e.g. 2025Q4): the plan's as_of replaced, the demand data cut at that quarter's end.")
+  var asOf: String?
+  @Flag(help: "Do not record the run in a store.")
+  var noStore = false
   @Flag(help: "No progress output.")
   var quiet = false
 
@@ -29,6 +35,8 @@ struct RunCommand: AsyncParsableCommand {
     request.outputDirectory = out
     request.seed = seed
     request.paths = paths
+    request.store = try HistoryJob.storeChoice(store, disabled: noStore)
+    request.asOf = try asOf.map(QuarterlyRun.asOfQuarter)
     request.paper = paper == .letter ? .letter : .a4
     request.failAfter = ProcessInfo.processInfo.environment["TOKENPLAN_FAIL_AFTER"]
     if let step = ProcessInfo.processInfo.environment["TOKENPLAN_PAUSE_AFTER"],

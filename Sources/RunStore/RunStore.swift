@@ -1,0 +1,168 @@
+import Foundation
+import TokenPlanCore
+
+/// A store of quarterly runs: SQLite by default, PostgreSQL for a team. Opening it creates or
+/// upgrades the schema (``Schema``); each run is recorded in one transaction.
+///
+///     let store = try RunStore(try StoreURL("sqlite:out/history.sqlite"))
+///     let id = try store.record(run)              // one transaction
+///     let runs = try store.list()                 // newest last
+///     let diff = RunDiff(try store.load(runs[0].id), try store.load(id))
+public final class RunStore {
+  let db: any SQLDatabase
+  /// Where the store is.
+  public let url: StoreURL
+
+  /// Opens the store at `url`, creating it (and, for SQLite, its folder) when `create`.
+  /// - Throws: a located error: the store cannot be opened or written, is newer than this
+  ///   build, or is not a TokenPlan store.
+  public init(_ url: StoreURL, create: Bool = true) throws {
+    self.url = url
+    switch url {
+    case .sqlite(let path):
+      if create {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+          try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+          throw LocatedError(file: path, expected: "a folder the run store can be created in", fix: "\(error.localizedDescription)")
+        }
+      } else if !FileManager.default.fileExists(atPath: path) {
+        throw LocatedError(
+          file: path, expected: "a run store", fix: "no store here yet: tokenplan run records one, or give --store")
+      }
+      db = try SQLiteDatabase(path: path, create: create)
+    case .postgres(let u):
+      db = try PostgresDatabase(url: u, display: url.description)
+    }
+    try Schema.migrate(db, name: url.description)
+  }
+
+  /// Records `run` in one transaction and returns its id. `beforeCommit` runs inside the
+  /// transaction after every row is written (the pipeline publishes its outputs there, so a
+  /// store that cannot be written fails the run before anything is published); if it throws,
+  /// nothing is stored.
+  @discardableResult
+  public func record(_ run: StoredRun, beforeCommit: () throws -> Void = {}) throws -> Int64 {
+    try db.transaction {
+      let id = try insertRun(run)
+      let key = SQLValue.integer(id)
+      try db.insert("run_inputs", ["run_id", "path", "sha256"], run.inputs.map { [key, .text($0.path), .text($0.sha256)] })
+      try db.insert(
+        "run_assumptions", ["run_id", "key", "value", "unit", "source", "date"],
+        run.assumptions.map { [key, .text($0.key), .number($0.value), .text($0.unit), .text($0.source), .text($0.date)] })
+      try db.insert(
+        "run_forecasts", ["run_id", "series", "level", "quarter", "mean", "p10", "p50", "p90", "lo95", "hi95", "model"],
+        run.forecasts.map {
+          [key, .text($0.series), .text($0.level), .text($0.quarter.description), .number($0.mean), .number($0.p10),
+            .number($0.p50), .number($0.p90), .number($0.lo95), .number($0.hi95), .text($0.model)]
+        })
+      try db.insert(
+        "run_fits", ["run_id", "series", "model", "mase", "smape", "origins", "selected"],
+        run.fits.map {
+          [key, .text($0.series), .text($0.model), .number($0.mase), .number($0.smape), .integer(Int64($0.origins)),
+            .integer($0.selected ? 1 : 0)]
+        })
+      try db.insert(
+        "run_plan", ["run_id", "quarter", "workload", "site", "name", "value"],
+        run.planValues.map {
+          [key, .text($0.quarter.description), .text($0.workload), .text($0.site), .text($0.name), .number($0.value)]
+        })
+      try db.insert(
+        "run_actuals", ["run_id", "series", "quarter", "tokens_per_day"],
+        run.actuals.map { [key, .text($0.series), .text($0.quarter.description), .real($0.tokensPerDay)] })
+      try beforeCommit()
+      return id
+    }
+  }
+
+  private func insertRun(_ run: StoredRun) throws -> Int64 {
+    let rows = try db.query(
+      "INSERT INTO runs (plan, as_of, created_at, tool_version, seed, paths, output, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+      [
+        .text(run.plan), .text(run.asOf.description), .text(run.createdAt), .text(run.toolVersion), .text(String(run.seed)),
+        .integer(Int64(run.paths)), .text(run.output), .text("complete"),
+      ])
+    guard let id = rows.first?.first?.int else {
+      throw LocatedError(file: url.description, expected: "an id for the new run", fix: "the store returned none")
+    }
+    return id
+  }
+
+  /// A run as `history list` shows it.
+  public struct Summary: Sendable, Equatable {
+    public var id: Int64
+    public var plan: String
+    public var asOf: String
+    public var createdAt: String
+    public var toolVersion: String
+  }
+
+  /// Every run (of `plan`, when given), oldest first.
+  public func list(plan: String? = nil) throws -> [Summary] {
+    let rows = try db.query(
+      "SELECT id, plan, as_of, created_at, tool_version FROM runs"
+        + (plan == nil ? "" : " WHERE plan = $1") + " ORDER BY id", plan.map { [.text($0)] } ?? [])
+    return rows.map {
+      Summary(
+        id: $0[0].int ?? 0, plan: $0[1].string ?? "", asOf: $0[2].string ?? "", createdAt: $0[3].string ?? "",
+        toolVersion: $0[4].string ?? "")
+    }
+  }
+
+  /// The latest run of `plan` before run `id` (or the latest of all when `id` is nil).
+  public func previous(plan: String, before id: Int64?) throws -> Int64? {
+    try list(plan: plan).last { id == nil || $0.id < id! }?.id
+  }
+
+  /// Run `id` read back whole.
+  /// - Throws: a located error naming the id when the store has no such run.
+  public func load(_ id: Int64) throws -> StoredRun {
+    let key = [SQLValue.integer(id)]
+    guard
+      let r = try db.query(
+        "SELECT plan, as_of, created_at, tool_version, seed, paths, output FROM runs WHERE id = $1", key
+      ).first
+    else {
+      throw LocatedError(
+        file: url.description, found: "run \(id)", expected: "a run id the store holds", fix: "list them with tokenplan history list")
+    }
+    func quarter(_ v: SQLValue) -> Quarter { Quarter(v.string ?? "") ?? Quarter(year: 1970, number: 1) }
+    var run = StoredRun(
+      plan: r[0].string ?? "", asOf: quarter(r[1]), createdAt: r[2].string ?? "", toolVersion: r[3].string ?? "",
+      seed: UInt64(r[4].string ?? "") ?? 0, paths: Int(r[5].int ?? 0), output: r[6].string ?? "")
+    run.id = id
+    run.inputs = try db.query("SELECT path, sha256 FROM run_inputs WHERE run_id = $1 ORDER BY path", key).map {
+      .init(path: $0[0].string ?? "", sha256: $0[1].string ?? "")
+    }
+    // Row order as written (SQLite's rowid; PostgreSQL's ctid is not stable, so sort by content).
+    run.assumptions = try db.query(
+      "SELECT key, value, unit, source, date FROM run_assumptions WHERE run_id = $1 ORDER BY key", key
+    ).map { .init(key: $0[0].string ?? "", value: $0[1].double, unit: $0[2].string ?? "", source: $0[3].string ?? "", date: $0[4].string ?? "") }
+    run.forecasts = try db.query(
+      "SELECT series, level, quarter, mean, p10, p50, p90, lo95, hi95, model FROM run_forecasts WHERE run_id = $1 ORDER BY series, quarter",
+      key
+    ).map {
+      .init(
+        series: $0[0].string ?? "", level: $0[1].string ?? "", quarter: quarter($0[2]), mean: $0[3].double ?? .nan,
+        p10: $0[4].double, p50: $0[5].double, p90: $0[6].double, lo95: $0[7].double, hi95: $0[8].double,
+        model: $0[9].string ?? "")
+    }
+    run.fits = try db.query(
+      "SELECT series, model, mase, smape, origins, selected FROM run_fits WHERE run_id = $1 ORDER BY series, model", key
+    ).map {
+      .init(
+        series: $0[0].string ?? "", model: $0[1].string ?? "", mase: $0[2].double, smape: $0[3].double,
+        origins: Int($0[4].int ?? 0), selected: $0[5].int == 1)
+    }
+    run.planValues = try db.query(
+      "SELECT quarter, workload, site, name, value FROM run_plan WHERE run_id = $1 ORDER BY quarter, workload, site, name", key
+    ).map {
+      .init(quarter: quarter($0[0]), workload: $0[1].string ?? "", site: $0[2].string ?? "", name: $0[3].string ?? "", value: $0[4].double)
+    }
+    run.actuals = try db.query(
+      "SELECT series, quarter, tokens_per_day FROM run_actuals WHERE run_id = $1 ORDER BY series, quarter", key
+    ).map { .init(series: $0[0].string ?? "", quarter: quarter($0[1]), tokensPerDay: $0[2].double ?? .nan) }
+    return run
+  }
+}

@@ -1,0 +1,76 @@
+internal import CSQLite
+import Foundation
+import TokenPlanCore
+
+/// A SQLite database file, in WAL mode with a 30-second busy timeout so concurrent runs wait
+/// for each other instead of failing. Owns the `sqlite3` handle.
+final class SQLiteDatabase: SQLDatabase {
+  private let handle: OpaquePointer
+  private let path: String
+  let dialect = SQLDialect.sqlite
+
+  /// Opens (creating when `create`) the database at `path`.
+  /// - Throws: a ``LocatedError`` on `path` with SQLite's reason.
+  init(path: String, create: Bool) throws {
+    var db: OpaquePointer?
+    let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_FULLMUTEX
+    let status = sqlite3_open_v2(path, &db, flags, nil)
+    guard status == SQLITE_OK, let db else {
+      let reason = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
+      sqlite3_close_v2(db)
+      throw LocatedError(file: path, expected: "a SQLite run store that can be opened", fix: reason)
+    }
+    handle = db
+    self.path = path
+    sqlite3_busy_timeout(db, 30_000)
+    sqlite3_extended_result_codes(db, 1)
+    _ = try query("PRAGMA journal_mode=WAL", [])
+    try execute("PRAGMA foreign_keys=ON")
+  }
+
+  deinit { sqlite3_close_v2(handle) }
+
+  func query(_ sql: String, _ parameters: [SQLValue]) throws -> [[SQLValue]] {
+    var statement: OpaquePointer?
+    guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+      throw failure("a statement SQLite can prepare")
+    }
+    defer { sqlite3_finalize(statement) }
+    for (k, p) in parameters.enumerated() {
+      let i = Int32(k + 1)
+      let status: Int32
+      switch p {
+      case .null: status = sqlite3_bind_null(statement, i)
+      case .integer(let v): status = sqlite3_bind_int64(statement, i, v)
+      case .real(let v): status = sqlite3_bind_double(statement, i, v)
+      case .text(let s): status = sqlite3_bind_text(statement, i, s, -1, tokenplan_sqlite_transient())
+      }
+      guard status == SQLITE_OK else { throw failure("parameters SQLite can bind") }
+    }
+    var rows: [[SQLValue]] = []
+    let columns = sqlite3_column_count(statement)
+    while true {
+      let status = sqlite3_step(statement)
+      if status == SQLITE_DONE { break }
+      guard status == SQLITE_ROW else { throw failure("a store that can be written") }
+      rows.append(
+        (0..<columns).map { c in
+          switch sqlite3_column_type(statement, c) {
+          case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, c))
+          case SQLITE_FLOAT: return .real(sqlite3_column_double(statement, c))
+          case SQLITE_NULL: return .null
+          default: return .text(String(cString: sqlite3_column_text(statement, c)))
+          }
+        })
+    }
+    return rows
+  }
+
+  func begin() throws { try execute("BEGIN IMMEDIATE") }
+  func commit() throws { try execute("COMMIT") }
+  func rollback() { _ = try? execute("ROLLBACK") }
+
+  private func failure(_ expected: String) -> LocatedError {
+    LocatedError(file: path, expected: expected, fix: String(cString: sqlite3_errmsg(handle)))
+  }
+}

@@ -1,0 +1,115 @@
+import Demand
+import Forecasting
+import Foundation
+import RunStore
+
+/// `tokenplan history …`: the runs a store holds, one run, two runs compared, and a run's
+/// forecast scored against actuals that arrived since.
+public enum HistoryJob {
+  /// `--store`'s URL, or the default `sqlite:out/history.sqlite`.
+  public static func store(_ text: String?) throws -> RunStore {
+    try RunStore(text.map { try StoreURL($0) } ?? .sqlite(path: "out/history.sqlite"), create: false)
+  }
+
+  /// Checks a `--store` value (a located usage error when malformed).
+  public static func storeChoice(_ text: String?, disabled: Bool) throws -> QuarterlyRun.StoreChoice {
+    if disabled { return .none }
+    return try text.map { .url(try StoreURL($0)) } ?? .automatic
+  }
+
+  /// `history list`: JSON key `runs`.
+  public static func list(_ store: RunStore) throws -> TextTable {
+    var table = TextTable(columns: [
+      .init("id", numeric: true), .init("plan"), .init("as_of"), .init("created_at"), .init("tool_version"),
+    ])
+    for r in try store.list() {
+      table.rows.append([.integer(Int(r.id)), .text(r.plan), .text(r.asOf), .text(r.createdAt), .text(r.toolVersion)])
+    }
+    return table
+  }
+
+  /// `history show RUN`: the run's plan totals per quarter (JSON key `quarters`) and a line
+  /// describing the run.
+  public static func show(_ store: RunStore, run id: Int64) throws -> (table: TextTable, about: String) {
+    let run = try store.load(id)
+    let names = ["tokens_per_day", "gpus_required", "gpus_to_order", "facility_power_mw", "capex", "cost_per_million_tokens"]
+    var table = TextTable(columns: [.init("quarter")] + names.map { .init($0, numeric: true) })
+    let totals = run.planValues.filter { $0.workload == "total" }
+    for q in Set(totals.map(\.quarter)).sorted() {
+      let values = Dictionary(totals.filter { $0.quarter == q }.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+      table.rows.append([.text(q.description)] + names.map { .number(values[$0] ?? nil) })
+    }
+    let about =
+      "run \(run.id): plan \(run.plan), as of \(run.asOf), created \(run.createdAt), TokenPlan \(run.toolVersion), seed \(run.seed), "
+      + "\(run.paths) paths, \(run.forecasts.count) forecast rows, \(run.inputs.count) inputs, outputs in \(run.output)"
+    return (table, about)
+  }
+
+  /// `history diff A B`: one table of every change (`section`: assumption, forecast_total,
+  /// forecast_series or plan), JSON key `changes`.
+  public static func diff(_ store: RunStore, _ a: Int64, _ b: Int64) throws -> TextTable {
+    let d = RunDiff(try store.load(a), try store.load(b))
+    var table = TextTable(columns: [
+      .init("section"), .init("item"), .init("quarter"), .init("old", numeric: true), .init("new", numeric: true),
+      .init("change_pct", numeric: true), .init("source"),
+    ])
+    for c in d.assumptions {
+      let pct = c.old.flatMap { o in c.new.map { o != 0 ? 100 * ($0 / o - 1) : .nan } }
+      table.rows.append([.text("assumption"), .text(c.key), .text(nil), .number(c.old), .number(c.new), .number(pct), .text(c.source)])
+    }
+    for (section, changes) in [("forecast_total", d.forecastTotal), ("forecast_series", d.forecastSeries), ("plan", d.plan)] {
+      for c in changes {
+        table.rows.append([
+          .text(section), .text(c.item), .text(c.quarter.description), .number(c.old), .number(c.new),
+          .number(c.relative.map { 100 * $0 }), .text(nil),
+        ])
+      }
+    }
+    return table
+  }
+
+  /// `history score RUN [--actuals DATA]`: the run's forecasts against actuals, per series and
+  /// horizon (`horizon` empty: all horizons pooled), JSON key `scores`. Actuals come from
+  /// `DATA` (any demand file the loader reads), else from the latest later run of the same plan.
+  public static func score(_ store: RunStore, run id: Int64, actualsPath: String?) throws -> (table: TextTable, about: String) {
+    let run = try store.load(id)
+    let actuals: [StoredRun.Actual]
+    let from: String
+    if let actualsPath {
+      let panel = try DemandLoader.load(path: actualsPath).panel
+      let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil)
+      actuals = hierarchy.inputs.flatMap { input in
+        RunReport.quarterMeans(input).filter { Double($0.days) >= 0.9 * Double($0.quarter.days) }.map {
+          StoredRun.Actual(series: input.name, quarter: $0.quarter, tokensPerDay: $0.mean)
+        }
+      }
+      from = actualsPath
+    } else {
+      guard let later = try store.list(plan: run.plan).last(where: { $0.id > id }) else {
+        throw LocatedError(
+          file: store.url.description, found: "no later run of plan \(run.plan)", expected: "actuals to score run \(id) against",
+          fix: "give --actuals DATA (a demand file with the quarters since \(run.asOf))")
+      }
+      actuals = try store.load(later.id).actuals
+      from = "run \(later.id)"
+    }
+    let score = ForecastScore(run, actuals: actuals)
+    guard !score.points.isEmpty else {
+      throw LocatedError(
+        file: actualsPath ?? store.url.description, expected: "whole quarters after \(run.asOf) for the run's series",
+        fix: "the actuals hold no complete quarter the run forecast; score it once a quarter has passed")
+    }
+    var table = TextTable(columns: [
+      .init("series"), .init("level"), .init("horizon", numeric: true), .init("quarters", numeric: true),
+      .init("mase", numeric: true), .init("bias_pct", numeric: true), .init("coverage_80", numeric: true),
+      .init("coverage_95", numeric: true),
+    ])
+    for s in score.summaries {
+      table.rows.append([
+        .text(s.series), .text(s.level), s.horizon.map { .integer($0) } ?? .text(nil), .integer(s.count), .number(s.mase),
+        .number(100 * s.bias), .number(s.coverage80), .number(s.coverage95),
+      ])
+    }
+    return (table, "run \(id) (plan \(run.plan), as of \(run.asOf)) against actuals from \(from): \(score.points.count) quarters scored")
+  }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import RunStore
+import Testing
+import TestSupport
+import TokenPlanCore
+
+/// A small run with every kind of row, already in the order the store reads them back.
+func sampleRun(plan: String = "p", asOf: String = "2026Q1", pue: Double = 1.2, gpus: Double = 100, totalMean: Double = 2e12) -> StoredRun {
+  let q = Quarter(asOf)!
+  var run = StoredRun(
+    plan: plan, asOf: q, createdAt: "2026-12-02T00:00:00Z", toolVersion: "0.1.0", seed: UInt64.max, paths: 100,
+    output: "/tmp/out")
+  run.inputs = [.init(path: "a.csv", sha256: String(repeating: "a", count: 64)), .init(path: "b.yaml", sha256: "b")]
+  run.assumptions = [
+    .init(key: "Electricity price", value: 0.08, unit: "USD/kWh", source: "EIA 2026", date: "2026-10-01"),
+    .init(key: "PUE", value: pue, unit: "ratio", source: "Uptime survey 2025", date: "2025-07-01"),
+    .init(key: "Rack power", value: nil, unit: "kW", source: "plan p", date: ""),
+  ]
+  run.forecasts = [
+    .init(series: "east:tokens", level: "bottom", quarter: q.adding(1), mean: 1e12, p10: 8e11, p50: 9.9e11, p90: 1.2e12, lo95: 7e11, hi95: 1.4e12, model: "logistic"),
+    .init(series: "east:tokens", level: "bottom", quarter: q.adding(2), mean: 1.5e12, p10: 1e12, p50: 1.4e12, p90: 2e12, lo95: nil, hi95: nil, model: "logistic"),
+    .init(series: "total", level: "total", quarter: q.adding(1), mean: totalMean, p10: 1.6e12, p50: 2e12, p90: 2.4e12, lo95: 1.4e12, hi95: 2.8e12, model: "drift"),
+  ]
+  run.fits = [
+    .init(series: "east:tokens", model: "drift", mase: 1.5, smape: 12, origins: 3, selected: false),
+    .init(series: "east:tokens", model: "logistic", mase: 0.7, smape: 6.5, origins: 3, selected: true),
+    .init(series: "east:tokens", model: "richards", mase: nil, smape: nil, origins: 0, selected: false),
+  ]
+  run.planValues = [
+    .init(quarter: q.adding(1), workload: "chat", name: "gpus_required", value: gpus / 4),
+    .init(quarter: q.adding(1), workload: "total", name: "capex", value: 5e7),
+    .init(quarter: q.adding(1), workload: "total", name: "cost_per_million_tokens", value: 0.05),
+    .init(quarter: q.adding(1), workload: "total", name: "facility_power_mw", value: 5.9),
+    .init(quarter: q.adding(1), workload: "total", name: "gpus_required", value: gpus),
+  ]
+  run.actuals = [
+    .init(series: "east:tokens", quarter: q.adding(-1), tokensPerDay: 4e11),
+    .init(series: "east:tokens", quarter: q, tokensPerDay: 6e11),
+  ]
+  return run
+}
+
+/// The PostgreSQL server the tests use: `TOKENPLAN_TEST_POSTGRES` (scripts/test.sh starts one
+/// and sets it). Each call makes a fresh database on it and returns its URL.
+func freshPostgresDatabase() throws -> StoreURL {
+  guard let base = ProcessInfo.processInfo.environment["TOKENPLAN_TEST_POSTGRES"] else {
+    throw PostgresMissing()
+  }
+  let name = "tokenplan_test_\(UUID().uuidString.prefix(8).lowercased())"
+  let psql = Process()
+  psql.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+  psql.arguments = [base, "-q", "-c", "CREATE DATABASE \(name)"]
+  try psql.run()
+  psql.waitUntilExit()
+  guard psql.terminationStatus == 0 else { throw PostgresMissing() }
+  var components = URLComponents(string: base)!
+  components.path = "/" + name
+  return try StoreURL(components.string!)
+}
+
+struct PostgresMissing: Error, CustomStringConvertible {
+  var description: String {
+    "no PostgreSQL server for the tests: run them through scripts/test.sh (it starts one), or set TOKENPLAN_TEST_POSTGRES to a server's URL"
+  }
+}
+
+/// Both stores: SQLite on disk, and PostgreSQL on the test server.
+enum Backend: String, CaseIterable, Sendable {
+  case sqlite, postgres
+  func freshStore() throws -> StoreURL {
+    switch self {
+    case .sqlite: return .sqlite(path: try scratchDirectory("runstore").appendingPathComponent("history.sqlite").path)
+    case .postgres: return try freshPostgresDatabase()
+    }
+  }
+}
+
+@Suite("run store")
+struct RunStoreTests {
+  @Test("a run read back equals what was written", arguments: Backend.allCases)
+  func roundTrip(backend: Backend) throws {
+    let url = try backend.freshStore()
+    let store = try RunStore(url)
+    let run = sampleRun()
+    let id = try store.record(run)
+    var expected = run
+    expected.id = id
+    #expect(try store.load(id) == expected)
+    #expect(try store.list().map(\.id) == [id])
+    // Reopened: the schema is not created twice and the run is still there.
+    #expect(try RunStore(url).load(id) == expected)
+  }
+
+  @Test("a failure inside the transaction stores nothing", arguments: Backend.allCases)
+  func rollback(backend: Backend) throws {
+    let store = try RunStore(try backend.freshStore())
+    struct Publish: Error {}
+    #expect(throws: Publish.self) { try store.record(sampleRun()) { throw Publish() } }
+    #expect(try store.list().isEmpty)
+    try store.record(sampleRun())
+    #expect(try store.list().count == 1)
+  }
+
+  @Test("two writers at once both store their runs", arguments: Backend.allCases)
+  func concurrentWriters(backend: Backend) async throws {
+    let url = try backend.freshStore()
+    _ = try RunStore(url)  // the schema, so both writers open an existing store
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      for k in 0..<2 {
+        group.addTask {
+          let store = try RunStore(url)
+          for i in 0..<5 { try store.record(sampleRun(plan: "writer\(k)", gpus: Double(i))) }
+        }
+      }
+      try await group.waitForAll()
+    }
+    let runs = try RunStore(url).list()
+    #expect(runs.count == 10)
+    #expect(Set(runs.map(\.plan)) == ["writer0", "writer1"])
+  }
+
+  @Test("diff: assumptions, forecast and plan changes, computed by hand")
+  func diff() throws {
+    let a = sampleRun(pue: 1.2, gpus: 100, totalMean: 2e12)
+    var b = sampleRun(pue: 1.3, gpus: 120, totalMean: 2.5e12)
+    b.assumptions[0].source = "EIA 2027"
+    let d = RunDiff(a, b)
+    #expect(d.assumptions.map(\.key) == ["Electricity price", "PUE"])
+    #expect(d.assumptions[1].old == 1.2 && d.assumptions[1].new == 1.3)
+    #expect(d.assumptions[0].source == "EIA 2027")
+    let gpus = try #require(d.plan.first { $0.item == "gpus_required" })
+    #expect(gpus.old == 100 && gpus.new == 120 && abs(gpus.relative! - 0.2) < 1e-12)
+    #expect(d.plan.count == 4)  // the four budget columns of the one shared quarter
+    #expect(d.forecastTotal.count == 1 && abs(d.forecastTotal[0].relative! - 0.25) < 1e-12)
+    #expect(d.forecastSeries.count == 2 && d.forecastSeries.allSatisfy { $0.relative == 0 })
+  }
+
+  @Test("score: MASE, bias and coverage by horizon, computed by hand")
+  func score() throws {
+    let run = sampleRun()
+    // In-sample quarterly actuals 4e11 → 6e11 (MASE scale 2e11); then 1.1e12 and 2.1e12 arrive.
+    let actuals = run.actuals + [
+      .init(series: "east:tokens", quarter: Quarter("2026Q2")!, tokensPerDay: 1.1e12),
+      .init(series: "east:tokens", quarter: Quarter("2026Q3")!, tokensPerDay: 2.1e12),
+    ]
+    let s = ForecastScore(run, actuals: actuals)
+    #expect(s.points.count == 2)
+    let h1 = try #require(s.summaries.first { $0.horizon == 1 })
+    // |1e12 − 1.1e12| / 2e11 = 0.5; inside [8e11, 1.2e12] and [7e11, 1.4e12]; bias 1/1.1 − 1.
+    #expect(abs(h1.mase! - 0.5) < 1e-12)
+    #expect(abs(h1.bias - (1 / 1.1 - 1)) < 1e-12)
+    #expect(h1.coverage80 == 1 && h1.coverage95 == 1)
+    let h2 = try #require(s.summaries.first { $0.horizon == 2 })
+    // |1.5e12 − 2.1e12| / 2e11 = 3; outside [1e12, 2e12]; no 95% interval stored.
+    #expect(abs(h2.mase! - 3) < 1e-12)
+    #expect(h2.coverage80 == 0 && h2.coverage95 == nil)
+    let all = try #require(s.summaries.first { $0.horizon == nil })
+    #expect(all.count == 2 && abs(all.mase! - 1.75) < 1e-12 && all.coverage80 == 0.5)
+  }
+
+  @Test("a version-1 store is upgraded and keeps its runs; a newer one is refused; other data is not touched")
+  func migrations() throws {
+    let dir = try scratchDirectory("runstore")
+    let v1 = dir.appendingPathComponent("v1.sqlite").path
+    // The schema as version 1 wrote it (fixture: Tests/RunStoreTests/schema-v1.sql), with one run.
+    try sqlite(v1, String(contentsOf: packageRoot.appendingPathComponent("Tests/RunStoreTests/schema-v1.sql"), encoding: .utf8))
+    let store = try RunStore(.sqlite(path: v1))
+    let old = try store.load(1)
+    #expect(old.plan == "default" && old.asOf == Quarter("2025Q4")! && old.actuals.isEmpty && old.forecasts.count == 1)
+    let id = try store.record(sampleRun())
+    #expect(try store.load(id).actuals.count == 2)
+    #expect(try sqliteOutput(v1, "SELECT version FROM tokenplan_schema;") == "2")
+
+    let newer = dir.appendingPathComponent("newer.sqlite").path
+    try sqlite(newer, "CREATE TABLE tokenplan_schema (version INTEGER NOT NULL); INSERT INTO tokenplan_schema VALUES (99);")
+    let error = try #require(throws: LocatedError.self) { try RunStore(.sqlite(path: newer)) }
+    #expect(error.userMessage.contains("schema version 99"))
+
+    let foreign = dir.appendingPathComponent("other.sqlite").path
+    try sqlite(foreign, "CREATE TABLE customers (name TEXT);")
+    #expect(throws: LocatedError.self) { try RunStore(.sqlite(path: foreign)) }
+    #expect(try sqliteOutput(foreign, "SELECT name FROM sqlite_master;") == "customers")
+    let text = dir.appendingPathComponent("notes.txt")
+    try Data("my notes\n".utf8).write(to: text)
+    #expect(throws: LocatedError.self) { try RunStore(.sqlite(path: text.path)) }
+    #expect(try String(contentsOf: text, encoding: .utf8) == "my notes\n")
+  }
+
+  @Test("store URLs: a password, an unknown scheme and an empty path are refused")
+  func urls() throws {
+    #expect(try StoreURL("sqlite:out/h.sqlite") == .sqlite(path: "out/h.sqlite"))
+    #expect(try StoreURL("postgresql://planner@db:5432/tp") == .postgres(url: "postgresql://planner@db:5432/tp"))
+    for bad in ["postgresql://planner:secret@db/tp", "mysql://db/tp", "sqlite:", "out/h.sqlite"] {
+      let e = try #require(throws: LocatedError.self) { try StoreURL(bad) }
+      #expect(!e.userMessage.contains("secret"), "\(e.userMessage)")
+    }
+  }
+}
+
+/// Runs SQL through the sqlite3 command-line shell (fixtures written as another program would).
+func sqlite(_ path: String, _ sql: String) throws {
+  _ = try sqliteOutput(path, sql)
+}
+
+func sqliteOutput(_ path: String, _ sql: String) throws -> String {
+  let p = Process()
+  p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+  p.arguments = ["-bail", path]
+  let (input, output) = (Pipe(), Pipe())
+  p.standardInput = input
+  p.standardOutput = output
+  try p.run()
+  input.fileHandleForWriting.write(Data(sql.utf8))
+  try input.fileHandleForWriting.close()
+  let data = output.fileHandleForReading.readDataToEndOfFile()
+  p.waitUntilExit()
+  struct ShellFailed: Error { var status: Int32 }
+  guard p.terminationStatus == 0 else { throw ShellFailed(status: p.terminationStatus) }
+  return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+}
