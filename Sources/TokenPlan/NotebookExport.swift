@@ -78,6 +78,9 @@ enum NotebookExport {
       top = forecast[forecast.level == "total"].set_index("period")
       top[["mean", "p10", "p50", "p90", "lo_95", "hi_95"]] / 1e12
       """)
+    if let plan = tables.sincePlan {
+      b.markdown("## Since last quarter\n\n" + plan.markdown() + "\n" + (tables.sinceScore?.markdown() ?? ""))
+    }
     b.markdown("## Capacity\n\n" + tables.headline.markdown())
     let capacity = image("capacity", "GPUs required vs installed")
     let power = image("power", "Power by quarter")

@@ -63,7 +63,8 @@ public enum QuarterlyRun {
     let output = try OutputDirectory(path: outDir)
     // Opened (created or upgraded) before any work too: a store that cannot be opened fails now.
     let store = try storeURL(request.store, outputDirectory: request.outputDirectory).map { try RunStore($0) }
-    let run = try await compute(plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
+    var run = try await compute(plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
+    if let store { run.results.sinceLastQuarter = try sinceLastQuarter(run, store: store, request: request, output: outDir) }
     progress(.started("write"))
     try writeStep(run, request: request, output: output, store: store, clock: &clock, progress: progress)
     return outDir
@@ -224,7 +225,7 @@ public enum QuarterlyRun {
     // One transaction: every row written, then the outputs published, then the commit. A store
     // that cannot be written fails before anything is published; a killed run leaves neither.
     progress(.started("store"))
-    let stored = storedRun(computed, request: request, output: output.path, tables: RunReport.tables(run))
+    let stored = storedRun(computed, request: request, output: output.path, assumptions: RunReport.assumptions(run).table)
     try store.record(stored) {
       try clock.step("store")
       try output.publish()
@@ -418,7 +419,9 @@ public enum QuarterlyRun {
       sheets: [
         sheet(tables.headline, name: "Summary"), planSheet, scenarioSheet, sheet(tables.sensitivity, name: "Sensitivity"),
         sheet(tables.uncertainty, name: "Uncertainty"), demandSheet, sheet(tables.fits, name: "Fits"), assumptions,
-      ],
+      ] + [("Since last quarter", tables.sincePlan), ("Last forecast scored", tables.sinceScore)].compactMap { name, table in
+        table.map { sheet($0, name: name) }
+      },
       definedNames: names)
   }
 

@@ -14,6 +14,16 @@ extension QuarterlyRun {
     case url(StoreURL)
   }
 
+  /// The plan's latest stored run compared with this one (`nil` when the store holds none).
+  static func sinceLastQuarter(_ run: ComputedRun, store: RunStore, request: Request, output: String) throws -> SinceLastQuarter? {
+    guard let id = try store.previous(plan: run.plan.name, before: nil) else { return nil }
+    let previous = try store.load(id)
+    let current = storedRun(run, request: request, output: output, assumptions: RunReport.assumptions(run.results).table)
+    let score = ForecastScore(previous, actuals: current.actuals)
+    return SinceLastQuarter(
+      previousID: id, previousAsOf: previous.asOf, diff: RunDiff(previous, current), score: score.points.isEmpty ? nil : score)
+  }
+
   /// `--as-of`'s quarter.
   /// - Throws: a located command-line error unless it reads `YYYYQn`.
   public static func asOfQuarter(_ text: String) throws -> Quarter {
@@ -38,19 +48,19 @@ extension QuarterlyRun {
   /// What the store keeps of a computed run: inputs, the assumptions register, every node's
   /// reconciled quarterly forecast with its model, every candidate's backtest scores, every
   /// numeric plan column of every row, and each node's whole-quarter actuals.
-  static func storedRun(_ computed: ComputedRun, request: Request, output: String, tables: RunTables) -> StoredRun {
+  static func storedRun(_ computed: ComputedRun, request: Request, output: String, assumptions: ReportTable) -> StoredRun {
     let r = computed.results
     var run = StoredRun(
       plan: r.plan.name, asOf: r.plan.asOf, createdAt: isoDate(request.documentDate), toolVersion: TokenPlanDefaults.version,
       seed: r.seed, paths: r.paths, output: output)
     run.inputs = r.inputs.map { .init(path: $0.0, sha256: $0.1) }
-    run.assumptions = tables.assumptions.rows.map { row in
+    run.assumptions = assumptions.rows.map { row in
       func text(_ k: Int) -> String {
         if case .text(let s) = row[k] { return s }
         return row[k].display
       }
       var value: Double?
-      if case .number(let v, _) = row[1] { value = v }
+      if case .number(let v, _) = row[1], v.isFinite { value = v }
       return .init(key: text(0), value: value, unit: text(2), source: text(3), date: text(4))
     }
     let models = Dictionary(r.forecasts.map { ($0.name, $0.model.description) }, uniquingKeysWith: { a, _ in a })

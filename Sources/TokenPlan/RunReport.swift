@@ -3,6 +3,7 @@ import Demand
 import Forecasting
 import Foundation
 import Report
+import RunStore
 import TokenPlanCore
 
 /// Everything a quarterly run computed, handed to the writers (PDF, tables, notebook, workbook).
@@ -27,9 +28,22 @@ struct RunResults: Sendable {
   var inputs: [(String, String)]
   var demandPath: String
 
+  /// What changed since the plan's previous stored run, when the store holds one.
+  var sinceLastQuarter: SinceLastQuarter?
+
   var totals: [PlanRow] { rows.filter { $0.workload == "total" } }
   /// The demand data is the shipped synthetic panel (or any file under a `synthetic` folder).
   var syntheticDemand: Bool { demandPath.contains("synthetic") }
+}
+
+/// The plan's previous stored run compared with this one, and its forecast scored against the
+/// actuals in this run's demand data.
+struct SinceLastQuarter: Sendable {
+  var previousID: Int64
+  var previousAsOf: Quarter
+  var diff: RunDiff
+  /// `nil` when this run's data hold no whole quarter the previous run forecast.
+  var score: ForecastScore?
 }
 
 /// The run's document tables, built once and written as PDF, Markdown, LaTeX, CSV/JSON and
@@ -46,12 +60,15 @@ struct RunTables {
   var assumptions: ReportTable
   /// Workbook defined names and the register row (0-based) each one names.
   var assumptionNames: [(name: String, row: Int)] = []
+  /// Since last quarter: the plan's totals then and now, and the last forecast scored.
+  var sincePlan: ReportTable?
+  var sinceScore: ReportTable?
 
   /// (file stem, table) in document order.
   var all: [(String, ReportTable)] {
     [("headline", headline), ("capacity", capacity), ("power-cost", powerCost), ("workloads", workloads),
       ("scenarios", scenarios), ("uncertainty", uncertainty), ("sensitivity", sensitivity), ("fits", fits),
-      ("assumptions", assumptions)]
+      ("assumptions", assumptions)] + [("since-last-plan", sincePlan), ("since-last-score", sinceScore)].compactMap { k, t in t.map { (k, $0) } }
   }
 }
 
@@ -66,10 +83,63 @@ enum RunReport {
 
   static func tables(_ r: RunResults) -> RunTables {
     let register = assumptions(r)
-    return RunTables(
+    var tables = RunTables(
       headline: headlineTable(r), capacity: capacityTable(r), powerCost: powerCostTable(r), workloads: workloadsTable(r),
       scenarios: scenariosTable(r), uncertainty: uncertaintyTable(r), sensitivity: sensitivityTable(r), fits: fitsTable(r),
       assumptions: register.table, assumptionNames: register.names)
+    if let since = r.sinceLastQuarter {
+      tables.sincePlan = sincePlanTable(since, currency: r.plan.money.currency)
+      tables.sinceScore = since.score.map(sinceScoreTable)
+    }
+    return tables
+  }
+
+  /// The plan's totals in the previous run and in this one, per quarter both cover.
+  static func sincePlanTable(_ s: SinceLastQuarter, currency: String) -> ReportTable {
+    let byKey = Dictionary(s.diff.plan.map { ("\($0.item)|\($0.quarter)", $0) }, uniquingKeysWith: { a, _ in a })
+    let quarters = Set(s.diff.plan.map(\.quarter)).sorted()
+    func pair(_ item: String, _ q: Quarter, _ scale: Double, _ d: Int) -> [ReportTable.Cell] {
+      guard let c = byKey["\(item)|\(q)"] else { return [t(nil), t(nil)] }
+      return [n(c.old / scale, d), n(c.new / scale, d)]
+    }
+    let changed = s.diff.assumptions.map { c in
+      "\(c.key) \(c.old.map { NumberText.grouped($0, decimals: 4) } ?? "–") → \(c.new.map { NumberText.grouped($0, decimals: 4) } ?? "–")"
+    }
+    return ReportTable(
+      title: "Since last quarter: the plan against run \(s.previousID) (as of \(s.previousAsOf))",
+      columns: [
+        .init("Quarter", numeric: false, key: "quarter"), .init("GPUs then", key: "gpus_required_then"),
+        .init("GPUs now", key: "gpus_required_now"), .init("MW then", key: "facility_power_mw_then"),
+        .init("MW now", key: "facility_power_mw_now"), .init("Capex then", unit: "M \(currency)", key: "capex_million_then"),
+        .init("Capex now", unit: "M \(currency)", key: "capex_million_now"),
+        .init("Cost then", unit: "\(currency)/M tokens", key: "cost_per_million_tokens_then"),
+        .init("Cost now", unit: "\(currency)/M tokens", key: "cost_per_million_tokens_now"),
+      ],
+      rows: quarters.map { q in
+        [t(q.description)] + pair("gpus_required", q, 1, 0) + pair("facility_power_mw", q, 1, 2) + pair("capex", q, 1e6, 2)
+          + pair("cost_per_million_tokens", q, 1, 4)
+      },
+      note: changed.isEmpty
+        ? "No assumption changed since run \(s.previousID)."
+        : "Assumptions changed since run \(s.previousID): " + changed.joined(separator: "; ") + ".")
+  }
+
+  /// The previous run's forecast against this run's actuals: the total and every level pooled.
+  static func sinceScoreTable(_ score: ForecastScore) -> ReportTable {
+    let rows = score.summaries.filter { $0.level == "total" || $0.series.hasPrefix("all ") }
+    func pct(_ v: Double?) -> ReportTable.Cell { v.map { n(100 * $0, 0) } ?? t(nil) }
+    return ReportTable(
+      title: "Last quarter's forecast against what arrived",
+      columns: [
+        .init("Series", numeric: false, key: "series"), .init("Horizon", unit: "quarters", key: "horizon"),
+        .init("Quarters", key: "quarters"), .init("MASE", key: "mase"), .init("Bias", unit: "%", key: "bias_pct"),
+        .init("In 80%", unit: "%", key: "coverage_80_pct"), .init("In 95%", unit: "%", key: "coverage_95_pct"),
+      ],
+      rows: rows.map { s in
+        [t(s.series), s.horizon.map { i($0) } ?? t("all"), i(s.count), s.mase.map { n($0, 2) } ?? t(nil), n(100 * s.bias, 1),
+          pct(s.coverage80), pct(s.coverage95)]
+      },
+      note: "MASE: absolute error over the series' mean quarter-on-quarter change up to the forecast's as-of quarter; bias: mean of forecast / actual − 1; coverage: share of actuals inside the intervals.")
   }
 
   /// The headline: the next four quarters' totals.
@@ -535,6 +605,11 @@ enum RunReport {
       blocks.append(.heading("Alerts"))
       for w in r.warnings.prefix(12) { blocks.append(.paragraph("• " + w)) }
       if r.warnings.count > 12 { blocks.append(.paragraph("… and \(r.warnings.count - 12) more in the run log.")) }
+    }
+    if let plan = tables.sincePlan {
+      blocks.append(.heading("Since last quarter"))
+      blocks.append(.table(plan))
+      if let score = tables.sinceScore { blocks.append(.table(score)) }
     }
     blocks.append(.pageBreak)
     blocks.append(.heading("Quarterly capacity"))

@@ -10,7 +10,8 @@ import TestSupport
 struct DefaultRunTests {
   /// The run's output directory (the run happens once, on first use).
   static let output: Result<URL, RunFailure> = {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tokenplan-default-\(UUID().uuidString)")
+    // In a folder of its own, so the run store beside the output (folder/history.sqlite) is new.
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tokenplan-default-\(UUID().uuidString)/run")
     do {
       let r = try runTokenplan(["run", "--out", dir.path])
       guard r.status == 0 else { return .failure(RunFailure(message: "status \(r.status): \(r.stderr)")) }

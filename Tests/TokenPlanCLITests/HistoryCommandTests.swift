@@ -1,4 +1,5 @@
 import Foundation
+import Report
 import RunStore
 import Testing
 import TestSupport
@@ -47,6 +48,20 @@ struct HistoryCommandTests {
       #expect(abs((c["new"] as! Double) - new) <= 1e-12 * max(1, abs(new)), "\(item) \(quarter)")
     }
     #expect(changes.contains { $0["section"] as? String == "forecast_total" })
+
+    // The second run's documents open with "Since last quarter": GPUs then and now per shared quarter.
+    let first = try String(contentsOf: dir.appendingPathComponent("2025Q3/tables.md"), encoding: .utf8)
+    let second = try String(contentsOf: dir.appendingPathComponent("2025Q4/tables.md"), encoding: .utf8)
+    #expect(!first.contains("Since last quarter"))
+    #expect(second.contains("### Since last quarter: the plan against run 1 (as of 2025Q3)"))
+    for q in shared {
+      let then = Double(plans[0].first { $0["quarter"] == q }!["gpus_required"]!)!
+      let now = Double(plans[1].first { $0["quarter"] == q }!["gpus_required"]!)!
+      #expect(second.contains("| \(q) | \(NumberText.grouped(then)) | \(NumberText.grouped(now)) |"), "\(q)")
+    }
+    #expect(second.contains("### Last quarter's forecast against what arrived"))
+    let notebook = try String(contentsOf: dir.appendingPathComponent("2025Q4/notebook.ipynb"), encoding: .utf8)
+    #expect(notebook.contains("## Since last quarter"))
 
     // score: run 1's total for 2025Q4 against that quarter's mean daily total in the demand file.
     let scores = try rows(try runTokenplan(["history", "score", "1", "--store", store, "--format", "json"]), "scores")
