@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "Forecasting", targets: ["Forecasting"]),
     .library(name: "Capacity", targets: ["Capacity"]),
     .library(name: "Report", targets: ["Report"]),
+    .library(name: "RunStore", targets: ["RunStore"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -30,6 +30,11 @@ let package = Package(
       dependencies: [
         .product(name: "Forecasting", package: "TokenPlan"), .product(name: "LinearAlgebra", package: "TokenPlan"),
       ]),
+    .executableTarget(
+      name: "store-bench",
+      dependencies: [
+        .product(name: "RunStore", package: "TokenPlan"), .product(name: "TokenPlanCore", package: "TokenPlan"),
+      ]),
     .executableTarget(name: "csvswift-bench", dependencies: [.product(name: "CSV", package: "CSV.swift")]),
   ]
 )

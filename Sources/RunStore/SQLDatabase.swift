@@ -66,12 +66,15 @@ protocol SQLDatabase: AnyObject {
   func begin() throws
   func commit() throws
   func rollback()
+  /// Inserts `rows` into `table`'s `columns` (inside the caller's transaction).
+  func insert(_ table: String, _ columns: [String], _ rows: [[SQLValue]]) throws
 }
 
 extension SQLDatabase {
   func execute(_ sql: String, _ parameters: [SQLValue] = []) throws { _ = try query(sql, parameters) }
 
-  /// Inserts `rows` into `table`'s `columns` with multi-row `VALUES` lists of at most 500 rows.
+  /// Inserts `rows` into `table`'s `columns` with multi-row `VALUES` lists of at most 500 rows
+  /// (one round trip per list to a server).
   func insert(_ table: String, _ columns: [String], _ rows: [[SQLValue]]) throws {
     let batch = max(1, min(500, 30_000 / max(columns.count, 1)))
     var start = 0

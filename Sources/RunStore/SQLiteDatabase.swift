@@ -36,17 +36,7 @@ final class SQLiteDatabase: SQLDatabase {
       throw failure("a statement SQLite can prepare")
     }
     defer { sqlite3_finalize(statement) }
-    for (k, p) in parameters.enumerated() {
-      let i = Int32(k + 1)
-      let status: Int32
-      switch p {
-      case .null: status = sqlite3_bind_null(statement, i)
-      case .integer(let v): status = sqlite3_bind_int64(statement, i, v)
-      case .real(let v): status = sqlite3_bind_double(statement, i, v)
-      case .text(let s): status = sqlite3_bind_text(statement, i, s, -1, tokenplan_sqlite_transient())
-      }
-      guard status == SQLITE_OK else { throw failure("parameters SQLite can bind") }
-    }
+    try bind(parameters, to: statement)
     var rows: [[SQLValue]] = []
     let columns = sqlite3_column_count(statement)
     while true {
@@ -64,6 +54,37 @@ final class SQLiteDatabase: SQLDatabase {
         })
     }
     return rows
+  }
+
+  /// One prepared statement bound and stepped per row: SQLite reads `$N` parameters as names and
+  /// looks each up linearly, so multi-row lists of thousands of them cost O(n²).
+  func insert(_ table: String, _ columns: [String], _ rows: [[SQLValue]]) throws {
+    guard !rows.isEmpty else { return }
+    let sql = "INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES (\(columns.map { _ in "?" }.joined(separator: ",")))"
+    var statement: OpaquePointer?
+    guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+      throw failure("a statement SQLite can prepare")
+    }
+    defer { sqlite3_finalize(statement) }
+    for row in rows {
+      try bind(row, to: statement)
+      guard sqlite3_step(statement) == SQLITE_DONE else { throw failure("a store that can be written") }
+      sqlite3_reset(statement)
+    }
+  }
+
+  private func bind(_ parameters: [SQLValue], to statement: OpaquePointer) throws {
+    for (k, p) in parameters.enumerated() {
+      let i = Int32(k + 1)
+      let status: Int32
+      switch p {
+      case .null: status = sqlite3_bind_null(statement, i)
+      case .integer(let v): status = sqlite3_bind_int64(statement, i, v)
+      case .real(let v): status = sqlite3_bind_double(statement, i, v)
+      case .text(let s): status = sqlite3_bind_text(statement, i, s, -1, tokenplan_sqlite_transient())
+      }
+      guard status == SQLITE_OK else { throw failure("parameters SQLite can bind") }
+    }
   }
 
   func begin() throws { try execute("BEGIN IMMEDIATE") }
