@@ -158,18 +158,30 @@ struct RunStoreTests {
     #expect(all.count == 2 && abs(all.mase! - 1.75) < 1e-12 && all.coverage80 == 0.5)
   }
 
-  @Test("a version-1 store is upgraded and keeps its runs; a newer one is refused; other data is not touched")
-  func migrations() throws {
-    let dir = try scratchDirectory("runstore")
-    let v1 = dir.appendingPathComponent("v1.sqlite").path
-    // The schema as version 1 wrote it (fixture: Tests/RunStoreTests/schema-v1.sql), with one run.
-    try sqlite(v1, String(contentsOf: packageRoot.appendingPathComponent("Tests/RunStoreTests/schema-v1.sql"), encoding: .utf8))
-    let store = try RunStore(.sqlite(path: v1))
+  @Test("a version-1 store is upgraded and keeps its runs", arguments: Backend.allCases)
+  func upgrade(backend: Backend) throws {
+    // The schema as version 1 wrote it (fixture: Tests/RunStoreTests/schema-v1.sql), with one run,
+    // written by the database's own shell.
+    let fixture = try String(contentsOf: packageRoot.appendingPathComponent("Tests/RunStoreTests/schema-v1.sql"), encoding: .utf8)
+    let url = try backend.freshStore()
+    switch url {
+    case .sqlite(let path): try sqlite(path, fixture)
+    case .postgres(let u):
+      try psql(u, fixture.replacingOccurrences(of: "INTEGER PRIMARY KEY AUTOINCREMENT", with: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"))
+    }
+    let store = try RunStore(url)
     let old = try store.load(1)
     #expect(old.plan == "default" && old.asOf == Quarter("2025Q4")! && old.actuals.isEmpty && old.forecasts.count == 1)
+    #expect(old.forecasts.first?.mean == 2.5e12 && old.forecasts.first?.hi95 == 3.4e12)
     let id = try store.record(sampleRun())
+    #expect(id != 1)
     #expect(try store.load(id).actuals.count == 2)
-    #expect(try sqliteOutput(v1, "SELECT version FROM tokenplan_schema;") == "2")
+    #expect(try RunStore(url).list().count == 2)
+  }
+
+  @Test("a newer store is refused; other data is not touched")
+  func refusals() throws {
+    let dir = try scratchDirectory("runstore")
 
     let newer = dir.appendingPathComponent("newer.sqlite").path
     try sqlite(newer, "CREATE TABLE tokenplan_schema (version INTEGER NOT NULL); INSERT INTO tokenplan_schema VALUES (99);")
@@ -195,6 +207,21 @@ struct RunStoreTests {
       #expect(!e.userMessage.contains("secret"), "\(e.userMessage)")
     }
   }
+}
+
+/// Runs SQL through psql (stops at the first error).
+func psql(_ url: String, _ sql: String) throws {
+  let p = Process()
+  p.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+  p.arguments = [url, "-q", "-v", "ON_ERROR_STOP=1"]
+  let input = Pipe()
+  p.standardInput = input
+  try p.run()
+  input.fileHandleForWriting.write(Data(sql.utf8))
+  try input.fileHandleForWriting.close()
+  p.waitUntilExit()
+  struct PsqlFailed: Error { var status: Int32 }
+  guard p.terminationStatus == 0 else { throw PsqlFailed(status: p.terminationStatus) }
 }
 
 /// Runs SQL through the sqlite3 command-line shell (fixtures written as another program would).
