@@ -78,11 +78,7 @@ public enum HistoryJob {
     if let actualsPath {
       let panel = try DemandLoader.load(path: actualsPath).panel
       let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil)
-      actuals = hierarchy.inputs.flatMap { input in
-        RunReport.quarterMeans(input).filter { Double($0.days) >= 0.9 * Double($0.quarter.days) }.map {
-          StoredRun.Actual(series: input.name, quarter: $0.quarter, tokensPerDay: $0.mean)
-        }
-      }
+      actuals = QuarterlyRun.wholeQuarterActuals(hierarchy.inputs)
       from = actualsPath
     } else {
       guard let later = try store.list(plan: run.plan).last(where: { $0.id > id }) else {
