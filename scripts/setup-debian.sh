@@ -5,7 +5,8 @@
 #           (pango with no fonts writes PDFs without text), pkgconf (SwiftPM reads .pc files),
 #           SQLite and libpq (the run store)
 #   tests of the run store: a PostgreSQL server (scripts/postgres-test-server.sh starts a
-#           throwaway cluster), the sqlite3 shell (fixtures written as another program would)
+#           throwaway cluster), the sqlite3 shell (fixtures written as another program would);
+#           LibreOffice Calc (headless: recalculates the workbook with changed inputs)
 #   tests:  poppler-utils (pdftotext, pdfinfo, pdffonts), a minimal TeX Live with booktabs,
 #           longtable and siunitx (pdflatex on the LaTeX tables), and from PyPI openpyxl (the
 #           workbook), nbformat/nbconvert/ipykernel/pandas (validate and execute the notebook).
@@ -13,7 +14,7 @@ set -euo pipefail
 packages=(
   libopenblas-dev liblapacke-dev pkgconf zlib1g-dev libxlsxwriter-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core libsqlite3-dev libpq-dev
-  postgresql sqlite3 poppler-utils texlive-latex-base texlive-latex-recommended texlive-science
+  postgresql sqlite3 libreoffice-calc-nogui poppler-utils texlive-latex-base texlive-latex-recommended texlive-science
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -34,6 +34,8 @@ public struct PlanRow: Sendable, Equatable {
   public var capexByHardware: [String: Double] = [:]
   /// When facility MW grows this quarter: the quarter construction must start (build lead time).
   public var buildByQuarter: Quarter?
+  /// IT energy: average IT MW × hours (facility energy is this × PUE, ``CostModel``).
+  public var itEnergyMegawattHours: Double = 0
   /// Electricity: facility MWh × 1,000 × the electricity price (part of `opex`).
   public var electricity: Double = 0
   /// The rest of `opex`: maintenance (a share of gross IT capex) and colocation; `opex` is
@@ -59,7 +61,7 @@ public struct PlanError: UserError, Equatable, Sendable {
 /// earlier and kept afterwards. Required = used + N+k spares. Power is provisioned at node
 /// nameplate (nodes = ⌈GPUs / GPUs per node⌉, racks = ⌈IT kW / rack kW⌉); average power
 /// interpolates node idle → busy power by utilisation; facility = IT × PUE; energy = average
-/// facility MW × hours. Capex is cash at delivery (nodes × price) plus facility capex per new MW;
+/// IT MW × hours × PUE. Capex is cash at delivery (nodes × price) plus facility capex per new MW;
 /// depreciation straight-line (IT over `depreciation_years`, facility over its life); capital
 /// charge = cost of capital × net book value / 4; opex = energy + maintenance share × gross IT
 /// capex / 4. Cost per million tokens = (depreciation + capital charge + opex) / (T / 10⁶).
@@ -271,7 +273,6 @@ public enum CapacityPlanner {
     let tokensPerDay = plan.workloads.reduce(0) { $0 + ($1.tokensPerDay[q] ?? 0) }
     let tokens = tokensPerDay * Double(q.days)
     let gpuHoursTotal = served.busyHours.values.reduce(0, +)
-    let energyMWh = averageKW / 1000 * plan.facility.pue * hours
     // The row's inputs first; its derived columns come from the cost model's formulas.
     var total = PlanRow(
       quarter: q, workload: "total", tokensPerDay: tokensPerDay, tokens: tokens,
@@ -280,10 +281,10 @@ public enum CapacityPlanner {
       orderByQuarter: buy > 0 ? q.adding(-plan.money.procurementLeadQuarters) : nil,
       purchaseHardware: buy > 0 ? served.buyHardware : nil,
       racks: Int((itKW / plan.facility.rackKilowatts - 1e-9).rounded(.up)), itPowerMegawatts: itKW / 1000,
-      facilityPowerMegawatts: 0, energyMegawattHours: energyMWh,
-      joulesPerToken: tokens > 0 ? energyMWh * 3.6e9 / tokens : 0, capex: 0,
+      facilityPowerMegawatts: 0, energyMegawattHours: 0, joulesPerToken: 0, capex: 0,
       depreciation: 0, capitalCharge: 0, opex: 0, costPerMillionTokens: 0,
       shortfallMegawatts: 0, currency: plan.money.currency)
+    total.itEnergyMegawattHours = averageKW / 1000 * hours
     CostModel.evaluate(.facilityPowerMegawatts, &total, plan: plan)
     let facilityMW = total.facilityPowerMegawatts
     total.shortfallMegawatts = max(0, facilityMW - plan.facility.megawattsAvailable(at: q))
@@ -293,8 +294,11 @@ public enum CapacityPlanner {
       let newMW = facilityMW - state.builtMW
       total.buildByQuarter = q.adding(-plan.facility.buildLeadQuarters)
       if plan.facility.colocationPerKilowattMonth == nil {
-        state.facilityCohorts.append((newMW * plan.facility.capexPerMegawatt, q))
-        capex += newMW * plan.facility.capexPerMegawatt
+        // New facility MW are built at the quoted price per MW of IT (facility MW / PUE) or of
+        // facility power, as the plan states.
+        let billedMW = plan.facility.capexBasis == .itMegawatts ? newMW / plan.facility.pue : newMW
+        state.facilityCohorts.append((billedMW * plan.facility.capexPerMegawatt, q))
+        capex += billedMW * plan.facility.capexPerMegawatt
       }
       state.builtMW = facilityMW
     }
@@ -354,7 +358,8 @@ public enum CapacityPlanner {
           depreciation: total.depreciation * share, capitalCharge: total.capitalCharge * share, opex: total.opex * share,
           costPerMillionTokens: t > 0 ? (total.depreciation + total.capitalCharge + total.opex) * share / (t / 1e6) : 0,
           shortfallMegawatts: total.shortfallMegawatts * share, currency: plan.money.currency,
-          electricity: total.electricity * share, maintenanceAndColocation: total.maintenanceAndColocation * share))
+          itEnergyMegawattHours: total.itEnergyMegawattHours * share, electricity: total.electricity * share,
+          maintenanceAndColocation: total.maintenanceAndColocation * share))
     }
     return rows
   }

@@ -12,6 +12,10 @@ public enum CostModel {
   public static let formulas: [(column: PlanQuantity, expression: CostExpression)] = [
     // Facility power = IT power × PUE.
     (.facilityPowerMegawatts, .product([.quantity(.itPowerMegawatts), .assumption(.pue)])),
+    // Facility energy = IT energy × PUE.
+    (.energyMegawattHours, .product([.quantity(.itEnergyMegawattHours), .assumption(.pue)])),
+    // Energy per token, J = MWh × 3.6e9 J/MWh / tokens, 0 without tokens.
+    (.joulesPerToken, .ratio(.product([.quantity(.energyMegawattHours), .constant(3.6e9)]), .quantity(.tokens))),
     // Electricity = facility MWh × 1,000 kWh/MWh × price per kWh.
     (.electricity, .product([.quantity(.energyMegawattHours), .constant(1000), .assumption(.electricityPrice)])),
     // Opex = electricity + maintenance and colocation.
@@ -47,7 +51,7 @@ public enum CostModel {
 
 /// A numeric plan-row column that a ``CostExpression`` reads or defines.
 public enum PlanQuantity: String, Sendable, CaseIterable {
-  case tokens, itPowerMegawatts, facilityPowerMegawatts, energyMegawattHours
+  case tokens, itPowerMegawatts, facilityPowerMegawatts, itEnergyMegawattHours, energyMegawattHours, joulesPerToken
   case depreciation, capitalCharge, electricity, maintenanceAndColocation, opex, costPerMillionTokens
 
   /// Where the value lives in a ``PlanRow``.
@@ -56,7 +60,9 @@ public enum PlanQuantity: String, Sendable, CaseIterable {
     case .tokens: return \.tokens
     case .itPowerMegawatts: return \.itPowerMegawatts
     case .facilityPowerMegawatts: return \.facilityPowerMegawatts
+    case .itEnergyMegawattHours: return \.itEnergyMegawattHours
     case .energyMegawattHours: return \.energyMegawattHours
+    case .joulesPerToken: return \.joulesPerToken
     case .depreciation: return \.depreciation
     case .capitalCharge: return \.capitalCharge
     case .electricity: return \.electricity

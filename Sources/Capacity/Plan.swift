@@ -154,12 +154,23 @@ public struct FleetCohort: Sendable, Equatable {
 }
 
 /// The data-center side.
+/// What a facility capex per MW is quoted per (`capex_per_mw_basis`).
+public enum CapexBasis: String, Sendable, Equatable, CaseIterable {
+  /// Per MW of IT load (`it`).
+  case itMegawatts = "it"
+  /// Per MW of facility power, IT × PUE (`facility`).
+  case facilityMegawatts = "facility"
+}
+
 public struct Facility: Sendable, Equatable {
   public var pue: Double
   public var rackKilowatts: Double
   /// Facility MW available by quarter (the latest earlier value holds until changed).
   public var megawattsAvailable: [Quarter: Double]
   public var capexPerMegawatt: Double
+  /// Whether `capexPerMegawatt` is quoted per MW of IT load (the default, as build-cost sources
+  /// quote it) or per MW of facility power (IT × PUE).
+  public var capexBasis: CapexBasis = .itMegawatts
   public var lifeYears: Double
   public var provenance: Provenance
   /// Quarters from the decision to build more MW to having it.

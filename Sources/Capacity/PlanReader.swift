@@ -462,14 +462,22 @@ extension Reader {
   /// `facility:`.
   func facility(_ facNode: Node) throws -> Facility {
     let fac = try mapping(facNode, allowed: [
-      "pue", "rack_kw", "mw_available", "capex_per_mw", "life_years", "build_lead_quarters",
+      "pue", "rack_kw", "mw_available", "capex_per_mw", "capex_per_mw_basis", "life_years", "build_lead_quarters",
       "colocation_per_kw_month", "source", "date",
     ])
     var mw: [Quarter: Double] = [:]
     for (qNode, vNode) in try pairs(try required(fac, "mw_available", facNode)) {
       mw[try quarter(qNode)] = try number(vNode, min: 0)
     }
-    return Facility(
+    var basis = CapexBasis.itMegawatts
+    if let node = fac["capex_per_mw_basis"] {
+      let text = try string(node)
+      guard let b = CapexBasis(rawValue: text) else {
+        throw error(node, expected: "it or facility for capex_per_mw_basis", fix: "write it (per MW of IT load, as build-cost sources quote) or facility (per MW of IT × PUE)")
+      }
+      basis = b
+    }
+    var facility = Facility(
       pue: try number(required(fac, "pue", facNode), min: 1, max: 3),
       rackKilowatts: try number(required(fac, "rack_kw", facNode), min: 1),
       megawattsAvailable: mw, capexPerMegawatt: try number(required(fac, "capex_per_mw", facNode), min: 0),
@@ -477,6 +485,8 @@ extension Reader {
       provenance: try provenance(fac, facNode),
       buildLeadQuarters: try integer(fac["build_lead_quarters"], default: 0, min: 0, max: 40),
       colocationPerKilowattMonth: try fac["colocation_per_kw_month"].map { try number($0, min: 0) })
+    facility.capexBasis = basis
+    return facility
   }
 
   /// `money:`.

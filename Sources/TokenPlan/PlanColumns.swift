@@ -13,7 +13,7 @@ enum PlanColumn: String, CaseIterable {
   case gpusInstalled = "gpus_installed", gpusToOrder = "gpus_to_order", orderByQuarter = "order_by_quarter"
   case racks
   case itPowerMegawatts = "it_power_mw", facilityPowerMegawatts = "facility_power_mw"
-  case energyMegawattHours = "energy_mwh", joulesPerToken = "joules_per_token"
+  case itEnergyMegawattHours = "it_energy_mwh", energyMegawattHours = "energy_mwh", joulesPerToken = "joules_per_token"
   case capex, depreciation, capitalCharge = "capital_charge", opex, electricity
   case maintenanceAndColocation = "maintenance_and_colocation"
   case costPerMillionTokens = "cost_per_million_tokens", currency
@@ -31,8 +31,8 @@ enum PlanColumn: String, CaseIterable {
   /// The workbook's Quarterly plan sheet (totals): every cost component beside its sum.
   static let workbook: [PlanColumn] = [
     .quarter, .tokens, .gpuHours, .gpusRequired, .gpusInstalled, .gpusToOrder, .orderByQuarter, .racks,
-    .itPowerMegawatts, .facilityPowerMegawatts, .energyMegawattHours, .joulesPerToken, .capex, .depreciation,
-    .capitalCharge, .opex, .electricity, .maintenanceAndColocation, .costPerMillionTokens,
+    .itPowerMegawatts, .facilityPowerMegawatts, .itEnergyMegawattHours, .energyMegawattHours, .joulesPerToken, .capex,
+    .depreciation, .capitalCharge, .opex, .electricity, .maintenanceAndColocation, .costPerMillionTokens,
   ]
 
   /// A column's value in one row.
@@ -64,6 +64,7 @@ enum PlanColumn: String, CaseIterable {
     case .racks: return .integer(r.racks)
     case .itPowerMegawatts: return .number(r.itPowerMegawatts)
     case .facilityPowerMegawatts: return .number(r.facilityPowerMegawatts)
+    case .itEnergyMegawattHours: return .number(r.itEnergyMegawattHours)
     case .energyMegawattHours: return .number(r.energyMegawattHours)
     case .joulesPerToken: return .number(r.joulesPerToken)
     case .capex: return .number(r.capex)
@@ -95,7 +96,9 @@ enum PlanColumn: String, CaseIterable {
     case .tokens: return .tokens
     case .itPowerMegawatts: return .itPowerMegawatts
     case .facilityPowerMegawatts: return .facilityPowerMegawatts
+    case .itEnergyMegawattHours: return .itEnergyMegawattHours
     case .energyMegawattHours: return .energyMegawattHours
+    case .joulesPerToken: return .joulesPerToken
     case .depreciation: return .depreciation
     case .capitalCharge: return .capitalCharge
     case .electricity: return .electricity

@@ -329,7 +329,9 @@ enum RunReport {
     add("Service life", p.serviceLifeYears, 1, "years", planFile, "")
     add("PUE", p.facility.pue, 2, "ratio", f.source, f.date, definedName: PlanAssumption.pue.rawValue)
     add("Rack power", p.facility.rackKilowatts, 1, "kW", f.source, f.date)
-    add("Facility capex", p.facility.capexPerMegawatt, 0, "\(p.money.currency)/MW", f.source, f.date)
+    add(
+      "Facility capex", p.facility.capexPerMegawatt, 0,
+      "\(p.money.currency)/MW \(p.facility.capexBasis == .itMegawatts ? "IT" : "facility")", f.source, f.date)
     add("Facility life", p.facility.lifeYears, 1, "years", f.source, f.date)
     add("Build lead", Double(p.facility.buildLeadQuarters), 0, "quarters", f.source, f.date)
     for (q, mw) in p.facility.megawattsAvailable.sorted(by: { $0.key < $1.key }) {

@@ -1,6 +1,7 @@
 import Capacity
 import Foundation
 import Testing
+import TestSupport
 import TokenPlanCore
 
 /// The cost model: one definition of each derived column that the planner evaluates and the
@@ -12,6 +13,8 @@ struct CostModelTests {
     let plan = handPlan(tokensPerDay: 3e12, siteMW: 20)
     for row in try CapacityPlanner.run(plan) where row.workload == "total" {
       #expect(row.facilityPowerMegawatts == row.itPowerMegawatts * 1.2)
+      #expect(row.energyMegawattHours == row.itEnergyMegawattHours * 1.2 && row.itEnergyMegawattHours > 0)
+      #expect(row.joulesPerToken == row.energyMegawattHours * 3.6e9 / row.tokens)
       #expect(row.electricity == row.energyMegawattHours * 1000 * 0.1)
       #expect(row.opex == row.electricity + row.maintenanceAndColocation)
       #expect(row.maintenanceAndColocation > 0)
@@ -50,5 +53,20 @@ struct CostModelTests {
     var row = try #require(try CapacityPlanner.run(handPlan()).first)
     row.tokens = 0
     #expect(r.value(row, plan: handPlan()) == 0)
+  }
+}
+
+@Suite("facility capex basis in the plan file")
+struct CapexBasisReaderTests {
+  @Test("capex_per_mw_basis: it (default) or facility; anything else is refused at its line")
+  func basis() throws {
+    let path = packageRoot.appendingPathComponent("datasets/plans/default.yaml").path
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(try PlanReader.read(text: text, path: path).facility.capexBasis == .itMegawatts)
+    let facility = text.replacingOccurrences(of: "capex_per_mw_basis: it ", with: "capex_per_mw_basis: facility ")
+    #expect(try PlanReader.read(text: facility, path: path).facility.capexBasis == .facilityMegawatts)
+    let bad = text.replacingOccurrences(of: "capex_per_mw_basis: it ", with: "capex_per_mw_basis: IT-load ")
+    let error = try #require(throws: LocatedError.self) { try PlanReader.read(text: bad, path: path) }
+    #expect(error.line == 44 && error.expected.contains("it or facility"))
   }
 }

@@ -216,16 +216,20 @@ struct PlannerTests {
 
 @Suite("Capacity planner: facility options")
 struct FacilityOptionTests {
-  @Test("colocation replaces facility capex by rent; build lead time dates the expansion")
+  @Test("facility capex per MW of IT (default) or of facility power; colocation replaces it by rent; build lead time dates the expansion")
   func colocationAndBuildLead() throws {
     var plan = handPlan(siteMW: 1)
     plan.facility.capexPerMegawatt = 10_000_000
     plan.facility.buildLeadQuarters = 6
     let built = try #require(try CapacityPlanner.run(plan).first)
-    // 7.572 MW needed, 1 MW built: 6.572 MW × $10M of facility capex, started 6 quarters before.
-    #expect(close(built.capex, 631 * 200_000 + 6.572 * 10_000_000))
+    // 7.572 facility MW needed, 1 MW built: 6.572 MW more, started 6 quarters before. The price is
+    // per MW of IT by default: 6.572 / PUE 1.2 = 5.4767 MW of IT × $10M.
+    #expect(close(built.capex, 631 * 200_000 + 6.572 / 1.2 * 10_000_000))
     #expect(built.buildByQuarter == Quarter("2024Q4"))
     #expect(built.capexByHardware == ["G": 631 * 200_000])
+    var perFacilityMW = plan
+    perFacilityMW.facility.capexBasis = .facilityMegawatts
+    #expect(close(try #require(try CapacityPlanner.run(perFacilityMW).first).capex, 631 * 200_000 + 6.572 * 10_000_000))
     plan.facility.colocationPerKilowattMonth = 150
     let rented = try #require(try CapacityPlanner.run(plan).first)
     #expect(close(rented.capex, 631 * 200_000))

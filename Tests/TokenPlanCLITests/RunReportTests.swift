@@ -80,7 +80,8 @@ struct RunReportTests {
     let sheet = try #require(try await documents.workbook.sheets.first { $0.name == "Quarterly plan" })
     let totals = try await totals
     let derived: [String: KeyPath<PlanRow, Double>] = [
-      "facility_power_mw": \.facilityPowerMegawatts, "electricity": \.electricity, "opex": \.opex,
+      "facility_power_mw": \.facilityPowerMegawatts, "energy_mwh": \.energyMegawattHours,
+      "joules_per_token": \.joulesPerToken, "electricity": \.electricity, "opex": \.opex,
       "cost_per_million_tokens": \.costPerMillionTokens,
     ]
     #expect(sheet.rows.count == totals.count)

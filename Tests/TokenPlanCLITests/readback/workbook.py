@@ -28,13 +28,14 @@ def evaluate(formula, row):
     return float(eval(text, {"_if": lambda c, a, b: a if c else b}))
 for k, row in enumerate(plan):
     for column in ["tokens", "gpu_hours", "gpus_required", "gpus_installed", "racks", "it_power_mw",
-                   "energy_mwh", "capex"]:
+                   "capex"]:
         cell = ws.cell(k + 2, header.index(column) + 1).value
         if not isinstance(cell, (int, float)) or abs(cell - float(row[column])) > 1e-14 * max(1, abs(float(row[column]))):
             problems.append(["Quarterly plan", row["quarter"], column, cell, row[column]])
     # The cost model's formulas: present, recomputing (from the cells they name, by a small
     # evaluator below) the value cached beside them, which equals the CSV's.
-    for column in ["facility_power_mw", "electricity", "opex", "cost_per_million_tokens"]:
+    for column in ["facility_power_mw", "energy_mwh", "joules_per_token", "electricity", "opex",
+                   "cost_per_million_tokens"]:
         f = ws.cell(k + 2, header.index(column) + 1).value
         v = vs.cell(k + 2, header.index(column) + 1).value
         if not isinstance(f, str) or not f.startswith("="):
