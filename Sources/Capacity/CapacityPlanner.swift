@@ -58,8 +58,9 @@ public struct PlanError: UserError, Equatable, Sendable {
 /// peak-to-average / (1 + redundancy share)`. Installed, unretired cohorts serve demand first
 /// (in plan order); the rest needs new GPUs of the purchase hardware (pinned, or the best
 /// available that quarter: least capex per unit of work), ordered `procurement lead` quarters
-/// earlier and kept afterwards. Required = used + N+k spares. Power is provisioned at node
-/// nameplate (nodes = ⌈GPUs / GPUs per node⌉, racks = ⌈IT kW / rack kW⌉); average power
+/// earlier and kept afterwards, in whole nodes (systems). Required = used + N+k spares. Power is
+/// provisioned at node nameplate (nodes = ⌈GPUs / GPUs per node⌉; racks hold ⌊rack kW / node
+/// kW⌋ nodes each, and a system above the rack's power takes a rack of its own); average power
 /// interpolates node idle → busy power by utilisation; facility = IT × PUE; energy = average
 /// IT MW × hours × PUE. Capex is cash at delivery (nodes × price) plus facility capex per new MW;
 /// depreciation straight-line (IT over `depreciation_years`, facility over its life); capital
@@ -234,8 +235,12 @@ public enum CapacityPlanner {
       if buyHardware == nil { buyHardware = try purchaseChoice(plan, quarter: q, work: { try work.totalWork($0) }) }
     }
     if buy > 0, let h = buyHardware {
+      // Whole systems: a node (or a rack-scale system) is bought whole.
+      let perNode = plan.hardware[h]!.gpusPerNode
+      let nodes = (buy + perNode - 1) / perNode
+      buy = nodes * perNode
       state.purchased.append((h, buy, q))
-      state.itCohorts.append((Double(buy) / Double(plan.hardware[h]!.gpusPerNode) * plan.hardware[h]!.nodePrice, q))
+      state.itCohorts.append((Double(nodes) * plan.hardware[h]!.nodePrice, q))
     }
     let installedByType = Dictionary(
       (available.map { ($0.hardware, $0.count) } + (buy > 0 ? [(buyHardware!, buy)] : [])),
@@ -247,28 +252,46 @@ public enum CapacityPlanner {
 
   /// Power and space of what is installed: IT kW at node nameplate, average kW interpolating node
   /// idle → busy power by utilisation.
-  static func powerAndSpace(_ work: QuarterWork, _ served: Served) -> (itKW: Double, averageKW: Double) {
+  static func powerAndSpace(_ work: QuarterWork, _ served: Served) -> (itKW: Double, averageKW: Double, racks: Int) {
     var itKW = 0.0
     var averageKW = 0.0
+    var racks = 0
     for (name, count) in served.installedByType {
       let h = work.plan.hardware[name]!
       let nodes = (Double(count) / Double(h.gpusPerNode)).rounded(.up)
       let utilization = count > 0 ? min(1, (served.busyHours[name] ?? 0) / (Double(count) * work.hours)) : 0
       itKW += nodes * h.nodeMaxKilowatts
       averageKW += nodes * (h.nodeIdleKilowatts + (h.nodeBusyKilowatts - h.nodeIdleKilowatts) * utilization)
+      racks += rackCount(nodes: Int(nodes), of: h, rackKilowatts: work.plan.facility.rackKilowatts)
     }
-    return (itKW, averageKW)
+    return (itKW, averageKW, racks)
+  }
+
+  /// Racks for `nodes` whole systems of `hardware`: as many nodes per rack as the rack's power
+  /// holds (⌊rack kW / node kW⌋); a system above the rack's power (a rack-scale system such as an
+  /// NVL72) takes a rack of its own (``systemsAboveRackPower(_:)`` names them).
+  public static func rackCount(nodes: Int, of hardware: HardwareSpec, rackKilowatts: Double) -> Int {
+    let perRack = Int((rackKilowatts / hardware.nodeMaxKilowatts + 1e-9).rounded(.down))
+    return perRack >= 1 ? (nodes + perRack - 1) / perRack : nodes
+  }
+
+  /// The plan's hardware whose one node (system) draws more than `rack_kw`, with its kW.
+  public static func systemsAboveRackPower(_ plan: Plan) -> [(hardware: String, kilowatts: Double)] {
+    plan.hardware.keys.sorted().compactMap { name in
+      let h = plan.hardware[name]!
+      return h.nodeMaxKilowatts > plan.facility.rackKilowatts + 1e-9 ? (name, h.nodeMaxKilowatts) : nil
+    }
   }
 
   /// The quarter's `total` row: MW and energy, facility growth and its build-by quarter, capex,
   /// depreciation, capital charge, opex and cost per million tokens.
   static func money(
-    _ work: QuarterWork, _ served: Served, _ power: (itKW: Double, averageKW: Double), state: inout PlannerState
+    _ work: QuarterWork, _ served: Served, _ power: (itKW: Double, averageKW: Double, racks: Int), state: inout PlannerState
   ) throws -> PlanRow {
     let plan = work.plan
     let q = work.quarter
     let hours = work.hours
-    let (itKW, averageKW) = power
+    let (itKW, averageKW, racks) = power
     let buy = served.buy
     let tokensPerDay = plan.workloads.reduce(0) { $0 + ($1.tokensPerDay[q] ?? 0) }
     let tokens = tokensPerDay * Double(q.days)
@@ -280,7 +303,7 @@ public enum CapacityPlanner {
       gpusInstalled: served.installed, gpusToOrder: buy,
       orderByQuarter: buy > 0 ? q.adding(-plan.money.procurementLeadQuarters) : nil,
       purchaseHardware: buy > 0 ? served.buyHardware : nil,
-      racks: Int((itKW / plan.facility.rackKilowatts - 1e-9).rounded(.up)), itPowerMegawatts: itKW / 1000,
+      racks: racks, itPowerMegawatts: itKW / 1000,
       facilityPowerMegawatts: 0, energyMegawattHours: 0, joulesPerToken: 0, capex: 0,
       depreciation: 0, capitalCharge: 0, opex: 0, costPerMillionTokens: 0,
       shortfallMegawatts: 0, currency: plan.money.currency)

@@ -156,6 +156,12 @@ public enum PlanJob {
         }
       }
     }
+    // Systems the plan installs that a rack of rack_kw cannot power: each takes a rack of its own.
+    let installed = Set(plan.fleet.map(\.hardware) + rows.compactMap(\.purchaseHardware))
+    for (name, kw) in CapacityPlanner.systemsAboveRackPower(plan) where installed.contains(name) {
+      out.append(
+        "one \(name) system draws \(NumberText.grouped(kw, decimals: 1)) kW, above rack_kw \(NumberText.grouped(plan.facility.rackKilowatts, decimals: 1)): each is counted as a rack of its own; raise rack_kw to the racks the site really has")
+    }
     for r in rows where r.workload == "total" {
       if let by = r.orderByQuarter, by <= plan.asOf {
         out.append("\(r.quarter): \(NumberText.grouped(Double(r.gpusToOrder))) GPUs had to be ordered by \(by), at or before the as-of quarter \(plan.asOf): order now, they may arrive late")

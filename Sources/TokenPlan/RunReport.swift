@@ -215,7 +215,7 @@ enum RunReport {
         return [t(q.quarter.description)]
           + workloadNames.map { w in i(rows.first { $0.workload == w }?.gpusRequired ?? 0) } + [i(q.gpusRequired)]
       },
-      note: "Workloads round up separately, so they can add to more than the pooled total.")
+      note: "Each workload gets its share of the pooled total by GPU-hours: GPU counts rounded to the nearest GPU, racks rounded up, so the workloads can differ from the total by rounding.")
   }
 
   /// The scenarios side by side.

@@ -237,3 +237,29 @@ struct FacilityOptionTests {
     #expect(close(rented.opex - built.opex, 150 * 6310 * 3))
   }
 }
+
+@Suite("Capacity planner: whole systems")
+struct WholeSystemTests {
+  @Test("GPUs are bought in whole nodes; racks hold as many nodes as their power allows; a system above rack power takes its own")
+  func wholeSystems() throws {
+    var plan = handPlan()
+    // 5,048 GPUs serve the work; one N+1 spare makes 5,049, bought as ⌈5,049 / 8⌉ = 632 nodes.
+    plan.operations.redundancySpares = 1
+    var row = try #require(try CapacityPlanner.run(plan).first)
+    #expect(row.gpusRequired == 5049)
+    #expect(row.gpusToOrder == 632 * 8 && row.gpusInstalled == 632 * 8)
+    #expect(close(row.capex, 632 * 200_000))
+    // 632 nodes of 10 kW: 6.32 MW of IT; 40 kW racks hold 4 nodes: 158 racks.
+    #expect(close(row.itPowerMegawatts, 6.32) && row.racks == 158)
+    // 25 kW racks hold 2 nodes (not 2.5): 316 racks, where ⌈6,320 / 25⌉ would say 253.
+    plan.facility.rackKilowatts = 25
+    row = try #require(try CapacityPlanner.run(plan).first)
+    #expect(row.racks == 316)
+    #expect(CapacityPlanner.systemsAboveRackPower(plan).isEmpty)
+    // 8 kW racks cannot power a 10 kW node: each node is its own rack, and the plan says so.
+    plan.facility.rackKilowatts = 8
+    row = try #require(try CapacityPlanner.run(plan).first)
+    #expect(row.racks == 632)
+    #expect(CapacityPlanner.systemsAboveRackPower(plan).map(\.hardware) == ["G"])
+  }
+}
