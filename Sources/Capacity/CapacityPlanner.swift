@@ -34,6 +34,8 @@ public struct PlanRow: Sendable, Equatable {
   public var capexByHardware: [String: Double] = [:]
   /// When facility MW grows this quarter: the quarter construction must start (build lead time).
   public var buildByQuarter: Quarter?
+  /// Staff, software, insurance and facility running costs (part of `opex`, ``CostLines``).
+  public var otherOpex: Double = 0
   /// IT energy: average IT MW × hours (facility energy is this × PUE, ``CostModel``).
   public var itEnergyMegawattHours: Double = 0
   /// Electricity: facility MWh × 1,000 × the electricity price (part of `opex`).
@@ -107,7 +109,7 @@ public enum CapacityPlanner {
         guard let h = plan.hardware[c.hardware] else {
           throw PlanError(description: "fleet hardware '\(c.hardware)' is not in the hardware catalog")
         }
-        itCohorts.append((Double(c.count) / Double(h.gpusPerNode) * h.nodePrice, c.installed))
+        itCohorts.append((Double(c.count) / Double(h.gpusPerNode) * h.nodePrice * plan.costLines.itCapexFactor, c.installed))
       }
       var rates: [String: [Throughput?]] = [:]
       for h in plan.hardware.keys {
@@ -240,7 +242,7 @@ public enum CapacityPlanner {
       let nodes = (buy + perNode - 1) / perNode
       buy = nodes * perNode
       state.purchased.append((h, buy, q))
-      state.itCohorts.append((Double(nodes) * plan.hardware[h]!.nodePrice, q))
+      state.itCohorts.append((Double(nodes) * plan.hardware[h]!.nodePrice * plan.costLines.itCapexFactor, q))
     }
     let installedByType = Dictionary(
       (available.map { ($0.hardware, $0.count) } + (buy > 0 ? [(buyHardware!, buy)] : [])),
@@ -264,7 +266,9 @@ public enum CapacityPlanner {
       averageKW += nodes * (h.nodeIdleKilowatts + (h.nodeBusyKilowatts - h.nodeIdleKilowatts) * utilization)
       racks += rackCount(nodes: Int(nodes), of: h, rackKilowatts: work.plan.facility.rackKilowatts)
     }
-    return (itKW, averageKW, racks)
+    // Network and storage draw a share on top of the GPU nodes.
+    let share = 1 + work.plan.costLines.networkStoragePowerShare
+    return (itKW * share, averageKW * share, racks)
   }
 
   /// Racks for `nodes` whole systems of `hardware`: as many nodes per rack as the rack's power
@@ -333,8 +337,18 @@ public enum CapacityPlanner {
     let grossIT = state.itCohorts.filter { $0.start <= q }.reduce(0) { $0 + $1.capex }
     let colocation = (plan.facility.colocationPerKilowattMonth ?? 0) * itKW * 3
     total.maintenanceAndColocation = plan.money.maintenanceShare * grossIT / 4 + colocation
+    total.otherOpex = otherOpex(plan, installedGPUs: served.installed, facilityMegawatts: facilityMW, state: state, at: q)
     CostModel.evaluate(&total, plan: plan)
     return total
+  }
+
+  /// A quarter's staff and software (per installed GPU-year), insurance (a share of gross IT and
+  /// facility capex per year) and facility running costs (per facility MW-year).
+  static func otherOpex(_ plan: Plan, installedGPUs: Int, facilityMegawatts: Double, state: PlannerState, at q: Quarter) -> Double {
+    let c = plan.costLines
+    let grossCapex = (state.itCohorts + state.facilityCohorts).filter { $0.start <= q }.reduce(0) { $0 + $1.capex }
+    return ((c.staffPerGPUYear + c.softwarePerGPUYear) * Double(installedGPUs) + c.insuranceShare * grossCapex
+      + c.facilityOpexPerMegawattYear * facilityMegawatts) / 4
   }
 
   /// Straight-line depreciation in quarter `q` and the net book value of `cohorts`.
@@ -381,7 +395,8 @@ public enum CapacityPlanner {
           depreciation: total.depreciation * share, capitalCharge: total.capitalCharge * share, opex: total.opex * share,
           costPerMillionTokens: t > 0 ? (total.depreciation + total.capitalCharge + total.opex) * share / (t / 1e6) : 0,
           shortfallMegawatts: total.shortfallMegawatts * share, currency: plan.money.currency,
-          itEnergyMegawattHours: total.itEnergyMegawattHours * share, electricity: total.electricity * share,
+          otherOpex: total.otherOpex * share, itEnergyMegawattHours: total.itEnergyMegawattHours * share,
+          electricity: total.electricity * share,
           maintenanceAndColocation: total.maintenanceAndColocation * share))
     }
     return rows

@@ -18,8 +18,8 @@ public enum CostModel {
     (.joulesPerToken, .ratio(.product([.quantity(.energyMegawattHours), .constant(3.6e9)]), .quantity(.tokens))),
     // Electricity = facility MWh × 1,000 kWh/MWh × price per kWh.
     (.electricity, .product([.quantity(.energyMegawattHours), .constant(1000), .assumption(.electricityPrice)])),
-    // Opex = electricity + maintenance and colocation.
-    (.opex, .sum([.quantity(.electricity), .quantity(.maintenanceAndColocation)])),
+    // Opex = electricity + maintenance and colocation + staff, software, insurance and facility upkeep.
+    (.opex, .sum([.quantity(.electricity), .quantity(.maintenanceAndColocation), .quantity(.otherOpex)])),
     // Cost per million tokens = (depreciation + capital charge + opex) / (tokens / 10⁶), 0 without tokens.
     (
       .costPerMillionTokens,
@@ -52,7 +52,7 @@ public enum CostModel {
 /// A numeric plan-row column that a ``CostExpression`` reads or defines.
 public enum PlanQuantity: String, Sendable, CaseIterable {
   case tokens, itPowerMegawatts, facilityPowerMegawatts, itEnergyMegawattHours, energyMegawattHours, joulesPerToken
-  case depreciation, capitalCharge, electricity, maintenanceAndColocation, opex, costPerMillionTokens
+  case depreciation, capitalCharge, electricity, maintenanceAndColocation, otherOpex, opex, costPerMillionTokens
 
   /// Where the value lives in a ``PlanRow``.
   public var keyPath: WritableKeyPath<PlanRow, Double> {
@@ -67,6 +67,7 @@ public enum PlanQuantity: String, Sendable, CaseIterable {
     case .capitalCharge: return \.capitalCharge
     case .electricity: return \.electricity
     case .maintenanceAndColocation: return \.maintenanceAndColocation
+    case .otherOpex: return \.otherOpex
     case .opex: return \.opex
     case .costPerMillionTokens: return \.costPerMillionTokens
     }

@@ -218,6 +218,30 @@ public struct Money: Sendable, Equatable {
   }
 }
 
+/// The cost lines beyond GPUs, energy, maintenance and the facility build (`cost_lines:`), each
+/// a plan input with the section's source; all 0 when the plan does not state them.
+public struct CostLines: Sendable, Equatable {
+  /// Cluster networking (fabric, switches, optics) as a share of node capex.
+  public var networkingCapexShare = 0.0
+  /// Storage (and control plane) as a share of node capex.
+  public var storageCapexShare = 0.0
+  /// Network and storage power as a share of the GPU nodes' IT load (nameplate and average).
+  public var networkStoragePowerShare = 0.0
+  /// Staff per installed GPU per year.
+  public var staffPerGPUYear = 0.0
+  /// Software and support licences per installed GPU per year.
+  public var softwarePerGPUYear = 0.0
+  /// Insurance and property tax per year as a share of gross capex (IT and facility).
+  public var insuranceShare = 0.0
+  /// Facility running costs (security, upkeep, other than energy) per facility MW per year.
+  public var facilityOpexPerMegawattYear = 0.0
+  public var provenance = Provenance(source: "not stated in the plan: 0", date: "")
+  public init() {}
+
+  /// Node capex × this is a purchase's IT capex (nodes, networking and storage).
+  public var itCapexFactor: Double { 1 + networkingCapexShare + storageCapexShare }
+}
+
 /// A capacity plan: everything the computation needs.
 public struct Plan: Sendable, Equatable {
   public var name: String
@@ -234,6 +258,8 @@ public struct Plan: Sendable, Equatable {
   public var purchaseHardware: String?
   public var facility: Facility
   public var money: Money
+  /// Networking, storage, staff, software, insurance and facility running costs.
+  public var costLines = CostLines()
   /// The share of a demand file's tokens this plan serves (a provider's market share).
   public var demandShare: Double = 1
   /// Uncertain drivers for Monte Carlo and the tornado.

@@ -18,7 +18,7 @@ public enum PlanReader {
     let top = try r.mapping(root, allowed: [
       "name", "as_of", "horizon_quarters", "catalogs", "demand_share", "purchase_hardware", "workloads", "models",
       "uncertainty", "scenarios", "demand_file", "reconcile", "demand_data", "events_file",
-      "hardware", "throughput", "operations", "fleet", "facility", "money",
+      "hardware", "throughput", "operations", "fleet", "facility", "money", "cost_lines",
     ])
     // Absolute first: a relative plan path with catalogs several `..` up must not climb past the
     // working directory when the path is standardized.
@@ -51,6 +51,7 @@ public enum PlanReader {
       demandFile: try top["demand_file"].map(resolve))
     plan.demandData = demandData
     plan.eventsFile = eventsFile
+    if let node = top["cost_lines"] { plan.costLines = try r.costLines(node) }
     plan.catalogs = catalog.paths
     return plan
   }
@@ -487,6 +488,24 @@ extension Reader {
       colocationPerKilowattMonth: try fac["colocation_per_kw_month"].map { try number($0, min: 0) })
     facility.capexBasis = basis
     return facility
+  }
+
+  /// `cost_lines:`.
+  func costLines(_ node: Node) throws -> CostLines {
+    let m = try mapping(node, allowed: [
+      "networking_capex_share", "storage_capex_share", "network_storage_power_share", "staff_per_gpu_year",
+      "software_per_gpu_year", "insurance_share", "facility_opex_per_mw_year", "source", "date",
+    ])
+    var c = CostLines()
+    c.networkingCapexShare = try number(m["networking_capex_share"], default: 0, min: 0, max: 2)
+    c.storageCapexShare = try number(m["storage_capex_share"], default: 0, min: 0, max: 2)
+    c.networkStoragePowerShare = try number(m["network_storage_power_share"], default: 0, min: 0, max: 1)
+    c.staffPerGPUYear = try number(m["staff_per_gpu_year"], default: 0, min: 0)
+    c.softwarePerGPUYear = try number(m["software_per_gpu_year"], default: 0, min: 0)
+    c.insuranceShare = try number(m["insurance_share"], default: 0, min: 0, max: 1)
+    c.facilityOpexPerMegawattYear = try number(m["facility_opex_per_mw_year"], default: 0, min: 0)
+    c.provenance = try provenance(m, node)
+    return c
   }
 
   /// `money:`.

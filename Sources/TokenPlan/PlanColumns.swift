@@ -15,7 +15,7 @@ enum PlanColumn: String, CaseIterable {
   case itPowerMegawatts = "it_power_mw", facilityPowerMegawatts = "facility_power_mw"
   case itEnergyMegawattHours = "it_energy_mwh", energyMegawattHours = "energy_mwh", joulesPerToken = "joules_per_token"
   case capex, depreciation, capitalCharge = "capital_charge", opex, electricity
-  case maintenanceAndColocation = "maintenance_and_colocation"
+  case maintenanceAndColocation = "maintenance_and_colocation", otherOpex = "other_opex"
   case costPerMillionTokens = "cost_per_million_tokens", currency
   case purchaseHardware = "purchase_hardware", shortfallMegawatts = "shortfall_mw"
   case capexByHardware = "capex_by_hardware", buildByQuarter = "build_by_quarter"
@@ -32,7 +32,7 @@ enum PlanColumn: String, CaseIterable {
   static let workbook: [PlanColumn] = [
     .quarter, .tokens, .gpuHours, .gpusRequired, .gpusInstalled, .gpusToOrder, .orderByQuarter, .racks,
     .itPowerMegawatts, .facilityPowerMegawatts, .itEnergyMegawattHours, .energyMegawattHours, .joulesPerToken, .capex,
-    .depreciation, .capitalCharge, .opex, .electricity, .maintenanceAndColocation, .costPerMillionTokens,
+    .depreciation, .capitalCharge, .opex, .electricity, .maintenanceAndColocation, .otherOpex, .costPerMillionTokens,
   ]
 
   /// A column's value in one row.
@@ -73,6 +73,7 @@ enum PlanColumn: String, CaseIterable {
     case .opex: return .number(r.opex)
     case .electricity: return .number(r.electricity)
     case .maintenanceAndColocation: return .number(r.maintenanceAndColocation)
+    case .otherOpex: return .number(r.otherOpex)
     case .costPerMillionTokens: return .number(r.costPerMillionTokens)
     case .currency: return .text(r.currency)
     case .purchaseHardware: return .text(r.purchaseHardware)
@@ -103,6 +104,7 @@ enum PlanColumn: String, CaseIterable {
     case .capitalCharge: return .capitalCharge
     case .electricity: return .electricity
     case .maintenanceAndColocation: return .maintenanceAndColocation
+    case .otherOpex: return .otherOpex
     case .opex: return .opex
     case .costPerMillionTokens: return .costPerMillionTokens
     }

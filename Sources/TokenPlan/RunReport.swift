@@ -344,6 +344,15 @@ enum RunReport {
     add("Cost of capital", p.money.costOfCapital, 3, "per year", m.source, m.date, definedName: "CostOfCapital")
     add("Maintenance", p.money.maintenanceShare, 3, "of IT capex per year", m.source, m.date)
     add("Procurement lead", Double(p.money.procurementLeadQuarters), 0, "quarters", m.source, m.date)
+    let cl = p.costLines
+    let lines = cl.provenance
+    add("Networking capex", cl.networkingCapexShare, 3, "of node capex", lines.source, lines.date)
+    add("Storage capex", cl.storageCapexShare, 3, "of node capex", lines.source, lines.date)
+    add("Network and storage power", cl.networkStoragePowerShare, 3, "of GPU nodes' IT load", lines.source, lines.date)
+    add("Staff", cl.staffPerGPUYear, 0, "\(p.money.currency)/GPU-year", lines.source, lines.date)
+    add("Software and support", cl.softwarePerGPUYear, 0, "\(p.money.currency)/GPU-year", lines.source, lines.date)
+    add("Insurance", cl.insuranceShare, 4, "of gross capex per year", lines.source, lines.date)
+    add("Facility upkeep", cl.facilityOpexPerMegawattYear, 0, "\(p.money.currency)/facility MW-year", lines.source, lines.date)
     for c in p.fleet {
       add("Installed \(c.hardware) (\(c.installed))", Double(c.count), 0, "GPUs", planFile, "")
     }

@@ -263,3 +263,35 @@ struct WholeSystemTests {
     #expect(CapacityPlanner.systemsAboveRackPower(plan).map(\.hardware) == ["G"])
   }
 }
+
+@Suite("Capacity planner: cost lines")
+struct CostLineTests {
+  @Test("networking and storage on node capex, their power on the IT load, and staff, software, insurance and upkeep in opex, by hand")
+  func costLines() throws {
+    let base = try #require(try CapacityPlanner.run(handPlan()).first)
+    var plan = handPlan()
+    plan.costLines.networkingCapexShare = 0.10
+    plan.costLines.storageCapexShare = 0.05
+    plan.costLines.networkStoragePowerShare = 0.1
+    plan.costLines.staffPerGPUYear = 1_000
+    plan.costLines.softwarePerGPUYear = 200
+    plan.costLines.insuranceShare = 0.01
+    plan.costLines.facilityOpexPerMegawattYear = 100_000
+    let row = try #require(try CapacityPlanner.run(plan).first)
+    // 631 nodes × $200k × (1 + 0.10 + 0.05) = $145.13M; GPUs and racks unchanged.
+    #expect(close(row.capex, 631 * 200_000 * 1.15))
+    #expect(row.gpusInstalled == base.gpusInstalled && row.racks == base.racks)
+    // IT power 6.31 MW × 1.1 = 6.941 MW; facility × PUE 1.2 = 8.3292 MW; energy × 1.1 too.
+    #expect(close(row.itPowerMegawatts, 6.941) && close(row.facilityPowerMegawatts, 8.3292))
+    #expect(close(row.energyMegawattHours, base.energyMegawattHours * 1.1))
+    // Other opex a quarter: (1,000 + 200) × 5,048 GPUs + 1% × $145.13M + $100k × 8.3292 MW, over 4.
+    let perGPU: Double = (1_000 + 200) * 5048
+    let insurance: Double = 0.01 * 631 * 200_000 * 1.15
+    let upkeep: Double = 100_000 * 8.3292
+    let other = (perGPU + insurance + upkeep) / 4
+    #expect(close(row.otherOpex, other))
+    #expect(close(row.opex, row.electricity + row.maintenanceAndColocation + other))
+    // Maintenance is handPlan's 4% a year of the (larger) IT capex, $145.13M, over 4.
+    #expect(close(row.maintenanceAndColocation, 0.04 * 631 * 200_000 * 1.15 / 4))
+  }
+}
