@@ -348,6 +348,7 @@ public enum QuarterlyRun {
     tick()
     var book = workbook(r, tables)
     book.title = "Capacity plan \(r.plan.name), as of \(r.plan.asOf)"
+    book.printHeader = book.title
     book.created = request.documentDate
     try XLSXWriter.write(book, to: dir.appendingPathComponent("workbook.xlsx").path)
     tick()

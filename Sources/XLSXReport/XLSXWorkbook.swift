@@ -56,6 +56,9 @@ public struct XLSXWorkbook: Sendable {
   /// same bytes; `nil`: libxlsxwriter uses the current time).
   public var title: String?
   public var created: Date?
+  /// Printing: every sheet landscape on A4, one page wide (as many tall as it takes), its header
+  /// row repeated on each page, this text at the top left and "page P of N" at the foot.
+  public var printHeader: String?
   public init(sheets: [Sheet], definedNames: [(String, String)] = [], title: String? = nil, created: Date? = nil) {
     self.sheets = sheets
     self.definedNames = definedNames
@@ -88,6 +91,15 @@ public enum XLSXWriter {
       for (c, title) in sheet.header.enumerated() { worksheet_write_string(ws, 0, UInt16(c), title, bold) }
       for (c, w) in sheet.widths.enumerated() { worksheet_set_column(ws, UInt16(c), UInt16(c), w, nil) }
       worksheet_freeze_panes(ws, 1, 0)
+      worksheet_set_landscape(ws)
+      worksheet_set_paper(ws, 9)  // A4
+      worksheet_fit_to_pages(ws, 1, 0)
+      worksheet_repeat_rows(ws, 0, 0)
+      if let header = book.printHeader {
+        // `&` starts a code in Excel's header language: a literal one is written `&&`.
+        worksheet_set_header(ws, "&L" + header.replacingOccurrences(of: "&", with: "&&") + "&R" + sheet.name.replacingOccurrences(of: "&", with: "&&"))
+      }
+      worksheet_set_footer(ws, "&CPage &P of &N")
       for (r, row) in sheet.rows.enumerated() {
         for (c, cell) in row.enumerated() {
           let (rr, cc) = (UInt32(r + 1), UInt16(c))
