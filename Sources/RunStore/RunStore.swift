@@ -127,7 +127,7 @@ public final class RunStore {
       throw LocatedError(
         file: url.description, found: "run \(id)", expected: "a run id the store holds", fix: "list them with tokenplan history list")
     }
-    func quarter(_ v: SQLValue) -> Quarter { Quarter(v.string ?? "") ?? Quarter(year: 1970, number: 1) }
+    let quarter = Self.quarter
     var run = StoredRun(
       plan: r[0].string ?? "", asOf: quarter(r[1]), createdAt: r[2].string ?? "", toolVersion: r[3].string ?? "",
       seed: UInt64(r[4].string ?? "") ?? 0, paths: Int(r[5].int ?? 0), output: r[6].string ?? "")
@@ -160,9 +160,17 @@ public final class RunStore {
     ).map {
       .init(quarter: quarter($0[0]), workload: $0[1].string ?? "", site: $0[2].string ?? "", name: $0[3].string ?? "", value: $0[4].double)
     }
-    run.actuals = try db.query(
-      "SELECT series, quarter, tokens_per_day FROM run_actuals WHERE run_id = $1 ORDER BY series, quarter", key
-    ).map { .init(series: $0[0].string ?? "", quarter: quarter($0[1]), tokensPerDay: $0[2].double ?? .nan) }
+    run.actuals = try actuals(of: id)
     return run
   }
+
+  /// Run `id`'s whole-quarter actuals alone (what scoring an earlier run against it reads).
+  public func actuals(of id: Int64) throws -> [StoredRun.Actual] {
+    try db.query(
+      "SELECT series, quarter, tokens_per_day FROM run_actuals WHERE run_id = $1 ORDER BY series, quarter", [.integer(id)]
+    ).map { .init(series: $0[0].string ?? "", quarter: Self.quarter($0[1]), tokensPerDay: $0[2].double ?? .nan) }
+  }
+
+  /// A stored quarter label (the store writes only valid ones).
+  static func quarter(_ v: SQLValue) -> Quarter { Quarter(v.string ?? "") ?? Quarter(year: 1970, number: 1) }
 }

@@ -8,7 +8,9 @@ import RunStore
 public enum HistoryJob {
   /// `--store`'s URL, or the default `sqlite:out/history.sqlite`.
   public static func store(_ text: String?) throws -> RunStore {
-    try RunStore(text.map { try StoreURL($0) } ?? .sqlite(path: "out/history.sqlite"), create: false)
+    // The store `tokenplan run` writes by default (no --out): out/history.sqlite.
+    let url = try text.map { try StoreURL($0) } ?? QuarterlyRun.storeURL(.automatic, outputDirectory: nil)!
+    return try RunStore(url, create: false)
   }
 
   /// Checks a `--store` value (a located usage error when malformed).
@@ -86,7 +88,7 @@ public enum HistoryJob {
           file: store.url.description, found: "no later run of plan \(run.plan)", expected: "actuals to score run \(id) against",
           fix: "give --actuals DATA (a demand file with the quarters since \(run.asOf))")
       }
-      actuals = try store.load(later.id).actuals
+      actuals = try store.actuals(of: later.id)
       from = "run \(later.id)"
     }
     let score = ForecastScore(run, actuals: actuals)

@@ -64,9 +64,14 @@ public enum QuarterlyRun {
     // Opened (created or upgraded) before any work too: a store that cannot be opened fails now.
     let store = try storeURL(request.store, outputDirectory: request.outputDirectory).map { try RunStore($0) }
     var run = try await compute(plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
-    if let store { run.results.sinceLastQuarter = try sinceLastQuarter(run, store: store, request: request, output: outDir) }
+    // What the store will keep of this run, built once: compared with the plan's previous run
+    // for the documents, then recorded.
+    let record = store.map {
+      (store: $0, run: storedRun(run, request: request, output: output.path, assumptions: RunReport.assumptions(run.results).table))
+    }
+    if let record { run.results.sinceLastQuarter = try sinceLastQuarter(record.run, store: record.store) }
     progress(.started("write"))
-    try writeStep(run, request: request, output: output, store: store, clock: &clock, progress: progress)
+    try writeStep(run, request: request, output: output, record: record, clock: &clock, progress: progress)
     return outDir
   }
 
@@ -194,7 +199,8 @@ public enum QuarterlyRun {
   /// Writes every output and the run log into a staging directory beside the target, then
   /// publishes it in one atomic step.
   static func writeStep(
-    _ computed: ComputedRun, request: Request, output: OutputDirectory, store: RunStore?, clock: inout StepClock,
+    _ computed: ComputedRun, request: Request, output: OutputDirectory, record: (store: RunStore, run: StoredRun)?,
+    clock: inout StepClock,
     progress: @escaping Progress
   ) throws {
     let run = computed.results
@@ -216,17 +222,16 @@ public enum QuarterlyRun {
       ("warnings", .array(run.warnings.map(JSONValue.string))),
       ("notes", .array(forecast.reconciled.notes.map(JSONValue.string))),
       ("forecast_notes", ForecastJob.notesJSON(forecast.forecasts)),
-      ("store", store.map { JSONValue.string($0.url.description) } ?? .null),
+      ("store", record.map { JSONValue.string($0.store.url.description) } ?? .null),
       ("timings_seconds", .object(clock.timings.map { ($0.0, .number($0.1)) })),
     ])
     try output.writing { try Data((log.serialized() + "\n").utf8).write(to: temp.appendingPathComponent("run-log.json")) }
     try clock.step("log")
-    guard let store else { return try output.publish() }
+    guard let record else { return try output.publish() }
     // One transaction: every row written, then the outputs published, then the commit. A store
     // that cannot be written fails before anything is published; a killed run leaves neither.
     progress(.started("store"))
-    let stored = storedRun(computed, request: request, output: output.path, assumptions: RunReport.assumptions(run).table)
-    try store.record(stored) {
+    try record.store.record(record.run) {
       try clock.step("store")
       try output.publish()
     }

@@ -14,11 +14,11 @@ extension QuarterlyRun {
     case url(StoreURL)
   }
 
-  /// The plan's latest stored run compared with this one (`nil` when the store holds none).
-  static func sinceLastQuarter(_ run: ComputedRun, store: RunStore, request: Request, output: String) throws -> SinceLastQuarter? {
-    guard let id = try store.previous(plan: run.plan.name, before: nil) else { return nil }
+  /// The plan's latest stored run compared with `current`, this run as it will be stored (`nil`
+  /// when the store holds none).
+  static func sinceLastQuarter(_ current: StoredRun, store: RunStore) throws -> SinceLastQuarter? {
+    guard let id = try store.previous(plan: current.plan, before: nil) else { return nil }
     let previous = try store.load(id)
-    let current = storedRun(run, request: request, output: output, assumptions: RunReport.assumptions(run.results).table)
     let score = ForecastScore(previous, actuals: current.actuals)
     return SinceLastQuarter(
       previousID: id, previousAsOf: previous.asOf, diff: RunDiff(previous, current), score: score.points.isEmpty ? nil : score)
