@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "Capacity", targets: ["Capacity"]),
     .library(name: "Report", targets: ["Report"]),
     .library(name: "RunStore", targets: ["RunStore"]),
+    .library(name: "TokenPlan", targets: ["TokenPlan"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -96,7 +97,7 @@ let package = Package(
       name: "TokenPlanCLITests",
       dependencies: [
         "TokenPlan", "TokenPlanCore", "LinearAlgebra", "CurveFitting", "Demand", "Forecasting", "Capacity", "Report",
-        "XLSXReport", "RunStore", "tokenplan", "TestSupport",
+        "XLSXReport", "RunStore", "tokenplan", "TestSupport", .product(name: "Yams", package: "Yams"),
       ],
       exclude: ["reference", "readback", "Snapshots"]),
   ]

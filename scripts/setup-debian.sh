@@ -6,6 +6,7 @@
 #           SQLite and libpq (the run store)
 #   tests of the run store: a PostgreSQL server (scripts/postgres-test-server.sh starts a
 #           throwaway cluster), the sqlite3 shell (fixtures written as another program would);
+#   tests of sharding: Slurm and munge (scripts/slurm-test-cluster.sh starts a one-node cluster);
 #           LibreOffice Calc (headless: recalculates the workbook with changed inputs)
 #   tests:  poppler-utils (pdftotext, pdfinfo, pdffonts), a minimal TeX Live with booktabs,
 #           longtable and siunitx (pdflatex on the LaTeX tables), and from PyPI openpyxl (the
@@ -14,7 +15,7 @@ set -euo pipefail
 packages=(
   libopenblas-dev liblapacke-dev pkgconf zlib1g-dev libxlsxwriter-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core libsqlite3-dev libpq-dev
-  postgresql sqlite3 libreoffice-calc-nogui poppler-utils texlive-latex-base texlive-latex-recommended texlive-science
+  postgresql sqlite3 slurm-wlm munge libreoffice-calc-nogui poppler-utils texlive-latex-base texlive-latex-recommended texlive-science
 )
 missing=()
 for p in "${packages[@]}"; do

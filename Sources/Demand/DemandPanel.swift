@@ -241,6 +241,18 @@ extension DemandPanel {
   public func summingMatrix(measure: Measure = .tokens, levels: [[String]]? = nil) -> (
     matrix: Matrix, nodes: [HierarchyNode], bottom: [Int]
   ) {
+    let (nodes, members, bottom) = hierarchyMembers(measure: measure, levels: levels)
+    var m = Matrix(rows: members.count, columns: bottom.count)
+    for (r, cols) in members.enumerated() { for c in cols { m[r, c] = 1 } }
+    return (m, nodes, bottom)
+  }
+
+  /// The segment hierarchy as member lists (what ``summingMatrix(measure:levels:)`` fills in,
+  /// without the dense `nodes × bottom` matrix): per node, the columns of its bottom series
+  /// (indices into `bottom`), in the same node order. Memory O(nodes + bottom × levels).
+  public func hierarchyMembers(measure: Measure = .tokens, levels: [[String]]? = nil) -> (
+    nodes: [HierarchyNode], members: [[Int]], bottom: [Int]
+  ) {
     let bottom = series.indices.filter { series[$0].measure == measure }
     let chosen = levels ?? dimensions.map { [$0] }
     var nodes = [HierarchyNode(level: .total, key: "total")]
@@ -264,9 +276,7 @@ extension DemandPanel {
       nodes.append(HierarchyNode(level: .bottom, key: series[s].name))
       rows.append([c])
     }
-    var m = Matrix(rows: rows.count, columns: bottom.count)
-    for (r, cols) in rows.enumerated() { for c in cols { m[r, c] = 1 } }
-    return (m, nodes, bottom)
+    return (nodes, rows, bottom)
   }
 }
 

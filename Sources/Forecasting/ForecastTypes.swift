@@ -162,10 +162,20 @@ public struct CandidateScore: Sendable, Equatable {
   public var origins: Int
   /// Why it was not scored, when it was not.
   public var failure: String?
+
+  public init(model: ForecastModel, mase: Double, smape: Double, origins: Int, failure: String?) {
+    self.model = model
+    self.mase = mase
+    self.smape = smape
+    self.origins = origins
+    self.failure = failure
+  }
 }
 
-/// The forecast of one series: sample paths over the horizon and how they were made.
-public struct SeriesForecast: Sendable {
+/// How one series was forecast: the model, its selection and scores, notes, and the history it
+/// was fitted to. Shared by ``SeriesForecast`` (with daily paths) and ``PeriodForecast`` (paths
+/// summed to periods), which expose its fields as their own.
+public struct ForecastFit: Sendable {
   /// The series.
   public var name: String
   /// The model chosen (or forced).
@@ -178,12 +188,6 @@ public struct SeriesForecast: Sendable {
   public var parameters: [String: Double]
   /// Notes for the user: a detected break, excluded outliers, a short series.
   public var notes: [ForecastNote]
-  /// Future times (days since the input's origin, or steps).
-  public var times: [Double]
-  /// Paths: `times.count × paths`, in the input's unit per period, all ≥ 0.
-  public var paths: Matrix
-  /// The point forecast (the model's median: trend with weekday and event effects).
-  public var point: [Double]
   /// Empirical coverage of the 80% and 95% intervals in the backtests (pooled over origins,
   /// each origin calibrated on the others), `nil` without a backtest.
   public var coverage80: Double?
@@ -192,7 +196,43 @@ public struct SeriesForecast: Sendable {
   public var input: ForecastInput
   /// The final model's fitted values at `input.t` (trend with weekday and event effects), for
   /// in-sample residuals.
-  public var fittedHistory: [Double] = []
+  public var fittedHistory: [Double]
+
+  public init(
+    name: String, model: ForecastModel, scores: [CandidateScore], selection: ModelSelection,
+    parameters: [String: Double], notes: [ForecastNote], coverage80: Double?, coverage95: Double?,
+    input: ForecastInput, fittedHistory: [Double]
+  ) {
+    self.name = name
+    self.model = model
+    self.scores = scores
+    self.selection = selection
+    self.parameters = parameters
+    self.notes = notes
+    self.coverage80 = coverage80
+    self.coverage95 = coverage95
+    self.input = input
+    self.fittedHistory = fittedHistory
+  }
+}
+
+/// The forecast of one series: sample paths over the horizon and how they were made (``fit``,
+/// whose fields read as this value's own: `forecast.model`, `forecast.notes`).
+@dynamicMemberLookup
+public struct SeriesForecast: Sendable {
+  /// How the series was forecast.
+  public var fit: ForecastFit
+  /// Future times (days since the input's origin, or steps).
+  public var times: [Double]
+  /// Paths: `times.count × paths`, in the input's unit per period, all ≥ 0.
+  public var paths: Matrix
+  /// The point forecast (the model's median: trend with weekday and event effects).
+  public var point: [Double]
+
+  public subscript<Value>(dynamicMember field: WritableKeyPath<ForecastFit, Value>) -> Value {
+    get { fit[keyPath: field] }
+    set { fit[keyPath: field] = newValue }
+  }
 }
 
 /// The bounds a forecast request must stay within, checked before anything is allocated: the

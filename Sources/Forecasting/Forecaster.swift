@@ -9,6 +9,11 @@ public struct ForecastFailure: UserError, Sendable {
   public var series: String
   public var reason: String
   public var description: String { "\(series): \(reason)" }
+
+  public init(series: String, reason: String) {
+    self.series = series
+    self.reason = reason
+  }
 }
 
 /// Forecasts many series: every candidate model backtested on rolling origins, the best by
@@ -47,21 +52,40 @@ public enum Forecaster {
     _ inputs: [ForecastInput], options: ForecastOptions,
     progress: (@Sendable (Int, Int) -> Void)? = nil
   ) async -> [Result<SeriesForecast, ForecastFailure>] {
+    await forecast(inputs, options: options, progress: progress) { $0 }
+  }
+
+  /// Forecasts every input as ``forecast(_:options:progress:)`` does and hands each forecast to
+  /// `transform` as soon as it is made (on the worker that made it), so a caller that needs only
+  /// period sums never holds every series' daily paths at once.
+  ///
+  /// - Parameters:
+  ///   - streamIndices: each input's index for its random stream (default: its position in
+  ///     `inputs`). A shard passes the series' positions in the whole input, so each series'
+  ///     paths are those of an unsharded run.
+  ///   - transform: what to keep of each forecast (e.g. ``SeriesForecast/summed(to:)``).
+  public static func forecast<Kept: Sendable>(
+    _ inputs: [ForecastInput], streamIndices: [Int]? = nil, options: ForecastOptions,
+    progress: (@Sendable (Int, Int) -> Void)? = nil,
+    transform: @escaping @Sendable (SeriesForecast) -> Kept
+  ) async -> [Result<Kept, ForecastFailure>] {
+    precondition(streamIndices == nil || streamIndices!.count == inputs.count, "one stream index per input")
     BLAS.setThreadCount(1)
     let total = inputs.count
     let workers = max(1, options.workers ?? ProcessInfo.processInfo.activeProcessorCount)
-    var results = [Result<SeriesForecast, ForecastFailure>?](repeating: nil, count: total)
-    await withTaskGroup(of: (Int, Result<SeriesForecast, ForecastFailure>).self) { group in
+    var results = [Result<Kept, ForecastFailure>?](repeating: nil, count: total)
+    await withTaskGroup(of: (Int, Result<Kept, ForecastFailure>).self) { group in
       var next = 0
       var done = 0
       func submit() {
         guard next < total else { return }
         let index = next
         let input = inputs[index]
+        let stream = streamIndices?[index] ?? index
         next += 1
         group.addTask {
           do {
-            return (index, .success(try forecastOne(input, index: index, options: options)))
+            return (index, .success(transform(try forecastOne(input, index: stream, options: options))))
           } catch let f as ForecastFailure {
             return (index, .failure(f))
           } catch {
@@ -132,9 +156,11 @@ public enum Forecaster {
     let logFitted = trend.logTrend(input.t)
     let fittedHistory = input.t.indices.map { exp(logFitted[$0] + prepared.effect(at: input.t[$0])) }
     return SeriesForecast(
-      name: raw.name, model: choice.model, scores: choice.scores, selection: choice.selection,
-      parameters: trend.parameters, notes: notes, times: times, paths: paths, point: point,
-      coverage80: coverage?.0, coverage95: coverage?.1, input: input, fittedHistory: fittedHistory)
+      fit: ForecastFit(
+        name: raw.name, model: choice.model, scores: choice.scores, selection: choice.selection,
+        parameters: trend.parameters, notes: notes, coverage80: coverage?.0, coverage95: coverage?.1, input: input,
+        fittedHistory: fittedHistory),
+      times: times, paths: paths, point: point)
   }
 
   /// The observations a forecast can use, with notes: zero and negative values left out

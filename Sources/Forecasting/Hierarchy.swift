@@ -4,18 +4,23 @@ import LinearAlgebra
 import TokenPlanCore
 
 /// A panel's hierarchy as forecast inputs: one input per node (total, levels, bottom), the
-/// summing matrix and the node labels.
+/// aggregates' rows of the summing matrix and the node labels.
 public struct HierarchyInputs: Sendable {
   public var nodes: [HierarchyNode]
-  public var summing: Matrix
+  /// The aggregates' rows of the summing matrix (`nₐ × n_b`): the nodes are the `nₐ` aggregates
+  /// (total first) and then the `n_b` bottom series, whose rows are the identity.
+  public var aggregation: Matrix
   public var inputs: [ForecastInput]
+
+  /// The whole summing matrix (`n × n_b`, dense: for small hierarchies and tests).
+  public var summing: Matrix { Reconciler.summing(aggregation: aggregation) }
 
   /// Builds every node's daily series from the bottom series of one measure. A node's day is
   /// observed when each member is observed that day or has not yet started (or has ended): a
   /// segment before its launch counts as zero, a gap inside a segment's span makes the
-  /// aggregate's day missing.
+  /// aggregate's day missing. Time O(days × Σ members), no `n × n_b` matrix.
   public init(_ panel: DemandPanel, measure: Measure = .tokens, levels: [[String]]? = nil) {
-    let (s, nodes, bottom) = panel.summingMatrix(measure: measure, levels: levels)
+    let (nodes, members, bottom) = panel.hierarchyMembers(measure: measure, levels: levels)
     let n = panel.dayCount
     var spans: [(Int, Int)] = []
     for b in bottom {
@@ -35,7 +40,8 @@ public struct HierarchyInputs: Sendable {
         var sum = 0.0
         var ok = true
         var any = false
-        for (c, b) in bottom.enumerated() where s[r, c] != 0 {
+        for c in members[r] {
+          let b = bottom[c]
           if panel.observed[d + b * n] {
             sum += panel.values.storage[d + b * n]
             any = true
@@ -57,8 +63,11 @@ public struct HierarchyInputs: Sendable {
       }
       inputs.append(ForecastInput(name: name, t: t, y: y, origin: panel.start))
     }
+    let aggregates = nodes.count - bottom.count
+    var aggregation = Matrix(rows: aggregates, columns: bottom.count)
+    for r in 0..<aggregates { for c in members[r] { aggregation[r, c] = 1 } }
     self.nodes = nodes
-    self.summing = s
+    self.aggregation = aggregation
     self.inputs = inputs
   }
 }
@@ -68,45 +77,51 @@ public struct HierarchyInputs: Sendable {
 /// equals reconciling daily paths and summing them), so every path — and every quantile table
 /// built from them — adds up.
 public enum HierarchicalForecast {
-  /// Reconciled rows with their `level`. `forecasts` are in node order (as ``HierarchyInputs``).
-  /// - Returns: rows and notes (ridge fallbacks, clipped negatives, the residual window).
-  /// Reconciled values: node → period → path.
+  /// Reconciled rows with their `level`, notes (ridge fallbacks, clipped negatives, the residual
+  /// window) and the reconciled values (node → period → path).
   public struct Result: Sendable {
     public var rows: [ForecastRow]
     public var notes: [String]
     public var paths: [[[Double]]]
   }
 
-  /// Makes the hierarchy's forecasts coherent at `granularity`, path by path.
+  /// Makes the hierarchy's forecasts coherent, period by period and path by path.
   ///
   /// The residual-based methods estimate `W = F·Fᵀ + diag(d)` from the nodes' in-sample
   /// residuals; each path is reconciled in constraint form (only the aggregates' `nₐ × nₐ`
   /// system is factored), negative bottom values are clipped and the aggregates re-summed.
   ///
   /// - Parameters:
-  ///   - forecasts: one forecast per node, in `hierarchy.nodes` order.
-  ///   - hierarchy: the nodes and the summing structure.
+  ///   - forecasts: one forecast per node, in `nodes` order, all summed to the same periods
+  ///     with the same number of paths (``SeriesForecast/summed(to:)``).
+  ///   - nodes: the hierarchy's nodes: the aggregates, then the bottom series.
+  ///   - aggregation: the aggregates' rows of the summing matrix (``HierarchyInputs/aggregation``).
   ///   - method: bottom-up or a MinT variant; `nil` reports the nodes' own (base) forecasts,
   ///     for comparison.
-  ///   - granularity: the rows' periods (day, quarter or step).
   ///   - levels: interval levels in percent for the rows' `lo_N`/`hi_N`.
   /// - Returns: the reconciled rows (every node, every period), notes, and the reconciled paths.
   /// - Throws: ``ReconciliationError`` when the forecasts do not match the hierarchy.
   /// - Complexity: O(paths × periods × (n · T + nₐ³)) for `n` nodes, `nₐ` aggregates and `T`
   ///   residual days; never O(n²) memory.
   public static func reconcile(
-    _ forecasts: [SeriesForecast], hierarchy: HierarchyInputs, method: ReconciliationMethod?,
-    granularity: ForecastGranularity, levels: [Int]
+    _ forecasts: [PeriodForecast], nodes: [HierarchyNode], aggregation: Matrix, method: ReconciliationMethod?,
+    levels: [Int]
   ) throws -> Result {
-    let n = hierarchy.nodes.count
+    let n = nodes.count
+    precondition(n == aggregation.rows + aggregation.columns, "nodes are the aggregates and the bottom series")
     guard forecasts.count == n else {
       throw ReconciliationError(
         description: "\(n - forecasts.count) node(s) of the hierarchy could not be forecast; reconciliation needs every node")
     }
-    guard forecasts.allSatisfy({ $0.times == forecasts[0].times && $0.paths.columns == forecasts[0].paths.columns })
+    let periodsOfFirst = forecasts.first.map { $0.periods.map(\.period) } ?? []
+    guard forecasts.allSatisfy({ $0.periods.map(\.period) == periodsOfFirst && $0.pathCount == forecasts[0].pathCount })
     else {
       throw ReconciliationError(description: "the series end on different days; reconcile needs a common horizon")
     }
+    // One BLAS thread: OpenBLAS splits a product's sums by thread, so its last bits depend on
+    // the thread count; with one, the same forecasts reconcile to the same bytes on any machine
+    // and in any process (a merge of shards runs no forecast that would have set it).
+    BLAS.setThreadCount(1)
     var notes: [String] = []
     var residuals: Matrix?
     if let method, method.needsResiduals {
@@ -128,10 +143,10 @@ public enum HierarchicalForecast {
       residuals = e
       notes.append("\(method.rawValue): in-sample residuals of the last \(days.count) days every node observed")
     }
-    let reconciler = Reconciler(summing: hierarchy.summing)
-    let perNode = forecasts.map { $0.periodPaths(granularity: granularity) }
+    let reconciler = Reconciler(aggregation: aggregation)
+    let perNode = forecasts.map(\.periods)
     let periods = perNode[0].count
-    let pathCount = forecasts[0].paths.columns
+    let pathCount = forecasts[0].pathCount
     var rows: [ForecastRow] = []
     var reconciledValues = [[[Double]]](repeating: [], count: n)  // node → period → paths
     var clipped = 0
@@ -154,7 +169,7 @@ public enum HierarchicalForecast {
     }
     if clipped > 0 {
       notes.append(
-        "\(clipped) of \(periods * pathCount * hierarchy.summing.columns) bottom-level path values came out negative and were set to 0 before re-aggregating (non-negative reconciliation)")
+        "\(clipped) of \(periods * pathCount * aggregation.columns) bottom-level path values came out negative and were set to 0 before re-aggregating (non-negative reconciliation)")
     }
     for i in 0..<n {
       for k in 0..<periods {
@@ -162,9 +177,19 @@ public enum HierarchicalForecast {
         rows.append(
           ForecastRow.summarising(
             reconciledValues[i][k], series: forecasts[i].name, period: pp.period, days: pp.days,
-            observedDays: pp.observedDays, levels: levels, level: hierarchy.nodes[i].level))
+            observedDays: pp.observedDays, levels: levels, level: nodes[i].level))
       }
     }
     return Result(rows: rows, notes: notes, paths: reconciledValues)
+  }
+
+  /// Reconciles the daily forecasts of `hierarchy`'s nodes summed to `granularity`.
+  public static func reconcile(
+    _ forecasts: [SeriesForecast], hierarchy: HierarchyInputs, method: ReconciliationMethod?,
+    granularity: ForecastGranularity, levels: [Int]
+  ) throws -> Result {
+    try reconcile(
+      forecasts.map { $0.summed(to: granularity) }, nodes: hierarchy.nodes, aggregation: hierarchy.aggregation, method: method,
+      levels: levels)
   }
 }

@@ -16,35 +16,64 @@ public struct ReconciliationError: Error, Sendable, CustomStringConvertible {
 /// `1e-10 × mean diagonal` is added and the result says so. Residual conventions follow
 /// hierarchicalforecast 1.5 (see ``shrunkCovariance(_:ridge:)``), so its results and ours agree.
 public struct Reconciler: Sendable {
-  /// The summing matrix (`n × n_b`).
-  public let summing: Matrix
-  public var aggregates: Int { summing.rows - summing.columns }
-  public var bottom: Int { summing.columns }
+  /// The aggregates' rows of the summing matrix (`nₐ × n_b`); the bottom rows are the identity
+  /// and are never stored, so memory grows with `nₐ · n_b`, not `n · n_b`.
+  public let aggregation: Matrix
+  public var aggregates: Int { aggregation.rows }
+  public var bottom: Int { aggregation.columns }
 
+  /// A reconciler for the summing matrix `S` (`n × n_b`; its last `n_b` rows the identity).
   public init(summing: Matrix) {
     precondition(summing.rows >= summing.columns, "S has fewer rows than columns")
-    self.summing = summing
+    let na = summing.rows - summing.columns
+    aggregation = Matrix(
+      rows: na, columns: summing.columns,
+      columnMajor: (0..<summing.columns).flatMap { b in (0..<na).map { summing[$0, b] } })
+  }
+
+  /// A reconciler for the summing matrix whose aggregate rows are `aggregation` (`nₐ × n_b`).
+  public init(aggregation: Matrix) { self.aggregation = aggregation }
+
+  /// The whole summing matrix: `aggregation` on top of the `n_b × n_b` identity.
+  public static func summing(aggregation: Matrix) -> Matrix {
+    let na = aggregation.rows
+    let nb = aggregation.columns
+    var s = Matrix(rows: na + nb, columns: nb)
+    for b in 0..<nb {
+      for a in 0..<na { s[a, b] = aggregation[a, b] }
+      s[na + b, b] = 1
+    }
+    return s
   }
 
   /// The weight matrix `W` for a method (`residuals`: `n × T`, one row per node).
   public func weights(_ method: ReconciliationMethod, residuals: Matrix?) throws -> Matrix {
-    let n = summing.rows
+    if method == .mintShrink { return Reconciler.shrunkCovariance(try requireResiduals(residuals), ridge: 2e-8).matrix }
+    return .diagonal(try diagonalWeights(method, residuals: residuals))
+  }
+
+  /// The diagonal of `W` for the diagonal methods (`bottom_up`, `ols`, `wls_struct`, `wls_var`);
+  /// for `mint_shrink` the shrunk covariance's diagonal.
+  func diagonalWeights(_ method: ReconciliationMethod, residuals: Matrix?) throws -> [Double] {
+    let n = aggregates + bottom
     switch method {
     case .bottomUp, .ols:
-      return .identity(n)
+      return [Double](repeating: 1, count: n)
     case .wlsStruct:
-      return .diagonal((0..<n).map { r in (0..<bottom).reduce(0) { $0 + summing[r, $1] } })
+      // Row sums of S: an aggregate's member count, 1 for a bottom series.
+      return (0..<aggregates).map { r in (0..<bottom).reduce(0) { $0 + aggregation[r, $1] } }
+        + [Double](repeating: 1, count: bottom)
     case .wlsVar:
       let e = try requireResiduals(residuals)
       let t = Double(e.columns)
-      return .diagonal((0..<n).map { r in (0..<e.columns).reduce(0) { $0 + e[r, $1] * e[r, $1] } / t + 2e-8 })
+      return (0..<n).map { r in (0..<e.columns).reduce(0) { $0 + e[r, $1] * e[r, $1] } / t + 2e-8 }
     case .mintShrink:
-      return Reconciler.shrunkCovariance(try requireResiduals(residuals), ridge: 2e-8).matrix
+      return Reconciler.shrunkCovariance(try requireResiduals(residuals), ridge: 2e-8).matrix.diagonalElements
     }
   }
 
   func requireResiduals(_ residuals: Matrix?) throws -> Matrix {
-    guard let e = residuals, e.rows == summing.rows, e.columns >= 3 else {
+    guard let e = residuals, e.rows == aggregates + bottom, e.columns >= 3 else {
       throw ReconciliationError(
         description: "this method needs in-sample residuals for every node (at least 3 per node)")
     }
@@ -60,11 +89,10 @@ public struct Reconciler: Sendable {
   }
 
   func structuredWeights(_ method: ReconciliationMethod, residuals: Matrix?) throws -> StructuredWeights {
-    let n = summing.rows
+    let n = aggregates + bottom
     switch method {
     case .bottomUp, .ols, .wlsStruct, .wlsVar:
-      let w = try weights(method, residuals: residuals)
-      return StructuredWeights(f: Matrix(rows: n, columns: 0), d: w.diagonalElements)
+      return StructuredWeights(f: Matrix(rows: n, columns: 0), d: try diagonalWeights(method, residuals: residuals))
     case .mintShrink:
       let e = try requireResiduals(residuals)
       let tt = Double(e.columns)
@@ -142,9 +170,9 @@ public struct Reconciler: Sendable {
   public func reconcile(
     _ yHat: Matrix, method: ReconciliationMethod, residuals: Matrix? = nil, nonnegative: Bool = false
   ) throws -> (forecasts: Matrix, notes: [String]) {
-    let n = summing.rows
     let na = aggregates
     let nb = bottom
+    let n = na + nb
     guard yHat.rows == n else {
       throw ReconciliationError(description: "base forecasts have \(yHat.rows) rows for \(n) nodes")
     }
@@ -155,7 +183,7 @@ public struct Reconciler: Sendable {
     if method != .bottomUp && na > 0 {
       let w = try structuredWeights(method, residuals: residuals)
       let r = w.f.columns
-      let sAgg = Matrix(rows: na, columns: nb, columnMajor: (0..<nb).flatMap { b in (0..<na).map { summing[$0, b] } })
+      let sAgg = aggregation
       // Uᵀ·Y = Y_a − S_agg·Y_b for any n-row Y.
       func uTransposed(_ y: Matrix) -> Matrix {
         let top = Matrix(rows: na, columns: y.columns, columnMajor: (0..<y.columns).flatMap { c in (0..<na).map { y[$0, c] } })
@@ -208,8 +236,7 @@ public struct Reconciler: Sendable {
       }
     }
     // Aggregates are S_agg·bottom; the bottom rows are the bottom forecasts themselves.
-    let sAgg = Matrix(rows: na, columns: nb, columnMajor: (0..<nb).flatMap { b in (0..<na).map { summing[$0, b] } })
-    let top = sAgg.multiplied(by: bottomForecasts)
+    let top = aggregation.multiplied(by: bottomForecasts)
     var out = Matrix(rows: n, columns: h)
     for c in 0..<h {
       for a in 0..<na { out[a, c] = top[a, c] }

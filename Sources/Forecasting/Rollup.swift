@@ -105,6 +105,13 @@ extension SeriesForecast {
     public var observedDays: Int
     /// One value per path, in the input's unit per period.
     public var values: [Double]
+
+    public init(period: ForecastPeriod, days: Int, observedDays: Int, values: [Double]) {
+      self.period = period
+      self.days = days
+      self.observedDays = observedDays
+      self.values = values
+    }
   }
 
   /// Values per period and path. Quarterly values add, *per path*, the quarter's observed
@@ -116,7 +123,7 @@ extension SeriesForecast {
     case .day, .step:
       return (0..<h).map { i in
         let label: ForecastPeriod
-        if let origin = input.origin {
+        if let origin = fit.input.origin {
           label = .day(origin.adding(days: Int(times[i].rounded())))
         } else {
           label = .step(times[i])
@@ -124,7 +131,7 @@ extension SeriesForecast {
         return PeriodPaths(period: label, days: 1, observedDays: 0, values: (0..<count).map { paths.storage[i + $0 * h] })
       }
     case .quarter:
-      guard let origin = input.origin else { return periodPaths(granularity: .step) }
+      guard let origin = fit.input.origin else { return periodPaths(granularity: .step) }
       var order: [Quarter] = []
       var forecastDays: [Quarter: [Int]] = [:]
       for i in 0..<h {
@@ -134,10 +141,10 @@ extension SeriesForecast {
       }
       var actualSum: [Quarter: Double] = [:]
       var actualDays: [Quarter: Int] = [:]
-      for (k, t) in input.t.enumerated() {
+      for (k, t) in fit.input.t.enumerated() {
         let q = Quarter(containing: origin.adding(days: Int(t)))
         guard forecastDays[q] != nil else { continue }
-        actualSum[q, default: 0] += input.y[k]
+        actualSum[q, default: 0] += fit.input.y[k]
         actualDays[q, default: 0] += 1
       }
       return order.map { q in
@@ -156,7 +163,7 @@ extension SeriesForecast {
   /// Summaries per period: the quantiles are taken over paths — never by adding quantiles.
   public func rows(granularity: ForecastGranularity, levels: [Int]) -> [ForecastRow] {
     periodPaths(granularity: granularity).map {
-      ForecastRow.summarising($0.values, series: name, period: $0.period, days: $0.days,
+      ForecastRow.summarising($0.values, series: fit.name, period: $0.period, days: $0.days,
         observedDays: $0.observedDays, levels: levels)
     }
   }

@@ -39,8 +39,10 @@ extension ForecastJob {
   public typealias Granularity = ForecastGranularity
   /// The segment hierarchy `forecast --reconcile` forecasts.
   public typealias Hierarchy = HierarchyInputs
-  /// One series' forecast.
-  public typealias Forecast = SeriesForecast
+  /// One series' forecast, summed to the output's periods.
+  public typealias Forecast = PeriodForecast
+  /// Why one series could not be forecast.
+  public typealias Failure = ForecastFailure
 }
 
 /// The options of `tokenplan forecast` and `backtest` as typed on the command line, checked and

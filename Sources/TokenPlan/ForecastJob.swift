@@ -60,13 +60,13 @@ public enum ForecastJob {
   }
 
   /// Reconciled rows as a table: the forecast columns with `level` after `series`.
-  public static func reconciledTable(_ rows: [ForecastRow], levels: [Int], forecasts: [SeriesForecast]) -> TextTable {
+  public static func reconciledTable(_ rows: [ForecastRow], levels: [Int], forecasts: [PeriodForecast]) -> TextTable {
     rowsTable(rows, levels: levels, forecasts: forecasts, withLevel: true)
   }
 
   /// The one table of forecast rows: `series`, (`level`,) `period`, mean, P10/P50/P90, the
   /// interval ends, `days`, `observed_days`, `model` (the series' chosen model in `forecasts`).
-  static func rowsTable(_ rows: [ForecastRow], levels: [Int], forecasts: [SeriesForecast], withLevel: Bool)
+  static func rowsTable(_ rows: [ForecastRow], levels: [Int], forecasts: [PeriodForecast], withLevel: Bool)
     -> TextTable
   {
     let models = Dictionary(forecasts.map { ($0.name, $0.model) }, uniquingKeysWith: { a, _ in a })
@@ -164,16 +164,14 @@ public enum ForecastJob {
   }
 
   /// The forecast rows as a table (`--format table|csv|json`, JSON key `forecasts`).
-  public static func table(_ forecasts: [SeriesForecast], granularity: ForecastGranularity, levels: [Int])
-    -> TextTable
-  {
-    let rows = forecasts.flatMap { $0.rows(granularity: $0.input.origin == nil ? .step : granularity, levels: levels) }
+  public static func table(_ forecasts: [PeriodForecast], levels: [Int]) -> TextTable {
+    let rows = forecasts.flatMap { $0.rows(levels: levels) }
     return rowsTable(rows, levels: levels, forecasts: forecasts, withLevel: false)
   }
 
   /// The backtest table: every candidate's scores per series, the chosen one marked, and the
   /// chosen model's interval coverage.
-  public static func backtestTable(_ forecasts: [SeriesForecast]) -> TextTable {
+  public static func backtestTable(_ forecasts: [PeriodForecast]) -> TextTable {
     var table = TextTable(columns: [
       .init("series"), .init("model"), .init("mase", numeric: true), .init("smape", numeric: true),
       .init("origins", numeric: true), .init("chosen"), .init("coverage_80", numeric: true),
@@ -216,23 +214,27 @@ extension ForecastLimits {
 }
 
 extension ForecastJob {
-  /// Forecasts `inputs` (every series in parallel, each with its own seeded stream), reporting
-  /// the `label` step's progress. Failures are returned per series, in input order.
+  /// Forecasts `inputs` (every series in parallel, each with its own seeded stream) summed to
+  /// `granularity`, reporting the `label` step's progress. Failures are returned per series, in
+  /// input order. `streamIndices` are the series' positions in the whole input when `inputs` is
+  /// a shard of it.
   public static func forecast(
-    _ inputs: [ForecastInput], options: ForecastOptions, label: String, progress: @escaping ProgressHandler
-  ) async -> [Result<SeriesForecast, ForecastFailure>] {
+    _ inputs: [ForecastInput], streamIndices: [Int]? = nil, options: ForecastOptions,
+    granularity: ForecastGranularity, label: String, progress: @escaping ProgressHandler
+  ) async -> [Result<PeriodForecast, ForecastFailure>] {
     progress(.started(label))
     let start = DispatchTime.now().uptimeNanoseconds
-    let results = await Forecaster.forecast(inputs, options: options) { done, total in
-      progress(.count(label, done: done, total: total))
-    }
+    let results = await Forecaster.forecast(
+      inputs, streamIndices: streamIndices, options: options,
+      progress: { done, total in progress(.count(label, done: done, total: total)) },
+      transform: { $0.summed(to: granularity) })
     progress(.finished(label, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
     return results
   }
 
   /// One line for stderr summing up the forecasts' notes by kind ("228 notes: 180 outlying
   /// days left out, 45 widened intervals, …"), or `nil` when there are none.
-  public static func noteSummary(_ forecasts: [SeriesForecast]) -> String? {
+  public static func noteSummary(_ forecasts: [PeriodForecast]) -> String? {
     var counts: [ForecastNote.Kind: Int] = [:]
     for note in forecasts.flatMap(\.notes) { counts[note.kind, default: 0] += 1 }
     let total = counts.values.reduce(0, +)
@@ -242,7 +244,7 @@ extension ForecastJob {
   }
 
   /// The forecasts' notes as JSON rows (`series`, `kind`, `note`).
-  public static func notesJSON(_ forecasts: [SeriesForecast]) -> JSONValue {
+  public static func notesJSON(_ forecasts: [PeriodForecast]) -> JSONValue {
     .array(forecasts.flatMap { f in f.notes.map { JSONValue.object([("series", .string(f.name)), ("kind", .string($0.kind.rawValue)), ("note", .string($0.text))]) } })
   }
 }
@@ -264,13 +266,13 @@ extension ForecastJob {
   /// `forecast --reconcile` prints (rows with their level) and the reconciliation's notes.
   /// - Throws: a ``LocatedError`` on `dataPath` when the hierarchy cannot be reconciled.
   public static func reconciled(
-    _ forecasts: [SeriesForecast], hierarchy: HierarchyInputs, method: ReconciliationMethod?,
-    granularity: ForecastGranularity, levels: [Int], dataPath: String
+    _ forecasts: [PeriodForecast], hierarchy: HierarchyInputs, method: ReconciliationMethod?,
+    levels: [Int], dataPath: String
   ) throws -> (table: TextTable, notes: [String]) {
     let result: HierarchicalForecast.Result
     do {
       result = try HierarchicalForecast.reconcile(
-        forecasts, hierarchy: hierarchy, method: method, granularity: granularity, levels: levels)
+        forecasts, nodes: hierarchy.nodes, aggregation: hierarchy.aggregation, method: method, levels: levels)
     } catch let e as ReconciliationError {
       throw LocatedError(file: dataPath, expected: "a hierarchy that can be reconciled", fix: e.description)
     }

@@ -23,26 +23,60 @@ import TokenPlanCore
 /// - `.partial` directories left by a killed run are removed at the next run's start, under
 ///   the lock, and only when they carry this tool's staging marker or run log.
 public final class OutputDirectory: @unchecked Sendable {
+  /// What an output directory holds: the files it may contain and the file that marks it as
+  /// this tool's.
+  public enum Contents: Sendable {
+    /// A quarterly run's outputs, marked by its `run-log.json`.
+    case run
+    /// A shard result (`shard-K-of-N`), marked by its `manifest.json`.
+    case shard
+
+    /// The files and folders written at the top level.
+    var ownedEntries: Set<String> {
+      switch self {
+      case .run: return Set(QuarterlyRun.outputFiles.map { String($0.split(separator: "/")[0]) } + ["charts", "latex"])
+      case .shard: return Set(ShardResult.files)
+      }
+    }
+
+    /// Whether `url` is such a directory this tool wrote.
+    func recognises(_ url: URL) -> Bool {
+      switch self {
+      case .run:
+        guard let data = FileManager.default.contents(atPath: url.appendingPathComponent("run-log.json").path),
+          let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return false }
+        return object["tokenplan"] is String && object["outputs"] is [Any]
+      case .shard:
+        guard let data = FileManager.default.contents(atPath: url.appendingPathComponent("manifest.json").path),
+          let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return false }
+        return object["format"] as? String == ShardResult.Manifest.format
+      }
+    }
+
+    /// The mark, for messages.
+    var mark: String { self == .run ? "TokenPlan run-log.json" : "TokenPlan shard manifest.json" }
+  }
+
   /// The target, as the user named it.
   public let path: String
+  let contents: Contents
   let target: URL
   let parent: URL
   let lockDescriptor: Int32
   /// The staging directory (created by ``makeStaging()``).
   private(set) var staging: URL?
 
-  /// The files and folders a run writes (the top level of its output directory).
-  static var ownedEntries: Set<String> {
-    Set(QuarterlyRun.outputFiles.map { String($0.split(separator: "/")[0]) } + ["charts", "latex"])
-  }
   static let stagingMarker = ".tokenplan-staging"
 
   /// Checks the target, creates its parent, takes the lock and removes stale leftovers.
   /// - Throws: ``LocatedError`` naming the path: a target that is not this tool's output, a
   ///   parent that cannot be created or written, too little free space, or another run
   ///   holding the lock.
-  public init(path: String) throws {
+  public init(path: String, contents: Contents = .run) throws {
     self.path = path
+    self.contents = contents
     target = URL(fileURLWithPath: path).standardizedFileURL
     parent = target.deletingLastPathComponent()
     let name = target.lastPathComponent
@@ -51,7 +85,7 @@ public final class OutputDirectory: @unchecked Sendable {
         file: path, expected: "an output directory that is not the root, '.' or '..'",
         fix: "name a new directory, e.g. --out out/myplan")
     }
-    try OutputDirectory.checkReplaceable(target, userPath: path)
+    try OutputDirectory.checkReplaceable(target, userPath: path, contents: contents)
     do {
       try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
     } catch {
@@ -88,7 +122,7 @@ public final class OutputDirectory: @unchecked Sendable {
   }
 
   /// Throws unless `url` is missing, an empty directory, or a previous run's output.
-  static func checkReplaceable(_ url: URL, userPath: String) throws {
+  static func checkReplaceable(_ url: URL, userPath: String, contents: Contents) throws {
     var info = stat()
     guard lstat(url.path, &info) == 0 else {
       if errno == ENOENT { return }
@@ -102,25 +136,17 @@ public final class OutputDirectory: @unchecked Sendable {
     }
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
     if entries.isEmpty { return }
-    guard isRunOutput(url) else {
+    guard contents.recognises(url) else {
       throw LocatedError(
         file: userPath, expected: "a new or empty directory, or one a previous tokenplan run wrote",
-        fix: "this directory holds files tokenplan did not write (no TokenPlan run-log.json); choose another --out")
+        fix: "this directory holds files tokenplan did not write (no \(contents.mark)); choose another --out")
     }
-    if let foreign = entries.sorted().first(where: { !ownedEntries.contains($0) }) {
+    if let foreign = entries.sorted().first(where: { !contents.ownedEntries.contains($0) }) {
       throw LocatedError(
         file: url.appendingPathComponent(foreign).path,
         expected: "only files a tokenplan run writes in its output directory",
         fix: "move this file out of the previous output (the run replaces the whole directory), or choose another --out")
     }
-  }
-
-  /// Whether `url` holds a TokenPlan run log (the mark of a run's output).
-  static func isRunOutput(_ url: URL) -> Bool {
-    guard let data = FileManager.default.contents(atPath: url.appendingPathComponent("run-log.json").path),
-      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-    else { return false }
-    return object["tokenplan"] is String && object["outputs"] is [Any]
   }
 
   /// Creates the staging directory beside the target, marked as this tool's.
@@ -143,7 +169,7 @@ public final class OutputDirectory: @unchecked Sendable {
     guard let staging else { preconditionFailure("publish() before makeStaging()") }
     try? FileManager.default.removeItem(at: staging.appendingPathComponent(OutputDirectory.stagingMarker))
     // The target may have changed during the run: check it again right before replacing it.
-    try OutputDirectory.checkReplaceable(target, userPath: path)
+    try OutputDirectory.checkReplaceable(target, userPath: path, contents: contents)
     if tokenplan_rename_noreplace(staging.path, target.path) == 0 {
       self.staging = nil
       return
@@ -175,7 +201,7 @@ public final class OutputDirectory: @unchecked Sendable {
       else { continue }
       let url = parent.appendingPathComponent(entry)
       let marked = FileManager.default.fileExists(atPath: url.appendingPathComponent(OutputDirectory.stagingMarker).path)
-      if marked || OutputDirectory.isRunOutput(url) { try? FileManager.default.removeItem(at: url) }
+      if marked || contents.recognises(url) { try? FileManager.default.removeItem(at: url) }
     }
   }
 

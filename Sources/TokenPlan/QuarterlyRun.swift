@@ -39,7 +39,19 @@ public enum QuarterlyRun {
     /// Re-run the plan as of an earlier quarter: its `as_of` replaced and its demand data cut at
     /// the quarter's last day (what the planner knew then).
     public var asOf: Quarter?
+    /// Forecast one shard (phase 1 of a sharded run) or merge the shards (phase 2); `nil`: the
+    /// whole run in this process.
+    public var sharding: Sharding?
     public init(planPath: String) { self.planPath = planPath }
+  }
+
+  /// The two phases of a sharded run.
+  public enum Sharding: Sendable {
+    /// Forecast the hierarchy's nodes of one shard and write its result into the directory.
+    case forecast(ShardSpec, directory: String)
+    /// Merge these shard results (directories, or directories holding them) instead of
+    /// forecasting, then reconcile, plan and write as an unsharded run does.
+    case merge([String])
   }
 
   /// What a run reports while it works.
@@ -58,6 +70,10 @@ public enum QuarterlyRun {
   public static func run(_ request: Request, progress: @escaping Progress) async throws -> String {
     var clock = StepClock(request: request, progress: progress)
     let (plan, demandPath) = try readPlan(request)
+    if case .forecast(let shard, let directory) = request.sharding {
+      return try await forecastShard(
+        shard, into: directory, plan: plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
+    }
     let outDir = request.outputDirectory ?? "out/\(plan.name)/\(plan.asOf)"
     // Checked, locked and cleaned before any work, so a bad --out fails in a second, not after the forecast.
     let output = try OutputDirectory(path: outDir)
@@ -99,6 +115,23 @@ public enum QuarterlyRun {
   static func compute(
     _ plan: Plan, demandPath: String, request: Request, clock: inout StepClock, progress: @escaping Progress
   ) async throws -> ComputedRun {
+    let panel = try loadStep(plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
+    var merged: [String]?
+    if case .merge(let paths) = request.sharding { merged = paths }
+    let forecast = try await forecastDemand(
+      plan: plan, demandPath: demandPath, panel: panel, seed: request.seed, paths: request.paths, progress: progress,
+      shards: merged, expected: merged == nil ? nil : try shardManifest(plan, demandPath: demandPath, request: request, shard: nil),
+      step: { try clock.step($0) })
+    progress(.started("plan"))
+    let results = try planStep(plan, forecast, demandPath: demandPath, request: request, progress: progress)
+    try clock.step("plan")
+    return ComputedRun(results: results, forecast: forecast)
+  }
+
+  /// Loads the plan's demand data (cut at `--as-of`'s quarter end), the `load` step.
+  static func loadStep(
+    _ plan: Plan, demandPath: String, request: Request, clock: inout StepClock, progress: @escaping Progress
+  ) throws -> DemandPanel {
     progress(.message("plan \(plan.name), as of \(plan.asOf), demand \(demandPath), seed \(request.seed)"))
     progress(.started("load"))
     var panel = try DemandLoader.load(path: demandPath).panel
@@ -115,13 +148,50 @@ public enum QuarterlyRun {
       panel = before
     }
     try clock.step("load")
-    let forecast = try await forecastDemand(
-      plan: plan, demandPath: demandPath, panel: panel, seed: request.seed, paths: request.paths, progress: progress,
-      step: { try clock.step($0) })
-    progress(.started("plan"))
-    let results = try planStep(plan, forecast, demandPath: demandPath, request: request, progress: progress)
-    try clock.step("plan")
-    return ComputedRun(results: results, forecast: forecast)
+    return panel
+  }
+
+  /// Phase 1 of a sharded run: forecasts the hierarchy's nodes in `shard` as the whole run would
+  /// (same options, same per-node streams) and writes the shard's result into `directory`.
+  /// - Returns: the shard result's directory.
+  static func forecastShard(
+    _ shard: ShardSpec, into directory: String, plan: Plan, demandPath: String, request: Request, clock: inout StepClock,
+    progress: @escaping Progress
+  ) async throws -> String {
+    let panel = try loadStep(plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
+    let options = try forecastOptions(plan, seed: request.seed, paths: request.paths)
+    let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil)
+    let (inputs, indices) = ShardJob.select(hierarchy.inputs, shard: shard)
+    let label = "forecast \(shard)"
+    progress(.started(label))
+    let results = await Forecaster.forecast(
+      inputs, streamIndices: indices, options: options,
+      progress: { done, total in progress(.count(label, done: done, total: total)) },
+      transform: { $0.summed(to: .quarter) })
+    try clock.step(label)
+    let manifest = try shardManifest(plan, demandPath: demandPath, request: request, shard: shard)
+    let result = ShardJob.result(
+      shard: shard, seed: manifest.seed, paths: manifest.paths, settings: manifest.settings, inputs: manifest.inputs,
+      results: Array(zip(indices, results)).map { (index: $0.0, result: $0.1) }, total: hierarchy.inputs.count,
+      hierarchy: hierarchy, levels: [80, 95])
+    for f in result.failures { progress(.message("warning: \(f.failure.description)")) }
+    return try result.write(into: directory)
+  }
+
+  /// The manifest a shard of this run carries (shard 1 of 1 when `shard` is `nil`: the form a
+  /// merge compares against).
+  static func shardManifest(_ plan: Plan, demandPath: String, request: Request, shard: ShardSpec?) throws
+    -> ShardResult.Manifest
+  {
+    let settings: [(String, String)] = [
+      ("command", "run"), ("as_of", plan.asOf.description), ("data_cut_at_as_of", request.asOf == nil ? "no" : "yes"),
+      ("horizon", "\(plan.horizonQuarters)q"), ("events", plan.eventsFile ?? ""), ("granularity", "quarter"),
+      ("interval", "80,95"), ("reconcile", plan.reconcileName),
+    ]
+    return ShardResult.Manifest(
+      shard: shard ?? ShardSpec(index: 1, count: 1), hierarchical: true, seed: request.seed, paths: request.paths,
+      settings: settings.sorted { $0.0 < $1.0 },
+      inputs: try ShardJob.inputHashes([demandPath] + (plan.eventsFile.map { [$0] } ?? [])), seriesTotal: 0)
   }
 
   /// A run's documents built in memory (what the write step writes).
@@ -223,6 +293,8 @@ public enum QuarterlyRun {
       ("notes", .array(forecast.reconciled.notes.map(JSONValue.string))),
       ("forecast_notes", ForecastJob.notesJSON(forecast.forecasts)),
       ("store", record.map { JSONValue.string($0.store.url.description) } ?? .null),
+      // A sharded run names the shard results it merged (each one's SHA-256).
+      ("forecast_shards", forecast.shards.map { .array($0.map { .object([("shard", .string($0.shard.description)), ("result_sha256", .string($0.resultSHA256))]) }) } ?? .null),
       ("timings_seconds", .object(clock.timings.map { ($0.0, .number($0.1)) })),
     ])
     try output.writing { try Data((log.serialized() + "\n").utf8).write(to: temp.appendingPathComponent("run-log.json")) }
@@ -262,42 +334,76 @@ public enum QuarterlyRun {
   /// method, and the bottom series' quarterly rows the planner takes.
   public struct DemandForecast: Sendable {
     public var hierarchy: HierarchyInputs
-    public var forecasts: [SeriesForecast]
+    public var forecasts: [PeriodForecast]
     public var reconciled: HierarchicalForecast.Result
     public var demandRows: [PlanJob.DemandRow]
+    /// The manifests of the shards merged, in shard order (`nil`: forecast in this process).
+    public var shards: [ShardResult.Manifest]? = nil
   }
 
-  /// Forecasts `panel` (the plan's `demand_data`) over the plan's horizon and reconciles it,
-  /// reporting the `forecast` and `reconcile` steps (`step` ends each one).
-  /// - Throws: a ``LocatedError`` on `demandPath` naming a series that cannot be forecast, or a
-  ///   hierarchy that cannot be reconciled.
-  public static func forecastDemand(
-    plan: Plan, demandPath: String, panel: DemandPanel, seed: UInt64, paths: Int, progress: @escaping ProgressHandler,
-    step: (String) throws -> Void
-  ) async throws -> DemandForecast {
+  /// The forecast options of a run: the plan's horizon and events, the request's seed and paths.
+  static func forecastOptions(_ plan: Plan, seed: UInt64, paths: Int) throws -> ForecastOptions {
     var options = ForecastOptions()
     options.horizon = .quarters(plan.horizonQuarters)
     options.paths = paths
     options.seed = seed
     if let events = plan.eventsFile { options.events = try ForecastJob.events(path: events) }
+    return options
+  }
+
+  /// Forecasts `panel` (the plan's `demand_data`) over the plan's horizon — or merges the
+  /// `shards` that forecast it — and reconciles it, reporting the `forecast` (or `merge`) and
+  /// `reconcile` steps (`step` ends each one).
+  /// - Parameters:
+  ///   - shards: shard results to merge instead of forecasting (phase 2 of a sharded run).
+  ///   - expected: the manifest the shards must match (this run's inputs and settings).
+  /// - Throws: a ``LocatedError`` on `demandPath` naming a series that cannot be forecast, or a
+  ///   hierarchy that cannot be reconciled; on a shard that is missing, damaged or not this
+  ///   run's.
+  public static func forecastDemand(
+    plan: Plan, demandPath: String, panel: DemandPanel, seed: UInt64, paths: Int, progress: @escaping ProgressHandler,
+    shards: [String]? = nil, expected: ShardResult.Manifest? = nil, step: (String) throws -> Void
+  ) async throws -> DemandForecast {
+    let options = try forecastOptions(plan, seed: seed, paths: paths)
     let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil)
-    progress(.started("forecast"))
-    let results = await Forecaster.forecast(hierarchy.inputs, options: options) { done, total in
-      progress(.count("forecast", done: done, total: total))
-    }
-    var forecasts: [SeriesForecast] = []
-    for r in results {
-      switch r {
-      case .success(let f): forecasts.append(f)
-      case .failure(let e): throw LocatedError(file: demandPath, expected: "every series forecast", fix: e.description)
+    var forecasts: [PeriodForecast] = []
+    var manifests: [ShardResult.Manifest]?
+    if let shards {
+      progress(.started("merge"))
+      let merged = try MergedForecast.merge(shards)
+      if var expected {
+        expected.shard = ShardSpec(index: 1, count: merged.manifest.shard.count)
+        expected.seriesTotal = merged.manifest.seriesTotal
+        guard expected.identity == merged.manifest.identity, merged.manifest.seriesTotal == hierarchy.inputs.count else {
+          throw LocatedError(
+            file: shards[0], expected: "shards of this run's forecast (\(hierarchy.inputs.count) nodes)",
+            fix: "they differ in \(ShardResult.difference(merged.manifest, expected)); forecast the shards again with this plan, data, seed and paths")
+        }
       }
+      if let failure = merged.failures.first {
+        throw LocatedError(file: demandPath, expected: "every series forecast", fix: failure.description)
+      }
+      forecasts = merged.forecasts
+      manifests = merged.manifests
+      try step("merge")
+    } else {
+      progress(.started("forecast"))
+      let results = await Forecaster.forecast(
+        hierarchy.inputs, options: options, progress: { done, total in progress(.count("forecast", done: done, total: total)) },
+        transform: { $0.summed(to: .quarter) })
+      for r in results {
+        switch r {
+        case .success(let f): forecasts.append(f)
+        case .failure(let e): throw LocatedError(file: demandPath, expected: "every series forecast", fix: e.description)
+        }
+      }
+      try step("forecast")
     }
-    try step("forecast")
 
     progress(.started("reconcile"))
     let method = plan.reconcile
     let reconciled = try HierarchicalForecast.reconcile(
-      forecasts, hierarchy: hierarchy, method: method, granularity: .quarter, levels: [80, 95])
+      forecasts, nodes: hierarchy.nodes, aggregation: hierarchy.aggregation, method: method, levels: [80, 95])
     try step("reconcile")
     let demandRows = reconciled.rows.filter { $0.level == .bottom }.compactMap { row -> PlanJob.DemandRow? in
       guard let q = row.period.quarter else { return nil }
@@ -305,7 +411,7 @@ public enum QuarterlyRun {
       return PlanJob.DemandRow(
         series: row.series, quarter: q, mean: row.mean, p10: quantiles.p10 ?? 0, p50: quantiles.p50 ?? 0, p90: quantiles.p90 ?? 0)
     }
-    return DemandForecast(hierarchy: hierarchy, forecasts: forecasts, reconciled: reconciled, demandRows: demandRows)
+    return DemandForecast(hierarchy: hierarchy, forecasts: forecasts, reconciled: reconciled, demandRows: demandRows, shards: manifests)
   }
 
   /// `YYYY-MM-DDThh:mm:ssZ` in UTC (the PDF and run-log date form).

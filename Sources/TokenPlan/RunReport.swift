@@ -16,7 +16,7 @@ struct RunResults: Sendable {
   var uncertainty: [UncertaintyRow]
   var tornado: [TornadoRow]
   /// Every node's forecast (before reconciliation), by node name.
-  var forecasts: [SeriesForecast]
+  var forecasts: [PeriodForecast]
   /// Reconciled quarterly rows of every node.
   var forecastRows: [ForecastRow]
   /// The name of the hierarchy's top node.
@@ -410,13 +410,13 @@ enum RunReport {
   }
 
   /// Forecasts with their last observed quarter's mean, largest first (ties by name).
-  static func bySize(_ forecasts: [SeriesForecast]) -> [(SeriesForecast, Double)] {
-    let sized: [(SeriesForecast, Double)] = forecasts.map { ($0, lastQuarterMean($0)) }
+  static func bySize(_ forecasts: [PeriodForecast]) -> [(PeriodForecast, Double)] {
+    let sized: [(PeriodForecast, Double)] = forecasts.map { ($0, lastQuarterMean($0)) }
     return sized.sorted { a, b in a.1 > b.1 || (a.1 == b.1 && a.0.name < b.0.name) }
   }
 
   /// Mean tokens per day over the last observed quarter (its observed days).
-  static func lastQuarterMean(_ f: SeriesForecast) -> Double {
+  static func lastQuarterMean(_ f: PeriodForecast) -> Double {
     let q = quarterMeans(f.input)
     return q.last?.mean ?? 0
   }

@@ -10,7 +10,7 @@ struct Backtest: AsyncParsableCommand {
   var format: TableFormat = .table
 
   func run() async throws {
-    let (_, forecasts) = try await arguments.run(label: "backtest", backtestOnly: true)
+    let (_, forecasts) = try await arguments.run(label: "backtest", backtestOnly: true, granularity: .step)
     try emit(ForecastJob.backtestTable(forecasts), format: format, key: "series")
     let c80 = forecasts.compactMap(\.coverage80)
     let c95 = forecasts.compactMap(\.coverage95)

@@ -10,6 +10,11 @@ struct RunCommand: AsyncParsableCommand {
       Writes report.pdf, workbook.xlsx, notebook.ipynb, tables.md, latex/, charts/, the CSV and JSON \
       tables and run-log.json to the output directory. Progress goes to stderr: a bar on a terminal, \
       plain lines otherwise, nothing with --quiet.
+
+      Sharded, in two phases: `run PLAN --shard K/N --shard-dir DIR` (or `--shards N` inside a \
+      Slurm array or a Kubernetes Indexed Job) forecasts one shard of the hierarchy's nodes into \
+      DIR/shard-K-of-N; then `run PLAN --merge DIR` merges the N shards, reconciles, plans and \
+      writes what an unsharded run writes.
       """)
   @Argument(help: "Plan file (default: the shipped datasets/plans/default.yaml).")
   var plan = "datasets/plans/default.yaml"
@@ -25,6 +30,9 @@ struct RunCommand: AsyncParsableCommand {
   var store: String?
   @Option(help: "Re-run as of an earlier quarter (e.g. 2025Q4): the plan's as_of replaced, the demand data cut at that quarter's end.")
   var asOf: String?
+  @OptionGroup var sharding: ShardOptions
+  @Option(help: "Phase 2: merge these shard results (shard directories or the --shard-dir holding them), repeatable.")
+  var merge: [String] = []
   @Flag(help: "Do not record the run in a store.")
   var noStore = false
   @Flag(help: "No progress output.")
@@ -38,6 +46,7 @@ struct RunCommand: AsyncParsableCommand {
     request.store = try HistoryJob.storeChoice(store, disabled: noStore)
     request.asOf = try asOf.map(QuarterlyRun.asOfQuarter)
     request.paper = paper == .letter ? .letter : .a4
+    request.sharding = try shardingPhase()
     request.failAfter = ProcessInfo.processInfo.environment["TOKENPLAN_FAIL_AFTER"]
     if let step = ProcessInfo.processInfo.environment["TOKENPLAN_PAUSE_AFTER"],
       let file = ProcessInfo.processInfo.environment["TOKENPLAN_PAUSE_FILE"]
@@ -54,5 +63,16 @@ struct RunCommand: AsyncParsableCommand {
     let reporter = ProgressReporter(label: "run", quiet: quiet, terminal: isatty(2) == 1)
     let directory = try await QuarterlyRun.run(request) { reporter.report($0) }
     try StandardOutput.write(directory + "\n")
+  }
+
+  /// The phase of a sharded run the options ask for, or `nil`.
+  func shardingPhase() throws -> QuarterlyRun.Sharding? {
+    let phase1 = try sharding.spec()
+    switch (phase1, merge.isEmpty) {
+    case (nil, true): return nil
+    case (let (shard, dir)?, true): return .forecast(shard, directory: dir)
+    case (nil, false): return .merge(merge)
+    case (_?, false): throw ValidationError("--merge is phase 2 of a sharded run; give it without --shard, --shards and --shard-dir")
+    }
   }
 }

@@ -58,16 +58,38 @@ struct ForecastArguments: ParsableArguments {
 
   /// Loads, forecasts, prints the notes' summary (or every note with --verbose) and failures;
   /// exit 1 if every series failed.
-  func run(label: String, backtestOnly: Bool, hierarchy: ForecastJob.Hierarchy? = nil) async throws
-    -> (ForecastRequest, [ForecastJob.Forecast])
-  {
+  func run(
+    label: String, backtestOnly: Bool, granularity: ForecastJob.Granularity, hierarchy: ForecastJob.Hierarchy? = nil
+  ) async throws -> (ForecastRequest, [ForecastJob.Forecast]) {
+    let (request, results, _) = try await forecast(
+      label: label, backtestOnly: backtestOnly, granularity: granularity, hierarchy: hierarchy, shard: nil)
+    let forecasts = results.compactMap { try? $0.result.get() }
+    guard !forecasts.isEmpty else {
+      throw LocatedError(
+        file: data, expected: "at least one series that can be forecast",
+        fix: "see the warnings above; give more observations or another --model")
+    }
+    return (request, forecasts)
+  }
+
+  /// Loads and forecasts the series (or the hierarchy's nodes) of `shard` (every one when `nil`);
+  /// prints warnings, failures and the notes' summary (every note with --verbose).
+  /// - Returns: the request, each forecast series' position in the whole input with its
+  ///   outcome, and the whole input's series count.
+  func forecast(
+    label: String, backtestOnly: Bool, granularity: ForecastJob.Granularity, hierarchy: ForecastJob.Hierarchy?,
+    shard: ShardSpec?
+  ) async throws -> (ForecastRequest, [(index: Int, result: Result<ForecastJob.Forecast, ForecastJob.Failure>)], Int) {
     var request = try request()
     if backtestOnly { request.options.paths = 10 }
-    let (inputs, warnings) = try hierarchy.map { ($0.inputs, []) } ?? ForecastJob.inputs(request)
+    let (all, warnings) = try hierarchy.map { ($0.inputs, []) } ?? ForecastJob.inputs(request)
     for w in warnings { FileHandle.standardError.write(Data((w.description + "\n").utf8)) }
+    let (inputs, indices) = ShardJob.select(all, shard: shard)
     try ForecastJob.checkLimits(request, series: inputs.count)
     let reporter = ProgressReporter(label: label, quiet: quiet || isatty(2) != 1, terminal: true)
-    let results = await ForecastJob.forecast(inputs, options: request.options, label: label) { event in
+    let results = await ForecastJob.forecast(
+      inputs, streamIndices: indices, options: request.options, granularity: granularity, label: label
+    ) { event in
       switch event {
       case .started, .count: reporter.report(event)
       case .finished, .message: break
@@ -84,15 +106,10 @@ struct ForecastArguments: ParsableArguments {
         FileHandle.standardError.write(Data("warning: \(e.description)\n".utf8))
       }
     }
-    guard !forecasts.isEmpty else {
-      throw LocatedError(
-        file: data, expected: "at least one series that can be forecast",
-        fix: "see the warnings above; give more observations or another --model")
-    }
     if !verbose, let summary = ForecastJob.noteSummary(forecasts) {
       FileHandle.standardError.write(Data("notes: \(summary)\n".utf8))
     }
     FileHandle.standardError.write(Data("seed \(request.options.seed), \(request.options.paths) paths per series\n".utf8))
-    return (request, forecasts)
+    return (request, Array(zip(indices, results)).map { (index: $0.0, result: $0.1) }, all.count)
   }
 }
