@@ -35,6 +35,13 @@ let package = Package(
       dependencies: [
         .product(name: "RunStore", package: "TokenPlan"), .product(name: "TokenPlanCore", package: "TokenPlan"),
       ]),
+    .executableTarget(
+      name: "shard-bench",
+      dependencies: [
+        .product(name: "TokenPlan", package: "TokenPlan"), .product(name: "Forecasting", package: "TokenPlan"),
+        .product(name: "Demand", package: "TokenPlan"), .product(name: "LinearAlgebra", package: "TokenPlan"),
+        .product(name: "TokenPlanCore", package: "TokenPlan"),
+      ]),
     .executableTarget(name: "csvswift-bench", dependencies: [.product(name: "CSV", package: "CSV.swift")]),
   ]
 )
