@@ -43,6 +43,11 @@ public struct PlanRow: Sendable, Equatable {
   /// The rest of `opex`: maintenance (a share of gross IT capex) and colocation; `opex` is
   /// electricity + this (``CostModel``).
   public var maintenanceAndColocation: Double = 0
+  /// Tokens the installed, powered GPUs serve this quarter (all of ``tokens`` in an
+  /// unconstrained plan).
+  public var tokensServed: Double = 0
+  /// Tokens beyond what can be delivered and powered by this quarter (`tokens − tokensServed`).
+  public var tokensUnserved: Double = 0
 }
 
 /// A problem with a plan that the computation found (not the file's syntax).
@@ -76,11 +81,21 @@ public enum CapacityPlanner {
   /// - Throws: ``PlanError`` when a quarter cannot be computed (no throughput for a workload's
   ///   model, no hardware to buy, over 10¹² GPUs).
   /// - Complexity: O(quarters × workloads × hardware types).
-  public static func run(_ plan: Plan, totalsOnly: Bool = false) throws -> [PlanRow] {
+  ///
+  /// Two plans from the same demand:
+  /// - **unconstrained** ("what it would take", the default): every quarter's demand is served;
+  ///   GPUs are bought as needed whatever the lead time, and facility MW grow as needed (with the
+  ///   shortfall against the site reported);
+  /// - **constrained** (`constrained: true`, what can exist): new GPUs arrive only from the
+  ///   as-of quarter plus the procurement lead on (orders placed from the as-of quarter), and
+  ///   only as many whole systems as the site's stated `mw_available` can power at that quarter
+  ///   (the installed fleet is taken as powered); the work beyond them is unserved
+  ///   (``PlanRow/tokensUnserved``) and cost per million tokens is per token served.
+  public static func run(_ plan: Plan, totalsOnly: Bool = false, constrained: Bool = false) throws -> [PlanRow] {
     var state = try PlannerState(plan)
     var rows: [PlanRow] = []
     for q in plan.quarters {
-      var quarter = QuarterWork(plan: plan, quarter: q, rates: state.rates)
+      var quarter = QuarterWork(plan: plan, quarter: q, rates: state.rates, constrained: constrained)
       let served = try serve(&quarter, state: &state)
       let power = powerAndSpace(quarter, served)
       let total = try money(quarter, served, power, state: &state)
@@ -129,11 +144,14 @@ public enum CapacityPlanner {
     let gain: Double
     /// A GPU's usable hours: hours × target utilisation / peak-to-average / (1 + redundancy).
     let usable: Double
+    /// Whether purchases are held to delivery and power (the constrained plan).
+    let constrained: Bool
     var cache: [String: Double] = [:]
 
-    init(plan: Plan, quarter q: Quarter, rates: [String: [Throughput?]]) {
+    init(plan: Plan, quarter q: Quarter, rates: [String: [Throughput?]], constrained: Bool = false) {
       let ops = plan.operations
       self.plan = plan
+      self.constrained = constrained
       quarter = q
       self.rates = rates
       hours = q.hours
@@ -187,6 +205,8 @@ public enum CapacityPlanner {
     var required: Int { used.values.reduce(0, +) + spares }
     var installed: Int { installedByType.values.reduce(0, +) }
     let spares: Int
+    /// The share of the quarter's work (and tokens) left unserved (0 unless constrained).
+    var unservedShare = 0.0
   }
 
   /// Serves the quarter from unretired installed cohorts and earlier purchases (in plan order),
@@ -219,22 +239,40 @@ public enum CapacityPlanner {
     // New purchases for the rest.
     var buy = 0
     var buyHardware: String?
+    var unserved = 0.0
+    // The GPUs that can arrive and be powered this quarter (constrained plan only).
+    var limit: Int?
     if remaining > 1e-12 {
       let choice = try purchaseChoice(plan, quarter: q, work: { try work.totalWork($0) })
       buyHardware = choice
       let total = try work.totalWork(choice)
       let needed = try work.gpuCount(remaining * total / usable)
-      buy = needed
-      used[choice, default: 0] += needed
-      busyHours[choice, default: 0] += remaining * total
+      if work.constrained { limit = purchaseLimit(work, hardware: choice, available: available) }
+      if let limit, needed > limit {
+        // Only what can arrive and be powered serves; the rest of the work is unserved.
+        buy = limit
+        used[choice, default: 0] += limit
+        let served = Double(limit) * usable / total
+        busyHours[choice, default: 0] += served * total
+        unserved = remaining - served
+      } else {
+        buy = needed
+        used[choice, default: 0] += needed
+        busyHours[choice, default: 0] += remaining * total
+      }
     }
-    // N + k: enough GPUs installed for the used ones plus the spares.
+    // N + k: enough GPUs installed for the used ones plus the spares (in the constrained plan,
+    // only as many as can arrive and be powered).
     let spares = plan.operations.redundancySpares
     let availableCount = available.reduce(0) { $0 + $1.count }
-    let missingSpares = max(0, used.values.reduce(0, +) + spares - (availableCount + buy))
+    var missingSpares = max(0, used.values.reduce(0, +) + spares - (availableCount + buy))
     if missingSpares > 0 {
-      buy += missingSpares
       if buyHardware == nil { buyHardware = try purchaseChoice(plan, quarter: q, work: { try work.totalWork($0) }) }
+      if work.constrained {
+        let cap = limit ?? purchaseLimit(work, hardware: buyHardware!, available: available)
+        missingSpares = min(missingSpares, max(0, cap - buy))
+      }
+      buy += missingSpares
     }
     if buy > 0, let h = buyHardware {
       // Whole systems: a node (or a rack-scale system) is bought whole.
@@ -248,8 +286,29 @@ public enum CapacityPlanner {
       (available.map { ($0.hardware, $0.count) } + (buy > 0 ? [(buyHardware!, buy)] : [])),
       uniquingKeysWith: +)
     return Served(
-      available: available, used: used, busyHours: busyHours, buy: buy, buyHardware: buyHardware,
-      installedByType: installedByType, spares: spares)
+      available: available, used: used, busyHours: busyHours, buy: buy, buyHardware: buy > 0 ? buyHardware : nil,
+      installedByType: installedByType, spares: spares, unservedShare: unserved)
+  }
+
+  /// The constrained plan's cap on new GPUs of `hardware` in the work's quarter, in whole
+  /// systems: none before the as-of quarter plus the procurement lead (an order placed in the
+  /// as-of quarter arrives then); after that, as many systems as fit in the site's facility MW
+  /// at that quarter (`mw_available`) once the installed GPUs are powered (nameplate node power
+  /// plus the network and storage share, times PUE).
+  static func purchaseLimit(_ work: QuarterWork, hardware: String, available: [(hardware: String, count: Int)]) -> Int {
+    let plan = work.plan
+    guard work.quarter >= plan.asOf.adding(plan.money.procurementLeadQuarters), let h = plan.hardware[hardware] else {
+      return 0
+    }
+    let nodeBudgetKW =
+      plan.facility.megawattsAvailable(at: work.quarter) * 1000 / plan.facility.pue / (1 + plan.costLines.networkStoragePowerShare)
+    var installedKW = 0.0
+    for (name, count) in Dictionary(available.map { ($0.hardware, $0.count) }, uniquingKeysWith: +) {
+      let spec = plan.hardware[name]!
+      installedKW += (Double(count) / Double(spec.gpusPerNode)).rounded(.up) * spec.nodeMaxKilowatts
+    }
+    let nodes = max(0, Int(((nodeBudgetKW - installedKW) / h.nodeMaxKilowatts + 1e-9).rounded(.down)))
+    return nodes * h.gpusPerNode
   }
 
   /// Power and space of what is installed: IT kW at node nameplate, average kW interpolating node
@@ -311,6 +370,8 @@ public enum CapacityPlanner {
       facilityPowerMegawatts: 0, energyMegawattHours: 0, joulesPerToken: 0, capex: 0,
       depreciation: 0, capitalCharge: 0, opex: 0, costPerMillionTokens: 0,
       shortfallMegawatts: 0, currency: plan.money.currency)
+    total.tokensServed = tokens * (1 - served.unservedShare)
+    total.tokensUnserved = tokens - total.tokensServed
     total.itEnergyMegawattHours = averageKW / 1000 * hours
     CostModel.evaluate(.facilityPowerMegawatts, &total, plan: plan)
     let facilityMW = total.facilityPowerMegawatts
@@ -382,6 +443,7 @@ public enum CapacityPlanner {
       let share = gpuHoursTotal > 0 ? hoursW / gpuHoursTotal : 0
       let tpd = w.tokensPerDay[q] ?? 0
       let t = tpd * Double(q.days)
+      let servedTokens = t * (1 - served.unservedShare)
       rows.append(
         PlanRow(
           quarter: q, workload: w.name, tokensPerDay: tpd, tokens: t, gpuHours: hoursW,
@@ -391,13 +453,16 @@ public enum CapacityPlanner {
           purchaseHardware: total.purchaseHardware, racks: Int((Double(total.racks) * share).rounded(.up)),
           itPowerMegawatts: total.itPowerMegawatts * share, facilityPowerMegawatts: total.facilityPowerMegawatts * share,
           energyMegawattHours: total.energyMegawattHours * share,
-          joulesPerToken: t > 0 ? total.energyMegawattHours * share * 3.6e9 / t : 0, capex: total.capex * share,
+          joulesPerToken: servedTokens > 0 ? total.energyMegawattHours * share * 3.6e9 / servedTokens : 0,
+          capex: total.capex * share,
           depreciation: total.depreciation * share, capitalCharge: total.capitalCharge * share, opex: total.opex * share,
-          costPerMillionTokens: t > 0 ? (total.depreciation + total.capitalCharge + total.opex) * share / (t / 1e6) : 0,
+          costPerMillionTokens: servedTokens > 0
+            ? (total.depreciation + total.capitalCharge + total.opex) * share / (servedTokens / 1e6) : 0,
           shortfallMegawatts: total.shortfallMegawatts * share, currency: plan.money.currency,
           otherOpex: total.otherOpex * share, itEnergyMegawattHours: total.itEnergyMegawattHours * share,
           electricity: total.electricity * share,
-          maintenanceAndColocation: total.maintenanceAndColocation * share))
+          maintenanceAndColocation: total.maintenanceAndColocation * share, tokensServed: servedTokens,
+          tokensUnserved: t - servedTokens))
     }
     return rows
   }

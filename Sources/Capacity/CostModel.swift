@@ -14,18 +14,19 @@ public enum CostModel {
     (.facilityPowerMegawatts, .product([.quantity(.itPowerMegawatts), .assumption(.pue)])),
     // Facility energy = IT energy × PUE.
     (.energyMegawattHours, .product([.quantity(.itEnergyMegawattHours), .assumption(.pue)])),
-    // Energy per token, J = MWh × 3.6e9 J/MWh / tokens, 0 without tokens.
-    (.joulesPerToken, .ratio(.product([.quantity(.energyMegawattHours), .constant(3.6e9)]), .quantity(.tokens))),
+    // Energy per token served, J = MWh × 3.6e9 J/MWh / tokens served, 0 without tokens.
+    (.joulesPerToken, .ratio(.product([.quantity(.energyMegawattHours), .constant(3.6e9)]), .quantity(.tokensServed))),
     // Electricity = facility MWh × 1,000 kWh/MWh × price per kWh.
     (.electricity, .product([.quantity(.energyMegawattHours), .constant(1000), .assumption(.electricityPrice)])),
     // Opex = electricity + maintenance and colocation + staff, software, insurance and facility upkeep.
     (.opex, .sum([.quantity(.electricity), .quantity(.maintenanceAndColocation), .quantity(.otherOpex)])),
-    // Cost per million tokens = (depreciation + capital charge + opex) / (tokens / 10⁶), 0 without tokens.
+    // Cost per million tokens served = (depreciation + capital charge + opex) / (tokens served
+    // / 10⁶), 0 without tokens served.
     (
       .costPerMillionTokens,
       .ratio(
         .sum([.quantity(.depreciation), .quantity(.capitalCharge), .quantity(.opex)]),
-        .quotient(.quantity(.tokens), .constant(1e6)))
+        .quotient(.quantity(.tokensServed), .constant(1e6)))
     ),
   ]
 
@@ -51,13 +52,14 @@ public enum CostModel {
 
 /// A numeric plan-row column that a ``CostExpression`` reads or defines.
 public enum PlanQuantity: String, Sendable, CaseIterable {
-  case tokens, itPowerMegawatts, facilityPowerMegawatts, itEnergyMegawattHours, energyMegawattHours, joulesPerToken
+  case tokens, tokensServed, itPowerMegawatts, facilityPowerMegawatts, itEnergyMegawattHours, energyMegawattHours, joulesPerToken
   case depreciation, capitalCharge, electricity, maintenanceAndColocation, otherOpex, opex, costPerMillionTokens
 
   /// Where the value lives in a ``PlanRow``.
   public var keyPath: WritableKeyPath<PlanRow, Double> {
     switch self {
     case .tokens: return \.tokens
+    case .tokensServed: return \.tokensServed
     case .itPowerMegawatts: return \.itPowerMegawatts
     case .facilityPowerMegawatts: return \.facilityPowerMegawatts
     case .itEnergyMegawattHours: return \.itEnergyMegawattHours

@@ -8,7 +8,7 @@ import XLSXReport
 /// Quarterly plan sheet are both lists of these.
 enum PlanColumn: String, CaseIterable {
   case quarter, workload
-  case tokensPerDay = "tokens_per_day", tokens
+  case tokensPerDay = "tokens_per_day", tokens, tokensServed = "tokens_served", tokensUnserved = "tokens_unserved"
   case gpuHours = "gpu_hours", gpusBusyAverage = "gpus_busy_avg", gpusRequired = "gpus_required"
   case gpusInstalled = "gpus_installed", gpusToOrder = "gpus_to_order", orderByQuarter = "order_by_quarter"
   case racks
@@ -20,17 +20,17 @@ enum PlanColumn: String, CaseIterable {
   case purchaseHardware = "purchase_hardware", shortfallMegawatts = "shortfall_mw"
   case capexByHardware = "capex_by_hardware", buildByQuarter = "build_by_quarter"
 
-  /// `plan.csv` and `plan.json`: the contract's columns, then workload, purchase, shortfall,
-  /// capex by hardware and build-by quarter.
+  /// `plan.csv` and `plan.json`: the contract's columns (tokens served and unserved beside the
+  /// tokens), then workload, purchase, shortfall, capex by hardware and build-by quarter.
   static let contract: [PlanColumn] = [
-    .quarter, .workload, .tokensPerDay, .tokens, .gpuHours, .gpusBusyAverage, .gpusRequired, .gpusInstalled, .gpusToOrder,
+    .quarter, .workload, .tokensPerDay, .tokens, .tokensServed, .tokensUnserved, .gpuHours, .gpusBusyAverage, .gpusRequired, .gpusInstalled, .gpusToOrder,
     .orderByQuarter, .racks, .itPowerMegawatts, .facilityPowerMegawatts, .energyMegawattHours, .joulesPerToken, .capex,
     .opex, .costPerMillionTokens, .currency, .purchaseHardware, .shortfallMegawatts, .capexByHardware, .buildByQuarter,
   ]
 
   /// The workbook's Quarterly plan sheet (totals): every cost component beside its sum.
   static let workbook: [PlanColumn] = [
-    .quarter, .tokens, .gpuHours, .gpusRequired, .gpusInstalled, .gpusToOrder, .orderByQuarter, .racks,
+    .quarter, .tokens, .tokensServed, .tokensUnserved, .gpuHours, .gpusRequired, .gpusInstalled, .gpusToOrder, .orderByQuarter, .racks,
     .itPowerMegawatts, .facilityPowerMegawatts, .itEnergyMegawattHours, .energyMegawattHours, .joulesPerToken, .capex,
     .depreciation, .capitalCharge, .opex, .electricity, .maintenanceAndColocation, .otherOpex, .costPerMillionTokens,
   ]
@@ -55,6 +55,8 @@ enum PlanColumn: String, CaseIterable {
     case .workload: return .text(r.workload)
     case .tokensPerDay: return .number(r.tokensPerDay)
     case .tokens: return .number(r.tokens)
+    case .tokensServed: return .number(r.tokensServed)
+    case .tokensUnserved: return .number(r.tokensUnserved)
     case .gpuHours: return .number(r.gpuHours)
     case .gpusBusyAverage: return .number(r.gpusBusyAverage)
     case .gpusRequired: return .integer(r.gpusRequired)
@@ -95,6 +97,7 @@ enum PlanColumn: String, CaseIterable {
   static func column(of quantity: PlanQuantity) -> PlanColumn {
     switch quantity {
     case .tokens: return .tokens
+    case .tokensServed: return .tokensServed
     case .itPowerMegawatts: return .itPowerMegawatts
     case .facilityPowerMegawatts: return .facilityPowerMegawatts
     case .itEnergyMegawattHours: return .itEnergyMegawattHours

@@ -137,15 +137,20 @@ public enum PlanJob {
   /// Applies the demand (a `forecast --granularity quarter --format csv` file;
   /// its means, which add up across series), and runs the planner. Returns the rows and warnings
   /// (unmatched series, quarters without demand, estimated throughput, late orders, MW shortfalls).
-  public static func run(_ input: PlanInput) throws -> (rows: [PlanRow], warnings: [String]) {
+  /// `constrained` (the default) holds purchases to the procurement lead and the site's MW and
+  /// reports unserved tokens; otherwise the plan is what it would take.
+  public static func run(_ input: PlanInput, constrained: Bool = true) throws -> (rows: [PlanRow], warnings: [String]) {
     var (plan, warnings) = self.plan(input.plan, input.rows, column: .mean)
-    let result = try CapacityPlanner.run(plan)
-    warnings += alerts(result, plan: plan)
+    let unconstrained = try CapacityPlanner.run(plan)
+    let result = constrained ? try CapacityPlanner.run(plan, constrained: true) : unconstrained
+    warnings += alerts(constrained ? result : [], unconstrained: unconstrained, plan: plan)
     return (result, warnings)
   }
 
-  /// Estimated (roofline) throughputs, late orders, late facility builds and MW shortfalls.
-  static func alerts(_ rows: [PlanRow], plan: Plan) -> [String] {
+  /// Estimated (roofline) throughputs, racks too small for a system; in the constrained plan
+  /// (`rows`) the quarters with unserved demand; in the unconstrained one, late orders, late
+  /// facility builds and MW shortfalls.
+  static func alerts(_ rows: [PlanRow], unconstrained: [PlanRow], plan: Plan) -> [String] {
     var out: [String] = []
     // One line per (model, hardware, latency class), however many workloads share it.
     var seen: Set<[String]> = []
@@ -157,20 +162,29 @@ public enum PlanJob {
       }
     }
     // Systems the plan installs that a rack of rack_kw cannot power: each takes a rack of its own.
-    let installed = Set(plan.fleet.map(\.hardware) + rows.compactMap(\.purchaseHardware))
+    let installed = Set(plan.fleet.map(\.hardware) + (rows + unconstrained).compactMap(\.purchaseHardware))
     for (name, kw) in CapacityPlanner.systemsAboveRackPower(plan) where installed.contains(name) {
       out.append(
         "one \(name) system draws \(NumberText.grouped(kw, decimals: 1)) kW, above rack_kw \(NumberText.grouped(plan.facility.rackKilowatts, decimals: 1)): each is counted as a rack of its own; raise rack_kw to the racks the site really has")
     }
-    for r in rows where r.workload == "total" {
+    let firstDelivery = plan.asOf.adding(plan.money.procurementLeadQuarters)
+    for r in rows where r.workload == "total" && r.tokensUnserved > 0 {
+      let why =
+        r.quarter < firstDelivery
+        ? "GPUs ordered now arrive in \(firstDelivery) (procurement lead \(plan.money.procurementLeadQuarters) quarters)"
+        : "the site's \(NumberText.grouped(plan.facility.megawattsAvailable(at: r.quarter), decimals: 1)) MW powers no more"
+      out.append(
+        "\(r.quarter): \(NumberText.grouped(100 * r.tokensUnserved / r.tokens, decimals: 1))% of the demand cannot be served (\(NumberText.grouped(r.tokensUnserved / Double(r.quarter.days) / 1e12, decimals: 3)) T tokens/day): \(why)")
+    }
+    for r in unconstrained where r.workload == "total" {
       if let by = r.orderByQuarter, by <= plan.asOf {
-        out.append("\(r.quarter): \(NumberText.grouped(Double(r.gpusToOrder))) GPUs had to be ordered by \(by), at or before the as-of quarter \(plan.asOf): order now, they may arrive late")
+        out.append("unconstrained plan, \(r.quarter): \(NumberText.grouped(Double(r.gpusToOrder))) GPUs had to be ordered by \(by), at or before the as-of quarter \(plan.asOf): order now, they may arrive late")
       }
       if let by = r.buildByQuarter, by <= plan.asOf, plan.facility.buildLeadQuarters > 0 {
-        out.append("\(r.quarter): facility growth to \(String(format: "%.2f", r.facilityPowerMegawatts)) MW had to start by \(by) (build lead time); it is late")
+        out.append("unconstrained plan, \(r.quarter): facility growth to \(String(format: "%.2f", r.facilityPowerMegawatts)) MW had to start by \(by) (build lead time); it is late")
       }
       if r.shortfallMegawatts > 0 {
-        out.append(String(format: "%@: needs %.2f MW of facility power beyond the site's %.2f MW", r.quarter.description,
+        out.append(String(format: "unconstrained plan, %@: needs %.2f MW of facility power beyond the site's %.2f MW", r.quarter.description,
           r.shortfallMegawatts, r.facilityPowerMegawatts - r.shortfallMegawatts))
       }
     }

@@ -61,7 +61,7 @@ public enum QuarterlyRun {
   /// The files every run writes, in the output directory.
   public static let outputFiles = [
     "report.pdf", "workbook.xlsx", "notebook.ipynb", "tables.md", "latex/tables.tex",
-    "forecast.csv", "forecast.json", "plan.csv", "plan.json", "scenarios.csv", "scenarios.json",
+    "forecast.csv", "forecast.json", "plan.csv", "plan.json", "plan-unconstrained.csv", "plan-unconstrained.json", "scenarios.csv", "scenarios.json",
     "uncertainty.csv", "uncertainty.json", "sensitivity.csv", "sensitivity.json", "fits.csv", "fits.json",
     "assumptions.csv", "assumptions.json", "run-log.json",
   ]
@@ -236,8 +236,9 @@ public enum QuarterlyRun {
     _ base: Plan, _ forecast: DemandForecast, demandPath: String, request: Request, progress: Progress
   ) throws -> RunResults {
     let (plan, warnings) = PlanJob.plan(base, forecast.demandRows, column: .mean)
-    let planRows = try CapacityPlanner.run(plan)
-    let alerts = warnings + PlanJob.alerts(planRows, plan: plan)
+    let planRows = try CapacityPlanner.run(plan, constrained: true)
+    let unconstrained = try CapacityPlanner.run(plan)
+    let alerts = warnings + PlanJob.alerts(planRows, unconstrained: unconstrained, plan: plan)
     for w in alerts { progress(.message("warning: \(w)")) }
     let scenarioRows = try PlanJob.scenarioRows(base, forecast.demandRows)
     let uncertainty = base.uncertainty == nil ? [] : try PlanJob.uncertaintyRows(base, forecast.demandRows, file: request.planPath)
@@ -247,7 +248,7 @@ public enum QuarterlyRun {
     let topNode =
       hierarchy.nodes.firstIndex { $0.level == .total }.map { hierarchy.inputs[$0].name } ?? forecast.forecasts.first?.name ?? ""
     return RunResults(
-      plan: plan, rows: planRows, scenarios: scenarioRows, uncertainty: uncertainty, tornado: tornado,
+      plan: plan, rows: planRows, unconstrained: unconstrained, scenarios: scenarioRows, uncertainty: uncertainty, tornado: tornado,
       forecasts: forecast.forecasts, forecastRows: forecast.reconciled.rows, totalName: topNode, warnings: alerts,
       seed: request.seed, paths: request.paths, inputs: inputs,
       // As the register shows it (relative to the working directory), so that documents do not
@@ -442,6 +443,9 @@ public enum QuarterlyRun {
     let planTable = PlanJob.table(r.rows)
     try write("plan.csv", planTable.csv())
     try write("plan.json", planTable.json(key: "quarters").serialized() + "\n")
+    let unconstrainedTable = PlanJob.table(r.unconstrained)
+    try write("plan-unconstrained.csv", unconstrainedTable.csv())
+    try write("plan-unconstrained.json", unconstrainedTable.json(key: "quarters").serialized() + "\n")
     let scenarioTable = PlanJob.table(r.scenarios)
     try write("scenarios.csv", scenarioTable.csv())
     try write("scenarios.json", scenarioTable.json(key: "scenarios").serialized() + "\n")
@@ -479,8 +483,9 @@ public enum QuarterlyRun {
     try document.write(to: dir.appendingPathComponent("report.pdf").path, paper: request.paper)
   }
 
-  /// The budget workbook: Summary, Quarterly plan (cost per million tokens as a formula of its
-  /// components, with the computed value cached), Scenarios, Sensitivity, Uncertainty, Demand by
+  /// The budget workbook: Summary, Quarterly plan (the constrained plan; cost per million tokens
+  /// as a formula of its components, with the computed value cached), Unconstrained plan (what it
+  /// would take, the same formulas), Scenarios, Sensitivity, Uncertainty, Demand by
   /// segment, Fits, Assumptions (with sources), and defined names for the key assumptions.
   static func workbook(_ r: RunResults, _ tables: RunTables) -> XLSXWorkbook {
     let totals = r.totals
@@ -498,15 +503,17 @@ public enum QuarterlyRun {
         },
         name: \.rawValue)
     }
-    let planSheet = XLSXWorkbook.Sheet(
-      name: "Quarterly plan", header: columns.map(\.rawValue),
-      rows: totals.enumerated().map { k, r in
-        let row = k + 2  // Excel row (header is row 1)
-        return columns.map { column in
-          guard let f = formula(column, row), case .number(let cached) = column.value(r) else { return column.workbookCell(r) }
-          return .formula(f, cached: cached, format: column.workbookFormat)
-        }
-      })
+    func planSheet(_ name: String, _ rows: [PlanRow]) -> XLSXWorkbook.Sheet {
+      XLSXWorkbook.Sheet(
+        name: name, header: columns.map(\.rawValue),
+        rows: rows.enumerated().map { k, r in
+          let row = k + 2  // Excel row (header is row 1)
+          return columns.map { column in
+            guard let f = formula(column, row), case .number(let cached) = column.value(r) else { return column.workbookCell(r) }
+            return .formula(f, cached: cached, format: column.workbookFormat)
+          }
+        })
+    }
     let scenarioSheet = XLSXWorkbook.Sheet(
       name: "Scenarios", header: ["scenario", "quarter", "tokens_per_day", "gpus_required", "facility_power_mw", "cost_per_million_tokens"],
       rows: r.scenarios.map { r in
@@ -529,7 +536,8 @@ public enum QuarterlyRun {
       .map { ($0.name, "=Assumptions!$B$\($0.row + 2)") }
     return XLSXWorkbook(
       sheets: [
-        sheet(tables.headline, name: "Summary"), planSheet, scenarioSheet, sheet(tables.sensitivity, name: "Sensitivity"),
+        sheet(tables.headline, name: "Summary"), planSheet("Quarterly plan", totals),
+        planSheet("Unconstrained plan", r.unconstrainedTotals), scenarioSheet, sheet(tables.sensitivity, name: "Sensitivity"),
         sheet(tables.uncertainty, name: "Uncertainty"), demandSheet, sheet(tables.fits, name: "Fits"), assumptions,
       ] + [("Since last quarter", tables.sincePlan), ("Last forecast scored", tables.sinceScore)].compactMap { name, table in
         table.map { sheet($0, name: name) }

@@ -9,8 +9,11 @@ import TokenPlanCore
 /// Everything a quarterly run computed, handed to the writers (PDF, tables, notebook, workbook).
 struct RunResults: Sendable {
   var plan: Plan
-  /// Plan rows: every workload and the `total` per quarter.
+  /// The constrained plan's rows (what can be delivered and powered): every workload and the
+  /// `total` per quarter.
   var rows: [PlanRow]
+  /// The unconstrained plan's rows ("what it would take": all demand served).
+  var unconstrained: [PlanRow]
   /// Each scenario's total rows (scenario name in `workload`).
   var scenarios: [PlanRow]
   var uncertainty: [UncertaintyRow]
@@ -32,6 +35,7 @@ struct RunResults: Sendable {
   var sinceLastQuarter: SinceLastQuarter?
 
   var totals: [PlanRow] { rows.filter { $0.workload == "total" } }
+  var unconstrainedTotals: [PlanRow] { unconstrained.filter { $0.workload == "total" } }
   /// The demand data is the shipped synthetic panel (or any file under a `synthetic` folder).
   var syntheticDemand: Bool { demandPath.contains("synthetic") }
 }
@@ -53,6 +57,7 @@ struct RunTables {
   var capacity: ReportTable
   var powerCost: ReportTable
   var workloads: ReportTable
+  var unconstrained: ReportTable
   var scenarios: ReportTable
   var uncertainty: ReportTable
   var sensitivity: ReportTable
@@ -67,7 +72,7 @@ struct RunTables {
   /// (file stem, table) in document order.
   var all: [(String, ReportTable)] {
     [("headline", headline), ("capacity", capacity), ("power-cost", powerCost), ("workloads", workloads),
-      ("scenarios", scenarios), ("uncertainty", uncertainty), ("sensitivity", sensitivity), ("fits", fits),
+      ("unconstrained", unconstrained), ("scenarios", scenarios), ("uncertainty", uncertainty), ("sensitivity", sensitivity), ("fits", fits),
       ("assumptions", assumptions)] + [("since-last-plan", sincePlan), ("since-last-score", sinceScore)].compactMap { k, t in t.map { (k, $0) } }
   }
 }
@@ -85,7 +90,7 @@ enum RunReport {
     let register = assumptions(r)
     var tables = RunTables(
       headline: headlineTable(r), capacity: capacityTable(r), powerCost: powerCostTable(r), workloads: workloadsTable(r),
-      scenarios: scenariosTable(r), uncertainty: uncertaintyTable(r), sensitivity: sensitivityTable(r), fits: fitsTable(r),
+      unconstrained: unconstrainedTable(r), scenarios: scenariosTable(r), uncertainty: uncertaintyTable(r), sensitivity: sensitivityTable(r), fits: fitsTable(r),
       assumptions: register.table, assumptionNames: register.names)
     if let since = r.sinceLastQuarter {
       tables.sincePlan = sincePlanTable(since, currency: r.plan.money.currency)
@@ -150,16 +155,45 @@ enum RunReport {
       title: "Headline: the next four quarters",
       columns: [
         .init("Quarter", numeric: false, key: "quarter"), .init("Tokens/day", unit: "trillion", key: "tokens_per_day_trillion"),
+        .init("Served", unit: "%", key: "served_percent"),
         .init("GPUs required", key: "gpus_required"), .init("GPUs installed", key: "gpus_installed"),
         .init("GPUs to order", key: "gpus_to_order"), .init("Order by", numeric: false, key: "order_by_quarter"),
         .init("Facility power", unit: "MW", key: "facility_power_mw"), .init("Energy", unit: "MWh", key: "energy_mwh"),
         .init("Cost", unit: "\(currency)/M tokens", key: "cost_per_million_tokens"),
       ],
       rows: totals.prefix(4).map { q in
-        [t(q.quarter.description), n(q.tokensPerDay / 1e12, 3), i(q.gpusRequired), i(q.gpusInstalled), i(q.gpusToOrder),
-          t(q.orderByQuarter?.description), n(q.facilityPowerMegawatts, 2), n(q.energyMegawattHours), n(q.costPerMillionTokens, 4)]
+        [t(q.quarter.description), n(q.tokensPerDay / 1e12, 3), n(servedPercent(q), 1), i(q.gpusRequired), i(q.gpusInstalled),
+          i(q.gpusToOrder), t(q.orderByQuarter?.description), n(q.facilityPowerMegawatts, 2), n(q.energyMegawattHours),
+          n(q.costPerMillionTokens, 4)]
       },
-      note: "Totals over all workloads. Tokens/day is the served share (\(NumberText.grouped(r.plan.demandShare * 100, decimals: 2))%) of the forecast mean.")
+      note: "The constrained plan: GPUs ordered from \(r.plan.asOf) arrive after the \(r.plan.money.procurementLeadQuarters)-quarter procurement lead, and only as many as the site's stated MW can power; Served is the share of the quarter's demand they serve. Tokens/day is the planned share (\(NumberText.grouped(r.plan.demandShare * 100, decimals: 2))%) of the forecast mean; cost per million tokens is per token served.")
+  }
+
+  /// The share of a row's tokens served, in percent (100 without demand).
+  static func servedPercent(_ q: PlanRow) -> Double { q.tokens > 0 ? 100 * q.tokensServed / q.tokens : 100 }
+
+  /// What it would take: the unconstrained plan (all demand served, whatever the lead times and
+  /// the site's MW), beside the constrained one.
+  static func unconstrainedTable(_ r: RunResults) -> ReportTable {
+    let currency = r.plan.money.currency
+    let constrained = Dictionary(r.totals.map { ($0.quarter, $0) }, uniquingKeysWith: { a, _ in a })
+    return ReportTable(
+      title: "What it would take: the unconstrained plan",
+      columns: [
+        .init("Quarter", numeric: false, key: "quarter"), .init("Tokens/day", unit: "trillion", key: "tokens_per_day_trillion"),
+        .init("GPUs required", key: "gpus_required"), .init("GPUs to order", key: "gpus_to_order"),
+        .init("Order by", numeric: false, key: "order_by_quarter"),
+        .init("Facility power", unit: "MW", key: "facility_power_mw"), .init("Beyond the site", unit: "MW", key: "shortfall_mw"),
+        .init("Capex", unit: "M \(currency)", key: "capex_million"),
+        .init("Cost", unit: "\(currency)/M tokens", key: "cost_per_million_tokens"),
+        .init("Constrained: served", unit: "%", key: "constrained_served_percent"),
+      ],
+      rows: r.unconstrainedTotals.map { q in
+        [t(q.quarter.description), n(q.tokensPerDay / 1e12, 3), i(q.gpusRequired), i(q.gpusToOrder),
+          t(q.orderByQuarter?.description), n(q.facilityPowerMegawatts, 2), n(q.shortfallMegawatts, 2), n(q.capex / 1e6, 2),
+          n(q.costPerMillionTokens, 4), n(constrained[q.quarter].map(servedPercent) ?? 100, 1)]
+      },
+      note: "Every quarter's demand served: GPUs bought as needed (an order-by quarter at or before \(r.plan.asOf) is already late) and facility MW grown as needed (beyond the site: MW the site's mw_available does not have). The constrained plan serves the share in the last column.")
   }
 
   /// The quarterly capacity plan (totals).
@@ -198,7 +232,7 @@ enum RunReport {
         [t(q.quarter.description), n(q.itPowerMegawatts, 2), n(q.facilityPowerMegawatts, 2), n(q.energyMegawattHours),
           n(q.joulesPerToken, 3), n(q.capex / 1e6, 2), n(q.opex / 1e6, 2), n(q.costPerMillionTokens, 4)]
       },
-      note: "Cost per million tokens = (depreciation + capital charge + opex) / (tokens / 10^6); facility power = IT power x PUE \(r.plan.facility.pue).")
+      note: "The constrained plan. Cost per million tokens = (depreciation + capital charge + opex) / (tokens served / 10^6); J/token per token served; facility power = IT power x PUE \(r.plan.facility.pue).")
   }
 
   /// GPUs required by workload.
@@ -245,7 +279,7 @@ enum RunReport {
         }
         return row
       },
-      note: r.plan.scenarios.map { s in
+      note: "What each scenario would take (unconstrained: all its demand served). " + r.plan.scenarios.map { s in
         "\(s.name): demand \(s.demandColumn.rawValue)" + s.drivers.sorted { $0.key < $1.key }.map { ", \($0.key) \(NumberText.grouped($0.value, decimals: 3))" }.joined()
       }.joined(separator: "; "))
   }
@@ -254,7 +288,7 @@ enum RunReport {
   static func uncertaintyTable(_ r: RunResults) -> ReportTable {
     let currency = r.plan.money.currency
     return ReportTable(
-      title: "Uncertainty: P10 / P50 / P90 over \(r.plan.uncertainty?.draws ?? 0) Monte Carlo draws",
+      title: "Uncertainty: P10 / P50 / P90 over \(r.plan.uncertainty?.draws ?? 0) Monte Carlo draws (unconstrained)",
       columns: [.init("Quarter", numeric: false, key: "quarter")]
         + ["P10", "P50", "P90"].map { ReportTable.Column("GPUs \($0)", key: "gpus_required_\($0.lowercased())") }
         + ["P10", "P50", "P90"].map { ReportTable.Column("MW \($0)", key: "facility_power_mw_\($0.lowercased())") }
@@ -598,7 +632,7 @@ enum RunReport {
       let toOrder = next.map(\.gpusToOrder).reduce(0, +)
       blocks.append(.figures([
         .init(label: "Tokens per day, \(q1.quarter)", value: NumberText.grouped(q1.tokensPerDay / 1e12, decimals: 2) + " T",
-          detail: "\(q4.quarter): \(NumberText.grouped(q4.tokensPerDay / 1e12, decimals: 2)) T per day"),
+          detail: "\(NumberText.grouped(servedPercent(q1), decimals: 1))% served; \(q4.quarter): \(NumberText.grouped(q4.tokensPerDay / 1e12, decimals: 2)) T per day, \(NumberText.grouped(servedPercent(q4), decimals: 1))% served"),
         .init(label: "GPUs required, \(q4.quarter)", value: NumberText.grouped(Double(q4.gpusRequired)),
           detail: "\(NumberText.grouped(Double(toOrder))) to order over four quarters; \(NumberText.grouped(Double(q1.gpusInstalled))) installed in \(q1.quarter)"),
         .init(label: "Facility power, \(q4.quarter)", value: NumberText.grouped(q4.facilityPowerMegawatts, decimals: 1) + " MW",
@@ -627,6 +661,7 @@ enum RunReport {
     blocks.append(.table(tables.capacity))
     blocks.append(.table(tables.powerCost))
     blocks.append(.table(tables.workloads))
+    blocks.append(.table(tables.unconstrained))
     if let power = chart["power"], let energy = chart["energy"] { blocks.append(.charts([power, energy], height: 190)) }
     blocks.append(.heading("Scenarios and uncertainty"))
     if r.plan.scenarios.isEmpty {

@@ -101,6 +101,45 @@ struct PlannerTests {
     #expect(row.gpusToOrder == 5048)
   }
 
+  @Test("constrained plan, by hand: nothing arrives before the procurement lead; after it, only whole systems the site's MW can power; the rest is unserved and cost is per token served")
+  func constrained() throws {
+    var plan = handPlan()
+    plan.fleet = [FleetCohort(hardware: "G", count: 3000, installed: Quarter("2022Q1")!)]
+    let tokens = 1e12 * 91
+    let gpuHours = ((tokens - tokens / 4) * 0.8 / 10_000 + tokens / 4 / 2_000) / 3600
+    let usable = 2184 * 0.7 / 1.5 / 1.1
+    // (a) As of 2026Q1 with a 2-quarter lead, an order placed now arrives in 2026Q3: 2026Q2 is
+    // served by the 3,000 installed GPUs alone.
+    let late = try #require(try CapacityPlanner.run(plan, constrained: true).first { $0.workload == "total" })
+    #expect(late.gpusToOrder == 0 && late.gpusInstalled == 3000 && late.capex == 0)
+    let servedLate = tokens * 3000 * usable / gpuHours  // 59.4% of the demand
+    #expect(close(late.tokensServed, servedLate) && close(late.tokensUnserved, tokens - servedLate))
+    #expect(close(late.gpuHours, 3000 * usable))
+    #expect(close(late.costPerMillionTokens, (late.depreciation + late.capitalCharge + late.opex) / (servedLate / 1e6)))
+    #expect(close(late.joulesPerToken, late.energyMegawattHours * 3.6e9 / servedLate))
+    // The unconstrained plan buys the 2,048 it would take, ordered by 2025Q4 (late).
+    let wouldTake = try #require(try CapacityPlanner.run(plan).first { $0.workload == "total" })
+    #expect(wouldTake.gpusToOrder == 2048 && wouldTake.tokensServed == tokens && wouldTake.tokensUnserved == 0)
+
+    // (b) No lead, a 5 MW site: 5,000 kW / PUE 1.2 = 4,166.7 kW for nodes; the 375 installed
+    // nodes take 3,750 kW; 416.7 kW more holds 41 whole 10 kW nodes = 328 GPUs.
+    plan.money.procurementLeadQuarters = 0
+    plan.facility.megawattsAvailable = [Quarter("2026Q1")!: 5]
+    let powered = try #require(try CapacityPlanner.run(plan, constrained: true).first { $0.workload == "total" })
+    #expect(powered.gpusToOrder == 328 && powered.gpusInstalled == 3328)
+    #expect(close(powered.facilityPowerMegawatts, 416 * 10 * 1.2 / 1000) && powered.facilityPowerMegawatts <= 5)
+    let servedPowered = tokens * 3328 * usable / gpuHours
+    #expect(close(powered.tokensServed, servedPowered) && close(powered.tokensServed + powered.tokensUnserved, tokens))
+    #expect(close(powered.capex, 41 * 200_000))
+    // The workload row carries the same served share.
+    let chat = try #require(try CapacityPlanner.run(plan, constrained: true).first { $0.workload == "chat" })
+    #expect(close(chat.tokensServed, servedPowered))
+
+    // (c) A site with room: the constrained plan is the unconstrained one.
+    plan.facility.megawattsAvailable = [Quarter("2026Q1")!: 100]
+    #expect(try CapacityPlanner.run(plan, constrained: true) == CapacityPlanner.run(plan))
+  }
+
   /// Research note §3.6 (datacenter-tco-anchors.md): 50 T tokens a quarter, peak-to-average
   /// 1.5, 2,500 tok/s/GPU at a 70% ceiling, +10% spare → 5,980 GPUs. Their quarter is 91.31
   /// days (365.25/4), ours the calendar's 91, so we need 0.3% more: tolerance 0.5%.

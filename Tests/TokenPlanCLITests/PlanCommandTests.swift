@@ -72,9 +72,9 @@ struct PlanUncertaintyCommandTests {
     let tornado = try runTokenplan(["plan", plan, "--demand", demand, "--tornado", "--format", "csv"])
     #expect(tornado.status == 0 && tornado.stdout.split(separator: "\n").count == 6)  // header + 5 drivers
     let scenarios = try runTokenplan(["plan", plan, "--demand", demand, "--scenarios", "--format", "csv"])
-    let gpus = Dictionary(grouping: scenarios.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",") }) {
-      String($0[1])
-    }.mapValues { $0.map { Int($0[6])! } }
+    let lines = scenarios.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    let column = try #require(lines.first?.firstIndex(of: "gpus_required"))
+    let gpus = Dictionary(grouping: lines.dropFirst()) { String($0[1]) }.mapValues { $0.map { Int($0[column])! } }
     for k in 0..<8 {
       #expect(gpus["low"]![k] <= gpus["base"]![k] && gpus["base"]![k] <= gpus["high"]![k])
     }

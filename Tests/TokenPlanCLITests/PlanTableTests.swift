@@ -31,7 +31,7 @@ struct PlanTableTests {
     let rows = try CapacityPlanner.run(try Self.plan())
     let table = PlanJob.table(rows)
     let contract = [
-      "quarter", "workload", "tokens_per_day", "tokens", "gpu_hours", "gpus_busy_avg", "gpus_required", "gpus_installed",
+      "quarter", "workload", "tokens_per_day", "tokens", "tokens_served", "tokens_unserved", "gpu_hours", "gpus_busy_avg", "gpus_required", "gpus_installed",
       "gpus_to_order", "order_by_quarter", "racks", "it_power_mw", "facility_power_mw", "energy_mwh", "joules_per_token",
       "capex", "opex", "cost_per_million_tokens", "currency", "purchase_hardware", "shortfall_mw", "capex_by_hardware",
       "build_by_quarter",
@@ -45,6 +45,7 @@ struct PlanTableTests {
       #expect(cell("quarter") == row.quarter.description)
       #expect(cell("workload") == row.workload)
       #expect(Double(cell("tokens")) == row.tokens)
+      #expect(Double(cell("tokens_served")) == row.tokensServed && Double(cell("tokens_unserved")) == row.tokensUnserved)
       #expect(Int(cell("gpus_required")) == row.gpusRequired)
       #expect(Int(cell("racks")) == row.racks)
       #expect(Double(cell("facility_power_mw")) == row.facilityPowerMegawatts)

@@ -30,15 +30,36 @@ struct ShardingTests {
     return try temporaryFile(rows.joined(separator: "\n") + "\n")
   }
 
-  /// Runs `arguments` once per shard, all at once (separate processes), and returns their results.
-  static func inParallel(_ count: Int, _ arguments: @escaping @Sendable (Int) -> [String], environment: @escaping @Sendable (Int) -> [String: String] = { _ in [:] }) async throws -> [RunResult] {
-    try await withThrowingTaskGroup(of: (Int, RunResult).self) { group in
-      for k in 1...count {
-        group.addTask { (k, try runTokenplan(arguments(k), environment: environment(k))) }
-      }
-      var results = [RunResult?](repeating: nil, count: count)
-      for try await (k, r) in group { results[k - 1] = r }
-      return results.map { $0! }
+  /// Runs `tokenplan` with `arguments(k)` for k = 1…count, all at once as separate processes,
+  /// and returns their results. Their output goes to files and they are started and awaited from
+  /// this one thread: reading several children's pipes at once can trap in Foundation on an
+  /// interrupted read.
+  static func inParallel(
+    _ count: Int, _ arguments: (Int) -> [String], environment: (Int) -> [String: String] = { _ in [:] }
+  ) throws -> [RunResult] {
+    let dir = try scratchDirectory("tokenplan-parallel")
+    var running: [(Process, URL, URL)] = []
+    for k in 1...count {
+      let process = Process()
+      process.executableURL = tokenplanBinary
+      process.arguments = arguments(k)
+      process.environment = ProcessInfo.processInfo.environment.merging(environment(k)) { $1 }
+      process.currentDirectoryURL = packageRoot
+      let out = dir.appendingPathComponent("out-\(k)")
+      let err = dir.appendingPathComponent("err-\(k)")
+      _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+      _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+      process.standardOutput = try FileHandle(forWritingTo: out)
+      process.standardError = try FileHandle(forWritingTo: err)
+      process.standardInput = FileHandle.nullDevice
+      try process.run()
+      running.append((process, out, err))
+    }
+    return try running.map { process, out, err in
+      process.waitUntilExit()
+      return RunResult(
+        status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
+        stderr: try String(contentsOf: err, encoding: .utf8))
     }
   }
 
@@ -50,7 +71,7 @@ struct ShardingTests {
       let direct = try runTokenplan(common + ["--format", "csv"])
       #expect(direct.status == 0, "\(direct.stderr)")
       let dir = try scratchDirectory().path
-      let shards = try await Self.inParallel(3) { k in common + ["--shard", "\(k)/3", "--shard-dir", dir] }
+      let shards = try Self.inParallel(3) { k in common + ["--shard", "\(k)/3", "--shard-dir", dir] }
       for s in shards { #expect(s.status == 0, "\(s.stderr)") }
       // Every series is in exactly one shard: the shards' counts add up to the whole.
       let counts = shards.compactMap { r in
@@ -131,7 +152,7 @@ struct ShardingTests {
     #expect(direct.status == 0, "\(direct.stderr)")
     let shardDir = scratch.path + "/shards"
     // The shard index from the engine: JOB_COMPLETION_INDEX is 0-based (Kubernetes).
-    let shards = try await Self.inParallel(3, { _ in ["run", plan, "--shards", "3", "--shard-dir", shardDir] + options }) {
+    let shards = try Self.inParallel(3, { _ in ["run", plan, "--shards", "3", "--shard-dir", shardDir] + options }) {
       ["JOB_COMPLETION_INDEX": "\($0 - 1)"]
     }
     for s in shards { #expect(s.status == 0, "\(s.stderr)") }
@@ -218,7 +239,7 @@ struct ShardingTests {
         .map { $0 == "1000" ? "50" : $0 }
     }
     let shardCommand = local(shard.command)
-    let results = try await Self.inParallel(completions, { _ in shardCommand }) { ["JOB_COMPLETION_INDEX": "\($0 - 1)"] }
+    let results = try Self.inParallel(completions, { _ in shardCommand }) { ["JOB_COMPLETION_INDEX": "\($0 - 1)"] }
     for r in results { #expect(r.status == 0, "\(r.stderr)") }
     let merged = try runTokenplan(local(merge.command))
     #expect(merged.status == 0, "\(merged.stderr)")

@@ -23,6 +23,8 @@ struct PlanCommand: AsyncParsableCommand {
   var uncertainty = false
   @Flag(help: "One-at-a-time sensitivity of cost per token and MW (tornado).")
   var tornado = false
+  @Flag(help: "What it would take: every quarter's demand served, whatever the procurement lead and the site's MW (default: the constrained plan, with tokens unserved).")
+  var unconstrained = false
   @Option(help: "Random seed when the plan's demand_data: is forecast.")
   var seed: UInt64 = TokenPlanDefaults.seed
   @Option(help: "Sample paths per series when the plan's demand_data: is forecast.")
@@ -42,7 +44,7 @@ struct PlanCommand: AsyncParsableCommand {
     } else if scenarios {
       try emit(PlanJob.table(try PlanJob.scenarios(input)), format: format, key: "quarters")
     } else {
-      let (rows, warnings) = try PlanJob.run(input)
+      let (rows, warnings) = try PlanJob.run(input, constrained: !unconstrained)
       for w in warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
       try emit(PlanJob.table(rows), format: format, key: "quarters")
     }

@@ -7,6 +7,7 @@ out = sys.argv[1]
 text = subprocess.run(["pdftotext", "-layout", out + "/report.pdf", "-"],
                       capture_output=True, text=True, check=True).stdout
 rows = [r for r in csv.DictReader(open(out + "/plan.csv")) if r["workload"] == "total"]
+unconstrained = [r for r in csv.DictReader(open(out + "/plan-unconstrained.csv")) if r["workload"] == "total"]
 
 def section(start, end):
     s = text[text.index(start):]
@@ -26,7 +27,9 @@ def f(value, decimals):
 problems = []
 capacity = quarter_lines(section("Quarterly capacity plan", "Power, energy and cost by quarter"))
 power = quarter_lines(section("Power, energy and cost by quarter", "GPUs required by workload"))
-headline = quarter_lines(section("Headline: the next four quarters", "Totals over all workloads"))
+headline = quarter_lines(section("Headline: the next four quarters", "The constrained plan:"))
+would_take = quarter_lines(section("What it would take: the unconstrained plan", "Every quarter's demand served"))
+served = {r["quarter"]: 100 * float(r["tokens_served"]) / float(r["tokens"]) for r in rows}
 for r in rows:
     q = r["quarter"]
     order = [r["order_by_quarter"]] if r["order_by_quarter"] else []
@@ -43,13 +46,22 @@ for r in rows:
 for r in rows[:4]:
     q = r["quarter"]
     order = [r["order_by_quarter"]] if r["order_by_quarter"] else []
-    expected = ([q, f(float(r["tokens_per_day"]) / 1e12, 3), f(r["gpus_required"], 0), f(r["gpus_installed"], 0),
-                 f(r["gpus_to_order"], 0)] + order + [f(r["facility_power_mw"], 2), f(r["energy_mwh"], 0),
-                 f(r["cost_per_million_tokens"], 4)])
+    expected = ([q, f(float(r["tokens_per_day"]) / 1e12, 3), f(served[q], 1), f(r["gpus_required"], 0),
+                 f(r["gpus_installed"], 0), f(r["gpus_to_order"], 0)] + order
+                + [f(r["facility_power_mw"], 2), f(r["energy_mwh"], 0), f(r["cost_per_million_tokens"], 4)])
     if headline.get(q) != expected:
         problems.append({"table": "headline", "pdf": headline.get(q), "csv": expected})
+# What it would take: plan-unconstrained.csv beside the constrained plan's served share.
+for r in unconstrained:
+    q = r["quarter"]
+    order = [r["order_by_quarter"]] if r["order_by_quarter"] else []
+    expected = ([q, f(float(r["tokens_per_day"]) / 1e12, 3), f(r["gpus_required"], 0), f(r["gpus_to_order"], 0)] + order
+                + [f(r["facility_power_mw"], 2), f(r["shortfall_mw"], 2), f(float(r["capex"]) / 1e6, 2),
+                   f(r["cost_per_million_tokens"], 4), f(served[q], 1)])
+    if would_take.get(q) != expected:
+        problems.append({"table": "unconstrained", "pdf": would_take.get(q), "csv": expected})
 pages = text.count("\f")
-summary = {"quarters": len(rows), "pages": pages, "problems": problems,
+summary = {"quarters": len(rows), "unconstrained_quarters": len(would_take), "pages": pages, "problems": problems,
            "fits_continued": "Forecast models by series (continued)" in text,
            "assumptions": "Assumptions register" in text}
 print(json.dumps(summary))
