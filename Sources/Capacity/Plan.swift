@@ -206,6 +206,10 @@ public struct Money: Sendable, Equatable {
   public var maintenanceShare: Double
   public var procurementLeadQuarters: Int
   public var provenance: Provenance
+  /// The month fiscal years start in (1, 4, 7 or 10): the budget's years (``Budget``).
+  public var fiscalYearStartMonth = 1
+  /// The share of a GPU purchase paid when it is ordered (the rest on delivery).
+  public var gpuPaymentAtOrder = 1.0
 
   public init(currency: String, electricityPerKilowattHour: Double, depreciationYears: Double, costOfCapital: Double, maintenanceShare: Double, procurementLeadQuarters: Int, provenance: Provenance) {
     self.currency = currency

@@ -512,9 +512,9 @@ extension Reader {
   func money(_ moneyNode: Node) throws -> Money {
     let m = try mapping(moneyNode, allowed: [
       "currency", "electricity_per_kwh", "depreciation_years", "cost_of_capital", "maintenance_share",
-      "procurement_lead_quarters", "source", "date",
+      "procurement_lead_quarters", "fiscal_year_start_month", "gpu_payment_at_order", "source", "date",
     ])
-    return Money(
+    var money = Money(
       currency: try m["currency"].map(string) ?? "USD",
       electricityPerKilowattHour: try number(required(m, "electricity_per_kwh", moneyNode), min: 0),
       depreciationYears: try number(required(m, "depreciation_years", moneyNode), min: 0.25),
@@ -522,6 +522,17 @@ extension Reader {
       maintenanceShare: try number(m["maintenance_share"], default: 0, min: 0, max: 1),
       procurementLeadQuarters: try integer(m["procurement_lead_quarters"], default: 0, min: 0, max: 40),
       provenance: try provenance(m, moneyNode))
+    if let node = m["fiscal_year_start_month"] {
+      let month = try integer(node, default: 1, min: 1, max: 12)
+      guard [1, 4, 7, 10].contains(month) else {
+        throw error(
+          node, expected: "fiscal_year_start_month 1, 4, 7 or 10 (a fiscal year of whole calendar quarters)",
+          fix: "write the month the fiscal year starts in, e.g. 4 for April")
+      }
+      money.fiscalYearStartMonth = month
+    }
+    money.gpuPaymentAtOrder = try number(m["gpu_payment_at_order"], default: 1, min: 0, max: 1)
+    return money
   }
 
   /// `uncertainty:`: draws, seed and each driver's distribution within the driver's base rule.

@@ -61,7 +61,7 @@ public enum QuarterlyRun {
   /// The files every run writes, in the output directory.
   public static let outputFiles = [
     "report.pdf", "workbook.xlsx", "notebook.ipynb", "tables.md", "latex/tables.tex",
-    "forecast.csv", "forecast.json", "plan.csv", "plan.json", "plan-unconstrained.csv", "plan-unconstrained.json", "scenarios.csv", "scenarios.json",
+    "forecast.csv", "forecast.json", "plan.csv", "plan.json", "plan-unconstrained.csv", "plan-unconstrained.json", "budget.csv", "budget.json", "scenarios.csv", "scenarios.json",
     "uncertainty.csv", "uncertainty.json", "sensitivity.csv", "sensitivity.json", "fits.csv", "fits.json",
     "assumptions.csv", "assumptions.json", "run-log.json",
   ]
@@ -446,6 +446,9 @@ public enum QuarterlyRun {
     let unconstrainedTable = PlanJob.table(r.unconstrained)
     try write("plan-unconstrained.csv", unconstrainedTable.csv())
     try write("plan-unconstrained.json", unconstrainedTable.json(key: "quarters").serialized() + "\n")
+    let budgetTable = PlanJob.budgetTable(r.budget, currency: r.plan.money.currency)
+    try write("budget.csv", budgetTable.csv())
+    try write("budget.json", budgetTable.json(key: "years").serialized() + "\n")
     let scenarioTable = PlanJob.table(r.scenarios)
     try write("scenarios.csv", scenarioTable.csv())
     try write("scenarios.json", scenarioTable.json(key: "scenarios").serialized() + "\n")
@@ -537,7 +540,8 @@ public enum QuarterlyRun {
     return XLSXWorkbook(
       sheets: [
         sheet(tables.headline, name: "Summary"), planSheet("Quarterly plan", totals),
-        planSheet("Unconstrained plan", r.unconstrainedTotals), scenarioSheet, sheet(tables.sensitivity, name: "Sensitivity"),
+        planSheet("Unconstrained plan", r.unconstrainedTotals), sheet(tables.budget, name: "Budget by fiscal year"),
+        scenarioSheet, sheet(tables.sensitivity, name: "Sensitivity"),
         sheet(tables.uncertainty, name: "Uncertainty"), demandSheet, sheet(tables.fits, name: "Fits"), assumptions,
       ] + [("Since last quarter", tables.sincePlan), ("Last forecast scored", tables.sinceScore)].compactMap { name, table in
         table.map { sheet($0, name: name) }

@@ -36,6 +36,8 @@ struct RunResults: Sendable {
 
   var totals: [PlanRow] { rows.filter { $0.workload == "total" } }
   var unconstrainedTotals: [PlanRow] { unconstrained.filter { $0.workload == "total" } }
+  /// The constrained plan's money by fiscal year (cash and cost).
+  var budget: [BudgetRow] { Budget.rows(totals, plan: plan) }
   /// The demand data is the shipped synthetic panel (or any file under a `synthetic` folder).
   var syntheticDemand: Bool { demandPath.contains("synthetic") }
 }
@@ -58,6 +60,7 @@ struct RunTables {
   var powerCost: ReportTable
   var workloads: ReportTable
   var unconstrained: ReportTable
+  var budget: ReportTable
   var scenarios: ReportTable
   var uncertainty: ReportTable
   var sensitivity: ReportTable
@@ -72,7 +75,7 @@ struct RunTables {
   /// (file stem, table) in document order.
   var all: [(String, ReportTable)] {
     [("headline", headline), ("capacity", capacity), ("power-cost", powerCost), ("workloads", workloads),
-      ("unconstrained", unconstrained), ("scenarios", scenarios), ("uncertainty", uncertainty), ("sensitivity", sensitivity), ("fits", fits),
+      ("unconstrained", unconstrained), ("budget", budget), ("scenarios", scenarios), ("uncertainty", uncertainty), ("sensitivity", sensitivity), ("fits", fits),
       ("assumptions", assumptions)] + [("since-last-plan", sincePlan), ("since-last-score", sinceScore)].compactMap { k, t in t.map { (k, $0) } }
   }
 }
@@ -90,7 +93,7 @@ enum RunReport {
     let register = assumptions(r)
     var tables = RunTables(
       headline: headlineTable(r), capacity: capacityTable(r), powerCost: powerCostTable(r), workloads: workloadsTable(r),
-      unconstrained: unconstrainedTable(r), scenarios: scenariosTable(r), uncertainty: uncertaintyTable(r), sensitivity: sensitivityTable(r), fits: fitsTable(r),
+      unconstrained: unconstrainedTable(r), budget: budgetTable(r), scenarios: scenariosTable(r), uncertainty: uncertaintyTable(r), sensitivity: sensitivityTable(r), fits: fitsTable(r),
       assumptions: register.table, assumptionNames: register.names)
     if let since = r.sinceLastQuarter {
       tables.sincePlan = sincePlanTable(since, currency: r.plan.money.currency)
@@ -167,6 +170,31 @@ enum RunReport {
           n(q.costPerMillionTokens, 4)]
       },
       note: "The constrained plan: GPUs ordered from \(r.plan.asOf) arrive after the \(r.plan.money.procurementLeadQuarters)-quarter procurement lead, and only as many as the site's stated MW can power; Served is the share of the quarter's demand they serve. Tokens/day is the planned share (\(NumberText.grouped(r.plan.demandShare * 100, decimals: 2))%) of the forecast mean; cost per million tokens is per token served.")
+  }
+
+  /// The constrained plan's cash and cost by fiscal year.
+  static func budgetTable(_ r: RunResults) -> ReportTable {
+    let currency = r.plan.money.currency
+    let m = r.plan.money
+    return ReportTable(
+      title: "Budget by fiscal year",
+      columns: [
+        .init("Fiscal year", numeric: false, key: "fiscal_year"), .init("Quarters", numeric: false, key: "quarters"),
+        .init("Plan quarters", key: "plan_quarters"),
+        .init("GPU cash", unit: "M \(currency)", key: "gpu_capex_cash_million"),
+        .init("Facility cash", unit: "M \(currency)", key: "facility_capex_cash_million"),
+        .init("Capex cash", unit: "M \(currency)", key: "capex_cash_million"),
+        .init("Capex at delivery", unit: "M \(currency)", key: "capex_at_delivery_million"),
+        .init("Depreciation", unit: "M \(currency)", key: "depreciation_million"),
+        .init("Capital charge", unit: "M \(currency)", key: "capital_charge_million"),
+        .init("Opex", unit: "M \(currency)", key: "opex_million"), .init("Cost", unit: "M \(currency)", key: "cost_million"),
+      ],
+      rows: r.budget.map { y in
+        [t(y.fiscalYear), t("\(y.firstQuarter)–\(y.lastQuarter)"), i(y.planQuarters), n(y.gpuCapexCash / 1e6, 2),
+          n(y.facilityCapexCash / 1e6, 2), n(y.capexCash / 1e6, 2), n(y.capexAtDelivery / 1e6, 2), n(y.depreciation / 1e6, 2),
+          n(y.capitalCharge / 1e6, 2), n(y.opex / 1e6, 2), n(y.cost / 1e6, 2)]
+      },
+      note: "The constrained plan's money by fiscal year (starting in month \(m.fiscalYearStartMonth)). Cash: GPU systems \(NumberText.grouped(m.gpuPaymentAtOrder * 100, decimals: 0))% at order (\(m.procurementLeadQuarters) quarters before delivery), the rest on delivery; facility capex in equal parts over the \(r.plan.facility.buildLeadQuarters) quarters before its MW are used. Cost = depreciation + capital charge + opex, for the plan's quarters in the year.")
   }
 
   /// The share of a row's tokens served, in percent (100 without demand).
@@ -378,6 +406,9 @@ enum RunReport {
     add("Cost of capital", p.money.costOfCapital, 3, "per year", m.source, m.date, definedName: "CostOfCapital")
     add("Maintenance", p.money.maintenanceShare, 3, "of IT capex per year", m.source, m.date)
     add("Procurement lead", Double(p.money.procurementLeadQuarters), 0, "quarters", m.source, m.date)
+    // Planning conventions, not sourced figures: an empty date says so.
+    add("GPU payment at order", p.money.gpuPaymentAtOrder, 2, "of the purchase (rest on delivery)", "planning convention", "")
+    add("Fiscal year starts", Double(p.money.fiscalYearStartMonth), 0, "month", "planning convention", "")
     let cl = p.costLines
     let lines = cl.provenance
     add("Networking capex", cl.networkingCapexShare, 3, "of node capex", lines.source, lines.date)
@@ -524,8 +555,13 @@ enum RunReport {
         y: low.map { Double($0.gpusRequired) }, style: .band(upper: high.map { Double($0.gpusRequired) }), color: 1, opacity: 0.2))
     }
     capacitySeries += [
-      .init("GPUs required (base)", x: totals.map { x($0.quarter) }, y: totals.map { Double($0.gpusRequired) }, style: .line, color: 1),
-      .init("GPUs installed", x: totals.map { x($0.quarter) }, y: totals.map { Double($0.gpusInstalled) }, style: .step, color: 0),
+      // What it would take (the unconstrained plan) against what can be installed (constrained).
+      .init(
+        "GPUs it would take (base)", x: r.unconstrainedTotals.map { x($0.quarter) },
+        y: r.unconstrainedTotals.map { Double($0.gpusRequired) }, style: .line, color: 1),
+      .init(
+        "GPUs installed (deliverable, powered)", x: totals.map { x($0.quarter) }, y: totals.map { Double($0.gpusInstalled) },
+        style: .step, color: 0),
     ]
     out.append(("capacity", Chart(
       title: "Demand vs installed capacity", valueLabel: "GPUs (log scale)",
@@ -662,6 +698,7 @@ enum RunReport {
     blocks.append(.table(tables.powerCost))
     blocks.append(.table(tables.workloads))
     blocks.append(.table(tables.unconstrained))
+    blocks.append(.table(tables.budget))
     if let power = chart["power"], let energy = chart["energy"] { blocks.append(.charts([power, energy], height: 190)) }
     blocks.append(.heading("Scenarios and uncertainty"))
     if r.plan.scenarios.isEmpty {

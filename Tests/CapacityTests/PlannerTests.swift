@@ -140,6 +140,57 @@ struct PlannerTests {
     #expect(try CapacityPlanner.run(plan, constrained: true) == CapacityPlanner.run(plan))
   }
 
+  @Test("budget by fiscal year, by hand: GPU cash at order and on delivery, facility cash over the build lead, years starting in April")
+  func budget() throws {
+    var plan = handPlan(siteMW: 5)
+    plan.facility.capexPerMegawatt = 1_000_000
+    plan.facility.buildLeadQuarters = 2
+    plan.money.gpuPaymentAtOrder = 0.3
+    plan.money.fiscalYearStartMonth = 4
+    let totals = try CapacityPlanner.run(plan).filter { $0.workload == "total" }
+    // 2026Q2 takes delivery of 631 nodes × $200k = $126.2M, ordered in 2025Q4 (lead 2), and
+    // grows the site from 5 to 7.572 facility MW: 2.572 / PUE 1.2 MW of IT × $1M.
+    let gpu = 631 * 200_000.0
+    let facility = 2.572 / 1.2 * 1_000_000
+    #expect(close(totals[0].capex, gpu + facility))
+    // April years: 2025Q4 and 2026Q1 are FY2026, 2026Q2 is FY2027.
+    #expect(Budget.fiscalYear(of: Quarter("2025Q4")!, startMonth: 4) == 2026)
+    #expect(Budget.fiscalYear(of: Quarter("2026Q1")!, startMonth: 4) == 2026)
+    #expect(Budget.fiscalYear(of: Quarter("2026Q2")!, startMonth: 4) == 2027)
+    #expect(Budget.fiscalYear(of: Quarter("2026Q2")!, startMonth: 1) == 2026)
+    let years = Budget.rows(totals, plan: plan)
+    #expect(years.map(\.fiscalYear) == ["FY2026", "FY2027"])
+    #expect(years[0].firstQuarter == Quarter("2025Q2")! && years[0].lastQuarter == Quarter("2026Q1")!)
+    // FY2026: 30% of the GPUs at order (2025Q4); the facility in halves in 2025Q4 and 2026Q1.
+    #expect(close(years[0].gpuCapexCash, 0.3 * gpu) && close(years[0].facilityCapexCash, facility))
+    #expect(years[0].planQuarters == 0 && years[0].cost == 0)
+    // FY2027: the other 70% on delivery; the year's booked capex and costs are 2026Q2's.
+    #expect(close(years[1].gpuCapexCash, 0.7 * gpu) && years[1].facilityCapexCash == 0)
+    #expect(close(years[1].capexAtDelivery, gpu + facility) && years[1].planQuarters == 1)
+    #expect(close(years[1].cost, totals[0].depreciation + totals[0].capitalCharge + totals[0].opex))
+    // Cash and booked capex add up to the same total.
+    #expect(close(years.reduce(0) { $0 + $1.capexCash }, years.reduce(0) { $0 + $1.capexAtDelivery }))
+
+    // The plan file states them; a fiscal year that does not start with a quarter is refused at its line.
+    let base = try String(contentsOf: packageRoot.appendingPathComponent("datasets/plans/default.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "../catalog/", with: packageRoot.appendingPathComponent("datasets/catalog").path + "/")
+    let dir = try scratchDirectory()
+    for (month, accepted) in [("4", true), ("2", false)] {
+      let text = base.replacingOccurrences(
+        of: "  procurement_lead_quarters: 2", with: "  fiscal_year_start_month: \(month)\n  gpu_payment_at_order: 0.5\n  procurement_lead_quarters: 2")
+      let path = dir.appendingPathComponent("fy\(month).yaml").path
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+      if accepted {
+        let read = try PlanReader.read(path: path)
+        #expect(read.money.fiscalYearStartMonth == 4 && read.money.gpuPaymentAtOrder == 0.5)
+      } else {
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("fiscal_year_start_month") }! + 1
+        #expect(throws: LocatedError.self) { try PlanReader.read(path: path) }
+        do { _ = try PlanReader.read(path: path) } catch let e as LocatedError { #expect(e.line == line, "\(e)") }
+      }
+    }
+  }
+
   /// Research note §3.6 (datacenter-tco-anchors.md): 50 T tokens a quarter, peak-to-average
   /// 1.5, 2,500 tok/s/GPU at a 70% ceiling, +10% spare → 5,980 GPUs. Their quarter is 91.31
   /// days (365.25/4), ours the calendar's 91, so we need 0.3% more: tolerance 0.5%.
