@@ -146,6 +146,12 @@ public enum CapacityPlanner {
     let usable: Double
     /// Whether purchases are held to delivery and power (the constrained plan).
     let constrained: Bool
+    /// The quarter's demand growth factor (next quarter's tokens/day over this one's; the last
+    /// quarter repeats the one before), for the rate within the quarter.
+    let growth: Double
+    /// GPUs are sized to this multiple of the quarter's average rate: its peak (the quarter-end
+    /// rate when demand grows) under ``Operations/Sizing/quarterEnd``, 1 under `quarterAverage`.
+    let sizingFactor: Double
     var cache: [String: Double] = [:]
 
     init(plan: Plan, quarter q: Quarter, rates: [String: [Throughput?]], constrained: Bool = false) {
@@ -157,6 +163,19 @@ public enum CapacityPlanner {
       hours = q.hours
       gain = pow(1 + ops.yearlyEfficiencyGain, Double(plan.asOf.distance(to: q)) / 4)
       usable = hours * ops.targetUtilization / ops.peakToAverage / (1 + ops.redundancyShare)
+      growth = QuarterWork.growth(plan, at: q)
+      sizingFactor = ops.sizing == .quarterEnd ? RateWithinQuarter.peak(growth: growth) : 1
+    }
+
+    /// Tokens/day of every workload in `q` over the same in the quarter before or after: the
+    /// next quarter's over this one's, or (last quarter) this one's over the previous one's; 1
+    /// when either has no demand.
+    static func growth(_ plan: Plan, at q: Quarter) -> Double {
+      func total(_ q: Quarter) -> Double { plan.workloads.reduce(0) { $0 + ($1.tokensPerDay[q] ?? 0) } }
+      let quarters = Set(plan.quarters)
+      let (a, b) = quarters.contains(q.adding(1)) ? (total(q), total(q.adding(1))) : (total(q.adding(-1)), total(q))
+      guard a > 0, b > 0, a.isFinite, b.isFinite else { return 1 }
+      return b / a
     }
 
     /// A GPU count from GPU-hours: a count past 10^12 GPUs is a demand in the wrong unit, not a
@@ -223,14 +242,17 @@ public enum CapacityPlanner {
     for p in state.purchased where Double(p.delivered.distance(to: q)) / 4 < plan.serviceLifeYears {
       available.append((p.hardware, p.count))
     }
-    var remaining = 1.0  // share of the quarter's work not yet served
+    // Shares of the capacity the quarter needs (its work at the sizing rate: the peak rate
+    // under quarter-end sizing); busy hours are the average work.
+    let factor = work.sizingFactor
+    var remaining = 1.0  // share of the quarter's needed capacity not yet installed
     var used: [String: Int] = [:]
     var busyHours: [String: Double] = [:]
     for a in available where remaining > 0 {
       let total = try work.totalWork(a.hardware)
       guard total > 0 else { continue }
-      let share = min(remaining, Double(a.count) * usable / total)
-      used[a.hardware, default: 0] += try work.gpuCount(share * total / usable)
+      let share = min(remaining, Double(a.count) * usable / (total * factor))
+      used[a.hardware, default: 0] += try work.gpuCount(share * total * factor / usable)
       busyHours[a.hardware, default: 0] += share * total
       remaining -= share
     }
@@ -246,15 +268,19 @@ public enum CapacityPlanner {
       let choice = try purchaseChoice(plan, quarter: q, work: { try work.totalWork($0) })
       buyHardware = choice
       let total = try work.totalWork(choice)
-      let needed = try work.gpuCount(remaining * total / usable)
+      let needed = try work.gpuCount(remaining * total * factor / usable)
       if work.constrained { limit = purchaseLimit(work, hardware: choice, available: available) }
       if let limit, needed > limit {
-        // Only what can arrive and be powered serves; the rest of the work is unserved.
+        // Only what can arrive and be powered serves. Capacity covering a share c of the
+        // sizing rate serves the demand below it through the quarter (``RateWithinQuarter``);
+        // each cohort's busy hours scale by what is served over what it could serve.
         buy = limit
         used[choice, default: 0] += limit
-        let served = Double(limit) * usable / total
-        busyHours[choice, default: 0] += served * total
-        unserved = remaining - served
+        let covered = 1 - remaining + Double(limit) * usable / (total * factor)
+        busyHours[choice, default: 0] += (covered - (1 - remaining)) * total
+        let served = factor == 1 ? covered : RateWithinQuarter.served(capacity: covered * factor, growth: work.growth)
+        if factor != 1 { for (h, hours) in busyHours { busyHours[h] = hours * served / covered } }
+        unserved = 1 - served
       } else {
         buy = needed
         used[choice, default: 0] += needed
@@ -288,6 +314,29 @@ public enum CapacityPlanner {
     return Served(
       available: available, used: used, busyHours: busyHours, buy: buy, buyHardware: buy > 0 ? buyHardware : nil,
       installedByType: installedByType, spares: spares, unservedShare: unserved)
+  }
+
+  /// Demand within a quarter whose rate grows (or falls) exponentially by `growth` over the
+  /// quarter, in units of the quarter's average rate: it starts at `a = ln g / (g − 1)` and ends
+  /// at `a·g`.
+  enum RateWithinQuarter {
+    /// The highest rate in the quarter over its average: `max(1, g)·ln g / (g − 1)` (1 when flat).
+    static func peak(growth g: Double) -> Double {
+      guard g > 0, abs(g - 1) > 1e-12 else { return 1 }
+      return max(1, g) * log(g) / (g - 1)
+    }
+
+    /// The share of the quarter's demand that capacity `x` (a rate, in units of the average)
+    /// serves: `∫₀¹ min(a·gᵗ, x) dt`.
+    static func served(capacity x: Double, growth g: Double) -> Double {
+      guard g > 0, abs(g - 1) > 1e-12 else { return min(x, 1) }
+      let lg = log(g)
+      let a = lg / (g - 1)
+      if x >= a * max(1, g) { return 1 }
+      if x <= a * min(1, g) { return x }
+      let t = log(x / a) / lg  // when the rate crosses the capacity
+      return g > 1 ? (x - a) / lg + x * (1 - t) : x * t + (a * g - x) / lg
+    }
   }
 
   /// The constrained plan's cap on new GPUs of `hardware` in the work's quarter, in whole

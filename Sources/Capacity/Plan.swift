@@ -130,6 +130,16 @@ public struct Operations: Sendable, Equatable {
   public var redundancySpares: Int
   /// Yearly throughput gain from software, compounded by quarter from the as-of quarter.
   public var yearlyEfficiencyGain: Double
+  /// The rate GPUs are sized to within a quarter.
+  public enum Sizing: String, Sendable, Equatable {
+    /// The quarter's highest daily rate (its end when demand grows), from the quarter-on-quarter
+    /// growth taken as exponential within the quarter.
+    case quarterEnd = "quarter_end"
+    /// The quarter's average rate (demand above it late in a growing quarter is not covered).
+    case quarterAverage = "quarter_average"
+  }
+  /// `sizing:` (default `quarter_end`).
+  public var sizing: Sizing = .quarterEnd
 
   public init(peakToAverage: Double, targetUtilization: Double, redundancyShare: Double, redundancySpares: Int, yearlyEfficiencyGain: Double) {
     self.peakToAverage = peakToAverage

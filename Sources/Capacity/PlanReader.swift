@@ -423,14 +423,23 @@ extension Reader {
   /// `operations:`.
   func operations(_ opsNode: Node) throws -> Operations {
     let ops = try mapping(opsNode, allowed: [
-      "peak_to_average", "target_utilization", "redundancy_share", "redundancy_spares", "yearly_efficiency_gain",
+      "peak_to_average", "target_utilization", "redundancy_share", "redundancy_spares", "yearly_efficiency_gain", "sizing",
     ])
-    return Operations(
+    var operations = Operations(
       peakToAverage: try number(ops["peak_to_average"], default: 1, min: 1),
       targetUtilization: try number(required(ops, "target_utilization", opsNode), min: 0.01, max: 1),
       redundancyShare: try number(ops["redundancy_share"], default: 0, min: 0),
       redundancySpares: try integer(ops["redundancy_spares"], default: 0, min: 0, max: 1_000_000),
       yearlyEfficiencyGain: try number(ops["yearly_efficiency_gain"], default: 0, min: -0.9))
+    if let node = ops["sizing"] {
+      guard let sizing = Operations.Sizing(rawValue: try string(node)) else {
+        throw error(
+          node, expected: "quarter_end or quarter_average for sizing",
+          fix: "write quarter_end (GPUs for the quarter's highest rate, the default) or quarter_average")
+      }
+      operations.sizing = sizing
+    }
+    return operations
   }
 
   /// `fleet:` (optional): the installed cohorts and the service life in years (default 5).

@@ -140,6 +140,54 @@ struct PlannerTests {
     #expect(try CapacityPlanner.run(plan, constrained: true) == CapacityPlanner.run(plan))
   }
 
+  @Test("sizing to the quarter-end rate, by hand: demand doubling a quarter is sized to 2·ln 2 × its average; served demand by numeric integration when capacity binds")
+  func quarterEndSizing() throws {
+    var plan = handPlan()
+    plan.horizonQuarters = 2
+    plan.workloads[0].tokensPerDay[Quarter("2026Q3")!] = 2e12
+    let tokens = 1e12 * 91
+    let gpuHours = ((tokens - tokens / 4) * 0.8 / 10_000 + tokens / 4 / 2_000) / 3600
+    let usable = 2184 * 0.7 / 1.5 / 1.1
+    // A rate growing 2× over the quarter is, at its end, 2·ln 2 / (2 − 1) = 1.386× its average.
+    let peak = 2 * log(2.0)
+    var row = try #require(try CapacityPlanner.run(plan).first { $0.workload == "total" })
+    #expect(row.gpusRequired == Int((gpuHours * peak / usable).rounded(.up)) && row.gpusRequired == 6997)
+    #expect(close(row.gpuHours, gpuHours))  // busy hours stay the average work
+    // The average basis, as before: 5,048.
+    plan.operations.sizing = .quarterAverage
+    row = try #require(try CapacityPlanner.run(plan).first { $0.workload == "total" })
+    #expect(row.gpusRequired == 5048)
+    // Constrained, 4,500 installed GPUs and nothing can arrive in 2026Q2: capacity is 0.89× the
+    // average rate, above the quarter's starting rate (ln 2 = 0.69×): the served share is
+    // ∫₀¹ min(ln 2 · 2ᵗ, x) dt, integrated here by the midpoint rule.
+    plan.operations.sizing = .quarterEnd
+    plan.fleet = [FleetCohort(hardware: "G", count: 4500, installed: Quarter("2022Q1")!)]
+    let x = 4500 * usable / gpuHours
+    let steps = 200_000
+    let integral = (0..<steps).reduce(0.0) { sum, k in
+      sum + min(log(2.0) * pow(2, (Double(k) + 0.5) / Double(steps)), x) / Double(steps)
+    }
+    let constrained = try #require(try CapacityPlanner.run(plan, constrained: true).first { $0.workload == "total" })
+    #expect(constrained.gpusToOrder == 0 && constrained.gpusInstalled == 4500)
+    #expect(close(constrained.tokensServed / tokens, integral, 1e-8), "\(constrained.tokensServed / tokens) vs \(integral)")
+    #expect(integral > x * 0.9 && integral < x)  // more than the trough, less than the capacity
+    #expect(close(constrained.gpuHours, integral * gpuHours))
+    // A plan file states the basis; an unknown one is refused.
+    let base = try String(contentsOf: packageRoot.appendingPathComponent("datasets/plans/default.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "../catalog/", with: packageRoot.appendingPathComponent("datasets/catalog").path + "/")
+    let dir = try scratchDirectory()
+    for (value, expected) in [("quarter_average", Operations.Sizing.quarterAverage), ("peak", nil)] {
+      let path = dir.appendingPathComponent("\(value).yaml").path
+      try base.replacingOccurrences(of: "  sizing: quarter_end", with: "  sizing: \(value)")
+        .write(toFile: path, atomically: true, encoding: .utf8)
+      if let expected {
+        #expect(try PlanReader.read(path: path).operations.sizing == expected)
+      } else {
+        #expect(throws: LocatedError.self) { try PlanReader.read(path: path) }
+      }
+    }
+  }
+
   @Test("budget by fiscal year, by hand: GPU cash at order and on delivery, facility cash over the build lead, years starting in April")
   func budget() throws {
     var plan = handPlan(siteMW: 5)
@@ -176,8 +224,8 @@ struct PlannerTests {
       .replacingOccurrences(of: "../catalog/", with: packageRoot.appendingPathComponent("datasets/catalog").path + "/")
     let dir = try scratchDirectory()
     for (month, accepted) in [("4", true), ("2", false)] {
-      let text = base.replacingOccurrences(
-        of: "  procurement_lead_quarters: 2", with: "  fiscal_year_start_month: \(month)\n  gpu_payment_at_order: 0.5\n  procurement_lead_quarters: 2")
+      let text = base.replacingOccurrences(of: "  fiscal_year_start_month: 1", with: "  fiscal_year_start_month: \(month)")
+        .replacingOccurrences(of: "  gpu_payment_at_order: 1.0", with: "  gpu_payment_at_order: 0.5")
       let path = dir.appendingPathComponent("fy\(month).yaml").path
       try text.write(toFile: path, atomically: true, encoding: .utf8)
       if accepted {

@@ -24,7 +24,7 @@ struct PlanCommandTests {
     let plan = packageRoot.appendingPathComponent("datasets/plans/default.yaml").path
     let csv = try runTokenplan(["plan", plan, "--demand", demand, "--format", "csv"])
     #expect(csv.status == 0, "\(csv.stderr)")
-    let header = csv.stdout.split(separator: "\n")[0].split(separator: ",").map(String.init)
+    let header = try #require(csv.stdout.split(separator: "\n").first, "no output").split(separator: ",").map(String.init)
     for column in [
       "quarter", "tokens_per_day", "tokens", "gpu_hours", "gpus_busy_avg", "gpus_required", "gpus_installed",
       "gpus_to_order", "order_by_quarter", "racks", "it_power_mw", "facility_power_mw", "energy_mwh",
