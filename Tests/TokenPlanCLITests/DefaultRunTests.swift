@@ -69,7 +69,7 @@ struct DefaultRunTests {
   func workbook() throws {
     let summary = try readBack("workbook.py")
     #expect(summary["sheets"] as? [String] == [
-      "Summary", "Quarterly plan", "Unconstrained plan", "Scenarios", "Sensitivity", "Uncertainty", "Demand by segment", "Fits", "Assumptions",
+      "Summary", "Quarterly plan", "Unconstrained plan", "Budget by fiscal year", "Scenarios", "Sensitivity", "Uncertainty", "Demand by segment", "Fits", "Assumptions",
     ])
     #expect((summary["problems"] as? [Any])?.isEmpty == true)
     #expect(Set(summary["names"] as? [String] ?? []).isSuperset(of: ["PUE", "ElectricityPrice", "CostOfCapital"]))
