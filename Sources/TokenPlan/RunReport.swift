@@ -427,6 +427,8 @@ enum RunReport {
       add("\(name) GPUs per node", Double(h.gpusPerNode), 0, "GPUs", s.source, s.date)
       add("\(name) node power, max", h.nodeMaxKilowatts, 2, "kW", s.source, s.date)
       add("\(name) node power, busy", h.nodeBusyKilowatts, 2, "kW", s.source, s.date)
+      // Average power interpolates idle → busy by utilisation: the idle draw is an input too.
+      add("\(name) node power, idle", h.nodeIdleKilowatts, 2, "kW", s.source, s.date)
       add("\(name) GPU TDP", h.tdpWatts, 0, "W", s.source, s.date)
       add("\(name) HBM bandwidth", h.hbmTerabytesPerSecond, 2, "TB/s", s.source, s.date)
     }
