@@ -163,11 +163,12 @@ enum RunReport {
         .init("GPUs to order", key: "gpus_to_order"), .init("Order by", numeric: false, key: "order_by_quarter"),
         .init("Facility power", unit: "MW", key: "facility_power_mw"), .init("Energy", unit: "MWh", key: "energy_mwh"),
         .init("Cost", unit: "\(currency)/M tokens", key: "cost_per_million_tokens"),
+        .init("What to buy", numeric: false, key: "purchase"),
       ],
       rows: totals.prefix(4).map { q in
         [t(q.quarter.description), n(q.tokensPerDay / 1e12, 3), n(servedPercent(q), 1), i(q.gpusRequired), i(q.gpusInstalled),
           i(q.gpusToOrder), t(q.orderByQuarter?.description), n(q.facilityPowerMegawatts, 2), n(q.energyMegawattHours),
-          n(q.costPerMillionTokens, 4)]
+          n(q.costPerMillionTokens, 4), t(purchase(q, plan: r.plan))]
       },
       note: "The constrained plan: GPUs ordered from \(r.plan.asOf) arrive after the \(r.plan.money.procurementLeadQuarters)-quarter procurement lead, and only as many as the site's stated MW can power; Served is the share of the quarter's demand they serve. Tokens/day is the planned share (\(NumberText.grouped(r.plan.demandShare * 100, decimals: 2))%) of the forecast mean; cost per million tokens is per token served.")
   }
@@ -195,6 +196,13 @@ enum RunReport {
           n(y.capitalCharge / 1e6, 2), n(y.opex / 1e6, 2), n(y.cost / 1e6, 2)]
       },
       note: "The constrained plan's money by fiscal year (starting in month \(m.fiscalYearStartMonth)). Cash: GPU systems \(NumberText.grouped(m.gpuPaymentAtOrder * 100, decimals: 0))% at order (\(m.procurementLeadQuarters) quarters before delivery), the rest on delivery; facility capex in equal parts over the \(r.plan.facility.buildLeadQuarters) quarters before its MW are used. Cost = depreciation + capital charge + opex, for the plan's quarters in the year.")
+  }
+
+  /// What a quarter's purchase is in whole systems: `41 × GB200-NVL72` (nodes or rack-scale
+  /// systems of the purchase hardware), empty when nothing is bought.
+  static func purchase(_ q: PlanRow, plan: Plan) -> String {
+    guard q.gpusToOrder > 0, let name = q.purchaseHardware, let h = plan.hardware[name] else { return "" }
+    return "\(NumberText.grouped(Double(q.gpusToOrder / h.gpusPerNode))) × \(name)"
   }
 
   /// The share of a row's tokens served, in percent (100 without demand).

@@ -24,6 +24,15 @@ def quarter_lines(block):
 def f(value, decimals):
     return f"{float(value):,.{decimals}f}"
 
+# GPUs per node of each hardware in the shipped catalog (the default plan's), read line by line.
+gpus_per_node, current = {}, None
+for line in open(sys.argv[2] if len(sys.argv) > 2 else "datasets/catalog/hardware.yaml"):
+    if re.match(r"^  [A-Za-z0-9-]+:\s*$", line):
+        current = line.strip()[:-1]
+    m = re.match(r"^\s+gpus_per_node:\s*(\d+)", line)
+    if m and current:
+        gpus_per_node[current] = int(m.group(1))
+
 problems = []
 capacity = quarter_lines(section("Quarterly capacity plan", "Power, energy and cost by quarter"))
 power = quarter_lines(section("Power, energy and cost by quarter", "GPUs required by workload"))
@@ -49,7 +58,14 @@ for r in rows[:4]:
     expected = ([q, f(float(r["tokens_per_day"]) / 1e12, 3), f(served[q], 1), f(r["gpus_required"], 0),
                  f(r["gpus_installed"], 0), f(r["gpus_to_order"], 0)] + order
                 + [f(r["facility_power_mw"], 2), f(r["energy_mwh"], 0), f(r["cost_per_million_tokens"], 4)])
-    if headline.get(q) != expected:
+    got = headline.get(q)
+    if int(r["gpus_to_order"]) > 0:
+        # What to buy: whole systems (GPUs per system from the shipped hardware catalog). A long
+        # name wraps in its cell: the line holds its first part.
+        expected += [f(int(r["gpus_to_order"]) // gpus_per_node[r["purchase_hardware"]], 0), "×", r["purchase_hardware"]]
+        if got and len(got) == len(expected) and r["purchase_hardware"].startswith(got[-1]):
+            got = got[:-1] + [r["purchase_hardware"]]
+    if got != expected:
         problems.append({"table": "headline", "pdf": headline.get(q), "csv": expected})
 # What it would take: plan-unconstrained.csv beside the constrained plan's served share.
 for r in unconstrained:
