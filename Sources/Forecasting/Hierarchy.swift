@@ -144,6 +144,9 @@ public enum HierarchicalForecast {
       notes.append("\(method.rawValue): in-sample residuals of the last \(days.count) days every node observed")
     }
     let reconciler = Reconciler(aggregation: aggregation)
+    // The weights and the factored system depend on the residuals only: prepared once for
+    // every period.
+    let prepared = try method.map { try reconciler.prepare($0, residuals: residuals) }
     let perNode = forecasts.map(\.periods)
     let periods = perNode[0].count
     let pathCount = forecasts[0].pathCount
@@ -154,8 +157,8 @@ public enum HierarchicalForecast {
       var yHat = Matrix(rows: n, columns: pathCount)
       for i in 0..<n { for p in 0..<pathCount { yHat[i, p] = perNode[i][k].values[p] } }
       var y = yHat
-      if let method {
-        let (r, stepNotes) = try reconciler.reconcile(yHat, method: method, residuals: residuals, nonnegative: true)
+      if let prepared {
+        let (r, stepNotes) = try reconciler.reconcile(yHat, prepared: prepared, nonnegative: true)
         y = r
         for note in stepNotes {
           if note.hasSuffix("set to 0 and re-aggregated"), let count = Int(note.prefix { $0.isNumber }) {

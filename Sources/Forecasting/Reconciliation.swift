@@ -161,6 +161,68 @@ public struct Reconciler: Sendable {
     return min(max((sumVar / (tt * (tt - 1))) / (sumSquares + 2e-8), 0), 1)
   }
 
+  /// What a reconciliation needs that does not depend on the forecasts: the method's structured
+  /// weights, the factored `nₐ × nₐ` system `UᵀWU` and the weights' aggregate and bottom rows.
+  /// Made once by ``prepare(_:residuals:)`` and applied to every period's paths, so the weights'
+  /// `O(n·T²)` work is not repeated per period.
+  public struct Prepared: Sendable {
+    let weights: StructuredWeights?
+    let factor: Cholesky?
+    let fa: Matrix
+    let fb: Matrix
+    /// Notes from preparing (a ridge added to a singular system).
+    public let notes: [String]
+  }
+
+  /// Prepares `method` on `residuals` (`n × T`, one row per node) for ``reconcile(_:prepared:nonnegative:)``.
+  public func prepare(_ method: ReconciliationMethod, residuals: Matrix? = nil) throws -> Prepared {
+    let na = aggregates
+    let nb = bottom
+    let n = na + nb
+    guard method != .bottomUp && na > 0 else {
+      return Prepared(
+        weights: nil, factor: nil, fa: Matrix(rows: 0, columns: 0), fb: Matrix(rows: 0, columns: 0), notes: [])
+    }
+    var notes: [String] = []
+    let w = try structuredWeights(method, residuals: residuals)
+    let r = w.f.columns
+    var a = Matrix(rows: na, columns: na)
+    if r > 0 {
+      let utf = uTransposed(w.f)  // na × r
+      a = utf.multiplied(by: utf, transposingOther: true)
+    }
+    var scaled = aggregation
+    for b in 0..<nb {
+      let s = w.d[na + b].squareRoot()
+      for i in 0..<na { scaled[i, b] *= s }
+    }
+    a = a + scaled.multiplied(by: scaled, transposingOther: true)
+    for i in 0..<na { a[i, i] += w.d[i] }
+    let factor: Cholesky
+    do {
+      factor = try Cholesky(a)
+    } catch {
+      let mean = a.diagonalElements.reduce(0, +) / Double(na)
+      for k in 0..<na { a[k, k] += 1e-10 * max(mean, 1e-300) }
+      factor = try Cholesky(a)
+      notes.append("UᵀWU was not positive definite (singular weights): a ridge of 1e-10 × its mean diagonal was added")
+    }
+    let fa = Matrix(rows: na, columns: r, columnMajor: (0..<r).flatMap { k in (0..<na).map { w.f[$0, k] } })
+    let fb = Matrix(rows: nb, columns: r, columnMajor: (0..<r).flatMap { k in (na..<n).map { w.f[$0, k] } })
+    return Prepared(weights: w, factor: factor, fa: fa, fb: fb, notes: notes)
+  }
+
+  /// `Uᵀ·Y = Y_a − S_agg·Y_b` for any `n`-row `Y`.
+  func uTransposed(_ y: Matrix) -> Matrix {
+    let na = aggregates
+    let n = na + bottom
+    let top = Matrix(rows: na, columns: y.columns, columnMajor: (0..<y.columns).flatMap { c in (0..<na).map { y[$0, c] } })
+    let rest = Matrix(rows: bottom, columns: y.columns, columnMajor: (0..<y.columns).flatMap { c in (na..<n).map { y[$0, c] } })
+    var out = top
+    Matrix.gemm(aggregation, .none, rest, .none, alpha: -1, beta: 1, into: &out)
+    return out
+  }
+
   /// Reconciles base forecasts `ŷ` (`n × H`, one column per horizon or per path).
   ///
   /// Works on the structured weights: `UᵀWU = (UᵀF)(UᵀF)ᵀ + diag(dₐ) + S_agg·diag(d_b)·S_aggᵀ`
@@ -170,6 +232,13 @@ public struct Reconciler: Sendable {
   public func reconcile(
     _ yHat: Matrix, method: ReconciliationMethod, residuals: Matrix? = nil, nonnegative: Bool = false
   ) throws -> (forecasts: Matrix, notes: [String]) {
+    try reconcile(yHat, prepared: try prepare(method, residuals: residuals), nonnegative: nonnegative)
+  }
+
+  /// Reconciles base forecasts `ŷ` (`n × H`) with a prepared method.
+  public func reconcile(_ yHat: Matrix, prepared: Prepared, nonnegative: Bool = false) throws
+    -> (forecasts: Matrix, notes: [String])
+  {
     let na = aggregates
     let nb = bottom
     let n = na + nb
@@ -177,52 +246,19 @@ public struct Reconciler: Sendable {
       throw ReconciliationError(description: "base forecasts have \(yHat.rows) rows for \(n) nodes")
     }
     let h = yHat.columns
-    var notes: [String] = []
+    var notes = prepared.notes
     var bottomForecasts = Matrix(rows: nb, columns: h)
     for c in 0..<h { for b in 0..<nb { bottomForecasts[b, c] = yHat[na + b, c] } }
-    if method != .bottomUp && na > 0 {
-      let w = try structuredWeights(method, residuals: residuals)
+    if let w = prepared.weights, let factor = prepared.factor {
       let r = w.f.columns
-      let sAgg = aggregation
-      // Uᵀ·Y = Y_a − S_agg·Y_b for any n-row Y.
-      func uTransposed(_ y: Matrix) -> Matrix {
-        let top = Matrix(rows: na, columns: y.columns, columnMajor: (0..<y.columns).flatMap { c in (0..<na).map { y[$0, c] } })
-        let rest = Matrix(rows: nb, columns: y.columns, columnMajor: (0..<y.columns).flatMap { c in (na..<n).map { y[$0, c] } })
-        var out = top
-        Matrix.gemm(sAgg, .none, rest, .none, alpha: -1, beta: 1, into: &out)
-        return out
-      }
-      var a = Matrix(rows: na, columns: na)
-      if r > 0 {
-        let utf = uTransposed(w.f)  // na × r
-        a = utf.multiplied(by: utf, transposingOther: true)
-      }
-      var scaled = sAgg
-      for b in 0..<nb {
-        let s = w.d[na + b].squareRoot()
-        for i in 0..<na { scaled[i, b] *= s }
-      }
-      a = a + scaled.multiplied(by: scaled, transposingOther: true)
-      for i in 0..<na { a[i, i] += w.d[i] }
-      let factor: Cholesky
-      do {
-        factor = try Cholesky(a)
-      } catch {
-        let mean = a.diagonalElements.reduce(0, +) / Double(na)
-        for k in 0..<na { a[k, k] += 1e-10 * max(mean, 1e-300) }
-        factor = try Cholesky(a)
-        notes.append("UᵀWU was not positive definite (singular weights): a ridge of 1e-10 × its mean diagonal was added")
-      }
       let x = try factor.solve(uTransposed(yHat))  // na × H
       // (U·x)_bottom = −S_aggᵀ·x; correction_bottom = F_b·(Fᵀ·U·x) + d_b ∘ (U·x)_bottom.
-      let ux = sAgg.multiplied(by: x, transposingSelf: true)  // nb × H, = −(U·x)_bottom
+      let ux = aggregation.multiplied(by: x, transposingSelf: true)  // nb × H, = −(U·x)_bottom
       for c in 0..<h { for b in 0..<nb { bottomForecasts[b, c] += w.d[na + b] * ux[b, c] } }
       if r > 0 {
-        let fa = Matrix(rows: na, columns: r, columnMajor: (0..<r).flatMap { k in (0..<na).map { w.f[$0, k] } })
-        let fb = Matrix(rows: nb, columns: r, columnMajor: (0..<r).flatMap { k in (na..<n).map { w.f[$0, k] } })
-        var ftux = fa.multiplied(by: x, transposingSelf: true)  // r × H
-        Matrix.gemm(fb, .transpose, ux, .none, alpha: -1, beta: 1, into: &ftux)
-        Matrix.gemm(fb, .none, ftux, .none, alpha: -1, beta: 1, into: &bottomForecasts)
+        var ftux = prepared.fa.multiplied(by: x, transposingSelf: true)  // r × H
+        Matrix.gemm(prepared.fb, .transpose, ux, .none, alpha: -1, beta: 1, into: &ftux)
+        Matrix.gemm(prepared.fb, .none, ftux, .none, alpha: -1, beta: 1, into: &bottomForecasts)
       }
     }
     if nonnegative {
