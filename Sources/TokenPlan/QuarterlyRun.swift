@@ -1,5 +1,4 @@
 import Capacity
-import Crypto
 import Demand
 import Forecasting
 import Foundation
@@ -260,12 +259,11 @@ public enum QuarterlyRun {
   /// the run log and the assumptions register.
   static func inputHashes(_ paths: [String]) throws -> [(String, String)] {
     let cwd = FileManager.default.currentDirectoryPath + "/"
-    return try paths.map { path in
-      let data = try Data(contentsOf: URL(fileURLWithPath: path))
-      let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-      return (path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path, digest)
+    return try ShardJob.inputHashes(paths).map { file in
+      (file.path.hasPrefix(cwd) ? String(file.path.dropFirst(cwd.count)) : file.path, file.sha256)
     }
   }
+
 
   /// Writes every output and the run log into a staging directory beside the target, then
   /// publishes it in one atomic step.
@@ -365,7 +363,6 @@ public enum QuarterlyRun {
     plan: Plan, demandPath: String, panel: DemandPanel, seed: UInt64, paths: Int, progress: @escaping ProgressHandler,
     shards: [String]? = nil, expected: ShardResult.Manifest? = nil, step: (String) throws -> Void
   ) async throws -> DemandForecast {
-    let options = try forecastOptions(plan, seed: seed, paths: paths)
     let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil)
     var forecasts: [PeriodForecast] = []
     var manifests: [ShardResult.Manifest]?
@@ -388,6 +385,7 @@ public enum QuarterlyRun {
       manifests = merged.manifests
       try step("merge")
     } else {
+      let options = try forecastOptions(plan, seed: seed, paths: paths)
       progress(.started("forecast"))
       let results = await Forecaster.forecast(
         hierarchy.inputs, options: options, progress: { done, total in progress(.count("forecast", done: done, total: total)) },
