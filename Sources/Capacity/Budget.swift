@@ -32,7 +32,8 @@ public struct BudgetRow: Sendable, Equatable {
 /// `money.fiscal_year_start_month`): a GPU purchase is paid `gpu_payment_at_order` (default 1:
 /// all of it) in its order quarter (delivery minus the procurement lead) and the rest on
 /// delivery; a facility expansion's capex is paid in equal parts over the `build_lead_quarters`
-/// quarters before the quarter its MW are first used (in that quarter when the lead is 0).
+/// quarters before the quarter its MW come online (in that quarter when the lead is 0): a stated
+/// expansion when the site states it, MW built beyond the site (unconstrained plan) when needed.
 public enum Budget {
   /// The fiscal year holding quarter `q` when years start in `startMonth` (1, 4, 7 or 10),
   /// named by the calendar year in which it ends.

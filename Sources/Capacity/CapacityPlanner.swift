@@ -40,7 +40,8 @@ public struct PlanRow: Sendable, Equatable {
   public var itEnergyMegawattHours: Double = 0
   /// Electricity: facility MWh × 1,000 × the electricity price (part of `opex`).
   public var electricity: Double = 0
-  /// The rest of `opex`: maintenance (a share of gross IT capex) and colocation; `opex` is
+  /// The rest of `opex`: maintenance (a share of gross IT capex), colocation and the existing
+  /// site's lease; `opex` is
   /// electricity + this (``CostModel``).
   public var maintenanceAndColocation: Double = 0
   /// Tokens the installed, powered GPUs serve this quarter (all of ``tokens`` in an
@@ -113,18 +114,33 @@ public enum CapacityPlanner {
     var purchased: [(hardware: String, count: Int, delivered: Quarter)] = []
     var itCohorts: [(capex: Double, start: Quarter)] = []
     var facilityCohorts: [(capex: Double, start: Quarter)] = []
+    /// Facility MW paid for so far: the site's as-of MW, its stated expansions once online, and
+    /// (unconstrained plan) MW built beyond them.
     var builtMW: Double
+    /// The existing site's lease per quarter (0 when owned or not stated).
+    let existingLeasePerQuarter: Double
     let rates: [String: [Throughput?]]
 
     init(_ plan: Plan) throws {
-      builtMW = plan.facility.megawattsAvailable.sorted { $0.key < $1.key }.first?.value ?? 0
-      builtMW = plan.facility.megawattsAvailable[plan.asOf] ?? builtMW
-      // Installed cohorts count as IT capex already spent (for depreciation and book value).
+      builtMW = plan.facility.megawattsAvailable(at: plan.asOf)
+      // Installed cohorts count as IT capex already spent (for depreciation and book value), at
+      // what their nodes cost (the catalog price when the plan does not say).
       for c in plan.fleet {
         guard let h = plan.hardware[c.hardware] else {
           throw PlanError(description: "fleet hardware '\(c.hardware)' is not in the hardware catalog")
         }
-        itCohorts.append((Double(c.count) / Double(h.gpusPerNode) * h.nodePrice * plan.costLines.itCapexFactor, c.installed))
+        itCohorts.append((Double(c.count) / Double(h.gpusPerNode) * (c.nodeCost ?? h.nodePrice) * plan.costLines.itCapexFactor, c.installed))
+      }
+      // The site already there: an owned site's build cost is a facility cohort from the quarter
+      // it opened; a leased one pays rent on its IT kW (facility MW / PUE).
+      switch plan.facility.existingSite?.cost {
+      case .owned(let built, let capex)?:
+        facilityCohorts.append((capex, built))
+        existingLeasePerQuarter = 0
+      case .leased(let perKilowattMonth)?:
+        existingLeasePerQuarter = perKilowattMonth * builtMW * 1000 / plan.facility.pue * 3
+      case nil:
+        existingLeasePerQuarter = 0
       }
       var rates: [String: [Throughput?]] = [:]
       for h in plan.hardware.keys {
@@ -427,17 +443,25 @@ public enum CapacityPlanner {
     total.shortfallMegawatts = max(0, facilityMW - plan.facility.megawattsAvailable(at: q))
     var capex = buy > 0 ? state.itCohorts.last!.capex : 0
     if buy > 0, let hardware = served.buyHardware { total.capexByHardware = [hardware: capex] }
-    if facilityMW > state.builtMW {
-      let newMW = facilityMW - state.builtMW
+    // Facility MW are paid for once, when they come online: the site's stated expansions
+    // (`mw_available` steps after the as-of quarter) whether used or not, and in the
+    // unconstrained plan MW beyond them when first needed (their construction starts the build
+    // lead earlier: `buildByQuarter`). The constrained plan builds nothing beyond the site.
+    let stated = plan.facility.megawattsAvailable(at: q)
+    if !work.constrained, facilityMW > max(stated, state.builtMW) + 1e-12 {
       total.buildByQuarter = q.adding(-plan.facility.buildLeadQuarters)
+    }
+    let target = work.constrained ? stated : max(stated, facilityMW)
+    if target > state.builtMW + 1e-12 {
       if plan.facility.colocationPerKilowattMonth == nil {
-        // New facility MW are built at the quoted price per MW of IT (facility MW / PUE) or of
-        // facility power, as the plan states.
+        // Built at the quoted price per MW of IT (facility MW / PUE) or of facility power, as
+        // the plan states.
+        let newMW = target - state.builtMW
         let billedMW = plan.facility.capexBasis == .itMegawatts ? newMW / plan.facility.pue : newMW
         state.facilityCohorts.append((billedMW * plan.facility.capexPerMegawatt, q))
         capex += billedMW * plan.facility.capexPerMegawatt
       }
-      state.builtMW = facilityMW
+      state.builtMW = target
     }
     total.capex = capex
     let (itDep, itBook) = depreciationAndBook(state.itCohorts, years: plan.money.depreciationYears, at: q)
@@ -446,7 +470,7 @@ public enum CapacityPlanner {
     total.capitalCharge = plan.money.costOfCapital / 4 * (itBook + facBook)
     let grossIT = state.itCohorts.filter { $0.start <= q }.reduce(0) { $0 + $1.capex }
     let colocation = (plan.facility.colocationPerKilowattMonth ?? 0) * itKW * 3
-    total.maintenanceAndColocation = plan.money.maintenanceShare * grossIT / 4 + colocation
+    total.maintenanceAndColocation = plan.money.maintenanceShare * grossIT / 4 + colocation + state.existingLeasePerQuarter
     total.otherOpex = otherOpex(plan, installedGPUs: served.installed, facilityMegawatts: facilityMW, state: state, at: q)
     CostModel.evaluate(&total, plan: plan)
     return total

@@ -155,15 +155,37 @@ public struct FleetCohort: Sendable, Equatable {
   public var hardware: String
   public var count: Int
   public var installed: Quarter
+  /// What one node (system) of the cohort cost when bought (`node_cost`), in the plan's
+  /// currency; `nil` values it at the catalog's node price today (flagged in the register).
+  public var nodeCost: Double?
 
-  public init(hardware: String, count: Int, installed: Quarter) {
+  public init(hardware: String, count: Int, installed: Quarter, nodeCost: Double? = nil) {
     self.hardware = hardware
     self.count = count
     self.installed = installed
+    self.nodeCost = nodeCost
   }
 }
 
-/// The data-center side.
+/// What the site already there at the as-of quarter costs (`facility.existing_site:`): owned
+/// (its build cost, depreciated over the facility life from the quarter it opened, carrying a
+/// capital charge on its book value) or leased (a price per kW of IT per month, opex).
+public struct ExistingSite: Sendable, Equatable {
+  public enum Cost: Sendable, Equatable {
+    /// Built in `built` for `capex` (the plan's currency).
+    case owned(built: Quarter, capex: Double)
+    /// Leased or colocated at a price per kW of IT load per month on the site's as-of MW.
+    case leased(perKilowattMonth: Double)
+  }
+  public var cost: Cost
+  public var provenance: Provenance
+
+  public init(cost: Cost, provenance: Provenance) {
+    self.cost = cost
+    self.provenance = provenance
+  }
+}
+
 /// What a facility capex per MW is quoted per (`capex_per_mw_basis`).
 public enum CapexBasis: String, Sendable, Equatable, CaseIterable {
   /// Per MW of IT load (`it`).
@@ -172,6 +194,7 @@ public enum CapexBasis: String, Sendable, Equatable, CaseIterable {
   case facilityMegawatts = "facility"
 }
 
+/// The data-center side: one site.
 public struct Facility: Sendable, Equatable {
   public var pue: Double
   public var rackKilowatts: Double
@@ -187,6 +210,8 @@ public struct Facility: Sendable, Equatable {
   public var buildLeadQuarters: Int = 0
   /// Colocation price per kW of IT per month; when set, facility is rented (opex), not built.
   public var colocationPerKilowattMonth: Double?
+  /// What the MW already there at the as-of quarter cost; `nil`: they carry no cost (flagged).
+  public var existingSite: ExistingSite?
 
   /// The site's megawatts in quarter `q`: the latest `mw_available` step at or before it (0
   /// before the first).
@@ -267,6 +292,8 @@ public struct Plan: Sendable, Equatable {
   public var throughput: [Throughput]
   public var operations: Operations
   public var fleet: [FleetCohort]
+  /// Where the installed fleet's node costs come from (`fleet.source`, `fleet.date`).
+  public var fleetProvenance: Provenance?
   public var serviceLifeYears: Double
   /// Hardware for new purchases; `nil` buys the best available each quarter.
   public var purchaseHardware: String?

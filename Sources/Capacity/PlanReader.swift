@@ -32,7 +32,7 @@ public enum PlanReader {
     try r.catalog(top, models: &catalog.models, hardware: &catalog.hardware, throughput: &catalog.throughput)
     let workloads = try r.workloads(try r.required(top, "workloads", root), catalog: catalog)
     let operations = try r.operations(try r.required(top, "operations", root))
-    let (fleet, serviceLife) = try r.fleet(top["fleet"], hardware: catalog.hardware)
+    let (fleet, serviceLife, fleetSource) = try r.fleet(top["fleet"], hardware: catalog.hardware)
     let facility = try r.facility(try r.required(top, "facility", root))
     let money = try r.money(try r.required(top, "money", root))
     let purchase = try top["purchase_hardware"].map { try r.hardwareName($0, in: catalog.hardware) }
@@ -50,6 +50,7 @@ public enum PlanReader {
       scenarios: scenarios, reconcile: try top["reconcile"].map(r.reconcileMethod) ?? .bottomUp,
       demandFile: try top["demand_file"].map(resolve))
     plan.demandData = demandData
+    plan.fleetProvenance = fleetSource
     plan.eventsFile = eventsFile
     if let node = top["cost_lines"] { plan.costLines = try r.costLines(node) }
     plan.catalogs = catalog.paths
@@ -443,20 +444,25 @@ extension Reader {
   }
 
   /// `fleet:` (optional): the installed cohorts and the service life in years (default 5).
-  func fleet(_ node: Node?, hardware: [String: HardwareSpec]) throws -> ([FleetCohort], Double) {
-    guard let node else { return ([], 5) }
+  func fleet(_ node: Node?, hardware: [String: HardwareSpec]) throws -> ([FleetCohort], Double, Provenance?) {
+    guard let node else { return ([], 5, nil) }
     var fleet: [FleetCohort] = []
-    let fm = try mapping(node, allowed: ["service_life_years", "installed"])
+    let fm = try mapping(node, allowed: ["service_life_years", "installed", "source", "date"])
     let serviceLife = try number(fm["service_life_years"], default: 5, min: 0.25)
     for item in try fm["installed"].map(sequence) ?? [] {
-      let c = try mapping(item, allowed: ["hardware", "count", "installed"])
+      let c = try mapping(item, allowed: ["hardware", "count", "installed", "node_cost"])
       fleet.append(
         FleetCohort(
           hardware: try hardwareName(try required(c, "hardware", item), in: hardware),
           count: try integer(required(c, "count", item), min: 0, max: 100_000_000),
-          installed: try quarter(required(c, "installed", item))))
+          installed: try quarter(required(c, "installed", item)),
+          nodeCost: try c["node_cost"].map { try number($0, min: 0) }))
     }
-    return (fleet, serviceLife)
+    if fleet.contains(where: { $0.nodeCost != nil }), fm["source"] == nil {
+      throw error(node, expected: "a source: (and date:) for the fleet's node_cost values",
+        fix: "add source: \"…\" and date: \"YYYY-MM-DD\" under fleet: saying where the costs come from (or that they are assumed)")
+    }
+    return (fleet, serviceLife, fm["source"] == nil ? nil : try provenance(fm, node))
   }
 
   /// A hardware name the catalogs or the plan define.
@@ -473,7 +479,7 @@ extension Reader {
   func facility(_ facNode: Node) throws -> Facility {
     let fac = try mapping(facNode, allowed: [
       "pue", "rack_kw", "mw_available", "capex_per_mw", "capex_per_mw_basis", "life_years", "build_lead_quarters",
-      "colocation_per_kw_month", "source", "date",
+      "colocation_per_kw_month", "existing_site", "source", "date",
     ])
     var mw: [Quarter: Double] = [:]
     for (qNode, vNode) in try pairs(try required(fac, "mw_available", facNode)) {
@@ -496,7 +502,23 @@ extension Reader {
       buildLeadQuarters: try integer(fac["build_lead_quarters"], default: 0, min: 0, max: 40),
       colocationPerKilowattMonth: try fac["colocation_per_kw_month"].map { try number($0, min: 0) })
     facility.capexBasis = basis
+    if let node = fac["existing_site"] { facility.existingSite = try existingSite(node) }
     return facility
+  }
+
+  /// `facility.existing_site:`: `built:` and `capex:` (owned) or `lease_per_kw_month:`, with
+  /// `source:` and `date:`.
+  func existingSite(_ node: Node) throws -> ExistingSite {
+    let m = try mapping(node, allowed: ["built", "capex", "lease_per_kw_month", "source", "date"])
+    let cost: ExistingSite.Cost
+    switch (m["built"], m["capex"], m["lease_per_kw_month"]) {
+    case (let built?, let capex?, nil): cost = .owned(built: try quarter(built), capex: try number(capex, min: 0))
+    case (nil, nil, let lease?): cost = .leased(perKilowattMonth: try number(lease, min: 0))
+    default:
+      throw error(node, expected: "either built: and capex: (an owned site) or lease_per_kw_month: (a leased one)",
+        fix: "write built: YYYYQn and capex: what the site cost, or lease_per_kw_month: the rent per kW of IT")
+    }
+    return ExistingSite(cost: cost, provenance: try provenance(m, node))
   }
 
   /// `cost_lines:`.

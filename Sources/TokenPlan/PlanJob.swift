@@ -186,6 +186,16 @@ public enum PlanJob {
       out.append(
         "one \(name) system draws \(NumberText.grouped(kw, decimals: 1)) kW, above rack_kw \(NumberText.grouped(plan.facility.rackKilowatts, decimals: 1)): each is counted as a rack of its own; raise rack_kw to the racks the site really has")
     }
+    // What the plan carries at no stated cost.
+    for c in plan.fleet where c.nodeCost == nil {
+      out.append(
+        "the installed \(c.hardware) (\(c.installed)) are valued at today's catalog node price, not what they cost: state node_cost under fleet: installed:")
+    }
+    let existingMW = plan.facility.megawattsAvailable(at: plan.asOf)
+    if existingMW > 0, plan.facility.existingSite == nil, plan.facility.colocationPerKilowattMonth == nil {
+      out.append(
+        "the site's \(NumberText.grouped(existingMW, decimals: 1)) MW at \(plan.asOf) carry no cost (no depreciation, capital charge or lease): state facility: existing_site:")
+    }
     let firstDelivery = plan.asOf.adding(plan.money.procurementLeadQuarters)
     for r in rows where r.workload == "total" && r.tokensUnserved > 0 {
       let why =

@@ -428,6 +428,25 @@ enum RunReport {
     add("Facility upkeep", cl.facilityOpexPerMegawattYear, 0, "\(p.money.currency)/facility MW-year", lines.source, lines.date)
     for c in p.fleet {
       add("Installed \(c.hardware) (\(c.installed))", Double(c.count), 0, "GPUs", planFile, "")
+      if let cost = c.nodeCost, let s = p.fleetProvenance {
+        add("Installed \(c.hardware) (\(c.installed)) node cost", cost, 0, p.money.currency, s.source, s.date)
+      } else if let h = p.hardware[c.hardware] {
+        add("Installed \(c.hardware) (\(c.installed)) node cost", h.nodePrice, 0, p.money.currency,
+          "not stated: valued at the catalog's node price today", "")
+      }
+    }
+    let existingMW = p.facility.megawattsAvailable(at: p.asOf)
+    switch p.facility.existingSite {
+    case let site?:
+      switch site.cost {
+      case .owned(let built, let capex):
+        add("Existing site build cost (opened \(built))", capex, 0, p.money.currency, site.provenance.source, site.provenance.date)
+      case .leased(let perKilowattMonth):
+        add("Existing site lease", perKilowattMonth, 2, "\(p.money.currency)/kW IT-month", site.provenance.source, site.provenance.date)
+      }
+    case nil where existingMW > 0 && p.facility.colocationPerKilowattMonth == nil:
+      add("Existing site cost", 0, 0, p.money.currency, "not stated: the site's \(NumberText.grouped(existingMW, decimals: 1)) MW at \(p.asOf) carry no cost", "")
+    case nil: break
     }
     for (name, h) in p.hardware.sorted(by: { $0.key < $1.key }) {
       let s = h.provenance

@@ -376,6 +376,67 @@ struct FacilityOptionTests {
   }
 }
 
+@Suite("Capacity planner: what is already there")
+struct ExistingSiteTests {
+  @Test("an owned existing site and the installed fleet carry their cost; a stated expansion is paid for when it comes online, used or not; a leased site pays rent")
+  func existingSiteAndFleet() throws {
+    var plan = handPlan(tokensPerDay: 0, siteMW: 4)
+    plan.horizonQuarters = 2
+    plan.facility.capexPerMegawatt = 10_000_000
+    plan.facility.lifeYears = 10
+    // 4 MW now, 10 MW from 2026Q3 (a stated expansion of 6 facility MW = 5 MW of IT at PUE 1.2).
+    plan.facility.megawattsAvailable[Quarter("2026Q3")!] = 10
+    plan.facility.existingSite = ExistingSite(
+      cost: .owned(built: Quarter("2025Q1")!, capex: 40_000_000), provenance: Provenance(source: "test", date: "2026-12-04"))
+    // 80 installed GPUs (10 nodes) that cost $150k a node, against a catalog price of $200k.
+    plan.fleet = [FleetCohort(hardware: "G", count: 80, installed: Quarter("2025Q1")!, nodeCost: 150_000)]
+    for constrained in [false, true] {
+      let rows = try CapacityPlanner.run(plan, totalsOnly: true, constrained: constrained)
+      let (q2, q3) = (rows[0], rows[1])
+      // No demand: nothing is bought. 2026Q2 is 5 quarters after both cohorts started.
+      #expect(q2.capex == 0 && q2.gpusToOrder == 0)
+      // Fleet: $1.5M over 4 years (16 quarters); site: $40M over 10 years (40 quarters).
+      let fleetDep = 1_500_000.0 / 16
+      let siteDep = 40_000_000.0 / 40
+      #expect(close(q2.depreciation, fleetDep + siteDep))
+      // Book values after 5 quarters: $1.5M − 5 × 93,750 and $40M − 5 × $1M; 8%/4 of them.
+      #expect(close(q2.capitalCharge, 0.02 * ((1_500_000 - 5 * fleetDep) + (40_000_000 - 5 * siteDep))))
+      // The 6 MW expansion comes online in 2026Q3: 5 MW of IT × $10M, though no GPU uses it.
+      #expect(close(q3.capex, 50_000_000))
+      #expect(q3.buildByQuarter == nil)  // stated: not a build the plan adds
+      #expect(close(q3.depreciation, fleetDep + siteDep + 50_000_000.0 / 40))
+    }
+    // Unstated node cost: the catalog price ($200k a node).
+    var catalogPriced = plan
+    catalogPriced.fleet[0].nodeCost = nil
+    let row = try #require(try CapacityPlanner.run(catalogPriced, totalsOnly: true).first)
+    #expect(close(row.depreciation, 2_000_000.0 / 16 + 40_000_000.0 / 40))
+    // A leased site: rent on the as-of MW's IT kW (4 MW / 1.2 × 1,000 kW) × $120 × 3 months, no site depreciation.
+    var leased = plan
+    leased.facility.existingSite = ExistingSite(cost: .leased(perKilowattMonth: 120), provenance: Provenance(source: "test", date: "2026-12-04"))
+    let owned = try #require(try CapacityPlanner.run(plan, totalsOnly: true).first)
+    let rented = try #require(try CapacityPlanner.run(leased, totalsOnly: true).first)
+    #expect(close(rented.maintenanceAndColocation - owned.maintenanceAndColocation, 120 * 4000 / 1.2 * 3))
+    #expect(close(rented.depreciation, 1_500_000.0 / 16))
+  }
+
+  @Test("the unconstrained plan builds beyond the stated site when demand needs it (dated by the build lead); the constrained plan never does")
+  func buildBeyondSite() throws {
+    var plan = handPlan(siteMW: 1)
+    plan.facility.capexPerMegawatt = 10_000_000
+    plan.facility.buildLeadQuarters = 6
+    plan.money.procurementLeadQuarters = 0
+    let unconstrained = try #require(try CapacityPlanner.run(plan, totalsOnly: true).first)
+    #expect(unconstrained.buildByQuarter == Quarter("2024Q4"))
+    #expect(close(unconstrained.capex - 631 * 200_000, (7.572 - 1) / 1.2 * 10_000_000))
+    let constrained = try #require(try CapacityPlanner.run(plan, totalsOnly: true, constrained: true).first)
+    // 1 MW / 1.2 = 833 kW for nodes of 10 kW: 83 nodes, no facility capex.
+    #expect(constrained.gpusToOrder == 83 * 8)
+    #expect(constrained.buildByQuarter == nil)
+    #expect(close(constrained.capex, 83 * 200_000))
+  }
+}
+
 @Suite("Capacity planner: whole systems")
 struct WholeSystemTests {
   @Test("GPUs are bought in whole nodes; racks hold as many nodes as their power allows; a system above rack power takes its own")
