@@ -390,6 +390,16 @@ public func globMatch(_ pattern: String, _ text: String) -> Bool {
 /// series) or a quantile.
 public enum DemandStatistic: String, Sendable, CaseIterable {
   case mean, p10, p50, p90
+
+  /// The quantile's probability (`nil` for the mean).
+  public var probability: Double? {
+    switch self {
+    case .mean: return nil
+    case .p10: return 0.1
+    case .p50: return 0.5
+    case .p90: return 0.9
+    }
+  }
 }
 
 /// A named overlay on a plan (e.g. low, base, high).

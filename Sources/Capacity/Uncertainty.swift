@@ -130,44 +130,102 @@ public struct TornadoRow: Sendable, Equatable {
   public var megawattsAtHigh: Double
 }
 
-/// Monte Carlo over demand and the uncertain drivers, and the one-at-a-time tornado.
-///
-/// Demand: each series' quarterly tokens per day are log-normal with median P50 and log-SD
-/// `(ln P90 − ln P10) / (2 · 1.2816)`, one standard normal per series per draw shared by all its
-/// quarters (a forecast's uncertainty is mostly in its trend, which moves every quarter together);
-/// series are independent. The series → workload sums are one BLAS product per quarter
-/// (`draws × series` · `series × workloads`). Each draw then runs the deterministic planner with
-/// its sampled drivers; quantiles are taken over draws.
-public enum MonteCarlo {
-  /// Runs `spec.draws` draws; `membership[s]` is the workload index of series `s` (or nil).
-  public static func run(
-    _ plan: Plan, demand: DemandQuantiles?, membership: [Int?], spec: UncertaintySpec
-  ) throws -> [UncertaintyRow] {
-    var rng = SplitMix64(seed: spec.seed)  // the demand normals, drawn in order
-    let draws = spec.draws
+/// Demand samples summed to the plan's workloads: per quarter a `samples × workloads` matrix of
+/// tokens per day (the plan's demand share applied). Each row is one coherent sample of every
+/// workload's demand in that quarter; row `k` of every quarter is the same sample path.
+public struct WorkloadDemandSamples: Sendable {
+  public var byQuarter: [Quarter: Matrix]
+  /// Samples (rows) per quarter.
+  public var count: Int
+
+  public init(byQuarter: [Quarter: Matrix], count: Int) {
+    self.byQuarter = byQuarter
+    self.count = count
+  }
+
+  /// From the forecast's sample paths (the reconciled paths, which add up across the hierarchy
+  /// path by path): each series' paths are added into the workload that takes it, times the
+  /// demand share. `values(s, q)` is series `s`'s `paths` values in `quarters[q]` (tokens per
+  /// day); series no workload takes are skipped.
+  /// - Complexity: O(series × quarters × paths) additions; memory O(quarters × paths × workloads).
+  public init(
+    plan: Plan, series: [String], quarters: [Quarter], paths: Int, values: (_ series: Int, _ quarter: Int) -> [Double]
+  ) {
     let w = plan.workloads.count
-    // Workload demand per draw and quarter: [quarter][draw × workload] via dgemm.
-    var workloadDemand: [Quarter: Matrix] = [:]
-    if let demand {
-      let s = demand.series.count
-      var z = Matrix(rows: draws, columns: s)
-      for k in z.storage.indices { z.storage[k] = rng.gaussian() }
-      var m = Matrix(rows: s, columns: w)
-      for (i, wi) in membership.enumerated() { if let wi { m[i, wi] = plan.demandShare } }
-      for (qi, q) in demand.quarters.enumerated() {
-        var values = Matrix(rows: draws, columns: s)
-        for j in 0..<s {
-          let median = demand.p50[j, qi]
-          let lo = max(demand.p10[j, qi], 1e-300)
-          let hi = max(demand.p90[j, qi], lo)
-          let sd = median > 0 ? (log(hi) - log(lo)) / (2 * 1.2815515655446004) : 0
-          for d in 0..<draws {
-            values.storage[d + j * draws] = median > 0 ? median * exp(sd * z.storage[d + j * draws]) : 0
-          }
-        }
-        workloadDemand[q] = values.multiplied(by: m)  // draws × workloads
+    var byQuarter: [Quarter: Matrix] = [:]
+    for q in quarters { byQuarter[q] = Matrix(rows: paths, columns: w) }
+    for (s, name) in series.enumerated() {
+      guard let k = plan.workloadIndex(forSeries: name) else { continue }
+      for (qi, q) in quarters.enumerated() {
+        let v = values(s, qi)
+        precondition(v.count == paths, "every series has the same number of paths")
+        let offset = k * paths  // column-major: workload k's column
+        for p in 0..<paths { byQuarter[q]!.storage[offset + p] += v[p] * plan.demandShare }
       }
     }
+    self.init(byQuarter: byQuarter, count: paths)
+  }
+
+  /// From per-series quantiles when no sample paths exist (a forecast file): each series'
+  /// quarterly tokens per day are log-normal with median P50 and log-SD
+  /// `(ln P90 − ln P10) / (2 · 1.2816)`, one standard normal per series per draw shared by all its
+  /// quarters (a forecast's uncertainty is mostly in its trend, which moves every quarter
+  /// together); series are independent. The series → workload sums are one BLAS product per
+  /// quarter (`draws × series` · `series × workloads`).
+  public init(plan: Plan, quantiles demand: DemandQuantiles, membership: [Int?], draws: Int, seed: UInt64) {
+    var rng = SplitMix64(seed: seed)  // the demand normals, drawn in order
+    let w = plan.workloads.count
+    let s = demand.series.count
+    var z = Matrix(rows: draws, columns: s)
+    for k in z.storage.indices { z.storage[k] = rng.gaussian() }
+    var m = Matrix(rows: s, columns: w)
+    for (i, wi) in membership.enumerated() { if let wi { m[i, wi] = plan.demandShare } }
+    var byQuarter: [Quarter: Matrix] = [:]
+    for (qi, q) in demand.quarters.enumerated() {
+      var values = Matrix(rows: draws, columns: s)
+      for j in 0..<s {
+        let median = demand.p50[j, qi]
+        let lo = max(demand.p10[j, qi], 1e-300)
+        let hi = max(demand.p90[j, qi], lo)
+        let sd = median > 0 ? (log(hi) - log(lo)) / (2 * 1.2815515655446004) : 0
+        for d in 0..<draws {
+          values.storage[d + j * draws] = median > 0 ? median * exp(sd * z.storage[d + j * draws]) : 0
+        }
+      }
+      byQuarter[q] = values.multiplied(by: m)  // draws × workloads
+    }
+    self.init(byQuarter: byQuarter, count: draws)
+  }
+
+  /// A scenario's workload demand per quarter from the *total's* quantile: the quarter's total
+  /// over the samples (the sum of its workloads) at probability `p`, split across workloads in
+  /// proportion to their mean over the samples. So "low: demand p10" is a total the samples fall
+  /// below 10% of the time, not the sum of every series' P10 (which is far lower: series do not
+  /// all fall short at once).
+  public func scenarioDemand(quantile p: Double) -> [Quarter: [Double]] {
+    byQuarter.mapValues { m in
+      let means = (0..<m.columns).map { k in (0..<m.rows).reduce(0) { $0 + m[$1, k] } / Double(m.rows) }
+      let totals = (0..<m.rows).map { r in (0..<m.columns).reduce(0) { $0 + m[r, $1] } }
+      let meanTotal = means.reduce(0, +)
+      let target = quantile(sorted: totals.sorted(), p)
+      return means.map { meanTotal > 0 ? target * $0 / meanTotal : 0 }
+    }
+  }
+}
+
+/// Monte Carlo over demand and the uncertain drivers, and the one-at-a-time tornado.
+///
+/// Demand: draw `d` takes sample `d mod samples` of ``WorkloadDemandSamples`` (whole coherent
+/// forecast paths in a run; log-normal draws from quantiles for a forecast file). Each draw then
+/// runs the deterministic (unconstrained) planner with its sampled drivers; quantiles are taken
+/// over draws.
+public enum MonteCarlo {
+  /// Runs `spec.draws` draws over `demand` (the plan's own demand in every draw when `nil`).
+  public static func run(_ plan: Plan, demand: WorkloadDemandSamples?, spec: UncertaintySpec) throws -> [UncertaintyRow] {
+    let draws = spec.draws
+    let w = plan.workloads.count
+    let workloadDemand = demand?.byQuarter ?? [:]
+    let samples = max(demand?.count ?? 1, 1)
     // Draws run in parallel over the cores, in fixed chunks; each draw samples its drivers from
     // its own stream (seed, draw index), so the result does not depend on the core count.
     let h = plan.horizonQuarters
@@ -186,7 +244,7 @@ public enum MonteCarlo {
           var p = plan
           for (name, dist) in drivers { UncertaintySpec.apply(name, dist.sample(&stream), to: &p) }
           for (q, matrix) in workloadDemand {
-            for k in 0..<w { p.workloads[k].tokensPerDay[q] = matrix[d, k] }
+            for k in 0..<w { p.workloads[k].tokensPerDay[q] = matrix[d % samples, k] }
           }
           let rows = try CapacityPlanner.run(p, totalsOnly: true)
           for r in rows {
@@ -216,11 +274,7 @@ public enum MonteCarlo {
     }
     func q3(_ x: [Double]) -> [Double] {
       let s = x.sorted()
-      return [0.1, 0.5, 0.9].map { p in
-        let h = Double(s.count - 1) * p
-        let lo = Int(h)
-        return s[lo] + (h - Double(lo)) * (s[min(lo + 1, s.count - 1)] - s[lo])
-      }
+      return [0.1, 0.5, 0.9].map { quantile(sorted: s, $0) }
     }
     return plan.quarters.enumerated().map { i, q in
       UncertaintyRow(

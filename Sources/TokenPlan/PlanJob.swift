@@ -226,11 +226,23 @@ public enum PlanJob {
     try scenarioRows(input.plan, input.rows)
   }
 
-  /// The scenarios of `base` on demand `rows` (shared by `plan --scenarios` and `run`).
-  static func scenarioRows(_ base: Plan, _ rows: [DemandRow]?) throws -> [PlanRow] {
+  /// The scenarios of `base` on demand `rows` (shared by `plan --scenarios` and `run`), each
+  /// planned unconstrained (what it would take).
+  ///
+  /// A scenario's `demand:` quantile is the quantile of the *total* over `samples` (a run's
+  /// reconciled forecast paths: ``WorkloadDemandSamples/scenarioDemand(quantile:)``). Without
+  /// samples (a forecast file holds quantiles, not paths) it falls back to each series' own
+  /// quantile summed, which overstates the spread (series are taken to move together); `mean`
+  /// is the forecast mean either way.
+  static func scenarioRows(_ base: Plan, _ rows: [DemandRow]?, samples: WorkloadDemandSamples? = nil) throws -> [PlanRow] {
     var out: [PlanRow] = []
     for scenario in base.scenarios {
-      let (p, _) = plan(base, rows, column: scenario.demandColumn)
+      var (p, _) = plan(base, rows, column: scenario.demandColumn)
+      if let samples, let probability = scenario.demandColumn.probability {
+        for (q, demand) in samples.scenarioDemand(quantile: probability) {
+          for k in p.workloads.indices { p.workloads[k].tokensPerDay[q] = demand[k] }
+        }
+      }
       for var r in try CapacityPlanner.run(scenario.applied(to: p)) where r.workload == "total" {
         r.workload = scenario.name
         out.append(r)
@@ -251,17 +263,19 @@ public enum PlanJob {
     return table
   }
 
-  /// The Monte Carlo rows of `base` on demand `loaded` (its P10/P50/P90 per series and quarter),
-  /// shared by `plan --uncertainty` and `run`.
-  static func uncertaintyRows(_ base: Plan, _ loaded: [DemandRow]?, file: String) throws -> [UncertaintyRow] {
+  /// The Monte Carlo rows of `base` on demand `loaded`, shared by `plan --uncertainty` and
+  /// `run`: over `samples` (a run's reconciled forecast paths) when given, else over log-normal
+  /// draws from each series' P10/P50/P90.
+  static func uncertaintyRows(
+    _ base: Plan, _ loaded: [DemandRow]?, samples: WorkloadDemandSamples? = nil, file: String
+  ) throws -> [UncertaintyRow] {
     let rows = loaded ?? []
     let (plan, _) = self.plan(base, loaded, column: .p50)
     guard let spec = plan.uncertainty else {
       throw LocatedError(file: file, expected: "an uncertainty: section", fix: "add uncertainty: with the drivers' distributions")
     }
-    var quantiles: DemandQuantiles?
-    var membership: [Int?] = []
-    if !rows.isEmpty {
+    var demand = samples
+    if demand == nil, !rows.isEmpty {
       let names = Array(Set(rows.map(\.series))).sorted()
       let quarters = Array(Set(rows.map(\.quarter))).sorted()
       let si = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
@@ -274,10 +288,11 @@ public enum PlanJob {
         p50[si[r.series]!, qi[r.quarter]!] = r.p50
         p90[si[r.series]!, qi[r.quarter]!] = r.p90
       }
-      quantiles = DemandQuantiles(series: names, quarters: quarters, p10: p10, p50: p50, p90: p90)
-      membership = names.map(plan.workloadIndex(forSeries:))
+      demand = WorkloadDemandSamples(
+        plan: plan, quantiles: DemandQuantiles(series: names, quarters: quarters, p10: p10, p50: p50, p90: p90),
+        membership: names.map(plan.workloadIndex(forSeries:)), draws: spec.draws, seed: spec.seed)
     }
-    return try MonteCarlo.run(plan, demand: quantiles, membership: membership, spec: spec)
+    return try MonteCarlo.run(plan, demand: demand, spec: spec)
   }
 
   /// The one-at-a-time sensitivity of cost per million tokens and facility MW (last quarter).

@@ -239,8 +239,11 @@ public enum QuarterlyRun {
     let unconstrained = try CapacityPlanner.run(plan)
     let alerts = warnings + PlanJob.alerts(planRows, unconstrained: unconstrained, plan: plan)
     for w in alerts { progress(.message("warning: \(w)")) }
-    let scenarioRows = try PlanJob.scenarioRows(base, forecast.demandRows)
-    let uncertainty = base.uncertainty == nil ? [] : try PlanJob.uncertaintyRows(base, forecast.demandRows, file: request.planPath)
+    let samples = forecast.workloadSamples(base)
+    let scenarioRows = try PlanJob.scenarioRows(base, forecast.demandRows, samples: samples)
+    let uncertainty =
+      base.uncertainty == nil
+      ? [] : try PlanJob.uncertaintyRows(base, forecast.demandRows, samples: samples, file: request.planPath)
     let tornado = base.uncertainty == nil ? [] : try PlanJob.tornadoRows(plan, file: request.planPath)
     let inputs = try inputHashes([request.planPath, demandPath] + plan.catalogs + (plan.eventsFile.map { [$0] } ?? []))
     let hierarchy = forecast.hierarchy
@@ -338,6 +341,18 @@ public enum QuarterlyRun {
     public var demandRows: [PlanJob.DemandRow]
     /// The manifests of the shards merged, in shard order (`nil`: forecast in this process).
     public var shards: [ShardResult.Manifest]? = nil
+
+    /// The reconciled sample paths of the bottom series, summed into `plan`'s workloads per
+    /// quarter: coherent demand for the scenarios and Monte Carlo.
+    func workloadSamples(_ plan: Plan) -> WorkloadDemandSamples? {
+      let bottom = hierarchy.nodes.indices.filter { hierarchy.nodes[$0].level == .bottom }
+      guard let first = bottom.first, let paths = reconciled.paths[first].first?.count else { return nil }
+      let periods = forecasts[first].periods.compactMap(\.period.quarter)
+      guard periods.count == forecasts[first].periods.count else { return nil }
+      return WorkloadDemandSamples(
+        plan: plan, series: bottom.map { hierarchy.inputs[$0].name }, quarters: periods, paths: paths,
+        values: { s, q in reconciled.paths[bottom[s]][q] })
+    }
   }
 
   /// The forecast options of a run: the plan's horizon and events, the request's seed and paths.

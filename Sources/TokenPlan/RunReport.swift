@@ -315,7 +315,7 @@ enum RunReport {
         }
         return row
       },
-      note: "What each scenario would take (unconstrained: all its demand served). " + r.plan.scenarios.map { s in
+      note: "What each scenario would take (unconstrained: all its demand served). A scenario's demand quantile is the total's quantile over the \(NumberText.grouped(Double(r.paths))) reconciled forecast paths, split across workloads by their means — not the sum of every series' own quantile, which series do not reach together. " + r.plan.scenarios.map { s in
         "\(s.name): demand \(s.demandColumn.rawValue)" + s.drivers.sorted { $0.key < $1.key }.map { ", \($0.key) \(NumberText.grouped($0.value, decimals: 3))" }.joined()
       }.joined(separator: "; "))
   }
@@ -333,7 +333,7 @@ enum RunReport {
         [t(u.quarter.description)] + u.gpusRequired.map { n($0) } + u.facilityMegawatts.map { n($0, 2) }
           + u.costPerMillionTokens.map { n($0, 4) }
       },
-      note: "Demand drawn log-normal per series from the forecast's P10/P50/P90; drivers from the plan's uncertainty section (seed \(r.plan.uncertainty?.seed ?? 0)).")
+      note: "Each draw plans one whole reconciled forecast path (draw d takes path d mod \(NumberText.grouped(Double(r.paths))): every series and quarter of one coherent future) with drivers drawn from the plan's uncertainty section (seed \(r.plan.uncertainty?.seed ?? 0)).")
   }
 
   /// The one-at-a-time sensitivity of the last quarter.

@@ -132,7 +132,8 @@ struct PropertyTests {
             }
           }
           let demand = DemandQuantiles(series: ["a", "b"], quarters: quarters, p10: p10, p50: p50, p90: p90)
-          for row in try MonteCarlo.run(plan, demand: demand, membership: [0, nil], spec: spec) {
+          let samples = WorkloadDemandSamples(plan: plan, quantiles: demand, membership: [0, nil], draws: spec.draws, seed: spec.seed)
+          for row in try MonteCarlo.run(plan, demand: samples, spec: spec) {
             for q in [row.gpusRequired, row.facilityMegawatts, row.costPerMillionTokens, row.tokensPerDay] {
               #expect(q.allSatisfy { $0.isFinite && $0 >= 0 } && q[0] <= q[1] && q[1] <= q[2], "plan \(k): \(q)")
             }

@@ -28,7 +28,7 @@ struct UncertaintyTests {
   func monteCarlo() throws {
     let plan = handPlan()
     let deterministic = try #require(try CapacityPlanner.run(plan).first)
-    let fixed = try MonteCarlo.run(plan, demand: nil, membership: [], spec: UncertaintySpec(draws: 50))
+    let fixed = try MonteCarlo.run(plan, demand: nil, spec: UncertaintySpec(draws: 50))
     #expect(fixed[0].gpusRequired == Array(repeating: Double(deterministic.gpusRequired), count: 3))
     var spec = UncertaintySpec(draws: 2000)
     spec.pue = .uniform(1.1, 1.4)
@@ -37,13 +37,52 @@ struct UncertaintyTests {
     let demand = DemandQuantiles(
       series: ["a", "b"], quarters: [q], p10: Matrix([[0.4e12], [0.2e12]]), p50: Matrix([[0.6e12], [0.4e12]]),
       p90: Matrix([[0.9e12], [0.8e12]]))
-    let rows = try MonteCarlo.run(plan, demand: demand, membership: [0, 0], spec: spec)
+    let samples = WorkloadDemandSamples(plan: plan, quantiles: demand, membership: [0, 0], draws: spec.draws, seed: spec.seed)
+    let rows = try MonteCarlo.run(plan, demand: samples, spec: spec)
     let r = rows[0]
     #expect(r.gpusRequired[0] <= r.gpusRequired[1] && r.gpusRequired[1] <= r.gpusRequired[2])
     #expect(r.facilityMegawatts[0] < r.facilityMegawatts[2])
     // The sum of two independent log-normals with medians 0.6e12 and 0.4e12: its median lies
     // between the larger median and the sum of the medians (1e12).
     #expect(r.tokensPerDay[1] > 0.6e12 && r.tokensPerDay[1] < 1.05e12)
+  }
+
+  @Test("scenarios and Monte Carlo on sample paths, by hand: a scenario's demand is the total's quantile over the paths, split by the workloads' means; each draw takes a whole path")
+  func paths() throws {
+    var plan = handPlan()
+    plan.demandShare = 0.5
+    plan.workloads.append(plan.workloads[0])
+    plan.workloads[0].segments = ["a"]
+    plan.workloads[1].name = "bulk"
+    plan.workloads[1].segments = ["b"]
+    let q = Quarter("2026Q2")!
+    // Five paths of two series that move against each other: a + b is 10, 11, 12, 13, 14 (× 1e12).
+    let a = [6.0, 9, 4, 11, 5].map { $0 * 1e12 }
+    let b = [4.0, 2, 8, 2, 9].map { $0 * 1e12 }
+    let samples = WorkloadDemandSamples(plan: plan, series: ["a", "b", "c"], quarters: [q], paths: 5) { s, _ in
+      s == 0 ? a : s == 1 ? b : [1e15, 1e15, 1e15, 1e15, 1e15]  // c: no workload takes it
+    }
+    let m = try #require(samples.byQuarter[q])
+    #expect(m[3, 0] == 5.5e12 && m[3, 1] == 1e12)  // path 3: 11 and 2, × share 0.5
+    // P10 of the totals 5, 5.5, 6, 6.5, 7 (× 1e12, share applied), type 7: 5 + 0.4 × 0.5 = 5.2;
+    // the means are 3.5 and 2.5 of 6: the split is 5.2 × 3.5/6 and 5.2 × 2.5/6.
+    let low = try #require(samples.scenarioDemand(quantile: 0.1)[q])
+    #expect(close(low[0], 5.2e12 * 3.5 / 6) && close(low[1], 5.2e12 * 2.5 / 6))
+    #expect(close(low[0] + low[1], 5.2e12))
+    // Summing each series' own P10 instead (a: 4 + 0.4 × 1 = 4.4, b: 2; × 0.5 = 3.2) is 38% lower.
+    let seriesP10 = 0.5 * (quantile(sorted: a.sorted(), 0.1) + quantile(sorted: b.sorted(), 0.1))
+    #expect(close(seriesP10, 3.2e12) && seriesP10 < 0.75 * 5.2e12)
+    // Monte Carlo with no uncertain drivers: draw d plans path d mod 5; 10 draws take each path
+    // twice, so the tokens' P10/P50/P90 are the type-7 quantiles of [5, 5, 5.5, 5.5, …, 7, 7].
+    let rows = try MonteCarlo.run(plan, demand: samples, spec: UncertaintySpec(draws: 10))
+    let totals = (0..<10).map { d in m[d % 5, 0] + m[d % 5, 1] }.sorted()
+    #expect(rows[0].tokensPerDay == [0.1, 0.5, 0.9].map { quantile(sorted: totals, $0) })
+    // Each draw's GPUs are the deterministic plan of that path.
+    var path4 = plan
+    path4.workloads[0].tokensPerDay[q] = m[4, 0]
+    path4.workloads[1].tokensPerDay[q] = m[4, 1]
+    let top = try #require(try CapacityPlanner.run(path4, totalsOnly: true).first)
+    #expect(rows[0].gpusRequired[2] <= Double(top.gpusRequired))
   }
 
   @Test("tornado: each driver moves its outputs the right way")
