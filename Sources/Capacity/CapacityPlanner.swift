@@ -93,6 +93,13 @@ public enum CapacityPlanner {
   ///   (the installed fleet is taken as powered); the work beyond them is unserved
   ///   (``PlanRow/tokensUnserved``) and cost per million tokens is per token served.
   public static func run(_ plan: Plan, totalsOnly: Bool = false, constrained: Bool = false) throws -> [PlanRow] {
+    try result(plan, totalsOnly: totalsOnly, constrained: constrained).rows
+  }
+
+  /// The plan's rows and the capex cohorts their depreciation and capital charge come from
+  /// (``run(_:totalsOnly:constrained:)``; the workbook writes the cohorts so that those columns
+  /// are formulas).
+  public static func result(_ plan: Plan, totalsOnly: Bool = false, constrained: Bool = false) throws -> (rows: [PlanRow], cohorts: [CapexCohort]) {
     var state = try PlannerState(plan)
     var rows: [PlanRow] = []
     for q in plan.quarters {
@@ -104,7 +111,7 @@ public enum CapacityPlanner {
       if totalsOnly { continue }
       rows += try workloadRows(&quarter, served, total)
     }
-    return rows
+    return (rows, state.cohorts)
   }
 
   /// What the planner carries from quarter to quarter: purchases (for retirement), IT and facility
@@ -112,8 +119,8 @@ public enum CapacityPlanner {
   /// throughput of every (hardware, workload), looked up once.
   struct PlannerState {
     var purchased: [(hardware: String, count: Int, delivered: Quarter)] = []
-    var itCohorts: [(capex: Double, start: Quarter)] = []
-    var facilityCohorts: [(capex: Double, start: Quarter)] = []
+    /// IT and facility capex cohorts: the installed fleet and site, purchases, builds.
+    var cohorts: [CapexCohort] = []
     /// Facility MW paid for so far: the site's as-of MW, its stated expansions once online, and
     /// (unconstrained plan) MW built beyond them.
     var builtMW: Double
@@ -129,13 +136,16 @@ public enum CapacityPlanner {
         guard let h = plan.hardware[c.hardware] else {
           throw PlanError(description: "fleet hardware '\(c.hardware)' is not in the hardware catalog")
         }
-        itCohorts.append((Double(c.count) / Double(h.gpusPerNode) * (c.nodeCost ?? h.nodePrice) * plan.costLines.itCapexFactor, c.installed))
+        cohorts.append(
+          CapexCohort(
+            kind: .it, start: c.installed,
+            capex: Double(c.count) / Double(h.gpusPerNode) * (c.nodeCost ?? h.nodePrice) * plan.costLines.itCapexFactor))
       }
       // The site already there: an owned site's build cost is a facility cohort from the quarter
       // it opened; a leased one pays rent on its IT kW (facility MW / PUE).
       switch plan.facility.existingSite?.cost {
       case .owned(let built, let capex)?:
-        facilityCohorts.append((capex, built))
+        cohorts.append(CapexCohort(kind: .facility, start: built, capex: capex))
         existingLeasePerQuarter = 0
       case .leased(let perKilowattMonth)?:
         existingLeasePerQuarter = perKilowattMonth * builtMW * 1000 / plan.facility.pue * 3
@@ -322,7 +332,8 @@ public enum CapacityPlanner {
       let nodes = (buy + perNode - 1) / perNode
       buy = nodes * perNode
       state.purchased.append((h, buy, q))
-      state.itCohorts.append((Double(nodes) * plan.hardware[h]!.nodePrice * plan.costLines.itCapexFactor, q))
+      state.cohorts.append(
+        CapexCohort(kind: .it, start: q, capex: Double(nodes) * plan.hardware[h]!.nodePrice * plan.costLines.itCapexFactor))
     }
     let installedByType = Dictionary(
       (available.map { ($0.hardware, $0.count) } + (buy > 0 ? [(buyHardware!, buy)] : [])),
@@ -441,7 +452,7 @@ public enum CapacityPlanner {
     CostModel.evaluate(.facilityPowerMegawatts, &total, plan: plan)
     let facilityMW = total.facilityPowerMegawatts
     total.shortfallMegawatts = max(0, facilityMW - plan.facility.megawattsAvailable(at: q))
-    var capex = buy > 0 ? state.itCohorts.last!.capex : 0
+    var capex = buy > 0 ? state.cohorts.last!.capex : 0
     if buy > 0, let hardware = served.buyHardware { total.capexByHardware = [hardware: capex] }
     // Facility MW are paid for once, when they come online: the site's stated expansions
     // (`mw_available` steps after the as-of quarter) whether used or not, and in the
@@ -458,21 +469,18 @@ public enum CapacityPlanner {
         // the plan states.
         let newMW = target - state.builtMW
         let billedMW = plan.facility.capexBasis == .itMegawatts ? newMW / plan.facility.pue : newMW
-        state.facilityCohorts.append((billedMW * plan.facility.capexPerMegawatt, q))
+        state.cohorts.append(CapexCohort(kind: .facility, start: q, capex: billedMW * plan.facility.capexPerMegawatt))
         capex += billedMW * plan.facility.capexPerMegawatt
       }
       state.builtMW = target
     }
     total.capex = capex
-    let (itDep, itBook) = depreciationAndBook(state.itCohorts, years: plan.money.depreciationYears, at: q)
-    let (facDep, facBook) = depreciationAndBook(state.facilityCohorts, years: plan.facility.lifeYears, at: q)
-    total.depreciation = itDep + facDep
-    total.capitalCharge = plan.money.costOfCapital / 4 * (itBook + facBook)
-    let grossIT = state.itCohorts.filter { $0.start <= q }.reduce(0) { $0 + $1.capex }
+    let grossIT = state.cohorts.filter { $0.kind == .it && $0.start <= q }.reduce(0) { $0 + $1.capex }
     let colocation = (plan.facility.colocationPerKilowattMonth ?? 0) * itKW * 3
     total.maintenanceAndColocation = plan.money.maintenanceShare * grossIT / 4 + colocation + state.existingLeasePerQuarter
     total.otherOpex = otherOpex(plan, installedGPUs: served.installed, facilityMegawatts: facilityMW, state: state, at: q)
-    CostModel.evaluate(&total, plan: plan)
+    // Depreciation, capital charge and the rest: the cost model's formulas over the cohorts.
+    CostModel.evaluate(&total, plan: plan, cohorts: state.cohorts)
     return total
   }
 
@@ -480,23 +488,9 @@ public enum CapacityPlanner {
   /// facility capex per year) and facility running costs (per facility MW-year).
   static func otherOpex(_ plan: Plan, installedGPUs: Int, facilityMegawatts: Double, state: PlannerState, at q: Quarter) -> Double {
     let c = plan.costLines
-    let grossCapex = (state.itCohorts + state.facilityCohorts).filter { $0.start <= q }.reduce(0) { $0 + $1.capex }
+    let grossCapex = state.cohorts.filter { $0.start <= q }.reduce(0) { $0 + $1.capex }
     return ((c.staffPerGPUYear + c.softwarePerGPUYear) * Double(installedGPUs) + c.insuranceShare * grossCapex
       + c.facilityOpexPerMegawattYear * facilityMegawatts) / 4
-  }
-
-  /// Straight-line depreciation in quarter `q` and the net book value of `cohorts`.
-  static func depreciationAndBook(_ cohorts: [(capex: Double, start: Quarter)], years: Double, at q: Quarter) -> (Double, Double) {
-    var dep = 0.0
-    var book = 0.0
-    for c in cohorts {
-      let age = Double(c.start.distance(to: q))  // quarters in service before q
-      guard age >= 0 else { continue }
-      let perQuarter = c.capex / (years * 4)
-      if age < years * 4 { dep += perQuarter }
-      book += max(0, c.capex - perQuarter * age)
-    }
-    return (dep, book)
   }
 
   /// Workload rows: their own tokens, and the quarter's GPUs, power and money split by their

@@ -1,4 +1,5 @@
 import Foundation
+import TokenPlanCore
 
 /// The plan's derived money and power columns, each defined once as an expression over other
 /// columns of the same row and the plan's named assumptions.
@@ -10,6 +11,20 @@ import Foundation
 public enum CostModel {
   /// The derived columns in evaluation order (each reads only inputs and earlier ones).
   public static let formulas: [(column: PlanQuantity, expression: CostExpression)] = [
+    // Depreciation = straight line over each capex cohort's life (IT over the depreciation
+    // years, facility over its life), for the quarters the cohort is within it.
+    (
+      .depreciation,
+      .sum([.cohortDepreciation(.it, life: .depreciationYears), .cohortDepreciation(.facility, life: .facilityLifeYears)])
+    ),
+    // Capital charge = cost of capital / 4 × net book value (IT and facility cohorts).
+    (
+      .capitalCharge,
+      .product([
+        .assumption(.costOfCapital), .constant(0.25),
+        .sum([.cohortBookValue(.it, life: .depreciationYears), .cohortBookValue(.facility, life: .facilityLifeYears)]),
+      ])
+    ),
     // Facility power = IT power × PUE.
     (.facilityPowerMegawatts, .product([.quantity(.itPowerMegawatts), .assumption(.pue)])),
     // Facility energy = IT energy × PUE.
@@ -30,18 +45,19 @@ public enum CostModel {
     ),
   ]
 
-  /// Sets every derived column of `row` from its inputs, in ``formulas`` order.
-  public static func evaluate(_ row: inout PlanRow, plan: Plan) {
+  /// Sets every derived column of `row` from its inputs and the plan's capex `cohorts`, in
+  /// ``formulas`` order.
+  public static func evaluate(_ row: inout PlanRow, plan: Plan, cohorts: [CapexCohort]) {
     for (column, expression) in formulas {
-      row[keyPath: column.keyPath] = expression.value(row, plan: plan)
+      row[keyPath: column.keyPath] = expression.value(row, plan: plan, cohorts: cohorts)
     }
   }
 
   /// Sets one derived column of `row` from its inputs (for a planner step that needs it before
   /// the rest of the row is known).
-  public static func evaluate(_ column: PlanQuantity, _ row: inout PlanRow, plan: Plan) {
+  public static func evaluate(_ column: PlanQuantity, _ row: inout PlanRow, plan: Plan, cohorts: [CapexCohort] = []) {
     guard let expression = expression(for: column) else { preconditionFailure("\(column) is not a derived column") }
-    row[keyPath: column.keyPath] = expression.value(row, plan: plan)
+    row[keyPath: column.keyPath] = expression.value(row, plan: plan, cohorts: cohorts)
   }
 
   /// The expression that defines `column`, or `nil` for an input column.
@@ -82,13 +98,62 @@ public enum PlanAssumption: String, Sendable, CaseIterable {
   case pue = "PUE"
   /// Electricity price per kWh in the plan's currency.
   case electricityPrice = "ElectricityPrice"
+  /// Cost of capital per year (the capital charge's rate).
+  case costOfCapital = "CostOfCapital"
+  /// Years IT capex is depreciated over.
+  case depreciationYears = "DepreciationYears"
+  /// Years facility capex is depreciated over.
+  case facilityLifeYears = "FacilityLifeYears"
 
   /// The assumption's value in `plan`.
   public func value(in plan: Plan) -> Double {
     switch self {
     case .pue: return plan.facility.pue
     case .electricityPrice: return plan.money.electricityPerKilowattHour
+    case .costOfCapital: return plan.money.costOfCapital
+    case .depreciationYears: return plan.money.depreciationYears
+    case .facilityLifeYears: return plan.facility.lifeYears
     }
+  }
+}
+
+/// What a capex cohort bought: IT (nodes, networking, storage) or facility.
+public enum CapexKind: String, Sendable, Equatable {
+  case it, facility
+}
+
+/// Capex spent in one quarter on one kind of asset: depreciated straight-line from `start` over
+/// its kind's life, with a capital charge on its book value (``CostModel``).
+public struct CapexCohort: Sendable, Equatable {
+  public var kind: CapexKind
+  /// The quarter it enters service (delivery, the facility's online quarter, or when an
+  /// installed fleet or site opened).
+  public var start: Quarter
+  public var capex: Double
+
+  public init(kind: CapexKind, start: Quarter, capex: Double) {
+    self.kind = kind
+    self.start = start
+    self.capex = capex
+  }
+}
+
+/// Where a formula finds the capex cohorts: spreadsheet ranges of their kind (`it`/`facility`),
+/// start quarter (as quarters after the as-of quarter) and capex, and the row's own quarter in
+/// the same unit; `filter` is an extra 0/1 factor over the rows (e.g. which plan they belong to).
+public struct CohortReferences: Sendable {
+  public var kind: String
+  public var start: String
+  public var capex: String
+  public var quarter: String
+  public var filter: String?
+
+  public init(kind: String, start: String, capex: String, quarter: String, filter: String? = nil) {
+    self.kind = kind
+    self.start = start
+    self.capex = capex
+    self.quarter = quarter
+    self.filter = filter
   }
 }
 
@@ -105,49 +170,81 @@ public indirect enum CostExpression: Sendable {
   case quotient(CostExpression, CostExpression)
   /// Division that is 0 when the denominator is not positive (a quarter without tokens).
   case ratio(CostExpression, CostExpression)
+  /// The row quarter's straight-line depreciation of the cohorts of a kind over `life` years:
+  /// `Σ capex / (life·4)` over cohorts whose age `a` (quarters since `start`) is `0 ≤ a < life·4`.
+  case cohortDepreciation(CapexKind, life: PlanAssumption)
+  /// Their net book value at the row's quarter: `Σ capex·(1 − a/(life·4))` over the same cohorts.
+  case cohortBookValue(CapexKind, life: PlanAssumption)
 
-  /// The value for `row` under `plan`'s assumptions (left-to-right, as a spreadsheet evaluates).
-  public func value(_ row: PlanRow, plan: Plan) -> Double {
+  /// The value for `row` under `plan`'s assumptions and capex `cohorts` (left-to-right, as a
+  /// spreadsheet evaluates).
+  public func value(_ row: PlanRow, plan: Plan, cohorts: [CapexCohort] = []) -> Double {
+    func v(_ e: CostExpression) -> Double { e.value(row, plan: plan, cohorts: cohorts) }
     switch self {
     case .quantity(let q): return row[keyPath: q.keyPath]
     case .assumption(let a): return a.value(in: plan)
     case .constant(let c): return c
-    case .sum(let terms): return terms.dropFirst().reduce(terms[0].value(row, plan: plan)) { $0 + $1.value(row, plan: plan) }
-    case .product(let factors):
-      return factors.dropFirst().reduce(factors[0].value(row, plan: plan)) { $0 * $1.value(row, plan: plan) }
-    case .quotient(let n, let d): return n.value(row, plan: plan) / d.value(row, plan: plan)
+    case .sum(let terms): return terms.dropFirst().reduce(v(terms[0])) { $0 + v($1) }
+    case .product(let factors): return factors.dropFirst().reduce(v(factors[0])) { $0 * v($1) }
+    case .quotient(let n, let d): return v(n) / v(d)
     case .ratio(let n, let d):
-      let denominator = d.value(row, plan: plan)
-      return denominator > 0 ? n.value(row, plan: plan) / denominator : 0
+      let denominator = v(d)
+      return denominator > 0 ? v(n) / denominator : 0
+    case .cohortDepreciation(let kind, let life):
+      let quarters = life.value(in: plan) * 4
+      return Self.inService(cohorts, kind, row.quarter, quarters).reduce(0) { $0 + $1.capex } / quarters
+    case .cohortBookValue(let kind, let life):
+      let quarters = life.value(in: plan) * 4
+      return Self.inService(cohorts, kind, row.quarter, quarters).reduce(0) { $0 + $1.capex * (1 - $1.age / quarters) }
+    }
+  }
+
+  /// The cohorts of `kind` within their life at `q`, with their age in quarters.
+  private static func inService(_ cohorts: [CapexCohort], _ kind: CapexKind, _ q: Quarter, _ lifeQuarters: Double) -> [(capex: Double, age: Double)] {
+    cohorts.compactMap { c in
+      let age = Double(c.start.distance(to: q))
+      return c.kind == kind && age >= 0 && age < lifeQuarters ? (c.capex, age) : nil
     }
   }
 
   /// The expression as a spreadsheet formula body (no leading `=`): `cell` gives a column's
-  /// reference in the row, `name` an assumption's defined name.
+  /// reference in the row, `name` an assumption's defined name, `cohorts` where the capex
+  /// cohorts are (needed only by the cohort terms).
   ///
   /// ```swift
   /// CostModel.expression(for: .opex)!.formula(cell: { "Q\($0)" }, name: \.rawValue)
-  /// // "Qelectricity+QmaintenanceAndColocation"
+  /// // "Qelectricity+QmaintenanceAndColocation+QotherOpex"
   /// ```
-  public func formula(cell: (PlanQuantity) -> String, name: (PlanAssumption) -> String) -> String {
+  public func formula(cell: (PlanQuantity) -> String, name: (PlanAssumption) -> String, cohorts: CohortReferences? = nil) -> String {
+    func f(_ e: CostExpression) -> String { e.formula(cell: cell, name: name, cohorts: cohorts) }
+    func operand(_ e: CostExpression) -> String {
+      switch e {
+      case .quantity, .assumption, .constant: return f(e)
+      default: return "(" + f(e) + ")"
+      }
+    }
     switch self {
     case .quantity(let q): return cell(q)
     case .assumption(let a): return name(a)
     case .constant(let c):
       return c == c.rounded() && abs(c) < 1e15 ? String(Int(c)) : "\(c)"
-    case .sum(let terms): return terms.map { $0.formula(cell: cell, name: name) }.joined(separator: "+")
-    case .product(let factors): return factors.map { $0.operand(cell: cell, name: name) }.joined(separator: "*")
-    case .quotient(let n, let d): return n.operand(cell: cell, name: name) + "/" + d.operand(cell: cell, name: name)
-    case .ratio(let n, let d):
-      return "IF(\(d.formula(cell: cell, name: name))>0,\(n.operand(cell: cell, name: name))/\(d.operand(cell: cell, name: name)),0)"
+    case .sum(let terms): return terms.map(f).joined(separator: "+")
+    case .product(let factors): return factors.map(operand).joined(separator: "*")
+    case .quotient(let n, let d): return operand(n) + "/" + operand(d)
+    case .ratio(let n, let d): return "IF(\(f(d))>0,\(operand(n))/\(operand(d)),0)"
+    case .cohortDepreciation(let kind, let life):
+      guard let c = cohorts else { preconditionFailure("cohort terms need CohortReferences") }
+      return "SUMPRODUCT(\(Self.inServiceMask(c, kind, name(life)))*\(c.capex))/(\(name(life))*4)"
+    case .cohortBookValue(let kind, let life):
+      guard let c = cohorts else { preconditionFailure("cohort terms need CohortReferences") }
+      let age = "(\(c.quarter)-\(c.start))"
+      return "SUMPRODUCT(\(Self.inServiceMask(c, kind, name(life)))*\(c.capex)*(1-\(age)/(\(name(life))*4)))"
     }
   }
 
-  /// As an operand of `*` or `/`: parenthesised unless a single reference or number.
-  private func operand(cell: (PlanQuantity) -> String, name: (PlanAssumption) -> String) -> String {
-    switch self {
-    case .quantity, .assumption, .constant: return formula(cell: cell, name: name)
-    default: return "(" + formula(cell: cell, name: name) + ")"
-    }
+  /// The 0/1 factor of the cohorts of `kind` within their life (in years, `life`) at the row.
+  private static func inServiceMask(_ c: CohortReferences, _ kind: CapexKind, _ life: String) -> String {
+    let age = "(\(c.quarter)-\(c.start))"
+    return "(\(c.kind)=\"\(kind.rawValue)\")*(\(age)>=0)*(\(age)<\(life)*4)" + (c.filter.map { "*" + $0 } ?? "")
   }
 }

@@ -21,11 +21,12 @@ enum PlanColumn: String, CaseIterable {
   case capexByHardware = "capex_by_hardware", buildByQuarter = "build_by_quarter"
 
   /// `plan.csv` and `plan.json`: the contract's columns (tokens served and unserved beside the
-  /// tokens), then workload, purchase, shortfall, capex by hardware and build-by quarter.
+  /// tokens, depreciation and capital charge beside capex and opex), then workload, purchase,
+  /// shortfall, capex by hardware and build-by quarter.
   static let contract: [PlanColumn] = [
     .quarter, .workload, .tokensPerDay, .tokens, .tokensServed, .tokensUnserved, .gpuHours, .gpusBusyAverage, .gpusRequired, .gpusInstalled, .gpusToOrder,
     .orderByQuarter, .racks, .itPowerMegawatts, .facilityPowerMegawatts, .energyMegawattHours, .joulesPerToken, .capex,
-    .opex, .costPerMillionTokens, .currency, .purchaseHardware, .shortfallMegawatts, .capexByHardware, .buildByQuarter,
+    .depreciation, .capitalCharge, .opex, .costPerMillionTokens, .currency, .purchaseHardware, .shortfallMegawatts, .capexByHardware, .buildByQuarter,
   ]
 
   /// The workbook's Quarterly plan sheet (totals): every cost component beside its sum.

@@ -235,8 +235,8 @@ public enum QuarterlyRun {
     _ base: Plan, _ forecast: DemandForecast, demandPath: String, request: Request, progress: Progress
   ) throws -> RunResults {
     let (plan, warnings) = PlanJob.plan(base, forecast.demandRows, column: .mean)
-    let planRows = try CapacityPlanner.run(plan, constrained: true)
-    let unconstrained = try CapacityPlanner.run(plan)
+    let (planRows, cohorts) = try CapacityPlanner.result(plan, constrained: true)
+    let (unconstrained, unconstrainedCohorts) = try CapacityPlanner.result(plan)
     let alerts = warnings + PlanJob.alerts(planRows, unconstrained: unconstrained, plan: plan)
     for w in alerts { progress(.message("warning: \(w)")) }
     let samples = forecast.workloadSamples(base)
@@ -250,7 +250,8 @@ public enum QuarterlyRun {
     let topNode =
       hierarchy.nodes.firstIndex { $0.level == .total }.map { hierarchy.inputs[$0].name } ?? forecast.forecasts.first?.name ?? ""
     return RunResults(
-      plan: plan, rows: planRows, unconstrained: unconstrained, scenarios: scenarioRows, uncertainty: uncertainty, tornado: tornado,
+      plan: plan, rows: planRows, unconstrained: unconstrained, cohorts: cohorts, unconstrainedCohorts: unconstrainedCohorts,
+      scenarios: scenarioRows, uncertainty: uncertainty, tornado: tornado,
       forecasts: forecast.forecasts, forecastRows: forecast.reconciled.rows, totalName: topNode, warnings: alerts,
       seed: request.seed, paths: request.paths, inputs: inputs,
       // As the register shows it (relative to the working directory), so that documents do not
@@ -499,33 +500,50 @@ public enum QuarterlyRun {
     try document.write(to: dir.appendingPathComponent("report.pdf").path, paper: request.paper)
   }
 
-  /// The budget workbook: Summary, Quarterly plan (the constrained plan; cost per million tokens
-  /// as a formula of its components, with the computed value cached), Unconstrained plan (what it
-  /// would take, the same formulas), Scenarios, Sensitivity, Uncertainty, Demand by
-  /// segment, Fits, Assumptions (with sources), and defined names for the key assumptions.
+  /// The budget workbook: Summary, Quarterly plan (the constrained plan), Unconstrained plan
+  /// (what it would take), Budget by fiscal year, Capex cohorts, Scenarios, Sensitivity,
+  /// Uncertainty, Demand by segment, Fits, Assumptions (with sources), and defined names for the
+  /// assumptions the formulas use. Every cost-model column of the plan sheets is a formula over
+  /// the row, the named assumptions and the cohorts (depreciation and capital charge), with the
+  /// planner's value cached; the budget's cost columns sum the plan sheet's quarters.
   static func workbook(_ r: RunResults, _ tables: RunTables) -> XLSXWorkbook {
     let totals = r.totals
     let dec2 = "#,##0.00", dec4 = "0.0000", int = "#,##0"
+    // The cohorts of both plans on one sheet, told apart by their first column.
+    let cohortRows = r.cohorts.map { ("constrained", $0) } + r.unconstrainedCohorts.map { ("unconstrained", $0) }
+    let cohortSheet = XLSXWorkbook.Sheet(
+      name: "Capex cohorts", header: ["plan", "kind", "start_quarter", "start_index", "capex"],
+      rows: cohortRows.map { plan, c in
+        [.text(plan), .text(c.kind.rawValue), .text(c.start.description), .number(Double(r.plan.asOf.distance(to: c.start)), format: "0"),
+          .number(c.capex, format: int)]
+      })
+    let last = max(2, cohortRows.count + 1)
+    func range(_ column: String) -> String { "'Capex cohorts'!$\(column)$2:$\(column)$\(last)" }
     // The cost model's formulas where finance audits the arithmetic, each with the planner's
     // value cached (readers that do not recalculate see it): the same expressions the planner
     // evaluated, over columns looked up by name and the assumptions' defined names.
     let columns = PlanColumn.workbook
-    func formula(_ column: PlanColumn, _ row: Int) -> String? {
+    func formula(_ column: PlanColumn, _ row: Int, quarter: Quarter, plan: String) -> String? {
       guard let expression = column.quantity.flatMap(CostModel.expression(for:)) else { return nil }
+      let cohorts = CohortReferences(
+        kind: range("B"), start: range("D"), capex: range("E"), quarter: String(r.plan.asOf.distance(to: quarter)),
+        filter: "(\(range("A"))=\"\(plan)\")")
       return "=" + expression.formula(
         cell: { q in
           let c = PlanColumn.column(of: q)
           return XLSXWorkbook.columnLetters(columns.firstIndex(of: c)!) + "\(row)"
         },
-        name: \.rawValue)
+        name: \.rawValue, cohorts: cohorts)
     }
-    func planSheet(_ name: String, _ rows: [PlanRow]) -> XLSXWorkbook.Sheet {
+    func planSheet(_ name: String, _ rows: [PlanRow], plan: String) -> XLSXWorkbook.Sheet {
       XLSXWorkbook.Sheet(
         name: name, header: columns.map(\.rawValue),
         rows: rows.enumerated().map { k, r in
           let row = k + 2  // Excel row (header is row 1)
           return columns.map { column in
-            guard let f = formula(column, row), case .number(let cached) = column.value(r) else { return column.workbookCell(r) }
+            guard let f = formula(column, row, quarter: r.quarter, plan: plan), case .number(let cached) = column.value(r) else {
+              return column.workbookCell(r)
+            }
             return .formula(f, cached: cached, format: column.workbookFormat)
           }
         })
@@ -546,20 +564,44 @@ public enum QuarterlyRun {
       })
     var assumptions = sheet(tables.assumptions, name: "Assumptions")
     assumptions.widths = [34, 16, 30, 80, 12]
-    // Defined names for the assumptions finance audits, at the rows the register gave them.
-    let order = PlanAssumption.allCases.map(\.rawValue) + ["CostOfCapital", "DepreciationYears", "DemandShare"]
+    // Defined names for the assumptions the formulas use, at the rows the register gave them.
+    let order = PlanAssumption.allCases.map(\.rawValue)
     let names = tables.assumptionNames.sorted { order.firstIndex(of: $0.name)! < order.firstIndex(of: $1.name)! }
       .map { ($0.name, "=Assumptions!$B$\($0.row + 2)") }
     return XLSXWorkbook(
       sheets: [
-        sheet(tables.headline, name: "Summary"), planSheet("Quarterly plan", totals),
-        planSheet("Unconstrained plan", r.unconstrainedTotals), sheet(tables.budget, name: "Budget by fiscal year"),
-        scenarioSheet, sheet(tables.sensitivity, name: "Sensitivity"),
+        sheet(tables.headline, name: "Summary"), planSheet("Quarterly plan", totals, plan: "constrained"),
+        planSheet("Unconstrained plan", r.unconstrainedTotals, plan: "unconstrained"), budgetSheet(r, tables.budget),
+        cohortSheet, scenarioSheet, sheet(tables.sensitivity, name: "Sensitivity"),
         sheet(tables.uncertainty, name: "Uncertainty"), demandSheet, sheet(tables.fits, name: "Fits"), assumptions,
       ] + [("Since last quarter", tables.sincePlan), ("Last forecast scored", tables.sinceScore)].compactMap { name, table in
         table.map { sheet($0, name: name) }
       },
       definedNames: names)
+  }
+
+  /// The budget table as a worksheet whose depreciation, capital charge, opex and cost are sums
+  /// of the Quarterly plan sheet's quarters in the year (so they follow a changed assumption).
+  static func budgetSheet(_ r: RunResults, _ table: ReportTable) -> XLSXWorkbook.Sheet {
+    var sheet = sheet(table, name: "Budget by fiscal year")
+    let totals = r.totals
+    let plan = PlanColumn.workbook
+    func letters(_ c: PlanColumn) -> String { XLSXWorkbook.columnLetters(plan.firstIndex(of: c)!) }
+    let sums: [(key: String, columns: [PlanColumn])] = [
+      ("depreciation_million", [.depreciation]), ("capital_charge_million", [.capitalCharge]), ("opex_million", [.opex]),
+      ("cost_million", [.depreciation, .capitalCharge, .opex]),
+    ]
+    for (k, year) in r.budget.enumerated() {
+      // The year's rows on the plan sheet (row 2 is its first quarter); none before the horizon.
+      let rows = totals.indices.filter { totals[$0].quarter >= year.firstQuarter && totals[$0].quarter <= year.lastQuarter }.map { $0 + 2 }
+      guard let first = rows.first, let last = rows.last else { continue }
+      for (key, columns) in sums {
+        guard let c = table.columns.firstIndex(where: { $0.key == key }), case .number(let cached, let format) = sheet.rows[k][c] else { continue }
+        let terms = columns.map { "SUM('Quarterly plan'!\(letters($0))\(first):\(letters($0))\(last))" }.joined(separator: "+")
+        sheet.rows[k][c] = .formula("=(\(terms))/1000000", cached: cached, format: format)
+      }
+    }
+    return sheet
   }
 
   /// A document table as a worksheet: numbers as numeric cells with the table's decimals.

@@ -14,6 +14,10 @@ struct RunResults: Sendable {
   var rows: [PlanRow]
   /// The unconstrained plan's rows ("what it would take": all demand served).
   var unconstrained: [PlanRow]
+  /// The capex cohorts of the constrained and the unconstrained plan (the workbook's
+  /// depreciation and capital charge formulas read them).
+  var cohorts: [CapexCohort] = []
+  var unconstrainedCohorts: [CapexCohort] = []
   /// Each scenario's total rows (scenario name in `workload`).
   var scenarios: [PlanRow]
   var uncertainty: [UncertaintyRow]
@@ -195,7 +199,7 @@ enum RunReport {
           n(y.facilityCapexCash / 1e6, 2), n(y.capexCash / 1e6, 2), n(y.capexAtDelivery / 1e6, 2), n(y.depreciation / 1e6, 2),
           n(y.capitalCharge / 1e6, 2), n(y.opex / 1e6, 2), n(y.cost / 1e6, 2)]
       },
-      note: "The constrained plan's money by fiscal year (starting in month \(m.fiscalYearStartMonth)). Cash: GPU systems \(NumberText.grouped(m.gpuPaymentAtOrder * 100, decimals: 0))% at order (\(m.procurementLeadQuarters) quarters before delivery), the rest on delivery; facility capex in equal parts over the \(r.plan.facility.buildLeadQuarters) quarters before its MW are used. Cost = depreciation + capital charge + opex, for the plan's quarters in the year.")
+      note: "The constrained plan's money by fiscal year (starting in month \(m.fiscalYearStartMonth)). Cash: GPU systems \(NumberText.grouped(m.gpuPaymentAtOrder * 100, decimals: 0))% at order (\(m.procurementLeadQuarters) quarters before delivery), the rest on delivery; facility capex in equal parts over the \(r.plan.facility.buildLeadQuarters) quarters before its MW come online. Cost = depreciation + capital charge + opex, for the plan's quarters in the year.")
   }
 
   /// What a quarter's purchase is in whole systems: `41 × GB200-NVL72` (nodes or rack-scale
@@ -391,7 +395,7 @@ enum RunReport {
     let f = p.facility.provenance
     let m = p.money.provenance
     let planFile = "plan \(p.name)"
-    add("Demand share served", p.demandShare, 4, "share", planFile, "", definedName: "DemandShare")
+    add("Demand share served", p.demandShare, 4, "share", planFile, "")
     add("Peak to average", p.operations.peakToAverage, 2, "ratio", planFile, "")
     add("Target utilisation", p.operations.targetUtilization, 2, "share", planFile, "")
     add("Redundancy", p.operations.redundancyShare, 2, "share", planFile, "")
@@ -402,7 +406,7 @@ enum RunReport {
     add(
       "Facility capex", p.facility.capexPerMegawatt, 0,
       "\(p.money.currency)/MW \(p.facility.capexBasis == .itMegawatts ? "IT" : "facility")", f.source, f.date)
-    add("Facility life", p.facility.lifeYears, 1, "years", f.source, f.date)
+    add("Facility life", p.facility.lifeYears, 1, "years", f.source, f.date, definedName: PlanAssumption.facilityLifeYears.rawValue)
     add("Build lead", Double(p.facility.buildLeadQuarters), 0, "quarters", f.source, f.date)
     for (q, mw) in p.facility.megawattsAvailable.sorted(by: { $0.key < $1.key }) {
       add("Site power from \(q)", mw, 1, "MW", f.source, f.date)
@@ -410,8 +414,8 @@ enum RunReport {
     add(
       "Electricity price", p.money.electricityPerKilowattHour, 4, "\(p.money.currency)/kWh", m.source, m.date,
       definedName: PlanAssumption.electricityPrice.rawValue)
-    add("Depreciation", p.money.depreciationYears, 1, "years", m.source, m.date, definedName: "DepreciationYears")
-    add("Cost of capital", p.money.costOfCapital, 3, "per year", m.source, m.date, definedName: "CostOfCapital")
+    add("Depreciation", p.money.depreciationYears, 1, "years", m.source, m.date, definedName: PlanAssumption.depreciationYears.rawValue)
+    add("Cost of capital", p.money.costOfCapital, 3, "per year", m.source, m.date, definedName: PlanAssumption.costOfCapital.rawValue)
     add("Maintenance", p.money.maintenanceShare, 3, "of IT capex per year", m.source, m.date)
     add("Procurement lead", Double(p.money.procurementLeadQuarters), 0, "quarters", m.source, m.date)
     // Planning conventions, not sourced figures: an empty date says so.

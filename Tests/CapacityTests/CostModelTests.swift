@@ -11,7 +11,8 @@ struct CostModelTests {
   @Test("the planner's total rows satisfy every formula exactly, written out by hand")
   func plannerRowsSatisfyTheFormulas() throws {
     let plan = handPlan(tokensPerDay: 3e12, siteMW: 20)
-    for row in try CapacityPlanner.run(plan) where row.workload == "total" {
+    let (rows, cohorts) = try CapacityPlanner.result(plan)
+    for row in rows where row.workload == "total" {
       #expect(row.facilityPowerMegawatts == row.itPowerMegawatts * 1.2)
       #expect(row.energyMegawattHours == row.itEnergyMegawattHours * 1.2 && row.itEnergyMegawattHours > 0)
       #expect(row.joulesPerToken == row.energyMegawattHours * 3.6e9 / row.tokens)
@@ -20,7 +21,7 @@ struct CostModelTests {
       #expect(row.maintenanceAndColocation > 0)
       #expect(row.costPerMillionTokens == (row.depreciation + row.capitalCharge + row.opex) / (row.tokens / 1e6))
       for (column, expression) in CostModel.formulas {
-        #expect(row[keyPath: column.keyPath] == expression.value(row, plan: plan), "\(column)")
+        #expect(row[keyPath: column.keyPath] == expression.value(row, plan: plan, cohorts: cohorts), "\(column)")
       }
     }
   }
@@ -31,7 +32,7 @@ struct CostModelTests {
     func reads(_ e: CostExpression) -> [PlanQuantity] {
       switch e {
       case .quantity(let q): return [q]
-      case .assumption, .constant: return []
+      case .assumption, .constant, .cohortDepreciation, .cohortBookValue: return []
       case .sum(let xs), .product(let xs): return xs.flatMap(reads)
       case .quotient(let a, let b), .ratio(let a, let b): return reads(a) + reads(b)
       }
@@ -53,6 +54,41 @@ struct CostModelTests {
     var row = try #require(try CapacityPlanner.run(handPlan()).first)
     row.tokens = 0
     #expect(r.value(row, plan: handPlan()) == 0)
+  }
+}
+
+@Suite("cost model: capex cohorts")
+struct CohortFormulaTests {
+  @Test("depreciation and book value over cohorts, by hand, and as SUMPRODUCT formulas over the cohort ranges")
+  func cohorts() throws {
+    var plan = handPlan()
+    plan.money.depreciationYears = 2  // 8 quarters
+    plan.facility.lifeYears = 10  // 40 quarters
+    let cohorts = [
+      CapexCohort(kind: .it, start: Quarter("2024Q2")!, capex: 800),  // age 8 in 2026Q2: fully depreciated
+      CapexCohort(kind: .it, start: Quarter("2025Q2")!, capex: 1_600),  // age 4
+      CapexCohort(kind: .it, start: Quarter("2026Q3")!, capex: 999),  // not yet in service
+      CapexCohort(kind: .facility, start: Quarter("2026Q1")!, capex: 4_000),  // age 1
+    ]
+    var row = try #require(try CapacityPlanner.run(plan).first)
+    #expect(row.quarter == Quarter("2026Q2"))
+    let dep = CostExpression.cohortDepreciation(.it, life: .depreciationYears)
+    let book = CostExpression.cohortBookValue(.it, life: .depreciationYears)
+    let itBook: Double = 1_600 * (1 - 4.0 / 8)
+    let facilityBook: Double = 4_000 * (1 - 1.0 / 40)
+    #expect(dep.value(row, plan: plan, cohorts: cohorts) == 1_600.0 / 8)
+    #expect(book.value(row, plan: plan, cohorts: cohorts) == itBook)
+    let facility = CostExpression.cohortBookValue(.facility, life: .facilityLifeYears)
+    #expect(facility.value(row, plan: plan, cohorts: cohorts) == facilityBook)
+    // The planner's row through the model: 200 + 100 depreciation on 800 + 3,900 of book.
+    CostModel.evaluate(&row, plan: plan, cohorts: cohorts)
+    let depreciation: Double = 1_600.0 / 8 + 4_000.0 / 40
+    let charge: Double = 0.08 * 0.25 * (itBook + facilityBook)
+    #expect(row.depreciation == depreciation)
+    #expect(row.capitalCharge == charge)
+    let refs = CohortReferences(kind: "K", start: "S", capex: "C", quarter: "1", filter: "F")
+    #expect(dep.formula(cell: { "\($0)" }, name: \.rawValue, cohorts: refs) == "SUMPRODUCT((K=\"it\")*((1-S)>=0)*((1-S)<DepreciationYears*4)*F*C)/(DepreciationYears*4)")
+    #expect(book.formula(cell: { "\($0)" }, name: \.rawValue, cohorts: refs) == "SUMPRODUCT((K=\"it\")*((1-S)>=0)*((1-S)<DepreciationYears*4)*F*C*(1-(1-S)/(DepreciationYears*4)))")
   }
 }
 

@@ -69,10 +69,10 @@ struct DefaultRunTests {
   func workbook() throws {
     let summary = try readBack("workbook.py")
     #expect(summary["sheets"] as? [String] == [
-      "Summary", "Quarterly plan", "Unconstrained plan", "Budget by fiscal year", "Scenarios", "Sensitivity", "Uncertainty", "Demand by segment", "Fits", "Assumptions",
+      "Summary", "Quarterly plan", "Unconstrained plan", "Budget by fiscal year", "Capex cohorts", "Scenarios", "Sensitivity", "Uncertainty", "Demand by segment", "Fits", "Assumptions",
     ])
     #expect((summary["problems"] as? [Any])?.isEmpty == true)
-    #expect(Set(summary["names"] as? [String] ?? []).isSuperset(of: ["PUE", "ElectricityPrice", "CostOfCapital"]))
+    #expect(Set(summary["names"] as? [String] ?? []).isSuperset(of: ["PUE", "ElectricityPrice", "CostOfCapital", "DepreciationYears", "FacilityLifeYears"]))
     let frozen = try #require(summary["frozen"] as? [String: String])
     #expect(frozen.values.allSatisfy { $0 == "A2" })
   }

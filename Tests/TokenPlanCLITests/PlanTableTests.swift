@@ -33,7 +33,7 @@ struct PlanTableTests {
     let contract = [
       "quarter", "workload", "tokens_per_day", "tokens", "tokens_served", "tokens_unserved", "gpu_hours", "gpus_busy_avg", "gpus_required", "gpus_installed",
       "gpus_to_order", "order_by_quarter", "racks", "it_power_mw", "facility_power_mw", "energy_mwh", "joules_per_token",
-      "capex", "opex", "cost_per_million_tokens", "currency", "purchase_hardware", "shortfall_mw", "capex_by_hardware",
+      "capex", "depreciation", "capital_charge", "opex", "cost_per_million_tokens", "currency", "purchase_hardware", "shortfall_mw", "capex_by_hardware",
       "build_by_quarter",
     ]
     #expect(table.columns.map(\.name) == contract)
@@ -50,6 +50,7 @@ struct PlanTableTests {
       #expect(Int(cell("racks")) == row.racks)
       #expect(Double(cell("facility_power_mw")) == row.facilityPowerMegawatts)
       #expect(Double(cell("cost_per_million_tokens")) == row.costPerMillionTokens)
+      #expect(Double(cell("depreciation")) == row.depreciation && Double(cell("capital_charge")) == row.capitalCharge)
       #expect(cell("currency") == "USD")
       #expect(cell("order_by_quarter") == (row.orderByQuarter?.description ?? ""))
       // Opex is the sum the workbook shows as electricity plus the rest.

@@ -82,7 +82,7 @@ struct RunReportTests {
     let derived: [String: KeyPath<PlanRow, Double>] = [
       "facility_power_mw": \.facilityPowerMegawatts, "energy_mwh": \.energyMegawattHours,
       "joules_per_token": \.joulesPerToken, "electricity": \.electricity, "opex": \.opex,
-      "cost_per_million_tokens": \.costPerMillionTokens,
+      "cost_per_million_tokens": \.costPerMillionTokens, "depreciation": \.depreciation, "capital_charge": \.capitalCharge,
     ]
     #expect(sheet.rows.count == totals.count)
     for (k, row) in sheet.rows.enumerated() {
@@ -91,7 +91,11 @@ struct RunReportTests {
         if case .formula(let text, let cached, _) = cell {
           let field = try #require(derived[column], "a formula in \(column), which the cost model does not define")
           #expect(cached == totals[k][keyPath: field], "\(column) row \(k)")
-          #expect(text.hasPrefix("=") && text.contains("\(k + 2)"), "\(text) refers to its own row")
+          if column == "depreciation" || column == "capital_charge" {
+            #expect(text.hasPrefix("=") && text.contains("SUMPRODUCT(") && text.contains("'Capex cohorts'!"), "\(text) sums the cohorts")
+          } else {
+            #expect(text.hasPrefix("=") && text.contains("\(k + 2)"), "\(text) refers to its own row")
+          }
         } else {
           #expect(derived[column] == nil, "\(column) row \(k) is a value, not the cost model's formula")
         }

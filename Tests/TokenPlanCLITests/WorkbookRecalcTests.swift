@@ -2,15 +2,16 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The workbook is a model, checked with a real spreadsheet engine: PUE and the electricity price
-/// changed in the workbook and recalculated by LibreOffice give the cost per million tokens that
-/// `tokenplan plan` computes with those values in the plan. The site is large enough that no
-/// facility MW are built over the horizon: where a build happens, PUE also moves how many MW of IT
-/// the existing site holds and so the facility capex, whose depreciation and capital charge the
-/// workbook still shows as values.
+/// The workbook is a model, checked with a real spreadsheet engine: PUE, the electricity price,
+/// the cost of capital and the IT and facility lives changed in the workbook and recalculated by
+/// LibreOffice give the energy, depreciation, capital charge, opex and cost per million tokens
+/// that `tokenplan plan` computes with those values in the plan, and the budget sheet's cost
+/// follows. The site is large enough that no facility MW are built over the horizon: where a
+/// build happens, PUE also moves how many MW of IT a facility MW holds and so the facility capex
+/// (an input of the cohorts sheet, which only the planner computes).
 @Suite("the workbook recalculates in LibreOffice")
 struct WorkbookRecalcTests {
-  @Test("PUE 1.5 and 0.12 per kWh, recalculated, equal tokenplan plan with those values to 1e-9")
+  @Test("PUE 1.5, 0.12 per kWh, 15% cost of capital, 4-year IT and 20-year facility lives, recalculated, equal tokenplan plan with those values to 1e-9")
   func recalculation() throws {
     let (small, dir) = try RunCommandTests.smallPlan()
     let plan = dir.appendingPathComponent("big-site.yaml").path
@@ -23,14 +24,23 @@ struct WorkbookRecalcTests {
     #expect(run.status == 0, "\(run.stderr)")
     let scratch = try scratchDirectory("recalc")
     let script = packageRoot.appendingPathComponent("Tests/TokenPlanCLITests/readback/recalc.py").path
-    let recalc = try tool(["python3", script, out + "/workbook.xlsx", "1.5", "0.12", scratch.path])
+    let recalc = try tool([
+      "python3", script, out + "/workbook.xlsx", scratch.path, "PUE=1.5", "ElectricityPrice=0.12", "CostOfCapital=0.15",
+      "DepreciationYears=4", "FacilityLifeYears=20",
+    ])
     #expect(recalc.status == 0, "\(recalc.stderr)")
-    let recalculated = try #require(try JSONSerialization.jsonObject(with: Data(recalc.stdout.utf8)) as? [String: Double])
+    let sheets = try #require(try JSONSerialization.jsonObject(with: Data(recalc.stdout.utf8)) as? [String: [[String: Any]]])
+    let recalculated = try #require(sheets["Quarterly plan"])
 
-    let text = try String(contentsOfFile: plan, encoding: .utf8)
-      .replacingOccurrences(of: "  pue: 1.25 ", with: "  pue: 1.5 ")
-      .replacingOccurrences(of: "  electricity_per_kwh: 0.088 ", with: "  electricity_per_kwh: 0.12 ")
-    #expect(text != (try String(contentsOfFile: plan, encoding: .utf8)))
+    var text = try String(contentsOfFile: plan, encoding: .utf8)
+    for (from, to) in [
+      ("  pue: 1.25 ", "  pue: 1.5 "), ("  electricity_per_kwh: 0.088 ", "  electricity_per_kwh: 0.12 "),
+      ("  cost_of_capital: 0.10 ", "  cost_of_capital: 0.15 "), ("  depreciation_years: 5 ", "  depreciation_years: 4 "),
+      ("  life_years: 14 ", "  life_years: 20 "),
+    ] {
+      #expect(text.contains(from), "\(from)")
+      text = text.replacingOccurrences(of: from, with: to)
+    }
     let changed = dir.appendingPathComponent("changed.yaml").path
     try text.write(toFile: changed, atomically: true, encoding: .utf8)
     let planned = try runTokenplan(["plan", changed, "--paths", "50", "--quiet", "--format", "json"])
@@ -39,13 +49,30 @@ struct WorkbookRecalcTests {
     let totals = try #require(object["quarters"] as? [[String: Any]]).filter { $0["workload"] as? String == "total" }
     let original = try String(contentsOfFile: out + "/plan.csv", encoding: .utf8)
     #expect(!totals.isEmpty && recalculated.count == totals.count)
+    var costByQuarter: [String: Double] = [:]
     for row in totals {
       let quarter = try #require(row["quarter"] as? String)
-      let expected = try #require(row["cost_per_million_tokens"] as? Double)
-      let got = try #require(recalculated[quarter], "\(quarter) not in the recalculated sheet")
-      #expect(abs(got - expected) <= 1e-9 * expected, "\(quarter): workbook \(got), plan \(expected)")
+      let got = try #require(recalculated.first { $0["quarter"] as? String == quarter }, "\(quarter) not in the recalculated sheet")
+      for column in ["energy_mwh", "depreciation", "capital_charge", "opex", "cost_per_million_tokens"] {
+        let expected = try #require(row[column] as? Double, "\(column)")
+        let value = try #require(got[column] as? Double, "\(column)")
+        #expect(abs(value - expected) <= 1e-9 * abs(expected), "\(quarter) \(column): workbook \(value), plan \(expected)")
+      }
+      let cost = try #require(row["cost_per_million_tokens"] as? Double)
       // The change moved the cost (the old value is not in the plan's CSV any more).
-      #expect(!original.contains(String(expected)), "\(quarter)")
+      #expect(!original.contains(String(cost)), "\(quarter)")
+      costByQuarter[quarter] = try ["depreciation", "capital_charge", "opex"].reduce(0.0) { $0 + (try #require(row[$1] as? Double)) }
     }
+    // The budget sheet's cost per fiscal year: the recalculated quarters' sum, in millions.
+    let budget = try #require(sheets["Budget by fiscal year"])
+    var checked = 0
+    for year in budget {
+      guard let span = year["Quarters"] as? String, let cost = year["Cost (M USD)"] as? Double else { continue }
+      let bounds = span.components(separatedBy: "–")
+      let inYear = costByQuarter.filter { $0.key >= bounds[0] && $0.key <= bounds[1] }.values.reduce(0, +)
+      #expect(abs(cost - inYear / 1e6) <= 1e-9 * max(abs(cost), 1), "\(span): workbook \(cost), plan \(inYear / 1e6)")
+      if inYear > 0 { checked += 1 }
+    }
+    #expect(checked > 0, "no budget year held a plan quarter: \(budget)")
   }
 }

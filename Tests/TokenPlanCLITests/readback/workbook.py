@@ -32,6 +32,15 @@ for k, row in enumerate(plan):
         cell = ws.cell(k + 2, header.index(column) + 1).value
         if not isinstance(cell, (int, float)) or abs(cell - float(row[column])) > 1e-14 * max(1, abs(float(row[column]))):
             problems.append(["Quarterly plan", row["quarter"], column, cell, row[column]])
+    # Depreciation and capital charge: SUMPRODUCT formulas over the Capex cohorts sheet (the
+    # LibreOffice recalculation test evaluates them), caching the CSV's values.
+    for column in ["depreciation", "capital_charge"]:
+        f = ws.cell(k + 2, header.index(column) + 1).value
+        v = vs.cell(k + 2, header.index(column) + 1).value
+        if not isinstance(f, str) or not f.startswith("=") or "'Capex cohorts'!" not in f:
+            problems.append(["cohort formula", column, row["quarter"], f])
+        if v is None or abs(v - float(row[column])) > 1e-14 * max(1, abs(float(row[column]))):
+            problems.append(["cached", column, row["quarter"], v, row[column]])
     # The cost model's formulas: present, recomputing (from the cells they name, by a small
     # evaluator below) the value cached beside them, which equals the CSV's.
     for column in ["facility_power_mw", "energy_mwh", "joules_per_token", "electricity", "opex",
