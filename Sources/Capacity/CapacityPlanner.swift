@@ -49,6 +49,9 @@ public struct PlanRow: Sendable, Equatable {
   public var tokensServed: Double = 0
   /// Tokens beyond what can be delivered and powered by this quarter (`tokens − tokensServed`).
   public var tokensUnserved: Double = 0
+  /// Facility MW paid for this quarter (a stated expansion coming online, or MW built beyond the
+  /// site in the unconstrained plan), whether built or rented.
+  public var facilityMegawattsAdded: Double = 0
 }
 
 /// A problem with a plan that the computation found (not the file's syntax).
@@ -464,6 +467,7 @@ public enum CapacityPlanner {
     }
     let target = work.constrained ? stated : max(stated, facilityMW)
     if target > state.builtMW + 1e-12 {
+      total.facilityMegawattsAdded = target - state.builtMW
       if plan.facility.colocationPerKilowattMonth == nil {
         // Built at the quoted price per MW of IT (facility MW / PUE) or of facility power, as
         // the plan states.

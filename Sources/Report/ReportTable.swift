@@ -128,6 +128,9 @@ public struct ReportTable: Sendable {
       switch ch {
       case "\\": out += "\\textbackslash{}"
       case "&", "%", "$", "#", "_", "{", "}": out += "\\\(ch)"
+      // A cell that starts with "[" after a row's "\\" would read as its optional argument.
+      case "[": out += "{[}"
+      case "]": out += "{]}"
       case "~": out += "\\textasciitilde{}"
       case "^": out += "\\textasciicircum{}"
       case "–": out += "--"

@@ -120,7 +120,7 @@ enum NotebookExport {
       """
       fits.head(15)
       """)
-    b.markdown("## Assumptions\n\n" + tables.assumptions.markdown())
+    b.markdown("## Assumptions\n\n" + tables.assumptions.markdown() + "\n" + tables.sources.markdown())
     b.code(
       """
       assumptions[assumptions.date.notna()][["assumption", "value", "unit", "source", "date"]]

@@ -82,7 +82,7 @@ public enum QuarterlyRun {
     // What the store will keep of this run, built once: compared with the plan's previous run
     // for the documents, then recorded.
     let record = store.map {
-      (store: $0, run: storedRun(run, request: request, output: output.path, assumptions: RunReport.assumptions(run.results).table))
+      (store: $0, run: storedRun(run, request: request, output: output.path, assumptions: RunReport.registerWithSources(run.results)))
     }
     if let record { run.results.sinceLastQuarter = try sinceLastQuarter(record.run, store: record.store) }
     progress(.started("write"))
@@ -467,7 +467,7 @@ public enum QuarterlyRun {
     try write("scenarios.csv", scenarioTable.csv())
     try write("scenarios.json", scenarioTable.json(key: "scenarios").serialized() + "\n")
     for (name, table) in [("uncertainty", tables.uncertainty), ("sensitivity", tables.sensitivity), ("fits", tables.fits),
-      ("assumptions", tables.assumptions)] {
+      ("assumptions", RunReport.registerWithSources(tables.assumptions, tables.sources))] {
       let text = TextTable(table)
       try write("\(name).csv", text.csv())
       try write("\(name).json", text.json(key: name).serialized() + "\n")
@@ -562,7 +562,7 @@ public enum QuarterlyRun {
           .number(r.quantiles.p10 ?? .nan, format: int), .number(r.quantiles.p50 ?? .nan, format: int),
           .number(r.quantiles.p90 ?? .nan, format: int)]
       })
-    var assumptions = sheet(tables.assumptions, name: "Assumptions")
+    var assumptions = sheet(RunReport.registerWithSources(tables.assumptions, tables.sources), name: "Assumptions")
     assumptions.widths = [34, 16, 30, 80, 12]
     // Defined names for the assumptions the formulas use, at the rows the register gave them.
     let order = PlanAssumption.allCases.map(\.rawValue)

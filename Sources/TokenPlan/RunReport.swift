@@ -59,6 +59,10 @@ struct SinceLastQuarter: Sendable {
 /// The run's document tables, built once and written as PDF, Markdown, LaTeX, CSV/JSON and
 /// notebook cells.
 struct RunTables {
+  /// What to buy and when (systems and facility expansions) and the constrained plan against
+  /// what it would take: the first page's tables.
+  var purchases: ReportTable
+  var comparison: ReportTable
   var headline: ReportTable
   var capacity: ReportTable
   var powerCost: ReportTable
@@ -70,6 +74,8 @@ struct RunTables {
   var sensitivity: ReportTable
   var fits: ReportTable
   var assumptions: ReportTable
+  /// The register's sources, each once, by the reference number its rows give.
+  var sources: ReportTable
   /// Workbook defined names and the register row (0-based) each one names.
   var assumptionNames: [(name: String, row: Int)] = []
   /// Since last quarter: the plan's totals then and now, and the last forecast scored.
@@ -78,9 +84,9 @@ struct RunTables {
 
   /// (file stem, table) in document order.
   var all: [(String, ReportTable)] {
-    [("headline", headline), ("capacity", capacity), ("power-cost", powerCost), ("workloads", workloads),
+    [("purchases", purchases), ("comparison", comparison), ("headline", headline), ("capacity", capacity), ("power-cost", powerCost), ("workloads", workloads),
       ("unconstrained", unconstrained), ("budget", budget), ("scenarios", scenarios), ("uncertainty", uncertainty), ("sensitivity", sensitivity), ("fits", fits),
-      ("assumptions", assumptions)] + [("since-last-plan", sincePlan), ("since-last-score", sinceScore)].compactMap { k, t in t.map { (k, $0) } }
+      ("assumptions", assumptions), ("sources", sources)] + [("since-last-plan", sincePlan), ("since-last-score", sinceScore)].compactMap { k, t in t.map { (k, $0) } }
   }
 }
 
@@ -96,9 +102,9 @@ enum RunReport {
   static func tables(_ r: RunResults) -> RunTables {
     let register = assumptions(r)
     var tables = RunTables(
-      headline: headlineTable(r), capacity: capacityTable(r), powerCost: powerCostTable(r), workloads: workloadsTable(r),
+      purchases: purchasesTable(r), comparison: comparisonTable(r), headline: headlineTable(r), capacity: capacityTable(r), powerCost: powerCostTable(r), workloads: workloadsTable(r),
       unconstrained: unconstrainedTable(r), budget: budgetTable(r), scenarios: scenariosTable(r), uncertainty: uncertaintyTable(r), sensitivity: sensitivityTable(r), fits: fitsTable(r),
-      assumptions: register.table, assumptionNames: register.names)
+      assumptions: register.table, sources: register.sources, assumptionNames: register.names)
     if let since = r.sinceLastQuarter {
       tables.sincePlan = sincePlanTable(since, currency: r.plan.money.currency)
       tables.sinceScore = since.score.map(sinceScoreTable)
@@ -152,6 +158,72 @@ enum RunReport {
           pct(s.coverage80), pct(s.coverage95)]
       },
       note: "MASE: absolute error over the series' mean quarter-on-quarter change up to the forecast's as-of quarter; bias: mean of forecast / actual − 1; coverage: share of actuals inside the intervals.")
+  }
+
+  /// What to buy and when, from the constrained plan: each quarter's purchase in whole systems
+  /// (ordered by its order-by quarter, in service on delivery) and each facility expansion (its
+  /// construction starting the build lead before its MW come online), with its capex.
+  static func purchasesTable(_ r: RunResults) -> ReportTable {
+    let plan = r.plan
+    var rows: [[ReportTable.Cell]] = []
+    for q in r.totals {
+      if q.gpusToOrder > 0, let name = q.purchaseHardware, let h = plan.hardware[name] {
+        rows.append([
+          t("\(name) systems"), i(q.gpusToOrder / h.gpusPerNode), i(q.gpusToOrder), t(q.orderByQuarter?.description),
+          t(q.quarter.description), n(q.capexByHardware.values.reduce(0, +) / 1e6, 2),
+        ])
+      }
+      if q.facilityMegawattsAdded > 0 {
+        let facilityCapex = q.capex - q.capexByHardware.values.reduce(0, +)
+        rows.append([
+          t(plan.facility.colocationPerKilowattMonth == nil ? "Facility MW (stated expansion)" : "Colocated MW (stated expansion)"),
+          n(q.facilityMegawattsAdded, 1), t(""), t(q.quarter.adding(-plan.facility.buildLeadQuarters).description),
+          t(q.quarter.description), n(facilityCapex / 1e6, 2),
+        ])
+      }
+    }
+    return ReportTable(
+      title: "What to buy and when",
+      columns: [
+        .init("Item", numeric: false, key: "item"), .init("Quantity", key: "quantity"), .init("GPUs", key: "gpus"),
+        .init("Order or start by", numeric: false, key: "start_by"), .init("In service", numeric: false, key: "in_service"),
+        .init("Capex", unit: "M \(plan.money.currency)", key: "capex_million"),
+      ],
+      rows: rows,
+      note: rows.isEmpty
+        ? "Nothing to buy over the horizon: the installed fleet serves what can be served."
+        : "The constrained plan: systems are ordered the \(plan.money.procurementLeadQuarters)-quarter procurement lead before they are in service (an order-by quarter at or before \(plan.asOf) is due now); a facility expansion the site states is paid for when it comes online, its construction starting \(plan.facility.buildLeadQuarters) quarters earlier. Quantity: systems, or facility MW.")
+  }
+
+  /// The constrained plan against what it would take (the unconstrained plan): the horizon's
+  /// last quarter and the capex over the horizon.
+  static func comparisonTable(_ r: RunResults) -> ReportTable {
+    let currency = r.plan.money.currency
+    var rows: [[ReportTable.Cell]] = []
+    if let c = r.totals.last, let u = r.unconstrainedTotals.last {
+      let q = c.quarter.description
+      let days = Double(c.quarter.days)
+      func row(_ measure: String, _ unit: String, _ a: Double, _ b: Double, _ d: Int) -> [ReportTable.Cell] {
+        [t(measure), t(unit), n(a, d), n(b, d)]
+      }
+      rows = [
+        row("GPUs installed, \(q)", "GPUs", Double(c.gpusInstalled), Double(u.gpusInstalled), 0),
+        row("Facility power, \(q)", "MW", c.facilityPowerMegawatts, u.facilityPowerMegawatts, 1),
+        row("Tokens served per day, \(q)", "trillion", c.tokensServed / days / 1e12, u.tokensServed / days / 1e12, 2),
+        row("Demand served, \(q)", "%", servedPercent(c), servedPercent(u), 1),
+        row("Capex over the horizon", "M \(currency)", r.totals.reduce(0) { $0 + $1.capex } / 1e6,
+          r.unconstrainedTotals.reduce(0) { $0 + $1.capex } / 1e6, 1),
+        row("Cost per million tokens served, \(q)", currency, c.costPerMillionTokens, u.costPerMillionTokens, 4),
+      ]
+    }
+    return ReportTable(
+      title: "What can be built against what it would take",
+      columns: [
+        .init("Measure", numeric: false, key: "measure"), .init("Unit", numeric: false, key: "unit"),
+        .init("Constrained plan", key: "constrained"), .init("What it would take", key: "unconstrained"),
+      ],
+      rows: rows,
+      note: "Constrained: deliveries from \(r.plan.asOf.adding(r.plan.money.procurementLeadQuarters)) on, powered within the site's stated MW. What it would take: every quarter's demand served, GPUs and MW as needed.")
   }
 
   /// The headline: the next four quarters' totals.
@@ -381,20 +453,28 @@ enum RunReport {
 
   /// The assumptions register: every input with its value, unit, source and date; and the
   /// workbook's defined names (`PUE`, `ElectricityPrice`, …) with the rows they name.
-  static func assumptions(_ r: RunResults) -> (table: ReportTable, names: [(name: String, row: Int)]) {
+  /// The assumptions register: one row per assumption (name, value, unit, and the number of its
+  /// source), and the sources, each once with its date.
+  static func assumptions(_ r: RunResults) -> (table: ReportTable, sources: ReportTable, names: [(name: String, row: Int)]) {
     let p = r.plan
     var rows: [[ReportTable.Cell]] = []
     var names: [(name: String, row: Int)] = []
+    var sources: [[String]] = []  // [source, date], in order of first use
+    func reference(_ source: String, _ date: String) -> String {
+      if let k = sources.firstIndex(of: [source, date]) { return "[\(k + 1)]" }
+      sources.append([source, date])
+      return "[\(sources.count)]"
+    }
     func add(
       _ name: String, _ value: Double, _ decimals: Int, _ unit: String, _ source: String, _ date: String,
       definedName: String? = nil
     ) {
       if let definedName { names.append((definedName, rows.count)) }
-      rows.append([.text(name), .number(value, decimals: decimals), .text(unit), .text(source), .text(date)])
+      rows.append([.text(name), .number(value, decimals: decimals), .text(unit), .text(reference(source, date))])
     }
     let f = p.facility.provenance
     let m = p.money.provenance
-    let planFile = "plan \(p.name)"
+    let planFile = "stated in the plan (\(p.name))"
     add("Demand share served", p.demandShare, 4, "share", planFile, "")
     add("Peak to average", p.operations.peakToAverage, 2, "ratio", planFile, "")
     add("Target utilisation", p.operations.targetUtilization, 2, "share", planFile, "")
@@ -478,24 +558,53 @@ enum RunReport {
         guard let d else { continue }
         let (lo, hi) = d.p10p90
         rows.append([
-          .text("Uncertainty: \(name)"), .number((lo + hi) / 2, decimals: 3), .text(describe(d)), .text(planFile), .text(""),
+          .text("Uncertainty: \(name)"), .number((lo + hi) / 2, decimals: 3), .text(describe(d)), .text(reference(planFile, "")),
         ])
       }
     }
     for (path, sha) in r.inputs {
-      rows.append([.text("Input file \(path)"), .number(.nan, decimals: 0), .text("SHA-256 \(sha.prefix(16))…"), .text(
-        path.contains("synthetic") ? "SYNTHETIC data (datasets/synthetic/README.md)" : "see the file's header and README"), .text("")])
+      let source = path.contains("synthetic") ? "SYNTHETIC data (datasets/synthetic/README.md)" : "see the file's header and README"
+      rows.append([.text("Input file \(path)"), .number(.nan, decimals: 0), .text("SHA-256 \(sha.prefix(16))…"), .text(reference(source, ""))])
     }
     let table = ReportTable(
       title: "Assumptions register",
       columns: [
         .init("Assumption", numeric: false, key: "assumption"), .init("Value", key: "value"),
         .init("Unit", numeric: false, key: "unit"), .init("Source", numeric: false, key: "source"),
-        .init("Date", numeric: false, key: "date"),
       ],
       rows: rows,
-      note: "Sources as given in the plan and the catalogs; an empty date means a planning choice, not a sourced figure.")
-    return (table, names)
+      note: "One row per assumption; its source by number in the table that follows.")
+    let sourceTable = ReportTable(
+      title: "Sources of the assumptions",
+      columns: [
+        .init("Ref", numeric: false, key: "ref"), .init("Source", numeric: false, key: "source"),
+        .init("Date", numeric: false, key: "date"),
+      ],
+      rows: sources.enumerated().map { k, s in [.text("[\(k + 1)]"), .text(s[0]), .text(s[1])] },
+      note: "As given in the plan and the catalogs; an empty date means a planning choice or a value the plan states without a dated source.")
+    return (table, sourceTable, names)
+  }
+
+  /// The register with each row's source written out (and its date): the workbook's
+  /// Assumptions sheet, where a reviewer filters rows rather than follows references.
+  static func registerWithSources(_ register: ReportTable, _ sourceTable: ReportTable) -> ReportTable {
+    var sources: [String: (String, String)] = [:]
+    for row in sourceTable.rows {
+      if case .text(let ref) = row[0], case .text(let source) = row[1], case .text(let date) = row[2] { sources[ref] = (source, date) }
+    }
+    var table = register
+    table.columns.append(.init("Date", numeric: false, key: "date"))
+    table.rows = table.rows.map { row in
+      guard case .text(let ref) = row[3], let (source, date) = sources[ref] else { return row + [.text("")] }
+      return Array(row[0..<3]) + [.text(source), .text(date)]
+    }
+    return table
+  }
+
+  /// The register of `r` with its sources written out (what the run store keeps).
+  static func registerWithSources(_ r: RunResults) -> ReportTable {
+    let (register, sources, _) = assumptions(r)
+    return registerWithSources(register, sources)
   }
 
   static func describe(_ d: Distribution) -> String {
@@ -692,25 +801,21 @@ enum RunReport {
   /// The PDF report.
   static func document(_ r: RunResults, _ tables: RunTables, _ charts: [(String, Chart)]) -> ReportDocument {
     let chart = Dictionary(charts, uniquingKeysWith: { a, _ in a })
-    let totals = r.totals
-    let next = Array(totals.prefix(4))
     var blocks: [ReportDocument.Block] = []
-    if let q1 = next.first, let q4 = next.last {
-      let currency = r.plan.money.currency
-      let energyGWh = next.map(\.energyMegawattHours).reduce(0, +) / 1000
-      let toOrder = next.map(\.gpusToOrder).reduce(0, +)
-      blocks.append(.figures([
-        .init(label: "Tokens per day, \(q1.quarter)", value: NumberText.grouped(q1.tokensPerDay / 1e12, decimals: 2) + " T",
-          detail: "\(NumberText.grouped(servedPercent(q1), decimals: 1))% served; \(q4.quarter): \(NumberText.grouped(q4.tokensPerDay / 1e12, decimals: 2)) T per day, \(NumberText.grouped(servedPercent(q4), decimals: 1))% served"),
-        .init(label: "GPUs required, \(q4.quarter)", value: NumberText.grouped(Double(q4.gpusRequired)),
-          detail: "\(NumberText.grouped(Double(toOrder))) to order over four quarters; \(NumberText.grouped(Double(q1.gpusInstalled))) installed in \(q1.quarter)"),
-        .init(label: "Facility power, \(q4.quarter)", value: NumberText.grouped(q4.facilityPowerMegawatts, decimals: 1) + " MW",
-          detail: "\(NumberText.grouped(energyGWh, decimals: 1)) GWh over four quarters"),
-        .init(label: "Cost per million tokens, \(q1.quarter)", value: NumberText.grouped(q1.costPerMillionTokens, decimals: 4) + " \(currency)",
-          detail: "\(q4.quarter): \(NumberText.grouped(q4.costPerMillionTokens, decimals: 4)) \(currency)"),
-      ]))
-    }
+    // Page 1, for finance: what to buy and when, the money by fiscal year, what can be built
+    // against what it would take, and the top risks.
+    blocks.append(.figures(figures(r)))
     blocks.append(.paragraph(summary(r)))
+    blocks.append(.table(tables.purchases))
+    blocks.append(.table(tables.budget))
+    blocks.append(.table(tables.comparison))
+    blocks.append(.heading("Top risks"))
+    for risk in topRisks(r) { blocks.append(.paragraph("• " + risk)) }
+    blocks.append(.pageBreak)
+    blocks.append(.heading("How the plan is computed"))
+    for paragraph in method(r) { blocks.append(.paragraph(paragraph)) }
+    blocks.append(.pageBreak)
+    blocks.append(.heading("The next four quarters"))
     blocks.append(.table(tables.headline))
     if let fan = chart["demand-fan"], let capacity = chart["capacity"] {
       blocks.append(.charts([fan, capacity], height: 200))
@@ -731,7 +836,6 @@ enum RunReport {
     blocks.append(.table(tables.powerCost))
     blocks.append(.table(tables.workloads))
     blocks.append(.table(tables.unconstrained))
-    blocks.append(.table(tables.budget))
     if let power = chart["power"], let energy = chart["energy"] { blocks.append(.charts([power, energy], height: 190)) }
     blocks.append(.heading("Scenarios and uncertainty"))
     if r.plan.scenarios.isEmpty {
@@ -758,6 +862,7 @@ enum RunReport {
     blocks.append(.pageBreak)
     blocks.append(.heading("Assumptions"))
     blocks.append(.table(tables.assumptions))
+    blocks.append(.table(tables.sources))
     blocks.append(.heading("Forecast models"))
     blocks.append(.table(tables.fits))
     let synthetic = r.syntheticDemand ? " · SYNTHETIC demand data" : ""
@@ -766,6 +871,111 @@ enum RunReport {
       subtitle: "\(r.plan.horizonQuarters) quarters from \(r.plan.asOf.adding(1)) · reconciliation \(r.plan.reconcileName) · seed \(r.seed) · \(r.paths) forecast paths\(synthetic)",
       footer: "TokenPlan \(TokenPlanDefaults.version) · \(r.plan.name) \(r.plan.asOf)\(synthetic)",
       date: nil, blocks: blocks)
+  }
+
+  /// The first page's four figures: what to buy over the next four quarters, the first fiscal
+  /// year's capex cash, the share of demand served, and the cost per million tokens.
+  static func figures(_ r: RunResults) -> [ReportDocument.Figure] {
+    let totals = r.totals
+    let next = Array(totals.prefix(4))
+    guard let q1 = next.first, let q4 = next.last else { return [] }
+    let currency = r.plan.money.currency
+    var systems: [String: Int] = [:]
+    for q in next where q.gpusToOrder > 0 {
+      if let name = q.purchaseHardware, let h = r.plan.hardware[name] { systems[name, default: 0] += q.gpusToOrder / h.gpusPerNode }
+    }
+    let toOrder = next.map(\.gpusToOrder).reduce(0, +)
+    let firstOrder = next.compactMap(\.orderByQuarter).min()
+    let mix = systems.sorted { $0.key < $1.key }.map { "\(NumberText.grouped(Double($0.value))) × \($0.key)" }.joined(separator: ", ")
+    let count = systems.values.reduce(0, +)
+    let buy = count == 0 ? "nothing" : "\(NumberText.grouped(Double(count))) system\(count == 1 ? "" : "s")"
+    let budget = r.budget.filter { $0.planQuarters > 0 }
+    let cash = budget.first.map { y in
+      ReportDocument.Figure(
+        label: "Capex cash, \(y.fiscalYear)", value: NumberText.grouped(y.capexCash / 1e6, decimals: 1) + " M \(currency)",
+        detail: budget.dropFirst().prefix(2).map { "\($0.fiscalYear): \(NumberText.grouped($0.capexCash / 1e6, decimals: 1)) M" }.joined(separator: "; ")
+          + (budget.count > 1 ? "; " : "") + "cost \(NumberText.grouped(y.cost / 1e6, decimals: 1)) M in \(y.fiscalYear)")
+    }
+    let unconstrained = r.unconstrainedTotals.first { $0.quarter == q4.quarter }
+    return [
+      .init(label: "What to buy, \(q1.quarter)–\(q4.quarter)", value: buy,
+        detail: toOrder > 0
+          ? "\(mix): \(NumberText.grouped(Double(toOrder))) GPUs; the first order is due by \(firstOrder?.description ?? "")"
+          : "the installed fleet serves what can be served"),
+    ] + (cash.map { [$0] } ?? []) + [
+      .init(label: "Demand served, \(q4.quarter)", value: NumberText.grouped(servedPercent(q4), decimals: 1) + "%",
+        detail: unconstrained.map { "all of it would take \(NumberText.grouped(Double($0.gpusRequired))) GPUs and \(NumberText.grouped($0.facilityPowerMegawatts, decimals: 1)) MW" } ?? ""),
+      .init(label: "Cost per million tokens, \(q1.quarter)", value: NumberText.grouped(q1.costPerMillionTokens, decimals: 4) + " \(currency)",
+        detail: "\(q4.quarter): \(NumberText.grouped(q4.costPerMillionTokens, decimals: 4)) \(currency), per token served"),
+    ]
+  }
+
+  /// The few things most likely to make this plan wrong, largest first: demand that cannot be
+  /// served, orders already due, the widest demand range, the driver that moves cost most, and
+  /// inputs the plan does not source.
+  static func topRisks(_ r: RunResults) -> [String] {
+    let plan = r.plan
+    let currency = plan.money.currency
+    var out: [String] = []
+    if let worst = r.totals.min(by: { servedPercent($0) < servedPercent($1) }), servedPercent(worst) < 99.95 {
+      let u = r.unconstrainedTotals.first { $0.quarter == worst.quarter }
+      out.append(
+        "Capacity: in \(worst.quarter) only \(NumberText.grouped(servedPercent(worst), decimals: 1))% of demand can be served (\(NumberText.grouped(Double(worst.gpusInstalled))) GPUs in \(NumberText.grouped(worst.facilityPowerMegawatts, decimals: 1)) MW)"
+          + (u.map { "; serving all of it would take \(NumberText.grouped(Double($0.gpusRequired))) GPUs and \(NumberText.grouped($0.facilityPowerMegawatts, decimals: 1)) MW, \(NumberText.grouped($0.shortfallMegawatts, decimals: 1)) MW beyond the site" } ?? "")
+          + ". More sites or MW, or a smaller demand share, change this; the constrained plan does not add them.")
+    }
+    let late = r.unconstrainedTotals.filter { ($0.orderByQuarter.map { $0 <= plan.asOf } ?? false) && $0.gpusToOrder > 0 }
+    if !late.isEmpty {
+      out.append(
+        "Lead times: \(late.map { "\($0.quarter)'s \(NumberText.grouped(Double($0.gpusToOrder))) GPUs" }.joined(separator: ", ")) had to be ordered by \(plan.asOf) or earlier (procurement lead \(plan.money.procurementLeadQuarters) quarters); the constrained plan takes nothing before \(plan.asOf.adding(plan.money.procurementLeadQuarters)).")
+    }
+    if let last = r.uncertainty.last, last.tokensPerDay[0] > 0 {
+      out.append(
+        "Demand: in \(last.quarter) tokens per day range \(NumberText.grouped(last.tokensPerDay[0] / 1e12, decimals: 1))–\(NumberText.grouped(last.tokensPerDay[2] / 1e12, decimals: 1)) trillion (P10–P90 over the forecast paths), which takes \(NumberText.grouped(last.gpusRequired[0]))–\(NumberText.grouped(last.gpusRequired[2])) GPUs.")
+    }
+    if let top = r.tornado.first {
+      out.append(
+        "Cost driver: \(top.driver) between its P10 and P90 (\(NumberText.grouped(top.low, decimals: 3))–\(NumberText.grouped(top.high, decimals: 3))) moves the last quarter's cost per million tokens from \(NumberText.grouped(top.costAtLow, decimals: 4)) to \(NumberText.grouped(top.costAtHigh, decimals: 4)) \(currency), the most of any driver.")
+    }
+    let c = plan.costLines
+    var unsourced = [("staff", c.staffPerGPUYear), ("software", c.softwarePerGPUYear), ("insurance", c.insuranceShare), ("facility upkeep", c.facilityOpexPerMegawattYear)]
+      .filter { $0.1 == 0 }.map(\.0)
+    if plan.fleet.contains(where: { $0.nodeCost == nil }) { unsourced.append("the installed fleet's cost") }
+    if plan.facility.existingSite == nil, plan.facility.megawattsAvailable(at: plan.asOf) > 0 { unsourced.append("the existing site's cost") }
+    if !unsourced.isEmpty {
+      out.append("Unstated costs: \(unsourced.joined(separator: ", ")) are 0 in this plan (see the assumptions register); stating them raises the cost per token.")
+    }
+    return out
+  }
+
+  /// The method page: how each number is computed, with this plan's values.
+  static func method(_ r: RunResults) -> [String] {
+    let p = r.plan
+    let o = p.operations
+    let m = p.money
+    let f = p.facility
+    let currency = m.currency
+    func g(_ v: Double, _ d: Int = 2) -> String { NumberText.grouped(v, decimals: d) }
+    let sizing =
+      o.sizing == .quarterEnd
+      ? "to each quarter's highest rate: demand growing by g over a quarter is taken as exponential within it, so its end rate is g·ln g / (g − 1) times the quarter's average"
+      : "to each quarter's average rate (demand above it late in a growing quarter is not covered)"
+    let lease: String
+    switch f.existingSite?.cost {
+    case .owned(let built, let capex)?: lease = "The existing site is carried at its build cost (\(g(capex / 1e6, 1)) M \(currency), opened \(built)), depreciated like a facility build."
+    case .leased(let price)?: lease = "The existing site is leased at \(g(price)) \(currency) per kW of IT per month (opex)."
+    case nil: lease = "The existing site carries no cost in this plan (no existing_site stated)."
+    }
+    return [
+      "Demand. Each workload's tokens per day are the reconciled forecast's mean (\(p.reconcileName)) of the segments it takes, times the demand share (\(g(p.demandShare * 100))%). Tokens split into output and input by the input:output ratio; the prompt-cache share of input needs no prefill. GPU-hours = prefill tokens / input tokens per second + output tokens / output tokens per second, per GPU, divided by the software gain (1 + \(g(o.yearlyEfficiencyGain))) per year since \(p.asOf).",
+      "Sizing. GPUs are sized \(sizing). A GPU's usable hours are the quarter's hours × target utilisation \(g(o.targetUtilization)) / peak-to-average \(g(o.peakToAverage)) / (1 + redundancy \(g(o.redundancyShare))), plus \(o.redundancySpares) spares. Installed GPUs serve first and retire after \(g(p.serviceLifeYears, 1)) years.",
+      "Purchase rule. The rest is bought in whole systems of \(p.purchaseHardware.map { "the pinned \($0)" } ?? "the available hardware with the least node capex per unit of the quarter's work"), ordered \(m.procurementLeadQuarters) quarters before delivery. The constrained plan takes deliveries from \(p.asOf.adding(m.procurementLeadQuarters)) (orders placed from \(p.asOf)) and only as many systems as the site's stated facility MW can power at nameplate; the demand beyond them is unserved, and cost per million tokens is per token served. The unconstrained plan (what it would take) buys and builds whatever each quarter needs.",
+      "Power and energy. Power is provisioned at node nameplate plus \(g(p.costLines.networkStoragePowerShare * 100, 1))% for network and storage; racks hold as many nodes as rack power (\(g(f.rackKilowatts, 0)) kW) allows. Average power interpolates each node's idle and busy power by its utilisation (idle power from the hardware catalog, listed in the register). Facility power and energy = IT × PUE \(g(f.pue)).",
+      "Capex. A purchase costs its nodes × node price × (1 + networking \(g(p.costLines.networkingCapexShare * 100, 0))% + storage \(g(p.costLines.storageCapexShare * 100, 0))%). Facility capex is \(g(f.capexPerMegawatt / 1e6, 1)) M \(currency) per MW of \(f.capexBasis == .itMegawatts ? "IT load (facility MW / PUE)" : "facility power"), paid when the site's stated expansions come online (used or not) and, in the unconstrained plan, for MW built beyond the site. \(lease)",
+      "Depreciation and capital charge. Straight line: IT over \(g(m.depreciationYears, 1)) years, facility over \(g(f.lifeYears, 1)) years, each capex cohort from the quarter it enters service (the installed fleet at its stated cost). Capital charge = cost of capital \(g(m.costOfCapital * 100, 1))% / 4 × net book value. Opex = electricity (facility MWh × \(g(m.electricityPerKilowattHour, 4)) \(currency)/kWh) + maintenance \(g(m.maintenanceShare * 100, 1))% of gross IT capex a year + colocation or lease + staff, software, insurance and facility upkeep. Cost per million tokens = (depreciation + capital charge + opex) / tokens served × 10⁶.",
+      "Cash and budget. GPU systems are paid \(g(m.gpuPaymentAtOrder * 100, 0))% at order and the rest on delivery; facility capex in equal parts over the \(f.buildLeadQuarters) quarters before its MW come online. Fiscal years start in month \(m.fiscalYearStartMonth) and are named by the calendar year they end in.",
+      "Scenarios and uncertainty. A scenario's demand quantile is the quantile of the total over the \(NumberText.grouped(Double(r.paths))) reconciled forecast paths, split across workloads by their means, with the scenario's driver overlays; scenarios, Monte Carlo and the tornado are planned unconstrained (what each would take). Each Monte Carlo draw plans one whole forecast path with drivers drawn from the plan's distributions (seed \(p.uncertainty?.seed ?? 0)).",
+    ]
   }
 
   /// The narrative paragraph: what was planned from what.

@@ -59,6 +59,9 @@ struct DefaultRunTests {
     #expect((summary["problems"] as? [Any])?.isEmpty == true, "\(summary["problems"] ?? "")")
     #expect(summary["fits_continued"] as? Bool == true)
     #expect(summary["assumptions"] as? Bool == true)
+    // The first page says what to buy (checked line by line above), the second how.
+    #expect((summary["purchases"] as? Int ?? 0) > 0)
+    #expect(summary["method"] as? Bool == true && summary["risks"] as? Bool == true)
     let out = try Self.output.get()
     let fonts = try tool(["pdffonts", out.appendingPathComponent("report.pdf").path]).stdout
     let rows = fonts.split(separator: "\n").dropFirst(2)

@@ -14,7 +14,7 @@ if run.returncode != 0:
 text = subprocess.run(["pdftotext", "-layout", work + "/latex/tables.pdf", "-"],
                       capture_output=True, text=True, check=True).stdout
 block = text[text.index("Quarterly capacity plan"):]
-block = block[:block.index("Table 3")]
+block = block[:re.search(r"Table \d+", block).start()]  # up to the next table's caption
 found = {}
 for line in block.splitlines():
     fields = line.split()

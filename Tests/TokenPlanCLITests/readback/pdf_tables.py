@@ -76,9 +76,23 @@ for r in unconstrained:
                    f(r["cost_per_million_tokens"], 4), f(served[q], 1)])
     if would_take.get(q) != expected:
         problems.append({"table": "unconstrained", "pdf": would_take.get(q), "csv": expected})
+# What to buy and when (the first page): one line per purchase, whole systems, from plan.csv.
+buy = section("What to buy and when", "The constrained plan: systems are ordered")
+lines = [l.split() for l in buy.splitlines() if " systems " in l]
+purchases = [r for r in rows if int(r["gpus_to_order"]) > 0]
+for r, got in zip(purchases, lines):
+    hardware = r["purchase_hardware"]
+    capex = sum(float(p.split(":")[1]) for p in r["capex_by_hardware"].split(";"))
+    expected = [hardware, "systems", f(int(r["gpus_to_order"]) // gpus_per_node[hardware], 0), f(r["gpus_to_order"], 0),
+                r["order_by_quarter"], r["quarter"], f(capex / 1e6, 2)]
+    if got != expected:
+        problems.append({"table": "what to buy", "pdf": got, "csv": expected})
+if len(lines) != len(purchases):
+    problems.append({"table": "what to buy", "pdf lines": len(lines), "csv purchases": len(purchases)})
 pages = text.count("\f")
 summary = {"quarters": len(rows), "unconstrained_quarters": len(would_take), "pages": pages, "problems": problems,
            "fits_continued": "Forecast models by series (continued)" in text,
-           "assumptions": "Assumptions register" in text}
+           "assumptions": "Assumptions register" in text, "purchases": len(lines),
+           "method": "How the plan is computed" in text, "risks": "Top risks" in text}
 print(json.dumps(summary))
 sys.exit(1 if problems else 0)
