@@ -49,6 +49,10 @@ public struct PlanRow: Sendable, Equatable {
   public var tokensServed: Double = 0
   /// Tokens beyond what can be delivered and powered by this quarter (`tokens − tokensServed`).
   public var tokensUnserved: Double = 0
+  /// `all` for the plan's totals and workload rows; a site's name on its `site` row (plans with
+  /// several sites: the site's GPUs, power, energy, electricity, capex and the tokens its
+  /// GPU-hours serve; depreciation, capital charge and opex are only on the total).
+  public var site = "all"
   /// Facility MW paid for this quarter (a stated expansion coming online, or MW built beyond the
   /// site in the unconstrained plan), whether built or rented.
   public var facilityMegawattsAdded: Double = 0
@@ -109,9 +113,10 @@ public enum CapacityPlanner {
       var quarter = QuarterWork(plan: plan, quarter: q, rates: state.rates, constrained: constrained)
       let served = try serve(&quarter, state: &state)
       let power = powerAndSpace(quarter, served)
-      let total = try money(quarter, served, power, state: &state)
+      let (total, siteRows) = try money(quarter, served, power, state: &state)
       rows.append(total)
       if totalsOnly { continue }
+      if plan.sites.count > 1 { rows += siteRows }
       rows += try workloadRows(&quarter, served, total)
     }
     return (rows, state.cohorts)
@@ -121,18 +126,19 @@ public enum CapacityPlanner {
   /// capex cohorts (for depreciation and book value), the facility MW built so far, and the
   /// throughput of every (hardware, workload), looked up once.
   struct PlannerState {
-    var purchased: [(hardware: String, count: Int, delivered: Quarter)] = []
+    /// Purchases by delivery quarter and the site (index into `plan.sites`) they went to.
+    var purchased: [(hardware: String, count: Int, delivered: Quarter, site: Int)] = []
     /// IT and facility capex cohorts: the installed fleet and site, purchases, builds.
     var cohorts: [CapexCohort] = []
-    /// Facility MW paid for so far: the site's as-of MW, its stated expansions once online, and
-    /// (unconstrained plan) MW built beyond them.
-    var builtMW: Double
-    /// The existing site's lease per quarter (0 when owned or not stated).
-    let existingLeasePerQuarter: Double
+    /// Facility MW paid for so far, per site: its as-of MW, its stated expansions once online,
+    /// and (unconstrained plan) MW built beyond them.
+    var builtMW: [Double]
+    /// The existing sites' leases per quarter (0 when owned or not stated).
+    var existingLeasePerQuarter = 0.0
     let rates: [String: [Throughput?]]
 
     init(_ plan: Plan) throws {
-      builtMW = plan.facility.megawattsAvailable(at: plan.asOf)
+      builtMW = plan.sites.map { $0.megawattsAvailable(at: plan.asOf) }
       // Installed cohorts count as IT capex already spent (for depreciation and book value), at
       // what their nodes cost (the catalog price when the plan does not say).
       for c in plan.fleet {
@@ -144,16 +150,14 @@ public enum CapacityPlanner {
             kind: .it, start: c.installed,
             capex: Double(c.count) / Double(h.gpusPerNode) * (c.nodeCost ?? h.nodePrice) * plan.costLines.itCapexFactor))
       }
-      // The site already there: an owned site's build cost is a facility cohort from the quarter
-      // it opened; a leased one pays rent on its IT kW (facility MW / PUE).
-      switch plan.facility.existingSite?.cost {
-      case .owned(let built, let capex)?:
-        cohorts.append(CapexCohort(kind: .facility, start: built, capex: capex))
-        existingLeasePerQuarter = 0
-      case .leased(let perKilowattMonth)?:
-        existingLeasePerQuarter = perKilowattMonth * builtMW * 1000 / plan.facility.pue * 3
-      case nil:
-        existingLeasePerQuarter = 0
+      // What is already there at each site: an owned site's build cost is a facility cohort
+      // from the quarter it opened; a leased one pays rent on its IT kW (facility MW / PUE).
+      for (k, site) in plan.sites.enumerated() {
+        switch site.existingSite?.cost {
+        case .owned(let built, let capex)?: cohorts.append(CapexCohort(kind: .facility, start: built, capex: capex))
+        case .leased(let perKilowattMonth)?: existingLeasePerQuarter += perKilowattMonth * builtMW[k] * 1000 / site.pue * 3
+        case nil: break
+        }
       }
       var rates: [String: [Throughput?]] = [:]
       for h in plan.hardware.keys {
@@ -244,14 +248,18 @@ public enum CapacityPlanner {
   /// How a quarter's work is served: GPUs used and busy hours per hardware type, new GPUs bought
   /// (of which hardware) and what is installed.
   struct Served {
-    var available: [(hardware: String, count: Int)]
+    var available: [(hardware: String, count: Int, site: Int)]
     var used: [String: Int]
     var busyHours: [String: Double]
     var buy: Int
     var buyHardware: String?
-    var installedByType: [String: Int]
+    /// GPUs installed per site and hardware type.
+    var installedBySite: [[String: Int]]
+    var installedByType: [String: Int] {
+      installedBySite.reduce(into: [:]) { all, site in for (h, n) in site { all[h, default: 0] += n } }
+    }
     var required: Int { used.values.reduce(0, +) + spares }
-    var installed: Int { installedByType.values.reduce(0, +) }
+    var installed: Int { installedBySite.reduce(0) { $0 + $1.values.reduce(0, +) } }
     let spares: Int
     /// The share of the quarter's work (and tokens) left unserved (0 unless constrained).
     var unservedShare = 0.0
@@ -264,12 +272,13 @@ public enum CapacityPlanner {
     let q = work.quarter
     let usable = work.usable
     // Unretired installed cohorts, then purchases delivered by q.
-    var available: [(hardware: String, count: Int)] = []
+    // The installed fleet is at the first site.
+    var available: [(hardware: String, count: Int, site: Int)] = []
     for c in plan.fleet where Double(c.installed.distance(to: q)) / 4 < plan.serviceLifeYears {
-      available.append((c.hardware, c.count))
+      available.append((c.hardware, c.count, 0))
     }
     for p in state.purchased where Double(p.delivered.distance(to: q)) / 4 < plan.serviceLifeYears {
-      available.append((p.hardware, p.count))
+      available.append((p.hardware, p.count, p.site))
     }
     // Shares of the capacity the quarter needs (its work at the sizing rate: the peak rate
     // under quarter-end sizing); busy hours are the average work.
@@ -329,21 +338,23 @@ public enum CapacityPlanner {
       }
       buy += missingSpares
     }
+    var installedBySite = [[String: Int]](repeating: [:], count: plan.sites.count)
+    for a in available { installedBySite[a.site][a.hardware, default: 0] += a.count }
     if buy > 0, let h = buyHardware {
-      // Whole systems: a node (or a rack-scale system) is bought whole.
+      // Whole systems: a node (or a rack-scale system) is bought whole, and placed at sites.
       let perNode = plan.hardware[h]!.gpusPerNode
       let nodes = (buy + perNode - 1) / perNode
       buy = nodes * perNode
-      state.purchased.append((h, buy, q))
+      for (site, count) in placement(work, hardware: h, nodes: nodes, available: available) {
+        state.purchased.append((h, count * perNode, q, site))
+        installedBySite[site][h, default: 0] += count * perNode
+      }
       state.cohorts.append(
         CapexCohort(kind: .it, start: q, capex: Double(nodes) * plan.hardware[h]!.nodePrice * plan.costLines.itCapexFactor))
     }
-    let installedByType = Dictionary(
-      (available.map { ($0.hardware, $0.count) } + (buy > 0 ? [(buyHardware!, buy)] : [])),
-      uniquingKeysWith: +)
     return Served(
       available: available, used: used, busyHours: busyHours, buy: buy, buyHardware: buy > 0 ? buyHardware : nil,
-      installedByType: installedByType, spares: spares, unservedShare: unserved)
+      installedBySite: installedBySite, spares: spares, unservedShare: unserved)
   }
 
   /// Demand within a quarter whose rate grows (or falls) exponentially by `growth` over the
@@ -371,42 +382,102 @@ public enum CapacityPlanner {
 
   /// The constrained plan's cap on new GPUs of `hardware` in the work's quarter, in whole
   /// systems: none before the as-of quarter plus the procurement lead (an order placed in the
-  /// as-of quarter arrives then); after that, as many systems as fit in the site's facility MW
+  /// as-of quarter arrives then); after that, as many systems as fit in the sites' facility MW
   /// at that quarter (`mw_available`) once the installed GPUs are powered (nameplate node power
-  /// plus the network and storage share, times PUE).
-  static func purchaseLimit(_ work: QuarterWork, hardware: String, available: [(hardware: String, count: Int)]) -> Int {
+  /// plus the network and storage share, times each site's PUE).
+  static func purchaseLimit(_ work: QuarterWork, hardware: String, available: [(hardware: String, count: Int, site: Int)]) -> Int {
     let plan = work.plan
     guard work.quarter >= plan.asOf.adding(plan.money.procurementLeadQuarters), let h = plan.hardware[hardware] else {
       return 0
     }
-    let nodeBudgetKW =
-      plan.facility.megawattsAvailable(at: work.quarter) * 1000 / plan.facility.pue / (1 + plan.costLines.networkStoragePowerShare)
-    var installedKW = 0.0
-    for (name, count) in Dictionary(available.map { ($0.hardware, $0.count) }, uniquingKeysWith: +) {
-      let spec = plan.hardware[name]!
-      installedKW += (Double(count) / Double(spec.gpusPerNode)).rounded(.up) * spec.nodeMaxKilowatts
-    }
-    let nodes = max(0, Int(((nodeBudgetKW - installedKW) / h.nodeMaxKilowatts + 1e-9).rounded(.down)))
-    return nodes * h.gpusPerNode
+    return siteRoom(work, hardware: hardware, available: available).reduce(0, +) * h.gpusPerNode
   }
 
-  /// Power and space of what is installed: IT kW at node nameplate, average kW interpolating node
-  /// idle → busy power by utilisation.
-  static func powerAndSpace(_ work: QuarterWork, _ served: Served) -> (itKW: Double, averageKW: Double, racks: Int) {
+  /// Whole systems of `hardware` each site's stated facility MW can still power in the work's
+  /// quarter, once what is installed there is powered.
+  static func siteRoom(_ work: QuarterWork, hardware: String, available: [(hardware: String, count: Int, site: Int)]) -> [Int] {
+    let plan = work.plan
+    let h = plan.hardware[hardware]!
+    return plan.sites.enumerated().map { k, site in
+      let nodeBudgetKW = site.megawattsAvailable(at: work.quarter) * 1000 / site.pue / (1 + plan.costLines.networkStoragePowerShare)
+      var installedKW = 0.0
+      for (name, count) in Dictionary(available.filter { $0.site == k }.map { ($0.hardware, $0.count) }, uniquingKeysWith: +) {
+        let spec = plan.hardware[name]!
+        installedKW += (Double(count) / Double(spec.gpusPerNode)).rounded(.up) * spec.nodeMaxKilowatts
+      }
+      return max(0, Int(((nodeBudgetKW - installedKW) / h.nodeMaxKilowatts + 1e-9).rounded(.down)))
+    }
+  }
+
+  /// Where a quarter's new systems go: the sites with room in their stated MW, cheapest to run
+  /// first (electricity at the site's PUE and price for a node at busy power, plus colocation
+  /// rent); what does not fit (unconstrained plan only) is built at the site cheapest to run and
+  /// build (adding its facility capex per node-quarter over the facility life). One site takes
+  /// everything. Returns (site, nodes) with nodes > 0, in site order.
+  static func placement(
+    _ work: QuarterWork, hardware: String, nodes: Int, available: [(hardware: String, count: Int, site: Int)]
+  ) -> [(site: Int, nodes: Int)] {
+    let plan = work.plan
+    guard plan.sites.count > 1 else { return [(0, nodes)] }
+    let h = plan.hardware[hardware]!
+    let share = 1 + plan.costLines.networkStoragePowerShare
+    func running(_ k: Int) -> Double {
+      let site = plan.sites[k]
+      return h.nodeBusyKilowatts * share * site.pue * work.hours * plan.electricityPrice(at: site)
+        + (site.colocationPerKilowattMonth ?? 0) * h.nodeMaxKilowatts * share * 3
+    }
+    func building(_ k: Int) -> Double {
+      let site = plan.sites[k]
+      guard site.colocationPerKilowattMonth == nil else { return running(k) }
+      let itMW = h.nodeMaxKilowatts * share / 1000
+      let billed = site.capexBasis == .itMegawatts ? itMW : itMW * site.pue
+      return running(k) + billed * site.capexPerMegawatt / (site.lifeYears * 4)
+    }
+    let room = siteRoom(work, hardware: hardware, available: available)
+    var left = nodes
+    var out = [Int](repeating: 0, count: plan.sites.count)
+    for k in plan.sites.indices.sorted(by: { (running($0), $0) < (running($1), $1) }) where left > 0 {
+      let take = min(left, room[k])
+      out[k] += take
+      left -= take
+    }
+    if left > 0, let k = plan.sites.indices.min(by: { (building($0), $0) < (building($1), $1) }) { out[k] += left }
+    return out.enumerated().filter { $0.element > 0 }.map { ($0.offset, $0.element) }
+  }
+
+  /// One site's power and space in a quarter.
+  struct SitePower {
+    /// IT kW at node nameplate, with the network and storage share.
     var itKW = 0.0
+    /// Average IT kW (node idle → busy power by utilisation), with the same share.
     var averageKW = 0.0
     var racks = 0
-    for (name, count) in served.installedByType {
-      let h = work.plan.hardware[name]!
-      let nodes = (Double(count) / Double(h.gpusPerNode)).rounded(.up)
-      let utilization = count > 0 ? min(1, (served.busyHours[name] ?? 0) / (Double(count) * work.hours)) : 0
-      itKW += nodes * h.nodeMaxKilowatts
-      averageKW += nodes * (h.nodeIdleKilowatts + (h.nodeBusyKilowatts - h.nodeIdleKilowatts) * utilization)
-      racks += rackCount(nodes: Int(nodes), of: h, rackKilowatts: work.plan.facility.rackKilowatts)
-    }
-    // Network and storage draw a share on top of the GPU nodes.
+    /// GPU-hours its GPUs work (each hardware type's busy hours split by where its GPUs are).
+    var busyHours = 0.0
+  }
+
+  /// Power and space of what is installed, per site: IT kW at node nameplate, average kW
+  /// interpolating node idle → busy power by utilisation (each hardware type's, over all sites).
+  static func powerAndSpace(_ work: QuarterWork, _ served: Served) -> [SitePower] {
+    let all = served.installedByType
     let share = 1 + work.plan.costLines.networkStoragePowerShare
-    return (itKW * share, averageKW * share, racks)
+    return work.plan.sites.indices.map { k in
+      var p = SitePower()
+      for (name, count) in served.installedBySite[k] {
+        let h = work.plan.hardware[name]!
+        let nodes = (Double(count) / Double(h.gpusPerNode)).rounded(.up)
+        let ofType = all[name] ?? 0
+        let utilization = ofType > 0 ? min(1, (served.busyHours[name] ?? 0) / (Double(ofType) * work.hours)) : 0
+        p.itKW += nodes * h.nodeMaxKilowatts
+        p.averageKW += nodes * (h.nodeIdleKilowatts + (h.nodeBusyKilowatts - h.nodeIdleKilowatts) * utilization)
+        p.racks += rackCount(nodes: Int(nodes), of: h, rackKilowatts: work.plan.sites[k].rackKilowatts)
+        if ofType > 0 { p.busyHours += (served.busyHours[name] ?? 0) * Double(count) / Double(ofType) }
+      }
+      // Network and storage draw a share on top of the GPU nodes.
+      p.itKW *= share
+      p.averageKW *= share
+      return p
+    }
   }
 
   /// Racks for `nodes` whole systems of `hardware`: as many nodes per rack as the rack's power
@@ -428,12 +499,12 @@ public enum CapacityPlanner {
   /// The quarter's `total` row: MW and energy, facility growth and its build-by quarter, capex,
   /// depreciation, capital charge, opex and cost per million tokens.
   static func money(
-    _ work: QuarterWork, _ served: Served, _ power: (itKW: Double, averageKW: Double, racks: Int), state: inout PlannerState
-  ) throws -> PlanRow {
+    _ work: QuarterWork, _ served: Served, _ power: [SitePower], state: inout PlannerState
+  ) throws -> (total: PlanRow, sites: [PlanRow]) {
     let plan = work.plan
     let q = work.quarter
     let hours = work.hours
-    let (itKW, averageKW, racks) = power
+    let itKW = power.reduce(0) { $0 + $1.itKW }
     let buy = served.buy
     let tokensPerDay = plan.workloads.reduce(0) { $0 + ($1.tokensPerDay[q] ?? 0) }
     let tokens = tokensPerDay * Double(q.days)
@@ -445,48 +516,87 @@ public enum CapacityPlanner {
       gpusInstalled: served.installed, gpusToOrder: buy,
       orderByQuarter: buy > 0 ? q.adding(-plan.money.procurementLeadQuarters) : nil,
       purchaseHardware: buy > 0 ? served.buyHardware : nil,
-      racks: racks, itPowerMegawatts: itKW / 1000,
+      racks: power.reduce(0) { $0 + $1.racks }, itPowerMegawatts: itKW / 1000,
       facilityPowerMegawatts: 0, energyMegawattHours: 0, joulesPerToken: 0, capex: 0,
       depreciation: 0, capitalCharge: 0, opex: 0, costPerMillionTokens: 0,
       shortfallMegawatts: 0, currency: plan.money.currency)
     total.tokensServed = tokens * (1 - served.unservedShare)
     total.tokensUnserved = tokens - total.tokensServed
-    total.itEnergyMegawattHours = averageKW / 1000 * hours
-    CostModel.evaluate(.facilityPowerMegawatts, &total, plan: plan)
-    let facilityMW = total.facilityPowerMegawatts
-    total.shortfallMegawatts = max(0, facilityMW - plan.facility.megawattsAvailable(at: q))
-    var capex = buy > 0 ? state.cohorts.last!.capex : 0
-    if buy > 0, let hardware = served.buyHardware { total.capexByHardware = [hardware: capex] }
-    // Facility MW are paid for once, when they come online: the site's stated expansions
-    // (`mw_available` steps after the as-of quarter) whether used or not, and in the
-    // unconstrained plan MW beyond them when first needed (their construction starts the build
-    // lead earlier: `buildByQuarter`). The constrained plan builds nothing beyond the site.
-    let stated = plan.facility.megawattsAvailable(at: q)
-    if !work.constrained, facilityMW > max(stated, state.builtMW) + 1e-12 {
-      total.buildByQuarter = q.adding(-plan.facility.buildLeadQuarters)
-    }
-    let target = work.constrained ? stated : max(stated, facilityMW)
-    if target > state.builtMW + 1e-12 {
-      total.facilityMegawattsAdded = target - state.builtMW
-      if plan.facility.colocationPerKilowattMonth == nil {
-        // Built at the quoted price per MW of IT (facility MW / PUE) or of facility power, as
-        // the plan states.
-        let newMW = target - state.builtMW
-        let billedMW = plan.facility.capexBasis == .itMegawatts ? newMW / plan.facility.pue : newMW
-        state.cohorts.append(CapexCohort(kind: .facility, start: q, capex: billedMW * plan.facility.capexPerMegawatt))
-        capex += billedMW * plan.facility.capexPerMegawatt
+    total.itEnergyMegawattHours = power.reduce(0) { $0 + $1.averageKW } / 1000 * hours
+    let itCapex = buy > 0 ? state.cohorts.last!.capex : 0
+    if buy > 0, let hardware = served.buyHardware { total.capexByHardware = [hardware: itCapex] }
+    // Each site's row: its power and energy at its PUE and electricity price (the cost model's
+    // formulas with the site's values), its new GPUs' capex, and its facility growth.
+    var siteRows: [PlanRow] = []
+    let newBySite = Dictionary(state.purchased.filter { $0.delivered == q }.map { ($0.site, $0.count) }, uniquingKeysWith: +)
+    var colocation = 0.0
+    var facilityCapex = 0.0
+    for (k, site) in plan.sites.enumerated() {
+      var sitePlan = plan
+      sitePlan.facility = site
+      sitePlan.money.electricityPerKilowattHour = plan.electricityPrice(at: site)
+      var row = PlanRow(
+        quarter: q, workload: "site", tokensPerDay: 0, tokens: 0, gpuHours: power[k].busyHours,
+        gpusBusyAverage: power[k].busyHours / hours, gpusRequired: 0,
+        gpusInstalled: served.installedBySite[k].values.reduce(0, +), gpusToOrder: newBySite[k] ?? 0,
+        orderByQuarter: newBySite[k] == nil ? nil : total.orderByQuarter, purchaseHardware: newBySite[k] == nil ? nil : total.purchaseHardware,
+        racks: power[k].racks, itPowerMegawatts: power[k].itKW / 1000, facilityPowerMegawatts: 0, energyMegawattHours: 0,
+        joulesPerToken: 0, capex: buy > 0 ? itCapex * Double(newBySite[k] ?? 0) / Double(buy) : 0, depreciation: 0,
+        capitalCharge: 0, opex: 0, costPerMillionTokens: 0, shortfallMegawatts: 0, currency: plan.money.currency)
+      row.site = site.name
+      // Tokens served where the work is done (each site's share of the GPU-hours).
+      row.tokensServed = gpuHoursTotal > 0 ? total.tokensServed * power[k].busyHours / gpuHoursTotal : 0
+      row.tokens = row.tokensServed
+      row.tokensPerDay = row.tokensServed / Double(q.days)
+      row.itEnergyMegawattHours = power[k].averageKW / 1000 * hours
+      for column in [PlanQuantity.facilityPowerMegawatts, .energyMegawattHours, .joulesPerToken, .electricity] {
+        CostModel.evaluate(column, &row, plan: sitePlan)
       }
-      state.builtMW = target
+      let facilityMW = row.facilityPowerMegawatts
+      row.shortfallMegawatts = max(0, facilityMW - site.megawattsAvailable(at: q))
+      // Facility MW are paid for once, when they come online: the site's stated expansions
+      // (`mw_available` steps after the as-of quarter) whether used or not, and in the
+      // unconstrained plan MW beyond them when first needed (their construction starts the
+      // build lead earlier: `buildByQuarter`). The constrained plan builds nothing beyond the
+      // sites.
+      let stated = site.megawattsAvailable(at: q)
+      if !work.constrained, facilityMW > max(stated, state.builtMW[k]) + 1e-12 {
+        row.buildByQuarter = q.adding(-site.buildLeadQuarters)
+      }
+      let target = work.constrained ? stated : max(stated, facilityMW)
+      if target > state.builtMW[k] + 1e-12 {
+        row.facilityMegawattsAdded = target - state.builtMW[k]
+        if site.colocationPerKilowattMonth == nil {
+          // Built at the quoted price per MW of IT (facility MW / PUE) or of facility power.
+          let billedMW = site.capexBasis == .itMegawatts ? row.facilityMegawattsAdded / site.pue : row.facilityMegawattsAdded
+          state.cohorts.append(CapexCohort(kind: .facility, start: q, capex: billedMW * site.capexPerMegawatt))
+          row.capex += billedMW * site.capexPerMegawatt
+          facilityCapex += billedMW * site.capexPerMegawatt
+        }
+        state.builtMW[k] = target
+      }
+      colocation += (site.colocationPerKilowattMonth ?? 0) * power[k].itKW * 3
+      siteRows.append(row)
     }
-    total.capex = capex
+    // The total: sums over the sites (one site: its row's values, which are the formulas').
+    total.capex = itCapex + facilityCapex
+    total.facilityMegawattsAdded = siteRows.reduce(0) { $0 + $1.facilityMegawattsAdded }
+    total.shortfallMegawatts = siteRows.reduce(0) { $0 + $1.shortfallMegawatts }
+    total.buildByQuarter = siteRows.compactMap(\.buildByQuarter).min()
+    total.facilityPowerMegawatts = siteRows.reduce(0) { $0 + $1.facilityPowerMegawatts }
+    total.energyMegawattHours = siteRows.reduce(0) { $0 + $1.energyMegawattHours }
+    total.electricity = siteRows.reduce(0) { $0 + $1.electricity }
     let grossIT = state.cohorts.filter { $0.kind == .it && $0.start <= q }.reduce(0) { $0 + $1.capex }
-    let colocation = (plan.facility.colocationPerKilowattMonth ?? 0) * itKW * 3
     total.maintenanceAndColocation = plan.money.maintenanceShare * grossIT / 4 + colocation + state.existingLeasePerQuarter
-    total.otherOpex = otherOpex(plan, installedGPUs: served.installed, facilityMegawatts: facilityMW, state: state, at: q)
-    // Depreciation, capital charge and the rest: the cost model's formulas over the cohorts.
-    CostModel.evaluate(&total, plan: plan, cohorts: state.cohorts)
-    return total
+    total.otherOpex = otherOpex(
+      plan, installedGPUs: served.installed, facilityMegawatts: total.facilityPowerMegawatts, state: state, at: q)
+    // Depreciation, capital charge and the rest: the cost model's formulas over the cohorts. With
+    // several sites, facility MW, energy and electricity are the sites' sums (each site at its
+    // own PUE and price); with one, the formulas give the same values.
+    CostModel.evaluate(&total, plan: plan, cohorts: state.cohorts, keeping: plan.sites.count > 1 ? CostModel.siteSums : [])
+    return (total, siteRows)
   }
+
 
   /// A quarter's staff and software (per installed GPU-year), insurance (a share of gross IT and
   /// facility capex per year) and facility running costs (per facility MW-year).

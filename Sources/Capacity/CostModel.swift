@@ -45,13 +45,17 @@ public enum CostModel {
     ),
   ]
 
-  /// Sets every derived column of `row` from its inputs and the plan's capex `cohorts`, in
-  /// ``formulas`` order.
-  public static func evaluate(_ row: inout PlanRow, plan: Plan, cohorts: [CapexCohort]) {
-    for (column, expression) in formulas {
+  /// Sets every derived column of `row` (but those in `keeping`, already set) from its inputs
+  /// and the plan's capex `cohorts`, in ``formulas`` order.
+  public static func evaluate(_ row: inout PlanRow, plan: Plan, cohorts: [CapexCohort], keeping: Set<PlanQuantity> = []) {
+    for (column, expression) in formulas where !keeping.contains(column) {
       row[keyPath: column.keyPath] = expression.value(row, plan: plan, cohorts: cohorts)
     }
   }
+
+  /// The columns a plan with several sites sums over its sites instead of evaluating on the total
+  /// (each site has its own PUE and electricity price).
+  public static let siteSums: Set<PlanQuantity> = [.facilityPowerMegawatts, .energyMegawattHours, .electricity]
 
   /// Sets one derived column of `row` from its inputs (for a planner step that needs it before
   /// the rest of the row is known).

@@ -196,6 +196,10 @@ public enum CapexBasis: String, Sendable, Equatable, CaseIterable {
 
 /// The data-center side: one site.
 public struct Facility: Sendable, Equatable {
+  /// The site's name (`facility.name`, default `site`; a key of `sites:`).
+  public var name = "site"
+  /// The site's electricity price per kWh; `nil`: the plan's `money.electricity_per_kwh`.
+  public var electricityPerKilowattHour: Double?
   public var pue: Double
   public var rackKilowatts: Double
   /// Facility MW available by quarter (the latest earlier value holds until changed).
@@ -297,7 +301,14 @@ public struct Plan: Sendable, Equatable {
   public var serviceLifeYears: Double
   /// Hardware for new purchases; `nil` buys the best available each quarter.
   public var purchaseHardware: String?
+  /// The first site: it holds the installed fleet, and the plan's single site when `sites:` is
+  /// absent.
   public var facility: Facility
+  /// Further sites (`sites:`), each with its own MW by quarter, PUE, electricity price, build
+  /// lead, capex per MW and colocation option.
+  public var otherSites: [Facility] = []
+  /// Every site, the first one first.
+  public var sites: [Facility] { [facility] + otherSites }
   public var money: Money
   /// Networking, storage, staff, software, insurance and facility running costs.
   public var costLines = CostLines()
@@ -322,6 +333,16 @@ public struct Plan: Sendable, Equatable {
   /// The demand source named in the plan (a forecast CSV), resolved against the plan's folder;
   /// `--demand` overrides it.
   public var demandFile: String?
+
+  /// The facility MW every site states for quarter `q`.
+  public func megawattsAvailable(at q: Quarter) -> Double {
+    sites.reduce(0) { $0 + $1.megawattsAvailable(at: q) }
+  }
+
+  /// A site's electricity price per kWh (its own, or the plan's).
+  public func electricityPrice(at site: Facility) -> Double {
+    site.electricityPerKilowattHour ?? money.electricityPerKilowattHour
+  }
 
   /// The planned quarters: the `horizonQuarters` after the as-of quarter.
   public var quarters: [Quarter] { (1...horizonQuarters).map { asOf.adding($0) } }

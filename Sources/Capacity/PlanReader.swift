@@ -18,7 +18,7 @@ public enum PlanReader {
     let top = try r.mapping(root, allowed: [
       "name", "as_of", "horizon_quarters", "catalogs", "demand_share", "purchase_hardware", "workloads", "models",
       "uncertainty", "scenarios", "demand_file", "reconcile", "demand_data", "events_file",
-      "hardware", "throughput", "operations", "fleet", "facility", "money", "cost_lines",
+      "hardware", "throughput", "operations", "fleet", "facility", "sites", "money", "cost_lines",
     ])
     // Absolute first: a relative plan path with catalogs several `..` up must not climb past the
     // working directory when the path is standardized.
@@ -34,6 +34,7 @@ public enum PlanReader {
     let operations = try r.operations(try r.required(top, "operations", root))
     let (fleet, serviceLife, fleetSource) = try r.fleet(top["fleet"], hardware: catalog.hardware)
     let facility = try r.facility(try r.required(top, "facility", root))
+    let otherSites = try top["sites"].map { try r.sites($0, first: facility) } ?? []
     let money = try r.money(try r.required(top, "money", root))
     let purchase = try top["purchase_hardware"].map { try r.hardwareName($0, in: catalog.hardware) }
     let horizon = try r.integer(top["horizon_quarters"], default: 8, min: 1, max: 40)
@@ -51,6 +52,7 @@ public enum PlanReader {
       demandFile: try top["demand_file"].map(resolve))
     plan.demandData = demandData
     plan.fleetProvenance = fleetSource
+    plan.otherSites = otherSites
     plan.eventsFile = eventsFile
     if let node = top["cost_lines"] { plan.costLines = try r.costLines(node) }
     plan.catalogs = catalog.paths
@@ -475,17 +477,19 @@ extension Reader {
     return name
   }
 
-  /// `facility:`.
-  func facility(_ facNode: Node) throws -> Facility {
+  /// `facility:` (the first site), or one entry of `sites:` when `base` (the first site) is
+  /// given: then every key but `mw_available` is optional and defaults to the first site's
+  /// (except `existing_site`, which is the site's own), and `source:`/`date:` are required.
+  func facility(_ facNode: Node, name siteName: String? = nil, base: Facility? = nil) throws -> Facility {
     let fac = try mapping(facNode, allowed: [
       "pue", "rack_kw", "mw_available", "capex_per_mw", "capex_per_mw_basis", "life_years", "build_lead_quarters",
-      "colocation_per_kw_month", "existing_site", "source", "date",
-    ])
+      "colocation_per_kw_month", "existing_site", "electricity_per_kwh", "source", "date",
+    ] + (base == nil ? ["name"] : []))
     var mw: [Quarter: Double] = [:]
     for (qNode, vNode) in try pairs(try required(fac, "mw_available", facNode)) {
       mw[try quarter(qNode)] = try number(vNode, min: 0)
     }
-    var basis = CapexBasis.itMegawatts
+    var basis = base?.capexBasis ?? CapexBasis.itMegawatts
     if let node = fac["capex_per_mw_basis"] {
       let text = try string(node)
       guard let b = CapexBasis(rawValue: text) else {
@@ -493,17 +497,38 @@ extension Reader {
       }
       basis = b
     }
+    func value(_ key: String, _ inherited: Double?, min: Double, max: Double = .greatestFiniteMagnitude) throws -> Double {
+      if let node = fac[key] { return try number(node, min: min, max: max) }
+      if let inherited { return inherited }
+      return try number(required(fac, key, facNode), min: min, max: max)
+    }
     var facility = Facility(
-      pue: try number(required(fac, "pue", facNode), min: 1, max: 3),
-      rackKilowatts: try number(required(fac, "rack_kw", facNode), min: 1),
-      megawattsAvailable: mw, capexPerMegawatt: try number(required(fac, "capex_per_mw", facNode), min: 0),
-      lifeYears: try number(fac["life_years"], default: 14, min: 1),
+      pue: try value("pue", base?.pue, min: 1, max: 3),
+      rackKilowatts: try value("rack_kw", base?.rackKilowatts, min: 1),
+      megawattsAvailable: mw, capexPerMegawatt: try value("capex_per_mw", base?.capexPerMegawatt, min: 0),
+      lifeYears: try value("life_years", base?.lifeYears ?? 14, min: 1),
       provenance: try provenance(fac, facNode),
-      buildLeadQuarters: try integer(fac["build_lead_quarters"], default: 0, min: 0, max: 40),
-      colocationPerKilowattMonth: try fac["colocation_per_kw_month"].map { try number($0, min: 0) })
+      buildLeadQuarters: try fac["build_lead_quarters"].map { try integer($0, min: 0, max: 40) } ?? base?.buildLeadQuarters ?? 0,
+      colocationPerKilowattMonth: try fac["colocation_per_kw_month"].map { try number($0, min: 0) } ?? base?.colocationPerKilowattMonth)
     facility.capexBasis = basis
+    facility.name = try siteName ?? fac["name"].map(string) ?? "site"
+    facility.electricityPerKilowattHour = try fac["electricity_per_kwh"].map { try number($0, min: 0) } ?? base?.electricityPerKilowattHour
     if let node = fac["existing_site"] { facility.existingSite = try existingSite(node) }
     return facility
+  }
+
+  /// `sites:` (optional): further sites by name, each a `facility:` whose missing keys are the
+  /// first site's.
+  func sites(_ node: Node, first: Facility) throws -> [Facility] {
+    var out: [Facility] = []
+    for (k, v) in try pairs(node) {
+      let name = try string(k)
+      guard name != first.name, !out.contains(where: { $0.name == name }) else {
+        throw error(k, expected: "a site name used once (the first site, facility:, is \(first.name))", fix: "rename the site")
+      }
+      out.append(try facility(v, name: name, base: first))
+    }
+    return out
   }
 
   /// `facility.existing_site:`: `built:` and `capex:` (owned) or `lease_per_kw_month:`, with

@@ -7,7 +7,7 @@ import XLSXReport
 /// the workbook's header), whether it is numeric, and its value. `plan.csv` and the workbook's
 /// Quarterly plan sheet are both lists of these.
 enum PlanColumn: String, CaseIterable {
-  case quarter, workload
+  case quarter, workload, site
   case tokensPerDay = "tokens_per_day", tokens, tokensServed = "tokens_served", tokensUnserved = "tokens_unserved"
   case gpuHours = "gpu_hours", gpusBusyAverage = "gpus_busy_avg", gpusRequired = "gpus_required"
   case gpusInstalled = "gpus_installed", gpusToOrder = "gpus_to_order", orderByQuarter = "order_by_quarter"
@@ -20,11 +20,12 @@ enum PlanColumn: String, CaseIterable {
   case purchaseHardware = "purchase_hardware", shortfallMegawatts = "shortfall_mw"
   case capexByHardware = "capex_by_hardware", buildByQuarter = "build_by_quarter"
 
-  /// `plan.csv` and `plan.json`: the contract's columns (tokens served and unserved beside the
+  /// `plan.csv` and `plan.json`: the contract's columns (the site: `all`, or a site's name on
+  /// its row in a plan with several sites; tokens served and unserved beside the
   /// tokens, depreciation and capital charge beside capex and opex), then workload, purchase,
   /// shortfall, capex by hardware and build-by quarter.
   static let contract: [PlanColumn] = [
-    .quarter, .workload, .tokensPerDay, .tokens, .tokensServed, .tokensUnserved, .gpuHours, .gpusBusyAverage, .gpusRequired, .gpusInstalled, .gpusToOrder,
+    .quarter, .workload, .site, .tokensPerDay, .tokens, .tokensServed, .tokensUnserved, .gpuHours, .gpusBusyAverage, .gpusRequired, .gpusInstalled, .gpusToOrder,
     .orderByQuarter, .racks, .itPowerMegawatts, .facilityPowerMegawatts, .energyMegawattHours, .joulesPerToken, .capex,
     .depreciation, .capitalCharge, .opex, .costPerMillionTokens, .currency, .purchaseHardware, .shortfallMegawatts, .capexByHardware, .buildByQuarter,
   ]
@@ -45,7 +46,7 @@ enum PlanColumn: String, CaseIterable {
 
   var numeric: Bool {
     switch self {
-    case .quarter, .workload, .orderByQuarter, .currency, .purchaseHardware, .capexByHardware, .buildByQuarter: return false
+    case .quarter, .workload, .site, .orderByQuarter, .currency, .purchaseHardware, .capexByHardware, .buildByQuarter: return false
     default: return true
     }
   }
@@ -54,6 +55,7 @@ enum PlanColumn: String, CaseIterable {
     switch self {
     case .quarter: return .text(r.quarter.description)
     case .workload: return .text(r.workload)
+    case .site: return .text(r.site)
     case .tokensPerDay: return .number(r.tokensPerDay)
     case .tokens: return .number(r.tokens)
     case .tokensServed: return .number(r.tokensServed)

@@ -201,7 +201,7 @@ public enum PlanJob {
       let why =
         r.quarter < firstDelivery
         ? "GPUs ordered now arrive in \(firstDelivery) (procurement lead \(plan.money.procurementLeadQuarters) quarters)"
-        : "the site's \(NumberText.grouped(plan.facility.megawattsAvailable(at: r.quarter), decimals: 1)) MW powers no more"
+        : "the \(plan.sites.count > 1 ? "sites'" : "site's") \(NumberText.grouped(plan.megawattsAvailable(at: r.quarter), decimals: 1)) MW can power no more"
       out.append(
         "\(r.quarter): \(NumberText.grouped(100 * r.tokensUnserved / r.tokens, decimals: 1))% of the demand cannot be served (\(NumberText.grouped(r.tokensUnserved / Double(r.quarter.days) / 1e12, decimals: 3)) T tokens/day): \(why)")
     }

@@ -524,7 +524,9 @@ public enum QuarterlyRun {
     // evaluated, over columns looked up by name and the assumptions' defined names.
     let columns = PlanColumn.workbook
     func formula(_ column: PlanColumn, _ row: Int, quarter: Quarter, plan: String) -> String? {
-      guard let expression = column.quantity.flatMap(CostModel.expression(for:)) else { return nil }
+      guard let quantity = column.quantity, let expression = CostModel.expression(for: quantity) else { return nil }
+      // Several sites: facility MW, energy and electricity are the sites' sums (values).
+      if r.plan.sites.count > 1, CostModel.siteSums.contains(quantity) { return nil }
       let cohorts = CohortReferences(
         kind: range("B"), start: range("D"), capex: range("E"), quarter: String(r.plan.asOf.distance(to: quarter)),
         filter: "(\(range("A"))=\"\(plan)\")")
@@ -572,7 +574,7 @@ public enum QuarterlyRun {
       sheets: [
         sheet(tables.headline, name: "Summary"), planSheet("Quarterly plan", totals, plan: "constrained"),
         planSheet("Unconstrained plan", r.unconstrainedTotals, plan: "unconstrained"), budgetSheet(r, tables.budget),
-        cohortSheet, scenarioSheet, sheet(tables.sensitivity, name: "Sensitivity"),
+        cohortSheet] + (tables.sites.map { [sheet($0, name: "Sites")] } ?? []) + [scenarioSheet, sheet(tables.sensitivity, name: "Sensitivity"),
         sheet(tables.uncertainty, name: "Uncertainty"), demandSheet, sheet(tables.fits, name: "Fits"), assumptions,
       ] + [("Since last quarter", tables.sincePlan), ("Last forecast scored", tables.sinceScore)].compactMap { name, table in
         table.map { sheet($0, name: name) }

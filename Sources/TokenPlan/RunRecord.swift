@@ -80,10 +80,12 @@ extension QuarterlyRun {
     }
     let columns = (PlanColumn.contract + PlanColumn.workbook).reduce(into: [PlanColumn]()) { if !$0.contains($1) { $0.append($1) } }
     run.planValues = r.rows.flatMap { row in
-      columns.compactMap { column -> StoredRun.PlanValue? in
+      // A site's row is stored under `site:NAME` (one per site and quarter).
+      let workload = row.site == "all" ? row.workload : "site:\(row.site)"
+      return columns.compactMap { column -> StoredRun.PlanValue? in
         switch column.value(row) {
-        case .number(let v): return .init(quarter: row.quarter, workload: row.workload, name: column.rawValue, value: v)
-        case .integer(let i): return .init(quarter: row.quarter, workload: row.workload, name: column.rawValue, value: Double(i))
+        case .number(let v): return .init(quarter: row.quarter, workload: workload, name: column.rawValue, value: v)
+        case .integer(let i): return .init(quarter: row.quarter, workload: workload, name: column.rawValue, value: Double(i))
         case .text: return nil
         }
       }

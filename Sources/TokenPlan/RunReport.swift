@@ -74,6 +74,8 @@ struct RunTables {
   var sensitivity: ReportTable
   var fits: ReportTable
   var assumptions: ReportTable
+  /// Each site's quarter, with several sites (`nil` with one).
+  var sites: ReportTable?
   /// The register's sources, each once, by the reference number its rows give.
   var sources: ReportTable
   /// Workbook defined names and the register row (0-based) each one names.
@@ -84,7 +86,8 @@ struct RunTables {
 
   /// (file stem, table) in document order.
   var all: [(String, ReportTable)] {
-    [("purchases", purchases), ("comparison", comparison), ("headline", headline), ("capacity", capacity), ("power-cost", powerCost), ("workloads", workloads),
+    [("purchases", purchases), ("comparison", comparison), ("headline", headline), ("capacity", capacity), ("power-cost", powerCost)]
+      + (sites.map { [("sites", $0)] } ?? []) + [("workloads", workloads),
       ("unconstrained", unconstrained), ("budget", budget), ("scenarios", scenarios), ("uncertainty", uncertainty), ("sensitivity", sensitivity), ("fits", fits),
       ("assumptions", assumptions), ("sources", sources)] + [("since-last-plan", sincePlan), ("since-last-score", sinceScore)].compactMap { k, t in t.map { (k, $0) } }
   }
@@ -104,7 +107,8 @@ enum RunReport {
     var tables = RunTables(
       purchases: purchasesTable(r), comparison: comparisonTable(r), headline: headlineTable(r), capacity: capacityTable(r), powerCost: powerCostTable(r), workloads: workloadsTable(r),
       unconstrained: unconstrainedTable(r), budget: budgetTable(r), scenarios: scenariosTable(r), uncertainty: uncertaintyTable(r), sensitivity: sensitivityTable(r), fits: fitsTable(r),
-      assumptions: register.table, sources: register.sources, assumptionNames: register.names)
+      assumptions: register.table, sites: r.plan.sites.count > 1 ? sitesTable(r) : nil, sources: register.sources,
+      assumptionNames: register.names)
     if let since = r.sinceLastQuarter {
       tables.sincePlan = sincePlanTable(since, currency: r.plan.money.currency)
       tables.sinceScore = since.score.map(sinceScoreTable)
@@ -347,6 +351,29 @@ enum RunReport {
       note: "The constrained plan. Cost per million tokens = (depreciation + capital charge + opex) / (tokens served / 10^6); J/token per token served; facility power = IT power x PUE \(r.plan.facility.pue).")
   }
 
+  /// Each site's quarter (plans with several sites): GPUs, power against what the site states,
+  /// energy, electricity, capex and the tokens its GPUs serve per MW.
+  static func sitesTable(_ r: RunResults) -> ReportTable {
+    let currency = r.plan.money.currency
+    let sites = Dictionary(r.plan.sites.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    return ReportTable(
+      title: "Sites",
+      columns: [
+        .init("Quarter", numeric: false, key: "quarter"), .init("Site", numeric: false, key: "site"),
+        .init("GPUs installed", key: "gpus_installed"), .init("New GPUs", key: "gpus_to_order"),
+        .init("Facility power", unit: "MW", key: "facility_power_mw"), .init("Stated", unit: "MW", key: "mw_available"),
+        .init("Energy", unit: "MWh", key: "energy_mwh"), .init("Electricity", unit: "M \(currency)", key: "electricity_million"),
+        .init("Capex", unit: "M \(currency)", key: "capex_million"),
+        .init("Tokens/day per MW", unit: "billion", key: "tokens_per_day_per_mw_billion"),
+      ],
+      rows: r.rows.filter { $0.workload == "site" }.map { s in
+        [t(s.quarter.description), t(s.site), i(s.gpusInstalled), i(s.gpusToOrder), n(s.facilityPowerMegawatts, 2),
+          n(sites[s.site]?.megawattsAvailable(at: s.quarter) ?? 0, 1), n(s.energyMegawattHours), n(s.electricity / 1e6, 2),
+          n(s.capex / 1e6, 2), n(s.facilityPowerMegawatts > 0 ? s.tokensPerDay / s.facilityPowerMegawatts / 1e9 : 0, 2)]
+      },
+      note: "New systems go to the sites with room in their stated MW, cheapest to run first (electricity at the site's PUE and price, and colocation rent); in the unconstrained plan what does not fit is built at the site cheapest to run and build. The installed fleet is at the first site. Tokens per MW: the tokens its GPUs serve (their share of the GPU-hours) per facility MW. Depreciation, capital charge and opex are the plan's, on the totals.")
+  }
+
   /// GPUs required by workload.
   static func workloadsTable(_ r: RunResults) -> ReportTable {
     let totals = r.totals
@@ -490,6 +517,19 @@ enum RunReport {
     add("Build lead", Double(p.facility.buildLeadQuarters), 0, "quarters", f.source, f.date)
     for (q, mw) in p.facility.megawattsAvailable.sorted(by: { $0.key < $1.key }) {
       add("Site power from \(q)", mw, 1, "MW", f.source, f.date)
+    }
+    for site in p.otherSites {
+      let s = site.provenance
+      add("Site \(site.name): PUE", site.pue, 2, "ratio", s.source, s.date)
+      add("Site \(site.name): electricity price", p.electricityPrice(at: site), 4, "\(p.money.currency)/kWh", s.source, s.date)
+      add(
+        "Site \(site.name): facility capex", site.capexPerMegawatt, 0,
+        "\(p.money.currency)/MW \(site.capexBasis == .itMegawatts ? "IT" : "facility")", s.source, s.date)
+      add("Site \(site.name): build lead", Double(site.buildLeadQuarters), 0, "quarters", s.source, s.date)
+      if let c = site.colocationPerKilowattMonth { add("Site \(site.name): colocation", c, 2, "\(p.money.currency)/kW IT-month", s.source, s.date) }
+      for (q, mw) in site.megawattsAvailable.sorted(by: { $0.key < $1.key }) {
+        add("Site \(site.name): power from \(q)", mw, 1, "MW", s.source, s.date)
+      }
     }
     add(
       "Electricity price", p.money.electricityPerKilowattHour, 4, "\(p.money.currency)/kWh", m.source, m.date,
@@ -718,7 +758,7 @@ enum RunReport {
     func x(_ q: Quarter) -> Double { Double(asOf.distance(to: q)) }
     var out: [(String, Chart)] = []
     // Power and energy.
-    let site = totals.map { r.plan.facility.megawattsAvailable(at: $0.quarter) }
+    let site = totals.map { r.plan.megawattsAvailable(at: $0.quarter) }
     out.append(("power", Chart(
       title: "Power by quarter", valueLabel: "MW",
       kind: .xy(
@@ -834,6 +874,7 @@ enum RunReport {
     blocks.append(.heading("Quarterly capacity"))
     blocks.append(.table(tables.capacity))
     blocks.append(.table(tables.powerCost))
+    if let sites = tables.sites { blocks.append(.table(sites)) }
     blocks.append(.table(tables.workloads))
     blocks.append(.table(tables.unconstrained))
     if let power = chart["power"], let energy = chart["energy"] { blocks.append(.charts([power, energy], height: 190)) }

@@ -437,6 +437,93 @@ struct ExistingSiteTests {
   }
 }
 
+@Suite("Capacity planner: several sites")
+struct SiteTests {
+  /// Site a (the first: 1 MW, PUE 1.2, $0.10/kWh) and site b (0.55 MW, PUE 1.1, $0.05/kWh), both
+  /// $10M per MW of IT; the hand plan's 1e12 tokens/day need 631 nodes of 10 kW.
+  func twoSites() -> Plan {
+    var plan = handPlan(siteMW: 1)
+    plan.money.procurementLeadQuarters = 0
+    plan.facility.name = "a"
+    plan.facility.capexPerMegawatt = 10_000_000
+    var b = plan.facility
+    b.name = "b"
+    b.pue = 1.1
+    b.electricityPerKilowattHour = 0.05
+    b.megawattsAvailable = [Quarter("2026Q1")!: 0.55]
+    plan.otherSites = [b]
+    return plan
+  }
+
+  @Test("two sites, by hand: new systems fill the cheaper-to-run site's MW first, then the other's; beyond them (unconstrained) the cheapest to run and build; power, energy and electricity at each site's PUE and price")
+  func placement() throws {
+    let plan = twoSites()
+    // Constrained: b holds 0.55 MW / 1.1 = 500 kW = 50 nodes, a 1 MW / 1.2 = 833 kW = 83 nodes.
+    let rows = try CapacityPlanner.run(plan, constrained: true)
+    let total = try #require(rows.first { $0.workload == "total" })
+    let a = try #require(rows.first { $0.workload == "site" && $0.site == "a" })
+    let b = try #require(rows.first { $0.workload == "site" && $0.site == "b" })
+    #expect(total.gpusToOrder == 133 * 8 && b.gpusInstalled == 50 * 8 && a.gpusInstalled == 83 * 8)
+    #expect(close(a.itPowerMegawatts, 0.83) && close(b.itPowerMegawatts, 0.5))
+    #expect(close(a.facilityPowerMegawatts, 0.83 * 1.2) && close(b.facilityPowerMegawatts, 0.5 * 1.1))
+    #expect(close(total.facilityPowerMegawatts, 0.83 * 1.2 + 0.5 * 1.1))
+    // Every GPU works the same share of the hours: average node power 2 + 6u kW.
+    let u: Double = total.gpuHours / (1064 * 2184)
+    let energyA: Double = 83 * (2 + 6 * u) * 2184 / 1000 * 1.2
+    let energyB: Double = 50 * (2 + 6 * u) * 2184 / 1000 * 1.1
+    let electricity: Double = energyA * 1000 * 0.1 + energyB * 1000 * 0.05
+    #expect(close(a.energyMegawattHours, energyA) && close(b.energyMegawattHours, energyB))
+    #expect(close(total.energyMegawattHours, energyA + energyB))
+    #expect(close(total.electricity, electricity))
+    // Tokens served split by GPU-hours: 83 : 50.
+    let servedA: Double = total.tokensServed * 83 / 133
+    #expect(close(a.tokensServed, servedA) && close(a.tokensServed + b.tokensServed, total.tokensServed))
+    #expect(total.capex == 133 * 200_000 && total.facilityMegawattsAdded == 0)
+    // Unconstrained: 631 nodes; b (cheaper to run and build) takes its 50 and the 498 that fit
+    // nowhere; a its 83. b builds 5.48 × 1.1 − 0.55 = 5.478 MW beyond its site: 4.98 MW of IT × $10M.
+    let open = try CapacityPlanner.run(plan)
+    let ua = try #require(open.first { $0.workload == "site" && $0.site == "a" })
+    let ub = try #require(open.first { $0.workload == "site" && $0.site == "b" })
+    let ut = try #require(open.first { $0.workload == "total" })
+    #expect(ua.gpusInstalled == 83 * 8 && ub.gpusInstalled == 548 * 8)
+    let beyond: Double = 5.48 * 1.1 - 0.55
+    let capex: Double = 631 * 200_000 + beyond / 1.1 * 10_000_000
+    #expect(close(ub.facilityMegawattsAdded, beyond) && close(ub.shortfallMegawatts, beyond))
+    #expect(ua.facilityMegawattsAdded == 0 && ub.buildByQuarter == Quarter("2026Q2") && ua.buildByQuarter == nil)
+    #expect(close(ut.capex, capex))
+    // A single-site plan has no site rows; its totals are the formulas' (PUE × IT).
+    var one = plan
+    one.otherSites = []
+    #expect(try CapacityPlanner.run(one).allSatisfy { $0.workload != "site" })
+  }
+
+  @Test("sites: in the plan file, inheriting the first site's keys; a repeated name is refused at its line")
+  func reader() throws {
+    let path = packageRoot.appendingPathComponent("datasets/plans/default.yaml").path
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    let withSites = text.replacingOccurrences(of: "money:\n", with: """
+      sites:
+        west:
+          mw_available: {2026Q3: 20}
+          pue: 1.2
+          electricity_per_kwh: 0.06
+          source: "test site"
+          date: "2026-12-04"
+      money:
+
+      """)
+    #expect(withSites != text)
+    let plan = try PlanReader.read(text: withSites, path: path)
+    let west = try #require(plan.otherSites.first)
+    #expect(plan.sites.map(\.name) == ["site", "west"] && west.pue == 1.2 && plan.electricityPrice(at: west) == 0.06)
+    #expect(west.capexPerMegawatt == plan.facility.capexPerMegawatt && west.buildLeadQuarters == plan.facility.buildLeadQuarters)
+    #expect(west.existingSite == nil && plan.electricityPrice(at: plan.facility) == 0.088)
+    let twice = withSites.replacingOccurrences(of: "  west:", with: "  site:")
+    let error = try #require(throws: LocatedError.self) { try PlanReader.read(text: twice, path: path) }
+    #expect(error.expected.contains("a site name used once"), "\(error)")
+  }
+}
+
 @Suite("Capacity planner: whole systems")
 struct WholeSystemTests {
   @Test("GPUs are bought in whole nodes; racks hold as many nodes as their power allows; a system above rack power takes its own")

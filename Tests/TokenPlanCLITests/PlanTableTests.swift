@@ -31,7 +31,7 @@ struct PlanTableTests {
     let rows = try CapacityPlanner.run(try Self.plan())
     let table = PlanJob.table(rows)
     let contract = [
-      "quarter", "workload", "tokens_per_day", "tokens", "tokens_served", "tokens_unserved", "gpu_hours", "gpus_busy_avg", "gpus_required", "gpus_installed",
+      "quarter", "workload", "site", "tokens_per_day", "tokens", "tokens_served", "tokens_unserved", "gpu_hours", "gpus_busy_avg", "gpus_required", "gpus_installed",
       "gpus_to_order", "order_by_quarter", "racks", "it_power_mw", "facility_power_mw", "energy_mwh", "joules_per_token",
       "capex", "depreciation", "capital_charge", "opex", "cost_per_million_tokens", "currency", "purchase_hardware", "shortfall_mw", "capex_by_hardware",
       "build_by_quarter",
@@ -43,7 +43,7 @@ struct PlanTableTests {
       let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
       func cell(_ name: String) -> String { cells[contract.firstIndex(of: name)!] }
       #expect(cell("quarter") == row.quarter.description)
-      #expect(cell("workload") == row.workload)
+      #expect(cell("workload") == row.workload && cell("site") == "all")
       #expect(Double(cell("tokens")) == row.tokens)
       #expect(Double(cell("tokens_served")) == row.tokensServed && Double(cell("tokens_unserved")) == row.tokensUnserved)
       #expect(Int(cell("gpus_required")) == row.gpusRequired)
