@@ -23,6 +23,9 @@ public struct BudgetRow: Sendable, Equatable {
   public var opex: Double
   /// Depreciation + capital charge + opex: the year's cost in the P&L view.
   public var cost: Double { depreciation + capitalCharge + opex }
+  /// Capex cash + opex: the cash the year pays out (opex is paid as incurred; depreciation and
+  /// the capital charge are not cash).
+  public var cashOut: Double { capexCash + opex }
 }
 
 /// The plan's money by fiscal year: when cash goes out (orders and construction) as well as when

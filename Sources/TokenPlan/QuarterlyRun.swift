@@ -603,6 +603,18 @@ public enum QuarterlyRun {
         sheet.rows[k][c] = .formula("=(\(terms))/1000000", cached: cached, format: format)
       }
     }
+    // Cash out = capex cash + opex, in the same sheet.
+    if let out = table.columns.firstIndex(where: { $0.key == "cash_out_million" }),
+      let capex = table.columns.firstIndex(where: { $0.key == "capex_cash_million" }),
+      let opex = table.columns.firstIndex(where: { $0.key == "opex_million" })
+    {
+      for k in sheet.rows.indices {
+        guard case .number(let cached, let format) = sheet.rows[k][out] else { continue }
+        let row = k + 2
+        sheet.rows[k][out] = .formula(
+          "=\(XLSXWorkbook.columnLetters(capex))\(row)+\(XLSXWorkbook.columnLetters(opex))\(row)", cached: cached, format: format)
+      }
+    }
     return sheet
   }
 

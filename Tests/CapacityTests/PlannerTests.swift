@@ -216,6 +216,8 @@ struct PlannerTests {
     #expect(close(years[1].gpuCapexCash, 0.7 * gpu) && years[1].facilityCapexCash == 0)
     #expect(close(years[1].capexAtDelivery, gpu + facility) && years[1].planQuarters == 1)
     #expect(close(years[1].cost, totals[0].depreciation + totals[0].capitalCharge + totals[0].opex))
+    // Cash out: FY2026 pays 30% of the GPUs and the facility, no opex yet; FY2027 the rest and 2026Q2's opex.
+    #expect(close(years[0].cashOut, 0.3 * gpu + facility) && close(years[1].cashOut, 0.7 * gpu + totals[0].opex))
     // Cash and booked capex add up to the same total.
     #expect(close(years.reduce(0) { $0 + $1.capexCash }, years.reduce(0) { $0 + $1.capexAtDelivery }))
 
