@@ -249,7 +249,7 @@ public enum QuarterlyRun {
     let hierarchy = forecast.hierarchy
     let topNode =
       hierarchy.nodes.firstIndex { $0.level == .total }.map { hierarchy.inputs[$0].name } ?? forecast.forecasts.first?.name ?? ""
-    return RunResults(
+    var results = RunResults(
       plan: plan, rows: planRows, unconstrained: unconstrained, cohorts: cohorts, unconstrainedCohorts: unconstrainedCohorts,
       scenarios: scenarioRows, uncertainty: uncertainty, tornado: tornado,
       forecasts: forecast.forecasts, forecastRows: forecast.reconciled.rows, totalName: topNode, warnings: alerts,
@@ -257,6 +257,8 @@ public enum QuarterlyRun {
       // As the register shows it (relative to the working directory), so that documents do not
       // depend on where the checkout lives.
       demandPath: inputs[1].0)
+    results.budget = Budget.rows(results.totals, plan: plan)
+    return results
   }
 
   /// Each input file's path (relative to the working directory when inside it) and SHA-256, for

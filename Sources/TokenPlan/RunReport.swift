@@ -40,8 +40,9 @@ struct RunResults: Sendable {
 
   var totals: [PlanRow] { rows.filter { $0.workload == "total" } }
   var unconstrainedTotals: [PlanRow] { unconstrained.filter { $0.workload == "total" } }
-  /// The constrained plan's money by fiscal year (cash and cost).
-  var budget: [BudgetRow] { Budget.rows(totals, plan: plan) }
+  /// The constrained plan's money by fiscal year (cash and cost), computed once from `rows`
+  /// when the results are made.
+  var budget: [BudgetRow] = []
   /// The demand data is the shipped synthetic panel (or any file under a `synthetic` folder).
   var syntheticDemand: Bool { demandPath.contains("synthetic") }
 }
