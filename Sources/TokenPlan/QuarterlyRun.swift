@@ -258,6 +258,10 @@ public enum QuarterlyRun {
       // depend on where the checkout lives.
       demandPath: inputs[1].0)
     results.budget = Budget.rows(results.totals, plan: plan)
+    // The total's forecast accelerating where its history did not: an alert too.
+    let growth = RunReport.growthWarnings(results)
+    for w in growth { progress(.message("warning: \(w)")) }
+    results.warnings += growth
     return results
   }
 
@@ -323,6 +327,9 @@ public enum QuarterlyRun {
     public var plan: Plan { results.plan }
     /// The plan's rows: every workload and the `total` per quarter.
     public var rows: [PlanRow] { results.rows }
+    /// The reconciled quarterly forecast of every node, and the name of the top one.
+    public var forecastRows: [ForecastRow] { results.forecastRows }
+    public var totalName: String { results.totalName }
   }
 
   /// A run's documents in memory: the tables (file stem and table, in document order), the

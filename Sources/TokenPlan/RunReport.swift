@@ -77,6 +77,8 @@ struct RunTables {
   var assumptions: ReportTable
   /// Each site's quarter, with several sites (`nil` with one).
   var sites: ReportTable?
+  /// The total's implied quarter-on-quarter growth, history and forecast.
+  var growth: ReportTable
   /// The register's sources, each once, by the reference number its rows give.
   var sources: ReportTable
   /// Workbook defined names and the register row (0-based) each one names.
@@ -89,7 +91,7 @@ struct RunTables {
   var all: [(String, ReportTable)] {
     [("purchases", purchases), ("comparison", comparison), ("headline", headline), ("capacity", capacity), ("power-cost", powerCost)]
       + (sites.map { [("sites", $0)] } ?? []) + [("workloads", workloads),
-      ("unconstrained", unconstrained), ("budget", budget), ("scenarios", scenarios), ("uncertainty", uncertainty), ("sensitivity", sensitivity), ("fits", fits),
+      ("unconstrained", unconstrained), ("budget", budget), ("growth", growth), ("scenarios", scenarios), ("uncertainty", uncertainty), ("sensitivity", sensitivity), ("fits", fits),
       ("assumptions", assumptions), ("sources", sources)] + [("since-last-plan", sincePlan), ("since-last-score", sinceScore)].compactMap { k, t in t.map { (k, $0) } }
   }
 }
@@ -108,7 +110,7 @@ enum RunReport {
     var tables = RunTables(
       purchases: purchasesTable(r), comparison: comparisonTable(r), headline: headlineTable(r), capacity: capacityTable(r), powerCost: powerCostTable(r), workloads: workloadsTable(r),
       unconstrained: unconstrainedTable(r), budget: budgetTable(r), scenarios: scenariosTable(r), uncertainty: uncertaintyTable(r), sensitivity: sensitivityTable(r), fits: fitsTable(r),
-      assumptions: register.table, sites: r.plan.sites.count > 1 ? sitesTable(r) : nil, sources: register.sources,
+      assumptions: register.table, sites: r.plan.sites.count > 1 ? sitesTable(r) : nil, growth: growthTable(r), sources: register.sources,
       assumptionNames: register.names)
     if let since = r.sinceLastQuarter {
       tables.sincePlan = sincePlanTable(since, currency: r.plan.money.currency)
@@ -374,6 +376,61 @@ enum RunReport {
           n(s.capex / 1e6, 2), n(s.facilityPowerMegawatts > 0 ? s.tokensPerDay / s.facilityPowerMegawatts / 1e9 : 0, 2)]
       },
       note: "New systems go to the sites with room in their stated MW, cheapest to run first (electricity at the site's PUE and price, and colocation rent); in the unconstrained plan what does not fit is built at the site cheapest to run and build. The installed fleet is at the first site. Tokens per MW: the tokens its GPUs serve (their share of the GPU-hours) per facility MW. Depreciation, capital charge and opex are the plan's, on the totals.")
+  }
+
+  /// The total's quarter-on-quarter growth: its last whole quarters of history and every
+  /// forecast quarter (the reconciled mean), with the quarters that accelerate where the history
+  /// did not (``GrowthCheck``).
+  static func growth(_ r: RunResults) -> (history: [(Quarter, Double)], forecast: [(Quarter, GrowthCheck.Step)]) {
+    guard let node = r.forecasts.first(where: { $0.name == r.totalName }) else { return ([], []) }
+    // Every forecast quarter (one partly observed holds its actuals on every path), after the
+    // whole quarters of history that lead up to it without a gap.
+    var forecast = r.forecastRows.compactMap { row -> (Quarter, Double)? in
+      guard row.series == r.totalName, let q = row.period.quarter else { return nil }
+      return (q, row.mean)
+    }
+    guard let first = forecast.first?.0 else { return ([], []) }
+    var history: [(quarter: Quarter, mean: Double)] = []
+    for h in quarterMeans(node.input).reversed() where h.quarter < first {
+      guard h.quarter == (history.last?.quarter ?? first).adding(-1), Double(h.days) >= 0.9 * Double(h.quarter.days) else { break }
+      history.append((h.quarter, h.mean))
+    }
+    history.reverse()
+    // No whole quarter of history just before: the first forecast quarter is the base.
+    if history.isEmpty { history = [(forecast[0].0, forecast[0].1)]; forecast.removeFirst() }
+    let window = 4
+    let check = GrowthCheck.steps(history: history.map(\.mean), forecast: forecast.map(\.1), window: window)
+    let historyQuarters = history.suffix(check.history.count).map(\.quarter)
+    return (Array(zip(historyQuarters, check.history)), Array(zip(forecast.map(\.0), check.forecast)))
+  }
+
+  /// The growth check as a table (the report's demand section).
+  static func growthTable(_ r: RunResults) -> ReportTable {
+    let g = growth(r)
+    return ReportTable(
+      title: "Implied growth of the total",
+      columns: [
+        .init("Quarter", numeric: false, key: "quarter"), .init("From", numeric: false, key: "source"),
+        .init("Growth over the quarter before", unit: "×", key: "growth"),
+        .init("Accelerates", numeric: false, key: "accelerates"),
+      ],
+      rows: g.history.map { [t($0.0.description), t("history"), n($0.1, 3), t("")] }
+        + g.forecast.map { [t($0.0.description), t("forecast"), n($0.1.growth, 3), t($0.1.accelerates ? "yes" : "")] },
+      note: "The reconciled forecast mean of the total (a quarter partly observed holds its actuals) against the whole quarters of history just before it. A forecast quarter is flagged when its growth rises more than \(NumberText.grouped(GrowthCheck.tolerance * 100, decimals: 0))% over the quarter before's while the history's growth never rose so in its last four quarters: acceleration the history does not show.")
+  }
+
+  /// One line when the total's forecast accelerates where its history did not (an alert and a
+  /// top risk), else none.
+  static func growthWarnings(_ r: RunResults) -> [String] {
+    let g = growth(r)
+    guard let first = g.forecast.first(where: { $0.1.accelerates }), let last = g.forecast.last,
+      let h0 = g.history.first, let h1 = g.history.last
+    else { return [] }
+    let flagged = g.forecast.filter { $0.1.accelerates }.count
+    func x(_ v: Double) -> String { NumberText.grouped(v, decimals: 2) + "×" }
+    return [
+      "forecast growth: the total's quarterly growth rises to \(x(first.1.growth)) in \(first.0) and \(x(last.1.growth)) in \(last.0) (\(flagged) of \(g.forecast.count) quarters accelerate), though its history did not accelerate (\(x(h0.1)) in \(h0.0), \(x(h1.1)) in \(h1.0)); the later quarters' demand, and what it would take, may be overstated"
+    ]
   }
 
   /// GPUs required by workload.
@@ -895,6 +952,7 @@ enum RunReport {
     }
     blocks.append(.heading("Demand forecast"))
     if let fan = chart["demand-fan"] { blocks.append(.charts([fan], height: 250)) }
+    blocks.append(.table(tables.growth))
     let fitCharts = charts.filter { $0.0.hasPrefix("fit-") }.map(\.1)
     if !fitCharts.isEmpty {
       blocks.append(.paragraph("Fit diagnostics for the largest segments: daily actuals and the chosen model's fitted curve (in-sample)."))
@@ -976,6 +1034,7 @@ enum RunReport {
       out.append(
         "Demand: in \(last.quarter) tokens per day range \(NumberText.grouped(last.tokensPerDay[0] / 1e12, decimals: 1))–\(NumberText.grouped(last.tokensPerDay[2] / 1e12, decimals: 1)) trillion (P10–P90 over the forecast paths), which takes \(NumberText.grouped(last.gpusRequired[0]))–\(NumberText.grouped(last.gpusRequired[2])) GPUs.")
     }
+    out += growthWarnings(r).map { "Forecast growth: " + $0.dropFirst("forecast growth: ".count) + "." }
     if let top = r.tornado.first {
       out.append(
         "Cost driver: \(top.driver) between its P10 and P90 (\(NumberText.grouped(top.low, decimals: 3))–\(NumberText.grouped(top.high, decimals: 3))) moves the last quarter's cost per million tokens from \(NumberText.grouped(top.costAtLow, decimals: 4)) to \(NumberText.grouped(top.costAtHigh, decimals: 4)) \(currency), the most of any driver.")

@@ -1,4 +1,5 @@
 import Capacity
+import Forecasting
 import Foundation
 import Report
 import Testing
@@ -100,6 +101,27 @@ struct RunReportTests {
           #expect(derived[column] == nil, "\(column) row \(k) is a value, not the cost model's formula")
         }
       }
+    }
+  }
+
+  @Test("the growth table: each forecast quarter's growth is the reconciled total's mean over the quarter before's")
+  func growthTable() async throws {
+    let run = try await run
+    let rows = run.forecastRows.filter { $0.series == run.totalName && $0.period.quarter != nil }
+    let table = try await table("growth")
+    var forecast: [String: ReportTable.Cell] = [:]
+    for row in table.rows where row[1] == .text("forecast") {
+      if case .text(let quarter) = row[0] { forecast[quarter] = row[2] }
+    }
+    #expect(rows.count >= 3)
+    // Every forecast quarter after the first, over the one before it (consecutive quarters).
+    for k in 1..<rows.count {
+      #expect(rows[k].period.quarter == rows[k - 1].period.quarter?.adding(1))
+      guard case .number(let growth, _)? = forecast[rows[k].period.description] else {
+        Issue.record("no growth for \(rows[k].period)")
+        continue
+      }
+      #expect(abs(growth - rows[k].mean / rows[k - 1].mean) <= 1e-12 * growth, "\(rows[k].period)")
     }
   }
 
