@@ -910,7 +910,7 @@ enum RunReport {
     blocks.append(.table(tables.comparison))
     blocks.append(.heading("Top risks"))
     for risk in topRisks(r) { blocks.append(.paragraph("• " + risk)) }
-    blocks.append(.pageBreak)
+    // The method follows the risks (which may run onto page 2) without a page of its own.
     blocks.append(.heading("How the plan is computed"))
     for paragraph in method(r) { blocks.append(.paragraph(paragraph)) }
     blocks.append(.pageBreak)
