@@ -60,8 +60,8 @@ public enum Budget {
         gpuCash[r.quarter.adding(-lead), default: 0] += gpu * atOrder
         gpuCash[r.quarter, default: 0] += gpu * (1 - atOrder)
       }
-      let facility = r.capex - gpu
-      if facility > 1e-9 * max(r.capex, 1) {
+      let facility = r.facilityCapex
+      if facility > 0 {
         if buildLead == 0 {
           facilityCash[r.quarter, default: 0] += facility
         } else {

@@ -56,6 +56,8 @@ public struct PlanRow: Sendable, Equatable {
   /// Facility MW paid for this quarter (a stated expansion coming online, or MW built beyond the
   /// site in the unconstrained plan), whether built or rented.
   public var facilityMegawattsAdded: Double = 0
+  /// The capex of those MW (part of ``capex``; 0 when colocated).
+  public var facilityCapex: Double = 0
 }
 
 /// A problem with a plan that the computation found (not the file's syntax).
@@ -532,9 +534,6 @@ public enum CapacityPlanner {
     var colocation = 0.0
     var facilityCapex = 0.0
     for (k, site) in plan.sites.enumerated() {
-      var sitePlan = plan
-      sitePlan.facility = site
-      sitePlan.money.electricityPerKilowattHour = plan.electricityPrice(at: site)
       var row = PlanRow(
         quarter: q, workload: "site", tokensPerDay: 0, tokens: 0, gpuHours: power[k].busyHours,
         gpusBusyAverage: power[k].busyHours / hours, gpusRequired: 0,
@@ -550,7 +549,7 @@ public enum CapacityPlanner {
       row.tokensPerDay = row.tokensServed / Double(q.days)
       row.itEnergyMegawattHours = power[k].averageKW / 1000 * hours
       for column in [PlanQuantity.facilityPowerMegawatts, .energyMegawattHours, .joulesPerToken, .electricity] {
-        CostModel.evaluate(column, &row, plan: sitePlan)
+        CostModel.evaluate(column, &row, plan: plan, site: site)
       }
       let facilityMW = row.facilityPowerMegawatts
       row.shortfallMegawatts = max(0, facilityMW - site.megawattsAvailable(at: q))
@@ -570,8 +569,9 @@ public enum CapacityPlanner {
           // Built at the quoted price per MW of IT (facility MW / PUE) or of facility power.
           let billedMW = site.capexBasis == .itMegawatts ? row.facilityMegawattsAdded / site.pue : row.facilityMegawattsAdded
           state.cohorts.append(CapexCohort(kind: .facility, start: q, capex: billedMW * site.capexPerMegawatt))
-          row.capex += billedMW * site.capexPerMegawatt
-          facilityCapex += billedMW * site.capexPerMegawatt
+          row.facilityCapex = billedMW * site.capexPerMegawatt
+          row.capex += row.facilityCapex
+          facilityCapex += row.facilityCapex
         }
         state.builtMW[k] = target
       }
@@ -579,6 +579,7 @@ public enum CapacityPlanner {
       siteRows.append(row)
     }
     // The total: sums over the sites (one site: its row's values, which are the formulas').
+    total.facilityCapex = facilityCapex
     total.capex = itCapex + facilityCapex
     total.facilityMegawattsAdded = siteRows.reduce(0) { $0 + $1.facilityMegawattsAdded }
     total.shortfallMegawatts = siteRows.reduce(0) { $0 + $1.shortfallMegawatts }

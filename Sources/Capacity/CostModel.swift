@@ -59,9 +59,10 @@ public enum CostModel {
 
   /// Sets one derived column of `row` from its inputs (for a planner step that needs it before
   /// the rest of the row is known).
-  public static func evaluate(_ column: PlanQuantity, _ row: inout PlanRow, plan: Plan, cohorts: [CapexCohort] = []) {
+  /// `site`: the site whose PUE and electricity price the assumptions take (default: the first).
+  public static func evaluate(_ column: PlanQuantity, _ row: inout PlanRow, plan: Plan, cohorts: [CapexCohort] = [], site: Facility? = nil) {
     guard let expression = expression(for: column) else { preconditionFailure("\(column) is not a derived column") }
-    row[keyPath: column.keyPath] = expression.value(row, plan: plan, cohorts: cohorts)
+    row[keyPath: column.keyPath] = expression.value(row, plan: plan, cohorts: cohorts, site: site)
   }
 
   /// The expression that defines `column`, or `nil` for an input column.
@@ -109,11 +110,12 @@ public enum PlanAssumption: String, Sendable, CaseIterable {
   /// Years facility capex is depreciated over.
   case facilityLifeYears = "FacilityLifeYears"
 
-  /// The assumption's value in `plan`.
-  public func value(in plan: Plan) -> Double {
+  /// The assumption's value in `plan`, at `site` (default: the first site) for the site's own
+  /// PUE and electricity price.
+  public func value(in plan: Plan, site: Facility? = nil) -> Double {
     switch self {
-    case .pue: return plan.facility.pue
-    case .electricityPrice: return plan.money.electricityPerKilowattHour
+    case .pue: return (site ?? plan.facility).pue
+    case .electricityPrice: return plan.electricityPrice(at: site ?? plan.facility)
     case .costOfCapital: return plan.money.costOfCapital
     case .depreciationYears: return plan.money.depreciationYears
     case .facilityLifeYears: return plan.facility.lifeYears
@@ -182,11 +184,11 @@ public indirect enum CostExpression: Sendable {
 
   /// The value for `row` under `plan`'s assumptions and capex `cohorts` (left-to-right, as a
   /// spreadsheet evaluates).
-  public func value(_ row: PlanRow, plan: Plan, cohorts: [CapexCohort] = []) -> Double {
-    func v(_ e: CostExpression) -> Double { e.value(row, plan: plan, cohorts: cohorts) }
+  public func value(_ row: PlanRow, plan: Plan, cohorts: [CapexCohort] = [], site: Facility? = nil) -> Double {
+    func v(_ e: CostExpression) -> Double { e.value(row, plan: plan, cohorts: cohorts, site: site) }
     switch self {
     case .quantity(let q): return row[keyPath: q.keyPath]
-    case .assumption(let a): return a.value(in: plan)
+    case .assumption(let a): return a.value(in: plan, site: site)
     case .constant(let c): return c
     case .sum(let terms): return terms.dropFirst().reduce(v(terms[0])) { $0 + v($1) }
     case .product(let factors): return factors.dropFirst().reduce(v(factors[0])) { $0 * v($1) }

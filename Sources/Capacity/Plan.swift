@@ -339,6 +339,12 @@ public struct Plan: Sendable, Equatable {
     sites.reduce(0) { $0 + $1.megawattsAvailable(at: q) }
   }
 
+  /// The sites whose MW at the as-of quarter carry no cost: neither an `existing_site` nor a
+  /// colocation price is stated for them.
+  public var sitesCarryingNoCost: [Facility] {
+    sites.filter { $0.megawattsAvailable(at: asOf) > 0 && $0.existingSite == nil && $0.colocationPerKilowattMonth == nil }
+  }
+
   /// A site's electricity price per kWh (its own, or the plan's).
   public func electricityPrice(at site: Facility) -> Double {
     site.electricityPerKilowattHour ?? money.electricityPerKilowattHour

@@ -191,10 +191,9 @@ public enum PlanJob {
       out.append(
         "the installed \(c.hardware) (\(c.installed)) are valued at today's catalog node price, not what they cost: state node_cost under fleet: installed:")
     }
-    let existingMW = plan.facility.megawattsAvailable(at: plan.asOf)
-    if existingMW > 0, plan.facility.existingSite == nil, plan.facility.colocationPerKilowattMonth == nil {
+    for site in plan.sitesCarryingNoCost {
       out.append(
-        "the site's \(NumberText.grouped(existingMW, decimals: 1)) MW at \(plan.asOf) carry no cost (no depreciation, capital charge or lease): state facility: existing_site:")
+        "\(plan.sites.count == 1 ? "the site's" : "site \(site.name)'s") \(NumberText.grouped(site.megawattsAvailable(at: plan.asOf), decimals: 1)) MW at \(plan.asOf) carry no cost (no depreciation, capital charge or lease): state its existing_site:")
     }
     let firstDelivery = plan.asOf.adding(plan.money.procurementLeadQuarters)
     for r in rows where r.workload == "total" && r.tokensUnserved > 0 {

@@ -476,7 +476,7 @@ public enum QuarterlyRun {
     try write("scenarios.csv", scenarioTable.csv())
     try write("scenarios.json", scenarioTable.json(key: "scenarios").serialized() + "\n")
     for (name, table) in [("uncertainty", tables.uncertainty), ("sensitivity", tables.sensitivity), ("fits", tables.fits),
-      ("assumptions", RunReport.registerWithSources(tables.assumptions, tables.sources))] {
+      ("assumptions", tables.registerWithSources)] {
       let text = TextTable(table)
       try write("\(name).csv", text.csv())
       try write("\(name).json", text.json(key: name).serialized() + "\n")
@@ -573,7 +573,7 @@ public enum QuarterlyRun {
           .number(r.quantiles.p10 ?? .nan, format: int), .number(r.quantiles.p50 ?? .nan, format: int),
           .number(r.quantiles.p90 ?? .nan, format: int)]
       })
-    var assumptions = sheet(RunReport.registerWithSources(tables.assumptions, tables.sources), name: "Assumptions")
+    var assumptions = sheet(tables.registerWithSources, name: "Assumptions")
     assumptions.widths = [34, 16, 30, 80, 12]
     // Defined names for the assumptions the formulas use, at the rows the register gave them.
     let order = PlanAssumption.allCases.map(\.rawValue)

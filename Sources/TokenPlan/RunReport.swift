@@ -81,6 +81,8 @@ struct RunTables {
   var growth: ReportTable
   /// The register's sources, each once, by the reference number its rows give.
   var sources: ReportTable
+  /// The register with each row's source written out (`assumptions.csv`, the workbook).
+  var registerWithSources: ReportTable { RunReport.registerWithSources(assumptions, sources) }
   /// Workbook defined names and the register row (0-based) each one names.
   var assumptionNames: [(name: String, row: Int)] = []
   /// Since last quarter: the plan's totals then and now, and the last forecast scored.
@@ -173,6 +175,9 @@ enum RunReport {
   static func purchasesTable(_ r: RunResults) -> ReportTable {
     let plan = r.plan
     var rows: [[ReportTable.Cell]] = []
+    // Facility growth by site: the site rows with several sites, the total with one.
+    let sites = Dictionary(plan.sites.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    let siteRows = plan.sites.count > 1 ? r.rows.filter { $0.workload == "site" } : r.totals
     for q in r.totals {
       if q.gpusToOrder > 0, let name = q.purchaseHardware, let h = plan.hardware[name] {
         rows.append([
@@ -180,12 +185,13 @@ enum RunReport {
           t(q.quarter.description), n(q.capexByHardware.values.reduce(0, +) / 1e6, 2),
         ])
       }
-      if q.facilityMegawattsAdded > 0 {
-        let facilityCapex = q.capex - q.capexByHardware.values.reduce(0, +)
+      for row in siteRows where row.quarter == q.quarter && row.facilityMegawattsAdded > 0 {
+        let site = sites[row.site] ?? plan.facility
+        let kind = site.colocationPerKilowattMonth == nil ? "Facility MW" : "Colocated MW"
         rows.append([
-          t(plan.facility.colocationPerKilowattMonth == nil ? "Facility MW (stated expansion)" : "Colocated MW (stated expansion)"),
-          n(q.facilityMegawattsAdded, 1), t(""), t(q.quarter.adding(-plan.facility.buildLeadQuarters).description),
-          t(q.quarter.description), n(facilityCapex / 1e6, 2),
+          t(plan.sites.count > 1 ? "\(kind) at \(site.name) (stated expansion)" : "\(kind) (stated expansion)"),
+          n(row.facilityMegawattsAdded, 1), t(""), t(q.quarter.adding(-site.buildLeadQuarters).description),
+          t(q.quarter.description), n(row.facilityCapex / 1e6, 2),
         ])
       }
     }
@@ -199,7 +205,7 @@ enum RunReport {
       rows: rows,
       note: rows.isEmpty
         ? "Nothing to buy over the horizon: the installed fleet serves what can be served."
-        : "The constrained plan: systems are ordered the \(plan.money.procurementLeadQuarters)-quarter procurement lead before they are in service (an order-by quarter at or before \(plan.asOf) is due now); a facility expansion the site states is paid for when it comes online, its construction starting \(plan.facility.buildLeadQuarters) quarters earlier. Quantity: systems, or facility MW.")
+        : "The constrained plan: systems are ordered the \(plan.money.procurementLeadQuarters)-quarter procurement lead before they are in service (an order-by quarter at or before \(plan.asOf) is due now); a facility expansion a site states is paid for when it comes online, its construction starting the site's build lead earlier (\(plan.facility.buildLeadQuarters) quarters\(plan.sites.count > 1 ? " at the first site" : "")). Quantity: systems, or facility MW.")
   }
 
   /// The constrained plan against what it would take (the unconstrained plan): the horizon's
@@ -590,8 +596,11 @@ enum RunReport {
         add("Site \(site.name): power from \(q)", mw, 1, "MW", s.source, s.date)
       }
     }
+    // The price the first site pays (the ElectricityPrice cell the workbook's formulas read): its
+    // own when stated, else the plan's.
+    let price = p.facility.electricityPerKilowattHour == nil ? m : f
     add(
-      "Electricity price", p.money.electricityPerKilowattHour, 4, "\(p.money.currency)/kWh", m.source, m.date,
+      "Electricity price", p.electricityPrice(at: p.facility), 4, "\(p.money.currency)/kWh", price.source, price.date,
       definedName: PlanAssumption.electricityPrice.rawValue)
     add("Depreciation", p.money.depreciationYears, 1, "years", m.source, m.date, definedName: PlanAssumption.depreciationYears.rawValue)
     add("Cost of capital", p.money.costOfCapital, 3, "per year", m.source, m.date, definedName: PlanAssumption.costOfCapital.rawValue)
@@ -618,18 +627,21 @@ enum RunReport {
           "not stated: valued at the catalog's node price today", "")
       }
     }
-    let existingMW = p.facility.megawattsAvailable(at: p.asOf)
-    switch p.facility.existingSite {
-    case let site?:
-      switch site.cost {
-      case .owned(let built, let capex):
-        add("Existing site build cost (opened \(built))", capex, 0, p.money.currency, site.provenance.source, site.provenance.date)
-      case .leased(let perKilowattMonth):
-        add("Existing site lease", perKilowattMonth, 2, "\(p.money.currency)/kW IT-month", site.provenance.source, site.provenance.date)
+    let free = p.sitesCarryingNoCost.map(\.name)
+    for site in p.sites {
+      let label = p.sites.count == 1 ? "Existing site" : "Site \(site.name): existing site"
+      switch site.existingSite?.cost {
+      case .owned(let built, let capex)?:
+        let s = site.existingSite!.provenance
+        add("\(label) build cost (opened \(built))", capex, 0, p.money.currency, s.source, s.date)
+      case .leased(let perKilowattMonth)?:
+        let s = site.existingSite!.provenance
+        add("\(label) lease", perKilowattMonth, 2, "\(p.money.currency)/kW IT-month", s.source, s.date)
+      case nil where free.contains(site.name):
+        let mw = NumberText.grouped(site.megawattsAvailable(at: p.asOf), decimals: 1)
+        add("\(label) cost", 0, 0, p.money.currency, "not stated: the site's \(mw) MW at \(p.asOf) carry no cost", "")
+      case nil: break
       }
-    case nil where existingMW > 0 && p.facility.colocationPerKilowattMonth == nil:
-      add("Existing site cost", 0, 0, p.money.currency, "not stated: the site's \(NumberText.grouped(existingMW, decimals: 1)) MW at \(p.asOf) carry no cost", "")
-    case nil: break
     }
     for (name, h) in p.hardware.sorted(by: { $0.key < $1.key }) {
       let s = h.provenance
@@ -1043,7 +1055,7 @@ enum RunReport {
     var unsourced = [("staff", c.staffPerGPUYear), ("software", c.softwarePerGPUYear), ("insurance", c.insuranceShare), ("facility upkeep", c.facilityOpexPerMegawattYear)]
       .filter { $0.1 == 0 }.map(\.0)
     if plan.fleet.contains(where: { $0.nodeCost == nil }) { unsourced.append("the installed fleet's cost") }
-    if plan.facility.existingSite == nil, plan.facility.megawattsAvailable(at: plan.asOf) > 0 { unsourced.append("the existing site's cost") }
+    if !plan.sitesCarryingNoCost.isEmpty { unsourced.append("the existing site's cost") }
     if !unsourced.isEmpty {
       out.append("Unstated costs: \(unsourced.joined(separator: ", ")) are 0 in this plan (see the assumptions register); stating them raises the cost per token.")
     }

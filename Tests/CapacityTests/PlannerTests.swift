@@ -493,10 +493,19 @@ struct SiteTests {
     #expect(close(ub.facilityMegawattsAdded, beyond) && close(ub.shortfallMegawatts, beyond))
     #expect(ua.facilityMegawattsAdded == 0 && ub.buildByQuarter == Quarter("2026Q2") && ua.buildByQuarter == nil)
     #expect(close(ut.capex, capex))
-    // A single-site plan has no site rows; its totals are the formulas' (PUE × IT).
+    // A single-site plan has no site rows; its totals are the formulas' (PUE × IT), at the
+    // site's own electricity price when it states one.
     var one = plan
     one.otherSites = []
     #expect(try CapacityPlanner.run(one).allSatisfy { $0.workload != "site" })
+    one.facility.electricityPerKilowattHour = 0.05
+    let own = try #require(try CapacityPlanner.run(one, totalsOnly: true).first)
+    #expect(close(own.electricity, own.energyMegawattHours * 1000 * 0.05))
+    // Sites whose as-of MW carry no cost: both here; a lease on b leaves only a.
+    #expect(plan.sitesCarryingNoCost.map(\.name) == ["a", "b"])
+    var leased = plan
+    leased.otherSites[0].existingSite = ExistingSite(cost: .leased(perKilowattMonth: 100), provenance: Provenance(source: "test", date: "2026-12-04"))
+    #expect(leased.sitesCarryingNoCost.map(\.name) == ["a"])
   }
 
   @Test("sites: in the plan file, inheriting the first site's keys; a repeated name is refused at its line")
