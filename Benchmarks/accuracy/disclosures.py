@@ -7,7 +7,7 @@ interval covers it (and how wide it is, hi/lo).
     python3 Benchmarks/accuracy/disclosures.py BINARY [BINARY …]
 
 A held-out monthly total is compared as tokens per day over its month (the forecast's daily
-means averaged over the month; the interval is the mid-month day's). Real data, no peer:
+medians and means averaged over the month; the interval is the mid-month day's). Real data, no peer:
 statsforecast needs regular series, which these are not.
 """
 import csv, datetime, io, os, subprocess, sys, tempfile
@@ -52,16 +52,17 @@ def forecast(binary, train, held):
     if not got:
         return None, "no row for the held-out period"
     mean = sum(float(g["mean"]) for g in got) / len(got)
+    median = sum(float(g["p50"]) for g in got) / len(got)
     mid = got[len(got) // 2]
-    return (mean, float(mid["lo_95"]), float(mid["hi_95"])), ""
+    return (median, mean, float(mid["lo_95"]), float(mid["hi_95"])), ""
 
 if __name__ == "__main__":
     data = rows()
     entities = {}
     for r in data:
         entities.setdefault(r["entity"], []).append(r)
-    print("| entity | points used | held out | disclosed /day | binary | median ratio | 95% covers | 95% width (hi/lo) |")
-    print("| --- | ---: | --- | ---: | --- | ---: | --- | ---: |")
+    print("| entity | points used | held out | disclosed /day | binary | median ratio | mean ratio | 95% covers | 95% width (hi/lo) |")
+    print("| --- | ---: | --- | ---: | --- | ---: | ---: | --- | ---: |")
     for name, rs in entities.items():
         rs.sort(key=lambda r: r["date"])
         if len(rs) < 4:
@@ -71,10 +72,10 @@ if __name__ == "__main__":
             actual = per_day(held)
             for b in sys.argv[1:]:
                 res, err = forecast(b, train, held)
-                label = os.path.basename(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(b)))))
+                label = b
                 if res is None:
-                    print(f"| {name} | {len(train)} | {held['date']} | {actual:.3g} | {label} | refused: {err} | | |")
+                    print(f"| {name} | {len(train)} | {held['date']} | {actual:.3g} | {label} | refused: {err} | | | |")
                     continue
-                mean, lo, hi = res
-                print(f"| {name} | {len(train)} | {held['date']} | {actual:.3g} | {label} | {mean/actual:.2f} | "
+                median, mean, lo, hi = res
+                print(f"| {name} | {len(train)} | {held['date']} | {actual:.3g} | {label} | {median/actual:.2f} | {mean/actual:.2f} | "
                       f"{'yes' if lo <= actual <= hi else 'no'} | {hi/lo:.3g} |")

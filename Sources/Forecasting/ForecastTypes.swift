@@ -15,12 +15,43 @@ public struct ForecastInput: Sendable {
   public var y: [Double]
   /// The date at `t = 0` for dated series; `nil` for plain steps.
   public var origin: CalendarDate?
+  /// The period each source row covered (a month's total is spread over its days): the
+  /// forecast models one observation per period, not one per day.
+  public var period: PeriodKind
 
-  public init(name: String, t: [Double], y: [Double], origin: CalendarDate?) {
+  public init(name: String, t: [Double], y: [Double], origin: CalendarDate?, period: PeriodKind = .day) {
     self.name = name
     self.t = t
     self.y = y
     self.origin = origin
+    self.period = period
+  }
+
+  /// One observation per source period: each run of consecutive days with the same value (a
+  /// period's tokens per day) becomes one point at the run's middle day. Many days spread from
+  /// a few monthly figures are not many independent observations. Daily series are returned
+  /// unchanged.
+  public func collapsingPeriods() -> ForecastInput {
+    guard period != .day else { return self }
+    var out = self
+    let runs = periodRuns()
+    out.t = runs.map { (t[$0.lowerBound] + t[$0.upperBound - 1]) / 2 }
+    out.y = runs.map { y[$0.lowerBound] }
+    return out
+  }
+
+  /// The index ranges of the runs of consecutive days with the same value: one per source
+  /// period for monthly or weekly figures (two adjacent periods with exactly the same tokens per
+  /// day would read as one).
+  public func periodRuns() -> [Range<Int>] {
+    guard !t.isEmpty else { return [] }
+    var runs: [Range<Int>] = []
+    var start = 0
+    for i in 1...t.count where i == t.count || t[i] != t[i - 1] + 1 || y[i] != y[start] {
+      runs.append(start..<i)
+      start = i
+    }
+    return runs
   }
 
   /// Whether the series is dated daily data (weekday effects and calendar periods apply).
@@ -33,7 +64,8 @@ public struct ForecastInput: Sendable {
       let (days, values) = panel.observations(ofSeries: s)
       guard !days.isEmpty else { return nil }
       return ForecastInput(
-        name: panel.series[s].name, t: days.map(Double.init), y: values, origin: panel.start)
+        name: panel.series[s].name, t: days.map(Double.init), y: values, origin: panel.start,
+        period: panel.sourcePeriods[s])
     }
   }
 }
@@ -282,6 +314,8 @@ public enum ModelSelection: String, Sendable {
   case backtest
   /// The lowest AICc on all the data (series too short to backtest).
   case aicc
+  /// Fewer than 8 observations: growth that slows (``ForecastModel/slowing``), by rule.
+  case fewPoints = "few_points"
   /// The one model asked for (`--model`).
   case forced
 }
@@ -297,16 +331,39 @@ public enum ForecastModel: Hashable, Sendable, CustomStringConvertible {
   case drift
   /// Holt's damped trend.
   case damped
+  /// The Theta method: simple exponential smoothing with half the linear trend's drift.
+  case theta
+  /// Growth that slows: the recent log growth rate, decaying with a time constant of half the
+  /// history's span (for series of fewer than 8 observations).
+  case slowing
+  /// A weighted average of models (point forecasts averaged; sample paths a mixture drawn in
+  /// proportion to the weights).
+  case combination([ForecastModel], weights: [Double])
 
   /// The baselines, in the order they are listed.
-  public static let baselines: [ForecastModel] = [.naive, .drift, .damped]
+  public static let baselines: [ForecastModel] = [.naive, .drift, .damped, .theta]
 
-  /// The model called `name` (a growth family's name, `naive`, `drift` or `damped`), or `nil`.
+  /// The model called `name` (a growth family's name, `naive`, `drift`, `damped`, `theta`, or a
+  /// combination as its description prints it, `theta:0.5+damped:0.5`), or `nil`.
   public init?(_ name: String) {
     switch name {
     case "naive": self = .naive
     case "drift": self = .drift
     case "damped": self = .damped
+    case "theta": self = .theta
+    case "slowing": self = .slowing
+    case _ where name.contains("+"):
+      var members: [ForecastModel] = []
+      var weights: [Double] = []
+      for part in name.split(separator: "+") {
+        let pair = part.split(separator: ":")
+        guard pair.count == 2, let m = ForecastModel(String(pair[0])), m.members.count == 1,
+          let w = Double(pair[1]), w > 0, w.isFinite
+        else { return nil }
+        members.append(m)
+        weights.append(w)
+      }
+      self = .combination(members, weights: weights)
     default:
       guard let family = GrowthFamily(name: name) else { return nil }
       self = .growth(family)
@@ -320,7 +377,18 @@ public enum ForecastModel: Hashable, Sendable, CustomStringConvertible {
     case .naive: return "naive"
     case .drift: return "drift"
     case .damped: return "damped"
+    case .theta: return "theta"
+    case .slowing: return "slowing"
+    case .combination(let members, let weights):
+      return zip(members, weights).map { "\($0):\(String(format: "%.4g", $1))" }.joined(separator: "+")
     }
+  }
+
+  /// The models a forecast is made of with their weights: itself with weight 1, or a
+  /// combination's members.
+  public var members: [(model: ForecastModel, weight: Double)] {
+    if case .combination(let members, let weights) = self { return Array(zip(members, weights)) }
+    return [(self, 1)]
   }
 
   /// The growth family, for a growth model.
@@ -334,7 +402,9 @@ public enum ForecastModel: Hashable, Sendable, CustomStringConvertible {
     switch self {
     case .growth(let family): return family.model.parameterNames.count
     case .naive: return 1
-    case .drift, .damped: return 2
+    case .drift, .damped, .slowing: return 2
+    case .theta: return 3
+    case .combination(let members, _): return members.map(\.parameterCount).max() ?? 1
     }
   }
 }
@@ -348,11 +418,14 @@ public struct ForecastNote: Sendable, Equatable, CustomStringConvertible {
     case isolatedOutliers = "isolated_outliers"
     /// Outlying days left out of the trend fit (kept for the noise).
     case outlyingDays = "outlying_days"
+    /// Monthly or weekly figures modelled as one observation per period.
+    case periodObservations = "period_observations"
     /// Intervals widened by the backtest calibration.
     case widenedIntervals = "widened_intervals"
     /// A structural break detected or declared.
     case structuralBreak = "structural_break"
-    /// A series too short to backtest: the model chosen by AICc.
+    /// A series too short to backtest: the model chosen by AICc, or by rule (growth that
+    /// slows) under ``Forecaster/fewPointsLimit`` points.
     case shortSeries = "short_series"
     /// The chosen model failed on the whole history; the next best was used.
     case fallbackModel = "fallback_model"
@@ -368,7 +441,8 @@ public struct ForecastNote: Sendable, Equatable, CustomStringConvertible {
       case .outlyingDays: return "outlying days left out of the trend fit"
       case .widenedIntervals: return "widened intervals"
       case .structuralBreak: return "structural breaks"
-      case .shortSeries: return "short series chosen by AICc"
+      case .shortSeries: return "short series (chosen by AICc, or by rule under 8 points)"
+      case .periodObservations: return "series of monthly or weekly figures"
       case .fallbackModel: return "fallback models"
       case .nonPositiveValues: return "zero days left out"
       case .simplestFamily: return "simplest-family choices"

@@ -5,15 +5,23 @@ import LinearAlgebra
 import TokenPlanCore
 
 /// A trend fitted in log space to a prepared series: a growth family (multiplicative errors)
-/// or a baseline (naive, drift, damped trend).
+/// or a baseline (naive, drift, damped trend, Theta, growth that slows), or a combination.
 struct FittedTrend {
   enum Kind {
     /// A growth family: its fit, the model, and the parameter draw scale.
     case growth(GrowthFit, any GrowthModel, bounds: [ClosedRange<Double>])
     /// A random walk in log space from `level` at `lastT`, with a deterministic trend
     /// (`slope`, damped by `phi` per unit time when < 1) and Gaussian innovations of
-    /// `sigma` per √(time unit); `slopeSD` is the slope's standard error.
-    case walk(level: Double, lastT: Double, slope: Double, phi: Double, slopeSD: Double, sigma: Double)
+    /// `sigma` per √(time unit); `slopeSD` is the slope's standard error. A share `alpha` of
+    /// each innovation persists in the level (1: a random walk; α < 1: simple exponential
+    /// smoothing, whose variance at lead h steps is σ²(1 + (h − 1)α²)).
+    case walk(level: Double, lastT: Double, slope: Double, phi: Double, slopeSD: Double, sigma: Double, alpha: Double)
+    /// A weighted average of fitted trends in log space: the log trend and each log path are
+    /// the members' weighted means (a geometric combination on the original scale). Each
+    /// member's paths are drawn from the same random stream (common random numbers), so
+    /// averaging does not cancel the noise the members share; the backtest calibration widens
+    /// what the average still leaves too narrow.
+    case combination([FittedTrend], weights: [Double])
   }
 
   let name: ForecastModel
@@ -29,8 +37,13 @@ struct FittedTrend {
     if case .growth(let fit, _, _) = kind {
       return Dictionary(uniqueKeysWithValues: fit.parameters.map { ($0.name, $0.value) })
     }
-    if case .walk(let level, _, let slope, let phi, _, _) = kind {
-      return ["level": level, "slope": slope, "phi": phi]
+    if case .combination(let members, _) = kind {
+      var out: [String: Double] = [:]
+      for m in members { for (k, v) in m.parameters { out["\(m.name).\(k)"] = v } }
+      return out
+    }
+    if case .walk(let level, _, let slope, let phi, _, _, let alpha) = kind {
+      return alpha < 1 ? ["level": level, "slope": slope, "alpha": alpha] : ["level": level, "slope": slope, "phi": phi]
     }
     return [:]
   }
@@ -40,9 +53,23 @@ struct FittedTrend {
     switch kind {
     case .growth(let fit, let model, _):
       return model.values(at: t, parameters: fit.values).map { $0 > 0 ? log($0) : -.infinity }
-    case .walk(let level, let lastT, let slope, let phi, _, _):
+    case .walk(let level, let lastT, let slope, let phi, _, _, _):
       return t.map { level + slope * FittedTrend.dampedSum(phi, $0 - lastT) }
+    case .combination(let members, let weights):
+      var out = [Double](repeating: 0, count: t.count)
+      for (m, w) in zip(members, weights) {
+        let z = m.logTrend(t)
+        for i in out.indices { out[i] += w * z[i] }
+      }
+      return out
     }
+  }
+
+  /// The combination of `fits` with `weights` (summing to 1), named by its members and weights.
+  static func combining(_ fits: [FittedTrend], weights: [Double]) -> FittedTrend {
+    FittedTrend(
+      name: .combination(fits.map(\.name), weights: weights), kind: .combination(fits, weights: weights),
+      residuals: [], autocorrelation: 0)
   }
 
   /// `Σ_{i=1..h} φ^i` for a (possibly fractional) horizon `h` — `h` when φ = 1.
@@ -69,16 +96,26 @@ struct FittedTrend {
           out.storage[i + p * h] = log(v) + noise[i + p * h]
         }
       }
-    case .walk(let level, let lastT, let slope, let phi, let slopeSD, let sigma):
+    case .combination(let members, let weights):
+      let start = rng
+      for (m, w) in zip(members, weights) {
+        var shared = start
+        let z = m.logPaths(t, count: count, daily: daily, rng: &shared)
+        for k in out.storage.indices { out.storage[k] += w * z.storage[k] }
+        rng = shared
+      }
+    case .walk(let level, let lastT, let slope, let phi, let slopeSD, let sigma, let alpha):
       for p in 0..<count {
         let s = slope + slopeSD * rng.gaussian()
-        var acc = 0.0
+        // `persisted`: the share α of past innovations carried in the level.
+        var persisted = 0.0
         var previous = lastT
         for i in 0..<h {
           let dt = max(t[i] - previous, 0)
-          acc += sigma * dt.squareRoot() * rng.gaussian()
+          let innovation = sigma * dt.squareRoot() * rng.gaussian()
           previous = t[i]
-          out.storage[i + p * h] = level + s * FittedTrend.dampedSum(phi, t[i] - lastT) + acc
+          out.storage[i + p * h] = level + s * FittedTrend.dampedSum(phi, t[i] - lastT) + persisted + innovation
+          persisted += alpha * innovation
         }
       }
     }
@@ -187,12 +224,46 @@ enum TrendFitting {
       guard fit.converged, fit.values.allSatisfy(\.isFinite) else {
         throw CurveFittingError.invalidStart("\(name) did not converge (\(fit.reason.rawValue))")
       }
+      // A positive parameter whose standard error is over 5 times its value is not identified
+      // by the data (a ceiling on a flat series, say): its draws would span e^±10, paths from
+      // 10⁻¹⁰⁰ to 10²⁰⁰. Such a fit is no candidate.
+      for (a, j) in fit.freeParameterIndices.enumerated() where bounds[j].lowerBound >= 0 && fit.values[j] > 0 {
+        let relative = fit.covariance[a, a].squareRoot() / fit.values[j]
+        if !(relative <= 5) {
+          throw CurveFittingError.invalidStart(
+            "\(name) is not identified: \(model.parameterNames[j])'s standard error is \(String(format: "%.3g", relative))× its value")
+        }
+      }
       let fitted = model.values(at: t, parameters: fit.values)
       let residuals = (0..<n).map { z[$0] - log(max(fitted[$0], .leastNormalMagnitude)) }
       return FittedTrend(
         name: name, kind: .growth(fit, model, bounds: bounds), residuals: residuals,
         autocorrelation: lag1(residuals))
     }
+    if case .combination(let models, let weights) = name {
+      // Members that do not fit are left out and the others reweighted (four digits, as the
+      // name prints them); one left is itself.
+      var fits: [FittedTrend] = []
+      var kept: [Double] = []
+      var lastError: Error?
+      for (m, w) in zip(models, weights) {
+        do {
+          fits.append(try fit(m, t: t, z: z, ceiling: ceiling, daily: daily))
+          kept.append(w)
+        } catch {
+          lastError = error
+        }
+      }
+      if fits.isEmpty { throw lastError! }
+      if fits.count == 1 { return fits[0] }
+      if fits.count < models.count {
+        let total = kept.reduce(0, +)
+        kept = kept.map { Double(String(format: "%.4g", $0 / total))! }
+      }
+      return FittedTrend.combining(fits, weights: kept)
+    }
+    if name == .theta { return try theta(t: t, z: z) }
+    if name == .slowing { return try slowing(t: t, z: z) }
     // Baselines: level from the last week of daily data (or the last point of sparse or
     // undated data), slope from the ends.
     let regular = daily && n >= 14 && t[n - 1] - t[n - 14] <= 20
@@ -210,11 +281,14 @@ enum TrendFitting {
       slope = (level - firstLevel) / max(lastT - firstT, 1e-9)
     }
     if name == .damped {
-      // Holt's damped trend on the observations (φ = 0.98 per time unit); α, β by a grid on
-      // the one-step squared error.
+      // Holt's damped trend on the observations; α, β (and φ per step for undated series) by a
+      // grid on the one-step squared error. Daily series keep φ = 0.98 per day (a grid over
+      // days would fit the week's noise); undated steps choose φ from 0.8–0.98, the range
+      // Gardner & McKenzie (1985) and ETS implementations search.
       guard n >= 10 else { throw CurveFittingError.tooFewPoints(points: n, parameters: 3) }
-      phi = 0.98
-      var best = (sse: Double.infinity, level: level, slope: slope)
+      var best = (sse: Double.infinity, level: level, slope: slope, phi: 0.98)
+      for candidatePhi in [0.98] {
+      phi = candidatePhi
       for alpha in [0.05, 0.1, 0.2, 0.4, 0.7] {
         for beta in [0.01, 0.05, 0.1, 0.3] {
           var l = z[0]
@@ -229,22 +303,109 @@ enum TrendFitting {
             b = pow(phi, dt) * b + beta * e / dt
             l = newL
           }
-          if sse < best.sse { best = (sse, l, b) }
+          if sse < best.sse { best = (sse, l, b, phi) }
         }
       }
+      }
       slope = best.slope
+      phi = best.phi
       return walk(name, level: best.level, lastT: t[n - 1], slope: slope, phi: phi, t: t, z: z, lag: lag)
     }
     // Innovation scale per √(time unit), from lag-differences net of the slope.
     var fitted = walk(name, level: level, lastT: lastT, slope: slope, phi: 1, t: t, z: z, lag: lag)
-    if name == .drift, case .walk(_, _, _, _, _, let sigma) = fitted.kind {
+    if name == .drift, case .walk(_, _, _, _, _, let sigma, _) = fitted.kind {
       slopeSD = sigma / max(t[n - 1] - t[0], 1).squareRoot()
       fitted = FittedTrend(
         name: name,
-        kind: .walk(level: level, lastT: lastT, slope: slope, phi: 1, slopeSD: slopeSD, sigma: sigma),
+        kind: .walk(level: level, lastT: lastT, slope: slope, phi: 1, slopeSD: slopeSD, sigma: sigma, alpha: 1),
         residuals: fitted.residuals, autocorrelation: 0)
     }
     return fitted
+  }
+
+  /// The Theta method (Assimakopoulos & Nikolopoulos 2000) in the form Hyndman & Billah (2003)
+  /// showed it equals: simple exponential smoothing of the log series with a drift of half the
+  /// least-squares slope of `z` on `t` (the θ = 0 line's slope). α minimises the one-step
+  /// squared error over a grid of 0.05 to 0.95 (golden-section refined); the forecast at lead h
+  /// steps is `ℓ + b/2·(h − 1 + 1/α − (1 − α)ⁿ/α)` per step of the series' median spacing.
+  /// Paths: innovations of the one-step error SD, a share α of each persisting.
+  static func theta(t: [Double], z: [Double]) throws -> FittedTrend {
+    let n = z.count
+    guard n >= 5 else { throw CurveFittingError.tooFewPoints(points: n, parameters: 3) }
+    let step = max(PreparedSeries.median((1..<n).map { t[$0] - t[$0 - 1] }), 1e-9)
+    let line = try LinearRegression.polynomial(x: t.map { ($0 - t[0]) / step }, y: z, degree: 1)
+    let slopePerStep = line.coefficients[1]
+    let drift = slopePerStep / 2
+    // One-step SES with drift: level ℓ, forecast ℓ + drift; returns the SSE and final level.
+    func run(_ alpha: Double) -> (sse: Double, level: Double) {
+      var level = z[0]
+      var sse = 0.0
+      for i in 1..<n {
+        let e = z[i] - (level + drift)
+        sse += e * e
+        level = level + drift + alpha * e
+      }
+      return (sse, level)
+    }
+    var best = (alpha: 0.5, sse: Double.infinity)
+    for k in 1...19 {
+      let a = Double(k) * 0.05
+      let r = run(a).sse
+      if r < best.sse { best = (a, r) }
+    }
+    // Golden-section refinement within one grid step either side.
+    var lo = max(best.alpha - 0.05, 0.01)
+    var hi = min(best.alpha + 0.05, 0.99)
+    let g = (5.0.squareRoot() - 1) / 2
+    for _ in 0..<20 {
+      let a = hi - g * (hi - lo)
+      let b = lo + g * (hi - lo)
+      if run(a).sse < run(b).sse { hi = b } else { lo = a }
+    }
+    let alpha = (lo + hi) / 2
+    let (sse, level) = run(alpha)
+    let sigma = (sse / Double(max(n - 3, 1))).squareRoot() / step.squareRoot()
+    // ℓ + drift·(h − 1 + 1/α − (1 − α)ⁿ/α) = offset + drift·h, per step.
+    let offset = level + drift * (1 / alpha - 1 - pow(1 - alpha, Double(n)) / alpha)
+    return FittedTrend(
+      name: .theta,
+      kind: .walk(
+        level: offset, lastT: t[n - 1], slope: drift / step, phi: 1, slopeSD: 0, sigma: sigma, alpha: alpha),
+      residuals: [], autocorrelation: 0)
+  }
+
+  /// Growth that slows, for a few irregular points (disclosures): the log growth rates between
+  /// consecutive points `r_k = Δz/Δt`, the current rate their mean weighted by interval length
+  /// and doubled per later interval (the latest rates count most), decaying with a time
+  /// constant τ of half the history's span: the log level rises by `r·Σφ^i` with
+  /// `φ = e^(−1/τ)` per time unit, so at most by `r·τ`. The rate's uncertainty is the rates'
+  /// weighted SD around it, at least half the rate (an SD from 2–6 rates is itself uncertain),
+  /// drawn once per path and damped with the rate.
+  ///
+  /// Assumption: token growth slows as volumes grow (the public disclosures' rates fell from
+  /// 10× a year to 2–3× a year). Measured on `datasets/public/` left out one and two points at a
+  /// time (Benchmarks/accuracy/disclosures.py).
+  static func slowing(t: [Double], z: [Double]) throws -> FittedTrend {
+    let n = z.count
+    guard n >= 3, t[n - 1] > t[0] else { throw CurveFittingError.tooFewPoints(points: n, parameters: 2) }
+    var rates: [Double] = []
+    var weights: [Double] = []
+    for k in 1..<n {
+      let dt = t[k] - t[k - 1]
+      guard dt > 0 else { continue }
+      rates.append((z[k] - z[k - 1]) / dt)
+      weights.append(dt * pow(2, Double(rates.count - 1)))
+    }
+    let total = weights.reduce(0, +)
+    let rate = zip(rates, weights).reduce(0) { $0 + $1.0 * $1.1 } / total
+    let spread = (zip(rates, weights).reduce(0) { $0 + $1.1 * ($1.0 - rate) * ($1.0 - rate) } / total).squareRoot()
+    let tau = (t[n - 1] - t[0]) / 2
+    return FittedTrend(
+      name: .slowing,
+      kind: .walk(
+        level: z[n - 1], lastT: t[n - 1], slope: rate, phi: exp(-1 / tau), slopeSD: max(spread, abs(rate) / 2),
+        sigma: 0, alpha: 1),
+      residuals: [], autocorrelation: 0)
   }
 
   /// A random-walk trend with innovations measured from `lag`-differences of `z`.
@@ -266,7 +427,7 @@ enum TrendFitting {
       ? 0.5 : (increments.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(increments.count - 1)).squareRoot()
     return FittedTrend(
       name: name,
-      kind: .walk(level: level, lastT: lastT, slope: slope, phi: phi, slopeSD: 0, sigma: sigma),
+      kind: .walk(level: level, lastT: lastT, slope: slope, phi: phi, slopeSD: 0, sigma: sigma, alpha: 1),
       residuals: [], autocorrelation: 0)
   }
 
