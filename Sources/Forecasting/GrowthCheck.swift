@@ -9,6 +9,54 @@ public enum GrowthCheck {
     /// The growth rises more than `tolerance` over the quarter before's while the history's
     /// last `window` growths never did.
     public var accelerates: Bool
+    /// The share of the total (in the quarter before) carried by segments whose own growth
+    /// this quarter exceeds their history's fastest (``segmentsBeyondHistory(_:window:)``);
+    /// `nil` when the segments were not checked.
+    public var shareBeyondHistory: Double? = nil
+
+    /// The acceleration comes from the mix: the faster-growing segments carry more of the
+    /// total, while segments carrying at most ``mixShareLimit`` of it grow faster than their own
+    /// history ever did in its last quarters.
+    public var acceleratesByMix: Bool { accelerates && (shareBeyondHistory.map { $0 <= mixShareLimit } ?? false) }
+
+    public init(growth: Double, accelerates: Bool, shareBeyondHistory: Double? = nil) {
+      self.growth = growth
+      self.accelerates = accelerates
+      self.shareBeyondHistory = shareBeyondHistory
+    }
+  }
+
+  /// The largest share of the total that segments growing beyond their own history may carry
+  /// for an acceleration to be put down to the mix (5%).
+  public static let mixShareLimit = 0.05
+
+  /// Per forecast quarter, the share of the total (the segments' sum in the quarter before)
+  /// carried by segments whose growth that quarter is more than `tolerance` above the fastest
+  /// of their history's last `window` quarter-on-quarter growths. A segment with fewer than two
+  /// whole quarters of history counts as beyond (nothing to judge it by).
+  ///
+  /// A sum of segments each growing at a steady rate speeds up as the fastest come to carry
+  /// it: such a total accelerates though no segment does. This tells the two apart.
+  /// - Parameter segments: each segment's whole quarters of history just before the forecast
+  ///   and its forecast quarters (quarterly means, oldest first; every segment the same
+  ///   forecast quarters).
+  public static func segmentsBeyondHistory(_ segments: [(history: [Double], forecast: [Double])], window: Int = 4) -> [Double] {
+    guard let quarters = segments.first?.forecast.count else { return [] }
+    var beyond = [Double](repeating: 0, count: quarters)
+    var total = [Double](repeating: 0, count: quarters)
+    for s in segments where s.forecast.count == quarters {
+      let recent = Array(s.history.suffix(window + 1))
+      let fastest = zip(recent.dropFirst(), recent).map { $0 / $1 }.max()
+      var previous = s.history.last
+      for (k, value) in s.forecast.enumerated() {
+        let base = previous ?? value
+        total[k] += base
+        let growth = value / base
+        if fastest == nil || !(growth <= fastest! * (1 + tolerance)) { beyond[k] += base }
+        previous = value
+      }
+    }
+    return zip(beyond, total).map { $1 > 0 ? $0 / $1 : 0 }
   }
 
   /// A rise in growth smaller than this share (2%) is taken as noise: quarter growths of a

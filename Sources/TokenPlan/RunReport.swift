@@ -396,18 +396,41 @@ enum RunReport {
       return (q, row.mean)
     }
     guard let first = forecast.first?.0 else { return ([], []) }
-    var history: [(quarter: Quarter, mean: Double)] = []
-    for h in quarterMeans(node.input).reversed() where h.quarter < first {
-      guard h.quarter == (history.last?.quarter ?? first).adding(-1), Double(h.days) >= 0.9 * Double(h.quarter.days) else { break }
-      history.append((h.quarter, h.mean))
-    }
-    history.reverse()
+    var history = wholeQuartersBefore(first, node.input)
     // No whole quarter of history just before: the first forecast quarter is the base.
     if history.isEmpty { history = [(forecast[0].0, forecast[0].1)]; forecast.removeFirst() }
     let window = 4
-    let check = GrowthCheck.steps(history: history.map(\.mean), forecast: forecast.map(\.1), window: window)
+    var check = GrowthCheck.steps(history: history.map(\.mean), forecast: forecast.map(\.1), window: window)
+    // The bottom segments: does any carrying the total grow beyond its own history?
+    let quarters = forecast.map(\.0)
+    var segmentForecasts: [String: [Quarter: Double]] = [:]
+    for row in r.forecastRows where row.level == .bottom {
+      if let q = row.period.quarter { segmentForecasts[row.series, default: [:]][q] = row.mean }
+    }
+    let segments = r.forecasts.compactMap { f -> (history: [Double], forecast: [Double])? in
+      guard let byQuarter = segmentForecasts[f.name] else { return nil }
+      let values = quarters.compactMap { byQuarter[$0] }
+      guard values.count == quarters.count else { return nil }
+      return (wholeQuartersBefore(quarters[0], f.input).map(\.mean), values)
+    }
+    if !segments.isEmpty, !check.forecast.isEmpty {
+      for (k, share) in GrowthCheck.segmentsBeyondHistory(segments, window: window).enumerated() {
+        check.forecast[k].shareBeyondHistory = share
+      }
+    }
     let historyQuarters = history.suffix(check.history.count).map(\.quarter)
-    return (Array(zip(historyQuarters, check.history)), Array(zip(forecast.map(\.0), check.forecast)))
+    return (Array(zip(historyQuarters, check.history)), Array(zip(quarters, check.forecast)))
+  }
+
+  /// A series' whole quarters of history (90% of the days observed) just before `first`,
+  /// without a gap, oldest first.
+  static func wholeQuartersBefore(_ first: Quarter, _ input: ForecastInput) -> [(quarter: Quarter, mean: Double)] {
+    var history: [(quarter: Quarter, mean: Double)] = []
+    for h in quarterMeans(input).reversed() where h.quarter < first {
+      guard h.quarter == (history.last?.quarter ?? first).adding(-1), Double(h.days) >= 0.9 * Double(h.quarter.days) else { break }
+      history.append((h.quarter, h.mean))
+    }
+    return history.reversed()
   }
 
   /// The growth check as a table (the report's demand section).
@@ -419,10 +442,17 @@ enum RunReport {
         .init("Quarter", numeric: false, key: "quarter"), .init("From", numeric: false, key: "source"),
         .init("Growth over the quarter before", unit: "×", key: "growth"),
         .init("Accelerates", numeric: false, key: "accelerates"),
+        .init("Segments beyond their history", unit: "% of total", key: "share_beyond_history"),
       ],
-      rows: g.history.map { [t($0.0.description), t("history"), n($0.1, 3), t("")] }
-        + g.forecast.map { [t($0.0.description), t("forecast"), n($0.1.growth, 3), t($0.1.accelerates ? "yes" : "")] },
-      note: "The reconciled forecast mean of the total (a quarter partly observed holds its actuals) against the whole quarters of history just before it. A forecast quarter is flagged when its growth rises more than \(NumberText.grouped(GrowthCheck.tolerance * 100, decimals: 0))% over the quarter before's while the history's growth never rose so in its last four quarters: acceleration the history does not show.")
+      rows: g.history.map { [t($0.0.description), t("history"), n($0.1, 3), t(""), t("")] }
+        + g.forecast.map {
+          [
+            t($0.0.description), t("forecast"), n($0.1.growth, 3),
+            t($0.1.acceleratesByMix ? "by mix" : $0.1.accelerates ? "yes" : ""),
+            $0.1.shareBeyondHistory.map { n($0 * 100, 1) } ?? t(""),
+          ]
+        },
+      note: "The reconciled forecast mean of the total (a quarter partly observed holds its actuals) against the whole quarters of history just before it. A forecast quarter is flagged when its growth rises more than \(NumberText.grouped(GrowthCheck.tolerance * 100, decimals: 0))% over the quarter before's while the history's growth never rose so in its last four quarters: acceleration the history does not show. Segments beyond their history: the share of the total carried by bottom segments growing more than \(NumberText.grouped(GrowthCheck.tolerance * 100, decimals: 0))% faster than their own fastest quarter of the last four; when it is at most \(NumberText.grouped(GrowthCheck.mixShareLimit * 100, decimals: 0))%, the acceleration is by mix: segments keeping their own pace, the fastest of which come to carry more of the total.")
   }
 
   /// One line when the total's forecast accelerates where its history did not (an alert and a
@@ -434,8 +464,15 @@ enum RunReport {
     else { return [] }
     let flagged = g.forecast.filter { $0.1.accelerates }.count
     func x(_ v: Double) -> String { NumberText.grouped(v, decimals: 2) + "×" }
+    let rise = "the total's quarterly growth rises to \(x(first.1.growth)) in \(first.0) and \(x(last.1.growth)) in \(last.0) (\(flagged) of \(g.forecast.count) quarters accelerate), though its history did not accelerate (\(x(h0.1)) in \(h0.0), \(x(h1.1)) in \(h1.0))"
+    if g.forecast.allSatisfy({ !$0.1.accelerates || $0.1.acceleratesByMix }) {
+      let fastest = g.forecast.compactMap(\.1.shareBeyondHistory).max() ?? 0
+      return [
+        "forecast growth: \(rise); by mix: segments carrying at most \(NumberText.grouped(fastest * 100, decimals: 1))% of it grow faster than their own last year's fastest quarter, so the acceleration is the fastest-growing segments coming to carry more of the total; the later quarters rest on those segments keeping their pace"
+      ]
+    }
     return [
-      "forecast growth: the total's quarterly growth rises to \(x(first.1.growth)) in \(first.0) and \(x(last.1.growth)) in \(last.0) (\(flagged) of \(g.forecast.count) quarters accelerate), though its history did not accelerate (\(x(h0.1)) in \(h0.0), \(x(h1.1)) in \(h1.0)); the later quarters' demand, and what it would take, may be overstated"
+      "forecast growth: \(rise); the later quarters' demand, and what it would take, may be overstated"
     ]
   }
 

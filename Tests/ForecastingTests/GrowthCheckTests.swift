@@ -25,4 +25,29 @@ struct GrowthCheckTests {
     #expect(GrowthCheck.steps(history: [1, 0, 2], forecast: [3]).forecast.isEmpty)
     #expect(GrowthCheck.steps(history: [], forecast: [3]).forecast.isEmpty)
   }
+
+  @Test("by hand: two steady segments make a total that accelerates by mix; a segment that speeds up does not")
+  func mix() {
+    // A doubles every quarter, B grows 10%: the total's growth rises (1.19× → 1.25× → 1.32×)
+    // with neither segment speeding up.
+    let a = (history: [1.0, 2, 4, 8, 16], forecast: [32.0, 64])
+    let b = (history: [100.0, 110, 121, 133.1, 146.41], forecast: [161.051, 177.1561])
+    let total = (history: zip(a.history, b.history).map(+), forecast: zip(a.forecast, b.forecast).map(+))
+    var check = GrowthCheck.steps(history: total.history, forecast: total.forecast)
+    #expect(check.forecast.map(\.accelerates) == [true, true])
+    let shares = GrowthCheck.segmentsBeyondHistory([a, b])
+    #expect(shares == [0, 0])
+    for k in shares.indices { check.forecast[k].shareBeyondHistory = shares[k] }
+    #expect(check.forecast.allSatisfy { $0.acceleratesByMix })
+    // A now triples in the first forecast quarter (beyond its fastest 2×): its 16 of the
+    // 162.41 before is 9.85% of the total, over the 5% the mix may leave unexplained.
+    let fast = (history: a.history, forecast: [48.0, 96])
+    let beyond = GrowthCheck.segmentsBeyondHistory([fast, b])
+    #expect(abs(beyond[0] - 16 / 162.41) < 1e-12)
+    #expect(beyond[1] == 0)
+    #expect(!GrowthCheck.Step(growth: 1.3, accelerates: true, shareBeyondHistory: beyond[0]).acceleratesByMix)
+    // A segment with under two quarters of history has nothing to be judged by: beyond.
+    let new = (history: [5.0], forecast: [6.0, 7])
+    #expect(GrowthCheck.segmentsBeyondHistory([new, b]) == [5 / 151.41, 6 / 167.051])
+  }
 }
