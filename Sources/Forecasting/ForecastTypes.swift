@@ -384,6 +384,13 @@ public enum ForecastModel: Hashable, Sendable, CustomStringConvertible {
     }
   }
 
+  /// `weights` scaled to sum to 1 and rounded to four significant digits, as a combination's
+  /// name prints them (so the name reads back to the same weights).
+  public static func combinationWeights(_ weights: [Double]) -> [Double] {
+    let total = weights.reduce(0, +)
+    return weights.map { Double(String(format: "%.4g", $0 / total))! }
+  }
+
   /// The models a forecast is made of with their weights: itself with weight 1, or a
   /// combination's members.
   public var members: [(model: ForecastModel, weight: Double)] {

@@ -125,7 +125,7 @@ public enum Forecaster {
       notes.append(
         .init(
           .periodObservations,
-          "\(input.y.count) \(raw.period.rawValue)ly figures (spread over \(raw.y.count) days) modelled as \(input.y.count) observations at their periods' middle days"))
+          "\(input.y.count) figures of a \(raw.period.rawValue) each (spread over \(raw.y.count) days) modelled as \(input.y.count) observations at their periods' middle days"))
     }
     let n = input.y.count
     let daily = input.isDaily
@@ -345,15 +345,15 @@ public enum Forecaster {
       : Array(choice.ranked.prefix(combinationSize))
     guard members.count >= 2 else { return }
     let byModel = Dictionary(choice.scores.map { ($0.model, $0.mase) }, uniquingKeysWith: { a, _ in a })
-    let raw = members.map { 1 / max(byModel[$0] ?? 1, 1e-9) }
-    let weights = raw.map { Double(String(format: "%.4g", $0 / raw.reduce(0, +)))! }
+    let weights = ForecastModel.combinationWeights(members.map { 1 / max(byModel[$0] ?? 1, 1e-9) })
     let model = ForecastModel.combination(members, weights: weights)
     guard addCombination(model, to: &choice, input: input) else { return }
     choice.model = model
   }
 
   /// Makes combination `model`'s fit at each origin from its members' fits there (none where a
-  /// member has none) and adds its backtest score; false when no origin has every member.
+  /// member has none) and adds it and its backtest score to the choice; false when no origin
+  /// has every member.
   @discardableResult
   static func addCombination(_ model: ForecastModel, to choice: inout Choice, input: ForecastInput) -> Bool {
     let members = model.members
@@ -367,7 +367,7 @@ public enum Forecaster {
         fits.append(nil)
         continue
       }
-      let combined = members.count == 1 ? memberFits[0] : FittedTrend.combining(memberFits, weights: members.map(\.weight))
+      let combined = FittedTrend.combining(memberFits, weights: members.map(\.weight))
       fits.append(combined)
       let (mase, smape) = errors(forecastAt(combined, origin: origin, input: input), origin: origin, input: input)
       maseSum += mase
@@ -375,12 +375,9 @@ public enum Forecaster {
       used += 1
     }
     guard used > 0 else { return false }
-    if members.count > 1 {
-      choice.scores.append(
-        CandidateScore(
-          model: model, mase: maseSum / Double(used), smape: smapeSum / Double(used), origins: used, failure: nil))
-      choice.fits[model] = fits
-    }
+    choice.scores.append(
+      CandidateScore(model: model, mase: maseSum / Double(used), smape: smapeSum / Double(used), origins: used, failure: nil))
+    choice.fits[model] = fits
     return true
   }
 
@@ -403,8 +400,11 @@ public enum Forecaster {
           // A combination whose member did not fit the whole history: the others, reweighted.
           notes.append(.init(.fallbackModel, "a member of \(chosen) did not fit the whole history; using \(fitted.name)"))
           choice.model = fitted.name
-          // What is left, scored and with its backtest fits for the calibration.
-          if choice.selection == .backtest { addCombination(fitted.name, to: &choice, input: input) }
+          // A combination still (two members or more): scored, with its backtest fits for the
+          // calibration; a single member left has its own.
+          if choice.selection == .backtest, fitted.name.members.count > 1 {
+            addCombination(fitted.name, to: &choice, input: input)
+          }
         }
         return fitted
       } catch {

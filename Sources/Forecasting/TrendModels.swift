@@ -256,10 +256,7 @@ enum TrendFitting {
       }
       if fits.isEmpty { throw lastError! }
       if fits.count == 1 { return fits[0] }
-      if fits.count < models.count {
-        let total = kept.reduce(0, +)
-        kept = kept.map { Double(String(format: "%.4g", $0 / total))! }
-      }
+      if fits.count < models.count { kept = ForecastModel.combinationWeights(kept) }
       return FittedTrend.combining(fits, weights: kept)
     }
     if name == .theta { return try theta(t: t, z: z) }

@@ -258,6 +258,7 @@ public enum QuarterlyRun {
       // depend on where the checkout lives.
       demandPath: inputs[1].0)
     results.budget = Budget.rows(results.totals, plan: plan)
+    results.growth = RunReport.growth(results)
     // The total's forecast accelerating where its history did not: an alert too.
     let growth = RunReport.growthWarnings(results)
     for w in growth { progress(.message("warning: \(w)")) }

@@ -43,6 +43,9 @@ struct RunResults: Sendable {
   /// The constrained plan's money by fiscal year (cash and cost), computed once from `rows`
   /// when the results are made.
   var budget: [BudgetRow] = []
+  /// The total's quarter-on-quarter growth and its check (``RunReport/growth(_:)``), computed
+  /// once when the results are made; the table, the run warning and the top risk read it.
+  var growth: RunReport.Growth = ([], [])
   /// The demand data is the shipped synthetic panel (or any file under a `synthetic` folder).
   var syntheticDemand: Bool { demandPath.contains("synthetic") }
 }
@@ -387,7 +390,9 @@ enum RunReport {
   /// The total's quarter-on-quarter growth: its last whole quarters of history and every
   /// forecast quarter (the reconciled mean), with the quarters that accelerate where the history
   /// did not (``GrowthCheck``).
-  static func growth(_ r: RunResults) -> (history: [(Quarter, Double)], forecast: [(Quarter, GrowthCheck.Step)]) {
+  typealias Growth = (history: [(Quarter, Double)], forecast: [(Quarter, GrowthCheck.Step)])
+
+  static func growth(_ r: RunResults) -> Growth {
     guard let node = r.forecasts.first(where: { $0.name == r.totalName }) else { return ([], []) }
     // Every forecast quarter (one partly observed holds its actuals on every path), after the
     // whole quarters of history that lead up to it without a gap.
@@ -435,7 +440,7 @@ enum RunReport {
 
   /// The growth check as a table (the report's demand section).
   static func growthTable(_ r: RunResults) -> ReportTable {
-    let g = growth(r)
+    let g = r.growth
     return ReportTable(
       title: "Implied growth of the total",
       columns: [
@@ -458,7 +463,7 @@ enum RunReport {
   /// One line when the total's forecast accelerates where its history did not (an alert and a
   /// top risk), else none.
   static func growthWarnings(_ r: RunResults) -> [String] {
-    let g = growth(r)
+    let g = r.growth
     guard let first = g.forecast.first(where: { $0.1.accelerates }), let last = g.forecast.last,
       let h0 = g.history.first, let h1 = g.history.last
     else { return [] }
