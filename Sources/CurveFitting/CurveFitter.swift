@@ -20,6 +20,10 @@ public struct FitOptions: Sendable {
   public var start: [String: Double] = [:]
   /// Bounds overriding the family's, per parameter (e.g. a market ceiling `K ≤ 1e15`).
   public var bounds: [String: ClosedRange<Double>] = [:]
+  /// Relative weight of each observation (`nil`: all 1): residual `i` is multiplied by `√w_i`,
+  /// as for an observation whose variance is `σ²/w_i` (scipy's `sigma = 1/√w`), e.g. `w` the
+  /// number of days a weekly mean averages. Every weight must be finite and > 0.
+  public var weights: [Double]?
   /// Solver settings.
   public var solver = LevenbergMarquardtOptions()
   public init() {}
@@ -41,12 +45,14 @@ public struct FittedParameter: Sendable, Equatable {
 
 /// The result of fitting a ``GrowthModel`` to one series.
 ///
-/// Statistics: `s² = SSE/(n − p)` with `p` the free parameters; the covariance is
+/// Statistics: `s² = SSE/(n − p)` with `p` the free parameters (SSE weighted when the fit
+/// has ``FitOptions/weights``, each residual times `√w_i`); the covariance is
 /// `s²·(JᵀJ)⁻¹` computed from the QR factor of `J` (never by inverting `JᵀJ`). Under
 /// multiplicative errors `sse` and `rmse` are in log units and `J` is of `log f`.
 /// `aicc` and `bic` are for the Gaussian (additive) or log-normal (multiplicative) likelihood of
 /// the observations themselves, so the two error models' scores are comparable:
-/// `−2 log L = n·log(SSE/n) + n·(1 + log 2π) [+ 2·Σ log y]`, `k = p + 1` (the variance counts),
+/// `−2 log L = n·log(SSE/n) + n·(1 + log 2π) [+ 2·Σ log y] [− Σ log w]`, `k = p + 1` (the
+/// variance counts),
 /// `AICc = −2 log L + 2k + 2k(k+1)/(n−k−1)`, `BIC = −2 log L + k·log n`.
 public struct GrowthFit: Sendable {
   /// The family's name.
@@ -118,6 +124,14 @@ public enum CurveFitter {
     {
       throw CurveFittingError.invalidData("observation \(bad + 1) is not a finite number")
     }
+    if let w = options.weights {
+      guard w.count == y.count else {
+        throw CurveFittingError.invalidData("\(w.count) weights but \(y.count) values")
+      }
+      if let bad = w.firstIndex(where: { !($0 > 0 && $0.isFinite) }) {
+        throw CurveFittingError.invalidData("weight \(bad + 1) is \(w[bad]); every weight must be finite and > 0")
+      }
+    }
     if options.errors == .multiplicative, let bad = y.firstIndex(where: { $0 <= 0 }) {
       throw CurveFittingError.invalidData(
         "observation \(bad + 1) is \(y[bad]); multiplicative errors need every value > 0 "
@@ -171,7 +185,7 @@ public enum CurveFitter {
     options: FitOptions
   ) throws -> FitAttempt {
     let problem = GrowthProblem(
-      model: model, t: t, y: y, errors: options.errors, template: full, free: free)
+      model: model, t: t, y: y, errors: options.errors, template: full, free: free, weights: options.weights)
     let lower = free.map { bounds[$0].lowerBound }
     let upper = free.map { bounds[$0].upperBound }
     let n = y.count
@@ -208,7 +222,9 @@ public enum CurveFitter {
     // retry with smaller first steps, then from the self-start, and keep the best healthy one.
     let x0 = free.map { full[$0] }
     var best = try attempt(from: x0, stepFactor: options.solver.initialStepFactor)
-    if !best.healthy {
+    // A run that used up its iterations is not retried: the retries are for degenerate
+    // stationary points, and a slow crawl (a ceiling running off to infinity) crawls again.
+    if !best.healthy && best.lm.reason != .iterationLimit {
       var retries: [([Double], Double)] = [(x0, 1), (x0, 0.01)]
       if !options.start.isEmpty, var auto = try? model.selfStart(t, y) {
         for (k, v) in options.fixed { auto[try model.index(of: k)] = v }
@@ -262,6 +278,7 @@ public enum CurveFitter {
     let nn = Double(n)
     var minus2LogL = nn * log(max(sse, .leastNonzeroMagnitude) / nn) + nn * (1 + log(2 * .pi))
     if options.errors == .multiplicative { minus2LogL += 2 * y.reduce(0) { $0 + log($1) } }
+    if let w = options.weights { minus2LogL -= w.reduce(0) { $0 + log($1) } }
     let aicc: Double? =
       nn - k - 1 > 0 ? minus2LogL + 2 * k + 2 * k * (k + 1) / (nn - k - 1) : nil
     return GrowthFit(
@@ -291,16 +308,21 @@ struct GrowthProblem<Model: GrowthModel>: LeastSquaresProblem {
   let errors: ErrorModel
   let template: [Double]
   let free: [Int]
+  /// `√w_i` per observation, or nil for unit weights.
+  let rootWeights: [Double]?
   let cache = ModelValueCache()
 
-  init(model: Model, t: [Double], y: [Double], errors: ErrorModel, template: [Double], free: [Int])
-  {
+  init(
+    model: Model, t: [Double], y: [Double], errors: ErrorModel, template: [Double], free: [Int],
+    weights: [Double]? = nil
+  ) {
     self.model = model
     self.t = t
     self.target = errors == .multiplicative ? y.map { log($0) } : y
     self.errors = errors
     self.template = template
     self.free = free
+    self.rootWeights = weights?.map { $0.squareRoot() }
   }
 
   var residualCount: Int { t.count }
@@ -330,6 +352,7 @@ struct GrowthProblem<Model: GrowthModel>: LeastSquaresProblem {
         for i in r.indices { r[i] = r[i] > 0 ? log(r[i]) - target[i] : .nan }
       }
     }
+    if let w = rootWeights { for i in r.indices { r[i] *= w[i] } }
   }
 
   func jacobian(_ x: [Double], into jac: inout Matrix) {
@@ -350,6 +373,11 @@ struct GrowthProblem<Model: GrowthModel>: LeastSquaresProblem {
       let f = cache.values(at: x) ?? model.values(at: t, parameters: p)
       for k in 0..<free.count {
         for i in 0..<n { jac.storage[i + k * n] /= f[i] }
+      }
+    }
+    if let w = rootWeights {
+      for k in 0..<free.count {
+        for i in 0..<n { jac.storage[i + k * n] *= w[i] }
       }
     }
   }

@@ -120,4 +120,47 @@ struct CurveFitterTests {
     #expect(abs(fit["vmax"]! - 100) < 1e-6 && abs(fit["k"]! - 20) < 1e-6)
     #expect(abs(fit["n"]! - 2.5) < 1e-6)
   }
+
+  /// Weights are frequency weights as well as precision weights: a weight of 3 on an
+  /// observation is the same least-squares problem as the observation three times, so the
+  /// estimates, the SSE and the covariance (s² = SSE/(n − p) with n the rows) agree with the
+  /// duplicated data's up to the degrees of freedom: equal estimates and SSE, and standard
+  /// errors in the ratio √((n_dup − p)/(n_w − p)).
+  @Test("a weight of k is the observation k times; bad weights are refused")
+  func weights() throws {
+    var rng = SplitMix64(seed: 11)
+    let t = (0..<40).map(Double.init)
+    let y = t.map { 1e6 / (1 + exp(-0.2 * ($0 - 20))) * exp(0.05 * rng.nextGaussian()) }
+    let w = t.indices.map { Double(1 + $0 % 3) }
+    var tDup: [Double] = []
+    var yDup: [Double] = []
+    for i in t.indices {
+      for _ in 0..<Int(w[i]) {
+        tDup.append(t[i])
+        yDup.append(y[i])
+      }
+    }
+    var weighted = FitOptions()
+    weighted.errors = .multiplicative
+    weighted.weights = w
+    var plain = FitOptions()
+    plain.errors = .multiplicative
+    let a = try CurveFitter.fit(LogisticGrowth(), t: t, y: y, options: weighted)
+    let b = try CurveFitter.fit(LogisticGrowth(), t: tDup, y: yDup, options: plain)
+    let unweighted = try CurveFitter.fit(LogisticGrowth(), t: t, y: y, options: plain)
+    for j in 0..<3 {
+      #expect(abs(a.values[j] - b.values[j]) <= 1e-7 * abs(b.values[j]))
+      let ratio = a.parameters[j].standardError! / b.parameters[j].standardError!
+      let expected = (Double(tDup.count - 3) / Double(t.count - 3)).squareRoot()
+      #expect(abs(ratio / expected - 1) < 1e-6)
+    }
+    #expect(abs(a.sse - b.sse) <= 1e-9 * b.sse)
+    // The weights matter: the unweighted fit is a different optimum.
+    #expect(abs(unweighted.values[0] - a.values[0]) > 1e-6 * a.values[0])
+    var bad = weighted
+    bad.weights = [1, 2]
+    #expect(throws: CurveFittingError.self) { try CurveFitter.fit(LogisticGrowth(), t: t, y: y, options: bad) }
+    bad.weights = t.map { $0 == 5 ? 0 : 1 }
+    #expect(throws: CurveFittingError.self) { try CurveFitter.fit(LogisticGrowth(), t: t, y: y, options: bad) }
+  }
 }
