@@ -425,19 +425,23 @@ public enum Forecaster {
     let effects = times.map { prepared.effect(at: $0) }
     let logPoint = trend.logTrend(times)
     let h = times.count
+    // The backtest-calibrated random walk in the log trend (none when the paths already
+    // explained the backtest errors).
+    let steps = extraVariance > 0 ? rng.gaussians(count * h) : []
+    var scale = [Double](repeating: 0, count: h)
+    var previous = lastT
+    for i in 0..<h {
+      scale[i] = (extraVariance * max(times[i] - previous, 0)).squareRoot()
+      previous = times[i]
+    }
     for p in 0..<count {
-      // The backtest-calibrated random walk in the log trend (zero when the paths already
-      // explained the backtest errors).
       var walk = 0.0
-      var previous = lastT
       for i in 0..<h {
-        if extraVariance > 0 {
-          walk += (extraVariance * (times[i] - previous)).squareRoot() * rng.gaussian()
-          previous = times[i]
-        }
-        paths.storage[i + p * h] = exp(paths.storage[i + p * h] + effects[i] + walk)
+        if extraVariance > 0 { walk += scale[i] * steps[i + p * h] }
+        paths.storage[i + p * h] += effects[i] + walk
       }
     }
+    VectorMath.exp(inPlace: &paths.storage)
     return (paths, (0..<h).map { exp(logPoint[$0] + effects[$0]) })
   }
 
@@ -615,7 +619,11 @@ public enum Forecaster {
       let b = others.isEmpty ? 0 : slope(others)
       for x in held {
         let sd = (b * x.lead).squareRoot()
-        let widened = x.sortedPaths.map { $0 + sd * rng.gaussian() }.sorted()
+        // No widening (b = 0 from the other origins): the paths as they are.
+        let widened =
+          sd > 0
+          ? rng.gaussians(x.sortedPaths.count).enumerated().map { x.sortedPaths[$0.offset] + sd * $0.element }.sorted()
+          : x.sortedPaths
         if x.y >= quantile(sorted: widened, 0.10) && x.y <= quantile(sorted: widened, 0.90) { inside80 += 1 }
         if x.y >= quantile(sorted: widened, 0.025) && x.y <= quantile(sorted: widened, 0.975) { inside95 += 1 }
         count += 1

@@ -81,8 +81,20 @@ struct FittedTrend {
   /// plus noise — block-bootstrapped residuals for growth families, accumulated innovations
   /// for random walks.
   func logPaths(_ t: [Double], count: Int, daily: Bool, rng: inout SplitMix64) -> Matrix {
+    var out = Matrix(rows: t.count, columns: count)
+    var walkNormals: [Double]?
+    addLogPaths(t, count: count, daily: daily, weight: 1, into: &out.storage, rng: &rng, walkNormals: &walkNormals)
+    return out
+  }
+
+  /// Adds `weight` × this trend's log paths to `out` (column-major, `t.count × count`).
+  /// `walkNormals`: a random walk's normals drawn from the same stream state, reused by the
+  /// next walk a combination draws from that state (common random numbers make them equal).
+  private func addLogPaths(
+    _ t: [Double], count: Int, daily: Bool, weight: Double, into out: inout [Double], rng: inout SplitMix64,
+    walkNormals: inout [Double]?
+  ) {
     let h = t.count
-    var out = Matrix(rows: h, columns: count)
     switch kind {
     case .growth(let fit, let model, let bounds):
       let draws = parameterDraws(fit, bounds: bounds, count: count, rng: &rng)
@@ -91,35 +103,49 @@ struct FittedTrend {
       let point = model.values(at: t, parameters: fit.values)
       for p in 0..<count {
         model.evaluate(t, draws[p], into: &values)
-        for i in 0..<h {
-          let v = values[i] > 0 && values[i].isFinite ? values[i] : point[i]
-          out.storage[i + p * h] = log(v) + noise[i + p * h]
-        }
+        for i in 0..<h where !(values[i] > 0 && values[i].isFinite) { values[i] = point[i] }
+        VectorMath.log(inPlace: &values)
+        for i in 0..<h { out[i + p * h] += weight * (values[i] + noise[i + p * h]) }
       }
     case .combination(let members, let weights):
+      // Every member draws from the same stream state (common random numbers).
       let start = rng
+      var normals: [Double]?
       for (m, w) in zip(members, weights) {
         var shared = start
-        let z = m.logPaths(t, count: count, daily: daily, rng: &shared)
-        for k in out.storage.indices { out.storage[k] += w * z.storage[k] }
+        m.addLogPaths(t, count: count, daily: daily, weight: weight * w, into: &out, rng: &shared, walkNormals: &normals)
         rng = shared
       }
     case .walk(let level, let lastT, let slope, let phi, let slopeSD, let sigma, let alpha):
+      // Per path: the slope's draw, then one innovation per time.
+      let g: [Double]
+      if let cached = walkNormals, cached.count == count * (h + 1) {
+        g = cached
+        // The stream as drawing them would have left it.
+        rng.skipGaussians(g.count)
+      } else {
+        g = rng.gaussians(count * (h + 1))
+        walkNormals = g
+      }
+      var scale = [Double](repeating: 0, count: h)
+      var previous = lastT
+      for i in 0..<h {
+        scale[i] = sigma * max(t[i] - previous, 0).squareRoot()
+        previous = t[i]
+      }
+      let trend = t.map { FittedTrend.dampedSum(phi, $0 - lastT) }
       for p in 0..<count {
-        let s = slope + slopeSD * rng.gaussian()
+        let base = p * (h + 1)
+        let s = slope + slopeSD * g[base]
         // `persisted`: the share α of past innovations carried in the level.
         var persisted = 0.0
-        var previous = lastT
         for i in 0..<h {
-          let dt = max(t[i] - previous, 0)
-          let innovation = sigma * dt.squareRoot() * rng.gaussian()
-          previous = t[i]
-          out.storage[i + p * h] = level + s * FittedTrend.dampedSum(phi, t[i] - lastT) + persisted + innovation
+          let innovation = scale[i] * g[base + 1 + i]
+          out[i + p * h] += weight * (level + s * trend[i] + persisted + innovation)
           persisted += alpha * innovation
         }
       }
     }
-    return out
   }
 
   /// Parameter vectors drawn from the fit's covariance (inflated for autocorrelated
@@ -162,7 +188,7 @@ struct FittedTrend {
       factor = Matrix(rows: p, columns: p)
     }
     var z = Matrix(rows: p, columns: count)
-    for k in z.storage.indices { z.storage[k] = rng.gaussian() }
+    z.storage = rng.gaussians(p * count)
     let deltas = factor.multiplied(by: z)  // BLAS dgemm: p × count
     var draws: [[Double]] = []
     draws.reserveCapacity(count)
@@ -187,7 +213,8 @@ struct FittedTrend {
     let n = r.count
     if n < 20 {
       let sd = (r.reduce(0) { $0 + $1 * $1 } / Double(max(dof, 1))).squareRoot()
-      for k in out.indices { out[k] = sd * rng.gaussian() }
+      out = rng.gaussians(h * count)
+      for k in out.indices { out[k] *= sd }
       return out
     }
     let block = daily ? min(14, n) : 1
@@ -213,6 +240,7 @@ enum TrendFitting {
     if let model = name.family?.model {
       var options = FitOptions()
       options.errors = .multiplicative
+      options.solver.maxIterations = fitIterationLimit
       var bounds = model.bounds(for: t)
       if let ceiling, let k = ["K", "m"].compactMap({ model.parameterNames.firstIndex(of: $0) }).first {
         let level = exp(z.suffix(min(7, n)).reduce(0, +) / Double(min(7, n)))
@@ -220,7 +248,11 @@ enum TrendFitting {
         bounds[k] = range
         options.bounds[model.parameterNames[k]] = range
       }
-      let fit = try CurveFitter.fit(model, t: t, y: z.map { exp($0) }, options: options)
+      // Daily series: the curve is fitted to weekly means, weighted by their days.
+      let binned = daily && n >= binnedFitMinimum ? WeeklyMeans(t: t, z: z) : nil
+      options.weights = binned?.days
+      let fit = try CurveFitter.fit(
+        model, t: binned?.t ?? t, y: (binned?.z ?? z).map { exp($0) }, options: options)
       guard fit.converged, fit.values.allSatisfy(\.isFinite) else {
         throw CurveFittingError.invalidStart("\(name) did not converge (\(fit.reason.rawValue))")
       }
@@ -236,9 +268,15 @@ enum TrendFitting {
       }
       let fitted = model.values(at: t, parameters: fit.values)
       let residuals = (0..<n).map { z[$0] - log(max(fitted[$0], .leastNormalMagnitude)) }
+      // The covariance's inflation for autocorrelation is that of the residuals it came from.
+      var fitResiduals = residuals
+      if let binned {
+        let curve = model.values(at: binned.t, parameters: fit.values)
+        fitResiduals = binned.z.indices.map { binned.z[$0] - log(max(curve[$0], .leastNormalMagnitude)) }
+      }
       return FittedTrend(
         name: name, kind: .growth(fit, model, bounds: bounds), residuals: residuals,
-        autocorrelation: lag1(residuals))
+        autocorrelation: lag1(fitResiduals))
     }
     if case .combination(let models, let weights) = name {
       // Members that do not fit are left out and the others reweighted (four digits, as the
@@ -319,6 +357,17 @@ enum TrendFitting {
     }
     return fitted
   }
+
+  /// The iterations a growth fit gets before it is dropped as not converging (the curve
+  /// fitter's default is 1000). On the default run 94% of all Levenberg–Marquardt iterations
+  /// went to runs that reached 1000 and were dropped: a Gompertz or logistic ceiling running
+  /// off to 10⁴⁰–10¹³⁰ (the data show none; scipy's `least_squares` does not converge on them
+  /// in 20,000 evaluations either), or Richards' shape running to its bound.
+  static let fitIterationLimit = 200
+
+  /// Daily series with at least this many observations have their growth curves fitted to
+  /// ``WeeklyMeans`` (a shorter daily series is chosen by AICc on its days).
+  static let binnedFitMinimum = 60
 
   /// The Theta method (Assimakopoulos & Nikolopoulos 2000) in the form Hyndman & Billah (2003)
   /// showed it equals: simple exponential smoothing of the log series with a drift of half the
@@ -441,5 +490,57 @@ enum TrendFitting {
       if i > 0 { num += d * (r[i - 1] - mean) }
     }
     return den > 0 ? min(max(num / den, 0), 0.98) : 0
+  }
+}
+
+/// Means of the times and of a log series over 7-day bins counted back from the last
+/// observation (so the latest bin is a whole week; the first may be partial, and a bin with
+/// missing days averages the days it has), with each bin's number of days, which weights it in
+/// a fit (``CurveFitting/FitOptions/weights``).
+///
+/// The growth curves of daily series are fitted to these. A growth curve is smooth over a week,
+/// and the days within a week are not independent observations of it (the synthetic panel's
+/// daily noise is AR(1) with φ = 0.5), so the weekly means carry what the days
+/// say about the curve, at a seventh of the cost (each Levenberg–Marquardt iteration is linear
+/// in the observations). Weekday and event effects are out of the series before binning. The
+/// fit's covariance comes from the weekly residuals, which include the within-week correlation
+/// the daily ones hide. Measured against fitting every day on the synthetic panel held out
+/// (MASE 0.482 → 0.483, coverage unchanged) and on the default run (README).
+public struct WeeklyMeans: Sendable, Equatable {
+  /// Each bin's mean time.
+  public var t: [Double]
+  /// Each bin's mean value.
+  public var z: [Double]
+  /// Each bin's number of observations (1–7).
+  public var days: [Double]
+
+  /// Bins `z` at times `t` (ascending, in days).
+  public init(t: [Double], z: [Double]) {
+    precondition(t.count == z.count && !t.isEmpty, "one value per time, at least one")
+    let last = t[t.count - 1]
+    var bt: [Double] = []
+    var bz: [Double] = []
+    var days: [Double] = []
+    var bin = -1
+    // Backwards: bin k holds the observations with last − t in [7k, 7k + 7).
+    for i in stride(from: t.count - 1, through: 0, by: -1) {
+      let k = Int(((last - t[i]) / 7).rounded(.down))
+      if k != bin {
+        bin = k
+        bt.append(0)
+        bz.append(0)
+        days.append(0)
+      }
+      bt[bt.count - 1] += t[i]
+      bz[bz.count - 1] += z[i]
+      days[days.count - 1] += 1
+    }
+    for j in bt.indices {
+      bt[j] /= days[j]
+      bz[j] /= days[j]
+    }
+    self.t = bt.reversed()
+    self.z = bz.reversed()
+    self.days = days.reversed()
   }
 }

@@ -39,3 +39,19 @@ extension VectorMath {
     tp_vlog(x.count, x.baseAddress, x.baseAddress)
   }
 }
+
+extension VectorMath {
+  /// Standard normals by Box–Muller from `u1.count` uniform pairs: `out[2k] = √(−2 log u1)·cos(2π u2)`,
+  /// `out[2k+1]` the same with `sin` (both of the pair, vectorised). `out` is resized to
+  /// `2·u1.count`.
+  /// - Precondition: `u1.count == u2.count`, every `u1` in (0, 1].
+  public static func boxMuller(_ u1: [Double], _ u2: [Double], into out: inout [Double]) {
+    precondition(u1.count == u2.count, "one u2 per u1")
+    if out.count != 2 * u1.count { out = [Double](repeating: 0, count: 2 * u1.count) }
+    u1.withUnsafeBufferPointer { a in
+      u2.withUnsafeBufferPointer { b in
+        out.withUnsafeMutableBufferPointer { o in tp_box_muller(a.count, a.baseAddress, b.baseAddress, o.baseAddress) }
+      }
+    }
+  }
+}

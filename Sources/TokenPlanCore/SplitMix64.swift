@@ -12,6 +12,10 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     return z ^ (z >> 31)
   }
+  /// Advances the stream past `count` outputs of ``next()`` in O(1) (the state is a counter).
+  public mutating func skip(_ count: Int) {
+    state &+= 0x9E37_79B9_7F4A_7C15 &* UInt64(count)
+  }
   /// Uniform on [0, 1) with 53 random bits.
   public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
   /// Standard normal (Box–Muller, one of the pair).
