@@ -558,6 +558,9 @@ public enum Forecaster {
     return max(sum / Double(y.count - m), 1e-300)
   }
 
+  /// The bounds of the 80% and 95% intervals the calibration measures coverage with.
+  static let calibrationLevels = [0.10, 0.90, 0.025, 0.975]
+
   /// The chosen model's backtest, used to calibrate and to measure its intervals.
   ///
   /// At each origin the model is refitted and its log paths compared with the held-out days:
@@ -573,9 +576,12 @@ public enum Forecaster {
     struct Held {
       var y: Double
       var lead: Double
-      var sortedPaths: [Double]
+      /// The paths' log values (reordered by the quantile selection).
+      var paths: [Double]
       var median: Double
       var variance: Double
+      /// The paths' 80% and 95% bounds (``calibrationLevels``).
+      var bounds: [Double]
     }
     var byOrigin: [[Held]] = []
     for (origin, fit) in zip(origins, fits) {
@@ -588,13 +594,14 @@ public enum Forecaster {
       var held: [Held] = []
       for i in 0..<h {
         let e = prepared.effect(at: tt[i])
-        let column = (0..<options.backtestPaths).map { paths.storage[i + $0 * h] + e }.sorted()
+        var column = (0..<options.backtestPaths).map { paths.storage[i + $0 * h] + e }
         let mean = column.reduce(0, +) / Double(column.count)
         let variance = column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(column.count - 1)
+        let q = quantiles(selecting: &column, [0.5] + Self.calibrationLevels)
         held.append(
           Held(
             y: log(input.y[test[i]]), lead: tt[i] - origin.train.t.last!,
-            sortedPaths: column, median: quantile(sorted: column, 0.5), variance: variance))
+            paths: column, median: q[0], variance: variance, bounds: Array(q.dropFirst())))
       }
       byOrigin.append(held)
     }
@@ -619,13 +626,16 @@ public enum Forecaster {
       let b = others.isEmpty ? 0 : slope(others)
       for x in held {
         let sd = (b * x.lead).squareRoot()
-        // No widening (b = 0 from the other origins): the paths as they are.
-        let widened =
-          sd > 0
-          ? rng.gaussians(x.sortedPaths.count).enumerated().map { x.sortedPaths[$0.offset] + sd * $0.element }.sorted()
-          : x.sortedPaths
-        if x.y >= quantile(sorted: widened, 0.10) && x.y <= quantile(sorted: widened, 0.90) { inside80 += 1 }
-        if x.y >= quantile(sorted: widened, 0.025) && x.y <= quantile(sorted: widened, 0.975) { inside95 += 1 }
+        // No widening (b = 0 from the other origins): the paths' own bounds.
+        var bounds = x.bounds
+        if sd > 0 {
+          var widened = x.paths
+          let g = rng.gaussians(widened.count)
+          for k in widened.indices { widened[k] += sd * g[k] }
+          bounds = quantiles(selecting: &widened, Self.calibrationLevels)
+        }
+        if x.y >= bounds[0] && x.y <= bounds[1] { inside80 += 1 }
+        if x.y >= bounds[2] && x.y <= bounds[3] { inside95 += 1 }
         count += 1
       }
     }

@@ -101,11 +101,17 @@ struct FittedTrend {
       var values = [Double](repeating: 0, count: h)
       let noise = noisePaths(h: h, count: count, daily: daily, dof: fit.degreesOfFreedom, rng: &rng)
       let point = model.values(at: t, parameters: fit.values)
-      for p in 0..<count {
-        model.evaluate(t, draws[p], into: &values)
-        for i in 0..<h where !(values[i] > 0 && values[i].isFinite) { values[i] = point[i] }
-        VectorMath.log(inPlace: &values)
-        for i in 0..<h { out[i + p * h] += weight * (values[i] + noise[i + p * h]) }
+      out.withUnsafeMutableBufferPointer { out in
+        noise.withUnsafeBufferPointer { noise in
+          for p in 0..<count {
+            model.evaluate(t, draws[p], into: &values)
+            for i in 0..<h where !(values[i] > 0 && values[i].isFinite) { values[i] = point[i] }
+            VectorMath.log(inPlace: &values)
+            values.withUnsafeBufferPointer { v in
+              for i in 0..<h { out[i + p * h] += weight * (v[i] + noise[i + p * h]) }
+            }
+          }
+        }
       }
     case .combination(let members, let weights):
       // Every member draws from the same stream state (common random numbers).
@@ -134,15 +140,19 @@ struct FittedTrend {
         previous = t[i]
       }
       let trend = t.map { FittedTrend.dampedSum(phi, $0 - lastT) }
-      for p in 0..<count {
-        let base = p * (h + 1)
-        let s = slope + slopeSD * g[base]
-        // `persisted`: the share α of past innovations carried in the level.
-        var persisted = 0.0
-        for i in 0..<h {
-          let innovation = scale[i] * g[base + 1 + i]
-          out[i + p * h] += weight * (level + s * trend[i] + persisted + innovation)
-          persisted += alpha * innovation
+      out.withUnsafeMutableBufferPointer { out in
+        g.withUnsafeBufferPointer { g in
+          for p in 0..<count {
+            let base = p * (h + 1)
+            let s = slope + slopeSD * g[base]
+            // `persisted`: the share α of past innovations carried in the level.
+            var persisted = 0.0
+            for i in 0..<h {
+              let innovation = scale[i] * g[base + 1 + i]
+              out[i + p * h] += weight * (level + s * trend[i] + persisted + innovation)
+              persisted += alpha * innovation
+            }
+          }
         }
       }
     }
@@ -208,25 +218,29 @@ struct FittedTrend {
   /// for daily data, keeping their autocorrelation), or Gaussian with the residual SD scaled
   /// for the degrees of freedom when there are fewer than 20 residuals.
   func noisePaths(h: Int, count: Int, daily: Bool, dof: Int, rng: inout SplitMix64) -> [Double] {
-    var out = [Double](repeating: 0, count: h * count)
     let r = residuals
     let n = r.count
     if n < 20 {
       let sd = (r.reduce(0) { $0 + $1 * $1 } / Double(max(dof, 1))).squareRoot()
-      out = rng.gaussians(h * count)
+      var out = rng.gaussians(h * count)
       for k in out.indices { out[k] *= sd }
       return out
     }
     let block = daily ? min(14, n) : 1
-    for p in 0..<count {
-      var i = 0
-      while i < h {
-        let start = Int(rng.next() % UInt64(n - block + 1))
-        for k in 0..<block where i + k < h { out[i + k + p * h] = r[start + k] }
-        i += block
+    // Every element is written (blocks tile each path), so the array starts uninitialised.
+    return [Double](unsafeUninitializedCapacity: h * count) { out, written in
+      r.withUnsafeBufferPointer { r in
+        for p in 0..<count {
+          var i = 0
+          while i < h {
+            let start = Int(rng.next() % UInt64(n - block + 1))
+            for k in 0..<min(block, h - i) { out[i + k + p * h] = r[start + k] }
+            i += block
+          }
+        }
       }
+      written = h * count
     }
-    return out
   }
 }
 
@@ -331,11 +345,13 @@ enum TrendFitting {
           var sse = 0.0
           for i in 1..<n {
             let dt = max(t[i] - t[i - 1], 1)
-            let forecast = l + FittedTrend.dampedSum(phi, dt) * b
+            // Daily and regular steps are one unit apart: φ¹ and Σφ¹ without a pow each.
+            let unit = dt == 1
+            let forecast = l + (unit ? phi : FittedTrend.dampedSum(phi, dt)) * b
             let e = z[i] - forecast
             sse += e * e
             let newL = forecast + alpha * e
-            b = pow(phi, dt) * b + beta * e / dt
+            b = (unit ? phi : pow(phi, dt)) * b + beta * e / dt
             l = newL
           }
           if sse < best.sse { best = (sse, l, b, phi) }

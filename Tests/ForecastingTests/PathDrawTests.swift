@@ -67,4 +67,22 @@ struct PathDrawTests {
     // Log tokens are ~20–30; the sums differ only in rounding order.
     #expect(worst < 1e-9)
   }
+
+  /// The selection against the sort it replaces, on sizes around the insertion-sort cutoff
+  /// (16), with ties, and on the edges of one and two values.
+  @Test("quantiles by selection equal quantiles of the sorted values")
+  func quantilesBySelection() {
+    var rng = SplitMix64(seed: 5)
+    let levels = [0.5, 0.1, 0.9, 0.025, 0.975, 0, 1]
+    for n in [1, 2, 3, 15, 16, 17, 18, 40, 200, 1001] {
+      for ties in [false, true] {
+        let x = (0..<n).map { _ in ties ? Double(rng.next() % 5) : rng.uniform() * 100 - 50 }
+        var work = x
+        let selected = quantiles(selecting: &work, levels)
+        let sorted = x.sorted()
+        #expect(selected == levels.map { quantile(sorted: sorted, $0) }, "n = \(n), ties: \(ties)")
+        #expect(work.sorted() == sorted, "the values are reordered, not changed")
+      }
+    }
+  }
 }
