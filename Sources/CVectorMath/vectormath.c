@@ -2,6 +2,15 @@
 #include <math.h>
 #define TP_TWO_PI 6.28318530717958647692528676655900577
 
+// Box–Muller over pairs from..<n in scalar libm.
+static void box_muller_scalar(size_t from, size_t n, const double *u1, const double *u2, double *out) {
+  for (size_t k = from; k < n; k++) {
+    double r = sqrt(-2 * log(u1[k])), a = TP_TWO_PI * u2[k];
+    out[2 * k] = r * cos(a);
+    out[2 * k + 1] = r * sin(a);
+  }
+}
+
 #if defined(__x86_64__) && defined(__GLIBC__)
 #include <immintrin.h>
 
@@ -10,18 +19,9 @@ __m128d _ZGVbN2v_exp(__m128d);
 __m128d _ZGVbN2v_log(__m128d);
 __attribute__((target("avx2"))) __m256d _ZGVdN4v_exp(__m256d);
 __attribute__((target("avx2"))) __m256d _ZGVdN4v_log(__m256d);
-__m128d _ZGVbN2v_cos(__m128d);
-__m128d _ZGVbN2v_sin(__m128d);
 __attribute__((target("avx2"))) __m256d _ZGVdN4v_cos(__m256d);
 __attribute__((target("avx2"))) __m256d _ZGVdN4v_sin(__m256d);
 
-static void box_muller_scalar(size_t from, size_t n, const double *u1, const double *u2, double *out) {
-  for (size_t k = from; k < n; k++) {
-    double r = sqrt(-2 * log(u1[k])), a = TP_TWO_PI * u2[k];
-    out[2 * k] = r * cos(a);
-    out[2 * k + 1] = r * sin(a);
-  }
-}
 __attribute__((target("avx2,fma")))
 static void box_muller_avx2(size_t n, const double *u1, const double *u2, double *out) {
   size_t k = 0;
@@ -37,19 +37,6 @@ static void box_muller_avx2(size_t n, const double *u1, const double *u2, double
   }
   box_muller_scalar(k, n, u1, u2, out);
 }
-static void box_muller_sse2(size_t n, const double *u1, const double *u2, double *out) {
-  size_t k = 0;
-  const __m128d minus2 = _mm_set1_pd(-2), twoPi = _mm_set1_pd(TP_TWO_PI);
-  for (; k + 2 <= n; k += 2) {
-    __m128d r = _mm_sqrt_pd(_mm_mul_pd(minus2, _ZGVbN2v_log(_mm_loadu_pd(u1 + k))));
-    __m128d a = _mm_mul_pd(twoPi, _mm_loadu_pd(u2 + k));
-    __m128d c = _mm_mul_pd(r, _ZGVbN2v_cos(a)), s = _mm_mul_pd(r, _ZGVbN2v_sin(a));
-    _mm_storeu_pd(out + 2 * k, _mm_unpacklo_pd(c, s));
-    _mm_storeu_pd(out + 2 * k + 2, _mm_unpackhi_pd(c, s));
-  }
-  box_muller_scalar(k, n, u1, u2, out);
-}
-
 __attribute__((target("avx2,fma")))
 static void exp_avx2(size_t n, const double *x, double *y) {
   size_t i = 0;
@@ -87,18 +74,15 @@ void tp_vlog(size_t n, const double *x, double *y) {
   if (has_avx2()) log_avx2(n, x, y); else log_sse2(n, x, y);
 }
 void tp_box_muller(size_t n, const double *u1, const double *u2, double *out) {
-  if (has_avx2()) box_muller_avx2(n, u1, u2, out); else box_muller_sse2(n, u1, u2, out);
+  // Without AVX2, scalar libm (a rare path; exp and log keep their SSE2 forms).
+  if (has_avx2()) box_muller_avx2(n, u1, u2, out); else box_muller_scalar(0, n, u1, u2, out);
 }
 int tp_vector_width(void) { return has_avx2() ? 4 : 2; }
 #else
 void tp_vexp(size_t n, const double *x, double *y) { for (size_t i = 0; i < n; i++) y[i] = exp(x[i]); }
 void tp_vlog(size_t n, const double *x, double *y) { for (size_t i = 0; i < n; i++) y[i] = log(x[i]); }
 void tp_box_muller(size_t n, const double *u1, const double *u2, double *out) {
-  for (size_t k = 0; k < n; k++) {
-    double r = sqrt(-2 * log(u1[k])), a = TP_TWO_PI * u2[k];
-    out[2 * k] = r * cos(a);
-    out[2 * k + 1] = r * sin(a);
-  }
+  box_muller_scalar(0, n, u1, u2, out);
 }
 int tp_vector_width(void) { return 1; }
 #endif
