@@ -42,6 +42,12 @@ let package = Package(
         .product(name: "Demand", package: "TokenPlan"), .product(name: "LinearAlgebra", package: "TokenPlan"),
         .product(name: "TokenPlanCore", package: "TokenPlan"),
       ]),
+    .executableTarget(
+      name: "scale-bench",
+      dependencies: [
+        .product(name: "Forecasting", package: "TokenPlan"), .product(name: "Demand", package: "TokenPlan"),
+        .product(name: "TokenPlanCore", package: "TokenPlan"),
+      ]),
     .executableTarget(name: "csvswift-bench", dependencies: [.product(name: "CSV", package: "CSV.swift")]),
   ]
 )

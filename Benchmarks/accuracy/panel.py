@@ -3,7 +3,9 @@
 series, cut and horizon. N tokens series per generating family (default 15 → 60; `--per-family`),
 training data to 2025-09-30, the next 182 days forecast daily and compared with the panel's
 held-out days: mean MASE of the median path (scale: the training data's last 400 days'
-seasonal-naive MAE, period 7), sMAPE, and the coverage of the 80% and 95% intervals.
+seasonal-naive MAE, period 7), sMAPE, the coverage of the 80% and 95% intervals, and the mean
+scaled interval score of each (MSIS, same scale: the width plus 2/α times any miss, a proper
+score that weighs width against coverage).
 
     python3 Benchmarks/accuracy/panel.py BINARY [BINARY …] [--per-family N]
 """
@@ -36,8 +38,8 @@ test = data[(data.ds > CUT) & (data.ds <= CUT + pd.Timedelta(days=H))]
 scale = {s: np.mean(np.abs(np.diff(g.y.values[-400:], 7))) for s, g in train.groupby("series")}
 
 print(f"Synthetic panel: {len(chosen)} tokens series ({args.per_family} per family), train to {CUT.date()}, {H} days ahead\n")
-print("| binary | MASE (median) | sMAPE % | cover 80 % | cover 95 % | missing rows |")
-print("| --- | ---: | ---: | ---: | ---: | ---: |")
+print("| binary | MASE (median) | sMAPE % | cover 80 % | cover 95 % | MSIS 80 | MSIS 95 | missing rows |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 with tempfile.TemporaryDirectory() as d:
     path = os.path.join(d, "train.csv")
     train.assign(date=train.ds.dt.strftime("%Y-%m-%d"), tokens=train.y)[["date", "series", "tokens"]].to_csv(path, index=False)
@@ -53,4 +55,8 @@ with tempfile.TemporaryDirectory() as d:
         smape = 100 * np.mean(2 * err[ok] / (np.abs(m.y[ok]) + np.abs(m.p50[ok])))
         c80 = np.mean((m.y >= m.lo_80) & (m.y <= m.hi_80))
         c95 = np.mean((m.y >= m.lo_95) & (m.y <= m.hi_95))
-        print(f"| {b} | {mase:.3f} | {smape:.2f} | {100*c80:.1f} | {100*c95:.1f} | {int((~ok).sum())} |", flush=True)
+        def msis(lo, hi, alpha):
+            score = (m[hi] - m[lo]) + 2 / alpha * ((m[lo] - m.y).clip(lower=0) + (m.y - m[hi]).clip(lower=0))
+            return np.mean([np.mean(score[(m.series == s) & ok]) / scale[s] for s in chosen])
+        print(f"| {b} | {mase:.3f} | {smape:.2f} | {100*c80:.1f} | {100*c95:.1f} | {msis('lo_80', 'hi_80', 0.2):.2f} "
+              f"| {msis('lo_95', 'hi_95', 0.05):.2f} | {int((~ok).sum())} |", flush=True)
