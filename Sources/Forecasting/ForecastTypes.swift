@@ -336,8 +336,8 @@ public enum ForecastModel: Hashable, Sendable, CustomStringConvertible {
   /// Growth that slows: the recent log growth rate, decaying with a time constant of half the
   /// history's span (for series of fewer than 8 observations).
   case slowing
-  /// A weighted average of models (point forecasts averaged; sample paths a mixture drawn in
-  /// proportion to the weights).
+  /// A weighted average of models in log space: the members' log trends and log sample paths
+  /// averaged with the weights (summing to 1), each member's paths from the same random stream.
   case combination([ForecastModel], weights: [Double])
 
   /// The baselines, in the order they are listed.

@@ -131,13 +131,11 @@ public enum Forecaster {
     let daily = input.isDaily
     // For monthly or weekly figures the horizon starts after the last period's last day, not
     // its middle.
-    var observedInput = input
-    if raw.period != .day, let last = raw.t.indices.last(where: { raw.y[$0] > 0 && raw.y[$0].isFinite }),
-      raw.t[last] > input.t[n - 1]
-    {
-      observedInput.t[n - 1] = raw.t[last]
+    var lastObserved = input.t[n - 1]
+    if raw.period != .day, let last = raw.t.indices.last(where: { raw.y[$0] > 0 && raw.y[$0].isFinite }) {
+      lastObserved = max(lastObserved, raw.t[last])
     }
-    let times = futureTimes(observedInput, horizon: options.horizon)
+    let times = futureTimes(input, after: lastObserved, horizon: options.horizon)
     let forced = options.candidates?.count == 1
     // Fewer than 8 observations: growth that slows, by rule (no curve can be chosen on so few).
     let fewPoints = n < fewPointsLimit && !forced
@@ -250,11 +248,11 @@ public enum Forecaster {
     return (input, notes)
   }
 
-  /// The horizon's times after the last observation: calendar days for dated series, the
-  /// series' median step for undated ones.
-  static func futureTimes(_ input: ForecastInput, horizon: Horizon) -> [Double] {
+  /// The horizon's times after `lastT` (default: the last observation): calendar days for
+  /// dated series, the series' median step for undated ones.
+  static func futureTimes(_ input: ForecastInput, after lastT: Double? = nil, horizon: Horizon) -> [Double] {
     let n = input.t.count
-    let lastT = input.t[n - 1]
+    let lastT = lastT ?? input.t[n - 1]
     if let origin = input.origin {
       let last = origin.adding(days: Int(lastT))
       let h = horizon.days(after: last)

@@ -330,14 +330,13 @@ enum TrendFitting {
       slope = (level - firstLevel) / max(lastT - firstT, 1e-9)
     }
     if name == .damped {
-      // Holt's damped trend on the observations; α, β (and φ per step for undated series) by a
-      // grid on the one-step squared error. Daily series keep φ = 0.98 per day (a grid over
-      // days would fit the week's noise); undated steps choose φ from 0.8–0.98, the range
-      // Gardner & McKenzie (1985) and ETS implementations search.
+      // Holt's damped trend on the observations, φ = 0.98 per step; α and β by a grid on the
+      // one-step squared error. (A φ grid over 0.8–0.98, the range Gardner & McKenzie (1985) and
+      // ETS implementations search, helped M3 yearly and hurt M1 yearly; over days it would fit
+      // the week's noise.)
       guard n >= 10 else { throw CurveFittingError.tooFewPoints(points: n, parameters: 3) }
-      var best = (sse: Double.infinity, level: level, slope: slope, phi: 0.98)
-      for candidatePhi in [0.98] {
-      phi = candidatePhi
+      phi = 0.98
+      var best = (sse: Double.infinity, level: level, slope: slope)
       for alpha in [0.05, 0.1, 0.2, 0.4, 0.7] {
         for beta in [0.01, 0.05, 0.1, 0.3] {
           var l = z[0]
@@ -354,12 +353,10 @@ enum TrendFitting {
             b = (unit ? phi : pow(phi, dt)) * b + beta * e / dt
             l = newL
           }
-          if sse < best.sse { best = (sse, l, b, phi) }
+          if sse < best.sse { best = (sse, l, b) }
         }
       }
-      }
       slope = best.slope
-      phi = best.phi
       return walk(name, level: best.level, lastT: t[n - 1], slope: slope, phi: phi, t: t, z: z, lag: lag)
     }
     // Innovation scale per √(time unit), from lag-differences net of the slope.

@@ -1,5 +1,6 @@
 /// The `q`-quantile of sorted values by linear interpolation (Hyndman & Fan type 7, the
-/// default of R and numpy).
+/// default of R and numpy). Only the two order statistics it interpolates are read, so values
+/// with just those in their sorted places (``quantiles(selecting:_:)``) do too.
 public func quantile(sorted x: [Double], _ q: Double) -> Double {
   guard !x.isEmpty else { return .nan }
   let h = Double(x.count - 1) * q
@@ -26,12 +27,7 @@ public func quantiles(selecting x: inout [Double], _ qs: [Double]) -> [Double] {
   x.withUnsafeMutableBufferPointer { v in
     wanted.withUnsafeBufferPointer { r in select(v, 0, n - 1, r[...]) }
   }
-  return qs.map { q in
-    let h = Double(n - 1) * q
-    let lo = Int(h.rounded(.down))
-    let hi = min(lo + 1, n - 1)
-    return x[lo] + (h - Double(lo)) * (x[hi] - x[lo])
-  }
+  return qs.map { quantile(sorted: x, $0) }
 }
 
 /// Puts every rank of `ranks` (ascending, all within `lo...hi`) in its sorted place in
