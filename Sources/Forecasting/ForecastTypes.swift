@@ -333,6 +333,9 @@ public enum ForecastModel: Hashable, Sendable, CustomStringConvertible {
   case damped
   /// The Theta method: simple exponential smoothing with half the linear trend's drift.
   case theta
+  /// The dynamic optimised Theta model (Fiorucci et al. 2016) on the original scale: a linear
+  /// trend re-estimated at every step, a share of it chosen with the smoothing (`dotm`).
+  case dynamicTheta
   /// Growth that slows: the recent log growth rate, decaying with a time constant of half the
   /// history's span (for series of fewer than 8 observations).
   case slowing
@@ -341,9 +344,9 @@ public enum ForecastModel: Hashable, Sendable, CustomStringConvertible {
   case combination([ForecastModel], weights: [Double])
 
   /// The baselines, in the order they are listed.
-  public static let baselines: [ForecastModel] = [.naive, .drift, .damped, .theta]
+  public static let baselines: [ForecastModel] = [.naive, .drift, .damped, .theta, .dynamicTheta]
 
-  /// The model called `name` (a growth family's name, `naive`, `drift`, `damped`, `theta`, or a
+  /// The model called `name` (a growth family's name, `naive`, `drift`, `damped`, `theta`, `dotm`, or a
   /// combination as its description prints it, `theta:0.5+damped:0.5`), or `nil`.
   public init?(_ name: String) {
     switch name {
@@ -351,6 +354,7 @@ public enum ForecastModel: Hashable, Sendable, CustomStringConvertible {
     case "drift": self = .drift
     case "damped": self = .damped
     case "theta": self = .theta
+    case "dotm": self = .dynamicTheta
     case "slowing": self = .slowing
     case _ where name.contains("+"):
       var members: [ForecastModel] = []
@@ -378,6 +382,7 @@ public enum ForecastModel: Hashable, Sendable, CustomStringConvertible {
     case .drift: return "drift"
     case .damped: return "damped"
     case .theta: return "theta"
+    case .dynamicTheta: return "dotm"
     case .slowing: return "slowing"
     case .combination(let members, let weights):
       return zip(members, weights).map { "\($0):\(String(format: "%.4g", $1))" }.joined(separator: "+")
@@ -410,7 +415,7 @@ public enum ForecastModel: Hashable, Sendable, CustomStringConvertible {
     case .growth(let family): return family.model.parameterNames.count
     case .naive: return 1
     case .drift, .damped, .slowing: return 2
-    case .theta: return 3
+    case .theta, .dynamicTheta: return 3
     case .combination(let members, _): return members.map(\.parameterCount).max() ?? 1
     }
   }

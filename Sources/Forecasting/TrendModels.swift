@@ -22,6 +22,9 @@ struct FittedTrend {
     /// averaging does not cancel the noise the members share; the backtest calibration widens
     /// what the average still leaves too narrow.
     case combination([FittedTrend], weights: [Double])
+    /// The dynamic optimised Theta model on the original scale; its values and paths are
+    /// floored at `floor` before their logs (an additive trend can run below zero, demand cannot).
+    case dynamicTheta(DynamicTheta, floor: Double)
   }
 
   let name: ForecastModel
@@ -41,6 +44,10 @@ struct FittedTrend {
       var out: [String: Double] = [:]
       for m in members { for (k, v) in m.parameters { out["\(m.name).\(k)"] = v } }
       return out
+    }
+    if case .dynamicTheta(let m, _) = kind {
+      // w = 1 − 1/θ rather than θ, which is infinite at w = 1.
+      return ["alpha": m.alpha, "w": m.weight, "level": m.state.level * m.scale, "slope": m.state.slope * m.scale / m.step]
     }
     if case .walk(let level, _, let slope, let phi, _, _, let alpha) = kind {
       return alpha < 1 ? ["level": level, "slope": slope, "alpha": alpha] : ["level": level, "slope": slope, "phi": phi]
@@ -62,6 +69,8 @@ struct FittedTrend {
         for i in out.indices { out[i] += w * z[i] }
       }
       return out
+    case .dynamicTheta(let m, let floor):
+      return m.values(at: t).map { log(max($0, floor)) }
     }
   }
 
@@ -122,6 +131,11 @@ struct FittedTrend {
         m.addLogPaths(t, count: count, daily: daily, weight: weight * w, into: &out, rng: &shared, walkNormals: &normals)
         rng = shared
       }
+    case .dynamicTheta(let m, let floor):
+      var values = m.paths(t, count: count, rng: &rng)
+      for k in values.indices { values[k] = max(values[k], floor) }
+      VectorMath.log(inPlace: &values)
+      for k in values.indices { out[k] += weight * values[k] }
     case .walk(let level, let lastT, let slope, let phi, let slopeSD, let sigma, let alpha):
       // Per path: the slope's draw, then one innovation per time.
       let g: [Double]
@@ -312,6 +326,12 @@ enum TrendFitting {
       return FittedTrend.combining(fits, weights: kept)
     }
     if name == .theta { return try theta(t: t, z: z) }
+    if name == .dynamicTheta {
+      // Floored at a thousandth of the last level: an additive trend can run below zero.
+      let model = try DynamicTheta(t: t, y: z.map { exp($0) })
+      return FittedTrend(
+        name: name, kind: .dynamicTheta(model, floor: 1e-3 * exp(z[n - 1])), residuals: [], autocorrelation: 0)
+    }
     if name == .slowing { return try slowing(t: t, z: z) }
     // Baselines: level from the last week of daily data (or the last point of sparse or
     // undated data), slope from the ends.
