@@ -18,7 +18,9 @@ public struct HierarchyInputs: Sendable {
   /// Builds every node's daily series from the bottom series of one measure. A node's day is
   /// observed when each member is observed that day or has not yet started (or has ended): a
   /// segment before its launch counts as zero, a gap inside a segment's span makes the
-  /// aggregate's day missing. Time O(days × Σ members), no `n × n_b` matrix.
+  /// aggregate's day missing. A node whose members all come from one kind of period (monthly
+  /// figures, say) is that kind too, so its forecast models one observation per period as the
+  /// bottom series' do. Time O(days × Σ members), no `n × n_b` matrix.
   public init(_ panel: DemandPanel, measure: Measure = .tokens, levels: [[String]]? = nil) {
     let (nodes, members, bottom) = panel.hierarchyMembers(measure: measure, levels: levels)
     let n = panel.dayCount
@@ -61,7 +63,11 @@ public struct HierarchyInputs: Sendable {
       case .total: name = "total"
       case .aggregate: name = "\(node.level)=\(node.key)"
       }
-      inputs.append(ForecastInput(name: name, t: t, y: y, origin: panel.start))
+      // The members' source period when they share one (a sum of monthly figures is constant
+      // within each month, so it is monthly figures too); daily otherwise.
+      let periods = Set(members[r].map { panel.sourcePeriods[bottom[$0]] })
+      let period = periods.count == 1 ? periods.first! : .day
+      inputs.append(ForecastInput(name: name, t: t, y: y, origin: panel.start, period: period))
     }
     let aggregates = nodes.count - bottom.count
     var aggregation = Matrix(rows: aggregates, columns: bottom.count)

@@ -85,7 +85,7 @@ struct ReconciliationTests {
 struct HierarchicalForecastTests {
   /// A small synthetic-panel hierarchy: one industry's 15 tokens series (5 scenarios × 3
   /// modalities in one region), total + scenario + modality + bottom = 24 nodes.
-  static func hierarchy() throws -> HierarchyInputs {
+  static func hierarchy(periods: ((Int) -> PeriodKind)? = nil) throws -> HierarchyInputs {
     let panel = Synthetic.shared.panel
     let keep = panel.series.indices.filter {
       panel.series[$0].segments[0] == "finance" && panel.series[$0].segments[3] == "east"
@@ -95,8 +95,28 @@ struct HierarchicalForecastTests {
       dimensions: panel.dimensions, series: keep.map { panel.series[$0] }, start: panel.start,
       values: Matrix(columns: keep.map { panel.values.column($0) }),
       observed: keep.flatMap { s in (0..<panel.dayCount).map { panel.observed[$0 + s * panel.dayCount] } },
-      sourcePeriods: keep.map { panel.sourcePeriods[$0] })
+      sourcePeriods: keep.indices.map { periods?($0) ?? panel.sourcePeriods[keep[$0]] })
     return HierarchyInputs(sub, measure: .tokens, levels: [["scenario"], ["modality"]])
+  }
+
+  /// A node of monthly figures only is monthly figures (one observation per month when
+  /// forecast); a node with a daily member is daily. The daily panel's nodes are all daily.
+  @Test("aggregates of monthly series are monthly; mixed ones daily")
+  func aggregatePeriods() throws {
+    let daily = try Self.hierarchy()
+    #expect(daily.inputs.allSatisfy { $0.period == .day })
+    let monthly = try Self.hierarchy { _ in .month }
+    #expect(monthly.inputs.count == 24)
+    #expect(monthly.inputs.allSatisfy { $0.period == .month }, "\(monthly.inputs.map(\.period))")
+    // Bottom series 0 daily, the rest monthly: the total and the aggregates holding series 0
+    // are daily, every other node monthly.
+    let mixed = try Self.hierarchy { $0 == 0 ? .day : .month }
+    let aggregates = mixed.aggregation.rows
+    for (r, input) in mixed.inputs.enumerated() {
+      let holdsFirst = r < aggregates ? mixed.aggregation[r, 0] == 1 : r - aggregates == 0
+      #expect(input.period == (holdsFirst ? .day : .month), "\(input.name): \(input.period)")
+    }
+    #expect(mixed.inputs[0].name == "total" && mixed.inputs[0].period == .day)
   }
 
   @Test("every reconciled path is coherent to 1e-9, for every method")
