@@ -21,9 +21,9 @@ import TokenPlanCore
 /// optimum over that grid, not a Nelder–Mead search from a start.
 ///
 /// The model is additive: its trend is linear on the original scale, so relative growth slows
-/// as the level rises. It is a candidate for series of periods (years, quarters, months), where
-/// it was measured (Benchmarks/accuracy: M3 and M1 yearly); daily token series grow
-/// multiplicatively and keep the log-space models.
+/// as the level rises. It is a candidate for undated series of steps (years, quarters, months),
+/// where it was measured (Benchmarks/accuracy: M1, M3 and Tourism yearly); dated token figures,
+/// daily or monthly, grow multiplicatively and keep the log-space models.
 public struct DynamicTheta: Sendable {
   /// The recursion's state after some steps, in units of ``scale``.
   struct State: Sendable {

@@ -54,8 +54,11 @@ public struct ForecastInput: Sendable {
     return runs
   }
 
-  /// Whether the series is dated daily data (weekday effects and calendar periods apply).
-  public var isDaily: Bool { origin != nil }
+  /// Whether the series is dated daily data (weekday effects, weekly bins and a 7-day seasonal
+  /// naive apply). Dated monthly or weekly figures are not: after ``collapsingPeriods()`` they
+  /// are one observation per period, forecast as a series of periods (their horizon is still
+  /// calendar days).
+  public var isDaily: Bool { origin != nil && period == .day }
 
   /// The inputs of every observed series of a panel (optionally one measure only).
   public static func from(_ panel: DemandPanel, measure: Measure? = nil) -> [ForecastInput] {

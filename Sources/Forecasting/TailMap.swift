@@ -2,7 +2,7 @@ import CurveFitting
 import Foundation
 import TokenPlanCore
 
-/// Heavier tails for the sample paths of a short series of periods: at each time, every path's
+/// Heavier tails for the sample paths of a short undated series of steps: at each time, every path's
 /// deviation from the paths' median, in units of their robust scale σ̂ (the 10–90% range over
 /// 2·1.2816), is mapped from the normal distribution's quantile to Student's t with ν degrees
 /// of freedom, `u ↦ T⁻¹_ν(Φ(u))`. The median and the order of the paths are kept (so is every
@@ -37,7 +37,7 @@ public struct TailMap: Sendable {
     }
   }
 
-  /// The paths' tails of short series of periods (ν = 4).
+  /// The paths' tails of short undated series of steps (ν = 4).
   public static let shortPeriods = TailMap(degreesOfFreedom: 4)
 
   /// `T⁻¹_ν(Φ(u))` up to |u| = 1.96 by linear interpolation in the table, then linear through

@@ -128,8 +128,8 @@ struct DynamicThetaTests {
   }
 
   /// A yearly series of 20 points is forecast by the short-period rule: `dotm` with weight
-  /// 0.7 and only baselines beside it, weights summing to 1; the same values as a daily series
-  /// of 200 days are not (the rule is for periods, and `dotm` is no daily candidate).
+  /// 0.7 and only baselines beside it, weights summing to 1; a daily series and dated monthly
+  /// figures are not (the rule is for undated steps, and `dotm` is no candidate for dated data).
   @Test("short series of periods: dotm with weight 0.7 and the baselines")
   func shortPeriodRule() async throws {
     var rng = SplitMix64(seed: 7)
@@ -157,6 +157,27 @@ struct DynamicThetaTests {
       index: 0, options: options)
     let dailyMembers: [(model: ForecastModel, weight: Double)] = daily.fit.model.members
     #expect(!dailyMembers.contains { $0.model == .dynamicTheta }, "\(daily.fit.model.description)")
+    // Dated monthly figures (30 months of 10% growth): a series of periods, so backtested (not
+    // chosen by AICc as daily data under 60 days would be), but dated token figures keep the
+    // growth-curve combination, without dotm and without the t tails.
+    var t: [Double] = []
+    var values: [Double] = []
+    var monthStart = CalendarDate(year: 2024, month: 1, day: 1)!
+    for k in 0..<30 {
+      let next = CalendarDate(year: 2024 + (k + 1) / 12, month: (k + 1) % 12 + 1, day: 1)!
+      for d in monthStart.dayNumber..<next.dayNumber {
+        t.append(Double(d - CalendarDate(year: 2024, month: 1, day: 1)!.dayNumber))
+        values.append(1e12 * pow(1.1, Double(k)) * (1 + 0.03 * sin(Double(k))))
+      }
+      monthStart = next
+    }
+    let monthly = try Forecaster.forecastOne(
+      ForecastInput(name: "monthly", t: t, y: values, origin: CalendarDate(year: 2024, month: 1, day: 1)!, period: .month),
+      index: 0, options: options)
+    let monthlyMembers: [(model: ForecastModel, weight: Double)] = monthly.fit.model.members
+    #expect(monthly.fit.selection == .backtest, "\(monthly.fit.selection)")
+    #expect(!monthlyMembers.contains { $0.model == .dynamicTheta }, "\(monthly.fit.model.description)")
+    #expect(!monthly.fit.notes.contains { $0.text.contains("Student-t") })
   }
 }
 
