@@ -222,14 +222,24 @@ extension ForecastJob {
     _ inputs: [ForecastInput], streamIndices: [Int]? = nil, options: ForecastOptions,
     granularity: ForecastGranularity, label: String, progress: @escaping ProgressHandler
   ) async -> [Result<PeriodForecast, ForecastFailure>] {
-    progress(.started(label))
     let start = DispatchTime.now().uptimeNanoseconds
-    let results = await Forecaster.forecast(
+    let results = await forecastStep(
+      inputs, streamIndices: streamIndices, options: options, granularity: granularity, label: label, progress: progress)
+    progress(.finished(label, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+    return results
+  }
+
+  /// ``forecast(_:streamIndices:options:granularity:label:progress:)`` without the step's end
+  /// event, for callers that time their steps themselves (the quarterly run's clock).
+  static func forecastStep(
+    _ inputs: [ForecastInput], streamIndices: [Int]? = nil, options: ForecastOptions,
+    granularity: ForecastGranularity, label: String, progress: @escaping ProgressHandler
+  ) async -> [Result<PeriodForecast, ForecastFailure>] {
+    progress(.started(label))
+    return await Forecaster.forecast(
       inputs, streamIndices: streamIndices, options: options,
       progress: { done, total in progress(.count(label, done: done, total: total)) },
       transform: { $0.summed(to: granularity) })
-    progress(.finished(label, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
-    return results
   }
 
   /// One line for stderr summing up the forecasts' notes by kind ("228 notes: 180 outlying

@@ -162,11 +162,8 @@ public enum QuarterlyRun {
     let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil)
     let (inputs, indices) = ShardJob.select(hierarchy.inputs, shard: shard)
     let label = "forecast \(shard)"
-    progress(.started(label))
-    let results = await Forecaster.forecast(
-      inputs, streamIndices: indices, options: options,
-      progress: { done, total in progress(.count(label, done: done, total: total)) },
-      transform: { $0.summed(to: .quarter) })
+    let results = await ForecastJob.forecastStep(
+      inputs, streamIndices: indices, options: options, granularity: .quarter, label: label, progress: progress)
     try clock.step(label)
     let manifest = try shardManifest(plan, demandPath: demandPath, request: request, shard: shard)
     let result = ShardJob.result(
@@ -412,10 +409,8 @@ public enum QuarterlyRun {
       try step("merge")
     } else {
       let options = try forecastOptions(plan, seed: seed, paths: paths)
-      progress(.started("forecast"))
-      let results = await Forecaster.forecast(
-        hierarchy.inputs, options: options, progress: { done, total in progress(.count("forecast", done: done, total: total)) },
-        transform: { $0.summed(to: .quarter) })
+      let results = await ForecastJob.forecastStep(
+        hierarchy.inputs, options: options, granularity: .quarter, label: "forecast", progress: progress)
       for r in results {
         switch r {
         case .success(let f): forecasts.append(f)
