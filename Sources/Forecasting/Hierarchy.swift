@@ -131,7 +131,8 @@ public enum HierarchicalForecast {
     var notes: [String] = []
     var residuals: Matrix?
     if let method, method.needsResiduals {
-      // In-sample residuals on the original scale over the last days every node observed.
+      // In-sample residuals on the original scale over the last days (or periods, for nodes of
+      // monthly or weekly figures) every node observed.
       var common = Set(forecasts[0].input.t)
       for f in forecasts.dropFirst() { common.formIntersection(f.input.t) }
       let days = common.sorted().suffix(180)
@@ -147,7 +148,8 @@ public enum HierarchicalForecast {
         }
       }
       residuals = e
-      notes.append("\(method.rawValue): in-sample residuals of the last \(days.count) days every node observed")
+      let unit = forecasts[0].input.period == .day ? "days" : "\(forecasts[0].input.period.rawValue)s"
+      notes.append("\(method.rawValue): in-sample residuals of the last \(days.count) \(unit) every node observed")
     }
     let reconciler = Reconciler(aggregation: aggregation)
     // The weights and the factored system depend on the residuals only: prepared once for
