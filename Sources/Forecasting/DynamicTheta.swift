@@ -73,8 +73,15 @@ public struct DynamicTheta: Sendable {
   /// The one-step forecast μ from `state`.
   @inline(__always)
   static func forecast(_ state: State, alpha: Double, weight: Double) -> Double {
+    state.level + weight * trend(state, alpha: alpha)
+  }
+
+  /// The trend line's part of the next one-step forecast (before the share w):
+  /// `A·(1 − α)ⁱ + B·(1 − (1 − α)ⁱ⁺¹)/α`.
+  @inline(__always)
+  static func trend(_ state: State, alpha: Double) -> Double {
     let keep = pow(1 - alpha, Double(state.index + 1))
-    return state.level + weight * (state.intercept * keep + state.slope * (1 - keep * (1 - alpha)) / alpha)
+    return state.intercept * keep + state.slope * (1 - keep * (1 - alpha)) / alpha
   }
 
   /// `state` advanced by the observation `value` (a forecast feeds its own μ back).
@@ -95,9 +102,7 @@ public struct DynamicTheta: Sendable {
   ///   linear-algebra error.
   public init(t: [Double], y: [Double]) throws {
     let n = y.count
-    guard n >= 6 else { throw CurveFittingError.tooFewPoints(points: n, parameters: 3) }
-    let scale = max(y.reduce(0) { $0 + abs($1) } / Double(n), .leastNormalMagnitude)
-    let x = y.map { $0 / scale }
+    let (scale, x) = try Self.scaled(y)
     let rows = n - Self.warmUp
     // For each α: μᵢ = cᵢ + ℓ₀·pᵢ + w·gᵢ, with c, p and g from the data alone.
     func terms(_ alpha: Double) -> (c: [Double], p: [Double], g: [Double]) {
@@ -108,10 +113,9 @@ public struct DynamicTheta: Sendable {
       var smoothed = alpha * x[0]
       var s = State(level: 0, mean: x[0], intercept: x[0], slope: 0, index: 0)
       for i in 1..<n {
-        let keep = pow(1 - alpha, Double(i))
         c[i] = smoothed
-        p[i] = keep
-        g[i] = s.intercept * keep + s.slope * (1 - keep * (1 - alpha)) / alpha
+        p[i] = pow(1 - alpha, Double(i))
+        g[i] = Self.trend(s, alpha: alpha)
         smoothed = alpha * x[i] + (1 - alpha) * smoothed
         // The trend's part of the state does not depend on ℓ₀ or w.
         Self.update(&s, alpha: alpha, value: x[i])
@@ -146,7 +150,16 @@ public struct DynamicTheta: Sendable {
     guard best.sse.isFinite else {
       throw CurveFittingError.invalidData("dotm: no finite fit on the α grid")
     }
-    try self.init(t: t, y: y, alpha: best.alpha, weight: best.weight, initialLevel: best.level0 * scale)
+    self.init(t: t, x: x, scale: scale, alpha: best.alpha, weight: best.weight, level0: best.level0)
+    guard sigma.isFinite else { throw CurveFittingError.invalidData("dotm: the recursion did not stay finite") }
+  }
+
+  /// The series divided by its mean absolute value, and that value (at least 6 points).
+  static func scaled(_ y: [Double]) throws -> (scale: Double, x: [Double]) {
+    let n = y.count
+    guard n >= 6 else { throw CurveFittingError.tooFewPoints(points: n, parameters: 3) }
+    let scale = max(y.reduce(0) { $0 + abs($1) } / Double(n), .leastNormalMagnitude)
+    return (scale, y.map { $0 / scale })
   }
 
   /// The model with given parameters run over the history `y` (original scale, at times `t`):
@@ -156,14 +169,18 @@ public struct DynamicTheta: Sendable {
   ///   - weight: `1 − 1/θ`.
   ///   - initialLevel: ℓ₀, original units.
   public init(t: [Double], y: [Double], alpha: Double, weight: Double, initialLevel: Double) throws {
-    let n = y.count
-    guard n >= 6 else { throw CurveFittingError.tooFewPoints(points: n, parameters: 3) }
-    let scale = max(y.reduce(0) { $0 + abs($1) } / Double(n), .leastNormalMagnitude)
-    let x = y.map { $0 / scale }
+    let (scale, x) = try Self.scaled(y)
+    self.init(t: t, x: x, scale: scale, alpha: alpha, weight: weight, level0: initialLevel / scale)
+    guard sigma.isFinite else { throw CurveFittingError.invalidData("dotm: the recursion did not stay finite") }
+  }
+
+  /// The run over the scaled history `x` (`y / scale`), ℓ₀ in the same units.
+  private init(t: [Double], x: [Double], scale: Double, alpha: Double, weight: Double, level0: Double) {
+    let n = x.count
     self.alpha = alpha
     self.weight = weight
     var s = State(
-      level: alpha * x[0] + (1 - alpha) * initialLevel / scale, mean: x[0], intercept: x[0], slope: 0, index: 0)
+      level: alpha * x[0] + (1 - alpha) * level0, mean: x[0], intercept: x[0], slope: 0, index: 0)
     var fitted = [x[0] * scale]
     var states = [s]
     var sse = 0.0
@@ -174,7 +191,6 @@ public struct DynamicTheta: Sendable {
       Self.update(&s, alpha: alpha, value: x[i])
       states.append(s)
     }
-    guard sse.isFinite else { throw CurveFittingError.invalidData("dotm: the recursion did not stay finite") }
     state = s
     self.states = states
     history = x
@@ -234,27 +250,28 @@ public struct DynamicTheta: Sendable {
   /// error on k², floored at 0.
   func slopeSD(steps: Int) -> Double {
     let n = history.count
+    let leads = max(steps, 1)
+    // Each origin's forecasts run once to the farthest lead it can be scored at.
+    var sum = [Double](repeating: 0, count: leads + 1)
+    var count = [Int](repeating: 0, count: leads + 1)
+    for origin in Self.warmUp..<max(n - 1, Self.warmUp) {
+      var s = states[origin]
+      for k in 1...min(leads, n - 1 - origin) {
+        let mu = Self.forecast(s, alpha: alpha, weight: weight)
+        Self.update(&s, alpha: alpha, value: mu)
+        let e = history[origin + k] - mu
+        sum[k] += e * e
+        count[k] += 1
+      }
+    }
     var num = 0.0
     var den = 0.0
-    for k in 1...max(steps, 1) {
-      var sum = 0.0
-      var count = 0
-      for origin in Self.warmUp..<max(n - k, Self.warmUp) {
-        var s = states[origin]
-        var mu = 0.0
-        for _ in 0..<k {
-          mu = Self.forecast(s, alpha: alpha, weight: weight)
-          Self.update(&s, alpha: alpha, value: mu)
-        }
-        let e = history[origin + k] - mu
-        sum += e * e
-        count += 1
-      }
-      guard count > 0 else { break }
+    for k in 1...leads {
+      guard count[k] > 0 else { break }
       let k2 = Double(k * k)
-      let excess = sum / Double(count) - sigma * sigma * (1 + Double(k - 1) * alpha * alpha)
-      num += Double(count) * k2 * excess
-      den += Double(count) * k2 * k2
+      let excess = sum[k] / Double(count[k]) - sigma * sigma * (1 + Double(k - 1) * alpha * alpha)
+      num += Double(count[k]) * k2 * excess
+      den += Double(count[k]) * k2 * k2
     }
     return den > 0 ? max(num / den, 0).squareRoot() : 0
   }

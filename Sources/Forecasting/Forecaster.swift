@@ -166,11 +166,8 @@ public enum Forecaster {
     let trend = try finalFit(&choice, input: input, prepared: prepared, daily: daily, options: options, notes: &notes)
     var coverage: (Double, Double)?
     var extraVariance = 0.0
-    // A short series of periods' paths get heavier tails (TailMap), in the calibration's
-    // coverage as in the forecast.
-    let tails: TailMap? =
-      choice.selection == .backtest && isShortPeriod(input)
-        && choice.model.members.contains(where: { $0.model == .dynamicTheta }) ? .shortPeriods : nil
+    // Heavier tails for a short undated series, in the calibration's coverage as in the forecast.
+    let tails = shortPeriodTails(choice, input: input)
     if choice.selection == .backtest,
       let calibration = backtestCalibration(
         input: input, origins: choice.origins, fits: choice.fits[choice.model] ?? [], options: options, index: index,
@@ -360,8 +357,7 @@ public enum Forecaster {
       ? [.theta] + choice.ranked.filter { $0 != .theta }.prefix(combinationSize - 1)
       : Array(choice.ranked.prefix(combinationSize))
     guard members.count >= 2 else { return }
-    let byModel = Dictionary(choice.scores.map { ($0.model, $0.mase) }, uniquingKeysWith: { a, _ in a })
-    let weights = ForecastModel.combinationWeights(members.map { 1 / max(byModel[$0] ?? 1, 1e-9) })
+    let weights = ForecastModel.combinationWeights(inverseMASE(members, choice))
     let model = ForecastModel.combination(members, weights: weights)
     guard addCombination(model, to: &choice, input: input) else { return }
     choice.model = model
@@ -406,12 +402,27 @@ public enum Forecaster {
   static func shortPeriodCombination(_ choice: Choice, input: ForecastInput) -> ForecastModel? {
     guard isShortPeriod(input), choice.ranked.contains(.dynamicTheta) else { return nil }
     let others = choice.ranked.filter { $0 != .dynamicTheta && ForecastModel.baselines.contains($0) }
-    let mase = Dictionary(choice.scores.map { ($0.model, $0.mase) }, uniquingKeysWith: { a, _ in a })
     guard !others.isEmpty else { return .dynamicTheta }
-    let inverse = others.map { 1 / max(mase[$0] ?? 1, 1e-9) }
+    let inverse = inverseMASE(others, choice)
     let total = inverse.reduce(0, +)
     let weights = [shortPeriodPriorWeight] + inverse.map { (1 - shortPeriodPriorWeight) * $0 / total }
     return .combination([.dynamicTheta] + others, weights: ForecastModel.combinationWeights(weights))
+  }
+
+  /// Each model's inverse backtest MASE (1 when it has no score): a combination's raw weights.
+  static func inverseMASE(_ models: [ForecastModel], _ choice: Choice) -> [Double] {
+    let mase = Dictionary(choice.scores.map { ($0.model, $0.mase) }, uniquingKeysWith: { a, _ in a })
+    return models.map { 1 / max(mase[$0] ?? 1, 1e-9) }
+  }
+
+  /// The Student-t tails of a forecast made by ``shortPeriodCombination(_:input:)`` (`dotm`
+  /// alone or in it, chosen by backtest, on a short undated series), else `nil`: the tails
+  /// were measured with that combination only.
+  static func shortPeriodTails(_ choice: Choice, input: ForecastInput) -> TailMap? {
+    guard choice.selection == .backtest, isShortPeriod(input),
+      choice.model.members.contains(where: { $0.model == .dynamicTheta })
+    else { return nil }
+    return .shortPeriods
   }
 
   /// Makes combination `model`'s fit at each origin from its members' fits there (none where a
