@@ -39,6 +39,8 @@ public struct DynamicTheta: Sendable {
   public private(set) var alpha: Double
   /// `1 − 1/θ`.
   public private(set) var weight: Double
+  /// The initial level ℓ₀, original units.
+  public private(set) var initialLevel: Double
   /// The state after the last observation.
   var state: State
   /// The one-step innovation SD, in units of ``scale``.
@@ -179,6 +181,7 @@ public struct DynamicTheta: Sendable {
     let n = x.count
     self.alpha = alpha
     self.weight = weight
+    initialLevel = level0 * scale
     var s = State(
       level: alpha * x[0] + (1 - alpha) * level0, mean: x[0], intercept: x[0], slope: 0, index: 0)
     var fitted = [x[0] * scale]
