@@ -328,6 +328,10 @@ public struct Plan: Sendable, Equatable {
   public var demandData: String?
   /// Event windows for the forecast (`name,start,days` CSV), resolved likewise.
   public var eventsFile: String?
+  /// Whether the forecast's growth decays beyond each series' backtested span as the public
+  /// token disclosures' did (`growth_decay: disclosures`, the default) or is extrapolated
+  /// unchanged (`none`).
+  public var growthDecay = true
   /// The catalogs read, resolved paths (for the run log's hashes).
   public var catalogs: [String] = []
   /// The demand source named in the plan (a forecast CSV), resolved against the plan's folder;

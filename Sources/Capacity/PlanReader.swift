@@ -17,7 +17,7 @@ public enum PlanReader {
     let r = Reader(file: path)
     let top = try r.mapping(root, allowed: [
       "name", "as_of", "horizon_quarters", "catalogs", "demand_share", "purchase_hardware", "workloads", "models",
-      "uncertainty", "scenarios", "demand_file", "reconcile", "demand_data", "events_file",
+      "uncertainty", "scenarios", "demand_file", "reconcile", "demand_data", "events_file", "growth_decay",
       "hardware", "throughput", "operations", "fleet", "facility", "sites", "money", "cost_lines",
     ])
     // Absolute first: a relative plan path with catalogs several `..` up must not climb past the
@@ -54,6 +54,7 @@ public enum PlanReader {
     plan.fleetProvenance = fleetSource
     plan.otherSites = otherSites
     plan.eventsFile = eventsFile
+    if let node = top["growth_decay"] { plan.growthDecay = try r.growthDecay(node) }
     if let node = top["cost_lines"] { plan.costLines = try r.costLines(node) }
     plan.catalogs = catalog.paths
     return plan
@@ -622,6 +623,16 @@ extension Reader {
   }
 
   /// `reconcile:`: a method, or `none` (`nil`: each node's own forecast).
+  /// `growth_decay`: `disclosures` (the forecast's growth decays beyond each series'
+  /// backtested span as the public disclosures' did) or `none`.
+  func growthDecay(_ node: Node) throws -> Bool {
+    switch try string(node) {
+    case "disclosures": return true
+    case "none": return false
+    default: throw error(node, expected: "disclosures or none", fix: "write growth_decay: disclosures (the default) or none")
+    }
+  }
+
   func reconcileMethod(_ node: Node) throws -> ReconciliationMethod? {
     let name = try string(node)
     if name == "none" { return nil }

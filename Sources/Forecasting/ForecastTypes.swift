@@ -181,6 +181,9 @@ public struct ForecastOptions: Sendable {
   public var backtestPaths = 200
   /// Series forecast at once (default: the core count). Results do not depend on it.
   public var workers: Int?
+  /// How a dated series' growth decays beyond its backtested span (``GrowthDecay``); `nil`
+  /// extrapolates the chosen model unchanged.
+  public var growthDecay: GrowthDecay? = .publicDisclosures
   public init() {}
 }
 

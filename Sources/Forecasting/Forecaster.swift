@@ -178,7 +178,8 @@ public enum Forecaster {
     }
     let (paths, point) = samplePaths(
       trend, times: times, prepared: prepared, from: input.t[n - 1], extraVariance: extraVariance, daily: daily,
-      seed: options.seed, index: index, count: options.paths, tails: tails)
+      seed: options.seed, index: index, count: options.paths, tails: tails,
+      decay: growthDecay(choice, input: input, options: options))
     if let tails {
       notes.append(
         .init(
@@ -488,12 +489,32 @@ public enum Forecaster {
     throw ForecastFailure(series: input.name, reason: "\(chosen): \(lastError)")
   }
 
+  /// Where a dated series' growth starts to decay (``GrowthDecay``): past the last observation
+  /// by the longest lead its backtest held out, or at once for a series too short to backtest
+  /// (chosen by AICc). `nil` for undated series, a model asked for by name, growth that slows
+  /// (few points: it decays by its own rule) and when `options.growthDecay` is `nil`.
+  static func growthDecay(_ choice: Choice, input: ForecastInput, options: ForecastOptions)
+    -> (model: GrowthDecay, start: Double)?
+  {
+    guard let model = options.growthDecay, input.origin != nil, let last = input.t.last else { return nil }
+    switch choice.selection {
+    case .backtest:
+      let lead = choice.origins.compactMap { o in o.test.last.map { input.t[$0] - o.train.t.last! } }.max() ?? 0
+      return (model, last + lead)
+    case .aicc: return (model, last)
+    default: return nil
+    }
+  }
+
   /// `count` sample paths over `times` (the trend's own draws, the weekday and event effects, and
-  /// the backtest-calibrated random walk in the log trend, then `tails` when given),
-  /// exponentiated; and the point forecast.
+  /// the backtest-calibrated random walk in the log trend, less the growth `decay` from its
+  /// start, then `tails` when given), exponentiated; and the point forecast. The decay's
+  /// per-path slopes come from a stream of their own (shared by every series: path `d` of each
+  /// draws the same slope), so every other draw is as without it.
   static func samplePaths(
     _ trend: FittedTrend, times: [Double], prepared: PreparedSeries, from lastT: Double, extraVariance: Double,
-    daily: Bool, seed: UInt64, index: Int, count: Int, tails: TailMap? = nil
+    daily: Bool, seed: UInt64, index: Int, count: Int, tails: TailMap? = nil,
+    decay: (model: GrowthDecay, start: Double)? = nil
   ) -> (paths: Matrix, point: [Double]) {
     var rng = stream(seed, index, 1)
     var paths = trend.logPaths(times, count: count, daily: daily, rng: &rng)
@@ -516,6 +537,23 @@ public enum Forecaster {
         paths.storage[i + p * h] += effects[i] + walk
       }
     }
+    var pointOffsets = [Double](repeating: 0, count: h)
+    if let decay, let lastTrend = trend.logTrend([lastT]).first {
+      let increments = (0..<h).map { logPoint[$0] - ($0 > 0 ? logPoint[$0 - 1] : lastTrend) }
+      // One slope per path number, the same for every series (not per series): how fast
+      // growth slows is one uncertain figure, and path d of every series is one future.
+      var slopes = stream(seed, 0, 3)
+      let g = slopes.gaussians(count)
+      var offsets: [Double] = []
+      for p in 0..<count {
+        let c = decay.model.logRateSlopePerDay + decay.model.standardError * g[p]
+        GrowthDecay.offsets(increments: increments, times: times, lastT: lastT, start: decay.start, slope: c, into: &offsets)
+        for i in 0..<h { paths.storage[i + p * h] -= offsets[i] }
+      }
+      GrowthDecay.offsets(
+        increments: increments, times: times, lastT: lastT, start: decay.start, slope: decay.model.logRateSlopePerDay,
+        into: &pointOffsets)
+    }
     if let tails {
       var scratch: [Double] = []
       paths.storage.withUnsafeMutableBufferPointer { storage in
@@ -523,7 +561,7 @@ public enum Forecaster {
       }
     }
     VectorMath.exp(inPlace: &paths.storage)
-    return (paths, (0..<h).map { exp(logPoint[$0] + effects[$0]) })
+    return (paths, (0..<h).map { exp(logPoint[$0] + effects[$0] - pointOffsets[$0]) })
   }
 
   /// The longest backtest span as a share of the history. Long-horizon plans (8 quarters) meet

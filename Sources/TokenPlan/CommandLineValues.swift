@@ -68,6 +68,8 @@ public struct ForecastCommandLine: Sendable {
   public var measure = "tokens"
   /// `LO:HI` bounds on saturating ceilings as multiples of the last level.
   public var ceiling: String?
+  /// `disclosures` (``GrowthDecay/publicDisclosures``) or `none`.
+  public var growthDecay = "disclosures"
   /// Declared structural breaks, `YYYY-MM-DD`.
   public var breaks: [String] = []
   /// A CSV of event windows (`name,start,days`).
@@ -97,6 +99,7 @@ extension ForecastJob {
     r.options.seed = line.seed
     r.measure = try measure(line.measure)
     if let ceiling = line.ceiling { r.options.ceilingMultiple = try ceilingMultiple(ceiling) }
+    r.options.growthDecay = try growthDecay(line.growthDecay, file: "<command line>")
     for b in line.breaks {
       guard let d = CalendarDate(iso: b) else {
         throw LocatedError(
@@ -139,6 +142,19 @@ extension ForecastJob {
         fix: "use tokens, input_tokens, output_tokens or all")
     }
     return m
+  }
+
+  /// The growth decay a `--growth-decay` value (or a plan's `growth_decay`) names:
+  /// `disclosures` or `none`.
+  static func growthDecay(_ text: String, file: String) throws -> GrowthDecay? {
+    switch text {
+    case "disclosures": return .publicDisclosures
+    case "none": return nil
+    default:
+      throw LocatedError(
+        file: file, found: text, expected: "disclosures or none for --growth-decay",
+        fix: "write --growth-decay disclosures (the default) or --growth-decay none")
+    }
   }
 
   static func ceilingMultiple(_ text: String) throws -> ClosedRange<Double> {

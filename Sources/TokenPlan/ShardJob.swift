@@ -27,7 +27,7 @@ public enum ShardJob {
       ("measure", line.measure), ("ceiling", line.ceiling ?? ""), ("breaks", line.breaks.joined(separator: ",")),
       ("events", line.events ?? ""), ("series_column", line.seriesColumn ?? ""), ("time_column", line.timeColumn ?? ""),
       ("value_column", line.valueColumn ?? ""), ("granularity", granularity.rawValue), ("reconcile", reconcile ?? ""),
-      ("levels", levels ?? ""),
+      ("levels", levels ?? ""), ("growth_decay", line.growthDecay),
     ].sorted { $0.0 < $1.0 }
   }
 

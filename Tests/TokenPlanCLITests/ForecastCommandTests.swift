@@ -66,6 +66,7 @@ struct ForecastCommandTests {
     for (flags, text) in [
       (["--horizon", "8x"], "--horizon"), (["--model", "sigmoid"], "--model"),
       (["--interval", "80,120"], "interval levels"), (["--ceiling", "5:1"], "--ceiling"),
+      (["--growth-decay", "fast"], "--growth-decay"),
     ] {
       let r = try runTokenplan(["forecast", path, "--quiet"] + flags)
       #expect(r.status == 1, "\(flags)")

@@ -26,6 +26,8 @@ struct ForecastArguments: ParsableArguments {
   var measure = "tokens"
   @Option(help: "Bound saturating ceilings to LO:HI times the last level, e.g. 1:50.")
   var ceiling: String?
+  @Option(help: "Growth beyond each dated series' backtested span: disclosures (decays as the public token disclosures' did) or none.")
+  var growthDecay = "disclosures"
   @Option(name: .customLong("break"), help: "Declare a structural break (YYYY-MM-DD), repeatable.")
   var breaks: [String] = []
   @Option(help: "CSV of event windows (name,start,days): effects estimated and projected.")
@@ -46,6 +48,7 @@ struct ForecastArguments: ParsableArguments {
     line.seed = seed
     line.measure = measure
     line.ceiling = ceiling
+    line.growthDecay = growthDecay
     line.breaks = breaks
     line.events = events
     return line
