@@ -33,11 +33,6 @@ public struct GrowthDecay: Sendable, Equatable {
   /// The standard error of `c`: each path's `c` is drawn from `N(c, se²)`.
   public var standardError: Double
 
-  public init(logRateSlopePerDay: Double, standardError: Double) {
-    self.logRateSlopePerDay = logRateSlopePerDay
-    self.standardError = standardError
-  }
-
   /// The fit to the public disclosures (see the type's documentation).
   public static let publicDisclosures = GrowthDecay(
     logRateSlopePerDay: -0.0019095497, standardError: 0.00090116289)
