@@ -537,22 +537,24 @@ public enum Forecaster {
         paths.storage[i + p * h] += effects[i] + walk
       }
     }
-    var pointOffsets = [Double](repeating: 0, count: h)
+    // The point's decay, as the negative of its offsets (x + (−o) is x − o, bit for bit).
+    var pointDecay = [Double](repeating: 0, count: h)
     if let decay, let lastTrend = trend.logTrend([lastT]).first {
       let increments = (0..<h).map { logPoint[$0] - ($0 > 0 ? logPoint[$0 - 1] : lastTrend) }
+      let schedule = GrowthDecay.Schedule(increments: increments, times: times, lastT: lastT, start: decay.start)
       // One slope per path number, the same for every series (not per series): how fast
       // growth slows is one uncertain figure, and path d of every series is one future.
       var slopes = stream(seed, 0, 3)
       let g = slopes.gaussians(count)
-      var offsets: [Double] = []
-      for p in 0..<count {
-        let c = decay.model.logRateSlopePerDay + decay.model.standardError * g[p]
-        GrowthDecay.offsets(increments: increments, times: times, lastT: lastT, start: decay.start, slope: c, into: &offsets)
-        for i in 0..<h { paths.storage[i + p * h] -= offsets[i] }
+      paths.storage.withUnsafeMutableBufferPointer { storage in
+        for p in 0..<count {
+          let c = decay.model.logRateSlopePerDay + decay.model.standardError * g[p]
+          schedule.subtract(slope: c, from: storage.baseAddress! + p * h)
+        }
       }
-      GrowthDecay.offsets(
-        increments: increments, times: times, lastT: lastT, start: decay.start, slope: decay.model.logRateSlopePerDay,
-        into: &pointOffsets)
+      pointDecay.withUnsafeMutableBufferPointer {
+        schedule.subtract(slope: decay.model.logRateSlopePerDay, from: $0.baseAddress!)
+      }
     }
     if let tails {
       var scratch: [Double] = []
@@ -561,7 +563,7 @@ public enum Forecaster {
       }
     }
     VectorMath.exp(inPlace: &paths.storage)
-    return (paths, (0..<h).map { exp(logPoint[$0] + effects[$0] - pointOffsets[$0]) })
+    return (paths, (0..<h).map { exp(logPoint[$0] + effects[$0] + pointDecay[$0]) })
   }
 
   /// The longest backtest span as a share of the history. Long-horizon plans (8 quarters) meet

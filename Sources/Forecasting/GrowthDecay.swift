@@ -46,35 +46,68 @@ public struct GrowthDecay: Sendable, Equatable {
   /// The days in which the growth rate falls by a factor e, `−1/c` (infinite when `c ≥ 0`).
   public var eFoldingDays: Double { logRateSlopePerDay < 0 ? -1 / logRateSlopePerDay : .infinity }
 
-  /// The log amounts to take off a trend at `times` (after `lastT`) so that its growth decays
-  /// from `start` with slope `c`: `Σ Δlog trend · (1 − exp(c·(mid − start)))` over the steps
-  /// whose midpoints `mid` lie past `start` (zero before, and for `c ≥ 0`).
-  /// `increments[i]` is the log trend's rise from `times[i − 1]` (or `lastT`) to `times[i]`.
-  public static func offsets(
-    increments: [Double], times: [Double], lastT: Double, start: Double, slope c: Double, into out: inout [Double]
-  ) {
-    out.removeAll(keepingCapacity: true)
-    var offset = 0.0
-    var previous = lastT
-    var previousMid = start
-    var factor = 1.0
-    var gap = -1.0
-    var step = 1.0
-    for i in times.indices {
-      let mid = (times[i] + previous) / 2
-      previous = times[i]
-      if mid > start, c < 0 {
-        // The decay factor by recurrence: one exp per distinct gap (daily times have one).
-        let d = mid - previousMid
-        if d != gap {
-          gap = d
-          step = exp(c * d)
+  /// The steps a decay applies to, worked out once per series and shared by its paths: the
+  /// first step whose midpoint lies past `start`, and from it on each step's log trend rise and
+  /// the gap from the previous midpoint (the first's from `start`).
+  public struct Schedule: Sendable {
+    /// The index of the first decayed step (`times.count` when none is).
+    public let first: Int
+    let increments: [Double]
+    let gaps: [Double]
+
+    /// The steps of a trend at `times` (after `lastT`) rising by `increments[i]` from
+    /// `times[i − 1]` (or `lastT`) to `times[i]`, decayed from `start`.
+    public init(increments: [Double], times: [Double], lastT: Double, start: Double) {
+      var previous = lastT
+      var previousMid = start
+      var first = times.count
+      var kept: [Double] = []
+      var gaps: [Double] = []
+      for i in times.indices {
+        let mid = (times[i] + previous) / 2
+        previous = times[i]
+        guard mid > start else { continue }
+        if first == times.count { first = i }
+        kept.append(increments[i])
+        gaps.append(mid - previousMid)
+        previousMid = mid
+      }
+      self.first = first
+      self.increments = kept
+      self.gaps = gaps
+    }
+
+    /// Subtracts from `logValues[first...]` the log amounts that make the trend's growth decay
+    /// with slope `c`: at step `i`, `Σ_{j ≤ i} rise_j · (1 − exp(c·(mid_j − start)))` (nothing
+    /// for `c ≥ 0`). The decay factor runs by recurrence, one `exp` per distinct gap (daily
+    /// times have one).
+    public func subtract(slope c: Double, from logValues: UnsafeMutablePointer<Double>) {
+      guard c < 0 else { return }
+      var offset = 0.0
+      var factor = 1.0
+      var gap = -1.0
+      var step = 1.0
+      for j in gaps.indices {
+        if gaps[j] != gap {
+          gap = gaps[j]
+          step = exp(c * gap)
         }
         factor *= step
-        previousMid = mid
-        offset += increments[i] * (1 - factor)
+        offset += increments[j] * (1 - factor)
+        logValues[first + j] -= offset
       }
-      out.append(offset)
     }
+  }
+
+  /// The log amounts ``Schedule/subtract(slope:from:)`` takes off a trend at `times`: zero up
+  /// to `start`, then `Σ Δlog trend · (1 − exp(c·(mid − start)))` over the steps whose
+  /// midpoints `mid` lie past it (zero for `c ≥ 0`).
+  public static func offsets(
+    increments: [Double], times: [Double], lastT: Double, start: Double, slope c: Double
+  ) -> [Double] {
+    var out = [Double](repeating: 0, count: times.count)
+    let schedule = Schedule(increments: increments, times: times, lastT: lastT, start: start)
+    out.withUnsafeMutableBufferPointer { schedule.subtract(slope: c, from: $0.baseAddress!) }
+    return out.map { -$0 }
   }
 }

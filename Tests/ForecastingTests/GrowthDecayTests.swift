@@ -70,19 +70,16 @@ struct GrowthDecayTests {
     let lastT = 100.0
     let times = (1...400).map { lastT + Double($0) }
     let start = lastT + 150
-    var out: [Double] = []
-    GrowthDecay.offsets(
-      increments: [Double](repeating: r, count: times.count), times: times, lastT: lastT, start: start, slope: c,
-      into: &out)
+    var out = GrowthDecay.offsets(
+      increments: [Double](repeating: r, count: times.count), times: times, lastT: lastT, start: start, slope: c)
     for i in 0..<150 { #expect(out[i] == 0) }
     for k in [1, 10, 100, 250] {
       let kept = r * exp(c / 2) * (1 - exp(c * Double(k))) / (1 - exp(c))
       let expected = r * Double(k) - kept
       #expect(abs(out[149 + k] - expected) <= 1e-12 * max(1, expected), "k = \(k): \(out[149 + k]) vs \(expected)")
     }
-    GrowthDecay.offsets(
-      increments: [Double](repeating: r, count: times.count), times: times, lastT: lastT, start: start, slope: 0.001,
-      into: &out)
+    out = GrowthDecay.offsets(
+      increments: [Double](repeating: r, count: times.count), times: times, lastT: lastT, start: start, slope: 0.001)
     #expect(out.allSatisfy { $0 == 0 })
   }
 
