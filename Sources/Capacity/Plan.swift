@@ -331,7 +331,7 @@ public struct Plan: Sendable, Equatable {
   /// Whether the forecast's growth decays beyond each series' backtested span as the public
   /// token disclosures' did (`growth_decay: disclosures`, the default) or is extrapolated
   /// unchanged (`none`).
-  public var growthDecay = true
+  public var growthDecay = GrowthDecayChoice.disclosures
   /// The catalogs read, resolved paths (for the run log's hashes).
   public var catalogs: [String] = []
   /// The demand source named in the plan (a forecast CSV), resolved against the plan's folder;

@@ -622,17 +622,17 @@ extension Reader {
     return scenarios
   }
 
-  /// `reconcile:`: a method, or `none` (`nil`: each node's own forecast).
   /// `growth_decay`: `disclosures` (the forecast's growth decays beyond each series'
   /// backtested span as the public disclosures' did) or `none`.
-  func growthDecay(_ node: Node) throws -> Bool {
-    switch try string(node) {
-    case "disclosures": return true
-    case "none": return false
-    default: throw error(node, expected: "disclosures or none", fix: "write growth_decay: disclosures (the default) or none")
+  func growthDecay(_ node: Node) throws -> GrowthDecayChoice {
+    guard let choice = GrowthDecayChoice(rawValue: try string(node)) else {
+      throw error(
+        node, expected: GrowthDecayChoice.names, fix: "write growth_decay: disclosures (the default) or none")
     }
+    return choice
   }
 
+  /// `reconcile:`: a method, or `none` (`nil`: each node's own forecast).
   func reconcileMethod(_ node: Node) throws -> ReconciliationMethod? {
     let name = try string(node)
     if name == "none" { return nil }

@@ -43,6 +43,14 @@ public struct GrowthDecay: Sendable, Equatable {
   /// The date of ``publicDisclosures``' data.
   public static let publicDisclosuresDate = "2026-12-05"
 
+  /// The decay `choice` names (`nil` for ``GrowthDecayChoice/off``).
+  public static func chosen(_ choice: GrowthDecayChoice) -> GrowthDecay? {
+    switch choice {
+    case .disclosures: return .publicDisclosures
+    case .off: return nil
+    }
+  }
+
   /// The days in which the growth rate falls by a factor e, `−1/c` (infinite when `c ≥ 0`).
   public var eFoldingDays: Double { logRateSlopePerDay < 0 ? -1 / logRateSlopePerDay : .infinity }
 

@@ -99,7 +99,12 @@ extension ForecastJob {
     r.options.seed = line.seed
     r.measure = try measure(line.measure)
     if let ceiling = line.ceiling { r.options.ceilingMultiple = try ceilingMultiple(ceiling) }
-    r.options.growthDecay = try growthDecay(line.growthDecay, file: "<command line>")
+    guard let decay = GrowthDecayChoice(rawValue: line.growthDecay) else {
+      throw LocatedError(
+        file: "<command line>", found: line.growthDecay, expected: "\(GrowthDecayChoice.names) for --growth-decay",
+        fix: "write --growth-decay disclosures (the default) or --growth-decay none")
+    }
+    r.options.growthDecay = GrowthDecay.chosen(decay)
     for b in line.breaks {
       guard let d = CalendarDate(iso: b) else {
         throw LocatedError(
@@ -142,19 +147,6 @@ extension ForecastJob {
         fix: "use tokens, input_tokens, output_tokens or all")
     }
     return m
-  }
-
-  /// The growth decay a `--growth-decay` value (or a plan's `growth_decay`) names:
-  /// `disclosures` or `none`.
-  static func growthDecay(_ text: String, file: String) throws -> GrowthDecay? {
-    switch text {
-    case "disclosures": return .publicDisclosures
-    case "none": return nil
-    default:
-      throw LocatedError(
-        file: file, found: text, expected: "disclosures or none for --growth-decay",
-        fix: "write --growth-decay disclosures (the default) or --growth-decay none")
-    }
   }
 
   static func ceilingMultiple(_ text: String) throws -> ClosedRange<Double> {

@@ -183,7 +183,7 @@ public enum QuarterlyRun {
       ("command", "run"), ("as_of", plan.asOf.description), ("data_cut_at_as_of", request.asOf == nil ? "no" : "yes"),
       ("horizon", "\(plan.horizonQuarters)q"), ("events", plan.eventsFile ?? ""), ("granularity", "quarter"),
       ("interval", "80,95"), ("reconcile", plan.reconcileName),
-      ("growth_decay", plan.growthDecay ? "disclosures" : "none"),
+      ("growth_decay", plan.growthDecay.rawValue),
     ]
     return ShardResult.Manifest(
       shard: shard ?? ShardSpec(index: 1, count: 1), hierarchical: true, seed: request.seed, paths: request.paths,
@@ -370,7 +370,7 @@ public enum QuarterlyRun {
     options.horizon = .quarters(plan.horizonQuarters)
     options.paths = paths
     options.seed = seed
-    options.growthDecay = plan.growthDecay ? .publicDisclosures : nil
+    options.growthDecay = GrowthDecay.chosen(plan.growthDecay)
     if let events = plan.eventsFile { options.events = try ForecastJob.events(path: events) }
     return options
   }

@@ -615,10 +615,10 @@ enum RunReport {
     add("Redundancy", p.operations.redundancyShare, 2, "share", planFile, "")
     add("Yearly efficiency gain", p.operations.yearlyEfficiencyGain, 2, "per year", planFile, "")
     add("Service life", p.serviceLifeYears, 1, "years", planFile, "")
-    if p.growthDecay {
+    if let decay = GrowthDecay.chosen(p.growthDecay) {
       // The forecast's prior (GrowthDecay): the growth rate past each series' backtested span.
       add(
-        "Demand growth rate beyond the backtested span: e-folding time", GrowthDecay.publicDisclosures.eFoldingDays, 0,
+        "Demand growth rate beyond the backtested span: e-folding time", decay.eFoldingDays, 0,
         "days", GrowthDecay.publicDisclosuresSource, GrowthDecay.publicDisclosuresDate)
     }
     add("PUE", p.facility.pue, 2, "ratio", f.source, f.date, definedName: PlanAssumption.pue.rawValue)

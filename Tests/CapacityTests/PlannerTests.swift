@@ -366,9 +366,9 @@ struct PlannerTests {
       try (base + (value.map { "growth_decay: \($0)\n" } ?? "")).write(toFile: path, atomically: true, encoding: .utf8)
       return try PlanReader.read(path: path)
     }
-    #expect(try read(nil).growthDecay)
-    #expect(try read("disclosures").growthDecay)
-    #expect(try !read("none").growthDecay)
+    #expect(try read(nil).growthDecay == .disclosures)
+    #expect(try read("disclosures").growthDecay == .disclosures)
+    #expect(try read("none").growthDecay == .off)
     do {
       _ = try read("fast")
       Issue.record("growth_decay: fast was accepted")
