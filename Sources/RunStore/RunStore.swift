@@ -38,50 +38,108 @@ public final class RunStore {
     try Schema.migrate(db, name: url.description)
   }
 
-  /// Records `run` in one transaction and returns its id. `beforeCommit` runs inside the
-  /// transaction after every row is written (the pipeline publishes its outputs there, so a
-  /// store that cannot be written fails the run before anything is published); if it throws,
-  /// nothing is stored.
+  /// Records `run` as complete in one transaction and returns its id. `beforeCommit` runs
+  /// inside the transaction after every row is written; if it throws, nothing is stored.
   @discardableResult
   public func record(_ run: StoredRun, beforeCommit: () throws -> Void = {}) throws -> Int64 {
     try db.transaction {
-      let id = try insertRun(run)
-      let key = SQLValue.integer(id)
-      try db.insert("run_inputs", ["run_id", "path", "sha256"], run.inputs.map { [key, .text($0.path), .text($0.sha256)] })
-      try db.insert(
-        "run_assumptions", ["run_id", "key", "value", "unit", "source", "date"],
-        run.assumptions.map { [key, .text($0.key), .number($0.value), .text($0.unit), .text($0.source), .text($0.date)] })
-      try db.insert(
-        "run_forecasts", ["run_id", "series", "level", "quarter", "mean", "p10", "p50", "p90", "lo95", "hi95", "model"],
-        run.forecasts.map {
-          [key, .text($0.series), .text($0.level), .text($0.quarter.description), .number($0.mean), .number($0.p10),
-            .number($0.p50), .number($0.p90), .number($0.lo95), .number($0.hi95), .text($0.model)]
-        })
-      try db.insert(
-        "run_fits", ["run_id", "series", "model", "mase", "smape", "origins", "selected"],
-        run.fits.map {
-          [key, .text($0.series), .text($0.model), .number($0.mase), .number($0.smape), .integer(Int64($0.origins)),
-            .integer($0.selected ? 1 : 0)]
-        })
-      try db.insert(
-        "run_plan", ["run_id", "quarter", "workload", "site", "name", "value"],
-        run.planValues.map {
-          [key, .text($0.quarter.description), .text($0.workload), .text($0.site), .text($0.name), .number($0.value)]
-        })
-      try db.insert(
-        "run_actuals", ["run_id", "series", "quarter", "tokens_per_day"],
-        run.actuals.map { [key, .text($0.series), .text($0.quarter.description), .real($0.tokensPerDay)] })
+      let id = try insert(run, status: "complete", publication: nil)
       try beforeCommit()
       return id
     }
   }
 
-  private func insertRun(_ run: StoredRun) throws -> Int64 {
+  /// Where a run's outputs are to be published: the token its run log carries, the host and
+  /// the absolute path of the output directory.
+  public struct Publication: Sendable, Equatable {
+    public var token: String
+    public var host: String
+    public var path: String
+    public init(token: String, host: String, path: String) {
+      self.token = token
+      self.host = host
+      self.path = path
+    }
+  }
+
+  /// Records `run` as pending publication in one committed transaction and returns its id:
+  /// the first half of recording a run whose outputs are published after it (a store that
+  /// cannot be written fails here, before anything is published). A pending run is in no
+  /// listing until ``markPublished(_:)``; ``discard(_:)`` removes it.
+  public func recordPending(_ run: StoredRun, publication: Publication) throws -> Int64 {
+    try db.transaction { try insert(run, status: "pending", publication: publication) }
+  }
+
+  /// Marks pending run `id` complete (its outputs are published).
+  /// - Throws: a located error when the store cannot be written or holds no such pending run.
+  public func markPublished(_ id: Int64) throws {
+    let rows = try db.transaction {
+      try db.query("UPDATE runs SET status = 'complete' WHERE id = $1 AND status = 'pending' RETURNING id", [.integer(id)])
+    }
+    guard rows.count == 1 else {
+      throw LocatedError(
+        file: url.description, found: "no pending run \(id)", expected: "the run this process recorded",
+        fix: "another process resolved it as unpublished; run again")
+    }
+  }
+
+  /// Removes pending run `id` and its rows (its outputs were not published).
+  public func discard(_ id: Int64) throws {
+    try db.transaction {
+      let key = [SQLValue.integer(id)]
+      guard try !db.query("SELECT id FROM runs WHERE id = $1 AND status = 'pending'", key).isEmpty else { return }
+      for table in ["run_inputs", "run_assumptions", "run_forecasts", "run_fits", "run_plan", "run_actuals"] {
+        try db.execute("DELETE FROM \(table) WHERE run_id = $1", key)
+      }
+      try db.execute("DELETE FROM runs WHERE id = $1", key)
+    }
+  }
+
+  /// The runs recorded as pending and not yet marked published or discarded, oldest first:
+  /// runs in progress, or killed between recording and marking.
+  public func pendingRuns() throws -> [(id: Int64, publication: Publication)] {
+    try db.query("SELECT id, publish_token, publish_host, publish_path FROM runs WHERE status = 'pending' ORDER BY id", []).map {
+      ($0[0].int ?? 0, Publication(token: $0[1].string ?? "", host: $0[2].string ?? "", path: $0[3].string ?? ""))
+    }
+  }
+
+  private func insert(_ run: StoredRun, status: String, publication: Publication?) throws -> Int64 {
+    let id = try insertRun(run, status: status, publication: publication)
+    let key = SQLValue.integer(id)
+    try db.insert("run_inputs", ["run_id", "path", "sha256"], run.inputs.map { [key, .text($0.path), .text($0.sha256)] })
+    try db.insert(
+      "run_assumptions", ["run_id", "key", "value", "unit", "source", "date"],
+      run.assumptions.map { [key, .text($0.key), .number($0.value), .text($0.unit), .text($0.source), .text($0.date)] })
+    try db.insert(
+      "run_forecasts", ["run_id", "series", "level", "quarter", "mean", "p10", "p50", "p90", "lo95", "hi95", "model"],
+      run.forecasts.map {
+        [key, .text($0.series), .text($0.level), .text($0.quarter.description), .number($0.mean), .number($0.p10),
+          .number($0.p50), .number($0.p90), .number($0.lo95), .number($0.hi95), .text($0.model)]
+      })
+    try db.insert(
+      "run_fits", ["run_id", "series", "model", "mase", "smape", "origins", "selected"],
+      run.fits.map {
+        [key, .text($0.series), .text($0.model), .number($0.mase), .number($0.smape), .integer(Int64($0.origins)),
+          .integer($0.selected ? 1 : 0)]
+      })
+    try db.insert(
+      "run_plan", ["run_id", "quarter", "workload", "site", "name", "value"],
+      run.planValues.map {
+        [key, .text($0.quarter.description), .text($0.workload), .text($0.site), .text($0.name), .number($0.value)]
+      })
+    try db.insert(
+      "run_actuals", ["run_id", "series", "quarter", "tokens_per_day"],
+      run.actuals.map { [key, .text($0.series), .text($0.quarter.description), .real($0.tokensPerDay)] })
+    return id
+  }
+
+  private func insertRun(_ run: StoredRun, status: String, publication: Publication?) throws -> Int64 {
     let rows = try db.query(
-      "INSERT INTO runs (plan, as_of, created_at, tool_version, seed, paths, output, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+      "INSERT INTO runs (plan, as_of, created_at, tool_version, seed, paths, output, status, publish_token, publish_host, publish_path) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
       [
         .text(run.plan), .text(run.asOf.description), .text(run.createdAt), .text(run.toolVersion), .text(String(run.seed)),
-        .integer(Int64(run.paths)), .text(run.output), .text("complete"),
+        .integer(Int64(run.paths)), .text(run.output), .text(status), publication.map { .text($0.token) } ?? .null,
+        publication.map { .text($0.host) } ?? .null, publication.map { .text($0.path) } ?? .null,
       ])
     guard let id = rows.first?.first?.int else {
       throw LocatedError(file: url.description, expected: "an id for the new run", fix: "the store returned none")
@@ -98,11 +156,11 @@ public final class RunStore {
     public var toolVersion: String
   }
 
-  /// Every run (of `plan`, when given), oldest first.
+  /// Every complete run (of `plan`, when given), oldest first.
   public func list(plan: String? = nil) throws -> [Summary] {
     let rows = try db.query(
-      "SELECT id, plan, as_of, created_at, tool_version FROM runs"
-        + (plan == nil ? "" : " WHERE plan = $1") + " ORDER BY id", plan.map { [.text($0)] } ?? [])
+      "SELECT id, plan, as_of, created_at, tool_version FROM runs WHERE status = 'complete'"
+        + (plan == nil ? "" : " AND plan = $1") + " ORDER BY id", plan.map { [.text($0)] } ?? [])
     return rows.map {
       Summary(
         id: $0[0].int ?? 0, plan: $0[1].string ?? "", asOf: $0[2].string ?? "", createdAt: $0[3].string ?? "",
@@ -115,13 +173,13 @@ public final class RunStore {
     try list(plan: plan).last { id == nil || $0.id < id! }?.id
   }
 
-  /// Run `id` read back whole.
-  /// - Throws: a located error naming the id when the store has no such run.
+  /// Complete run `id` read back whole.
+  /// - Throws: a located error naming the id when the store has no such complete run.
   public func load(_ id: Int64) throws -> StoredRun {
     let key = [SQLValue.integer(id)]
     guard
       let r = try db.query(
-        "SELECT plan, as_of, created_at, tool_version, seed, paths, output FROM runs WHERE id = $1", key
+        "SELECT plan, as_of, created_at, tool_version, seed, paths, output FROM runs WHERE id = $1 AND status = 'complete'", key
       ).first
     else {
       throw LocatedError(

@@ -66,6 +66,9 @@ protocol SQLDatabase: AnyObject {
   func begin() throws
   func commit() throws
   func rollback()
+  /// Sets what writing needs (SQLite: WAL mode); called once the database is known to be a
+  /// TokenPlan store or empty, so a foreign file is never changed.
+  func prepareForWrites() throws
   /// Inserts `rows` into `table`'s `columns` (inside the caller's transaction).
   func insert(_ table: String, _ columns: [String], _ rows: [[SQLValue]]) throws
 }

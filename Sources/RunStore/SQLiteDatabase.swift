@@ -2,7 +2,7 @@ internal import CSQLite
 import Foundation
 import TokenPlanCore
 
-/// A SQLite database file, in WAL mode with a 30-second busy timeout so concurrent runs wait
+/// A SQLite database file, in WAL mode once known to be a store, with a 30-second busy timeout so concurrent runs wait
 /// for each other instead of failing. Owns the `sqlite3` handle.
 final class SQLiteDatabase: SQLDatabase {
   private let handle: OpaquePointer
@@ -24,9 +24,11 @@ final class SQLiteDatabase: SQLDatabase {
     self.path = path
     sqlite3_busy_timeout(db, 30_000)
     sqlite3_extended_result_codes(db, 1)
-    _ = try query("PRAGMA journal_mode=WAL", [])
     try execute("PRAGMA foreign_keys=ON")
   }
+
+  /// WAL mode (persistent in the file), so readers never wait for a writer.
+  func prepareForWrites() throws { _ = try query("PRAGMA journal_mode=WAL", []) }
 
   deinit { sqlite3_close_v2(handle) }
 

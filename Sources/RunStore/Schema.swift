@@ -25,6 +25,14 @@ enum Schema {
       "CREATE INDEX run_actuals_run ON run_actuals (run_id)",
       "CREATE INDEX runs_plan ON runs (plan, id)",
     ],
+    // 3: a run is recorded `pending` with where its outputs are to be published (a token the
+    // run log carries, the host and the absolute output path), then marked `complete` once they
+    // are: a run killed in between is resolved from its output directory (``RunStore/pendingRuns()``).
+    [
+      "ALTER TABLE runs ADD COLUMN publish_token TEXT",
+      "ALTER TABLE runs ADD COLUMN publish_host TEXT",
+      "ALTER TABLE runs ADD COLUMN publish_path TEXT",
+    ],
   ]
 
   /// The version this build writes.
@@ -34,15 +42,15 @@ enum Schema {
   /// - Throws: a located error when the store is newer than this build, or is not a TokenPlan
   ///   store (tables but no version).
   static func migrate(_ db: any SQLDatabase, name: String) throws {
+    // Checked before anything is written (SQLite's WAL switch included): a database that is not
+    // a TokenPlan store, or a newer one, is refused untouched.
+    try checkVersion(try version(db, name: name), name: name)
+    try db.prepareForWrites()
     try db.transaction {
       // Two runs opening a new PostgreSQL store at once: the second waits for the first's schema.
       if db.dialect == .postgres { try db.execute("SELECT pg_advisory_xact_lock(20261202)") }
       let version = try self.version(db, name: name)
-      guard version <= current else {
-        throw LocatedError(
-          file: name, found: "schema version \(version)", expected: "a run store of schema version \(current) or older",
-          fix: "a newer TokenPlan wrote this store; use that version, or another --store")
-      }
+      try checkVersion(version, name: name)
       guard version < current else { return }
       for k in version..<current {
         for statement in migrations[k] {
@@ -55,6 +63,15 @@ enum Schema {
       } else {
         try db.execute("UPDATE tokenplan_schema SET version = $1", [.integer(Int64(current))])
       }
+    }
+  }
+
+  /// Throws when `version` is newer than this build's.
+  static func checkVersion(_ version: Int, name: String) throws {
+    guard version <= current else {
+      throw LocatedError(
+        file: name, found: "schema version \(version)", expected: "a run store of schema version \(current) or older",
+        fix: "a newer TokenPlan wrote this store; use that version, or another --store")
     }
   }
 

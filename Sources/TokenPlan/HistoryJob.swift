@@ -10,7 +10,7 @@ public enum HistoryJob {
   public static func store(_ text: String?) throws -> RunStore {
     // The store `tokenplan run` writes by default (no --out): out/history.sqlite.
     let url = try text.map { try StoreURL($0) } ?? QuarterlyRun.storeURL(.automatic, outputDirectory: nil)!
-    return try RunStore(url, create: false)
+    return try QuarterlyRun.openStore(url, create: false)
   }
 
   /// Checks a `--store` value (a located usage error when malformed).

@@ -166,11 +166,23 @@ public final class OutputDirectory: @unchecked Sendable {
 
   /// Publishes the staging directory in one atomic step and removes the previous output.
   public func publish() throws {
-    guard let staging else { preconditionFailure("publish() before makeStaging()") }
+    try publishKeepingPrevious()
+    removePrevious()
+  }
+
+  /// The previous output after ``publishKeepingPrevious()`` (at the staging path), or `nil`
+  /// when there was none; ``restorePrevious()`` puts it back, ``removePrevious()`` deletes it.
+  private var previous: (url: URL, existed: Bool)?
+
+  /// Publishes the staging directory in one atomic step, keeping the previous output (if any)
+  /// beside the target until ``removePrevious()`` or ``restorePrevious()``.
+  public func publishKeepingPrevious() throws {
+    guard let staging else { preconditionFailure("publish before makeStaging()") }
     try? FileManager.default.removeItem(at: staging.appendingPathComponent(OutputDirectory.stagingMarker))
     // The target may have changed during the run: check it again right before replacing it.
     try OutputDirectory.checkReplaceable(target, userPath: path, contents: contents)
     if tokenplan_rename_noreplace(staging.path, target.path) == 0 {
+      previous = (staging, false)
       self.staging = nil
       return
     }
@@ -178,7 +190,7 @@ public final class OutputDirectory: @unchecked Sendable {
     if failure == EEXIST {
       if tokenplan_rename_exchange(staging.path, target.path) == 0 {
         // `staging` now holds the previous output (checked above to be only a run's files).
-        try? FileManager.default.removeItem(at: staging)
+        previous = (staging, true)
         self.staging = nil
         return
       }
@@ -188,6 +200,47 @@ public final class OutputDirectory: @unchecked Sendable {
       file: path, expected: "an output directory that can be replaced atomically (renameat2)",
       fix: "write the output on a local Linux file system (\(String(cString: strerror(failure))))")
   }
+
+  /// Deletes the previous output kept by ``publishKeepingPrevious()``.
+  public func removePrevious() {
+    if let previous, previous.existed { try? FileManager.default.removeItem(at: previous.url) }
+    previous = nil
+  }
+
+  /// Undoes ``publishKeepingPrevious()`` in one atomic step: the previous output back at the
+  /// target (or no target, when there was none), the new one removed.
+  /// - Returns: whether it was undone (a failure leaves the new output published).
+  @discardableResult
+  public func restorePrevious() -> Bool {
+    guard let previous else { return false }
+    self.previous = nil
+    let undone =
+      previous.existed
+      ? tokenplan_rename_exchange(previous.url.path, target.path) == 0
+      : tokenplan_rename_noreplace(target.path, previous.url.path) == 0
+    if undone { try? FileManager.default.removeItem(at: previous.url) }
+    return undone
+  }
+
+  /// Whether the run that wrote `token` into its run log published to `path`, as far as can be
+  /// told without waiting: `nil` while another process holds the output's lock (a run in
+  /// progress), else whether the directory's `run-log.json` carries the token.
+  static func published(token: String, at path: String) -> Bool? {
+    let target = URL(fileURLWithPath: path).standardizedFileURL
+    let lockPath = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).tokenplan-lock").path
+    let fd = open(lockPath, O_RDONLY | O_CLOEXEC)
+    if fd >= 0 {
+      defer { close(fd) }
+      guard flock(fd, LOCK_SH | LOCK_NB) == 0 else { return nil }
+    }
+    guard let data = FileManager.default.contents(atPath: target.appendingPathComponent("run-log.json").path),
+      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    else { return false }
+    return object["store_token"] as? String == token
+  }
+
+  /// The target's absolute path.
+  public var absolutePath: String { target.path }
 
   /// Removes `.<name>.<UUID>.partial` and `.old` directories beside the target that this tool
   /// made (they hold its staging marker or a run log); the lock proves no run is using them.

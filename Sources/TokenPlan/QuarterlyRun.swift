@@ -77,7 +77,7 @@ public enum QuarterlyRun {
     // Checked, locked and cleaned before any work, so a bad --out fails in a second, not after the forecast.
     let output = try OutputDirectory(path: outDir)
     // Opened (created or upgraded) before any work too: a store that cannot be opened fails now.
-    let store = try storeURL(request.store, outputDirectory: request.outputDirectory).map { try RunStore($0) }
+    let store = try storeURL(request.store, outputDirectory: request.outputDirectory).map { try openStore($0) }
     var run = try await compute(plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
     // What the store will keep of this run, built once: compared with the plan's previous run
     // for the documents, then recorded.
@@ -289,6 +289,11 @@ public enum QuarterlyRun {
     }
     try clock.step("write")
     let plan = run.plan
+    // The record and the outputs are one outcome: the run is recorded pending with this token
+    // (which its run log carries), then published, then marked complete (RunPublication).
+    let publication = record.map { _ in
+      RunStore.Publication(token: UUID().uuidString, host: RunPublication.hostName, path: output.absolutePath)
+    }
     let log = JSONValue.object([
       ("tokenplan", .string(TokenPlanDefaults.version)),
       ("plan", .string(plan.name)), ("as_of", .string(plan.asOf.description)),
@@ -301,22 +306,17 @@ public enum QuarterlyRun {
       ("notes", .array(forecast.reconciled.notes.map(JSONValue.string))),
       ("forecast_notes", ForecastJob.notesJSON(forecast.forecasts)),
       ("store", record.map { JSONValue.string($0.store.url.description) } ?? .null),
+      ("store_token", publication.map { JSONValue.string($0.token) } ?? .null),
       // A sharded run names the shard results it merged (each one's SHA-256).
       ("forecast_shards", forecast.shards.map { .array($0.map { .object([("shard", .string($0.shard.description)), ("result_sha256", .string($0.resultSHA256))]) }) } ?? .null),
       ("timings_seconds", .object(clock.timings.map { ($0.0, .number($0.1)) })),
     ])
     try output.writing { try Data((log.serialized() + "\n").utf8).write(to: temp.appendingPathComponent("run-log.json")) }
     try clock.step("log")
-    guard let record else { return try output.publish() }
-    // One transaction: every row written, then the outputs published, then the commit. A store
-    // that cannot be written fails before anything is published; a killed run leaves neither.
+    guard let record, let publication else { return try output.publish() }
     progress(.started("store"))
-    try record.store.record(record.run) {
-      try clock.step("store")
-      try output.publish()
-    }
+    try RunPublication.publish(record.run, in: record.store, publication: publication, output: output, clock: &clock)
   }
-
 
   /// A run computed and not yet written: the results the documents are built from.
   public struct ComputedRun: Sendable {

@@ -40,29 +40,8 @@ func sampleRun(plan: String = "p", asOf: String = "2026Q1", pue: Double = 1.2, g
   return run
 }
 
-/// The PostgreSQL server the tests use: `TOKENPLAN_TEST_POSTGRES` (scripts/test.sh starts one
-/// and sets it). Each call makes a fresh database on it and returns its URL.
-func freshPostgresDatabase() throws -> StoreURL {
-  guard let base = ProcessInfo.processInfo.environment["TOKENPLAN_TEST_POSTGRES"] else {
-    throw PostgresMissing()
-  }
-  let name = "tokenplan_test_\(UUID().uuidString.prefix(8).lowercased())"
-  let psql = Process()
-  psql.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-  psql.arguments = [base, "-q", "-c", "CREATE DATABASE \(name)"]
-  try psql.run()
-  psql.waitUntilExit()
-  guard psql.terminationStatus == 0 else { throw PostgresMissing() }
-  var components = URLComponents(string: base)!
-  components.path = "/" + name
-  return try StoreURL(components.string!)
-}
-
-struct PostgresMissing: Error, CustomStringConvertible {
-  var description: String {
-    "no PostgreSQL server for the tests: run them through scripts/test.sh (it starts one), or set TOKENPLAN_TEST_POSTGRES to a server's URL"
-  }
-}
+/// A fresh database on the test PostgreSQL server, as a store URL.
+func freshPostgresDatabase() throws -> StoreURL { try StoreURL(try freshPostgresURL()) }
 
 /// Both stores: SQLite on disk, and PostgreSQL on the test server.
 enum Backend: String, CaseIterable, Sendable {
@@ -188,9 +167,16 @@ struct RunStoreTests {
     let error = try #require(throws: LocatedError.self) { try RunStore(.sqlite(path: newer)) }
     #expect(error.userMessage.contains("schema version 99"))
 
+    // Refused untouched: the same bytes (its rollback journal mode not switched to WAL), and no
+    // -wal or -shm file beside it.
     let foreign = dir.appendingPathComponent("other.sqlite").path
-    try sqlite(foreign, "CREATE TABLE customers (name TEXT);")
+    try sqlite(foreign, "CREATE TABLE customers (name TEXT); INSERT INTO customers VALUES ('Ada');")
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: foreign))
     #expect(throws: LocatedError.self) { try RunStore(.sqlite(path: foreign)) }
+    #expect(throws: LocatedError.self) { try RunStore(.sqlite(path: foreign), create: false) }
+    #expect(try Data(contentsOf: URL(fileURLWithPath: foreign)) == bytes)
+    #expect(!FileManager.default.fileExists(atPath: foreign + "-wal") && !FileManager.default.fileExists(atPath: foreign + "-shm"))
+    #expect(try sqliteOutput(foreign, "PRAGMA journal_mode;") == "delete")
     #expect(try sqliteOutput(foreign, "SELECT name FROM sqlite_master;") == "customers")
     let text = dir.appendingPathComponent("notes.txt")
     try Data("my notes\n".utf8).write(to: text)
@@ -198,50 +184,46 @@ struct RunStoreTests {
     #expect(try String(contentsOf: text, encoding: .utf8) == "my notes\n")
   }
 
-  @Test("store URLs: a password, an unknown scheme and an empty path are refused")
+  @Test("store URLs: a password (in the authority or the query), an in-memory SQLite database, an unknown scheme and an empty path are refused")
   func urls() throws {
     #expect(try StoreURL("sqlite:out/h.sqlite") == .sqlite(path: "out/h.sqlite"))
     #expect(try StoreURL("postgresql://planner@db:5432/tp") == .postgres(url: "postgresql://planner@db:5432/tp"))
-    for bad in ["postgresql://planner:secret@db/tp", "mysql://db/tp", "sqlite:", "out/h.sqlite"] {
-      let e = try #require(throws: LocatedError.self) { try StoreURL(bad) }
+    #expect(
+      try StoreURL("postgresql://planner@db/tp?connect_timeout=3&sslmode=require")
+        == .postgres(url: "postgresql://planner@db/tp?connect_timeout=3&sslmode=require"))
+    for bad in [
+      "postgresql://planner:secret@db/tp", "postgresql://planner@db/tp?password=secret",
+      "postgres://db/tp?sslmode=require&PASSWORD=secret", "postgresql://planner@db/tp?pass%77ord=secret",
+      "postgresql:///tp?host=db&password=secret", "mysql://u:secret@db/tp", "sqlite:", "out/h.sqlite", "sqlite::memory:",
+      "sqlite:file::memory:?cache=shared",
+    ] {
+      let e = try #require(throws: LocatedError.self, "\(bad)") { try StoreURL(bad) }
       #expect(!e.userMessage.contains("secret"), "\(e.userMessage)")
     }
+    #expect(StoreURL.redacted("postgresql://u:pw@h:5/d?a=1&password=x&b=2") == "postgresql://u:***@h:5/d?a=1&password=***&b=2")
+    #expect(StoreURL.redacted("postgresql://u@h/d?options=-c%20x%3D1") == "postgresql://u@h/d?options=-c%20x%3D1")
+  }
+
+  @Test("a pending run is in no listing until marked published; discarding it removes every row", arguments: Backend.allCases)
+  func pending(backend: Backend) throws {
+    let url = try backend.freshStore()
+    let store = try RunStore(url)
+    let kept = try store.record(sampleRun())
+    let where_ = RunStore.Publication(token: "t-1", host: "h", path: "/tmp/out")
+    let a = try store.recordPending(sampleRun(gpus: 7), publication: where_)
+    let b = try store.recordPending(sampleRun(gpus: 8), publication: where_)
+    #expect(try store.list().map(\.id) == [kept])
+    #expect(throws: LocatedError.self) { try store.load(a) }
+    #expect(try store.pendingRuns().map(\.id) == [a, b])
+    #expect(try store.pendingRuns().first?.publication == where_)
+    try store.markPublished(a)
+    #expect(throws: LocatedError.self) { try store.markPublished(a) }  // complete already
+    try store.discard(b)
+    try store.discard(kept)  // not pending: left alone
+    #expect(try store.list().map(\.id) == [kept, a])
+    #expect(try store.pendingRuns().isEmpty)
+    #expect(try store.load(a).planValues.first { $0.name == "gpus_required" && $0.workload == "total" }?.value == 7)
+    #expect(try store.actuals(of: b).isEmpty)
   }
 }
 
-/// Runs SQL through psql (stops at the first error).
-func psql(_ url: String, _ sql: String) throws {
-  let p = Process()
-  p.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-  p.arguments = [url, "-q", "-v", "ON_ERROR_STOP=1"]
-  let input = Pipe()
-  p.standardInput = input
-  try p.run()
-  input.fileHandleForWriting.write(Data(sql.utf8))
-  try input.fileHandleForWriting.close()
-  p.waitUntilExit()
-  struct PsqlFailed: Error { var status: Int32 }
-  guard p.terminationStatus == 0 else { throw PsqlFailed(status: p.terminationStatus) }
-}
-
-/// Runs SQL through the sqlite3 command-line shell (fixtures written as another program would).
-func sqlite(_ path: String, _ sql: String) throws {
-  _ = try sqliteOutput(path, sql)
-}
-
-func sqliteOutput(_ path: String, _ sql: String) throws -> String {
-  let p = Process()
-  p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-  p.arguments = ["-bail", path]
-  let (input, output) = (Pipe(), Pipe())
-  p.standardInput = input
-  p.standardOutput = output
-  try p.run()
-  input.fileHandleForWriting.write(Data(sql.utf8))
-  try input.fileHandleForWriting.close()
-  let data = output.fileHandleForReading.readDataToEndOfFile()
-  p.waitUntilExit()
-  struct ShellFailed: Error { var status: Int32 }
-  guard p.terminationStatus == 0 else { throw ShellFailed(status: p.terminationStatus) }
-  return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-}
