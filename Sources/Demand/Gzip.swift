@@ -16,10 +16,15 @@ public enum Gzip {
   ///   - file: the name errors carry.
   ///   - limit: stop after this many output bytes and return them (a prefix, for sniffing a
   ///     file's first line without inflating all of it); `nil` reads everything.
-  /// - Throws: a ``LocatedError`` naming `file` when the data are not a valid stream.
-  public static func decompress(_ input: [UInt8], file: String, limit: Int? = nil) throws -> [UInt8] {
+  ///   - maxBytes: refuse a stream that inflates past this many bytes, with the error
+  ///     `tooLarge` makes from the bytes reached, before more memory is taken.
+  /// - Throws: a ``LocatedError`` naming `file` when the data are not a valid stream, or
+  ///   `tooLarge`'s error.
+  public static func decompress(
+    _ input: [UInt8], file: String, limit: Int? = nil, maxBytes: Int = .max, tooLarge: (Int) -> Error = { _ in CancellationError() }
+  ) throws -> [UInt8] {
     var output: [UInt8] = []
-    output.reserveCapacity(min(input.count * 4, limit ?? .max))
+    output.reserveCapacity(min(input.count * 4, limit ?? .max, maxBytes))
     var stream = z_stream()
     guard czlib_inflate_init_gzip(&stream) == Z_OK else {
       throw LocatedError(file: file, expected: "a gzip stream", fix: "zlib could not start")
@@ -38,6 +43,7 @@ public enum Gzip {
           status = inflate(&stream, Z_NO_FLUSH)
           return out.count - Int(stream.avail_out)
         }
+        guard output.count + produced <= maxBytes else { throw tooLarge(output.count + produced) }
         output.append(contentsOf: chunk[0..<produced])
         if let limit, output.count >= limit {
           output.removeLast(output.count - limit)

@@ -397,13 +397,14 @@ struct PanelBuilder {
     // The dense panel takes 9 bytes a cell (value and mask): sized before it is allocated, so a
     // typo such as 0001-01-01 beside 2026 dates is an error, not gigabytes.
     let bytes = Double(dayCount) * Double(order.count) * 9
-    let budget = Double(ProcessInfo.processInfo.physicalMemory) / 4
+    let memory = MemoryBudget.limit
+    let budget = memory.bytes / 4
     if bytes > budget {
       throw LocatedError(
         file: file, found: "\(CalendarDate(dayNumber: first)) to \(CalendarDate(dayNumber: last))",
         expected: String(
-          format: "a panel that fits in memory (%d days × %d series take %.1f GB, over a quarter of this machine's %.1f GB)",
-          dayCount, order.count, bytes / 1e9, budget * 4 / 1e9),
+          format: "a panel that fits in memory (%d days × %d series take %.1f GB, over a quarter of the %.1f GB of %@)",
+          dayCount, order.count, bytes / 1e9, memory.bytes / 1e9, memory.source),
         fix: "check the dates for a typo (a year like 0001 or 9999), or split the file by series")
     }
     var values = Matrix(rows: dayCount, columns: order.count)

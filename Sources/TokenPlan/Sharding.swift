@@ -519,6 +519,24 @@ struct ShardReader {
     return ShardResult(manifest: manifest, structure: structure, forecasts: forecasts, failures: failures, rowsCSV: "")
   }
 
+  /// The largest observation time or step number read (days or steps; about 27,000 years).
+  static let maxTime = 1e7
+
+  /// A calendar date within years 1…9999.
+  mutating func date() throws -> CalendarDate {
+    let day = try int()
+    guard (CalendarDate(year: 1, month: 1, day: 1)!.dayNumber...CalendarDate(year: 9999, month: 12, day: 31)!.dayNumber).contains(day)
+    else { throw damaged("a date within years 1…9999") }
+    return CalendarDate(dayNumber: day)
+  }
+
+  /// A coverage share in 0…1, or none.
+  mutating func coverage() throws -> Double? {
+    let c = try optional()
+    guard c.map({ (0...1).contains($0) }) ?? true else { throw damaged("a coverage share within 0…1") }
+    return c
+  }
+
   mutating func model() throws -> ForecastModel {
     let name = try string()
     guard let model = ForecastModel(name) else { throw damaged("a model name (found \(name))") }
@@ -545,31 +563,51 @@ struct ShardReader {
       guard let kind = ForecastNote.Kind(rawValue: try string()) else { throw damaged("a note kind") }
       notes.append(ForecastNote(kind, try string()))
     }
-    let c80 = try optional()
-    let c95 = try optional()
+    // Every value is checked as it is read (a damaged or tampered file whose manifest hash was
+    // fixed up must fail here, located, not trap later in a conversion or a sum).
+    let c80 = try coverage()
+    let c95 = try coverage()
     let inputName = try string()
     let t = try doubles()
+    guard t.allSatisfy({ $0.isFinite && abs($0) <= Self.maxTime }) else { throw damaged("finite observation times") }
+    guard zip(t, t.dropFirst()).allSatisfy({ $0 < $1 }) else { throw damaged("increasing observation times") }
     let y = try doubles()
-    let origin = try flag() ? CalendarDate(dayNumber: try int()) : nil
+    guard y.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw damaged("finite, non-negative observations") }
+    let origin = try flag() ? try date() : nil
     guard t.count == y.count else { throw damaged("as many values as times") }
     let fitted = try doubles()
+    guard fitted.isEmpty || fitted.count == t.count, fitted.allSatisfy({ !$0.isInfinite }) else {
+      throw damaged("a fitted history as long as the observations, without infinities")
+    }
     guard let granularity = ForecastGranularity(rawValue: try string()) else { throw damaged("a granularity") }
     var periods: [SeriesForecast.PeriodPaths] = []
     for _ in 0..<(try count(32)) {
       let period: ForecastPeriod
       switch try int() {
-      case 0: period = .day(CalendarDate(dayNumber: try int()))
+      case 0: period = .day(try date())
       case 1:
         let year = try int()
         let number = try int()
         guard (1...4).contains(number) else { throw damaged("a quarter number 1…4") }
+        guard (1...9999).contains(year) else { throw damaged("a quarter's year 1…9999") }
         period = .quarter(Quarter(year: year, number: number))
-      case 2: period = .step(try double())
+      case 2:
+        let step = try double()
+        guard step.isFinite, abs(step) <= Self.maxTime else { throw damaged("a finite step number") }
+        period = .step(step)
       default: throw damaged("a period kind")
       }
       let days = try int()
       let observed = try int()
-      periods.append(.init(period: period, days: days, observedDays: observed, values: try doubles()))
+      guard (1...366).contains(days), (0...days).contains(observed) else {
+        throw damaged("a period of 1…366 days with 0…\(max(days, 0)) of them observed")
+      }
+      let values = try doubles()
+      guard !values.isEmpty, values.count == periods.first?.values.count ?? values.count else {
+        throw damaged("as many paths in every period")
+      }
+      guard values.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw damaged("finite, non-negative path values") }
+      periods.append(.init(period: period, days: days, observedDays: observed, values: values))
     }
     return PeriodForecast(
       fit: ForecastFit(
@@ -670,6 +708,20 @@ public struct MergedForecast: Sendable {
       }
       for (index, f) in result.forecasts { forecasts[index] = f }
       for (index, f) in result.failures { failures[index] = f }
+    }
+    // A hierarchy's nodes are reconciled period by period: every forecast covers the same
+    // periods with the manifest's path count (checked here, so the error names the shard).
+    if first.result.manifest.hierarchical, let reference = forecasts.lazy.compactMap({ $0 }).first {
+      let periods = reference.periods.map(\.period)
+      for k in 1...n {
+        let (path, result) = byIndex[k]!
+        if let bad = result.forecasts.first(where: { $0.forecast.periods.map(\.period) != periods || $0.forecast.pathCount != first.result.manifest.paths }) {
+          throw LocatedError(
+            file: URL(fileURLWithPath: path).appendingPathComponent("result.bin").path,
+            expected: "series \(bad.forecast.name) over the same \(periods.count) periods with \(first.result.manifest.paths) paths as the other shards' series",
+            fix: "the shard result is damaged or from another run; run shard \(result.manifest.shard) again")
+        }
+      }
     }
     guard seen.allSatisfy({ $0 }) else {
       throw LocatedError(
