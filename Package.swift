@@ -81,6 +81,11 @@ let package = Package(
     .target(name: "FuzzSupport"),
     .executableTarget(name: "fuzz-demand-loader", dependencies: ["TokenPlanCore", "Demand", "FuzzSupport"], path: "Sources/FuzzDemandLoader"),
     .executableTarget(name: "fuzz-plan-reader", dependencies: ["TokenPlanCore", "Capacity", "FuzzSupport"], path: "Sources/FuzzPlanReader"),
+    .executableTarget(
+      name: "fuzz-shard-decoder", dependencies: ["TokenPlan", "Forecasting", "FuzzSupport"], path: "Sources/FuzzShardDecoder"),
+    .executableTarget(
+      name: "fuzz-run-store-reader", dependencies: ["RunStore", "CSQLite", "TokenPlanCore", "FuzzSupport"],
+      path: "Sources/FuzzRunStoreReader"),
     // Shared by the test targets only (the package root, for reading datasets/).
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),

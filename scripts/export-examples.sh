@@ -8,6 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1798675200}"  # 2026-12-31T00:00:00Z
 export OPENBLAS_NUM_THREADS=1
+# OpenBLAS picks its kernels by CPU, and kernels differ in their last bits (the snapshots' figures
+# move at 1e-16 between an AVX-512 and an SSE3 machine): the generic SSE3 kernels run everywhere.
+export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Prescott}"
 run="$(mktemp -d)/run"
 swift run -c release tokenplan run --out "$run" --quiet
 python3 -m jupyter nbconvert --to notebook --execute --ExecutePreprocessor.record_timing=False --output executed.ipynb "$run/notebook.ipynb" >/dev/null 2>&1

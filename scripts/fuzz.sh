@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing (libFuzzer, Swift's -sanitize=fuzzer) of the demand loader and the plan
-# reader, from the committed corpora in Fuzz/corpus/. Builds into .build-fuzz/ (not .build/).
+# Coverage-guided fuzzing (libFuzzer, Swift's -sanitize=fuzzer) of the demand loader, the plan
+# reader, the shard decoder (result.bin) and the run store's reader, from the committed corpora in
+# Fuzz/corpus/ (demand, plan, shard, store). Builds into .build-fuzz/ (not .build/).
 #   scripts/fuzz.sh [SECONDS per target, default 60]
 # New interesting inputs go to a scratch corpus (not the committed one); a crash writes
 # Fuzz/crashes/<target>/crash-* and exits non-zero. Prints executions and coverage per target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
-swift build -c release --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING \
-  --product fuzz-demand-loader >/dev/null
-swift build -c release --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING \
-  --product fuzz-plan-reader >/dev/null
+# target:corpus folder
+targets=(demand-loader:demand plan-reader:plan shard-decoder:shard run-store-reader:store)
+for entry in "${targets[@]}"; do
+  swift build -c release --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING \
+    --product "fuzz-${entry%%:*}" >/dev/null
+done
 status=0
-for target in demand-loader plan-reader; do
-  corpus="Fuzz/corpus/${target%%-*}"
+for entry in "${targets[@]}"; do
+  target="${entry%%:*}"
+  corpus="Fuzz/corpus/${entry##*:}"
   scratch="$(mktemp -d)"
   crashes="Fuzz/crashes/$target"
   mkdir -p "$crashes"

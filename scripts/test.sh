@@ -27,4 +27,8 @@ if [ "$(id -u)" -eq 0 ]; then
 else
   echo "warning: not root: no Slurm cluster started; the Slurm test will fail (run scripts/test.sh as root)" >&2
 fi
+# OpenBLAS picks its kernels by CPU, and kernels differ in their last bits: the golden snapshots
+# (made with scripts/update-snapshots.sh) compare byte for byte on any x86-64 machine with the
+# generic SSE3 kernels, which every such machine runs.
+export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Prescott}"
 TOKENPLAN_TEST_POSTGRES="$url" swift test -c release "$@"

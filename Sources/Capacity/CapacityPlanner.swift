@@ -121,7 +121,24 @@ public enum CapacityPlanner {
       if plan.sites.count > 1 { rows += siteRows }
       rows += try workloadRows(&quarter, served, total)
     }
+    try checkFinite(rows)
     return (rows, state.cohorts)
+  }
+
+  /// Throws when a row's quantity or money is not a finite number: each input passes its own
+  /// range check, but their products can overflow (a `node_cost` of 1e306 times a count), and
+  /// an infinite cost would be a blank cell in plan.csv and a corrupt workbook.
+  static func checkFinite(_ rows: [PlanRow]) throws {
+    let columns: [(String, KeyPath<PlanRow, Double>)] =
+      PlanQuantity.allCases.map { ($0.rawValue, $0.keyPath as KeyPath<PlanRow, Double>) } + [
+        ("capex", \.capex), ("gpuHours", \.gpuHours), ("tokensPerDay", \.tokensPerDay), ("tokensUnserved", \.tokensUnserved),
+      ]
+    for r in rows {
+      guard let (name, _) = columns.first(where: { !r[keyPath: $0.1].isFinite }) else { continue }
+      throw PlanError(
+        description:
+          "\(name) of \(r.workload) in \(r.quarter) overflows (it is not a finite number): check node_cost, capex_per_mw, prices and counts for a value far too large (e.g. 1e306) or a unit slip")
+    }
   }
 
   /// What the planner carries from quarter to quarter: purchases (for retirement), IT and facility
@@ -138,6 +155,18 @@ public enum CapacityPlanner {
     /// The existing sites' leases per quarter (0 when owned or not stated).
     var existingLeasePerQuarter = 0.0
     let rates: [String: [Throughput?]]
+
+    /// The gross capex of the cohorts of `kinds` in service at `q`: IT cohorts from their start
+    /// through the service life (when they retire and stop serving), facility cohorts through
+    /// the first site's life (the cost model's facility life).
+    func inServiceCapex(_ plan: Plan, at q: Quarter, kinds: Set<CapexKind>) -> Double {
+      cohorts.filter { c in
+        guard kinds.contains(c.kind) else { return false }
+        return c.kind == .it
+          ? plan.inService(since: c.start, at: q)
+          : c.start <= q && Double(c.start.distance(to: q)) / 4 < plan.facility.lifeYears
+      }.reduce(0) { $0 + $1.capex }
+    }
 
     init(_ plan: Plan) throws {
       builtMW = plan.sites.map { $0.megawattsAvailable(at: plan.asOf) }
@@ -276,10 +305,12 @@ public enum CapacityPlanner {
     // Unretired installed cohorts, then purchases delivered by q.
     // The installed fleet is at the first site.
     var available: [(hardware: String, count: Int, site: Int)] = []
-    for c in plan.fleet where Double(c.installed.distance(to: q)) / 4 < plan.serviceLifeYears {
+    // A cohort serves from the quarter it is installed (a fleet cohort dated after the as-of
+    // quarter is a known delivery) until its service life ends.
+    for c in plan.fleet where plan.inService(since: c.installed, at: q) {
       available.append((c.hardware, c.count, 0))
     }
-    for p in state.purchased where Double(p.delivered.distance(to: q)) / 4 < plan.serviceLifeYears {
+    for p in state.purchased where plan.inService(since: p.delivered, at: q) {
       available.append((p.hardware, p.count, p.site))
     }
     // Shares of the capacity the quarter needs (its work at the sizing rate: the peak rate
@@ -587,7 +618,8 @@ public enum CapacityPlanner {
     total.facilityPowerMegawatts = siteRows.reduce(0) { $0 + $1.facilityPowerMegawatts }
     total.energyMegawattHours = siteRows.reduce(0) { $0 + $1.energyMegawattHours }
     total.electricity = siteRows.reduce(0) { $0 + $1.electricity }
-    let grossIT = state.cohorts.filter { $0.kind == .it && $0.start <= q }.reduce(0) { $0 + $1.capex }
+    // Maintenance on the IT equipment in service: a retired cohort is no longer maintained.
+    let grossIT = state.inServiceCapex(plan, at: q, kinds: [.it])
     total.maintenanceAndColocation = plan.money.maintenanceShare * grossIT / 4 + colocation + state.existingLeasePerQuarter
     total.otherOpex = otherOpex(
       plan, installedGPUs: served.installed, facilityMegawatts: total.facilityPowerMegawatts, state: state, at: q)
@@ -603,7 +635,8 @@ public enum CapacityPlanner {
   /// facility capex per year) and facility running costs (per facility MW-year).
   static func otherOpex(_ plan: Plan, installedGPUs: Int, facilityMegawatts: Double, state: PlannerState, at q: Quarter) -> Double {
     let c = plan.costLines
-    let grossCapex = state.cohorts.filter { $0.start <= q }.reduce(0) { $0 + $1.capex }
+    // Insured: the IT equipment in service and the facilities within their life.
+    let grossCapex = state.inServiceCapex(plan, at: q, kinds: [.it, .facility])
     return ((c.staffPerGPUYear + c.softwarePerGPUYear) * Double(installedGPUs) + c.insuranceShare * grossCapex
       + c.facilityOpexPerMegawattYear * facilityMegawatts) / 4
   }

@@ -343,6 +343,12 @@ public struct Plan: Sendable, Equatable {
     sites.reduce(0) { $0 + $1.megawattsAvailable(at: q) }
   }
 
+  /// Whether GPUs that entered service in `start` serve in `q`: from `start` until
+  /// ``serviceLifeYears`` have passed (then they retire).
+  public func inService(since start: Quarter, at q: Quarter) -> Bool {
+    start <= q && Double(start.distance(to: q)) / 4 < serviceLifeYears
+  }
+
   /// The sites whose MW at the as-of quarter carry no cost: neither an `existing_site` nor a
   /// colocation price is stated for them.
   public var sitesCarryingNoCost: [Facility] {

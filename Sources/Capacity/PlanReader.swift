@@ -33,8 +33,9 @@ public enum PlanReader {
     let workloads = try r.workloads(try r.required(top, "workloads", root), catalog: catalog)
     let operations = try r.operations(try r.required(top, "operations", root))
     let (fleet, serviceLife, fleetSource) = try r.fleet(top["fleet"], hardware: catalog.hardware)
-    let facility = try r.facility(try r.required(top, "facility", root))
-    let otherSites = try top["sites"].map { try r.sites($0, first: facility) } ?? []
+    let asOf = try r.quarter(r.required(top, "as_of", root))
+    let facility = try r.facility(try r.required(top, "facility", root), asOf: asOf)
+    let otherSites = try top["sites"].map { try r.sites($0, first: facility, asOf: asOf) } ?? []
     let money = try r.money(try r.required(top, "money", root))
     let purchase = try top["purchase_hardware"].map { try r.hardwareName($0, in: catalog.hardware) }
     let horizon = try r.integer(top["horizon_quarters"], default: 8, min: 1, max: 40)
@@ -44,7 +45,7 @@ public enum PlanReader {
     let scenarios = try top["scenarios"].map(r.scenarios) ?? []
     var plan = Plan(
       name: try top["name"].map(r.planName) ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent,
-      asOf: try r.quarter(r.required(top, "as_of", root)), horizonQuarters: horizon, workloads: workloads,
+      asOf: asOf, horizonQuarters: horizon, workloads: workloads,
       models: catalog.models, hardware: catalog.hardware, throughput: catalog.throughput, operations: operations,
       fleet: fleet, serviceLifeYears: serviceLife, purchaseHardware: purchase, facility: facility, money: money,
       demandShare: try top["demand_share"].map(r.demandShare) ?? 1, uncertainty: uncertainty,
@@ -61,8 +62,19 @@ public enum PlanReader {
   }
 
   static func readText(_ path: String) throws -> String {
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-      throw LocatedError(file: path, expected: "a readable UTF-8 YAML file", fix: "check the path")
+    let bytes = try FileBytes.read(path, expected: "a readable UTF-8 YAML file")
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      // The first line that is not UTF-8, counted from 1.
+      var line = 1
+      var start = 0
+      for (k, b) in bytes.enumerated() where b == UInt8(ascii: "\n") {
+        if String(validating: bytes[start..<k], as: UTF8.self) == nil { break }
+        line += 1
+        start = k + 1
+      }
+      throw LocatedError(
+        file: path, line: line, expected: "UTF-8 text (a YAML plan)",
+        fix: "re-save the file as UTF-8 (it holds bytes of another encoding, e.g. Latin-1 or UTF-16)")
     }
     return text
   }
@@ -306,8 +318,20 @@ struct Reader {
   }
 
   func provenance(_ map: [String: Node], _ node: Node) throws -> Provenance {
-    Provenance(
-      source: try string(required(map, "source", node)), date: try string(required(map, "date", node)))
+    let sourceNode = try required(map, "source", node)
+    let dateNode = try required(map, "date", node)
+    let (source, date) = (try string(sourceNode), try string(dateNode))
+    // A source is a citation: past this it is a pasted document, which a workbook cell cannot
+    // hold (Excel's limit is 32,767 characters) and the PDF lays out for tens of seconds.
+    guard source.count <= PlanLimits.maximumSourceCharacters else {
+      throw error(
+        sourceNode, expected: "a source of at most \(PlanLimits.maximumSourceCharacters) characters (this one has \(source.count))",
+        fix: "cite the document (title, publisher, URL) rather than pasting it")
+    }
+    guard date.count <= 40 else {
+      throw error(dateNode, expected: "a date like 2026-03-31 (at most 40 characters)", fix: "write the date the source was published or read")
+    }
+    return Provenance(source: source, date: date)
   }
 
   /// `models:`, `hardware:` and `throughput:` sections (plan or catalog).
@@ -399,6 +423,13 @@ extension Reader {
     var workloads: [Workload] = []
     for (nameNode, node) in try pairs(node) {
       let name = try string(nameNode)
+      // plan.csv and the run store name the quarter's sum `total` and a site's rows `site:NAME`:
+      // a workload so named would be a second total (or a site) in every table that sums them.
+      guard name != "total", !name.hasPrefix("site:"), !name.isEmpty else {
+        throw error(
+          nameNode, expected: "a workload name other than 'total', '' or one starting 'site:' (names the plan's own rows use)",
+          fix: "rename the workload, e.g. \(name.isEmpty ? "chat" : name + "-workload")")
+      }
       let w = try mapping(node, allowed: [
         "model", "latency_class", "input_output_ratio", "prompt_cache_hit_rate", "segments", "tokens_per_day",
       ])
@@ -481,7 +512,7 @@ extension Reader {
   /// `facility:` (the first site), or one entry of `sites:` when `base` (the first site) is
   /// given: then every key but `mw_available` is optional and defaults to the first site's
   /// (except `existing_site`, which is the site's own), and `source:`/`date:` are required.
-  func facility(_ facNode: Node, name siteName: String? = nil, base: Facility? = nil) throws -> Facility {
+  func facility(_ facNode: Node, name siteName: String? = nil, base: Facility? = nil, asOf: Quarter? = nil) throws -> Facility {
     let fac = try mapping(facNode, allowed: [
       "pue", "rack_kw", "mw_available", "capex_per_mw", "capex_per_mw_basis", "life_years", "build_lead_quarters",
       "colocation_per_kw_month", "existing_site", "electricity_per_kwh", "source", "date",
@@ -512,33 +543,54 @@ extension Reader {
       buildLeadQuarters: try fac["build_lead_quarters"].map { try integer($0, min: 0, max: 40) } ?? base?.buildLeadQuarters ?? 0,
       colocationPerKilowattMonth: try fac["colocation_per_kw_month"].map { try number($0, min: 0) } ?? base?.colocationPerKilowattMonth)
     facility.capexBasis = basis
-    facility.name = try siteName ?? fac["name"].map(string) ?? "site"
+    facility.name = try siteName ?? fac["name"].map { node in
+      let name = try string(node)
+      try self.siteName(name, node)
+      return name
+    } ?? "site"
     facility.electricityPerKilowattHour = try fac["electricity_per_kwh"].map { try number($0, min: 0) } ?? base?.electricityPerKilowattHour
-    if let node = fac["existing_site"] { facility.existingSite = try existingSite(node) }
+    if let node = fac["existing_site"] { facility.existingSite = try existingSite(node, asOf: asOf) }
     return facility
+  }
+
+  /// Throws unless `name` can name a site: plan.csv's rows that are not a site's say `all`.
+  func siteName(_ name: String, _ node: Node) throws {
+    guard name != "all", !name.isEmpty else {
+      throw error(node, expected: "a site name other than 'all' or '' (plan.csv's rows for every site say all)", fix: "rename the site")
+    }
   }
 
   /// `sites:` (optional): further sites by name, each a `facility:` whose missing keys are the
   /// first site's.
-  func sites(_ node: Node, first: Facility) throws -> [Facility] {
+  func sites(_ node: Node, first: Facility, asOf: Quarter? = nil) throws -> [Facility] {
     var out: [Facility] = []
     for (k, v) in try pairs(node) {
       let name = try string(k)
+      try siteName(name, k)
       guard name != first.name, !out.contains(where: { $0.name == name }) else {
         throw error(k, expected: "a site name used once (the first site, facility:, is \(first.name))", fix: "rename the site")
       }
-      out.append(try facility(v, name: name, base: first))
+      out.append(try facility(v, name: name, base: first, asOf: asOf))
     }
     return out
   }
 
   /// `facility.existing_site:`: `built:` and `capex:` (owned) or `lease_per_kw_month:`, with
   /// `source:` and `date:`.
-  func existingSite(_ node: Node) throws -> ExistingSite {
+  func existingSite(_ node: Node, asOf: Quarter?) throws -> ExistingSite {
     let m = try mapping(node, allowed: ["built", "capex", "lease_per_kw_month", "source", "date"])
     let cost: ExistingSite.Cost
     switch (m["built"], m["capex"], m["lease_per_kw_month"]) {
-    case (let built?, let capex?, nil): cost = .owned(built: try quarter(built), capex: try number(capex, min: 0))
+    case (let built?, let capex?, nil):
+      let quarter = try quarter(built)
+      // An existing site is in service by the as-of quarter; one built later would power the
+      // fleet from the first quarter at no cost.
+      if let asOf, quarter > asOf {
+        throw error(
+          built, expected: "an existing site built by the as-of quarter (\(asOf))",
+          fix: "a site built later is an expansion: state its MW under mw_available from its quarter, with capex_per_mw")
+      }
+      cost = .owned(built: quarter, capex: try number(capex, min: 0))
     case (nil, nil, let lease?): cost = .leased(perKilowattMonth: try number(lease, min: 0))
     default:
       throw error(node, expected: "either built: and capex: (an owned site) or lease_per_kw_month: (a leased one)",
@@ -653,6 +705,8 @@ public enum PlanLimits {
   /// Tokens per day above this are a unit mistake (10^20 is ~700,000× China's 1.4×10^14 a day
   /// of March 2026).
   public static let maximumTokensPerDay = 1e20
+  /// The longest `source:` text, in characters: a citation with its URL fits many times over.
+  public static let maximumSourceCharacters = 2_000
 
   /// A closed or half-open range of a driver's values.
   public struct Rule: Sendable {

@@ -242,11 +242,24 @@ public enum MonteCarlo {
         for d in range {
           var stream = SplitMix64(seed: spec.seed ^ (UInt64(d + 1) &* 0x9E37_79B9_7F4A_7C15))
           var p = plan
-          for (name, dist) in drivers { UncertaintySpec.apply(name, dist.sample(&stream), to: &p) }
+          var sampled: [String] = []
+          for (name, dist) in drivers {
+            let value = dist.sample(&stream)
+            sampled.append("\(name) \(String(format: "%.4g", value))")
+            UncertaintySpec.apply(name, value, to: &p)
+          }
           for (q, matrix) in workloadDemand {
             for k in 0..<w { p.workloads[k].tokensPerDay[q] = matrix[d % samples, k] }
           }
-          let rows = try CapacityPlanner.run(p, totalsOnly: true)
+          let rows: [PlanRow]
+          do {
+            rows = try CapacityPlanner.run(p, totalsOnly: true)
+          } catch let e as PlanError {
+            // The draw's own values, not the plan's demand, are what to look at.
+            throw PlanError(
+              description:
+                "Monte Carlo draw \(d + 1) of \(draws) (\(sampled.isEmpty ? "demand path \(d % samples + 1) only" : sampled.joined(separator: ", "))): \(e.description); the uncertainty: ranges reach values that cannot be planned: narrow them (a throughput or efficiency near 0 needs unbounded GPUs)")
+          }
           for r in rows {
             local[0].append(Double(r.gpusRequired))
             local[1].append(r.facilityPowerMegawatts)
@@ -292,8 +305,17 @@ public enum MonteCarlo {
       var b = plan
       UncertaintySpec.apply(name, lo, to: &a)
       UncertaintySpec.apply(name, hi, to: &b)
-      let ra = try CapacityPlanner.run(a).last { $0.workload == "total" }!
-      let rb = try CapacityPlanner.run(b).last { $0.workload == "total" }!
+      func last(_ p: Plan, _ at: String, _ value: Double) throws -> PlanRow {
+        do {
+          return try CapacityPlanner.run(p).last { $0.workload == "total" }!
+        } catch let e as PlanError {
+          throw PlanError(
+            description:
+              "the tornado's \(name) at its \(at) (\(String(format: "%.4g", value))): \(e.description); its uncertainty: range reaches values that cannot be planned: narrow it")
+        }
+      }
+      let ra = try last(a, "P10", lo)
+      let rb = try last(b, "P90", hi)
       return TornadoRow(
         driver: name, low: lo, high: hi, costAtLow: ra.costPerMillionTokens, costAtHigh: rb.costPerMillionTokens,
         megawattsAtLow: ra.facilityPowerMegawatts, megawattsAtHigh: rb.facilityPowerMegawatts)

@@ -76,7 +76,7 @@ public enum DemandLoader {
     if path == "-" {
       bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
     } else {
-      bytes = try readWholeFile(path)
+      bytes = try FileBytes.read(path, expected: "a readable data file")
     }
     if Gzip.isCompressed(bytes) {
       // Bounded by what the panel could hold: a quarter of the memory this process may use
@@ -100,56 +100,6 @@ public enum DemandLoader {
     let jsonLines = base.hasSuffix(".jsonl") || base.hasSuffix(".ndjson")
       || (!base.hasSuffix(".csv") && firstByte == UInt8(ascii: "{"))
     return try load(bytes: consume bytes, file: name, jsonLines: jsonLines, options: options)
-  }
-
-  /// The whole file, read to its end: a regular file in one allocation of its size (no
-  /// intermediate `Data`), and a pipe, FIFO or `<(…)` (whose size says nothing) as it comes.
-  /// - Throws: a located error saying why it cannot be read (missing, a link loop, a directory,
-  ///   no permission).
-  static func readWholeFile(_ path: String) throws -> [UInt8] {
-    func failure(_ code: Int32) -> LocatedError {
-      let fix: String
-      switch code {
-      case ENOENT: fix = "no file is there; check the path"
-      case ELOOP: fix = "the path is a loop of symbolic links; point it at the file itself"
-      case EACCES, EPERM: fix = "permission denied; check the file's permissions"
-      case EISDIR: fix = "this is a directory; name the data file in it"
-      default: fix = "\(String(cString: strerror(code))); check the path"
-      }
-      return LocatedError(file: path, expected: "a readable data file", fix: fix)
-    }
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw failure(errno) }
-    defer { close(fd) }
-    var st = stat()
-    guard fstat(fd, &st) == 0 else { throw failure(errno) }
-    guard (st.st_mode & S_IFMT) != S_IFDIR else { throw failure(EISDIR) }
-    let size = (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
-    var error: Int32 = 0
-    var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-      var done = 0
-      while done < size {
-        let n = read(fd, buffer.baseAddress! + done, size - done)
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 {
-          if n < 0 { error = errno }
-          break
-        }
-        done += n
-      }
-      count = done
-    }
-    // What the size did not say: a pipe's bytes, or a file that grew.
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while error == 0 {
-      let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-      if n < 0 && errno == EINTR { continue }
-      if n < 0 { error = errno }
-      if n <= 0 { break }
-      bytes.append(contentsOf: chunk[0..<n])
-    }
-    guard error == 0 else { throw failure(error) }
-    return bytes
   }
 
   /// Loads bytes already in memory.

@@ -73,6 +73,8 @@ struct PanelBuilder {
   var emptyValueLines: [Int] = []
   var duplicates: [(series: Int, day: Int, line: Int, column: Int)] = []
   var rowSegments: [Int32] = []
+  /// Per dimension, the ids of interned values that cannot name a series (``usableSegments(line:)``).
+  var unusableSegments: [Set<Int32>] = []
   /// The series each measure column fed on the previous row (rows usually come series by series).
   var lastSeries: [Int] = []
 
@@ -92,6 +94,7 @@ struct PanelBuilder {
     lastSegmentBytes = Array(repeating: [], count: dims)
     lastSegmentId = Array(repeating: -1, count: dims)
     rowSegments = Array(repeating: 0, count: dims)
+    unusableSegments = Array(repeating: [], count: dims)
     lastSeries = Array(repeating: -1, count: roles.measures.count)
   }
 
@@ -125,6 +128,7 @@ struct PanelBuilder {
     }
     guard let when = rowPeriod(fields, buf, line: line) else { return }
     internSegments(fields, buf)
+    guard usableSegments(line: line) else { return }
     addValues(fields, buf, line: line, when)
 
   }
@@ -209,6 +213,24 @@ struct PanelBuilder {
     return RowPeriod(start: start, days: span.days, period: period, basis: basis, multiplier: rowMultiplier)
   }
 
+  /// Whether the row's interned segment values can name a series; `false` after reporting each
+  /// one that cannot.
+  ///
+  /// A series is named by its segment values joined with `/` (`internet/chat:tokens`), so a
+  /// value holding `/` would make `a/b` + `c` and `a` + `b/c` one name, and a control character
+  /// (a NUL is cut off by C string APIs such as the run store's) another: both are refused.
+  mutating func usableSegments(line: Int) -> Bool {
+    var usable = true
+    for (d, k) in roles.segments.enumerated() where unusableSegments[d].contains(rowSegments[d]) {
+      usable = false
+      report(
+        line, k, found: segmentValues[d][Int(rowSegments[d])].debugDescription,
+        expected: "a segment value without '/' or control characters (series are named by their values joined with '/')",
+        fix: "replace the '/' (e.g. with '-' or '+') or the control character in this value")
+    }
+    return usable
+  }
+
   /// The row's segment values, interned into ``rowSegments``.
   mutating func internSegments(_ fields: [Range<Int>], _ buf: UnsafeBufferPointer<UInt8>) {
     func bytes(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buf[fields[k]]) }
@@ -230,6 +252,7 @@ struct PanelBuilder {
         id = Int32(segmentValues[d].count)
         segmentIndex[d][s] = id
         segmentValues[d].append(s)
+        if s.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 < 0x20 || $0 == 0x7F }) { unusableSegments[d].insert(id) }
       }
       rowSegments[d] = id
       lastSegmentId[d] = id

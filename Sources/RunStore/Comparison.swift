@@ -99,8 +99,9 @@ public struct ForecastScore: Sendable, Equatable {
     public var count: Int
     /// Mean scaled error (MASE), over the points that have a scale.
     public var mase: Double?
-    /// Mean of forecast / actual − 1.
-    public var bias: Double
+    /// Mean of forecast / actual − 1 over the points whose actual is above 0 (a ratio to 0 is
+    /// no bias); `nil` when there is none.
+    public var bias: Double?
     public var coverage80: Double?
     public var coverage95: Double?
   }
@@ -160,10 +161,11 @@ public struct ForecastScore: Sendable, Equatable {
       return known.isEmpty ? nil : Double(known.filter { $0 }.count) / Double(known.count)
     }
     let scaled = ps.compactMap(\.scaledError)
+    let ratios = ps.filter { $0.actual > 0 }.map { $0.forecast / $0.actual - 1 }
     return Summary(
       series: ps[0].series, level: ps[0].level, horizon: horizon, count: ps.count,
       mase: scaled.isEmpty ? nil : scaled.reduce(0, +) / Double(scaled.count),
-      bias: ps.map { $0.actual != 0 ? $0.forecast / $0.actual - 1 : 0 }.reduce(0, +) / Double(ps.count),
+      bias: ratios.isEmpty ? nil : ratios.reduce(0, +) / Double(ratios.count),
       coverage80: share(ps.map(\.in80)), coverage95: share(ps.map(\.in95)))
   }
 }

@@ -1,5 +1,9 @@
 internal import CSQLite
 import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 import TokenPlanCore
 
 /// A SQLite database file, in WAL mode once known to be a store, with a 30-second busy timeout so concurrent runs wait
@@ -94,6 +98,24 @@ final class SQLiteDatabase: SQLDatabase {
   func rollback() { _ = try? execute("ROLLBACK") }
 
   private func failure(_ expected: String) -> LocatedError {
-    LocatedError(file: path, expected: expected, fix: String(cString: sqlite3_errmsg(handle)))
+    let message = String(cString: sqlite3_errmsg(handle))
+    // SQLITE_READONLY (8) and SQLITE_CANTOPEN (14), with their extended codes: a WAL store is
+    // written beside (its -wal and -shm files) even to be read.
+    if [8, 14].contains(sqlite3_errcode(handle) & 0xFF) {
+      return LocatedError(
+        file: path, expected: expected,
+        fix: "\(message): SQLite writes the store's -wal and -shm files beside it even to read it; make its folder (and the store) writable, or copy the store to a writable folder and give --store sqlite:COPY")
+    }
+    // SQLITE_IOERR (10) and SQLITE_FULL (13): say when the store's disk is what failed.
+    if [10, 13].contains(sqlite3_errcode(handle) & 0xFF) {
+      var fs = statvfs()
+      let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+      if statvfs(folder, &fs) == 0, UInt64(fs.f_bavail) * UInt64(fs.f_frsize) < 1 << 20 {
+        return LocatedError(
+          file: path, expected: expected,
+          fix: "\(message): the disk holding the store is full (\(UInt64(fs.f_bavail) * UInt64(fs.f_frsize) >> 10) KB free); free space on it, or give another --store")
+      }
+    }
+    return LocatedError(file: path, expected: expected, fix: message)
   }
 }

@@ -50,7 +50,7 @@ public enum AtomicFile {
     } catch {
       throw LocatedError(
         file: path, expected: "a writable output path",
-        fix: "check the directory exists and is writable (\(error.localizedDescription))")
+        fix: "check the directory exists and is writable (\(OutputDirectory.reason(error)))")
     }
   }
 }

@@ -199,7 +199,9 @@ extension ForecastLimits {
       throw LocatedError(
         file: "<command line>", found: "\(paths)",
         expected: "between \(pathRange.lowerBound) and \(pathRange.upperBound) sample paths per series for \(flag)",
-        fix: "fewer than 10 paths cannot give distinct P10 and P90; use e.g. \(flag) 1000")
+        fix: paths < pathRange.lowerBound
+          ? "fewer than \(pathRange.lowerBound) paths cannot give distinct P10 and P90; use e.g. \(flag) 1000"
+          : "more than \(pathRange.upperBound) paths per series add no accuracy a quarterly plan can use and take memory in proportion; use e.g. \(flag) 1000")
     }
   }
 

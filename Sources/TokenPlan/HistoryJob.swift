@@ -105,7 +105,7 @@ public enum HistoryJob {
     for s in score.summaries {
       table.rows.append([
         .text(s.series), .text(s.level), s.horizon.map { .integer($0) } ?? .text(nil), .integer(s.count), .number(s.mase),
-        .number(100 * s.bias), .number(s.coverage80), .number(s.coverage95),
+        .number(s.bias.map { 100 * $0 }), .number(s.coverage80), .number(s.coverage95),
       ])
     }
     return (table, "run \(id) (plan \(run.plan), as of \(run.asOf)) against actuals from \(from): \(score.points.count) quarters scored")

@@ -290,12 +290,26 @@ public final class OutputDirectory: @unchecked Sendable {
     }
   }
 
+  /// What a full disk adds to its reason.
+  static let diskFull = " (the disk is full: free space on it, or write elsewhere)"
+
   /// A file-system error's reason without Foundation's dump.
   public static func reason(_ error: Error) -> String {
     if let e = error as? LocatedError { return e.description }
     let ns = error as NSError
     if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
-      return String(cString: strerror(Int32(posix.code)))
+      return String(cString: strerror(Int32(posix.code))) + (posix.code == Int(ENOSPC) ? diskFull : "")
+    }
+    // Foundation reports some write failures by a Cocoa code alone (a full disk as "cannot
+    // write …" with no reason): say what the code means.
+    if ns.domain == NSCocoaErrorDomain {
+      let path = (ns.userInfo[NSFilePathErrorKey] as? String).map { "cannot write \($0): " } ?? ""
+      switch CocoaError.Code(rawValue: ns.code) {
+      case .fileWriteOutOfSpace: return path + String(cString: strerror(ENOSPC)) + diskFull
+      case .fileWriteNoPermission: return path + String(cString: strerror(EACCES))
+      case .fileWriteVolumeReadOnly: return path + String(cString: strerror(EROFS))
+      default: break
+      }
     }
     if let path = ns.userInfo[NSFilePathErrorKey] as? String {
       return "cannot write \(path)"

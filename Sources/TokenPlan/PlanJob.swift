@@ -34,7 +34,8 @@ public enum PlanJob {
     let series = try table.column(named: "series", flag: "--demand (a forecast CSV)")
     let period = try table.column(named: "period", flag: "--demand (a forecast CSV)")
     let columns = try DemandStatistic.allCases.map { try table.column(named: $0.rawValue, flag: "--demand (a forecast CSV)") }
-    return try table.records.map { r in
+    var lines: [String: [Quarter: Int]] = [:]  // series → quarter → line, for duplicates and gaps
+    let rows = try table.records.map { r in
       guard let q = Quarter(r.fields[period]) else {
         throw LocatedError(
           file: table.file, line: r.line, column: period + 1, found: r.fields[period],
@@ -53,8 +54,29 @@ public enum PlanJob {
         }
         values.append(v)
       }
+      // A second row for a series' quarter would be added to the first (the loader of demand
+      // history refuses duplicates too).
+      if let first = lines[r.fields[series]]?[q] {
+        throw LocatedError(
+          file: table.file, line: r.line, column: period + 1, found: "\(r.fields[series]) \(q)",
+          expected: "one row per series and quarter (line \(first) has this one)",
+          fix: "remove one of the two rows, or merge the forecast files without overlap")
+      }
+      lines[r.fields[series], default: [:]][q] = r.line
       return DemandRow(series: r.fields[series], quarter: q, mean: values[0], p10: values[1], p50: values[2], p90: values[3])
     }
+    // A quarter missing inside a series' span would be planned as no demand (and would lower the
+    // quarter before's sizing, whose growth looks ahead to it).
+    for (name, byQuarter) in lines.sorted(by: { $0.key < $1.key }) {
+      let quarters = byQuarter.keys.sorted()
+      for (a, b) in zip(quarters, quarters.dropFirst()) where b != a.adding(1) {
+        throw LocatedError(
+          file: table.file, line: byQuarter[b], found: "\(name): \(a) then \(b)",
+          expected: "a row for every quarter of a series from its first to its last (\(a.adding(1)) is missing)",
+          fix: "forecast again with tokenplan forecast … --granularity quarter --format csv, or add the missing quarter's row")
+      }
+    }
+    return rows
   }
 
   /// A plan file read once, with the demand `tokenplan plan` applies to it.
@@ -128,8 +150,17 @@ public enum PlanJob {
         warnings.append("\(unmatched.count) demand series match no workload (e.g. \(unmatched[0])); they are not planned")
       }
     }
+    let demandQuarters = rows.map { Set($0.map(\.quarter)) }
     for q in plan.quarters where plan.workloads.allSatisfy({ ($0.tokensPerDay[q] ?? 0) == 0 }) {
-      warnings.append("\(q): no demand (the demand ends before the plan's horizon)")
+      let why: String
+      switch demandQuarters {
+      case nil: why = "no workload states tokens_per_day for it"
+      case let quarters? where quarters.isEmpty: why = "the demand has no rows"
+      case let quarters? where q > quarters.max()!: why = "the demand ends in \(quarters.max()!), before it"
+      case let quarters? where q < quarters.min()!: why = "the demand starts in \(quarters.min()!), after it"
+      default: why = "its demand rows are 0, or match no workload"
+      }
+      warnings.append("\(q): no demand (\(why))")
     }
     return (plan, warnings)
   }

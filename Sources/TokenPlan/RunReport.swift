@@ -166,10 +166,10 @@ enum RunReport {
         .init("In 80%", unit: "%", key: "coverage_80_pct"), .init("In 95%", unit: "%", key: "coverage_95_pct"),
       ],
       rows: rows.map { s in
-        [t(s.series), s.horizon.map { i($0) } ?? t("all"), i(s.count), s.mase.map { n($0, 2) } ?? t(nil), n(100 * s.bias, 1),
+        [t(s.series), s.horizon.map { i($0) } ?? t("all"), i(s.count), s.mase.map { n($0, 2) } ?? t(nil), s.bias.map { n(100 * $0, 1) } ?? t(nil),
           pct(s.coverage80), pct(s.coverage95)]
       },
-      note: "MASE: absolute error over the series' mean quarter-on-quarter change up to the forecast's as-of quarter; bias: mean of forecast / actual − 1; coverage: share of actuals inside the intervals.")
+      note: "MASE: absolute error over the series' mean quarter-on-quarter change up to the forecast's as-of quarter; bias: mean of forecast / actual − 1 over the quarters whose actual is above 0 (blank when none is); coverage: share of actuals inside the intervals.")
   }
 
   /// What to buy and when, from the constrained plan: each quarter's purchase in whole systems

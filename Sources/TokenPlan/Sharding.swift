@@ -270,6 +270,13 @@ public struct ShardResult: Sendable {
     return path
   }
 
+  /// Decodes a shard's `result.bin` (`file` names it in errors), checking every value.
+  /// - Throws: a located error on `file` at the first byte that is damaged or out of range.
+  public static func decode(_ bytes: [UInt8], manifest: Manifest, file: String) throws -> ShardResult {
+    var reader = ShardReader(bytes: bytes, file: file)
+    return try reader.shard(manifest: manifest)
+  }
+
   /// Reads a shard directory, checking its files against the manifest's SHA-256s.
   /// - Throws: a located error naming the file that is missing, damaged or not a shard's.
   public static func read(_ path: String) throws -> ShardResult {
@@ -293,8 +300,7 @@ public struct ShardResult: Sendable {
         file: dir.appendingPathComponent(name).path, expected: "the SHA-256 its manifest records",
         fix: "the file changed after the shard was written; run shard \(manifest.shard) again")
     }
-    var reader = ShardReader(bytes: [UInt8](payload), file: dir.appendingPathComponent("result.bin").path)
-    var result = try reader.shard(manifest: manifest)
+    var result = try decode([UInt8](payload), manifest: manifest, file: dir.appendingPathComponent("result.bin").path)
     result.rowsCSV = String(decoding: rows, as: UTF8.self)
     guard result.forecasts.count + result.failures.count == manifest.seriesInShard else {
       throw LocatedError(

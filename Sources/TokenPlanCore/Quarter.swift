@@ -25,7 +25,10 @@ public struct Quarter: Hashable, Comparable, Sendable, CustomStringConvertible {
     self.init(year: c.year, number: (c.month - 1) / 3 + 1)
   }
 
-  public var description: String { "\(year)Q\(number)" }
+  /// `YYYYQn`, the year in at least four digits (`0001Q1`, as it is parsed).
+  public var description: String {
+    (0..<1000).contains(year) ? String(repeating: "0", count: 4 - String(year).count) + "\(year)Q\(number)" : "\(year)Q\(number)"
+  }
 
   /// Quarters since year 0 (for arithmetic).
   var ordinal: Int { year * 4 + number - 1 }

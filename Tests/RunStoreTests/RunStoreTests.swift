@@ -127,7 +127,7 @@ struct RunStoreTests {
     let h1 = try #require(s.summaries.first { $0.horizon == 1 })
     // |1e12 − 1.1e12| / 2e11 = 0.5; inside [8e11, 1.2e12] and [7e11, 1.4e12]; bias 1/1.1 − 1.
     #expect(abs(h1.mase! - 0.5) < 1e-12)
-    #expect(abs(h1.bias - (1 / 1.1 - 1)) < 1e-12)
+    #expect(abs(h1.bias! - (1 / 1.1 - 1)) < 1e-12)
     #expect(h1.coverage80 == 1 && h1.coverage95 == 1)
     let h2 = try #require(s.summaries.first { $0.horizon == 2 })
     // |1.5e12 − 2.1e12| / 2e11 = 3; outside [1e12, 2e12]; no 95% interval stored.

@@ -420,9 +420,12 @@ extension HostileInputTests {
 }
 
 extension HostileInputTests {
-  @Test("fuzz corpora: every committed input replays through the loader and the plan reader without a trap")
+  @Test("fuzz corpora: every committed input replays through the loader, the plan reader, the shard decoder and the run store's reader without a trap")
   func fuzzCorpora() throws {
-    for (binary, corpus) in [("fuzz-demand-loader", "Fuzz/corpus/demand"), ("fuzz-plan-reader", "Fuzz/corpus/plan")] {
+    for (binary, corpus) in [
+      ("fuzz-demand-loader", "Fuzz/corpus/demand"), ("fuzz-plan-reader", "Fuzz/corpus/plan"),
+      ("fuzz-shard-decoder", "Fuzz/corpus/shard"), ("fuzz-run-store-reader", "Fuzz/corpus/store"),
+    ] {
       let exe = tokenplanBinary.deletingLastPathComponent().appendingPathComponent(binary)
       let files = try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent(corpus).path)
         .map { corpus + "/" + $0 }

@@ -9,7 +9,7 @@ import TokenPlan
 /// must name every step in order.
 @Suite("the pipeline in process")
 struct PipelineTests {
-  @Test("QuarterlyRun.run gives the snapshot's plan.csv, reports load, forecast, reconcile, plan, write, log, store, and stores the run beside its outputs")
+  @Test("QuarterlyRun.run gives the snapshot's plan.csv, reports load, forecast, reconcile, plan, write, log, store, publish, and stores the run beside its outputs")
   func inProcess() async throws {
     let out = try scratchDirectory("pipeline").appendingPathComponent("run")
     var request = QuarterlyRun.Request(
@@ -22,7 +22,7 @@ struct PipelineTests {
       if case .finished(let step, _) = event { steps.append(step) }
     }
     #expect(directory == out.path)
-    #expect(steps.all == ["load", "forecast", "reconcile", "plan", "write", "log", "store"])
+    #expect(steps.all == ["load", "forecast", "reconcile", "plan", "write", "log", "store", "publish"])
     let stored = try RunStore(.sqlite(path: out.deletingLastPathComponent().appendingPathComponent("history.sqlite").path), create: false)
     let runs = try stored.list()
     #expect(runs.map(\.plan) == ["small"] && runs.map(\.asOf) == ["2026Q1"])

@@ -88,6 +88,22 @@ struct StoreReliabilityTests {
     #expect(try sqliteOutput(storePath, "SELECT count(*) FROM runs;") == "2")
   }
 
+  @Test("a foreign SQLite file given as a store is refused untouched: the same bytes, its journal mode kept, no -wal or -shm")
+  func foreignSQLite() throws {
+    let (plan, dir) = try RunCommandTests.smallPlan()
+    let foreign = dir.appendingPathComponent("crm.sqlite").path
+    try sqlite(foreign, "CREATE TABLE customers (name TEXT); INSERT INTO customers VALUES ('Ada');")
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: foreign))
+    let out = dir.appendingPathComponent("out")
+    let r = try runTokenplan(["run", plan, "--out", out.path, "--paths", "50", "--quiet", "--store", "sqlite:" + foreign])
+    #expect(r.status == 1 && r.stderr.contains("a TokenPlan run store"), "\(r.stderr)")
+    let h = try runTokenplan(["history", "list", "--store", "sqlite:" + foreign])
+    #expect(h.status == 1 && h.stderr.contains("a TokenPlan run store"), "\(h.stderr)")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: foreign)) == bytes)
+    #expect(!FileManager.default.fileExists(atPath: foreign + "-wal") && !FileManager.default.fileExists(atPath: foreign + "-shm"))
+    #expect(try sqliteOutput(foreign, "PRAGMA journal_mode;") == "delete")
+  }
+
   @Test("an in-memory SQLite store and a password in a PostgreSQL URL's query are refused before any work; the password is never shown")
   func refusedStores() throws {
     let (plan, dir) = try RunCommandTests.smallPlan()
