@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "Capacity", targets: ["Capacity"]),
     .library(name: "Report", targets: ["Report"]),
     .library(name: "RunStore", targets: ["RunStore"]),
+    .library(name: "ShardFormat", targets: ["ShardFormat"]),
     .library(name: "TokenPlan", targets: ["TokenPlan"]),
   ],
   dependencies: [
@@ -59,11 +60,18 @@ let package = Package(
     .target(name: "Report"),
     // The PDF and PNG renderers: the only code that sees cairo and pango.
     .target(name: "ReportPDF", dependencies: ["Report", "CCairo"]),
+    // A sharded forecast's results on disk (result.bin, manifest.json) and their merge: the
+    // format apart from the pipeline that writes it.
+    .target(
+      name: "ShardFormat",
+      dependencies: [
+        "TokenPlanCore", "Demand", "Forecasting", "LinearAlgebra", .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     .target(
       name: "TokenPlan",
       dependencies: [
         "TokenPlanCore", "CurveFitting", "Demand", "Forecasting", "Capacity", "LinearAlgebra", "XLSXReport", "Report",
-        "ReportPDF", "CPosix", "RunStore",
+        "ReportPDF", "CPosix", "RunStore", "ShardFormat",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       exclude: ["README.md"]),
@@ -74,7 +82,7 @@ let package = Package(
       name: "tokenplan",
       dependencies: [
         "TokenPlan", "TokenPlanCore", "LinearAlgebra", "CurveFitting", "Demand", "Forecasting", "Capacity", "Report",
-        "XLSXReport", "RunStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "XLSXReport", "RunStore", "ShardFormat", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // libFuzzer targets (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING); the
     // ordinary build replays corpus files, which the tests run over Fuzz/corpus/.
@@ -82,7 +90,7 @@ let package = Package(
     .executableTarget(name: "fuzz-demand-loader", dependencies: ["TokenPlanCore", "Demand", "FuzzSupport"], path: "Sources/FuzzDemandLoader"),
     .executableTarget(name: "fuzz-plan-reader", dependencies: ["TokenPlanCore", "Capacity", "FuzzSupport"], path: "Sources/FuzzPlanReader"),
     .executableTarget(
-      name: "fuzz-shard-decoder", dependencies: ["TokenPlan", "Forecasting", "FuzzSupport"], path: "Sources/FuzzShardDecoder"),
+      name: "fuzz-shard-decoder", dependencies: ["ShardFormat", "Forecasting", "FuzzSupport"], path: "Sources/FuzzShardDecoder"),
     .executableTarget(
       name: "fuzz-run-store-reader", dependencies: ["RunStore", "CSQLite", "TokenPlanCore", "FuzzSupport"],
       path: "Sources/FuzzRunStoreReader"),
@@ -102,7 +110,7 @@ let package = Package(
       name: "TokenPlanCLITests",
       dependencies: [
         "TokenPlan", "TokenPlanCore", "LinearAlgebra", "CurveFitting", "Demand", "Forecasting", "Capacity", "Report",
-        "XLSXReport", "RunStore", "tokenplan", "TestSupport", .product(name: "Yams", package: "Yams"),
+        "XLSXReport", "RunStore", "ShardFormat", "tokenplan", "TestSupport", .product(name: "Yams", package: "Yams"),
       ],
       exclude: ["reference", "readback", "Snapshots"]),
   ]

@@ -27,6 +27,19 @@ public struct ForecastInput: Sendable {
     self.period = period
   }
 
+  /// A dated input's quarterly means over its observed days: (quarter, mean, observed days), in
+  /// order; empty for plain steps.
+  public func quarterMeans() -> [(quarter: Quarter, mean: Double, days: Int)] {
+    guard let origin else { return [] }
+    var sums: [Quarter: (Double, Int)] = [:]
+    for (t, y) in zip(t, y) where y.isFinite {
+      let q = Quarter(containing: origin.adding(days: Int(t.rounded())))
+      sums[q, default: (0, 0)].0 += y
+      sums[q, default: (0, 0)].1 += 1
+    }
+    return sums.keys.sorted().map { ($0, sums[$0]!.0 / Double(sums[$0]!.1), sums[$0]!.1) }
+  }
+
   /// One observation per source period: each run of consecutive days with the same value (a
   /// period's tokens per day) becomes one point at the run's middle day. Many days spread from
   /// a few monthly figures are not many independent observations. Daily series are returned

@@ -5,17 +5,18 @@
 import Forecasting
 import Foundation
 import FuzzSupport
-import TokenPlan
+import ShardFormat
 
 /// One input: a whole `result.bin`. What decodes is used as the merge and the report use it:
-/// its forecasts summarised by period, and each input's whole-quarter actuals.
+/// its forecasts summarised by period, and each input's quarterly means (the report's history
+/// and the run store's actuals).
 func fuzzShardDecoder(_ bytes: [UInt8]) {
   let manifest = ShardResult.Manifest(
     shard: ShardSpec(index: 1, count: 1), hierarchical: true, seed: 1, paths: 10, settings: [], inputs: [], seriesTotal: 1)
   guard let result = try? ShardResult.decode(bytes, manifest: manifest, file: "<fuzz>") else { return }
   for (_, forecast) in result.forecasts {
     _ = forecast.rows(levels: [80, 95])
-    _ = QuarterlyRun.wholeQuarterActuals([forecast.input])
+    _ = forecast.input.quarterMeans()
   }
 }
 

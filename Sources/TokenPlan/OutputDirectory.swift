@@ -1,5 +1,6 @@
 import CPosix
 import Foundation
+import ShardFormat
 import TokenPlanCore
 
 #if canImport(Glibc)

@@ -2,6 +2,7 @@ import Capacity
 import Demand
 import Forecasting
 import Foundation
+import ShardFormat
 import LinearAlgebra
 import Report
 import ReportPDF

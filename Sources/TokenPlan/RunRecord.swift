@@ -96,9 +96,9 @@ extension QuarterlyRun {
 
   /// Each node's mean tokens per day over every whole quarter of its data (at least 90% of the
   /// quarter's days observed): what a later run's forecast is scored against.
-  public static func wholeQuarterActuals(_ inputs: [ForecastInput]) -> [StoredRun.Actual] {
+  static func wholeQuarterActuals(_ inputs: [ForecastInput]) -> [StoredRun.Actual] {
     inputs.flatMap { input in
-      RunReport.quarterMeans(input).filter { Double($0.days) >= 0.9 * Double($0.quarter.days) }.map {
+      input.quarterMeans().filter { Double($0.days) >= 0.9 * Double($0.quarter.days) }.map {
         StoredRun.Actual(series: input.name, quarter: $0.quarter, tokensPerDay: $0.mean)
       }
     }

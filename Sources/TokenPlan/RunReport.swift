@@ -431,7 +431,7 @@ enum RunReport {
   /// without a gap, oldest first.
   static func wholeQuartersBefore(_ first: Quarter, _ input: ForecastInput) -> [(quarter: Quarter, mean: Double)] {
     var history: [(quarter: Quarter, mean: Double)] = []
-    for h in quarterMeans(input).reversed() where h.quarter < first {
+    for h in input.quarterMeans().reversed() where h.quarter < first {
       guard h.quarter == (history.last?.quarter ?? first).adding(-1), Double(h.days) >= 0.9 * Double(h.quarter.days) else { break }
       history.append((h.quarter, h.mean))
     }
@@ -783,21 +783,10 @@ enum RunReport {
 
   /// Mean tokens per day over the last observed quarter (its observed days).
   static func lastQuarterMean(_ f: PeriodForecast) -> Double {
-    let q = quarterMeans(f.input)
+    let q = f.input.quarterMeans()
     return q.last?.mean ?? 0
   }
 
-  /// A daily input's quarterly means over observed days: (quarter, mean, observed days) in order.
-  static func quarterMeans(_ input: ForecastInput) -> [(quarter: Quarter, mean: Double, days: Int)] {
-    guard let origin = input.origin else { return [] }
-    var sums: [Quarter: (Double, Int)] = [:]
-    for (t, y) in zip(input.t, input.y) where y.isFinite {
-      let q = Quarter(containing: origin.adding(days: Int(t.rounded())))
-      sums[q, default: (0, 0)].0 += y
-      sums[q, default: (0, 0)].1 += 1
-    }
-    return sums.keys.sorted().map { ($0, sums[$0]!.0 / Double(sums[$0]!.1), sums[$0]!.1) }
-  }
 
   // MARK: charts
 
@@ -814,7 +803,7 @@ enum RunReport {
     var out: [(String, Chart)] = []
     // Demand fan: the top node's quarterly history and its reconciled forecast distribution.
     if let total = r.forecasts.first(where: { $0.name == r.totalName }) {
-      let history = quarterMeans(total.input)
+      let history = total.input.quarterMeans()
       let future = r.forecastRows.filter { $0.series == r.totalName }.compactMap { row -> (Quarter, ForecastRow)? in
         row.period.quarter.map { ($0, row) }
       }

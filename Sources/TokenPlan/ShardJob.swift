@@ -1,6 +1,7 @@
 import Demand
 import Forecasting
 import Foundation
+import ShardFormat
 import TokenPlanCore
 
 /// Sharded forecasting: `tokenplan forecast --shard K/N` writes one shard's result, and

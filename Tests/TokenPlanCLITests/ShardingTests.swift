@@ -1,4 +1,5 @@
 import Foundation
+import ShardFormat
 import TestSupport
 import Testing
 import TokenPlan

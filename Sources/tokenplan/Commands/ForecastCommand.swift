@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShardFormat
 import TokenPlan
 
 struct Forecast: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShardFormat
 import TokenPlan
 
 /// Options shared by forecast and backtest.

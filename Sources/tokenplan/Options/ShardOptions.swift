@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShardFormat
 import TokenPlan
 
 /// `--shard K/N`, `--shards N` and `--shard-dir DIR`: forecast one shard (phase 1 of a sharded
