@@ -697,7 +697,7 @@ extension Reader {
   }
 }
 
-/// The bounds a plan's values must stay within (README, "What TokenPlan refuses, and why").
+/// The bounds a plan's values must stay within (docs/input-contract.md, "What TokenPlan refuses, and why").
 public enum PlanLimits {
   /// The latency classes a workload or a throughput measurement may name (MLPerf Inference's
   /// scenarios, lower-case).

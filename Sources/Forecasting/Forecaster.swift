@@ -342,7 +342,7 @@ public enum Forecaster {
   /// trends and log paths averaged), made at each origin from the fits already there, so it is
   /// scored, calibrated and measured like any candidate, and its score is listed with theirs.
   ///
-  /// Measured side by side (Benchmarks/accuracy, README): the pick; the best three; Theta,
+  /// Measured side by side (Benchmarks/accuracy, docs/accuracy.md): the pick; the best three; Theta,
   /// damped and the best one; Theta and the best two, as a mixture of the members' paths or as
   /// their log average, with equal or inverse-MASE weights. Theta with the best two, log
   /// averaged with inverse-MASE weights, was the one better than the pick on M3 yearly, M1
@@ -399,7 +399,7 @@ public enum Forecaster {
   /// competition series their forecasts (M3 MASE 3.5–5.7 each) pulled the log average far off
   /// (with the best two members of every kind: M3 2.62; baselines only: 2.58). The share 0.7 was
   /// chosen on M3 and M1 yearly (0.6–0.8 all beat AutoTheta on both) and then checked on Tourism
-  /// yearly, which took no part in the choice (README).
+  /// yearly, which took no part in the choice (docs/accuracy.md).
   static func shortPeriodCombination(_ choice: Choice, input: ForecastInput) -> ForecastModel? {
     guard isShortPeriod(input), choice.ranked.contains(.dynamicTheta) else { return nil }
     let others = choice.ranked.filter { $0 != .dynamicTheta && ForecastModel.baselines.contains($0) }

@@ -17,7 +17,7 @@ import TokenPlanCore
 /// variance, so Gaussian widening) the 80% intervals of the competition series covered 74–75%
 /// and the 95% ones 87–88%: no single variance reaches both. ν = 4 was chosen on Tourism yearly
 /// (518 series, the choice with its 80% coverage nearest nominal: 80.5 / 94.2) and then
-/// measured on M3 and M1 yearly, which took no part in it (README).
+/// measured on M3 and M1 yearly, which took no part in it (docs/accuracy.md).
 public struct TailMap: Sendable {
   /// ν.
   public let degreesOfFreedom: Double

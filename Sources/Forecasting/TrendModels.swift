@@ -538,7 +538,7 @@ enum TrendFitting {
 /// in the observations). Weekday and event effects are out of the series before binning. The
 /// fit's covariance comes from the weekly residuals, which include the within-week correlation
 /// the daily ones hide. Measured against fitting every day on the synthetic panel held out
-/// (MASE 0.482 → 0.483, coverage unchanged) and on the default run (README).
+/// (MASE 0.482 → 0.483, coverage unchanged) and on the default run (docs/methods/forecasting.md).
 public struct WeeklyMeans: Sendable, Equatable {
   /// Each bin's mean time.
   public var t: [Double]

@@ -11,7 +11,7 @@ import TokenPlanCore
 /// checked, locked and cleaned of this tool's stale leftovers up front, then replaced in one
 /// atomic step.
 ///
-/// The rules (README, "What TokenPlan refuses, and why"):
+/// The rules (docs/input-contract.md, "What TokenPlan refuses, and why"):
 /// - the target may be missing, an empty directory, or a directory a previous run wrote
 ///   (it holds a TokenPlan `run-log.json` and only the files a run writes); anything else (a
 ///   file, a symbolic link, a device, a directory with other files such as `.` or `$HOME`) is

@@ -5,7 +5,7 @@ import RunStore
   import Glibc
 #endif
 
-/// A run's record and its outputs as one outcome (README, "What TokenPlan refuses, and why").
+/// A run's record and its outputs as one outcome (docs/commands.md, "Run history").
 ///
 /// The order: the record is committed as *pending* (a store that cannot be written fails the
 /// run here, before anything is published); the outputs are published, the previous ones kept
