@@ -15,6 +15,7 @@ let package = Package(
     .library(name: "Report", targets: ["Report"]),
     .library(name: "RunStore", targets: ["RunStore"]),
     .library(name: "ShardFormat", targets: ["ShardFormat"]),
+    .library(name: "Documents", targets: ["Documents"]),
     .library(name: "TokenPlan", targets: ["TokenPlan"]),
   ],
   dependencies: [
@@ -67,11 +68,18 @@ let package = Package(
       dependencies: [
         "TokenPlanCore", "Demand", "Forecasting", "LinearAlgebra", .product(name: "Crypto", package: "swift-crypto"),
       ]),
+    // A run's documents, built from its typed results: the report's tables, charts and text,
+    // the workbook, the notebook, the CSV/JSON tables, and the writers of every output file.
+    .target(
+      name: "Documents",
+      dependencies: [
+        "TokenPlanCore", "Demand", "Forecasting", "Capacity", "RunStore", "Report", "ReportPDF", "XLSXReport",
+      ]),
     .target(
       name: "TokenPlan",
       dependencies: [
         "TokenPlanCore", "CurveFitting", "Demand", "Forecasting", "Capacity", "LinearAlgebra", "XLSXReport", "Report",
-        "ReportPDF", "CPosix", "RunStore", "ShardFormat",
+        "ReportPDF", "CPosix", "RunStore", "ShardFormat", "Documents",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       exclude: ["README.md"]),
@@ -82,7 +90,7 @@ let package = Package(
       name: "tokenplan",
       dependencies: [
         "TokenPlan", "TokenPlanCore", "LinearAlgebra", "CurveFitting", "Demand", "Forecasting", "Capacity", "Report",
-        "XLSXReport", "RunStore", "ShardFormat", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "XLSXReport", "RunStore", "ShardFormat", "Documents", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // libFuzzer targets (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING); the
     // ordinary build replays corpus files, which the tests run over Fuzz/corpus/.
@@ -110,7 +118,7 @@ let package = Package(
       name: "TokenPlanCLITests",
       dependencies: [
         "TokenPlan", "TokenPlanCore", "LinearAlgebra", "CurveFitting", "Demand", "Forecasting", "Capacity", "Report",
-        "XLSXReport", "RunStore", "ShardFormat", "tokenplan", "TestSupport", .product(name: "Yams", package: "Yams"),
+        "XLSXReport", "RunStore", "ShardFormat", "Documents", "tokenplan", "TestSupport", .product(name: "Yams", package: "Yams"),
       ],
       exclude: ["reference", "readback", "Snapshots"]),
   ]

@@ -1,4 +1,5 @@
 @_exported import TokenPlanCore
+import Documents
 import CurveFitting
 import Demand
 import Forecasting

@@ -1,3 +1,4 @@
+import Documents
 import CurveFitting
 import Demand
 import Foundation

@@ -1,3 +1,4 @@
+import Documents
 import CurveFitting
 import Demand
 import Forecasting
@@ -57,37 +58,6 @@ public enum ForecastJob {
       }
     }
     return (HierarchyInputs(result.panel, measure: measure, levels: levels), result.warnings)
-  }
-
-  /// Reconciled rows as a table: the forecast columns with `level` after `series`.
-  public static func reconciledTable(_ rows: [ForecastRow], levels: [Int], forecasts: [PeriodForecast]) -> TextTable {
-    rowsTable(rows, levels: levels, forecasts: forecasts, withLevel: true)
-  }
-
-  /// The one table of forecast rows: `series`, (`level`,) `period`, mean, P10/P50/P90, the
-  /// interval ends, `days`, `observed_days`, `model` (the series' chosen model in `forecasts`).
-  static func rowsTable(_ rows: [ForecastRow], levels: [Int], forecasts: [PeriodForecast], withLevel: Bool)
-    -> TextTable
-  {
-    let models = Dictionary(forecasts.map { ($0.name, $0.model) }, uniquingKeysWith: { a, _ in a })
-    var columns: [TextTable.Column] = [.init("series")] + (withLevel ? [.init("level")] : []) + [.init("period")]
-    for name in ["mean", "p10", "p50", "p90"] { columns.append(.init(name, numeric: true)) }
-    for l in levels { columns += [.init("lo_\(l)", numeric: true), .init("hi_\(l)", numeric: true)] }
-    columns += [.init("days", numeric: true), .init("observed_days", numeric: true), .init("model")]
-    var table = TextTable(columns: columns)
-    for row in rows {
-      var cells: [TextTable.Cell] = [.text(row.series)] + (withLevel ? [.text(row.level?.description)] : [])
-      cells += [.text(row.period.description), .number(row.mean)]
-      for p in [0.1, 0.5, 0.9] { cells.append(.number(row.quantiles[p])) }
-      for l in levels {
-        cells += [
-          .number(row.quantiles[SeriesForecast.lowerTail(l)]), .number(row.quantiles[SeriesForecast.upperTail(l)]),
-        ]
-      }
-      cells += [.integer(row.days), .integer(row.observedDays), .text(models[row.series]?.description)]
-      table.rows.append(cells)
-    }
-    return table
   }
 
   /// Whether the time column holds plain numbers (steps) rather than dates.
@@ -166,7 +136,7 @@ public enum ForecastJob {
   /// The forecast rows as a table (`--format table|csv|json`, JSON key `forecasts`).
   public static func table(_ forecasts: [PeriodForecast], levels: [Int]) -> TextTable {
     let rows = forecasts.flatMap { $0.rows(levels: levels) }
-    return rowsTable(rows, levels: levels, forecasts: forecasts, withLevel: false)
+    return ResultTables.forecastRows(rows, levels: levels, forecasts: forecasts, withLevel: false)
   }
 
   /// The backtest table: every candidate's scores per series, the chosen one marked, and the
@@ -288,6 +258,6 @@ extension ForecastJob {
     } catch let e as ReconciliationError {
       throw LocatedError(file: dataPath, expected: "a hierarchy that can be reconciled", fix: e.description)
     }
-    return (reconciledTable(result.rows, levels: levels, forecasts: forecasts), result.notes)
+    return (ResultTables.reconciled(result.rows, levels: levels, forecasts: forecasts), result.notes)
   }
 }

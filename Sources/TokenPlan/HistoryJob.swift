@@ -1,3 +1,4 @@
+import Documents
 import Demand
 import Forecasting
 import Foundation

@@ -1,3 +1,4 @@
+import Documents
 import CPosix
 import Foundation
 import ShardFormat
@@ -35,7 +36,7 @@ public final class OutputDirectory: @unchecked Sendable {
     /// The files and folders written at the top level.
     var ownedEntries: Set<String> {
       switch self {
-      case .run: return Set(QuarterlyRun.outputFiles.map { String($0.split(separator: "/")[0]) } + ["charts", "latex"])
+      case .run: return Set(RunOutputs.outputFiles.map { String($0.split(separator: "/")[0]) } + ["charts", "latex"])
       case .shard: return Set(ShardResult.files)
       }
     }

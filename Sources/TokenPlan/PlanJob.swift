@@ -1,3 +1,4 @@
+import Documents
 import Capacity
 import Demand
 import Forecasting
@@ -178,24 +179,7 @@ public enum PlanJob {
     return (result, warnings)
   }
 
-  /// The budget by fiscal year as a table (`budget.csv`, JSON key `years`): money in the plan's
-  /// currency, full precision.
-  public static func budgetTable(_ rows: [BudgetRow], currency: String) -> TextTable {
-    var table = TextTable(columns: [
-      .init("fiscal_year"), .init("first_quarter"), .init("last_quarter"), .init("plan_quarters", numeric: true),
-      .init("gpu_capex_cash", numeric: true), .init("facility_capex_cash", numeric: true), .init("capex_cash", numeric: true),
-      .init("capex_at_delivery", numeric: true), .init("depreciation", numeric: true), .init("capital_charge", numeric: true),
-      .init("opex", numeric: true), .init("cost", numeric: true), .init("cash_out", numeric: true), .init("currency"),
-    ])
-    for r in rows {
-      table.rows.append([
-        .text(r.fiscalYear), .text(r.firstQuarter.description), .text(r.lastQuarter.description), .integer(r.planQuarters),
-        .number(r.gpuCapexCash), .number(r.facilityCapexCash), .number(r.capexCash), .number(r.capexAtDelivery),
-        .number(r.depreciation), .number(r.capitalCharge), .number(r.opex), .number(r.cost), .number(r.cashOut), .text(currency),
-      ])
-    }
-    return table
-  }
+
 
   /// Estimated (roofline) throughputs, racks too small for a system; in the constrained plan
   /// (`rows`) the quarters with unserved demand; in the unconstrained one, late orders, late
@@ -356,11 +340,5 @@ public enum PlanJob {
     return table
   }
 
-  /// The plan table: the contract's columns, then `workload`, `purchase_hardware`,
-  /// `shortfall_mw`, `capex_by_hardware` and `build_by_quarter` (``PlanColumn/contract``).
-  public static func table(_ rows: [PlanRow]) -> TextTable {
-    var table = TextTable(columns: PlanColumn.contract.map { .init($0.rawValue, numeric: $0.numeric) })
-    table.rows = rows.map { r in PlanColumn.contract.map { $0.tableCell(r) } }
-    return table
-  }
+
 }

@@ -1,3 +1,4 @@
+import Documents
 import Foundation
 
 /// What a long job reports while it works (the quarterly run, forecast, backtest).

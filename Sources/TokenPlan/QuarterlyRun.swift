@@ -1,3 +1,4 @@
+import Documents
 import Capacity
 import Demand
 import Forecasting
@@ -58,13 +59,6 @@ public enum QuarterlyRun {
   public typealias Event = ProgressEvent
   public typealias Progress = ProgressHandler
 
-  /// The files every run writes, in the output directory.
-  public static let outputFiles = [
-    "report.pdf", "workbook.xlsx", "notebook.ipynb", "tables.md", "latex/tables.tex",
-    "forecast.csv", "forecast.json", "plan.csv", "plan.json", "plan-unconstrained.csv", "plan-unconstrained.json", "budget.csv", "budget.json", "scenarios.csv", "scenarios.json",
-    "uncertainty.csv", "uncertainty.json", "sensitivity.csv", "sensitivity.json", "fits.csv", "fits.json",
-    "assumptions.csv", "assumptions.json", "run-log.json",
-  ]
 
   /// Runs the batch; returns the output directory.
   public static func run(_ request: Request, progress: @escaping Progress) async throws -> String {
@@ -208,7 +202,7 @@ public enum QuarterlyRun {
     let tables = RunReport.tables(run.results)
     return RunDocuments(
       tables: tables.all.map { (stem: $0.0, table: $0.1) }, assumptionNames: tables.assumptionNames,
-      workbook: workbook(run.results, tables), notebook: NotebookExport.notebook(run.results, tables, charts: []))
+      workbook: RunWorkbook.workbook(run.results, tables), notebook: NotebookExport.notebook(run.results, tables, charts: []))
   }
 
   /// Per-step timings, reported as each step ends; the failure and pause injections of the
@@ -297,7 +291,7 @@ public enum QuarterlyRun {
     let forecast = computed.forecast
     let temp = try output.makeStaging()
     try output.writing {
-      try writeOutputs(run, request: request, to: temp) { done, total in progress(.count("write", done: done, total: total)) }
+      try RunOutputs.writeOutputs(run, paper: request.paper, documentDate: request.documentDate, to: temp) { done, total in progress(.count("write", done: done, total: total)) }
     }
     try clock.step("write")
     let plan = run.plan
@@ -311,9 +305,9 @@ public enum QuarterlyRun {
       ("plan", .string(plan.name)), ("as_of", .string(plan.asOf.description)),
       ("seed", .unsigned(request.seed)), ("paths", .integer(request.paths)),
       ("reconcile", .string(plan.reconcileName)), ("paper", .string(request.paper.rawValue)),
-      ("document_date", .string(isoDate(request.documentDate))),
+      ("document_date", .string(RunOutputs.isoDate(request.documentDate))),
       ("inputs_sha256", .object(run.inputs.map { ($0.0, .string($0.1)) })),
-      ("outputs", .array(outputFiles.map(JSONValue.string))),
+      ("outputs", .array(RunOutputs.outputFiles.map(JSONValue.string))),
       ("warnings", .array(run.warnings.map(JSONValue.string))),
       ("notes", .array(forecast.reconciled.notes.map(JSONValue.string))),
       ("forecast_notes", ForecastJob.notesJSON(forecast.forecasts)),
@@ -447,224 +441,4 @@ public enum QuarterlyRun {
     }
     return DemandForecast(hierarchy: hierarchy, forecasts: forecasts, reconciled: reconciled, demandRows: demandRows, shards: manifests)
   }
-
-  /// `YYYY-MM-DDThh:mm:ssZ` in UTC (the PDF and run-log date form).
-  static func isoDate(_ date: Date) -> String {
-    let f = DateFormatter()
-    f.locale = Locale(identifier: "en_US_POSIX")
-    f.timeZone = TimeZone(identifier: "UTC")
-    f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'"
-    return f.string(from: date)
-  }
-
-  /// Writes every output but the run log into `dir`.
-  static func writeOutputs(_ r: RunResults, request: Request, to dir: URL, count: (Int, Int) -> Void) throws {
-    let tables = RunReport.tables(r)
-    let charts = RunReport.charts(r)
-    let total = 5 + charts.count
-    var done = 0
-    func tick() {
-      done += 1
-      count(done, total)
-    }
-    func write(_ name: String, _ text: String) throws {
-      try Data(text.utf8).write(to: dir.appendingPathComponent(name))
-    }
-    let forecastTable = ForecastJob.reconciledTable(r.forecastRows, levels: [80, 95], forecasts: r.forecasts)
-    try write("forecast.csv", forecastTable.csv())
-    try write("forecast.json", forecastTable.json(key: "forecasts").serialized() + "\n")
-    let planTable = PlanJob.table(r.rows)
-    try write("plan.csv", planTable.csv())
-    try write("plan.json", planTable.json(key: "quarters").serialized() + "\n")
-    let unconstrainedTable = PlanJob.table(r.unconstrained)
-    try write("plan-unconstrained.csv", unconstrainedTable.csv())
-    try write("plan-unconstrained.json", unconstrainedTable.json(key: "quarters").serialized() + "\n")
-    let budgetTable = PlanJob.budgetTable(r.budget, currency: r.plan.money.currency)
-    try write("budget.csv", budgetTable.csv())
-    try write("budget.json", budgetTable.json(key: "years").serialized() + "\n")
-    let scenarioTable = PlanJob.table(r.scenarios)
-    try write("scenarios.csv", scenarioTable.csv())
-    try write("scenarios.json", scenarioTable.json(key: "scenarios").serialized() + "\n")
-    for (name, table) in [("uncertainty", tables.uncertainty), ("sensitivity", tables.sensitivity), ("fits", tables.fits),
-      ("assumptions", tables.registerWithSources)] {
-      let text = TextTable(table)
-      try write("\(name).csv", text.csv())
-      try write("\(name).json", text.json(key: name).serialized() + "\n")
-    }
-    tick()
-    try write("tables.md", RunReport.markdown(r, tables))
-    let latexDir = dir.appendingPathComponent("latex")
-    try FileManager.default.createDirectory(at: latexDir, withIntermediateDirectories: true)
-    for (name, text) in RunReport.latex(r, tables) { try Data(text.utf8).write(to: latexDir.appendingPathComponent(name)) }
-    tick()
-    var book = workbook(r, tables)
-    book.title = "Capacity plan \(r.plan.name), as of \(r.plan.asOf)"
-    book.printHeader = book.title
-    book.created = request.documentDate
-    try XLSXWriter.write(book, to: dir.appendingPathComponent("workbook.xlsx").path)
-    tick()
-    let chartDir = dir.appendingPathComponent("charts")
-    try FileManager.default.createDirectory(at: chartDir, withIntermediateDirectories: true)
-    var pngs: [(String, Data)] = []
-    for (stem, chart) in charts {
-      let url = chartDir.appendingPathComponent("\(stem).png")
-      try chart.writePNG(to: url.path)
-      pngs.append((stem, try Data(contentsOf: url)))
-      tick()
-    }
-    try write("notebook.ipynb", NotebookExport.notebook(r, tables, charts: pngs))
-    tick()
-    var document = RunReport.document(r, tables, charts)
-    document.date = isoDate(request.documentDate)
-    try document.write(to: dir.appendingPathComponent("report.pdf").path, paper: request.paper)
-  }
-
-  /// The budget workbook: Summary, Quarterly plan (the constrained plan), Unconstrained plan
-  /// (what it would take), Budget by fiscal year, Capex cohorts, Scenarios, Sensitivity,
-  /// Uncertainty, Demand by segment, Fits, Assumptions (with sources), and defined names for the
-  /// assumptions the formulas use. Every cost-model column of the plan sheets is a formula over
-  /// the row, the named assumptions and the cohorts (depreciation and capital charge), with the
-  /// planner's value cached; the budget's cost columns sum the plan sheet's quarters.
-  static func workbook(_ r: RunResults, _ tables: RunTables) -> XLSXWorkbook {
-    let totals = r.totals
-    let dec2 = "#,##0.00", dec4 = "0.0000", int = "#,##0"
-    // The cohorts of both plans on one sheet, told apart by their first column.
-    let cohortRows = r.cohorts.map { ("constrained", $0) } + r.unconstrainedCohorts.map { ("unconstrained", $0) }
-    let cohortSheet = XLSXWorkbook.Sheet(
-      name: "Capex cohorts", header: ["plan", "kind", "start_quarter", "start_index", "capex"],
-      rows: cohortRows.map { plan, c in
-        [.text(plan), .text(c.kind.rawValue), .text(c.start.description), .number(Double(r.plan.asOf.distance(to: c.start)), format: "0"),
-          .number(c.capex, format: int)]
-      })
-    let last = max(2, cohortRows.count + 1)
-    func range(_ column: String) -> String { "'Capex cohorts'!$\(column)$2:$\(column)$\(last)" }
-    // The cost model's formulas where finance audits the arithmetic, each with the planner's
-    // value cached (readers that do not recalculate see it): the same expressions the planner
-    // evaluated, over columns looked up by name and the assumptions' defined names.
-    let columns = PlanColumn.workbook
-    func formula(_ column: PlanColumn, _ row: Int, quarter: Quarter, plan: String) -> String? {
-      guard let quantity = column.quantity, let expression = CostModel.expression(for: quantity) else { return nil }
-      // Several sites: facility MW, energy and electricity are the sites' sums (values).
-      if r.plan.sites.count > 1, CostModel.siteSums.contains(quantity) { return nil }
-      let cohorts = CohortReferences(
-        kind: range("B"), start: range("D"), capex: range("E"), quarter: String(r.plan.asOf.distance(to: quarter)),
-        filter: "(\(range("A"))=\"\(plan)\")")
-      return "=" + expression.formula(
-        cell: { q in
-          let c = PlanColumn.column(of: q)
-          return XLSXWorkbook.columnLetters(columns.firstIndex(of: c)!) + "\(row)"
-        },
-        name: \.rawValue, cohorts: cohorts)
-    }
-    func planSheet(_ name: String, _ rows: [PlanRow], plan: String) -> XLSXWorkbook.Sheet {
-      XLSXWorkbook.Sheet(
-        name: name, header: columns.map(\.rawValue),
-        rows: rows.enumerated().map { k, r in
-          let row = k + 2  // Excel row (header is row 1)
-          return columns.map { column in
-            guard let f = formula(column, row, quarter: r.quarter, plan: plan), case .number(let cached) = column.value(r) else {
-              return column.workbookCell(r)
-            }
-            return .formula(f, cached: cached, format: column.workbookFormat)
-          }
-        })
-    }
-    let scenarioSheet = XLSXWorkbook.Sheet(
-      name: "Scenarios", header: ["scenario", "quarter", "tokens_per_day", "gpus_required", "facility_power_mw", "cost_per_million_tokens"],
-      rows: r.scenarios.map { r in
-        [.text(r.workload), .text(r.quarter.description), .number(r.tokensPerDay, format: int),
-          .number(Double(r.gpusRequired), format: int), .number(r.facilityPowerMegawatts, format: dec2),
-          .number(r.costPerMillionTokens, format: dec4)]
-      })
-    let demandSheet = XLSXWorkbook.Sheet(
-      name: "Demand by segment", header: ["series", "level", "period", "mean", "p10", "p50", "p90"],
-      rows: r.forecastRows.map { r in
-        [.text(r.series), .text(r.level?.description ?? ""), .text(r.period.description), .number(r.mean, format: int),
-          .number(r.quantiles.p10 ?? .nan, format: int), .number(r.quantiles.p50 ?? .nan, format: int),
-          .number(r.quantiles.p90 ?? .nan, format: int)]
-      })
-    var assumptions = sheet(tables.registerWithSources, name: "Assumptions")
-    assumptions.widths = [34, 16, 30, 80, 12]
-    // Defined names for the assumptions the formulas use, at the rows the register gave them.
-    let order = PlanAssumption.allCases.map(\.rawValue)
-    let names = tables.assumptionNames.sorted { order.firstIndex(of: $0.name)! < order.firstIndex(of: $1.name)! }
-      .map { ($0.name, "=Assumptions!$B$\($0.row + 2)") }
-    return XLSXWorkbook(
-      sheets: [
-        sheet(tables.headline, name: "Summary"), planSheet("Quarterly plan", totals, plan: "constrained"),
-        planSheet("Unconstrained plan", r.unconstrainedTotals, plan: "unconstrained"), budgetSheet(r, tables.budget),
-        cohortSheet] + (tables.sites.map { [sheet($0, name: "Sites")] } ?? []) + [scenarioSheet, sheet(tables.sensitivity, name: "Sensitivity"),
-        sheet(tables.uncertainty, name: "Uncertainty"), demandSheet, sheet(tables.fits, name: "Fits"), assumptions,
-      ] + [("Since last quarter", tables.sincePlan), ("Last forecast scored", tables.sinceScore)].compactMap { name, table in
-        table.map { sheet($0, name: name) }
-      },
-      definedNames: names)
-  }
-
-  /// The budget table as a worksheet whose depreciation, capital charge, opex and cost are sums
-  /// of the Quarterly plan sheet's quarters in the year (so they follow a changed assumption).
-  static func budgetSheet(_ r: RunResults, _ table: ReportTable) -> XLSXWorkbook.Sheet {
-    var sheet = sheet(table, name: "Budget by fiscal year")
-    let totals = r.totals
-    let plan = PlanColumn.workbook
-    func letters(_ c: PlanColumn) -> String { XLSXWorkbook.columnLetters(plan.firstIndex(of: c)!) }
-    let sums: [(key: String, columns: [PlanColumn])] = [
-      ("depreciation_million", [.depreciation]), ("capital_charge_million", [.capitalCharge]), ("opex_million", [.opex]),
-      ("cost_million", [.depreciation, .capitalCharge, .opex]),
-    ]
-    for (k, year) in r.budget.enumerated() {
-      // The year's rows on the plan sheet (row 2 is its first quarter); none before the horizon.
-      let rows = totals.indices.filter { totals[$0].quarter >= year.firstQuarter && totals[$0].quarter <= year.lastQuarter }.map { $0 + 2 }
-      guard let first = rows.first, let last = rows.last else { continue }
-      for (key, columns) in sums {
-        guard let c = table.columns.firstIndex(where: { $0.key == key }), case .number(let cached, let format) = sheet.rows[k][c] else { continue }
-        let terms = columns.map { "SUM('Quarterly plan'!\(letters($0))\(first):\(letters($0))\(last))" }.joined(separator: "+")
-        sheet.rows[k][c] = .formula("=(\(terms))/1000000", cached: cached, format: format)
-      }
-    }
-    // Cash out = capex cash + opex, in the same sheet.
-    if let out = table.columns.firstIndex(where: { $0.key == "cash_out_million" }),
-      let capex = table.columns.firstIndex(where: { $0.key == "capex_cash_million" }),
-      let opex = table.columns.firstIndex(where: { $0.key == "opex_million" })
-    {
-      for k in sheet.rows.indices {
-        guard case .number(let cached, let format) = sheet.rows[k][out] else { continue }
-        let row = k + 2
-        sheet.rows[k][out] = .formula(
-          "=\(XLSXWorkbook.columnLetters(capex))\(row)+\(XLSXWorkbook.columnLetters(opex))\(row)", cached: cached, format: format)
-      }
-    }
-    return sheet
-  }
-
-  /// A document table as a worksheet: numbers as numeric cells with the table's decimals.
-  static func sheet(_ table: ReportTable, name: String) -> XLSXWorkbook.Sheet {
-    XLSXWorkbook.Sheet(
-      name: name, header: table.columns.map(\.title),
-      rows: table.rows.map { row in
-        row.map { cell in
-          switch cell {
-          case .text(let s): return .text(s)
-          case .number(let v, _) where !v.isFinite: return .empty
-          case .number(let v, let d): return .number(v, format: d == 0 ? "#,##0" : "#,##0." + String(repeating: "0", count: d))
-          }
-        }
-      })
-  }
 }
-
-extension TextTable {
-  /// A document table at full precision, with its columns' machine names.
-  init(_ table: ReportTable) {
-    self.init(columns: table.columns.map { Column($0.key, numeric: $0.numeric) })
-    rows = table.rows.map { row in
-      row.map { cell in
-        switch cell {
-        case .text(let s): return .text(s.isEmpty ? nil : s)
-        case .number(let v, _): return .number(v.isFinite ? v : nil)
-        }
-      }
-    }
-  }
-}
-

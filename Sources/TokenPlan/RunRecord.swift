@@ -1,3 +1,4 @@
+import Documents
 import Capacity
 import Forecasting
 import Foundation
@@ -51,7 +52,7 @@ extension QuarterlyRun {
   static func storedRun(_ computed: ComputedRun, request: Request, output: String, assumptions: ReportTable) -> StoredRun {
     let r = computed.results
     var run = StoredRun(
-      plan: r.plan.name, asOf: r.plan.asOf, createdAt: isoDate(request.documentDate), toolVersion: TokenPlanDefaults.version,
+      plan: r.plan.name, asOf: r.plan.asOf, createdAt: RunOutputs.isoDate(request.documentDate), toolVersion: TokenPlanDefaults.version,
       seed: r.seed, paths: r.paths, output: output)
     run.inputs = r.inputs.map { .init(path: $0.0, sha256: $0.1) }
     run.assumptions = assumptions.rows.map { row in

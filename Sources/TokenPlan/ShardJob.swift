@@ -1,3 +1,4 @@
+import Documents
 import Demand
 import Forecasting
 import Foundation
@@ -67,7 +68,7 @@ public enum ShardJob {
     let rows: TextTable
     if let hierarchy {
       let rowList = forecasts.flatMap { $0.forecast.rows(levels: levels, level: hierarchy.nodes[$0.index].level) }
-      rows = ForecastJob.reconciledTable(rowList, levels: levels, forecasts: forecasts.map(\.forecast))
+      rows = ResultTables.reconciled(rowList, levels: levels, forecasts: forecasts.map(\.forecast))
     } else {
       rows = ForecastJob.table(forecasts.map(\.forecast), levels: levels)
     }
@@ -106,6 +107,6 @@ public enum ShardJob {
     } catch let e as ReconciliationError {
       throw LocatedError(file: source, expected: "a hierarchy that can be reconciled", fix: e.description)
     }
-    return (ForecastJob.reconciledTable(result.rows, levels: levels, forecasts: merged.forecasts), result.notes)
+    return (ResultTables.reconciled(result.rows, levels: levels, forecasts: merged.forecasts), result.notes)
   }
 }

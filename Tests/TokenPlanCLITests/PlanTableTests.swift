@@ -1,3 +1,4 @@
+import Documents
 import Capacity
 import Foundation
 import Testing
@@ -29,7 +30,7 @@ struct PlanTableTests {
   @Test("the contract's columns in order; every cell is its row's value")
   func columnsAndValues() throws {
     let rows = try CapacityPlanner.run(try Self.plan())
-    let table = PlanJob.table(rows)
+    let table = ResultTables.plan(rows)
     let contract = [
       "quarter", "workload", "site", "tokens_per_day", "tokens", "tokens_served", "tokens_unserved", "gpu_hours", "gpus_busy_avg", "gpus_required", "gpus_installed",
       "gpus_to_order", "order_by_quarter", "racks", "it_power_mw", "facility_power_mw", "energy_mwh", "joules_per_token",

@@ -1,3 +1,4 @@
+import Documents
 import Capacity
 import Forecasting
 import Foundation
@@ -135,7 +136,7 @@ struct RunReportTests {
     #expect(code.count >= 5)
     let read = code.joined().matches(of: /RUN \/ "([^"]+)"/).map { String($0.1) }
     #expect(!read.isEmpty)
-    for file in read { #expect(QuarterlyRun.outputFiles.contains(file) || file.hasPrefix("charts/"), "\(file)") }
+    for file in read { #expect(RunOutputs.outputFiles.contains(file) || file.hasPrefix("charts/"), "\(file)") }
   }
 }
 

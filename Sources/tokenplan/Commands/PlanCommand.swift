@@ -1,3 +1,4 @@
+import Documents
 import ArgumentParser
 import Foundation
 import TokenPlan
@@ -42,11 +43,11 @@ struct PlanCommand: AsyncParsableCommand {
     } else if tornado {
       try emit(try PlanJob.tornado(input), format: format, key: "drivers")
     } else if scenarios {
-      try emit(PlanJob.table(try PlanJob.scenarios(input)), format: format, key: "quarters")
+      try emit(ResultTables.plan(try PlanJob.scenarios(input)), format: format, key: "quarters")
     } else {
       let (rows, warnings) = try PlanJob.run(input, constrained: !unconstrained)
       for w in warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
-      try emit(PlanJob.table(rows), format: format, key: "quarters")
+      try emit(ResultTables.plan(rows), format: format, key: "quarters")
     }
   }
 }

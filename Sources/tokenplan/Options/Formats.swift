@@ -1,3 +1,4 @@
+import Documents
 import ArgumentParser
 import Foundation
 import TokenPlan

@@ -18,21 +18,21 @@ public struct TextTable: Sendable {
     case number(Double?)
     case integer(Int?)
 
-    var json: JSONValue {
+    package var json: JSONValue {
       switch self {
       case .text(let s): return s.map(JSONValue.string) ?? .null
       case .number(let d): return .number(d)
       case .integer(let i): return i.map(JSONValue.integer) ?? .null
       }
     }
-    var csv: String {
+    package var csv: String {
       switch self {
       case .text(let s): return s.map(CSVText.field) ?? ""
       case .number(let d): return d.flatMap { $0.isFinite ? "\($0)" : nil } ?? ""
       case .integer(let i): return i.map(String.init) ?? ""
       }
     }
-    var display: String {
+    package var display: String {
       switch self {
       case .text(let s): return s ?? "—"
       case .number(let d): return d.flatMap { $0.isFinite ? String(format: "%.6g", $0) : nil } ?? "—"

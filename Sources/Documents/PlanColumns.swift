@@ -6,7 +6,7 @@ import XLSXReport
 /// Every column a plan row can show, defined once: its contract name (`plan.csv`, `plan.json`,
 /// the workbook's header), whether it is numeric, and its value. `plan.csv` and the workbook's
 /// Quarterly plan sheet are both lists of these.
-enum PlanColumn: String, CaseIterable {
+package enum PlanColumn: String, CaseIterable {
   case quarter, workload, site
   case tokensPerDay = "tokens_per_day", tokens, tokensServed = "tokens_served", tokensUnserved = "tokens_unserved"
   case gpuHours = "gpu_hours", gpusBusyAverage = "gpus_busy_avg", gpusRequired = "gpus_required"
@@ -24,34 +24,34 @@ enum PlanColumn: String, CaseIterable {
   /// its row in a plan with several sites; tokens served and unserved beside the
   /// tokens, depreciation and capital charge beside capex and opex), then workload, purchase,
   /// shortfall, capex by hardware and build-by quarter.
-  static let contract: [PlanColumn] = [
+  package static let contract: [PlanColumn] = [
     .quarter, .workload, .site, .tokensPerDay, .tokens, .tokensServed, .tokensUnserved, .gpuHours, .gpusBusyAverage, .gpusRequired, .gpusInstalled, .gpusToOrder,
     .orderByQuarter, .racks, .itPowerMegawatts, .facilityPowerMegawatts, .energyMegawattHours, .joulesPerToken, .capex,
     .depreciation, .capitalCharge, .opex, .costPerMillionTokens, .currency, .purchaseHardware, .shortfallMegawatts, .capexByHardware, .buildByQuarter,
   ]
 
   /// The workbook's Quarterly plan sheet (totals): every cost component beside its sum.
-  static let workbook: [PlanColumn] = [
+  package static let workbook: [PlanColumn] = [
     .quarter, .tokens, .tokensServed, .tokensUnserved, .gpuHours, .gpusRequired, .gpusInstalled, .gpusToOrder, .orderByQuarter, .racks,
     .itPowerMegawatts, .facilityPowerMegawatts, .itEnergyMegawattHours, .energyMegawattHours, .joulesPerToken, .capex,
     .depreciation, .capitalCharge, .opex, .electricity, .maintenanceAndColocation, .otherOpex, .costPerMillionTokens,
   ]
 
   /// A column's value in one row.
-  enum Value {
+  package enum Value {
     case number(Double)
     case integer(Int)
     case text(String?)
   }
 
-  var numeric: Bool {
+  package var numeric: Bool {
     switch self {
     case .quarter, .workload, .site, .orderByQuarter, .currency, .purchaseHardware, .capexByHardware, .buildByQuarter: return false
     default: return true
     }
   }
 
-  func value(_ r: PlanRow) -> Value {
+  package func value(_ r: PlanRow) -> Value {
     switch self {
     case .quarter: return .text(r.quarter.description)
     case .workload: return .text(r.workload)
@@ -92,12 +92,12 @@ enum PlanColumn: String, CaseIterable {
   }
 
   /// The cost-model quantity this column shows, if it is one.
-  var quantity: PlanQuantity? {
+  package var quantity: PlanQuantity? {
     PlanQuantity.allCases.first { PlanColumn.column(of: $0) == self }
   }
 
   /// The column that shows a cost-model quantity.
-  static func column(of quantity: PlanQuantity) -> PlanColumn {
+  package static func column(of quantity: PlanQuantity) -> PlanColumn {
     switch quantity {
     case .tokens: return .tokens
     case .tokensServed: return .tokensServed
@@ -117,7 +117,7 @@ enum PlanColumn: String, CaseIterable {
   }
 
   /// The value as a text-table cell (CSV, JSON, the terminal).
-  func tableCell(_ r: PlanRow) -> TextTable.Cell {
+  package func tableCell(_ r: PlanRow) -> TextTable.Cell {
     switch value(r) {
     case .number(let v): return .number(v)
     case .integer(let i): return .integer(i)
@@ -126,7 +126,7 @@ enum PlanColumn: String, CaseIterable {
   }
 
   /// The workbook's number format of this column.
-  var workbookFormat: String {
+  package var workbookFormat: String {
     switch self {
     case .itPowerMegawatts, .facilityPowerMegawatts, .shortfallMegawatts: return "#,##0.00"
     case .joulesPerToken, .costPerMillionTokens: return "0.0000"
@@ -135,7 +135,7 @@ enum PlanColumn: String, CaseIterable {
   }
 
   /// The value as a workbook cell with this column's format.
-  func workbookCell(_ r: PlanRow) -> XLSXWorkbook.Cell {
+  package func workbookCell(_ r: PlanRow) -> XLSXWorkbook.Cell {
     switch value(r) {
     case .number(let v): return .number(v, format: workbookFormat)
     case .integer(let i): return .number(Double(i), format: workbookFormat)

@@ -5,16 +5,16 @@ import TokenPlanCore
 /// The run as a Jupyter notebook (nbformat 4.5): the narrative and tables as Markdown, the
 /// charts as PNG attachments of Markdown cells (so they survive re-execution), and code cells
 /// that reload the run's CSVs with pandas from the notebook's own folder (or `TOKENPLAN_RUN_DIR`).
-enum NotebookExport {
+package enum NotebookExport {
   private static func lines(_ text: String) -> JSONValue {
     var parts = text.components(separatedBy: "\n")
     if parts.last == "" { parts.removeLast() }
     return .array(parts.enumerated().map { k, line in .string(k == parts.count - 1 ? line : line + "\n") })
   }
 
-  struct Builder {
-    var cells: [JSONValue] = []
-    mutating func markdown(_ text: String, attachments: [(String, Data)] = []) {
+  package struct Builder {
+    package var cells: [JSONValue] = []
+    package mutating func markdown(_ text: String, attachments: [(String, Data)] = []) {
       var fields: [(String, JSONValue)] = [
         ("cell_type", .string("markdown")), ("id", .string("cell-\(cells.count + 1)")), ("metadata", .object([])),
       ]
@@ -26,7 +26,7 @@ enum NotebookExport {
       fields.append(("source", NotebookExport.lines(text)))
       cells.append(.object(fields))
     }
-    mutating func code(_ text: String) {
+    package mutating func code(_ text: String) {
       cells.append(.object([
         ("cell_type", .string("code")), ("execution_count", .null), ("id", .string("cell-\(cells.count + 1)")),
         ("metadata", .object([])), ("outputs", .array([])), ("source", NotebookExport.lines(text)),
@@ -35,7 +35,7 @@ enum NotebookExport {
   }
 
   /// The notebook's JSON. `charts`: (file stem, PNG bytes) in display order.
-  static func notebook(_ r: RunResults, _ tables: RunTables, charts: [(String, Data)]) -> String {
+  package static func notebook(_ r: RunResults, _ tables: RunTables, charts: [(String, Data)]) -> String {
     let png = Dictionary(charts, uniquingKeysWith: { a, _ in a })
     func image(_ stem: String, _ alt: String) -> (String, [(String, Data)]) {
       guard let data = png[stem] else { return ("", []) }

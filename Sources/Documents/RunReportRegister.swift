@@ -1,0 +1,409 @@
+import Capacity
+import Demand
+import Forecasting
+import Foundation
+import Report
+import RunStore
+import TokenPlanCore
+
+extension RunReport {
+  /// The total's quarter-on-quarter growth: its last whole quarters of history and every
+  /// forecast quarter (the reconciled mean), with the quarters that accelerate where the history
+  /// did not (``GrowthCheck``).
+  package typealias Growth = (history: [(Quarter, Double)], forecast: [(Quarter, GrowthCheck.Step)])
+
+  package static func growth(_ r: RunResults) -> Growth {
+    guard let node = r.forecasts.first(where: { $0.name == r.totalName }) else { return ([], []) }
+    // Every forecast quarter (one partly observed holds its actuals on every path), after the
+    // whole quarters of history that lead up to it without a gap.
+    var forecast = r.forecastRows.compactMap { row -> (Quarter, Double)? in
+      guard row.series == r.totalName, let q = row.period.quarter else { return nil }
+      return (q, row.mean)
+    }
+    guard let first = forecast.first?.0 else { return ([], []) }
+    var history = wholeQuartersBefore(first, node.input)
+    // No whole quarter of history just before: the first forecast quarter is the base.
+    if history.isEmpty { history = [(forecast[0].0, forecast[0].1)]; forecast.removeFirst() }
+    let window = 4
+    var check = GrowthCheck.steps(history: history.map(\.mean), forecast: forecast.map(\.1), window: window)
+    // The bottom segments: does any carrying the total grow beyond its own history?
+    let quarters = forecast.map(\.0)
+    var segmentForecasts: [String: [Quarter: Double]] = [:]
+    for row in r.forecastRows where row.level == .bottom {
+      if let q = row.period.quarter { segmentForecasts[row.series, default: [:]][q] = row.mean }
+    }
+    let segments = r.forecasts.compactMap { f -> (history: [Double], forecast: [Double])? in
+      guard let byQuarter = segmentForecasts[f.name] else { return nil }
+      let values = quarters.compactMap { byQuarter[$0] }
+      guard values.count == quarters.count else { return nil }
+      return (wholeQuartersBefore(quarters[0], f.input).map(\.mean), values)
+    }
+    if !segments.isEmpty, !check.forecast.isEmpty {
+      for (k, share) in GrowthCheck.segmentsBeyondHistory(segments, window: window).enumerated() {
+        check.forecast[k].shareBeyondHistory = share
+      }
+    }
+    let historyQuarters = history.suffix(check.history.count).map(\.quarter)
+    return (Array(zip(historyQuarters, check.history)), Array(zip(quarters, check.forecast)))
+  }
+
+  /// A series' whole quarters of history (90% of the days observed) just before `first`,
+  /// without a gap, oldest first.
+  package static func wholeQuartersBefore(_ first: Quarter, _ input: ForecastInput) -> [(quarter: Quarter, mean: Double)] {
+    var history: [(quarter: Quarter, mean: Double)] = []
+    for h in input.quarterMeans().reversed() where h.quarter < first {
+      guard h.quarter == (history.last?.quarter ?? first).adding(-1), Double(h.days) >= 0.9 * Double(h.quarter.days) else { break }
+      history.append((h.quarter, h.mean))
+    }
+    return history.reversed()
+  }
+
+  /// The growth check as a table (the report's demand section).
+  package static func growthTable(_ r: RunResults) -> ReportTable {
+    let g = r.growth
+    return ReportTable(
+      title: "Implied growth of the total",
+      columns: [
+        .init("Quarter", numeric: false, key: "quarter"), .init("From", numeric: false, key: "source"),
+        .init("Growth over the quarter before", unit: "×", key: "growth"),
+        .init("Accelerates", numeric: false, key: "accelerates"),
+        .init("Segments beyond their history", unit: "% of total", key: "share_beyond_history"),
+      ],
+      rows: g.history.map { [t($0.0.description), t("history"), n($0.1, 3), t(""), t("")] }
+        + g.forecast.map {
+          [
+            t($0.0.description), t("forecast"), n($0.1.growth, 3),
+            t($0.1.acceleratesByMix ? "by mix" : $0.1.accelerates ? "yes" : ""),
+            $0.1.shareBeyondHistory.map { n($0 * 100, 1) } ?? t(""),
+          ]
+        },
+      note: "The reconciled forecast mean of the total (a quarter partly observed holds its actuals) against the whole quarters of history just before it. A forecast quarter is flagged when its growth rises more than \(NumberText.grouped(GrowthCheck.tolerance * 100, decimals: 0))% over the quarter before's while the history's growth never rose so in its last four quarters: acceleration the history does not show. Segments beyond their history: the share of the total carried by bottom segments growing more than \(NumberText.grouped(GrowthCheck.tolerance * 100, decimals: 0))% faster than their own fastest quarter of the last four; when it is at most \(NumberText.grouped(GrowthCheck.mixShareLimit * 100, decimals: 0))%, the acceleration is by mix: segments keeping their own pace, the fastest of which come to carry more of the total.")
+  }
+
+  /// One line when the total's forecast accelerates where its history did not (an alert and a
+  /// top risk), else none.
+  package static func growthWarnings(_ r: RunResults) -> [String] {
+    let g = r.growth
+    guard let first = g.forecast.first(where: { $0.1.accelerates }), let last = g.forecast.last,
+      let h0 = g.history.first, let h1 = g.history.last
+    else { return [] }
+    let flagged = g.forecast.filter { $0.1.accelerates }.count
+    func x(_ v: Double) -> String { NumberText.grouped(v, decimals: 2) + "×" }
+    let rise = "the total's quarterly growth rises to \(x(first.1.growth)) in \(first.0) and \(x(last.1.growth)) in \(last.0) (\(flagged) of \(g.forecast.count) quarters accelerate), though its history did not accelerate (\(x(h0.1)) in \(h0.0), \(x(h1.1)) in \(h1.0))"
+    if g.forecast.allSatisfy({ !$0.1.accelerates || $0.1.acceleratesByMix }) {
+      let fastest = g.forecast.compactMap(\.1.shareBeyondHistory).max() ?? 0
+      return [
+        "forecast growth: \(rise); by mix: segments carrying at most \(NumberText.grouped(fastest * 100, decimals: 1))% of it grow faster than their own last year's fastest quarter, so the acceleration is the fastest-growing segments coming to carry more of the total; the later quarters rest on those segments keeping their pace"
+      ]
+    }
+    return [
+      "forecast growth: \(rise); the later quarters' demand, and what it would take, may be overstated"
+    ]
+  }
+
+  /// GPUs required by workload.
+  package static func workloadsTable(_ r: RunResults) -> ReportTable {
+    let totals = r.totals
+    let workloadNames = r.plan.workloads.map(\.name)
+    let byQuarter = Dictionary(grouping: r.rows, by: \.quarter)
+    return ReportTable(
+      title: "GPUs required by workload",
+      columns: [.init("Quarter", numeric: false, key: "quarter")] + workloadNames.map { .init($0, key: "gpus_\($0)") }
+        + [.init("Total", key: "gpus_total")],
+      rows: totals.map { q in
+        let rows = byQuarter[q.quarter] ?? []
+        return [t(q.quarter.description)]
+          + workloadNames.map { w in i(rows.first { $0.workload == w }?.gpusRequired ?? 0) } + [i(q.gpusRequired)]
+      },
+      note: "Each workload gets its share of the pooled total by GPU-hours: GPU counts rounded to the nearest GPU, racks rounded up, so the workloads can differ from the total by rounding.")
+  }
+
+  /// The scenarios side by side.
+  package static func scenariosTable(_ r: RunResults) -> ReportTable {
+    let currency = r.plan.money.currency
+    let totals = r.totals
+    let scenarioNames = r.plan.scenarios.map(\.name)
+    let scenarioBy = Dictionary(grouping: r.scenarios, by: \.workload)
+    var scenarioColumns: [ReportTable.Column] = [.init("Quarter", numeric: false, key: "quarter")]
+    for s in scenarioNames {
+      scenarioColumns += [
+        .init("\(s) GPUs", key: "\(s)_gpus_required"), .init("\(s) MW", key: "\(s)_facility_power_mw"),
+        .init("\(s) cost", unit: "\(currency)/M tok", key: "\(s)_cost_per_million_tokens"),
+      ]
+    }
+    return ReportTable(
+      title: "Scenarios side by side",
+      columns: scenarioColumns,
+      rows: totals.map { q in
+        var row = [t(q.quarter.description)]
+        for s in scenarioNames {
+          if let x = scenarioBy[s]?.first(where: { $0.quarter == q.quarter }) {
+            row += [i(x.gpusRequired), n(x.facilityPowerMegawatts, 2), n(x.costPerMillionTokens, 4)]
+          } else {
+            row += [t(""), t(""), t("")]
+          }
+        }
+        return row
+      },
+      note: "What each scenario would take (unconstrained: all its demand served). A scenario's demand quantile is the total's quantile over the \(NumberText.grouped(Double(r.paths))) reconciled forecast paths, split across workloads by their means — not the sum of every series' own quantile, which series do not reach together. " + r.plan.scenarios.map { s in
+        "\(s.name): demand \(s.demandColumn.rawValue)" + s.drivers.sorted { $0.key < $1.key }.map { ", \($0.key) \(NumberText.grouped($0.value, decimals: 3))" }.joined()
+      }.joined(separator: "; "))
+  }
+
+  /// Monte Carlo P10/P50/P90 by quarter.
+  package static func uncertaintyTable(_ r: RunResults) -> ReportTable {
+    let currency = r.plan.money.currency
+    return ReportTable(
+      title: "Uncertainty: P10 / P50 / P90 over \(r.plan.uncertainty?.draws ?? 0) Monte Carlo draws (unconstrained)",
+      columns: [.init("Quarter", numeric: false, key: "quarter")]
+        + ["P10", "P50", "P90"].map { ReportTable.Column("GPUs \($0)", key: "gpus_required_\($0.lowercased())") }
+        + ["P10", "P50", "P90"].map { ReportTable.Column("MW \($0)", key: "facility_power_mw_\($0.lowercased())") }
+        + ["P10", "P50", "P90"].map { ReportTable.Column("Cost \($0)", unit: "\(currency)/M tok", key: "cost_per_million_tokens_\($0.lowercased())") },
+      rows: r.uncertainty.map { u in
+        [t(u.quarter.description)] + u.gpusRequired.map { n($0) } + u.facilityMegawatts.map { n($0, 2) }
+          + u.costPerMillionTokens.map { n($0, 4) }
+      },
+      note: "Each draw plans one whole reconciled forecast path (draw d takes path d mod \(NumberText.grouped(Double(r.paths))): every series and quarter of one coherent future) with drivers drawn from the plan's uncertainty section (seed \(r.plan.uncertainty?.seed ?? 0)).")
+  }
+
+  /// The one-at-a-time sensitivity of the last quarter.
+  package static func sensitivityTable(_ r: RunResults) -> ReportTable {
+    let currency = r.plan.money.currency
+    let totals = r.totals
+    let lastQuarter = totals.last?.quarter.description ?? ""
+    return ReportTable(
+      title: "Sensitivity of \(lastQuarter): each driver at its P10 and P90, the others at base",
+      columns: [
+        .init("Driver", numeric: false, key: "driver"), .init("Low", key: "low"), .init("High", key: "high"),
+        .init("Cost at low", unit: "\(currency)/M tok", key: "cost_per_million_tokens_at_low"),
+        .init("Cost at high", unit: "\(currency)/M tok", key: "cost_per_million_tokens_at_high"),
+        .init("MW at low", key: "facility_power_mw_at_low"), .init("MW at high", key: "facility_power_mw_at_high"),
+      ],
+      rows: r.tornado.map { x in
+        [t(x.driver), n(x.low, 3), n(x.high, 3), n(x.costAtLow, 4), n(x.costAtHigh, 4), n(x.megawattsAtLow, 2), n(x.megawattsAtHigh, 2)]
+      })
+  }
+
+  /// Every series' model and backtest scores, largest first.
+  package static func fitsTable(_ r: RunResults) -> ReportTable {
+    return ReportTable(
+      title: "Forecast models by series",
+      columns: [
+        .init("Series", numeric: false, key: "series"), .init("Model", numeric: false, key: "model"),
+        .init("Last quarter", unit: "tokens/day", key: "last_quarter_tokens_per_day"),
+        .init("MASE", unit: "backtest", key: "mase"), .init("sMAPE", unit: "%", key: "smape_percent"),
+        .init("Cover 80", unit: "%", key: "coverage80_percent"), .init("Cover 95", unit: "%", key: "coverage95_percent"),
+      ],
+      rows: bySize(r.forecasts).map { f, last in
+        let score = f.scores.first { $0.model == f.model }
+        let mase: Double = score?.mase ?? .nan
+        let smape: Double = score?.smape ?? .nan  // already in percent
+        let c80: Double = (f.coverage80 ?? .nan) * 100
+        let c95: Double = (f.coverage95 ?? .nan) * 100
+        return [t(f.name), t(f.model.description), n(last), n(mase, 3), n(smape, 1), n(c80, 0), n(c95, 0)]
+      },
+      note: "Every node of the hierarchy, largest first. MASE and sMAPE: rolling-origin backtest of the chosen model; coverage: share of held-out actuals inside the calibrated 80%/95% intervals.")
+  }
+
+  /// The assumptions register: every input with its value, unit, source and date; and the
+  /// workbook's defined names (`PUE`, `ElectricityPrice`, …) with the rows they name.
+  /// The assumptions register: one row per assumption (name, value, unit, and the number of its
+  /// source), and the sources, each once with its date.
+  package static func assumptions(_ r: RunResults) -> (table: ReportTable, sources: ReportTable, names: [(name: String, row: Int)]) {
+    let p = r.plan
+    var rows: [[ReportTable.Cell]] = []
+    var names: [(name: String, row: Int)] = []
+    var sources: [[String]] = []  // [source, date], in order of first use
+    func reference(_ source: String, _ date: String) -> String {
+      if let k = sources.firstIndex(of: [source, date]) { return "[\(k + 1)]" }
+      sources.append([source, date])
+      return "[\(sources.count)]"
+    }
+    func add(
+      _ name: String, _ value: Double, _ decimals: Int, _ unit: String, _ source: String, _ date: String,
+      definedName: String? = nil
+    ) {
+      if let definedName { names.append((definedName, rows.count)) }
+      rows.append([.text(name), .number(value, decimals: decimals), .text(unit), .text(reference(source, date))])
+    }
+    let f = p.facility.provenance
+    let m = p.money.provenance
+    let planFile = "stated in the plan (\(p.name))"
+    add("Demand share served", p.demandShare, 4, "share", planFile, "")
+    add("Peak to average", p.operations.peakToAverage, 2, "ratio", planFile, "")
+    add("Target utilisation", p.operations.targetUtilization, 2, "share", planFile, "")
+    add("Redundancy", p.operations.redundancyShare, 2, "share", planFile, "")
+    add("Yearly efficiency gain", p.operations.yearlyEfficiencyGain, 2, "per year", planFile, "")
+    add("Service life", p.serviceLifeYears, 1, "years", planFile, "")
+    if let decay = GrowthDecay.chosen(p.growthDecay) {
+      // The forecast's prior (GrowthDecay): the growth rate past each series' backtested span.
+      add(
+        "Demand growth rate beyond the backtested span: e-folding time", decay.eFoldingDays, 0,
+        "days", GrowthDecay.publicDisclosuresSource, GrowthDecay.publicDisclosuresDate)
+    }
+    add("PUE", p.facility.pue, 2, "ratio", f.source, f.date, definedName: PlanAssumption.pue.rawValue)
+    add("Rack power", p.facility.rackKilowatts, 1, "kW", f.source, f.date)
+    add(
+      "Facility capex", p.facility.capexPerMegawatt, 0,
+      "\(p.money.currency)/MW \(p.facility.capexBasis == .itMegawatts ? "IT" : "facility")", f.source, f.date)
+    add("Facility life", p.facility.lifeYears, 1, "years", f.source, f.date, definedName: PlanAssumption.facilityLifeYears.rawValue)
+    add("Build lead", Double(p.facility.buildLeadQuarters), 0, "quarters", f.source, f.date)
+    for (q, mw) in p.facility.megawattsAvailable.sorted(by: { $0.key < $1.key }) {
+      add("Site power from \(q)", mw, 1, "MW", f.source, f.date)
+    }
+    for site in p.otherSites {
+      let s = site.provenance
+      add("Site \(site.name): PUE", site.pue, 2, "ratio", s.source, s.date)
+      add("Site \(site.name): electricity price", p.electricityPrice(at: site), 4, "\(p.money.currency)/kWh", s.source, s.date)
+      add(
+        "Site \(site.name): facility capex", site.capexPerMegawatt, 0,
+        "\(p.money.currency)/MW \(site.capexBasis == .itMegawatts ? "IT" : "facility")", s.source, s.date)
+      add("Site \(site.name): build lead", Double(site.buildLeadQuarters), 0, "quarters", s.source, s.date)
+      if let c = site.colocationPerKilowattMonth { add("Site \(site.name): colocation", c, 2, "\(p.money.currency)/kW IT-month", s.source, s.date) }
+      for (q, mw) in site.megawattsAvailable.sorted(by: { $0.key < $1.key }) {
+        add("Site \(site.name): power from \(q)", mw, 1, "MW", s.source, s.date)
+      }
+    }
+    // The price the first site pays (the ElectricityPrice cell the workbook's formulas read): its
+    // own when stated, else the plan's.
+    let price = p.facility.electricityPerKilowattHour == nil ? m : f
+    add(
+      "Electricity price", p.electricityPrice(at: p.facility), 4, "\(p.money.currency)/kWh", price.source, price.date,
+      definedName: PlanAssumption.electricityPrice.rawValue)
+    add("Depreciation", p.money.depreciationYears, 1, "years", m.source, m.date, definedName: PlanAssumption.depreciationYears.rawValue)
+    add("Cost of capital", p.money.costOfCapital, 3, "per year", m.source, m.date, definedName: PlanAssumption.costOfCapital.rawValue)
+    add("Maintenance", p.money.maintenanceShare, 3, "of IT capex per year", m.source, m.date)
+    add("Procurement lead", Double(p.money.procurementLeadQuarters), 0, "quarters", m.source, m.date)
+    // Planning conventions, not sourced figures: an empty date says so.
+    add("GPU payment at order", p.money.gpuPaymentAtOrder, 2, "of the purchase (rest on delivery)", "planning convention", "")
+    add("Fiscal year starts", Double(p.money.fiscalYearStartMonth), 0, "month", "planning convention", "")
+    let cl = p.costLines
+    let lines = cl.provenance
+    add("Networking capex", cl.networkingCapexShare, 3, "of node capex", lines.source, lines.date)
+    add("Storage capex", cl.storageCapexShare, 3, "of node capex", lines.source, lines.date)
+    add("Network and storage power", cl.networkStoragePowerShare, 3, "of GPU nodes' IT load", lines.source, lines.date)
+    add("Staff", cl.staffPerGPUYear, 0, "\(p.money.currency)/GPU-year", lines.source, lines.date)
+    add("Software and support", cl.softwarePerGPUYear, 0, "\(p.money.currency)/GPU-year", lines.source, lines.date)
+    add("Insurance", cl.insuranceShare, 4, "of gross capex per year", lines.source, lines.date)
+    add("Facility upkeep", cl.facilityOpexPerMegawattYear, 0, "\(p.money.currency)/facility MW-year", lines.source, lines.date)
+    for c in p.fleet {
+      add("Installed \(c.hardware) (\(c.installed))", Double(c.count), 0, "GPUs", planFile, "")
+      if let cost = c.nodeCost, let s = p.fleetProvenance {
+        add("Installed \(c.hardware) (\(c.installed)) node cost", cost, 0, p.money.currency, s.source, s.date)
+      } else if let h = p.hardware[c.hardware] {
+        add("Installed \(c.hardware) (\(c.installed)) node cost", h.nodePrice, 0, p.money.currency,
+          "not stated: valued at the catalog's node price today", "")
+      }
+    }
+    let free = p.sitesCarryingNoCost.map(\.name)
+    for site in p.sites {
+      let label = p.sites.count == 1 ? "Existing site" : "Site \(site.name): existing site"
+      switch site.existingSite?.cost {
+      case .owned(let built, let capex)?:
+        let s = site.existingSite!.provenance
+        add("\(label) build cost (opened \(built))", capex, 0, p.money.currency, s.source, s.date)
+      case .leased(let perKilowattMonth)?:
+        let s = site.existingSite!.provenance
+        add("\(label) lease", perKilowattMonth, 2, "\(p.money.currency)/kW IT-month", s.source, s.date)
+      case nil where free.contains(site.name):
+        let mw = NumberText.grouped(site.megawattsAvailable(at: p.asOf), decimals: 1)
+        add("\(label) cost", 0, 0, p.money.currency, "not stated: the site's \(mw) MW at \(p.asOf) carry no cost", "")
+      case nil: break
+      }
+    }
+    for (name, h) in p.hardware.sorted(by: { $0.key < $1.key }) {
+      let s = h.provenance
+      add("\(name) node price", h.nodePrice, 0, p.money.currency, s.source, s.date)
+      add("\(name) GPUs per node", Double(h.gpusPerNode), 0, "GPUs", s.source, s.date)
+      add("\(name) node power, max", h.nodeMaxKilowatts, 2, "kW", s.source, s.date)
+      add("\(name) node power, busy", h.nodeBusyKilowatts, 2, "kW", s.source, s.date)
+      // Average power interpolates idle → busy by utilisation: the idle draw is an input too.
+      add("\(name) node power, idle", h.nodeIdleKilowatts, 2, "kW", s.source, s.date)
+      add("\(name) GPU TDP", h.tdpWatts, 0, "W", s.source, s.date)
+      add("\(name) HBM bandwidth", h.hbmTerabytesPerSecond, 2, "TB/s", s.source, s.date)
+    }
+    let usedModels = Set(p.workloads.map(\.model))
+    for t in p.throughput.sorted(by: { ($0.model, $0.hardware, $0.latencyClass) < ($1.model, $1.hardware, $1.latencyClass) })
+    where usedModels.contains(t.model) {
+      let label = "\(t.model) on \(t.hardware), \(t.latencyClass)"
+      add("\(label): output", t.outputTokensPerSecond, 0, "tokens/s/GPU" + (t.estimated ? " (estimate)" : ""), t.provenance.source, t.provenance.date)
+    }
+    if let u = p.uncertainty {
+      let drivers: [(String, Distribution?)] = [
+        ("throughput factor", u.throughputFactor), ("PUE", u.pue), ("electricity price", u.electricityPerKilowattHour),
+        ("yearly efficiency gain", u.yearlyEfficiencyGain), ("peak to average", u.peakToAverage),
+      ]
+      for (name, d) in drivers {
+        guard let d else { continue }
+        let (lo, hi) = d.p10p90
+        rows.append([
+          .text("Uncertainty: \(name)"), .number((lo + hi) / 2, decimals: 3), .text(describe(d)), .text(reference(planFile, "")),
+        ])
+      }
+    }
+    for (path, sha) in r.inputs {
+      let source = path.contains("synthetic") ? "SYNTHETIC data (datasets/synthetic/README.md)" : "see the file's header and README"
+      rows.append([.text("Input file \(path)"), .number(.nan, decimals: 0), .text("SHA-256 \(sha.prefix(16))…"), .text(reference(source, ""))])
+    }
+    let table = ReportTable(
+      title: "Assumptions register",
+      columns: [
+        .init("Assumption", numeric: false, key: "assumption"), .init("Value", key: "value"),
+        .init("Unit", numeric: false, key: "unit"), .init("Source", numeric: false, key: "source"),
+      ],
+      rows: rows,
+      note: "One row per assumption; its source by number in the table that follows.")
+    let sourceTable = ReportTable(
+      title: "Sources of the assumptions",
+      columns: [
+        .init("Ref", numeric: false, key: "ref"), .init("Source", numeric: false, key: "source"),
+        .init("Date", numeric: false, key: "date"),
+      ],
+      rows: sources.enumerated().map { k, s in [.text("[\(k + 1)]"), .text(s[0]), .text(s[1])] },
+      note: "As given in the plan and the catalogs; an empty date means a planning choice or a value the plan states without a dated source.")
+    return (table, sourceTable, names)
+  }
+
+  /// The register with each row's source written out (and its date): the workbook's
+  /// Assumptions sheet, where a reviewer filters rows rather than follows references.
+  package static func registerWithSources(_ register: ReportTable, _ sourceTable: ReportTable) -> ReportTable {
+    var sources: [String: (String, String)] = [:]
+    for row in sourceTable.rows {
+      if case .text(let ref) = row[0], case .text(let source) = row[1], case .text(let date) = row[2] { sources[ref] = (source, date) }
+    }
+    var table = register
+    table.columns.append(.init("Date", numeric: false, key: "date"))
+    table.rows = table.rows.map { row in
+      guard case .text(let ref) = row[3], let (source, date) = sources[ref] else { return row + [.text("")] }
+      return Array(row[0..<3]) + [.text(source), .text(date)]
+    }
+    return table
+  }
+
+  /// The register of `r` with its sources written out (what the run store keeps).
+  package static func registerWithSources(_ r: RunResults) -> ReportTable {
+    let (register, sources, _) = assumptions(r)
+    return registerWithSources(register, sources)
+  }
+
+  package static func describe(_ d: Distribution) -> String {
+    func g(_ v: Double) -> String { NumberText.grouped(v, decimals: 3) }
+    switch d {
+    case .uniform(let a, let b): return "uniform \(g(a))–\(g(b)); value = P10/P90 midpoint"
+    case .triangular(let a, let c, let b): return "triangular \(g(a)), \(g(c)), \(g(b)); value = P10/P90 midpoint"
+    case .lognormal(let m, let s): return "log-normal median \(g(m)), sd log \(g(s)); value = P10/P90 midpoint"
+    }
+  }
+
+  /// Forecasts with their last observed quarter's mean, largest first (ties by name).
+  package static func bySize(_ forecasts: [PeriodForecast]) -> [(PeriodForecast, Double)] {
+    let sized: [(PeriodForecast, Double)] = forecasts.map { ($0, lastQuarterMean($0)) }
+    return sized.sorted { a, b in a.1 > b.1 || (a.1 == b.1 && a.0.name < b.0.name) }
+  }
+
+  /// Mean tokens per day over the last observed quarter (its observed days).
+  package static func lastQuarterMean(_ f: PeriodForecast) -> Double {
+    let q = f.input.quarterMeans()
+    return q.last?.mean ?? 0
+  }
+}

@@ -1,0 +1,294 @@
+import Capacity
+import Demand
+import Forecasting
+import Foundation
+import Report
+import RunStore
+import TokenPlanCore
+
+package enum RunReport {
+  // MARK: tables
+
+  /// A number cell with `d` decimals, an integer cell, a text cell (empty for `nil`).
+  package static func n(_ v: Double, _ d: Int = 0) -> ReportTable.Cell { .number(v, decimals: d) }
+  package static func i(_ v: Int) -> ReportTable.Cell { .number(Double(v), decimals: 0) }
+  package static func t(_ s: String?) -> ReportTable.Cell { .text(s ?? "") }
+
+  package static func tables(_ r: RunResults) -> RunTables {
+    let register = assumptions(r)
+    var tables = RunTables(
+      purchases: purchasesTable(r), comparison: comparisonTable(r), headline: headlineTable(r), capacity: capacityTable(r), powerCost: powerCostTable(r), workloads: workloadsTable(r),
+      unconstrained: unconstrainedTable(r), budget: budgetTable(r), scenarios: scenariosTable(r), uncertainty: uncertaintyTable(r), sensitivity: sensitivityTable(r), fits: fitsTable(r),
+      assumptions: register.table, sites: r.plan.sites.count > 1 ? sitesTable(r) : nil, growth: growthTable(r), sources: register.sources,
+      assumptionNames: register.names)
+    if let since = r.sinceLastQuarter {
+      tables.sincePlan = sincePlanTable(since, currency: r.plan.money.currency)
+      tables.sinceScore = since.score.map(sinceScoreTable)
+    }
+    return tables
+  }
+
+  /// The plan's totals in the previous run and in this one, per quarter both cover.
+  package static func sincePlanTable(_ s: SinceLastQuarter, currency: String) -> ReportTable {
+    let byKey = Dictionary(s.diff.plan.map { ("\($0.item)|\($0.quarter)", $0) }, uniquingKeysWith: { a, _ in a })
+    let quarters = Set(s.diff.plan.map(\.quarter)).sorted()
+    func pair(_ item: String, _ q: Quarter, _ scale: Double, _ d: Int) -> [ReportTable.Cell] {
+      guard let c = byKey["\(item)|\(q)"] else { return [t(nil), t(nil)] }
+      return [n(c.old / scale, d), n(c.new / scale, d)]
+    }
+    let changed = s.diff.assumptions.map { c in
+      "\(c.key) \(c.old.map { NumberText.grouped($0, decimals: 4) } ?? "–") → \(c.new.map { NumberText.grouped($0, decimals: 4) } ?? "–")"
+    }
+    return ReportTable(
+      title: "Since last quarter: the plan against run \(s.previousID) (as of \(s.previousAsOf))",
+      columns: [
+        .init("Quarter", numeric: false, key: "quarter"), .init("GPUs then", key: "gpus_required_then"),
+        .init("GPUs now", key: "gpus_required_now"), .init("MW then", key: "facility_power_mw_then"),
+        .init("MW now", key: "facility_power_mw_now"), .init("Capex then", unit: "M \(currency)", key: "capex_million_then"),
+        .init("Capex now", unit: "M \(currency)", key: "capex_million_now"),
+        .init("Cost then", unit: "\(currency)/M tokens", key: "cost_per_million_tokens_then"),
+        .init("Cost now", unit: "\(currency)/M tokens", key: "cost_per_million_tokens_now"),
+      ],
+      rows: quarters.map { q in
+        [t(q.description)] + pair("gpus_required", q, 1, 0) + pair("facility_power_mw", q, 1, 2) + pair("capex", q, 1e6, 2)
+          + pair("cost_per_million_tokens", q, 1, 4)
+      },
+      note: changed.isEmpty
+        ? "No assumption changed since run \(s.previousID)."
+        : "Assumptions changed since run \(s.previousID): " + changed.joined(separator: "; ") + ".")
+  }
+
+  /// The previous run's forecast against this run's actuals: the total and every level pooled.
+  package static func sinceScoreTable(_ score: ForecastScore) -> ReportTable {
+    let rows = score.summaries.filter { $0.level == "total" || $0.series.hasPrefix("all ") }
+    func pct(_ v: Double?) -> ReportTable.Cell { v.map { n(100 * $0, 0) } ?? t(nil) }
+    return ReportTable(
+      title: "Last quarter's forecast against what arrived",
+      columns: [
+        .init("Series", numeric: false, key: "series"), .init("Horizon", unit: "quarters", key: "horizon"),
+        .init("Quarters", key: "quarters"), .init("MASE", key: "mase"), .init("Bias", unit: "%", key: "bias_pct"),
+        .init("In 80%", unit: "%", key: "coverage_80_pct"), .init("In 95%", unit: "%", key: "coverage_95_pct"),
+      ],
+      rows: rows.map { s in
+        [t(s.series), s.horizon.map { i($0) } ?? t("all"), i(s.count), s.mase.map { n($0, 2) } ?? t(nil), s.bias.map { n(100 * $0, 1) } ?? t(nil),
+          pct(s.coverage80), pct(s.coverage95)]
+      },
+      note: "MASE: absolute error over the series' mean quarter-on-quarter change up to the forecast's as-of quarter; bias: mean of forecast / actual − 1 over the quarters whose actual is above 0 (blank when none is); coverage: share of actuals inside the intervals.")
+  }
+
+  /// What to buy and when, from the constrained plan: each quarter's purchase in whole systems
+  /// (ordered by its order-by quarter, in service on delivery) and each facility expansion (its
+  /// construction starting the build lead before its MW come online), with its capex.
+  package static func purchasesTable(_ r: RunResults) -> ReportTable {
+    let plan = r.plan
+    var rows: [[ReportTable.Cell]] = []
+    // Facility growth by site: the site rows with several sites, the total with one.
+    let sites = Dictionary(plan.sites.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    let siteRows = plan.sites.count > 1 ? r.rows.filter { $0.workload == "site" } : r.totals
+    for q in r.totals {
+      if q.gpusToOrder > 0, let name = q.purchaseHardware, let h = plan.hardware[name] {
+        rows.append([
+          t("\(name) systems"), i(q.gpusToOrder / h.gpusPerNode), i(q.gpusToOrder), t(q.orderByQuarter?.description),
+          t(q.quarter.description), n(q.capexByHardware.values.reduce(0, +) / 1e6, 2),
+        ])
+      }
+      for row in siteRows where row.quarter == q.quarter && row.facilityMegawattsAdded > 0 {
+        let site = sites[row.site] ?? plan.facility
+        let kind = site.colocationPerKilowattMonth == nil ? "Facility MW" : "Colocated MW"
+        rows.append([
+          t(plan.sites.count > 1 ? "\(kind) at \(site.name) (stated expansion)" : "\(kind) (stated expansion)"),
+          n(row.facilityMegawattsAdded, 1), t(""), t(q.quarter.adding(-site.buildLeadQuarters).description),
+          t(q.quarter.description), n(row.facilityCapex / 1e6, 2),
+        ])
+      }
+    }
+    return ReportTable(
+      title: "What to buy and when",
+      columns: [
+        .init("Item", numeric: false, key: "item"), .init("Quantity", key: "quantity"), .init("GPUs", key: "gpus"),
+        .init("Order or start by", numeric: false, key: "start_by"), .init("In service", numeric: false, key: "in_service"),
+        .init("Capex", unit: "M \(plan.money.currency)", key: "capex_million"),
+      ],
+      rows: rows,
+      note: rows.isEmpty
+        ? "Nothing to buy over the horizon: the installed fleet serves what can be served."
+        : "The constrained plan: systems are ordered the \(plan.money.procurementLeadQuarters)-quarter procurement lead before they are in service (an order-by quarter at or before \(plan.asOf) is due now); a facility expansion a site states is paid for when it comes online, its construction starting the site's build lead earlier (\(plan.facility.buildLeadQuarters) quarters\(plan.sites.count > 1 ? " at the first site" : "")). Quantity: systems, or facility MW.")
+  }
+
+  /// The constrained plan against what it would take (the unconstrained plan): the horizon's
+  /// last quarter and the capex over the horizon.
+  package static func comparisonTable(_ r: RunResults) -> ReportTable {
+    let currency = r.plan.money.currency
+    var rows: [[ReportTable.Cell]] = []
+    if let c = r.totals.last, let u = r.unconstrainedTotals.last {
+      let q = c.quarter.description
+      let days = Double(c.quarter.days)
+      func row(_ measure: String, _ unit: String, _ a: Double, _ b: Double, _ d: Int) -> [ReportTable.Cell] {
+        [t(measure), t(unit), n(a, d), n(b, d)]
+      }
+      rows = [
+        row("GPUs installed, \(q)", "GPUs", Double(c.gpusInstalled), Double(u.gpusInstalled), 0),
+        row("Facility power, \(q)", "MW", c.facilityPowerMegawatts, u.facilityPowerMegawatts, 1),
+        row("Tokens served per day, \(q)", "trillion", c.tokensServed / days / 1e12, u.tokensServed / days / 1e12, 2),
+        row("Demand served, \(q)", "%", servedPercent(c), servedPercent(u), 1),
+        row("Capex over the horizon", "M \(currency)", r.totals.reduce(0) { $0 + $1.capex } / 1e6,
+          r.unconstrainedTotals.reduce(0) { $0 + $1.capex } / 1e6, 1),
+        row("Cost per million tokens served, \(q)", currency, c.costPerMillionTokens, u.costPerMillionTokens, 4),
+      ]
+    }
+    return ReportTable(
+      title: "What can be built against what it would take",
+      columns: [
+        .init("Measure", numeric: false, key: "measure"), .init("Unit", numeric: false, key: "unit"),
+        .init("Constrained plan", key: "constrained"), .init("What it would take", key: "unconstrained"),
+      ],
+      rows: rows,
+      note: "Constrained: deliveries from \(r.plan.asOf.adding(r.plan.money.procurementLeadQuarters)) on, powered within the site's stated MW. What it would take: every quarter's demand served, GPUs and MW as needed.")
+  }
+
+  /// The headline: the next four quarters' totals.
+  package static func headlineTable(_ r: RunResults) -> ReportTable {
+    let currency = r.plan.money.currency
+    let totals = r.totals
+    return ReportTable(
+      title: "Headline: the next four quarters",
+      columns: [
+        .init("Quarter", numeric: false, key: "quarter"), .init("Tokens/day", unit: "trillion", key: "tokens_per_day_trillion"),
+        .init("Served", unit: "%", key: "served_percent"),
+        .init("GPUs required", key: "gpus_required"), .init("GPUs installed", key: "gpus_installed"),
+        .init("GPUs to order", key: "gpus_to_order"), .init("Order by", numeric: false, key: "order_by_quarter"),
+        .init("Facility power", unit: "MW", key: "facility_power_mw"), .init("Energy", unit: "MWh", key: "energy_mwh"),
+        .init("Cost", unit: "\(currency)/M tokens", key: "cost_per_million_tokens"),
+        .init("What to buy", numeric: false, key: "purchase"),
+      ],
+      rows: totals.prefix(4).map { q in
+        [t(q.quarter.description), n(q.tokensPerDay / 1e12, 3), n(servedPercent(q), 1), i(q.gpusRequired), i(q.gpusInstalled),
+          i(q.gpusToOrder), t(q.orderByQuarter?.description), n(q.facilityPowerMegawatts, 2), n(q.energyMegawattHours),
+          n(q.costPerMillionTokens, 4), t(purchase(q, plan: r.plan))]
+      },
+      note: "The constrained plan: GPUs ordered from \(r.plan.asOf) arrive after the \(r.plan.money.procurementLeadQuarters)-quarter procurement lead, and only as many as the site's stated MW can power; Served is the share of the quarter's demand they serve. Tokens/day is the planned share (\(NumberText.grouped(r.plan.demandShare * 100, decimals: 2))%) of the forecast mean; cost per million tokens is per token served.")
+  }
+
+  /// The constrained plan's cash and cost by fiscal year.
+  package static func budgetTable(_ r: RunResults) -> ReportTable {
+    let currency = r.plan.money.currency
+    let m = r.plan.money
+    return ReportTable(
+      title: "Budget by fiscal year",
+      columns: [
+        .init("Fiscal year", numeric: false, key: "fiscal_year"), .init("Quarters", numeric: false, key: "quarters"),
+        .init("Plan quarters", key: "plan_quarters"),
+        .init("GPU cash", unit: "M \(currency)", key: "gpu_capex_cash_million"),
+        .init("Facility cash", unit: "M \(currency)", key: "facility_capex_cash_million"),
+        .init("Capex cash", unit: "M \(currency)", key: "capex_cash_million"),
+        .init("Capex at delivery", unit: "M \(currency)", key: "capex_at_delivery_million"),
+        .init("Depreciation", unit: "M \(currency)", key: "depreciation_million"),
+        .init("Capital charge", unit: "M \(currency)", key: "capital_charge_million"),
+        .init("Opex", unit: "M \(currency)", key: "opex_million"), .init("Cost", unit: "M \(currency)", key: "cost_million"),
+        .init("Cash out", unit: "M \(currency)", key: "cash_out_million"),
+      ],
+      rows: r.budget.map { y in
+        [t(y.fiscalYear), t("\(y.firstQuarter)–\(y.lastQuarter)"), i(y.planQuarters), n(y.gpuCapexCash / 1e6, 2),
+          n(y.facilityCapexCash / 1e6, 2), n(y.capexCash / 1e6, 2), n(y.capexAtDelivery / 1e6, 2), n(y.depreciation / 1e6, 2),
+          n(y.capitalCharge / 1e6, 2), n(y.opex / 1e6, 2), n(y.cost / 1e6, 2), n(y.cashOut / 1e6, 2)]
+      },
+      note: "The constrained plan's money by fiscal year (starting in month \(m.fiscalYearStartMonth)). Cash: GPU systems \(NumberText.grouped(m.gpuPaymentAtOrder * 100, decimals: 0))% at order (\(m.procurementLeadQuarters) quarters before delivery), the rest on delivery; facility capex in equal parts over the \(r.plan.facility.buildLeadQuarters) quarters before its MW come online. Cost = depreciation + capital charge + opex, for the plan's quarters in the year; cash out = capex cash + opex.")
+  }
+
+  /// What a quarter's purchase is in whole systems: `41 × GB200-NVL72` (nodes or rack-scale
+  /// systems of the purchase hardware), empty when nothing is bought.
+  package static func purchase(_ q: PlanRow, plan: Plan) -> String {
+    guard q.gpusToOrder > 0, let name = q.purchaseHardware, let h = plan.hardware[name] else { return "" }
+    return "\(NumberText.grouped(Double(q.gpusToOrder / h.gpusPerNode))) × \(name)"
+  }
+
+  /// The share of a row's tokens served, in percent (100 without demand).
+  package static func servedPercent(_ q: PlanRow) -> Double { q.tokens > 0 ? 100 * q.tokensServed / q.tokens : 100 }
+
+  /// What it would take: the unconstrained plan (all demand served, whatever the lead times and
+  /// the site's MW), beside the constrained one.
+  package static func unconstrainedTable(_ r: RunResults) -> ReportTable {
+    let currency = r.plan.money.currency
+    let constrained = Dictionary(r.totals.map { ($0.quarter, $0) }, uniquingKeysWith: { a, _ in a })
+    return ReportTable(
+      title: "What it would take: the unconstrained plan",
+      columns: [
+        .init("Quarter", numeric: false, key: "quarter"), .init("Tokens/day", unit: "trillion", key: "tokens_per_day_trillion"),
+        .init("GPUs required", key: "gpus_required"), .init("GPUs to order", key: "gpus_to_order"),
+        .init("Order by", numeric: false, key: "order_by_quarter"),
+        .init("Facility power", unit: "MW", key: "facility_power_mw"), .init("Beyond the site", unit: "MW", key: "shortfall_mw"),
+        .init("Capex", unit: "M \(currency)", key: "capex_million"),
+        .init("Cost", unit: "\(currency)/M tokens", key: "cost_per_million_tokens"),
+        .init("Constrained: served", unit: "%", key: "constrained_served_percent"),
+      ],
+      rows: r.unconstrainedTotals.map { q in
+        [t(q.quarter.description), n(q.tokensPerDay / 1e12, 3), i(q.gpusRequired), i(q.gpusToOrder),
+          t(q.orderByQuarter?.description), n(q.facilityPowerMegawatts, 2), n(q.shortfallMegawatts, 2), n(q.capex / 1e6, 2),
+          n(q.costPerMillionTokens, 4), n(constrained[q.quarter].map(servedPercent) ?? 100, 1)]
+      },
+      note: "Every quarter's demand served: GPUs bought as needed (an order-by quarter at or before \(r.plan.asOf) is already late) and facility MW grown as needed (beyond the site: MW the site's mw_available does not have). The constrained plan serves the share in the last column.")
+  }
+
+  /// The quarterly capacity plan (totals).
+  package static func capacityTable(_ r: RunResults) -> ReportTable {
+    let totals = r.totals
+    return ReportTable(
+      title: "Quarterly capacity plan",
+      columns: [
+        .init("Quarter", numeric: false, key: "quarter"), .init("Tokens/day", unit: "trillion", key: "tokens_per_day_trillion"),
+        .init("GPU-hours", unit: "thousand", key: "gpu_hours_thousand"), .init("GPUs busy", unit: "average", key: "gpus_busy_avg"),
+        .init("GPUs required", key: "gpus_required"), .init("GPUs installed", key: "gpus_installed"),
+        .init("GPUs to order", key: "gpus_to_order"), .init("Order by", numeric: false, key: "order_by_quarter"),
+        .init("Racks", key: "racks"),
+      ],
+      rows: totals.map { q in
+        [t(q.quarter.description), n(q.tokensPerDay / 1e12, 3), n(q.gpuHours / 1e3, 1), n(q.gpusBusyAverage, 1), i(q.gpusRequired),
+          i(q.gpusInstalled), i(q.gpusToOrder), t(q.orderByQuarter?.description), i(q.racks)]
+      },
+      note: "GPUs required are sized to each quarter's \(r.plan.operations.sizing == .quarterEnd ? "highest rate (its end when demand grows; the quarter-on-quarter growth taken as exponential within the quarter)" : "average rate") and include peak-to-average \(r.plan.operations.peakToAverage), target utilisation \(r.plan.operations.targetUtilization) and redundancy; GPU-hours are the average work; order-by is the quarter minus the procurement lead of \(r.plan.money.procurementLeadQuarters) quarters.")
+  }
+
+  /// Power, energy and cost by quarter (totals).
+  package static func powerCostTable(_ r: RunResults) -> ReportTable {
+    let currency = r.plan.money.currency
+    let totals = r.totals
+    return ReportTable(
+      title: "Power, energy and cost by quarter",
+      columns: [
+        .init("Quarter", numeric: false, key: "quarter"), .init("IT power", unit: "MW", key: "it_power_mw"),
+        .init("Facility power", unit: "MW", key: "facility_power_mw"), .init("Energy", unit: "MWh", key: "energy_mwh"),
+        .init("Energy", unit: "J/token", key: "joules_per_token"), .init("Capex", unit: "M \(currency)", key: "capex_million"),
+        .init("Opex", unit: "M \(currency)/quarter", key: "opex_million"),
+        .init("Cost", unit: "\(currency)/M tokens", key: "cost_per_million_tokens"),
+      ],
+      rows: totals.map { q in
+        [t(q.quarter.description), n(q.itPowerMegawatts, 2), n(q.facilityPowerMegawatts, 2), n(q.energyMegawattHours),
+          n(q.joulesPerToken, 3), n(q.capex / 1e6, 2), n(q.opex / 1e6, 2), n(q.costPerMillionTokens, 4)]
+      },
+      note: "The constrained plan. Cost per million tokens = (depreciation + capital charge + opex) / (tokens served / 10^6); J/token per token served; facility power = IT power x PUE \(r.plan.facility.pue).")
+  }
+
+  /// Each site's quarter (plans with several sites): GPUs, power against what the site states,
+  /// energy, electricity, capex and the tokens its GPUs serve per MW.
+  package static func sitesTable(_ r: RunResults) -> ReportTable {
+    let currency = r.plan.money.currency
+    let sites = Dictionary(r.plan.sites.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    return ReportTable(
+      title: "Sites",
+      columns: [
+        .init("Quarter", numeric: false, key: "quarter"), .init("Site", numeric: false, key: "site"),
+        .init("GPUs installed", key: "gpus_installed"), .init("New GPUs", key: "gpus_to_order"),
+        .init("Facility power", unit: "MW", key: "facility_power_mw"), .init("Stated", unit: "MW", key: "mw_available"),
+        .init("Energy", unit: "MWh", key: "energy_mwh"), .init("Electricity", unit: "M \(currency)", key: "electricity_million"),
+        .init("Capex", unit: "M \(currency)", key: "capex_million"),
+        .init("Tokens/day per MW", unit: "billion", key: "tokens_per_day_per_mw_billion"),
+      ],
+      rows: r.rows.filter { $0.workload == "site" }.map { s in
+        [t(s.quarter.description), t(s.site), i(s.gpusInstalled), i(s.gpusToOrder), n(s.facilityPowerMegawatts, 2),
+          n(sites[s.site]?.megawattsAvailable(at: s.quarter) ?? 0, 1), n(s.energyMegawattHours), n(s.electricity / 1e6, 2),
+          n(s.capex / 1e6, 2), n(s.facilityPowerMegawatts > 0 ? s.tokensPerDay / s.facilityPowerMegawatts / 1e9 : 0, 2)]
+      },
+      note: "New systems go to the sites with room in their stated MW, cheapest to run first (electricity at the site's PUE and price, and colocation rent); in the unconstrained plan what does not fit is built at the site cheapest to run and build. The installed fleet is at the first site. Tokens per MW: the tokens its GPUs serve (their share of the GPU-hours) per facility MW. Depreciation, capital charge and opex are the plan's, on the totals.")
+  }
+
+}
