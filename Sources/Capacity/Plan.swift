@@ -318,26 +318,8 @@ public struct Plan: Sendable, Equatable {
   public var uncertainty: UncertaintySpec?
   /// Named scenarios: overlays on the plan.
   public var scenarios: [Scenario] = []
-  /// How the quarterly run reconciles the forecast hierarchy before planning (`bottom_up`, `ols`,
-  /// `wls_struct`, `wls_var`, `mint_shrink` or `none`).
-  public var reconcile: ReconciliationMethod? = .bottomUp
-
-  /// The reconciliation as the plan file writes it (`bottom_up`, …, or `none`).
-  public var reconcileName: String { reconcile?.rawValue ?? "none" }
-  /// Raw demand data for `tokenplan run` (resolved against the plan's folder).
-  public var demandData: String?
-  /// Event windows for the forecast (`name,start,days` CSV), resolved likewise.
-  public var eventsFile: String?
-  /// Whether the forecast's growth decays beyond each series' backtested span as the public
-  /// token disclosures' did (`growth_decay: disclosures`, the default) or is extrapolated
-  /// unchanged (`none`).
-  public var growthDecay = GrowthDecayChoice.disclosures
   /// The catalogs read, resolved paths (for the run log's hashes).
   public var catalogs: [String] = []
-  /// The demand source named in the plan (a forecast CSV), resolved against the plan's folder;
-  /// `--demand` overrides it.
-  public var demandFile: String?
-
   /// The facility MW every site states for quarter `q`.
   public func megawattsAvailable(at q: Quarter) -> Double {
     sites.reduce(0) { $0 + $1.megawattsAvailable(at: q) }
@@ -363,7 +345,7 @@ public struct Plan: Sendable, Equatable {
   /// The planned quarters: the `horizonQuarters` after the as-of quarter.
   public var quarters: [Quarter] { (1...horizonQuarters).map { asOf.adding($0) } }
 
-  public init(name: String, asOf: Quarter, horizonQuarters: Int, workloads: [Workload], models: [String: ModelSpec], hardware: [String: HardwareSpec], throughput: [Throughput], operations: Operations, fleet: [FleetCohort], serviceLifeYears: Double, purchaseHardware: String?, facility: Facility, money: Money, demandShare: Double = 1, uncertainty: UncertaintySpec? = nil, scenarios: [Scenario] = [], reconcile: ReconciliationMethod? = .bottomUp, demandFile: String? = nil) {
+  public init(name: String, asOf: Quarter, horizonQuarters: Int, workloads: [Workload], models: [String: ModelSpec], hardware: [String: HardwareSpec], throughput: [Throughput], operations: Operations, fleet: [FleetCohort], serviceLifeYears: Double, purchaseHardware: String?, facility: Facility, money: Money, demandShare: Double = 1, uncertainty: UncertaintySpec? = nil, scenarios: [Scenario] = []) {
     self.name = name
     self.asOf = asOf
     self.horizonQuarters = horizonQuarters
@@ -380,8 +362,6 @@ public struct Plan: Sendable, Equatable {
     self.demandShare = demandShare
     self.uncertainty = uncertainty
     self.scenarios = scenarios
-    self.reconcile = reconcile
-    self.demandFile = demandFile
   }
 }
 
@@ -459,4 +439,28 @@ public struct Scenario: Sendable, Equatable {
     for (k, v) in drivers.sorted(by: { $0.key < $1.key }) { UncertaintySpec.apply(k, v, to: &p) }
     return p
   }
+}
+
+/// A plan file as read: the capacity plan, the demand sources it names (resolved against the
+/// plan's folder) and the forecast settings it states, as located text for the pipeline to read
+/// into the forecast's own types (Capacity has no forecasting vocabulary).
+public struct PlanFile: Sendable {
+  /// A setting's text where the file states it.
+  public struct Setting: Sendable, Equatable {
+    public var text: String
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+  }
+
+  public var plan: Plan
+  /// Raw demand data for `tokenplan run` (`demand_data:`).
+  public var demandData: String?
+  /// A quarterly forecast CSV (`demand_file:`); `--demand` overrides it.
+  public var demandFile: String?
+  /// Event windows for the forecast (`events_file:`, `name,start,days` CSV).
+  public var eventsFile: String?
+  /// `reconcile:` and `growth_decay:`, when stated.
+  public var reconcile: Setting?
+  public var growthDecay: Setting?
 }

@@ -6,13 +6,24 @@ import Yams
 /// required value or a value of the wrong kind is a ``LocatedError`` with the file, line and
 /// column, and for a misspelt key the nearest known one.
 public enum PlanReader {
-  /// Reads `path` (catalog paths inside it are relative to it).
+  /// Reads `path` (catalog paths inside it are relative to it): the capacity plan alone.
   public static func read(path: String) throws -> Plan {
-    try read(text: try readText(path), path: path)
+    try readFile(path: path).plan
+  }
+
+  /// Reads plan text as if it were the file at `path`: the capacity plan alone.
+  public static func read(text: String, path: String) throws -> Plan {
+    try readFile(text: text, path: path).plan
+  }
+
+  /// Reads `path` whole: the capacity plan, the demand sources it names and its forecast
+  /// settings as located text.
+  public static func readFile(path: String) throws -> PlanFile {
+    try readFile(text: try readText(path), path: path)
   }
 
   /// Reads plan text as if it were the file at `path` (catalogs are relative to `path`'s folder).
-  public static func read(text: String, path: String) throws -> Plan {
+  public static func readFile(text: String, path: String) throws -> PlanFile {
     let root = try compose(text, file: path)
     let r = Reader(file: path)
     let top = try r.mapping(root, allowed: [
@@ -49,16 +60,14 @@ public enum PlanReader {
       models: catalog.models, hardware: catalog.hardware, throughput: catalog.throughput, operations: operations,
       fleet: fleet, serviceLifeYears: serviceLife, purchaseHardware: purchase, facility: facility, money: money,
       demandShare: try top["demand_share"].map(r.demandShare) ?? 1, uncertainty: uncertainty,
-      scenarios: scenarios, reconcile: try top["reconcile"].map(r.reconcileMethod) ?? .bottomUp,
-      demandFile: try top["demand_file"].map(resolve))
-    plan.demandData = demandData
+      scenarios: scenarios)
     plan.fleetProvenance = fleetSource
     plan.otherSites = otherSites
-    plan.eventsFile = eventsFile
-    if let node = top["growth_decay"] { plan.growthDecay = try r.growthDecay(node) }
     if let node = top["cost_lines"] { plan.costLines = try r.costLines(node) }
     plan.catalogs = catalog.paths
-    return plan
+    return PlanFile(
+      plan: plan, demandData: demandData, demandFile: try top["demand_file"].map(resolve), eventsFile: eventsFile,
+      reconcile: try top["reconcile"].map(r.setting), growthDecay: try top["growth_decay"].map(r.setting))
   }
 
   static func readText(_ path: String) throws -> String {
@@ -674,26 +683,9 @@ extension Reader {
     return scenarios
   }
 
-  /// `growth_decay`: `disclosures` (the forecast's growth decays beyond each series'
-  /// backtested span as the public disclosures' did) or `none`.
-  func growthDecay(_ node: Node) throws -> GrowthDecayChoice {
-    guard let choice = GrowthDecayChoice(rawValue: try string(node)) else {
-      throw error(
-        node, expected: GrowthDecayChoice.names, fix: "write growth_decay: disclosures (the default) or none")
-    }
-    return choice
-  }
-
-  /// `reconcile:`: a method, or `none` (`nil`: each node's own forecast).
-  func reconcileMethod(_ node: Node) throws -> ReconciliationMethod? {
-    let name = try string(node)
-    if name == "none" { return nil }
-    guard let method = ReconciliationMethod(rawValue: name) else {
-      throw error(
-        node, expected: "a reconciliation method",
-        fix: "use none, " + ReconciliationMethod.allCases.map(\.rawValue).joined(separator: ", "))
-    }
-    return method
+  /// A setting's text with its location, for the pipeline to read.
+  func setting(_ node: Node) throws -> PlanFile.Setting {
+    PlanFile.Setting(text: try string(node), file: file, line: node.mark?.line, column: node.mark?.column)
   }
 }
 

@@ -47,7 +47,7 @@ package enum NotebookExport {
       # Capacity plan \(r.plan.name), as of \(r.plan.asOf)
 
       Written by TokenPlan \(TokenPlanDefaults.version) (`tokenplan run`), seed \(r.seed), \(r.paths) forecast paths, \
-      reconciliation `\(r.plan.reconcileName)`.
+      reconciliation `\(r.forecastSettings.reconcileName)`.
 
       \(RunReport.summary(r))
 

@@ -81,7 +81,7 @@ extension RunReport {
     let synthetic = r.syntheticDemand ? " · SYNTHETIC demand data" : ""
     return ReportDocument(
       title: "Capacity plan \(r.plan.name), as of \(r.plan.asOf)",
-      subtitle: "\(r.plan.horizonQuarters) quarters from \(r.plan.asOf.adding(1)) · reconciliation \(r.plan.reconcileName) · seed \(r.seed) · \(r.paths) forecast paths\(synthetic)",
+      subtitle: "\(r.plan.horizonQuarters) quarters from \(r.plan.asOf.adding(1)) · reconciliation \(r.forecastSettings.reconcileName) · seed \(r.seed) · \(r.paths) forecast paths\(synthetic)",
       footer: "TokenPlan \(TokenPlanDefaults.version) · \(r.plan.name) \(r.plan.asOf)\(synthetic)",
       date: nil, blocks: blocks)
   }
@@ -181,7 +181,7 @@ extension RunReport {
     case nil: lease = "The existing site carries no cost in this plan (no existing_site stated)."
     }
     return [
-      "Demand. Each workload's tokens per day are the reconciled forecast's mean (\(p.reconcileName)) of the segments it takes, times the demand share (\(g(p.demandShare * 100))%). Tokens split into output and input by the input:output ratio; the prompt-cache share of input needs no prefill. GPU-hours = prefill tokens / input tokens per second + output tokens / output tokens per second, per GPU, divided by the software gain (1 + \(g(o.yearlyEfficiencyGain))) per year since \(p.asOf).",
+      "Demand. Each workload's tokens per day are the reconciled forecast's mean (\(r.forecastSettings.reconcileName)) of the segments it takes, times the demand share (\(g(p.demandShare * 100))%). Tokens split into output and input by the input:output ratio; the prompt-cache share of input needs no prefill. GPU-hours = prefill tokens / input tokens per second + output tokens / output tokens per second, per GPU, divided by the software gain (1 + \(g(o.yearlyEfficiencyGain))) per year since \(p.asOf).",
       "Sizing. GPUs are sized \(sizing). A GPU's usable hours are the quarter's hours × target utilisation \(g(o.targetUtilization)) / peak-to-average \(g(o.peakToAverage)) / (1 + redundancy \(g(o.redundancyShare))), plus \(o.redundancySpares) spares. Installed GPUs serve first and retire after \(g(p.serviceLifeYears, 1)) years.",
       "Purchase rule. The rest is bought in whole systems of \(p.purchaseHardware.map { "the pinned \($0)" } ?? "the available hardware with the least node capex per unit of the quarter's work"), ordered \(m.procurementLeadQuarters) quarters before delivery. The constrained plan takes deliveries from \(p.asOf.adding(m.procurementLeadQuarters)) (orders placed from \(p.asOf)) and only as many systems as the site's stated facility MW can power at nameplate; the demand beyond them is unserved, and cost per million tokens is per token served. The unconstrained plan (what it would take) buys and builds whatever each quarter needs.",
       "Power and energy. Power is provisioned at node nameplate plus \(g(p.costLines.networkStoragePowerShare * 100, 1))% for network and storage; racks hold as many nodes as rack power (\(g(f.rackKilowatts, 0)) kW) allows. Average power interpolates each node's idle and busy power by its utilisation (idle power from the hardware catalog, listed in the register). Facility power and energy = IT × PUE \(g(f.pue)).",
@@ -197,7 +197,7 @@ extension RunReport {
     let data = r.syntheticDemand
       ? "The demand data is SYNTHETIC (a generated panel for demonstration; see datasets/synthetic/README.md), so these figures illustrate the method, not a market."
       : "Demand data: \(r.demandPath)."
-    return "TokenPlan forecast \(r.forecasts.count) series (every node of the segment hierarchy), reconciled them (\(r.plan.reconcileName)) and planned "
+    return "TokenPlan forecast \(r.forecasts.count) series (every node of the segment hierarchy), reconciled them (\(r.forecastSettings.reconcileName)) and planned "
       + "\(NumberText.grouped(r.plan.demandShare * 100, decimals: 2))% of the forecast demand on \(r.plan.workloads.count) workloads. "
       + data + " Every outside number is listed with its source in the assumptions register."
   }

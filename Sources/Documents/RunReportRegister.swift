@@ -235,7 +235,7 @@ extension RunReport {
     add("Redundancy", p.operations.redundancyShare, 2, "share", planFile, "")
     add("Yearly efficiency gain", p.operations.yearlyEfficiencyGain, 2, "per year", planFile, "")
     add("Service life", p.serviceLifeYears, 1, "years", planFile, "")
-    if let decay = GrowthDecay.chosen(p.growthDecay) {
+    if let decay = GrowthDecay.chosen(r.forecastSettings.growthDecay) {
       // The forecast's prior (GrowthDecay): the growth rate past each series' backtested span.
       add(
         "Demand growth rate beyond the backtested span: e-folding time", decay.eFoldingDays, 0,

@@ -34,6 +34,8 @@ package struct RunResults: Sendable {
   /// (path relative to the working directory, SHA-256).
   package var inputs: [(String, String)]
   package var demandPath: String
+  /// The plan file's forecast settings (`reconcile:`, `growth_decay:`).
+  package var forecastSettings = PlanForecastSettings()
 
   /// What changed since the plan's previous stored run, when the store holds one.
   package var sinceLastQuarter: SinceLastQuarter?

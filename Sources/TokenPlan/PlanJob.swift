@@ -99,34 +99,35 @@ public enum PlanJob {
   public static func input(
     planPath: String, explicitDemand: String?, seed: UInt64, paths: Int, progress: @escaping ProgressHandler
   ) async throws -> PlanInput {
-    let plan = try PlanReader.read(path: planPath)
+    let file = try RunPlan.read(path: planPath)
+    let plan = file.plan
     let rows: [DemandRow]?
     let demandPath: String?
-    if explicitDemand == nil, plan.demandFile == nil, let data = plan.demandData {
+    if explicitDemand == nil, file.demandFile == nil, let data = file.demandData {
       try ForecastLimits.checkPaths(paths, flag: "--paths")
       progress(.message("no --demand: forecasting \(data) as tokenplan run does (seed \(seed), \(paths) paths)"))
       let panel = try DemandLoader.load(path: data).panel
       let forecast = try await QuarterlyRun.forecastDemand(
-        plan: plan, demandPath: data, panel: panel, seed: seed, paths: paths, progress: progress, step: { _ in })
+        plan: file, demandPath: data, panel: panel, seed: seed, paths: paths, progress: progress, step: { _ in })
       (rows, demandPath) = (forecast.demandRows, data)
     } else {
-      demandPath = explicitDemand ?? plan.demandFile
+      demandPath = explicitDemand ?? file.demandFile
       rows = try demandPath.map { try demand(path: $0) }
     }
-    try requireDemand(plan, rows, planPath: planPath, demandPath: demandPath)
+    try requireDemand(plan, rows, planPath: planPath, demandPath: demandPath, hasDemandData: file.demandData != nil)
     return PlanInput(plan: plan, planPath: planPath, rows: rows)
   }
 
   /// Throws a located error when no quarter of the plan's horizon has any demand: no `--demand`,
   /// no `demand_file:` and no workload `tokens_per_day:`, or demand that ends before `as_of`.
-  static func requireDemand(_ plan: Plan, _ rows: [DemandRow]?, planPath: String, demandPath: String?) throws {
+  static func requireDemand(_ plan: Plan, _ rows: [DemandRow]?, planPath: String, demandPath: String?, hasDemandData: Bool) throws {
     let quarters = Set(plan.quarters)
     let inPlan = plan.workloads.contains { w in w.tokensPerDay.contains { quarters.contains($0.key) && $0.value > 0 } }
     if inPlan { return }
     guard let rows else {
       throw LocatedError(
         file: planPath, expected: "demand for the plan's quarters \(plan.asOf.adding(1))–\(plan.asOf.adding(plan.horizonQuarters))",
-        fix: plan.demandData != nil
+        fix: hasDemandData
           ? "give a forecast with --demand FILE (tokenplan forecast … --granularity quarter --format csv), or run tokenplan run, which forecasts demand_data: for you"
           : "give --demand FILE, add demand_file: or demand_data: to the plan, or tokens_per_day: under a workload")
     }

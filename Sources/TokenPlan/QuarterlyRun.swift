@@ -94,8 +94,8 @@ public enum QuarterlyRun {
   }
 
   /// The plan, its demand data's path, and the request's checked path count.
-  static func readPlan(_ request: Request) throws -> (Plan, String) {
-    var plan = try PlanReader.read(path: request.planPath)
+  static func readPlan(_ request: Request) throws -> (RunPlan, String) {
+    var plan = try RunPlan.read(path: request.planPath)
     if let asOf = request.asOf {
       plan.asOf = asOf
       // An existing site is in service by the as-of quarter (the plan reader checks its own as_of).
@@ -118,7 +118,7 @@ public enum QuarterlyRun {
   }
 
   static func compute(
-    _ plan: Plan, demandPath: String, request: Request, clock: inout StepClock, progress: @escaping Progress
+    _ plan: RunPlan, demandPath: String, request: Request, clock: inout StepClock, progress: @escaping Progress
   ) async throws -> ComputedRun {
     let panel = try loadStep(plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
     var merged: [String]?
@@ -135,7 +135,7 @@ public enum QuarterlyRun {
 
   /// Loads the plan's demand data (cut at `--as-of`'s quarter end), the `load` step.
   static func loadStep(
-    _ plan: Plan, demandPath: String, request: Request, clock: inout StepClock, progress: @escaping Progress
+    _ plan: RunPlan, demandPath: String, request: Request, clock: inout StepClock, progress: @escaping Progress
   ) throws -> DemandPanel {
     progress(.message("plan \(plan.name), as of \(plan.asOf), demand \(demandPath), seed \(request.seed)"))
     progress(.started("load"))
@@ -160,7 +160,7 @@ public enum QuarterlyRun {
   /// (same options, same per-node streams) and writes the shard's result into `directory`.
   /// - Returns: the shard result's directory.
   static func forecastShard(
-    _ shard: ShardSpec, into directory: String, plan: Plan, demandPath: String, request: Request, clock: inout StepClock,
+    _ shard: ShardSpec, into directory: String, plan: RunPlan, demandPath: String, request: Request, clock: inout StepClock,
     progress: @escaping Progress
   ) async throws -> String {
     let panel = try loadStep(plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
@@ -182,7 +182,7 @@ public enum QuarterlyRun {
 
   /// The manifest a shard of this run carries (shard 1 of 1 when `shard` is `nil`: the form a
   /// merge compares against).
-  static func shardManifest(_ plan: Plan, demandPath: String, request: Request, shard: ShardSpec?) throws
+  static func shardManifest(_ plan: RunPlan, demandPath: String, request: Request, shard: ShardSpec?) throws
     -> ShardResult.Manifest
   {
     let settings: [(String, String)] = [
@@ -236,8 +236,9 @@ public enum QuarterlyRun {
   /// The plan on the forecast's mean (with alerts), its scenarios, Monte Carlo and tornado, and
   /// everything the documents need.
   static func planStep(
-    _ base: Plan, _ forecast: DemandForecast, demandPath: String, request: Request, progress: Progress
+    _ source: RunPlan, _ forecast: DemandForecast, demandPath: String, request: Request, progress: Progress
   ) throws -> RunResults {
+    let base = source.plan
     let (plan, warnings) = PlanJob.plan(base, forecast.demandRows, column: .mean)
     let (planRows, cohorts) = try CapacityPlanner.result(plan, constrained: true)
     let (unconstrained, unconstrainedCohorts) = try CapacityPlanner.result(plan)
@@ -249,7 +250,7 @@ public enum QuarterlyRun {
       base.uncertainty == nil
       ? [] : try PlanJob.uncertaintyRows(base, forecast.demandRows, samples: samples, file: request.planPath)
     let tornado = base.uncertainty == nil ? [] : try PlanJob.tornadoRows(plan, file: request.planPath)
-    let inputs = try inputHashes([request.planPath, demandPath] + plan.catalogs + (plan.eventsFile.map { [$0] } ?? []))
+    let inputs = try inputHashes([request.planPath, demandPath] + plan.catalogs + (source.eventsFile.map { [$0] } ?? []))
     let hierarchy = forecast.hierarchy
     let topNode =
       hierarchy.nodes.firstIndex { $0.level == .total }.map { hierarchy.inputs[$0].name } ?? forecast.forecasts.first?.name ?? ""
@@ -261,6 +262,7 @@ public enum QuarterlyRun {
       // As the register shows it (relative to the working directory), so that documents do not
       // depend on where the checkout lives.
       demandPath: inputs[1].0)
+    results.forecastSettings = source.forecast
     results.budget = Budget.rows(results.totals, plan: plan)
     results.growth = RunReport.growth(results)
     // The total's forecast accelerating where its history did not: an alert too.
@@ -304,7 +306,7 @@ public enum QuarterlyRun {
       ("tokenplan", .string(TokenPlanDefaults.version)),
       ("plan", .string(plan.name)), ("as_of", .string(plan.asOf.description)),
       ("seed", .unsigned(request.seed)), ("paths", .integer(request.paths)),
-      ("reconcile", .string(plan.reconcileName)), ("paper", .string(request.paper.rawValue)),
+      ("reconcile", .string(run.forecastSettings.reconcileName)), ("paper", .string(request.paper.rawValue)),
       ("document_date", .string(RunOutputs.isoDate(request.documentDate))),
       ("inputs_sha256", .object(run.inputs.map { ($0.0, .string($0.1)) })),
       ("outputs", .array(RunOutputs.outputFiles.map(JSONValue.string))),
@@ -371,7 +373,7 @@ public enum QuarterlyRun {
   }
 
   /// The forecast options of a run: the plan's horizon and events, the request's seed and paths.
-  static func forecastOptions(_ plan: Plan, seed: UInt64, paths: Int) throws -> ForecastOptions {
+  static func forecastOptions(_ plan: RunPlan, seed: UInt64, paths: Int) throws -> ForecastOptions {
     var options = ForecastOptions()
     options.horizon = .quarters(plan.horizonQuarters)
     options.paths = paths
@@ -390,8 +392,8 @@ public enum QuarterlyRun {
   /// - Throws: a ``LocatedError`` on `demandPath` naming a series that cannot be forecast, or a
   ///   hierarchy that cannot be reconciled; on a shard that is missing, damaged or not this
   ///   run's.
-  public static func forecastDemand(
-    plan: Plan, demandPath: String, panel: DemandPanel, seed: UInt64, paths: Int, progress: @escaping ProgressHandler,
+  package static func forecastDemand(
+    plan: RunPlan, demandPath: String, panel: DemandPanel, seed: UInt64, paths: Int, progress: @escaping ProgressHandler,
     shards: [String]? = nil, expected: ShardResult.Manifest? = nil, step: (String) throws -> Void
   ) async throws -> DemandForecast {
     let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil)

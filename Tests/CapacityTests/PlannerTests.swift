@@ -352,32 +352,6 @@ struct PlannerTests {
       #expect(e.fix.contains("did you mean 'peak_to_average'?"), "\(e)")
     }
   }
-
-  @Test("growth_decay: disclosures by default, none turns it off, anything else is located")
-  func growthDecayKey() throws {
-    let dir = try scratchDirectory()
-    let base = try String(
-      contentsOf: packageRoot.appendingPathComponent("datasets/plans/default.yaml"), encoding: .utf8)
-      .replacingOccurrences(of: "../catalog/", with: packageRoot.appendingPathComponent("datasets/catalog").path + "/")
-      .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("growth_decay:") }
-      .joined(separator: "\n")
-    func read(_ value: String?) throws -> Plan {
-      let path = dir.appendingPathComponent("plan-\(value ?? "default").yaml").path
-      try (base + (value.map { "growth_decay: \($0)\n" } ?? "")).write(toFile: path, atomically: true, encoding: .utf8)
-      return try PlanReader.read(path: path)
-    }
-    #expect(try read(nil).growthDecay == .disclosures)
-    #expect(try read("disclosures").growthDecay == .disclosures)
-    #expect(try read("none").growthDecay == .off)
-    do {
-      _ = try read("fast")
-      Issue.record("growth_decay: fast was accepted")
-    } catch let e as LocatedError {
-      let lines = base.split(separator: "\n", omittingEmptySubsequences: false).count
-      #expect(e.line == lines && e.column == 15, "\(e)")
-      #expect(e.expected.contains("disclosures or none"), "\(e)")
-    }
-  }
 }
 
 @Suite("Capacity planner: facility options")
