@@ -47,21 +47,29 @@ public enum ForecastPeriod: Hashable, Sendable, CustomStringConvertible {
 /// always, and both ends of each asked central interval (80 → 0.1 and 0.9, 95 → 0.025 and
 /// 0.975).
 public struct Quantiles: Sendable, Equatable {
-  /// Probability → value. Probabilities are rounded to 1e-12 (``SeriesForecast/lowerTail(_:)``).
-  public private(set) var byProbability: [Double: Double]
+  /// One quantile: its probability (rounded to 1e-12, ``SeriesForecast/lowerTail(_:)``) and value.
+  public struct Point: Sendable, Equatable {
+    public var probability: Double
+    public var value: Double
+  }
 
-  public init(_ byProbability: [Double: Double]) { self.byProbability = byProbability }
+  /// The quantiles computed, in increasing probability.
+  public private(set) var points: [Point]
+
+  /// Quantiles from `(probability, value)` pairs, in any order.
+  public init(_ pairs: [(probability: Double, value: Double)]) {
+    points = pairs.map { Point(probability: $0.probability, value: $0.value) }.sorted { $0.probability < $1.probability }
+  }
 
   /// The value at probability `p` (one of those computed), or `nil`.
-  public subscript(p: Double) -> Double? { byProbability[p] }
-  public var p10: Double? { byProbability[0.1] }
-  public var p50: Double? { byProbability[0.5] }
-  public var p90: Double? { byProbability[0.9] }
+  public subscript(p: Double) -> Double? { points.first { $0.probability == p }?.value }
+  public var p10: Double? { self[0.1] }
+  public var p50: Double? { self[0.5] }
+  public var p90: Double? { self[0.9] }
 
   /// The ends of the central interval of `level` percent, when computed.
   public func interval(_ level: Int) -> (lower: Double, upper: Double)? {
-    guard let lo = byProbability[SeriesForecast.lowerTail(level)], let hi = byProbability[SeriesForecast.upperTail(level)]
-    else { return nil }
+    guard let lo = self[SeriesForecast.lowerTail(level)], let hi = self[SeriesForecast.upperTail(level)] else { return nil }
     return (lo, hi)
   }
 }
@@ -176,8 +184,7 @@ extension ForecastRow {
     level: HierarchyLevel? = nil
   ) -> ForecastRow {
     let sorted = values.sorted()
-    var q: [Double: Double] = [:]
-    for p in SeriesForecast.probabilities(levels: levels) { q[p] = quantile(sorted: sorted, p) }
+    let q = SeriesForecast.probabilities(levels: levels).map { (probability: $0, value: quantile(sorted: sorted, $0)) }
     return ForecastRow(
       series: series, period: period, days: days, observedDays: observedDays,
       mean: values.reduce(0, +) / Double(values.count), quantiles: Quantiles(q), level: level)

@@ -1,0 +1,214 @@
+import Foundation
+import TokenPlanCore
+
+extension CapacityPlanner {
+  /// The quarter's `total` row: MW and energy, facility growth and its build-by quarter, capex,
+  /// depreciation, capital charge, opex and cost per million tokens.
+  static func money(
+    _ work: QuarterWork, _ served: Served, _ power: [SitePower], state: inout PlannerState
+  ) throws -> (total: PlanRow, sites: [PlanRow]) {
+    let plan = work.plan
+    let q = work.quarter
+    let hours = work.hours
+    let itKW = power.reduce(0) { $0 + $1.itKW }
+    let buy = served.buy
+    let tokensPerDay = plan.workloads.reduce(0) { $0 + ($1.tokensPerDay[q] ?? 0) }
+    let tokens = tokensPerDay * Double(q.days)
+    let gpuHoursTotal = served.busyHours.values.reduce(0, +)
+    // The row's inputs first; its derived columns come from the cost model's formulas.
+    var total = PlanRow(
+      quarter: q, workload: "total", tokensPerDay: tokensPerDay, tokens: tokens,
+      gpuHours: gpuHoursTotal, gpusBusyAverage: gpuHoursTotal / hours, gpusRequired: served.required,
+      gpusInstalled: served.installed, gpusToOrder: buy,
+      orderByQuarter: buy > 0 ? q.adding(-plan.money.procurementLeadQuarters) : nil,
+      purchaseHardware: buy > 0 ? served.buyHardware : nil,
+      racks: power.reduce(0) { $0 + $1.racks }, itPowerMegawatts: itKW / 1000,
+      facilityPowerMegawatts: 0, energyMegawattHours: 0, joulesPerToken: 0, capex: 0,
+      depreciation: 0, capitalCharge: 0, opex: 0, costPerMillionTokens: 0,
+      shortfallMegawatts: 0, currency: plan.money.currency)
+    total.tokensServed = tokens * (1 - served.unservedShare)
+    total.tokensUnserved = tokens - total.tokensServed
+    total.itEnergyMegawattHours = power.reduce(0) { $0 + $1.averageKW } / 1000 * hours
+    let itCapex = buy > 0 ? state.cohorts.last!.capex : 0
+    if buy > 0, let hardware = served.buyHardware { total.capexByHardware = [hardware: itCapex] }
+    // Each site's row: its power and energy at its PUE and electricity price (the cost model's
+    // formulas with the site's values), its new GPUs' capex, and its facility growth.
+    var siteRows: [PlanRow] = []
+    let newBySite = Dictionary(state.purchased.filter { $0.delivered == q }.map { ($0.site, $0.count) }, uniquingKeysWith: +)
+    var colocation = 0.0
+    var facilityCapex = 0.0
+    for (k, site) in plan.sites.enumerated() {
+      var row = PlanRow(
+        quarter: q, workload: "site", tokensPerDay: 0, tokens: 0, gpuHours: power[k].busyHours,
+        gpusBusyAverage: power[k].busyHours / hours, gpusRequired: 0,
+        gpusInstalled: served.installedBySite[k].values.reduce(0, +), gpusToOrder: newBySite[k] ?? 0,
+        orderByQuarter: newBySite[k] == nil ? nil : total.orderByQuarter, purchaseHardware: newBySite[k] == nil ? nil : total.purchaseHardware,
+        racks: power[k].racks, itPowerMegawatts: power[k].itKW / 1000, facilityPowerMegawatts: 0, energyMegawattHours: 0,
+        joulesPerToken: 0, capex: buy > 0 ? itCapex * Double(newBySite[k] ?? 0) / Double(buy) : 0, depreciation: 0,
+        capitalCharge: 0, opex: 0, costPerMillionTokens: 0, shortfallMegawatts: 0, currency: plan.money.currency)
+      row.site = site.name
+      // Tokens served where the work is done (each site's share of the GPU-hours).
+      row.tokensServed = gpuHoursTotal > 0 ? total.tokensServed * power[k].busyHours / gpuHoursTotal : 0
+      row.tokens = row.tokensServed
+      row.tokensPerDay = row.tokensServed / Double(q.days)
+      row.itEnergyMegawattHours = power[k].averageKW / 1000 * hours
+      for column in [PlanQuantity.facilityPowerMegawatts, .energyMegawattHours, .joulesPerToken, .electricity] {
+        CostModel.evaluate(column, &row, plan: plan, site: site)
+      }
+      let facilityMW = row.facilityPowerMegawatts
+      row.shortfallMegawatts = max(0, facilityMW - site.megawattsAvailable(at: q))
+      // Facility MW are paid for once, when they come online: the site's stated expansions
+      // (`mw_available` steps after the as-of quarter) whether used or not, and in the
+      // unconstrained plan MW beyond them when first needed (their construction starts the
+      // build lead earlier: `buildByQuarter`). The constrained plan builds nothing beyond the
+      // sites.
+      let stated = site.megawattsAvailable(at: q)
+      if !work.constrained, facilityMW > max(stated, state.builtMW[k]) + 1e-12 {
+        row.buildByQuarter = q.adding(-site.buildLeadQuarters)
+      }
+      let target = work.constrained ? stated : max(stated, facilityMW)
+      if target > state.builtMW[k] + 1e-12 {
+        row.facilityMegawattsAdded = target - state.builtMW[k]
+        if site.colocationPerKilowattMonth == nil {
+          // Built at the quoted price per MW of IT (facility MW / PUE) or of facility power.
+          let billedMW = site.capexBasis == .itMegawatts ? row.facilityMegawattsAdded / site.pue : row.facilityMegawattsAdded
+          state.cohorts.append(CapexCohort(kind: .facility, start: q, capex: billedMW * site.capexPerMegawatt))
+          row.facilityCapex = billedMW * site.capexPerMegawatt
+          row.capex += row.facilityCapex
+          facilityCapex += row.facilityCapex
+        }
+        state.builtMW[k] = target
+      }
+      colocation += (site.colocationPerKilowattMonth ?? 0) * power[k].itKW * 3
+      siteRows.append(row)
+    }
+    // The total: sums over the sites (one site: its row's values, which are the formulas').
+    total.facilityCapex = facilityCapex
+    total.capex = itCapex + facilityCapex
+    total.facilityMegawattsAdded = siteRows.reduce(0) { $0 + $1.facilityMegawattsAdded }
+    total.shortfallMegawatts = siteRows.reduce(0) { $0 + $1.shortfallMegawatts }
+    total.buildByQuarter = siteRows.compactMap(\.buildByQuarter).min()
+    total.facilityPowerMegawatts = siteRows.reduce(0) { $0 + $1.facilityPowerMegawatts }
+    total.energyMegawattHours = siteRows.reduce(0) { $0 + $1.energyMegawattHours }
+    total.electricity = siteRows.reduce(0) { $0 + $1.electricity }
+    // Maintenance on the IT equipment in service: a retired cohort is no longer maintained.
+    let grossIT = state.inServiceCapex(plan, at: q, kinds: [.it])
+    total.maintenanceAndColocation = plan.money.maintenanceShare * grossIT / 4 + colocation + state.existingLeasePerQuarter
+    total.otherOpex = otherOpex(
+      plan, installedGPUs: served.installed, facilityMegawatts: total.facilityPowerMegawatts, state: state, at: q)
+    // Depreciation, capital charge and the rest: the cost model's formulas over the cohorts. With
+    // several sites, facility MW, energy and electricity are the sites' sums (each site at its
+    // own PUE and price); with one, the formulas give the same values.
+    CostModel.evaluate(&total, plan: plan, cohorts: state.cohorts, keeping: plan.sites.count > 1 ? CostModel.siteSums : [])
+    return (total, siteRows)
+  }
+
+
+  /// A quarter's staff and software (per installed GPU-year), insurance (a share of gross IT and
+  /// facility capex per year) and facility running costs (per facility MW-year).
+  static func otherOpex(_ plan: Plan, installedGPUs: Int, facilityMegawatts: Double, state: PlannerState, at q: Quarter) -> Double {
+    let c = plan.costLines
+    // Insured: the IT equipment in service and the facilities within their life.
+    let grossCapex = state.inServiceCapex(plan, at: q, kinds: [.it, .facility])
+    return ((c.staffPerGPUYear + c.softwarePerGPUYear) * Double(installedGPUs) + c.insuranceShare * grossCapex
+      + c.facilityOpexPerMegawattYear * facilityMegawatts) / 4
+  }
+
+  /// Workload rows: their own tokens, and the quarter's GPUs, power and money split by their
+  /// share of the GPU-hours.
+  static func workloadRows(_ work: inout QuarterWork, _ served: Served, _ total: PlanRow) throws -> [PlanRow] {
+    let plan = work.plan
+    let q = work.quarter
+    let hours = work.hours
+    let gpuHoursTotal = total.gpuHours
+    var rows: [PlanRow] = []
+    for (index, w) in plan.workloads.enumerated() {
+      var hoursW = 0.0
+      for (name, hoursOnType) in served.busyHours {
+        let all = try work.totalWork(name)
+        if all > 0 { hoursW += hoursOnType * (try work.gpuHours(index, on: name)) / all }
+      }
+      let share = gpuHoursTotal > 0 ? hoursW / gpuHoursTotal : 0
+      let tpd = w.tokensPerDay[q] ?? 0
+      let t = tpd * Double(q.days)
+      let servedTokens = t * (1 - served.unservedShare)
+      rows.append(
+        PlanRow(
+          quarter: q, workload: w.name, tokensPerDay: tpd, tokens: t, gpuHours: hoursW,
+          gpusBusyAverage: hoursW / hours, gpusRequired: Int((Double(total.gpusRequired) * share).rounded()),
+          gpusInstalled: Int((Double(total.gpusInstalled) * share).rounded()),
+          gpusToOrder: Int((Double(total.gpusToOrder) * share).rounded()), orderByQuarter: total.orderByQuarter,
+          purchaseHardware: total.purchaseHardware, racks: Int((Double(total.racks) * share).rounded(.up)),
+          itPowerMegawatts: total.itPowerMegawatts * share, facilityPowerMegawatts: total.facilityPowerMegawatts * share,
+          energyMegawattHours: total.energyMegawattHours * share,
+          joulesPerToken: servedTokens > 0 ? total.energyMegawattHours * share * 3.6e9 / servedTokens : 0,
+          capex: total.capex * share,
+          depreciation: total.depreciation * share, capitalCharge: total.capitalCharge * share, opex: total.opex * share,
+          costPerMillionTokens: servedTokens > 0
+            ? (total.depreciation + total.capitalCharge + total.opex) * share / (servedTokens / 1e6) : 0,
+          shortfallMegawatts: total.shortfallMegawatts * share, currency: plan.money.currency,
+          otherOpex: total.otherOpex * share, itEnergyMegawattHours: total.itEnergyMegawattHours * share,
+          electricity: total.electricity * share,
+          maintenanceAndColocation: total.maintenanceAndColocation * share, tokensServed: servedTokens,
+          tokensUnserved: t - servedTokens))
+    }
+    return rows
+  }
+
+  /// The facility MW in force at `q` (the latest value at or before it).
+  /// The pinned purchase hardware, or the available one with the least node capex per unit of
+  /// the quarter's work.
+  static func purchaseChoice(_ plan: Plan, quarter: Quarter, work: (String) throws -> Double) throws -> String {
+    if let pinned = plan.purchaseHardware { return pinned }
+    var best: (String, Double)?
+    var reasons: [String] = []
+    for (name, h) in plan.hardware.sorted(by: { $0.key < $1.key }) {
+      guard h.firstAvailable <= quarter else {
+        reasons.append("\(name) is first available in \(h.firstAvailable)")
+        continue
+      }
+      let w: Double
+      do { w = try work(name) } catch {
+        reasons.append("\(name): \(error)")
+        continue
+      }
+      guard w.isFinite, w >= 0 else {
+        reasons.append("\(name): the quarter's GPU-hours are \(w) (demand or efficiency gain not usable)")
+        continue
+      }
+      // With no demand (spares only), the cheapest GPU.
+      let cost = max(w, .leastNormalMagnitude) * h.nodePrice / Double(h.gpusPerNode)
+      if best == nil || cost < best!.1 { best = (name, cost) }
+    }
+    guard let best else {
+      throw PlanError(
+        description: "no hardware can be bought in \(quarter): "
+          + (reasons.isEmpty ? "the plan and its catalogs define no hardware" : reasons.joined(separator: "; "))
+          + "; add hardware: entries or a throughput: measurement, or set purchase_hardware:")
+    }
+    return best.0
+  }
+
+  /// The measured throughput, or a roofline estimate (flagged) when none is given: prefill at
+  /// MFU 0.4 of peak dense FLOPS at the model's precision, `2 × active parameters` FLOPs per
+  /// token; decode at MBU 0.7 of HBM bandwidth with a batch of 64 sequences of 2,048 tokens,
+  /// reading all weights and the batch's KV cache per step.
+  public static func throughput(_ plan: Plan, model: String, hardware: String, latencyClass: String) -> Throughput? {
+    if let t = plan.throughput.first(where: {
+      $0.model == model && $0.hardware == hardware && $0.latencyClass == latencyClass
+    }) {
+      return t
+    }
+    guard let m = plan.models[model], let h = plan.hardware[hardware],
+      let tflops = h.peakDenseTFLOPS[m.precision] ?? h.peakDenseTFLOPS["bf16"]
+    else { return nil }
+    let prefill = 0.4 * tflops * 1e12 / (2 * m.activeParametersBillions * 1e9)
+    let batch = 64.0
+    let bytesPerStep = m.totalParametersBillions * 1e9 * m.bytesPerParameter + batch * 2048 * m.kvBytesPerToken
+    let decode = batch * 0.7 * h.hbmTerabytesPerSecond * 1e12 / bytesPerStep
+    return Throughput(
+      model: model, hardware: hardware, latencyClass: latencyClass, inputTokensPerSecond: prefill,
+      outputTokensPerSecond: decode, estimated: true,
+      provenance: Provenance(source: "roofline estimate (MFU 0.4, MBU 0.7, batch 64, context 2048)", date: ""))
+  }
+}

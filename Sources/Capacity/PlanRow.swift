@@ -1,0 +1,67 @@
+import Foundation
+import TokenPlanCore
+
+/// One row of the quarterly plan table (the contract's columns; money in the plan's currency).
+public struct PlanRow: Sendable, Equatable {
+  public var quarter: Quarter
+  /// `total` or a workload's name.
+  public var workload: String
+  public var tokensPerDay: Double
+  public var tokens: Double
+  public var gpuHours: Double
+  public var gpusBusyAverage: Double
+  public var gpusRequired: Int
+  public var gpusInstalled: Int
+  public var gpusToOrder: Int
+  /// The quarter by which `gpusToOrder` must be ordered (procurement lead time).
+  public var orderByQuarter: Quarter?
+  /// The hardware bought this quarter.
+  public var purchaseHardware: String?
+  public var racks: Int
+  public var itPowerMegawatts: Double
+  public var facilityPowerMegawatts: Double
+  public var energyMegawattHours: Double
+  public var joulesPerToken: Double
+  public var capex: Double
+  public var depreciation: Double
+  public var capitalCharge: Double
+  public var opex: Double
+  public var costPerMillionTokens: Double
+  /// Facility MW needed beyond what the site has this quarter (0 when it fits).
+  public var shortfallMegawatts: Double
+  public var currency: String
+  /// This quarter's IT capex by hardware generation (node purchases delivered in the quarter).
+  public var capexByHardware: [String: Double] = [:]
+  /// When facility MW grows this quarter: the quarter construction must start (build lead time).
+  public var buildByQuarter: Quarter?
+  /// Staff, software, insurance and facility running costs (part of `opex`, ``CostLines``).
+  public var otherOpex: Double = 0
+  /// IT energy: average IT MW × hours (facility energy is this × PUE, ``CostModel``).
+  public var itEnergyMegawattHours: Double = 0
+  /// Electricity: facility MWh × 1,000 × the electricity price (part of `opex`).
+  public var electricity: Double = 0
+  /// The rest of `opex`: maintenance (a share of gross IT capex), colocation and the existing
+  /// site's lease; `opex` is
+  /// electricity + this (``CostModel``).
+  public var maintenanceAndColocation: Double = 0
+  /// Tokens the installed, powered GPUs serve this quarter (all of ``tokens`` in an
+  /// unconstrained plan).
+  public var tokensServed: Double = 0
+  /// Tokens beyond what can be delivered and powered by this quarter (`tokens − tokensServed`).
+  public var tokensUnserved: Double = 0
+  /// `all` for the plan's totals and workload rows; a site's name on its `site` row (plans with
+  /// several sites: the site's GPUs, power, energy, electricity, capex and the tokens its
+  /// GPU-hours serve; depreciation, capital charge and opex are only on the total).
+  public var site = "all"
+  /// Facility MW paid for this quarter (a stated expansion coming online, or MW built beyond the
+  /// site in the unconstrained plan), whether built or rented.
+  public var facilityMegawattsAdded: Double = 0
+  /// The capex of those MW (part of ``capex``; 0 when colocated).
+  public var facilityCapex: Double = 0
+}
+
+/// A problem with a plan that the computation found (not the file's syntax).
+public struct PlanError: UserError, Equatable, Sendable {
+  public var description: String
+  public var userMessage: String { "error: the plan cannot be computed: \(description)" }
+}

@@ -1,0 +1,285 @@
+import Foundation
+import TokenPlanCore
+import Yams
+
+/// The plan's sections, one reader each.
+extension Reader {
+  static let drivers = ["throughput", "pue", "electricity_per_kwh", "yearly_efficiency_gain", "peak_to_average"]
+
+  /// `catalogs:`, read in order (the plan's own entries override theirs afterwards).
+  func catalogs(_ top: [String: Node], resolve: (Node) throws -> String) throws -> CatalogContents {
+    var contents = CatalogContents()
+    for item in try top["catalogs"].map(sequence) ?? [] {
+      let catalogPath = try resolve(item)
+      let catalogText = try PlanReader.readText(catalogPath)
+      contents.paths.append(catalogPath)
+      let c = Reader(file: catalogPath)
+      let catalog = try c.mapping(
+        try PlanReader.compose(catalogText, file: catalogPath), allowed: ["hardware", "models", "throughput"])
+      try c.catalog(catalog, models: &contents.models, hardware: &contents.hardware, throughput: &contents.throughput)
+    }
+    return contents
+  }
+
+  /// `workloads:`: each with a model the catalogs know, its ratios, latency class, segments and
+  /// optional `tokens_per_day:`.
+  func workloads(_ node: Node, catalog: CatalogContents) throws -> [Workload] {
+    var workloads: [Workload] = []
+    for (nameNode, node) in try pairs(node) {
+      let name = try string(nameNode)
+      // plan.csv and the run store name the quarter's sum `total` and a site's rows `site:NAME`:
+      // a workload so named would be a second total (or a site) in every table that sums them.
+      guard name != "total", !name.hasPrefix("site:"), !name.isEmpty else {
+        throw error(
+          nameNode, expected: "a workload name other than 'total', '' or one starting 'site:' (names the plan's own rows use)",
+          fix: "rename the workload, e.g. \(name.isEmpty ? "chat" : name + "-workload")")
+      }
+      let w = try mapping(node, allowed: [
+        "model", "latency_class", "input_output_ratio", "prompt_cache_hit_rate", "segments", "tokens_per_day",
+      ])
+      let model = try string(try required(w, "model", node))
+      guard catalog.models[model] != nil || catalog.throughput.contains(where: { $0.model == model }) else {
+        throw error(w["model"]!, expected: "a model defined under models: or in a catalog",
+          fix: "define \(model), or use one of \(catalog.models.keys.sorted().joined(separator: ", "))")
+      }
+      var perDay: [Quarter: Double] = [:]
+      if let t = w["tokens_per_day"] {
+        for (qNode, vNode) in try pairs(t) {
+          perDay[try quarter(qNode)] = try number(vNode, min: 0, max: PlanLimits.maximumTokensPerDay)
+        }
+      }
+      workloads.append(
+        Workload(
+          name: name, inputOutputRatio: try number(w["input_output_ratio"], default: 1, min: 0),
+          promptCacheHitRate: try number(w["prompt_cache_hit_rate"], default: 0, min: 0, max: 1),
+          latencyClass: try w["latency_class"].map(latencyClass) ?? "server", model: model,
+          segments: try w["segments"].map { try sequence($0).map(string) } ?? ["*"],
+          tokensPerDay: perDay))
+    }
+    return workloads
+  }
+
+  /// `operations:`.
+  func operations(_ opsNode: Node) throws -> Operations {
+    let ops = try mapping(opsNode, allowed: [
+      "peak_to_average", "target_utilization", "redundancy_share", "redundancy_spares", "yearly_efficiency_gain", "sizing",
+    ])
+    var operations = Operations(
+      peakToAverage: try number(ops["peak_to_average"], default: 1, min: 1),
+      targetUtilization: try number(required(ops, "target_utilization", opsNode), min: 0.01, max: 1),
+      redundancyShare: try number(ops["redundancy_share"], default: 0, min: 0),
+      redundancySpares: try integer(ops["redundancy_spares"], default: 0, min: 0, max: 1_000_000),
+      yearlyEfficiencyGain: try number(ops["yearly_efficiency_gain"], default: 0, min: -0.9))
+    if let node = ops["sizing"] {
+      guard let sizing = Operations.Sizing(rawValue: try string(node)) else {
+        throw error(
+          node, expected: "quarter_end or quarter_average for sizing",
+          fix: "write quarter_end (GPUs for the quarter's highest rate, the default) or quarter_average")
+      }
+      operations.sizing = sizing
+    }
+    return operations
+  }
+
+  /// `fleet:` (optional): the installed cohorts and the service life in years (default 5).
+  func fleet(_ node: Node?, hardware: [String: HardwareSpec]) throws -> ([FleetCohort], Double, Provenance?) {
+    guard let node else { return ([], 5, nil) }
+    var fleet: [FleetCohort] = []
+    let fm = try mapping(node, allowed: ["service_life_years", "installed", "source", "date"])
+    let serviceLife = try number(fm["service_life_years"], default: 5, min: 0.25)
+    for item in try fm["installed"].map(sequence) ?? [] {
+      let c = try mapping(item, allowed: ["hardware", "count", "installed", "node_cost"])
+      fleet.append(
+        FleetCohort(
+          hardware: try hardwareName(try required(c, "hardware", item), in: hardware),
+          count: try integer(required(c, "count", item), min: 0, max: 100_000_000),
+          installed: try quarter(required(c, "installed", item)),
+          nodeCost: try c["node_cost"].map { try number($0, min: 0) }))
+    }
+    if fleet.contains(where: { $0.nodeCost != nil }), fm["source"] == nil {
+      throw error(node, expected: "a source: (and date:) for the fleet's node_cost values",
+        fix: "add source: \"…\" and date: \"YYYY-MM-DD\" under fleet: saying where the costs come from (or that they are assumed)")
+    }
+    return (fleet, serviceLife, fm["source"] == nil ? nil : try provenance(fm, node))
+  }
+
+  /// A hardware name the catalogs or the plan define.
+  func hardwareName(_ node: Node, in hardware: [String: HardwareSpec]) throws -> String {
+    let name = try string(node)
+    guard hardware[name] != nil else {
+      throw error(node, expected: "hardware defined under hardware: or in a catalog",
+        fix: "use one of \(hardware.keys.sorted().joined(separator: ", "))")
+    }
+    return name
+  }
+
+  /// `facility:` (the first site), or one entry of `sites:` when `base` (the first site) is
+  /// given: then every key but `mw_available` is optional and defaults to the first site's
+  /// (except `existing_site`, which is the site's own), and `source:`/`date:` are required.
+  func facility(_ facNode: Node, name siteName: String? = nil, base: Facility? = nil, asOf: Quarter? = nil) throws -> Facility {
+    let fac = try mapping(facNode, allowed: [
+      "pue", "rack_kw", "mw_available", "capex_per_mw", "capex_per_mw_basis", "life_years", "build_lead_quarters",
+      "colocation_per_kw_month", "existing_site", "electricity_per_kwh", "source", "date",
+    ] + (base == nil ? ["name"] : []))
+    var mw: [Quarter: Double] = [:]
+    for (qNode, vNode) in try pairs(try required(fac, "mw_available", facNode)) {
+      mw[try quarter(qNode)] = try number(vNode, min: 0)
+    }
+    var basis = base?.capexBasis ?? CapexBasis.itMegawatts
+    if let node = fac["capex_per_mw_basis"] {
+      let text = try string(node)
+      guard let b = CapexBasis(rawValue: text) else {
+        throw error(node, expected: "it or facility for capex_per_mw_basis", fix: "write it (per MW of IT load, as build-cost sources quote) or facility (per MW of IT × PUE)")
+      }
+      basis = b
+    }
+    func value(_ key: String, _ inherited: Double?, min: Double, max: Double = .greatestFiniteMagnitude) throws -> Double {
+      if let node = fac[key] { return try number(node, min: min, max: max) }
+      if let inherited { return inherited }
+      return try number(required(fac, key, facNode), min: min, max: max)
+    }
+    var facility = Facility(
+      pue: try value("pue", base?.pue, min: 1, max: 3),
+      rackKilowatts: try value("rack_kw", base?.rackKilowatts, min: 1),
+      megawattsAvailable: mw, capexPerMegawatt: try value("capex_per_mw", base?.capexPerMegawatt, min: 0),
+      lifeYears: try value("life_years", base?.lifeYears ?? 14, min: 1),
+      provenance: try provenance(fac, facNode),
+      buildLeadQuarters: try fac["build_lead_quarters"].map { try integer($0, min: 0, max: 40) } ?? base?.buildLeadQuarters ?? 0,
+      colocationPerKilowattMonth: try fac["colocation_per_kw_month"].map { try number($0, min: 0) } ?? base?.colocationPerKilowattMonth)
+    facility.capexBasis = basis
+    facility.name = try siteName ?? fac["name"].map { node in
+      let name = try string(node)
+      try self.siteName(name, node)
+      return name
+    } ?? "site"
+    facility.electricityPerKilowattHour = try fac["electricity_per_kwh"].map { try number($0, min: 0) } ?? base?.electricityPerKilowattHour
+    if let node = fac["existing_site"] { facility.existingSite = try existingSite(node, asOf: asOf) }
+    return facility
+  }
+
+  /// Throws unless `name` can name a site: plan.csv's rows that are not a site's say `all`.
+  func siteName(_ name: String, _ node: Node) throws {
+    guard name != "all", !name.isEmpty else {
+      throw error(node, expected: "a site name other than 'all' or '' (plan.csv's rows for every site say all)", fix: "rename the site")
+    }
+  }
+
+  /// `sites:` (optional): further sites by name, each a `facility:` whose missing keys are the
+  /// first site's.
+  func sites(_ node: Node, first: Facility, asOf: Quarter? = nil) throws -> [Facility] {
+    var out: [Facility] = []
+    for (k, v) in try pairs(node) {
+      let name = try string(k)
+      try siteName(name, k)
+      guard name != first.name, !out.contains(where: { $0.name == name }) else {
+        throw error(k, expected: "a site name used once (the first site, facility:, is \(first.name))", fix: "rename the site")
+      }
+      out.append(try facility(v, name: name, base: first, asOf: asOf))
+    }
+    return out
+  }
+
+  /// `facility.existing_site:`: `built:` and `capex:` (owned) or `lease_per_kw_month:`, with
+  /// `source:` and `date:`.
+  func existingSite(_ node: Node, asOf: Quarter?) throws -> ExistingSite {
+    let m = try mapping(node, allowed: ["built", "capex", "lease_per_kw_month", "source", "date"])
+    let cost: ExistingSite.Cost
+    switch (m["built"], m["capex"], m["lease_per_kw_month"]) {
+    case (let built?, let capex?, nil):
+      let quarter = try quarter(built)
+      // An existing site is in service by the as-of quarter; one built later would power the
+      // fleet from the first quarter at no cost.
+      if let asOf, quarter > asOf {
+        throw error(
+          built, expected: "an existing site built by the as-of quarter (\(asOf))",
+          fix: "a site built later is an expansion: state its MW under mw_available from its quarter, with capex_per_mw")
+      }
+      cost = .owned(built: quarter, capex: try number(capex, min: 0))
+    case (nil, nil, let lease?): cost = .leased(perKilowattMonth: try number(lease, min: 0))
+    default:
+      throw error(node, expected: "either built: and capex: (an owned site) or lease_per_kw_month: (a leased one)",
+        fix: "write built: YYYYQn and capex: what the site cost, or lease_per_kw_month: the rent per kW of IT")
+    }
+    return ExistingSite(cost: cost, provenance: try provenance(m, node))
+  }
+
+  /// `cost_lines:`.
+  func costLines(_ node: Node) throws -> CostLines {
+    let m = try mapping(node, allowed: [
+      "networking_capex_share", "storage_capex_share", "network_storage_power_share", "staff_per_gpu_year",
+      "software_per_gpu_year", "insurance_share", "facility_opex_per_mw_year", "source", "date",
+    ])
+    var c = CostLines()
+    c.networkingCapexShare = try number(m["networking_capex_share"], default: 0, min: 0, max: 2)
+    c.storageCapexShare = try number(m["storage_capex_share"], default: 0, min: 0, max: 2)
+    c.networkStoragePowerShare = try number(m["network_storage_power_share"], default: 0, min: 0, max: 1)
+    c.staffPerGPUYear = try number(m["staff_per_gpu_year"], default: 0, min: 0)
+    c.softwarePerGPUYear = try number(m["software_per_gpu_year"], default: 0, min: 0)
+    c.insuranceShare = try number(m["insurance_share"], default: 0, min: 0, max: 1)
+    c.facilityOpexPerMegawattYear = try number(m["facility_opex_per_mw_year"], default: 0, min: 0)
+    c.provenance = try provenance(m, node)
+    return c
+  }
+
+  /// `money:`.
+  func money(_ moneyNode: Node) throws -> Money {
+    let m = try mapping(moneyNode, allowed: [
+      "currency", "electricity_per_kwh", "depreciation_years", "cost_of_capital", "maintenance_share",
+      "procurement_lead_quarters", "fiscal_year_start_month", "gpu_payment_at_order", "source", "date",
+    ])
+    var money = Money(
+      currency: try m["currency"].map(string) ?? "USD",
+      electricityPerKilowattHour: try number(required(m, "electricity_per_kwh", moneyNode), min: 0),
+      depreciationYears: try number(required(m, "depreciation_years", moneyNode), min: 0.25),
+      costOfCapital: try number(m["cost_of_capital"], default: 0, min: 0, max: 1),
+      maintenanceShare: try number(m["maintenance_share"], default: 0, min: 0, max: 1),
+      procurementLeadQuarters: try integer(m["procurement_lead_quarters"], default: 0, min: 0, max: 40),
+      provenance: try provenance(m, moneyNode))
+    if let node = m["fiscal_year_start_month"] {
+      let month = try integer(node, default: 1, min: 1, max: 12)
+      guard [1, 4, 7, 10].contains(month) else {
+        throw error(
+          node, expected: "fiscal_year_start_month 1, 4, 7 or 10 (a fiscal year of whole calendar quarters)",
+          fix: "write the month the fiscal year starts in, e.g. 4 for April")
+      }
+      money.fiscalYearStartMonth = month
+    }
+    money.gpuPaymentAtOrder = try number(m["gpu_payment_at_order"], default: 1, min: 0, max: 1)
+    return money
+  }
+
+  /// `uncertainty:`: draws, seed and each driver's distribution within the driver's base rule.
+  func uncertainty(_ u: Node) throws -> UncertaintySpec {
+    let um = try mapping(u, allowed: ["draws", "seed"] + Reader.drivers)
+    var spec = UncertaintySpec(
+      draws: try integer(um["draws"], default: 1000, min: 10, max: 1_000_000),
+      seed: UInt64(try integer(um["seed"], default: Int(TokenPlanDefaults.seed), min: 0, max: 1 << 53)))
+    spec.throughputFactor = try um["throughput"].map { try distribution($0, driver: "throughput") }
+    spec.pue = try um["pue"].map { try distribution($0, driver: "pue") }
+    spec.electricityPerKilowattHour = try um["electricity_per_kwh"].map { try distribution($0, driver: "electricity_per_kwh") }
+    spec.yearlyEfficiencyGain = try um["yearly_efficiency_gain"].map { try distribution($0, driver: "yearly_efficiency_gain") }
+    spec.peakToAverage = try um["peak_to_average"].map { try distribution($0, driver: "peak_to_average") }
+    return spec
+  }
+
+  /// `scenarios:`: each a demand column and driver overlays within the base rules.
+  func scenarios(_ node: Node) throws -> [Scenario] {
+    var scenarios: [Scenario] = []
+    for (k, node) in try pairs(node) {
+      let sm = try mapping(node, allowed: ["demand"] + Reader.drivers)
+      let text = try sm["demand"].map(string) ?? "mean"
+      guard let column = DemandStatistic(rawValue: text) else {
+        throw error(sm["demand"]!, expected: "a demand column: mean, p10, p50 or p90", fix: "write one of them")
+      }
+      var values: [String: Double] = [:]
+      for d in Reader.drivers { if let v = sm[d] { values[d] = try driver(v, d) } }
+      scenarios.append(Scenario(name: try string(k), demandColumn: column, drivers: values))
+    }
+    return scenarios
+  }
+
+  /// A setting's text with its location, for the pipeline to read.
+  func setting(_ node: Node) throws -> PlanFile.Setting {
+    PlanFile.Setting(text: try string(node), file: file, line: node.mark?.line, column: node.mark?.column)
+  }
+}
