@@ -205,146 +205,16 @@ extension RunReport {
       note: "Every node of the hierarchy, largest first. MASE and sMAPE: rolling-origin backtest of the chosen model; coverage: share of held-out actuals inside the calibrated 80%/95% intervals.")
   }
 
-  /// The assumptions register: every input with its value, unit, source and date; and the
-  /// workbook's defined names (`PUE`, `ElectricityPrice`, …) with the rows they name.
-  /// The assumptions register: one row per assumption (name, value, unit, and the number of its
-  /// source), and the sources, each once with its date.
+  /// The assumptions register as the report shows it: one row per assumption (name, value,
+  /// unit, and the number of its source), the sources each once with their date, and the
+  /// workbook's defined names with the rows they name. Rendered from ``RunResults/register``.
   package static func assumptions(_ r: RunResults) -> (table: ReportTable, sources: ReportTable, names: [(name: String, row: Int)]) {
-    let p = r.plan
-    var rows: [[ReportTable.Cell]] = []
-    var names: [(name: String, row: Int)] = []
-    var sources: [[String]] = []  // [source, date], in order of first use
-    func reference(_ source: String, _ date: String) -> String {
-      if let k = sources.firstIndex(of: [source, date]) { return "[\(k + 1)]" }
-      sources.append([source, date])
-      return "[\(sources.count)]"
+    let register = r.register
+    let references = register.references
+    let rows: [[ReportTable.Cell]] = zip(register.entries, references).map { e, ref in
+      [.text(e.name), .number(e.value ?? .nan, decimals: e.decimals), .text(e.unit), .text("[\(ref)]")]
     }
-    func add(
-      _ name: String, _ value: Double, _ decimals: Int, _ unit: String, _ source: String, _ date: String,
-      definedName: String? = nil
-    ) {
-      if let definedName { names.append((definedName, rows.count)) }
-      rows.append([.text(name), .number(value, decimals: decimals), .text(unit), .text(reference(source, date))])
-    }
-    let f = p.facility.provenance
-    let m = p.money.provenance
-    let planFile = "stated in the plan (\(p.name))"
-    add("Demand share served", p.demandShare, 4, "share", planFile, "")
-    add("Peak to average", p.operations.peakToAverage, 2, "ratio", planFile, "")
-    add("Target utilisation", p.operations.targetUtilization, 2, "share", planFile, "")
-    add("Redundancy", p.operations.redundancyShare, 2, "share", planFile, "")
-    add("Yearly efficiency gain", p.operations.yearlyEfficiencyGain, 2, "per year", planFile, "")
-    add("Service life", p.serviceLifeYears, 1, "years", planFile, "")
-    if let decay = GrowthDecay.chosen(r.forecastSettings.growthDecay) {
-      // The forecast's prior (GrowthDecay): the growth rate past each series' backtested span.
-      add(
-        "Demand growth rate beyond the backtested span: e-folding time", decay.eFoldingDays, 0,
-        "days", GrowthDecay.publicDisclosuresSource, GrowthDecay.publicDisclosuresDate)
-    }
-    add("PUE", p.facility.pue, 2, "ratio", f.source, f.date, definedName: PlanAssumption.pue.rawValue)
-    add("Rack power", p.facility.rackKilowatts, 1, "kW", f.source, f.date)
-    add(
-      "Facility capex", p.facility.capexPerMegawatt, 0,
-      "\(p.money.currency)/MW \(p.facility.capexBasis == .itMegawatts ? "IT" : "facility")", f.source, f.date)
-    add("Facility life", p.facility.lifeYears, 1, "years", f.source, f.date, definedName: PlanAssumption.facilityLifeYears.rawValue)
-    add("Build lead", Double(p.facility.buildLeadQuarters), 0, "quarters", f.source, f.date)
-    for (q, mw) in p.facility.megawattsAvailable.sorted(by: { $0.key < $1.key }) {
-      add("Site power from \(q)", mw, 1, "MW", f.source, f.date)
-    }
-    for site in p.otherSites {
-      let s = site.provenance
-      add("Site \(site.name): PUE", site.pue, 2, "ratio", s.source, s.date)
-      add("Site \(site.name): electricity price", p.electricityPrice(at: site), 4, "\(p.money.currency)/kWh", s.source, s.date)
-      add(
-        "Site \(site.name): facility capex", site.capexPerMegawatt, 0,
-        "\(p.money.currency)/MW \(site.capexBasis == .itMegawatts ? "IT" : "facility")", s.source, s.date)
-      add("Site \(site.name): build lead", Double(site.buildLeadQuarters), 0, "quarters", s.source, s.date)
-      if let c = site.colocationPerKilowattMonth { add("Site \(site.name): colocation", c, 2, "\(p.money.currency)/kW IT-month", s.source, s.date) }
-      for (q, mw) in site.megawattsAvailable.sorted(by: { $0.key < $1.key }) {
-        add("Site \(site.name): power from \(q)", mw, 1, "MW", s.source, s.date)
-      }
-    }
-    // The price the first site pays (the ElectricityPrice cell the workbook's formulas read): its
-    // own when stated, else the plan's.
-    let price = p.facility.electricityPerKilowattHour == nil ? m : f
-    add(
-      "Electricity price", p.electricityPrice(at: p.facility), 4, "\(p.money.currency)/kWh", price.source, price.date,
-      definedName: PlanAssumption.electricityPrice.rawValue)
-    add("Depreciation", p.money.depreciationYears, 1, "years", m.source, m.date, definedName: PlanAssumption.depreciationYears.rawValue)
-    add("Cost of capital", p.money.costOfCapital, 3, "per year", m.source, m.date, definedName: PlanAssumption.costOfCapital.rawValue)
-    add("Maintenance", p.money.maintenanceShare, 3, "of IT capex per year", m.source, m.date)
-    add("Procurement lead", Double(p.money.procurementLeadQuarters), 0, "quarters", m.source, m.date)
-    // Planning conventions, not sourced figures: an empty date says so.
-    add("GPU payment at order", p.money.gpuPaymentAtOrder, 2, "of the purchase (rest on delivery)", "planning convention", "")
-    add("Fiscal year starts", Double(p.money.fiscalYearStartMonth), 0, "month", "planning convention", "")
-    let cl = p.costLines
-    let lines = cl.provenance
-    add("Networking capex", cl.networkingCapexShare, 3, "of node capex", lines.source, lines.date)
-    add("Storage capex", cl.storageCapexShare, 3, "of node capex", lines.source, lines.date)
-    add("Network and storage power", cl.networkStoragePowerShare, 3, "of GPU nodes' IT load", lines.source, lines.date)
-    add("Staff", cl.staffPerGPUYear, 0, "\(p.money.currency)/GPU-year", lines.source, lines.date)
-    add("Software and support", cl.softwarePerGPUYear, 0, "\(p.money.currency)/GPU-year", lines.source, lines.date)
-    add("Insurance", cl.insuranceShare, 4, "of gross capex per year", lines.source, lines.date)
-    add("Facility upkeep", cl.facilityOpexPerMegawattYear, 0, "\(p.money.currency)/facility MW-year", lines.source, lines.date)
-    for c in p.fleet {
-      add("Installed \(c.hardware) (\(c.installed))", Double(c.count), 0, "GPUs", planFile, "")
-      if let cost = c.nodeCost, let s = p.fleetProvenance {
-        add("Installed \(c.hardware) (\(c.installed)) node cost", cost, 0, p.money.currency, s.source, s.date)
-      } else if let h = p.hardware[c.hardware] {
-        add("Installed \(c.hardware) (\(c.installed)) node cost", h.nodePrice, 0, p.money.currency,
-          "not stated: valued at the catalog's node price today", "")
-      }
-    }
-    let free = p.sitesCarryingNoCost.map(\.name)
-    for site in p.sites {
-      let label = p.sites.count == 1 ? "Existing site" : "Site \(site.name): existing site"
-      switch site.existingSite?.cost {
-      case .owned(let built, let capex)?:
-        let s = site.existingSite!.provenance
-        add("\(label) build cost (opened \(built))", capex, 0, p.money.currency, s.source, s.date)
-      case .leased(let perKilowattMonth)?:
-        let s = site.existingSite!.provenance
-        add("\(label) lease", perKilowattMonth, 2, "\(p.money.currency)/kW IT-month", s.source, s.date)
-      case nil where free.contains(site.name):
-        let mw = NumberText.grouped(site.megawattsAvailable(at: p.asOf), decimals: 1)
-        add("\(label) cost", 0, 0, p.money.currency, "not stated: the site's \(mw) MW at \(p.asOf) carry no cost", "")
-      case nil: break
-      }
-    }
-    for (name, h) in p.hardware.sorted(by: { $0.key < $1.key }) {
-      let s = h.provenance
-      add("\(name) node price", h.nodePrice, 0, p.money.currency, s.source, s.date)
-      add("\(name) GPUs per node", Double(h.gpusPerNode), 0, "GPUs", s.source, s.date)
-      add("\(name) node power, max", h.nodeMaxKilowatts, 2, "kW", s.source, s.date)
-      add("\(name) node power, busy", h.nodeBusyKilowatts, 2, "kW", s.source, s.date)
-      // Average power interpolates idle → busy by utilisation: the idle draw is an input too.
-      add("\(name) node power, idle", h.nodeIdleKilowatts, 2, "kW", s.source, s.date)
-      add("\(name) GPU TDP", h.tdpWatts, 0, "W", s.source, s.date)
-      add("\(name) HBM bandwidth", h.hbmTerabytesPerSecond, 2, "TB/s", s.source, s.date)
-    }
-    let usedModels = Set(p.workloads.map(\.model))
-    for t in p.throughput.sorted(by: { ($0.model, $0.hardware, $0.latencyClass) < ($1.model, $1.hardware, $1.latencyClass) })
-    where usedModels.contains(t.model) {
-      let label = "\(t.model) on \(t.hardware), \(t.latencyClass)"
-      add("\(label): output", t.outputTokensPerSecond, 0, "tokens/s/GPU" + (t.estimated ? " (estimate)" : ""), t.provenance.source, t.provenance.date)
-    }
-    if let u = p.uncertainty {
-      let drivers: [(String, Distribution?)] = [
-        ("throughput factor", u.throughputFactor), ("PUE", u.pue), ("electricity price", u.electricityPerKilowattHour),
-        ("yearly efficiency gain", u.yearlyEfficiencyGain), ("peak to average", u.peakToAverage),
-      ]
-      for (name, d) in drivers {
-        guard let d else { continue }
-        let (lo, hi) = d.p10p90
-        rows.append([
-          .text("Uncertainty: \(name)"), .number((lo + hi) / 2, decimals: 3), .text(describe(d)), .text(reference(planFile, "")),
-        ])
-      }
-    }
-    for (path, sha) in r.inputs {
-      let source = path.contains("synthetic") ? "SYNTHETIC data (datasets/synthetic/README.md)" : "see the file's header and README"
-      rows.append([.text("Input file \(path)"), .number(.nan, decimals: 0), .text("SHA-256 \(sha.prefix(16))…"), .text(reference(source, ""))])
-    }
+    let names = register.entries.enumerated().compactMap { k, e in e.definedName.map { (name: $0.rawValue, row: k) } }
     let table = ReportTable(
       title: "Assumptions register",
       columns: [
@@ -359,31 +229,26 @@ extension RunReport {
         .init("Ref", numeric: false, key: "ref"), .init("Source", numeric: false, key: "source"),
         .init("Date", numeric: false, key: "date"),
       ],
-      rows: sources.enumerated().map { k, s in [.text("[\(k + 1)]"), .text(s[0]), .text(s[1])] },
+      rows: register.sources.enumerated().map { k, s in [.text("[\(k + 1)]"), .text(s.source), .text(s.date)] },
       note: "As given in the plan and the catalogs; an empty date means a planning choice or a value the plan states without a dated source.")
     return (table, sourceTable, names)
   }
 
   /// The register with each row's source written out (and its date): the workbook's
-  /// Assumptions sheet, where a reviewer filters rows rather than follows references.
-  package static func registerWithSources(_ register: ReportTable, _ sourceTable: ReportTable) -> ReportTable {
-    var sources: [String: (String, String)] = [:]
-    for row in sourceTable.rows {
-      if case .text(let ref) = row[0], case .text(let source) = row[1], case .text(let date) = row[2] { sources[ref] = (source, date) }
-    }
-    var table = register
-    table.columns.append(.init("Date", numeric: false, key: "date"))
-    table.rows = table.rows.map { row in
-      guard case .text(let ref) = row[3], let (source, date) = sources[ref] else { return row + [.text("")] }
-      return Array(row[0..<3]) + [.text(source), .text(date)]
-    }
-    return table
-  }
-
-  /// The register of `r` with its sources written out (what the run store keeps).
-  package static func registerWithSources(_ r: RunResults) -> ReportTable {
-    let (register, sources, _) = assumptions(r)
-    return registerWithSources(register, sources)
+  /// Assumptions sheet and `assumptions.csv`, where a reviewer filters rows rather than follows
+  /// references.
+  package static func registerWithSources(_ register: AssumptionsRegister) -> ReportTable {
+    ReportTable(
+      title: "Assumptions register",
+      columns: [
+        .init("Assumption", numeric: false, key: "assumption"), .init("Value", key: "value"),
+        .init("Unit", numeric: false, key: "unit"), .init("Source", numeric: false, key: "source"),
+        .init("Date", numeric: false, key: "date"),
+      ],
+      rows: register.entries.map { e in
+        [.text(e.name), .number(e.value ?? .nan, decimals: e.decimals), .text(e.unit), .text(e.source), .text(e.date)]
+      },
+      note: "One row per assumption; its source by number in the table that follows.")
   }
 
   package static func describe(_ d: Distribution) -> String {

@@ -36,6 +36,8 @@ package struct RunResults: Sendable {
   package var demandPath: String
   /// The plan file's forecast settings (`reconcile:`, `growth_decay:`).
   package var forecastSettings = PlanForecastSettings()
+  /// The assumptions register, built once from the plan when the results are made.
+  package var register = AssumptionsRegister()
 
   /// What changed since the plan's previous stored run, when the store holds one.
   package var sinceLastQuarter: SinceLastQuarter?
@@ -118,7 +120,9 @@ package struct RunTables {
   /// The register's sources, each once, by the reference number its rows give.
   package var sources: ReportTable
   /// The register with each row's source written out (`assumptions.csv`, the workbook).
-  package var registerWithSources: ReportTable { RunReport.registerWithSources(assumptions, sources) }
+  package var registerWithSources: ReportTable { RunReport.registerWithSources(register) }
+  /// The typed register the tables above render.
+  package var register = AssumptionsRegister()
   /// Workbook defined names and the register row (0-based) each one names.
   package var assumptionNames: [(name: String, row: Int)] = []
   /// Since last quarter: the plan's totals then and now, and the last forecast scored.

@@ -77,7 +77,7 @@ public enum QuarterlyRun {
     // What the store will keep of this run, built once: compared with the plan's previous run
     // for the documents, then recorded.
     let record = store.map {
-      (store: $0, run: storedRun(run, request: request, output: output.path, assumptions: RunReport.registerWithSources(run.results)))
+      (store: $0, run: storedRun(run, request: request, output: output.path))
     }
     if let record { run.results.sinceLastQuarter = try sinceLastQuarter(record.run, store: record.store) }
     progress(.started("write"))
@@ -263,6 +263,7 @@ public enum QuarterlyRun {
       // depend on where the checkout lives.
       demandPath: inputs[1].0)
     results.forecastSettings = source.forecast
+    results.register = AssumptionsRegister(plan: plan, forecast: source.forecast, inputs: inputs)
     results.budget = Budget.rows(results.totals, plan: plan)
     results.growth = RunReport.growth(results)
     // The total's forecast accelerating where its history did not: an alert too.

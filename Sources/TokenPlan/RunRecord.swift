@@ -49,20 +49,14 @@ extension QuarterlyRun {
   /// What the store keeps of a computed run: inputs, the assumptions register, every node's
   /// reconciled quarterly forecast with its model, every candidate's backtest scores, every
   /// numeric plan column of every row, and each node's whole-quarter actuals.
-  static func storedRun(_ computed: ComputedRun, request: Request, output: String, assumptions: ReportTable) -> StoredRun {
+  static func storedRun(_ computed: ComputedRun, request: Request, output: String) -> StoredRun {
     let r = computed.results
     var run = StoredRun(
       plan: r.plan.name, asOf: r.plan.asOf, createdAt: RunOutputs.isoDate(request.documentDate), toolVersion: TokenPlanDefaults.version,
       seed: r.seed, paths: r.paths, output: output)
     run.inputs = r.inputs.map { .init(path: $0.0, sha256: $0.1) }
-    run.assumptions = assumptions.rows.map { row in
-      func text(_ k: Int) -> String {
-        if case .text(let s) = row[k] { return s }
-        return row[k].display
-      }
-      var value: Double?
-      if case .number(let v, _) = row[1], v.isFinite { value = v }
-      return .init(key: text(0), value: value, unit: text(2), source: text(3), date: text(4))
+    run.assumptions = r.register.entries.map {
+      .init(key: $0.name, value: $0.value.flatMap { $0.isFinite ? $0 : nil }, unit: $0.unit, source: $0.source, date: $0.date)
     }
     let models = Dictionary(r.forecasts.map { ($0.name, $0.model.description) }, uniquingKeysWith: { a, _ in a })
     run.forecasts = r.forecastRows.compactMap { row in

@@ -1,0 +1,210 @@
+import Capacity
+import Forecasting
+import Foundation
+import Report
+import TokenPlanCore
+
+/// The assumptions register, typed and built once from the plan: every input with its value,
+/// unit, source and date, in the order the report lists them. The report's register and its
+/// sources, the workbook's Assumptions sheet and defined names, `assumptions.csv` and the run
+/// store all read these entries; nothing reads a rendered table back.
+package struct AssumptionsRegister: Sendable {
+  /// One assumption.
+  package struct Entry: Sendable, Equatable {
+    package var name: String
+    /// `nil` where the row holds no number (an input file's row).
+    package var value: Double?
+    /// Decimals the documents show.
+    package var decimals: Int
+    package var unit: String
+    package var source: String
+    /// Empty for a planning choice or a value stated without a dated source.
+    package var date: String
+    /// The workbook's defined name for this value, when its formulas read it.
+    package var definedName: PlanAssumption?
+  }
+
+  package private(set) var entries: [Entry] = []
+
+  /// The sources, each once, in order of first use.
+  package var sources: [(source: String, date: String)] {
+    var seen: [String: Int] = [:]
+    var out: [(source: String, date: String)] = []
+    for e in entries where seen["\(e.source)\u{0}\(e.date)"] == nil {
+      seen["\(e.source)\u{0}\(e.date)"] = out.count
+      out.append((e.source, e.date))
+    }
+    return out
+  }
+
+  /// Each entry's source number (1-based, into ``sources``).
+  package var references: [Int] {
+    var seen: [String: Int] = [:]
+    return entries.map { e in
+      let key = "\(e.source)\u{0}\(e.date)"
+      if let k = seen[key] { return k }
+      seen[key] = seen.count + 1
+      return seen[key]!
+    }
+  }
+
+  /// An empty register.
+  package init() {}
+
+  /// The register of `plan` run with `forecast`'s settings on `inputs` (path, SHA-256).
+  package init(plan p: Plan, forecast: PlanForecastSettings, inputs: [(String, String)]) {
+    let planFile = "stated in the plan (\(p.name))"
+    addOperations(p, forecast: forecast, planFile: planFile)
+    addSites(p)
+    addMoney(p)
+    addInstalled(p, planFile: planFile)
+    addHardware(p)
+    if let u = p.uncertainty { addUncertainty(u, planFile: planFile) }
+    for (path, sha) in inputs {
+      let source = path.contains("synthetic") ? "SYNTHETIC data (datasets/synthetic/README.md)" : "see the file's header and README"
+      entries.append(
+        Entry(name: "Input file \(path)", value: nil, decimals: 0, unit: "SHA-256 \(sha.prefix(16))…", source: source, date: ""))
+    }
+  }
+
+  private mutating func add(
+    _ name: String, _ value: Double, _ decimals: Int, _ unit: String, _ source: String, _ date: String,
+    definedName: PlanAssumption? = nil
+  ) {
+    entries.append(Entry(name: name, value: value, decimals: decimals, unit: unit, source: source, date: date, definedName: definedName))
+  }
+
+  /// The plan's operating choices and the forecast's growth prior.
+  private mutating func addOperations(_ p: Plan, forecast: PlanForecastSettings, planFile: String) {
+    add("Demand share served", p.demandShare, 4, "share", planFile, "")
+    add("Peak to average", p.operations.peakToAverage, 2, "ratio", planFile, "")
+    add("Target utilisation", p.operations.targetUtilization, 2, "share", planFile, "")
+    add("Redundancy", p.operations.redundancyShare, 2, "share", planFile, "")
+    add("Yearly efficiency gain", p.operations.yearlyEfficiencyGain, 2, "per year", planFile, "")
+    add("Service life", p.serviceLifeYears, 1, "years", planFile, "")
+    if let decay = GrowthDecay.chosen(forecast.growthDecay) {
+      // The forecast's prior (GrowthDecay): the growth rate past each series' backtested span.
+      add(
+        "Demand growth rate beyond the backtested span: e-folding time", decay.eFoldingDays, 0,
+        "days", GrowthDecay.publicDisclosuresSource, GrowthDecay.publicDisclosuresDate)
+    }
+  }
+
+  /// The first site and every further site.
+  private mutating func addSites(_ p: Plan) {
+    let f = p.facility.provenance
+    add("PUE", p.facility.pue, 2, "ratio", f.source, f.date, definedName: .pue)
+    add("Rack power", p.facility.rackKilowatts, 1, "kW", f.source, f.date)
+    add(
+      "Facility capex", p.facility.capexPerMegawatt, 0,
+      "\(p.money.currency)/MW \(p.facility.capexBasis == .itMegawatts ? "IT" : "facility")", f.source, f.date)
+    add("Facility life", p.facility.lifeYears, 1, "years", f.source, f.date, definedName: .facilityLifeYears)
+    add("Build lead", Double(p.facility.buildLeadQuarters), 0, "quarters", f.source, f.date)
+    for (q, mw) in p.facility.megawattsAvailable.sorted(by: { $0.key < $1.key }) {
+      add("Site power from \(q)", mw, 1, "MW", f.source, f.date)
+    }
+    for site in p.otherSites {
+      let s = site.provenance
+      add("Site \(site.name): PUE", site.pue, 2, "ratio", s.source, s.date)
+      add("Site \(site.name): electricity price", p.electricityPrice(at: site), 4, "\(p.money.currency)/kWh", s.source, s.date)
+      add(
+        "Site \(site.name): facility capex", site.capexPerMegawatt, 0,
+        "\(p.money.currency)/MW \(site.capexBasis == .itMegawatts ? "IT" : "facility")", s.source, s.date)
+      add("Site \(site.name): build lead", Double(site.buildLeadQuarters), 0, "quarters", s.source, s.date)
+      if let c = site.colocationPerKilowattMonth { add("Site \(site.name): colocation", c, 2, "\(p.money.currency)/kW IT-month", s.source, s.date) }
+      for (q, mw) in site.megawattsAvailable.sorted(by: { $0.key < $1.key }) {
+        add("Site \(site.name): power from \(q)", mw, 1, "MW", s.source, s.date)
+      }
+    }
+  }
+
+  /// Electricity, depreciation, capital, maintenance, lead times, conventions and cost lines.
+  private mutating func addMoney(_ p: Plan) {
+    let m = p.money.provenance
+    // The price the first site pays (the ElectricityPrice cell the workbook's formulas read): its
+    // own when stated, else the plan's.
+    let price = p.facility.electricityPerKilowattHour == nil ? m : p.facility.provenance
+    add(
+      "Electricity price", p.electricityPrice(at: p.facility), 4, "\(p.money.currency)/kWh", price.source, price.date,
+      definedName: .electricityPrice)
+    add("Depreciation", p.money.depreciationYears, 1, "years", m.source, m.date, definedName: .depreciationYears)
+    add("Cost of capital", p.money.costOfCapital, 3, "per year", m.source, m.date, definedName: .costOfCapital)
+    add("Maintenance", p.money.maintenanceShare, 3, "of IT capex per year", m.source, m.date)
+    add("Procurement lead", Double(p.money.procurementLeadQuarters), 0, "quarters", m.source, m.date)
+    // Planning conventions, not sourced figures: an empty date says so.
+    add("GPU payment at order", p.money.gpuPaymentAtOrder, 2, "of the purchase (rest on delivery)", "planning convention", "")
+    add("Fiscal year starts", Double(p.money.fiscalYearStartMonth), 0, "month", "planning convention", "")
+    let cl = p.costLines
+    let lines = cl.provenance
+    add("Networking capex", cl.networkingCapexShare, 3, "of node capex", lines.source, lines.date)
+    add("Storage capex", cl.storageCapexShare, 3, "of node capex", lines.source, lines.date)
+    add("Network and storage power", cl.networkStoragePowerShare, 3, "of GPU nodes' IT load", lines.source, lines.date)
+    add("Staff", cl.staffPerGPUYear, 0, "\(p.money.currency)/GPU-year", lines.source, lines.date)
+    add("Software and support", cl.softwarePerGPUYear, 0, "\(p.money.currency)/GPU-year", lines.source, lines.date)
+    add("Insurance", cl.insuranceShare, 4, "of gross capex per year", lines.source, lines.date)
+    add("Facility upkeep", cl.facilityOpexPerMegawattYear, 0, "\(p.money.currency)/facility MW-year", lines.source, lines.date)
+  }
+
+  /// The installed fleet and what the existing sites cost.
+  private mutating func addInstalled(_ p: Plan, planFile: String) {
+    for c in p.fleet {
+      add("Installed \(c.hardware) (\(c.installed))", Double(c.count), 0, "GPUs", planFile, "")
+      if let cost = c.nodeCost, let s = p.fleetProvenance {
+        add("Installed \(c.hardware) (\(c.installed)) node cost", cost, 0, p.money.currency, s.source, s.date)
+      } else if let h = p.hardware[c.hardware] {
+        add("Installed \(c.hardware) (\(c.installed)) node cost", h.nodePrice, 0, p.money.currency,
+          "not stated: valued at the catalog's node price today", "")
+      }
+    }
+    let free = p.sitesCarryingNoCost.map(\.name)
+    for site in p.sites {
+      let label = p.sites.count == 1 ? "Existing site" : "Site \(site.name): existing site"
+      switch site.existingSite?.cost {
+      case .owned(let built, let capex)?:
+        let s = site.existingSite!.provenance
+        add("\(label) build cost (opened \(built))", capex, 0, p.money.currency, s.source, s.date)
+      case .leased(let perKilowattMonth)?:
+        let s = site.existingSite!.provenance
+        add("\(label) lease", perKilowattMonth, 2, "\(p.money.currency)/kW IT-month", s.source, s.date)
+      case nil where free.contains(site.name):
+        let mw = NumberText.grouped(site.megawattsAvailable(at: p.asOf), decimals: 1)
+        add("\(label) cost", 0, 0, p.money.currency, "not stated: the site's \(mw) MW at \(p.asOf) carry no cost", "")
+      case nil: break
+      }
+    }
+  }
+
+  /// Each hardware type's catalog figures and the measured throughput of the models planned.
+  private mutating func addHardware(_ p: Plan) {
+    for (name, h) in p.hardware.sorted(by: { $0.key < $1.key }) {
+      let s = h.provenance
+      add("\(name) node price", h.nodePrice, 0, p.money.currency, s.source, s.date)
+      add("\(name) GPUs per node", Double(h.gpusPerNode), 0, "GPUs", s.source, s.date)
+      add("\(name) node power, max", h.nodeMaxKilowatts, 2, "kW", s.source, s.date)
+      add("\(name) node power, busy", h.nodeBusyKilowatts, 2, "kW", s.source, s.date)
+      // Average power interpolates idle → busy by utilisation: the idle draw is an input too.
+      add("\(name) node power, idle", h.nodeIdleKilowatts, 2, "kW", s.source, s.date)
+      add("\(name) GPU TDP", h.tdpWatts, 0, "W", s.source, s.date)
+      add("\(name) HBM bandwidth", h.hbmTerabytesPerSecond, 2, "TB/s", s.source, s.date)
+    }
+    let usedModels = Set(p.workloads.map(\.model))
+    for t in p.throughput.sorted(by: { ($0.model, $0.hardware, $0.latencyClass) < ($1.model, $1.hardware, $1.latencyClass) })
+    where usedModels.contains(t.model) {
+      let label = "\(t.model) on \(t.hardware), \(t.latencyClass)"
+      add("\(label): output", t.outputTokensPerSecond, 0, "tokens/s/GPU" + (t.estimated ? " (estimate)" : ""), t.provenance.source, t.provenance.date)
+    }
+  }
+
+  /// The uncertain drivers: their P10/P90 midpoint and their distribution.
+  private mutating func addUncertainty(_ u: UncertaintySpec, planFile: String) {
+    let drivers: [(String, Distribution?)] = [
+      ("throughput factor", u.throughputFactor), ("PUE", u.pue), ("electricity price", u.electricityPerKilowattHour),
+      ("yearly efficiency gain", u.yearlyEfficiencyGain), ("peak to average", u.peakToAverage),
+    ]
+    for (name, d) in drivers {
+      guard let d else { continue }
+      let (lo, hi) = d.p10p90
+      add("Uncertainty: \(name)", (lo + hi) / 2, 3, RunReport.describe(d), planFile, "")
+    }
+  }
+}
