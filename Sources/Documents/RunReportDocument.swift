@@ -146,7 +146,7 @@ extension RunReport {
       out.append(
         "Demand: in \(last.quarter) tokens per day range \(NumberText.grouped(last.tokensPerDay[0] / 1e12, decimals: 1))–\(NumberText.grouped(last.tokensPerDay[2] / 1e12, decimals: 1)) trillion (P10–P90 over the forecast paths), which takes \(NumberText.grouped(last.gpusRequired[0]))–\(NumberText.grouped(last.gpusRequired[2])) GPUs.")
     }
-    out += growthWarnings(r).map { "Forecast growth: " + $0.dropFirst("forecast growth: ".count) + "." }
+    out += r.growthWarnings.map { "Forecast growth: " + $0.dropFirst("forecast growth: ".count) + "." }
     if let top = r.tornado.first {
       out.append(
         "Cost driver: \(top.driver) between its P10 and P90 (\(NumberText.grouped(top.low, decimals: 3))–\(NumberText.grouped(top.high, decimals: 3))) moves the last quarter's cost per million tokens from \(NumberText.grouped(top.costAtLow, decimals: 4)) to \(NumberText.grouped(top.costAtHigh, decimals: 4)) \(currency), the most of any driver.")

@@ -10,53 +10,11 @@ extension RunReport {
   /// The total's quarter-on-quarter growth: its last whole quarters of history and every
   /// forecast quarter (the reconciled mean), with the quarters that accelerate where the history
   /// did not (``GrowthCheck``).
-  package typealias Growth = (history: [(Quarter, Double)], forecast: [(Quarter, GrowthCheck.Step)])
+  package typealias Growth = GrowthCheck.TotalGrowth
 
-  package static func growth(_ r: RunResults) -> Growth {
-    guard let node = r.forecasts.first(where: { $0.name == r.totalName }) else { return ([], []) }
-    // Every forecast quarter (one partly observed holds its actuals on every path), after the
-    // whole quarters of history that lead up to it without a gap.
-    var forecast = r.forecastRows.compactMap { row -> (Quarter, Double)? in
-      guard row.series == r.totalName, let q = row.period.quarter else { return nil }
-      return (q, row.mean)
-    }
-    guard let first = forecast.first?.0 else { return ([], []) }
-    var history = wholeQuartersBefore(first, node.input)
-    // No whole quarter of history just before: the first forecast quarter is the base.
-    if history.isEmpty { history = [(forecast[0].0, forecast[0].1)]; forecast.removeFirst() }
-    let window = 4
-    var check = GrowthCheck.steps(history: history.map(\.mean), forecast: forecast.map(\.1), window: window)
-    // The bottom segments: does any carrying the total grow beyond its own history?
-    let quarters = forecast.map(\.0)
-    var segmentForecasts: [String: [Quarter: Double]] = [:]
-    for row in r.forecastRows where row.level == .bottom {
-      if let q = row.period.quarter { segmentForecasts[row.series, default: [:]][q] = row.mean }
-    }
-    let segments = r.forecasts.compactMap { f -> (history: [Double], forecast: [Double])? in
-      guard let byQuarter = segmentForecasts[f.name] else { return nil }
-      let values = quarters.compactMap { byQuarter[$0] }
-      guard values.count == quarters.count else { return nil }
-      return (wholeQuartersBefore(quarters[0], f.input).map(\.mean), values)
-    }
-    if !segments.isEmpty, !check.forecast.isEmpty {
-      for (k, share) in GrowthCheck.segmentsBeyondHistory(segments, window: window).enumerated() {
-        check.forecast[k].shareBeyondHistory = share
-      }
-    }
-    let historyQuarters = history.suffix(check.history.count).map(\.quarter)
-    return (Array(zip(historyQuarters, check.history)), Array(zip(quarters, check.forecast)))
-  }
 
   /// A series' whole quarters of history (90% of the days observed) just before `first`,
   /// without a gap, oldest first.
-  package static func wholeQuartersBefore(_ first: Quarter, _ input: ForecastInput) -> [(quarter: Quarter, mean: Double)] {
-    var history: [(quarter: Quarter, mean: Double)] = []
-    for h in input.quarterMeans().reversed() where h.quarter < first {
-      guard h.quarter == (history.last?.quarter ?? first).adding(-1), Double(h.days) >= 0.9 * Double(h.quarter.days) else { break }
-      history.append((h.quarter, h.mean))
-    }
-    return history.reversed()
-  }
 
   /// The growth check as a table (the report's demand section).
   package static func growthTable(_ r: RunResults) -> ReportTable {
@@ -82,24 +40,6 @@ extension RunReport {
 
   /// One line when the total's forecast accelerates where its history did not (an alert and a
   /// top risk), else none.
-  package static func growthWarnings(_ r: RunResults) -> [String] {
-    let g = r.growth
-    guard let first = g.forecast.first(where: { $0.1.accelerates }), let last = g.forecast.last,
-      let h0 = g.history.first, let h1 = g.history.last
-    else { return [] }
-    let flagged = g.forecast.filter { $0.1.accelerates }.count
-    func x(_ v: Double) -> String { NumberText.grouped(v, decimals: 2) + "×" }
-    let rise = "the total's quarterly growth rises to \(x(first.1.growth)) in \(first.0) and \(x(last.1.growth)) in \(last.0) (\(flagged) of \(g.forecast.count) quarters accelerate), though its history did not accelerate (\(x(h0.1)) in \(h0.0), \(x(h1.1)) in \(h1.0))"
-    if g.forecast.allSatisfy({ !$0.1.accelerates || $0.1.acceleratesByMix }) {
-      let fastest = g.forecast.compactMap(\.1.shareBeyondHistory).max() ?? 0
-      return [
-        "forecast growth: \(rise); by mix: segments carrying at most \(NumberText.grouped(fastest * 100, decimals: 1))% of it grow faster than their own last year's fastest quarter, so the acceleration is the fastest-growing segments coming to carry more of the total; the later quarters rest on those segments keeping their pace"
-      ]
-    }
-    return [
-      "forecast growth: \(rise); the later quarters' demand, and what it would take, may be overstated"
-    ]
-  }
 
   /// GPUs required by workload.
   package static func workloadsTable(_ r: RunResults) -> ReportTable {

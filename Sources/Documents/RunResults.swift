@@ -47,9 +47,11 @@ package struct RunResults: Sendable {
   /// The constrained plan's money by fiscal year (cash and cost), computed once from `rows`
   /// when the results are made.
   package var budget: [BudgetRow] = []
-  /// The total's quarter-on-quarter growth and its check (``RunReport/growth(_:)``), computed
+  /// The total's quarter-on-quarter growth and its check (``GrowthCheck/total(forecasts:rows:totalName:)``), computed
   /// once when the results are made; the table, the run warning and the top risk read it.
-  package var growth: RunReport.Growth = ([], [])
+  package var growth = GrowthCheck.TotalGrowth()
+  /// The run warning when that growth accelerates where the history did not (also a top risk).
+  package var growthWarnings: [String] = []
   package init(
     plan: Plan, rows: [PlanRow], unconstrained: [PlanRow], cohorts: [CapexCohort], unconstrainedCohorts: [CapexCohort],
     scenarios: [PlanRow], uncertainty: [UncertaintyRow], tornado: [TornadoRow], forecasts: [PeriodForecast],

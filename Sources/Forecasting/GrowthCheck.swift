@@ -1,3 +1,7 @@
+import Demand
+import Foundation
+import TokenPlanCore
+
 /// Whether a forecast's quarter-on-quarter growth accelerates where its history did not: the
 /// plausibility check the report runs on the total (issue 12: a total that speeds up from 1.75×
 /// to 2.49× a quarter after a year of slowing growth is a forecast artefact, not a finding).
@@ -84,5 +88,70 @@ public enum GrowthCheck {
       previousGrowth = growth
     }
     return (historyGrowth, steps)
+  }
+}
+
+extension GrowthCheck {
+  /// The total's growth, history and forecast, with each forecast quarter's check.
+  public struct TotalGrowth: Sendable {
+    public var history: [(Quarter, Double)] = []
+    public var forecast: [(Quarter, Step)] = []
+    public init(history: [(Quarter, Double)] = [], forecast: [(Quarter, Step)] = []) {
+      self.history = history
+      self.forecast = forecast
+    }
+  }
+
+  /// The total's quarter-on-quarter growth: its last whole quarters of history (before the
+  /// first forecast quarter, without a gap) and every forecast quarter (the reconciled mean),
+  /// each step checked (``steps(history:forecast:window:)``) and the share of the bottom
+  /// segments growing beyond their own history (``segmentsBeyondHistory(_:window:)``).
+  /// - Parameters:
+  ///   - forecasts: every node's forecast (its input is its history).
+  ///   - rows: the reconciled quarterly rows of every node.
+  ///   - totalName: the top node's name.
+  public static func total(forecasts: [PeriodForecast], rows: [ForecastRow], totalName: String) -> TotalGrowth {
+    guard let node = forecasts.first(where: { $0.name == totalName }) else { return TotalGrowth() }
+    // Every forecast quarter (one partly observed holds its actuals on every path), after the
+    // whole quarters of history that lead up to it without a gap.
+    var forecast = rows.compactMap { row -> (Quarter, Double)? in
+      guard row.series == totalName, let q = row.period.quarter else { return nil }
+      return (q, row.mean)
+    }
+    guard let first = forecast.first?.0 else { return TotalGrowth() }
+    var history = wholeQuartersBefore(first, node.input)
+    // No whole quarter of history just before: the first forecast quarter is the base.
+    if history.isEmpty { history = [(forecast[0].0, forecast[0].1)]; forecast.removeFirst() }
+    let window = 4
+    var check = GrowthCheck.steps(history: history.map(\.mean), forecast: forecast.map(\.1), window: window)
+    // The bottom segments: does any carrying the total grow beyond its own history?
+    let quarters = forecast.map(\.0)
+    var segmentForecasts: [String: [Quarter: Double]] = [:]
+    for row in rows where row.level == .bottom {
+      if let q = row.period.quarter { segmentForecasts[row.series, default: [:]][q] = row.mean }
+    }
+    let segments = forecasts.compactMap { f -> (history: [Double], forecast: [Double])? in
+      guard let byQuarter = segmentForecasts[f.name] else { return nil }
+      let values = quarters.compactMap { byQuarter[$0] }
+      guard values.count == quarters.count else { return nil }
+      return (wholeQuartersBefore(quarters[0], f.input).map(\.mean), values)
+    }
+    if !segments.isEmpty, !check.forecast.isEmpty {
+      for (k, share) in GrowthCheck.segmentsBeyondHistory(segments, window: window).enumerated() {
+        check.forecast[k].shareBeyondHistory = share
+      }
+    }
+    let historyQuarters = history.suffix(check.history.count).map(\.quarter)
+    return TotalGrowth(history: Array(zip(historyQuarters, check.history)), forecast: Array(zip(quarters, check.forecast)))
+  }
+
+  /// The whole quarters of `input` (90% of their days observed) just before `first`, without a gap.
+  static func wholeQuartersBefore(_ first: Quarter, _ input: ForecastInput) -> [(quarter: Quarter, mean: Double)] {
+    var history: [(quarter: Quarter, mean: Double)] = []
+    for h in input.quarterMeans().reversed() where h.quarter < first {
+      guard h.quarter == (history.last?.quarter ?? first).adding(-1), Double(h.days) >= 0.9 * Double(h.quarter.days) else { break }
+      history.append((h.quarter, h.mean))
+    }
+    return history.reversed()
   }
 }

@@ -265,9 +265,10 @@ public enum QuarterlyRun {
     results.forecastSettings = source.forecast
     results.register = AssumptionsRegister(plan: plan, forecast: source.forecast, inputs: inputs)
     results.budget = Budget.rows(results.totals, plan: plan)
-    results.growth = RunReport.growth(results)
+    results.growth = GrowthCheck.total(forecasts: results.forecasts, rows: results.forecastRows, totalName: results.totalName)
     // The total's forecast accelerating where its history did not: an alert too.
-    let growth = RunReport.growthWarnings(results)
+    let growth = growthWarnings(results.growth)
+    results.growthWarnings = growth
     for w in growth { progress(.message("warning: \(w)")) }
     results.warnings += growth
     return results
