@@ -425,9 +425,9 @@ public struct Scenario: Sendable, Equatable {
   /// Which forecast statistic drives demand.
   public var demandColumn: DemandStatistic
   /// Driver values set by the scenario (driver name → value), as in ``UncertaintySpec``.
-  public var drivers: [String: Double]
+  public var drivers: [Driver: Double]
 
-  public init(name: String, demandColumn: DemandStatistic, drivers: [String: Double]) {
+  public init(name: String, demandColumn: DemandStatistic, drivers: [Driver: Double]) {
     self.name = name
     self.demandColumn = demandColumn
     self.drivers = drivers
@@ -436,7 +436,7 @@ public struct Scenario: Sendable, Equatable {
   /// The plan with this scenario's drivers applied.
   public func applied(to plan: Plan) -> Plan {
     var p = plan
-    for (k, v) in drivers.sorted(by: { $0.key < $1.key }) { UncertaintySpec.apply(k, v, to: &p) }
+    for (k, v) in drivers.sorted(by: { $0.key < $1.key }) { k.apply(v, to: &p) }
     return p
   }
 }

@@ -26,17 +26,6 @@ public enum PlanLimits {
       return upper == .infinity ? lo : "\(lo) and ≤ \(upper)"
     }
   }
-
-  /// The base plan's rule for each driver a scenario or the uncertainty section may change: a
-  /// throughput multiplier above 0, PUE 1–3, a price ≥ 0, an efficiency gain ≥ −0.9 a year, a
-  /// peak-to-average ratio ≥ 1.
-  public static let driverRules: [String: Rule] = [
-    "throughput": Rule(lower: 0, lowerInclusive: false, upper: .infinity),
-    "pue": Rule(lower: 1, lowerInclusive: true, upper: 3),
-    "electricity_per_kwh": Rule(lower: 0, lowerInclusive: true, upper: .infinity),
-    "yearly_efficiency_gain": Rule(lower: -0.9, lowerInclusive: true, upper: .infinity),
-    "peak_to_average": Rule(lower: 1, lowerInclusive: true, upper: .infinity),
-  ]
 }
 
 /// Levenshtein distance (for "did you mean" suggestions).

@@ -272,20 +272,20 @@ struct Reader {
   }
 
   /// A scenario's value for `driver`, within that driver's base rule.
-  func driver(_ node: Node, _ driver: String) throws -> Double {
-    let rule = PlanLimits.driverRules[driver]!
+  func driver(_ node: Node, _ driver: Driver) throws -> Double {
+    let rule = driver.rule
     let v = try number(node)
     guard rule.contains(v) else {
-      throw error(node, expected: "\(driver) \(rule.text)", fix: "a scenario overlay follows the base plan's rules; correct the value")
+      throw error(node, expected: "\(driver.rawValue) \(rule.text)", fix: "a scenario overlay follows the base plan's rules; correct the value")
     }
     return v
   }
 
   /// `{uniform: [a, b]}`, `{triangular: [low, mode, high]}` or `{lognormal: [median, sd_log]}`,
   /// whose whole support lies within `driver`'s base rule.
-  func distribution(_ node: Node, driver: String) throws -> Distribution {
+  func distribution(_ node: Node, driver: Driver) throws -> Distribution {
     let d = try distribution(node)
-    let rule = PlanLimits.driverRules[driver]!
+    let rule = driver.rule
     // A uniform or triangular support is closed; a lognormal's is every value above 0.
     let inside: Bool
     switch d {
@@ -294,7 +294,7 @@ struct Reader {
     }
     guard inside else {
       throw error(
-        node, expected: "a distribution whose values all lie in \(driver) \(rule.text)",
+        node, expected: "a distribution whose values all lie in \(driver.rawValue) \(rule.text)",
         fix: d.isLognormal ? "a lognormal reaches every value above 0; use uniform or triangular within the range" : "narrow the range")
     }
     return d

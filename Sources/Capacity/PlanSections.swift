@@ -4,7 +4,6 @@ import Yams
 
 /// The plan's sections, one reader each.
 extension Reader {
-  static let drivers = ["throughput", "pue", "electricity_per_kwh", "yearly_efficiency_gain", "peak_to_average"]
 
   /// `catalogs:`, read in order (the plan's own entries override theirs afterwards).
   func catalogs(_ top: [String: Node], resolve: (Node) throws -> String) throws -> CatalogContents {
@@ -250,15 +249,13 @@ extension Reader {
 
   /// `uncertainty:`: draws, seed and each driver's distribution within the driver's base rule.
   func uncertainty(_ u: Node) throws -> UncertaintySpec {
-    let um = try mapping(u, allowed: ["draws", "seed"] + Reader.drivers)
+    let um = try mapping(u, allowed: ["draws", "seed"] + Driver.allCases.map(\.rawValue))
     var spec = UncertaintySpec(
       draws: try integer(um["draws"], default: 1000, min: 10, max: 1_000_000),
       seed: UInt64(try integer(um["seed"], default: Int(TokenPlanDefaults.seed), min: 0, max: 1 << 53)))
-    spec.throughputFactor = try um["throughput"].map { try distribution($0, driver: "throughput") }
-    spec.pue = try um["pue"].map { try distribution($0, driver: "pue") }
-    spec.electricityPerKilowattHour = try um["electricity_per_kwh"].map { try distribution($0, driver: "electricity_per_kwh") }
-    spec.yearlyEfficiencyGain = try um["yearly_efficiency_gain"].map { try distribution($0, driver: "yearly_efficiency_gain") }
-    spec.peakToAverage = try um["peak_to_average"].map { try distribution($0, driver: "peak_to_average") }
+    for d in Driver.allCases {
+      spec.setDistribution(try um[d.rawValue].map { try distribution($0, driver: d) }, of: d)
+    }
     return spec
   }
 
@@ -266,13 +263,13 @@ extension Reader {
   func scenarios(_ node: Node) throws -> [Scenario] {
     var scenarios: [Scenario] = []
     for (k, node) in try pairs(node) {
-      let sm = try mapping(node, allowed: ["demand"] + Reader.drivers)
+      let sm = try mapping(node, allowed: ["demand"] + Driver.allCases.map(\.rawValue))
       let text = try sm["demand"].map(string) ?? "mean"
       guard let column = DemandStatistic(rawValue: text) else {
         throw error(sm["demand"]!, expected: "a demand column: mean, p10, p50 or p90", fix: "write one of them")
       }
-      var values: [String: Double] = [:]
-      for d in Reader.drivers { if let v = sm[d] { values[d] = try driver(v, d) } }
+      var values: [Driver: Double] = [:]
+      for d in Driver.allCases { if let v = sm[d.rawValue] { values[d] = try driver(v, d) } }
       scenarios.append(Scenario(name: try string(k), demandColumn: column, drivers: values))
     }
     return scenarios

@@ -68,28 +68,30 @@ public struct UncertaintySpec: Sendable, Equatable {
     self.peakToAverage = peakToAverage
   }
 
-  /// Sets each driver's value into a plan.
-  static func apply(_ driver: String, _ value: Double, to plan: inout Plan) {
+  /// The distribution of `driver`, when the plan gives one.
+  public func distribution(_ driver: Driver) -> Distribution? {
     switch driver {
-    case "throughput":
-      for k in plan.throughput.indices {
-        plan.throughput[k].inputTokensPerSecond *= value
-        plan.throughput[k].outputTokensPerSecond *= value
-      }
-    case "pue": plan.facility.pue = value
-    case "electricity_per_kwh": plan.money.electricityPerKilowattHour = value
-    case "yearly_efficiency_gain": plan.operations.yearlyEfficiencyGain = value
-    case "peak_to_average": plan.operations.peakToAverage = value
-    default: preconditionFailure("unknown driver \(driver)")
+    case .throughput: return throughputFactor
+    case .pue: return pue
+    case .electricityPerKilowattHour: return electricityPerKilowattHour
+    case .yearlyEfficiencyGain: return yearlyEfficiencyGain
+    case .peakToAverage: return peakToAverage
     }
   }
 
-  var drivers: [(String, Distribution)] {
-    [
-      ("throughput", throughputFactor), ("pue", pue), ("electricity_per_kwh", electricityPerKilowattHour),
-      ("yearly_efficiency_gain", yearlyEfficiencyGain), ("peak_to_average", peakToAverage),
-    ].compactMap { name, d in d.map { (name, $0) } }
+  /// Sets the distribution of `driver`.
+  public mutating func setDistribution(_ distribution: Distribution?, of driver: Driver) {
+    switch driver {
+    case .throughput: throughputFactor = distribution
+    case .pue: pue = distribution
+    case .electricityPerKilowattHour: electricityPerKilowattHour = distribution
+    case .yearlyEfficiencyGain: yearlyEfficiencyGain = distribution
+    case .peakToAverage: peakToAverage = distribution
+    }
   }
+
+  /// The drivers given a distribution, in ``Driver``'s order (the order each draw samples them).
+  public var drivers: [(Driver, Distribution)] { Driver.allCases.compactMap { d in distribution(d).map { (d, $0) } } }
 }
 
 /// Demand as quantiles per series and quarter (a forecast file's p10/p50/p90).
@@ -245,8 +247,8 @@ public enum MonteCarlo {
           var sampled: [String] = []
           for (name, dist) in drivers {
             let value = dist.sample(&stream)
-            sampled.append("\(name) \(String(format: "%.4g", value))")
-            UncertaintySpec.apply(name, value, to: &p)
+            sampled.append("\(name.rawValue) \(String(format: "%.4g", value))")
+            name.apply(value, to: &p)
           }
           for (q, matrix) in workloadDemand {
             for k in 0..<w { p.workloads[k].tokensPerDay[q] = matrix[d % samples, k] }
@@ -303,21 +305,21 @@ public enum MonteCarlo {
       let (lo, hi) = dist.p10p90
       var a = plan
       var b = plan
-      UncertaintySpec.apply(name, lo, to: &a)
-      UncertaintySpec.apply(name, hi, to: &b)
+      name.apply(lo, to: &a)
+      name.apply(hi, to: &b)
       func last(_ p: Plan, _ at: String, _ value: Double) throws -> PlanRow {
         do {
           return try CapacityPlanner.run(p).last { $0.workload == "total" }!
         } catch let e as PlanError {
           throw PlanError(
             description:
-              "the tornado's \(name) at its \(at) (\(String(format: "%.4g", value))): \(e.description); its uncertainty: range reaches values that cannot be planned: narrow it")
+              "the tornado's \(name.rawValue) at its \(at) (\(String(format: "%.4g", value))): \(e.description); its uncertainty: range reaches values that cannot be planned: narrow it")
         }
       }
       let ra = try last(a, "P10", lo)
       let rb = try last(b, "P90", hi)
       return TornadoRow(
-        driver: name, low: lo, high: hi, costAtLow: ra.costPerMillionTokens, costAtHigh: rb.costPerMillionTokens,
+        driver: name.rawValue, low: lo, high: hi, costAtLow: ra.costPerMillionTokens, costAtHigh: rb.costPerMillionTokens,
         megawattsAtLow: ra.facilityPowerMegawatts, megawattsAtHigh: rb.facilityPowerMegawatts)
     }.sorted { abs($0.costAtHigh - $0.costAtLow) > abs($1.costAtHigh - $1.costAtLow) }
   }

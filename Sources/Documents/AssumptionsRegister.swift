@@ -197,14 +197,9 @@ package struct AssumptionsRegister: Sendable {
 
   /// The uncertain drivers: their P10/P90 midpoint and their distribution.
   private mutating func addUncertainty(_ u: UncertaintySpec, planFile: String) {
-    let drivers: [(String, Distribution?)] = [
-      ("throughput factor", u.throughputFactor), ("PUE", u.pue), ("electricity price", u.electricityPerKilowattHour),
-      ("yearly efficiency gain", u.yearlyEfficiencyGain), ("peak to average", u.peakToAverage),
-    ]
-    for (name, d) in drivers {
-      guard let d else { continue }
+    for (driver, d) in u.drivers {
       let (lo, hi) = d.p10p90
-      add("Uncertainty: \(name)", (lo + hi) / 2, 3, RunReport.describe(d), planFile, "")
+      add("Uncertainty: \(driver.label)", (lo + hi) / 2, 3, RunReport.describe(d), planFile, "")
     }
   }
 }
