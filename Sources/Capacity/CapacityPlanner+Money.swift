@@ -71,7 +71,7 @@ extension CapacityPlanner {
         row.facilityMegawattsAdded = target - state.builtMW[k]
         if site.colocationPerKilowattMonth == nil {
           // Built at the quoted price per MW of IT (facility MW / PUE) or of facility power.
-          let billedMW = site.capexBasis == .itMegawatts ? row.facilityMegawattsAdded / site.pue : row.facilityMegawattsAdded
+          let billedMW = CostModel.billedMegawatts(facilityMegawatts: row.facilityMegawattsAdded, plan: plan, site: site)
           state.cohorts.append(CapexCohort(kind: .facility, start: q, capex: billedMW * site.capexPerMegawatt))
           row.facilityCapex = billedMW * site.capexPerMegawatt
           row.capex += row.facilityCapex

@@ -122,7 +122,8 @@ public enum CapacityPlanner {
       for (k, site) in plan.sites.enumerated() {
         switch site.existingSite?.cost {
         case .owned(let built, let capex)?: cohorts.append(CapexCohort(kind: .facility, start: built, capex: capex))
-        case .leased(let perKilowattMonth)?: existingLeasePerQuarter += perKilowattMonth * builtMW[k] * 1000 / site.pue * 3
+        case .leased(let perKilowattMonth)?:
+          existingLeasePerQuarter += perKilowattMonth * CostModel.itKilowatts(facilityMegawatts: builtMW[k], plan: plan, site: site) * 3
         case nil: break
         }
       }
@@ -368,7 +369,9 @@ public enum CapacityPlanner {
     let plan = work.plan
     let h = plan.hardware[hardware]!
     return plan.sites.enumerated().map { k, site in
-      let nodeBudgetKW = site.megawattsAvailable(at: work.quarter) * 1000 / site.pue / (1 + plan.costLines.networkStoragePowerShare)
+      let nodeBudgetKW =
+        CostModel.itKilowatts(facilityMegawatts: site.megawattsAvailable(at: work.quarter), plan: plan, site: site)
+        / (1 + plan.costLines.networkStoragePowerShare)
       var installedKW = 0.0
       for (name, count) in Dictionary(available.filter { $0.site == k }.map { ($0.hardware, $0.count) }, uniquingKeysWith: +) {
         let spec = plan.hardware[name]!
@@ -392,14 +395,14 @@ public enum CapacityPlanner {
     let share = 1 + plan.costLines.networkStoragePowerShare
     func running(_ k: Int) -> Double {
       let site = plan.sites[k]
-      return h.nodeBusyKilowatts * share * site.pue * work.hours * plan.electricityPrice(at: site)
+      return CostModel.electricityCost(itKilowatts: h.nodeBusyKilowatts * share, hours: work.hours, plan: plan, site: site)
         + (site.colocationPerKilowattMonth ?? 0) * h.nodeMaxKilowatts * share * 3
     }
     func building(_ k: Int) -> Double {
       let site = plan.sites[k]
       guard site.colocationPerKilowattMonth == nil else { return running(k) }
       let itMW = h.nodeMaxKilowatts * share / 1000
-      let billed = site.capexBasis == .itMegawatts ? itMW : itMW * site.pue
+      let billed = CostModel.billedMegawatts(itMegawatts: itMW, plan: plan, site: site)
       return running(k) + billed * site.capexPerMegawatt / (site.lifeYears * 4)
     }
     let room = siteRoom(work, hardware: hardware, available: available)

@@ -254,3 +254,31 @@ public indirect enum CostExpression: Sendable {
     return "(\(c.kind)=\"\(kind.rawValue)\")*(\(age)>=0)*(\(age)<\(life)*4)" + (c.filter.map { "*" + $0 } ?? "")
   }
 }
+
+/// A site's power and energy conversions, through its PUE and electricity price as the cost
+/// model's assumptions give them (``PlanAssumption/value(in:site:)``): the one place the planner's
+/// steps apply PUE and price outside the row formulas above.
+extension CostModel {
+  /// IT kW a site's facility MW can power: MW × 1,000 / PUE.
+  public static func itKilowatts(facilityMegawatts: Double, plan: Plan, site: Facility) -> Double {
+    facilityMegawatts * 1000 / PlanAssumption.pue.value(in: plan, site: site)
+  }
+
+  /// What `itKilowatts` of IT load cost in electricity over `hours` at a site: kW × PUE × hours ×
+  /// price per kWh.
+  public static func electricityCost(itKilowatts: Double, hours: Double, plan: Plan, site: Facility) -> Double {
+    itKilowatts * PlanAssumption.pue.value(in: plan, site: site) * hours * PlanAssumption.electricityPrice.value(in: plan, site: site)
+  }
+
+  /// The MW a site's build price is quoted on for `itMegawatts` of IT load: IT MW, or facility MW
+  /// (IT × PUE), by the site's `capex_per_mw_basis`.
+  public static func billedMegawatts(itMegawatts: Double, plan: Plan, site: Facility) -> Double {
+    site.capexBasis == .itMegawatts ? itMegawatts : itMegawatts * PlanAssumption.pue.value(in: plan, site: site)
+  }
+
+  /// The MW a site's build price is quoted on for `facilityMegawatts` built: facility MW / PUE
+  /// (IT), or facility MW, by the site's `capex_per_mw_basis`.
+  public static func billedMegawatts(facilityMegawatts: Double, plan: Plan, site: Facility) -> Double {
+    site.capexBasis == .itMegawatts ? facilityMegawatts / PlanAssumption.pue.value(in: plan, site: site) : facilityMegawatts
+  }
+}
