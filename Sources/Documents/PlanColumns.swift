@@ -3,8 +3,9 @@ import Foundation
 import TokenPlanCore
 import XLSXReport
 
-/// Every column a plan row can show, defined once: its contract name (`plan.csv`, `plan.json`,
-/// the workbook's header), whether it is numeric, and its value. `plan.csv` and the workbook's
+/// Every column a plan row can show, defined once (``definition``): its contract name
+/// (`plan.csv`, `plan.json`, the workbook's header), where its value is in a row, its unit and
+/// format, and the cost-model quantity (formula) it shows. `plan.csv` and the workbook's
 /// Quarterly plan sheet are both lists of these.
 package enum PlanColumn: String, CaseIterable {
   case quarter, workload, site
@@ -44,76 +45,90 @@ package enum PlanColumn: String, CaseIterable {
     case text(String?)
   }
 
-  package var numeric: Bool {
+  /// What a column holds and how it shows, one entry per column: where its value is in a row,
+  /// its unit, the workbook's number format, and the cost-model quantity it shows (whose
+  /// expression the workbook writes as the column's formula), if any.
+  package struct Definition {
+    package enum Content {
+      case number(KeyPath<PlanRow, Double>)
+      case integer(KeyPath<PlanRow, Int>)
+      case text(@Sendable (PlanRow) -> String?)
+    }
+    package var content: Content
+    package var unit: String
+    package var workbookFormat = "#,##0"
+    package var quantity: PlanQuantity? = nil
+  }
+
+  /// The column's definition: the one table of plan-row columns.
+  package var definition: Definition {
+    let mw = "#,##0.00", ratio = "0.0000"
     switch self {
-    case .quarter, .workload, .site, .orderByQuarter, .currency, .purchaseHardware, .capexByHardware, .buildByQuarter: return false
-    default: return true
+    case .quarter: return .init(content: .text { $0.quarter.description }, unit: "quarter")
+    case .workload: return .init(content: .text { $0.workload }, unit: "name")
+    case .site: return .init(content: .text { $0.site }, unit: "name")
+    case .tokensPerDay: return .init(content: .number(\.tokensPerDay), unit: "tokens/day")
+    case .tokens: return .init(content: .number(\.tokens), unit: "tokens", quantity: .tokens)
+    case .tokensServed: return .init(content: .number(\.tokensServed), unit: "tokens", quantity: .tokensServed)
+    case .tokensUnserved: return .init(content: .number(\.tokensUnserved), unit: "tokens")
+    case .gpuHours: return .init(content: .number(\.gpuHours), unit: "GPU-hours")
+    case .gpusBusyAverage: return .init(content: .number(\.gpusBusyAverage), unit: "GPUs")
+    case .gpusRequired: return .init(content: .integer(\.gpusRequired), unit: "GPUs")
+    case .gpusInstalled: return .init(content: .integer(\.gpusInstalled), unit: "GPUs")
+    case .gpusToOrder: return .init(content: .integer(\.gpusToOrder), unit: "GPUs")
+    case .orderByQuarter: return .init(content: .text { $0.orderByQuarter?.description }, unit: "quarter")
+    case .racks: return .init(content: .integer(\.racks), unit: "racks")
+    case .itPowerMegawatts: return .init(content: .number(\.itPowerMegawatts), unit: "MW", workbookFormat: mw, quantity: .itPowerMegawatts)
+    case .facilityPowerMegawatts:
+      return .init(content: .number(\.facilityPowerMegawatts), unit: "MW", workbookFormat: mw, quantity: .facilityPowerMegawatts)
+    case .itEnergyMegawattHours: return .init(content: .number(\.itEnergyMegawattHours), unit: "MWh", quantity: .itEnergyMegawattHours)
+    case .energyMegawattHours: return .init(content: .number(\.energyMegawattHours), unit: "MWh", quantity: .energyMegawattHours)
+    case .joulesPerToken: return .init(content: .number(\.joulesPerToken), unit: "J/token", workbookFormat: ratio, quantity: .joulesPerToken)
+    case .capex: return .init(content: .number(\.capex), unit: "currency")
+    case .depreciation: return .init(content: .number(\.depreciation), unit: "currency", quantity: .depreciation)
+    case .capitalCharge: return .init(content: .number(\.capitalCharge), unit: "currency", quantity: .capitalCharge)
+    case .opex: return .init(content: .number(\.opex), unit: "currency", quantity: .opex)
+    case .electricity: return .init(content: .number(\.electricity), unit: "currency", quantity: .electricity)
+    case .maintenanceAndColocation:
+      return .init(content: .number(\.maintenanceAndColocation), unit: "currency", quantity: .maintenanceAndColocation)
+    case .otherOpex: return .init(content: .number(\.otherOpex), unit: "currency", quantity: .otherOpex)
+    case .costPerMillionTokens:
+      return .init(content: .number(\.costPerMillionTokens), unit: "currency/M tokens", workbookFormat: ratio, quantity: .costPerMillionTokens)
+    case .currency: return .init(content: .text { $0.currency }, unit: "ISO code")
+    case .purchaseHardware: return .init(content: .text { $0.purchaseHardware }, unit: "hardware")
+    case .shortfallMegawatts: return .init(content: .number(\.shortfallMegawatts), unit: "MW", workbookFormat: mw)
+    case .capexByHardware:
+      return .init(
+        content: .text { r in
+          r.capexByHardware.isEmpty
+            ? nil : r.capexByHardware.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ";")
+        }, unit: "hardware:currency;…")
+    case .buildByQuarter: return .init(content: .text { $0.buildByQuarter?.description }, unit: "quarter")
     }
   }
 
+  package var numeric: Bool {
+    if case .text = definition.content { return false }
+    return true
+  }
+
   package func value(_ r: PlanRow) -> Value {
-    switch self {
-    case .quarter: return .text(r.quarter.description)
-    case .workload: return .text(r.workload)
-    case .site: return .text(r.site)
-    case .tokensPerDay: return .number(r.tokensPerDay)
-    case .tokens: return .number(r.tokens)
-    case .tokensServed: return .number(r.tokensServed)
-    case .tokensUnserved: return .number(r.tokensUnserved)
-    case .gpuHours: return .number(r.gpuHours)
-    case .gpusBusyAverage: return .number(r.gpusBusyAverage)
-    case .gpusRequired: return .integer(r.gpusRequired)
-    case .gpusInstalled: return .integer(r.gpusInstalled)
-    case .gpusToOrder: return .integer(r.gpusToOrder)
-    case .orderByQuarter: return .text(r.orderByQuarter?.description)
-    case .racks: return .integer(r.racks)
-    case .itPowerMegawatts: return .number(r.itPowerMegawatts)
-    case .facilityPowerMegawatts: return .number(r.facilityPowerMegawatts)
-    case .itEnergyMegawattHours: return .number(r.itEnergyMegawattHours)
-    case .energyMegawattHours: return .number(r.energyMegawattHours)
-    case .joulesPerToken: return .number(r.joulesPerToken)
-    case .capex: return .number(r.capex)
-    case .depreciation: return .number(r.depreciation)
-    case .capitalCharge: return .number(r.capitalCharge)
-    case .opex: return .number(r.opex)
-    case .electricity: return .number(r.electricity)
-    case .maintenanceAndColocation: return .number(r.maintenanceAndColocation)
-    case .otherOpex: return .number(r.otherOpex)
-    case .costPerMillionTokens: return .number(r.costPerMillionTokens)
-    case .currency: return .text(r.currency)
-    case .purchaseHardware: return .text(r.purchaseHardware)
-    case .shortfallMegawatts: return .number(r.shortfallMegawatts)
-    case .capexByHardware:
-      return .text(
-        r.capexByHardware.isEmpty
-          ? nil : r.capexByHardware.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ";"))
-    case .buildByQuarter: return .text(r.buildByQuarter?.description)
+    switch definition.content {
+    case .number(let path): return .number(r[keyPath: path])
+    case .integer(let path): return .integer(r[keyPath: path])
+    case .text(let text): return .text(text(r))
     }
   }
 
   /// The cost-model quantity this column shows, if it is one.
-  package var quantity: PlanQuantity? {
-    PlanQuantity.allCases.first { PlanColumn.column(of: $0) == self }
-  }
+  package var quantity: PlanQuantity? { definition.quantity }
 
   /// The column that shows a cost-model quantity.
   package static func column(of quantity: PlanQuantity) -> PlanColumn {
-    switch quantity {
-    case .tokens: return .tokens
-    case .tokensServed: return .tokensServed
-    case .itPowerMegawatts: return .itPowerMegawatts
-    case .facilityPowerMegawatts: return .facilityPowerMegawatts
-    case .itEnergyMegawattHours: return .itEnergyMegawattHours
-    case .energyMegawattHours: return .energyMegawattHours
-    case .joulesPerToken: return .joulesPerToken
-    case .depreciation: return .depreciation
-    case .capitalCharge: return .capitalCharge
-    case .electricity: return .electricity
-    case .maintenanceAndColocation: return .maintenanceAndColocation
-    case .otherOpex: return .otherOpex
-    case .opex: return .opex
-    case .costPerMillionTokens: return .costPerMillionTokens
+    guard let column = allCases.first(where: { $0.definition.quantity == quantity }) else {
+      preconditionFailure("no plan column shows \(quantity)")
     }
+    return column
   }
 
   /// The value as a text-table cell (CSV, JSON, the terminal).
@@ -126,13 +141,7 @@ package enum PlanColumn: String, CaseIterable {
   }
 
   /// The workbook's number format of this column.
-  package var workbookFormat: String {
-    switch self {
-    case .itPowerMegawatts, .facilityPowerMegawatts, .shortfallMegawatts: return "#,##0.00"
-    case .joulesPerToken, .costPerMillionTokens: return "0.0000"
-    default: return "#,##0"
-    }
-  }
+  package var workbookFormat: String { definition.workbookFormat }
 
   /// The value as a workbook cell with this column's format.
   package func workbookCell(_ r: PlanRow) -> XLSXWorkbook.Cell {
