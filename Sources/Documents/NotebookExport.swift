@@ -42,34 +42,7 @@ package enum NotebookExport {
       return ("![\(alt)](attachment:\(stem).png)\n", [("\(stem).png", data)])
     }
     var b = Builder()
-    b.markdown(
-      """
-      # Capacity plan \(r.plan.name), as of \(r.plan.asOf)
-
-      Written by TokenPlan \(TokenPlanDefaults.version) (`tokenplan run`), seed \(r.seed), \(r.paths) forecast paths, \
-      reconciliation `\(r.forecastSettings.reconcileName)`.
-
-      \(RunReport.summary(r))
-
-      The code cells below reload this run's CSV files with pandas, from the folder holding this notebook \
-      (or the folder named by the environment variable `TOKENPLAN_RUN_DIR`).
-      """)
-    b.code(
-      """
-      import os, pathlib
-      import pandas as pd
-
-      RUN = pathlib.Path(os.environ.get("TOKENPLAN_RUN_DIR", "."))
-      plan = pd.read_csv(RUN / "plan.csv")
-      forecast = pd.read_csv(RUN / "forecast.csv")
-      scenarios = pd.read_csv(RUN / "scenarios.csv")
-      sensitivity = pd.read_csv(RUN / "sensitivity.csv")
-      uncertainty = pd.read_csv(RUN / "uncertainty.csv")
-      fits = pd.read_csv(RUN / "fits.csv")
-      assumptions = pd.read_csv(RUN / "assumptions.csv")
-      totals = plan[plan.workload == "total"].set_index("quarter")
-      totals[["tokens_per_day", "gpus_required", "gpus_installed", "gpus_to_order", "facility_power_mw", "cost_per_million_tokens"]]
-      """)
+    opening(&b, r)
     let fan = image("demand-fan", "Token demand: history, median and 80%/95% intervals")
     b.markdown("## Demand\n\n" + fan.0, attachments: fan.1)
     b.code(
@@ -125,8 +98,45 @@ package enum NotebookExport {
       """
       assumptions[assumptions.date.notna()][["assumption", "value", "unit", "source", "date"]]
       """)
+    return document(b.cells, r)
+  }
+
+  /// The title, what made the run and how to reload it, and the cell that loads the CSVs.
+  package static func opening(_ b: inout Builder, _ r: RunResults) {
+    b.markdown(
+      """
+      # Capacity plan \(r.plan.name), as of \(r.plan.asOf)
+
+      Written by TokenPlan \(TokenPlanDefaults.version) (`tokenplan run`), seed \(r.seed), \(r.paths) forecast paths, \
+      reconciliation `\(r.forecastSettings.reconcileName)`.
+
+      \(RunReport.summary(r))
+
+      The code cells below reload this run's CSV files with pandas, from the folder holding this notebook \
+      (or the folder named by the environment variable `TOKENPLAN_RUN_DIR`).
+      """)
+    b.code(
+      """
+      import os, pathlib
+      import pandas as pd
+
+      RUN = pathlib.Path(os.environ.get("TOKENPLAN_RUN_DIR", "."))
+      plan = pd.read_csv(RUN / "plan.csv")
+      forecast = pd.read_csv(RUN / "forecast.csv")
+      scenarios = pd.read_csv(RUN / "scenarios.csv")
+      sensitivity = pd.read_csv(RUN / "sensitivity.csv")
+      uncertainty = pd.read_csv(RUN / "uncertainty.csv")
+      fits = pd.read_csv(RUN / "fits.csv")
+      assumptions = pd.read_csv(RUN / "assumptions.csv")
+      totals = plan[plan.workload == "total"].set_index("quarter")
+      totals[["tokens_per_day", "gpus_required", "gpus_installed", "gpus_to_order", "facility_power_mw", "cost_per_million_tokens"]]
+      """)
+  }
+
+  /// The notebook's JSON around its `cells` (nbformat 4.5, a Python 3 kernel, the run's identity).
+  package static func document(_ cells: [JSONValue], _ r: RunResults) -> String {
     let notebook = JSONValue.object([
-      ("cells", .array(b.cells)),
+      ("cells", .array(cells)),
       ("metadata", .object([
         ("kernelspec", .object([("display_name", .string("Python 3")), ("language", .string("python")), ("name", .string("python3"))])),
         ("language_info", .object([("name", .string("python"))])),
