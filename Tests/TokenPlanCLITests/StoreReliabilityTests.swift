@@ -28,16 +28,21 @@ struct StoreReliabilityTests {
     return (plan, dir, store, storePath, out, try Data(contentsOf: out.appendingPathComponent("plan.csv")))
   }
 
+  /// Makes every commit that runs `after` (e.g. `INSERT ON runs`) fail: SQLite checks a deferred
+  /// foreign key at COMMIT, so the trigger's row fails the commit as a full disk would, after
+  /// every row was written.
+  func failCommits(_ storePath: String, trigger: String, after: String) throws {
+    try sqlite(storePath, """
+      CREATE TABLE IF NOT EXISTS fail_target (id INTEGER PRIMARY KEY);
+      CREATE TABLE IF NOT EXISTS fail_at_commit (x INTEGER REFERENCES fail_target(id) DEFERRABLE INITIALLY DEFERRED);
+      CREATE TRIGGER \(trigger) AFTER \(after) BEGIN INSERT INTO fail_at_commit VALUES (1); END;
+      """)
+  }
+
   @Test("a store whose commit fails leaves the previous outputs and the store as they were (the README's promise)")
   func commitFails() throws {
     let (plan, _, store, storePath, out, before) = try firstRun()
-    // SQLite checks a deferred foreign key at COMMIT: this trigger makes the next run's commit
-    // fail as a full disk would, after every row was written.
-    try sqlite(storePath, """
-      CREATE TABLE fail_target (id INTEGER PRIMARY KEY);
-      CREATE TABLE fail_at_commit (x INTEGER REFERENCES fail_target(id) DEFERRABLE INITIALLY DEFERRED);
-      CREATE TRIGGER fail_on_insert AFTER INSERT ON runs BEGIN INSERT INTO fail_at_commit VALUES (1); END;
-      """)
+    try failCommits(storePath, trigger: "fail_on_insert", after: "INSERT ON runs")
     let failed = try runTokenplan(["run", plan, "--out", out.path, "--paths", "50", "--quiet", "--seed", "9", "--store", store])
     #expect(failed.status == 1 && failed.stderr.contains("FOREIGN KEY"), "\(failed.stderr)")
     #expect(try Data(contentsOf: out.appendingPathComponent("plan.csv")) == before)
@@ -47,11 +52,7 @@ struct StoreReliabilityTests {
   @Test("a store that fails to mark the run published puts the previous outputs back and keeps no record")
   func markFails() throws {
     let (plan, _, store, storePath, out, before) = try firstRun()
-    try sqlite(storePath, """
-      CREATE TABLE fail_target (id INTEGER PRIMARY KEY);
-      CREATE TABLE fail_at_commit (x INTEGER REFERENCES fail_target(id) DEFERRABLE INITIALLY DEFERRED);
-      CREATE TRIGGER fail_on_update AFTER UPDATE OF status ON runs BEGIN INSERT INTO fail_at_commit VALUES (1); END;
-      """)
+    try failCommits(storePath, trigger: "fail_on_update", after: "UPDATE OF status ON runs")
     let failed = try runTokenplan(["run", plan, "--out", out.path, "--paths", "50", "--quiet", "--seed", "9", "--store", store])
     #expect(failed.status == 1 && failed.stderr.contains("FOREIGN KEY"), "\(failed.stderr)")
     #expect(try Data(contentsOf: out.appendingPathComponent("plan.csv")) == before)
