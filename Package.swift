@@ -16,6 +16,7 @@ let package = Package(
     .library(name: "RunStore", targets: ["RunStore"]),
     .library(name: "ShardFormat", targets: ["ShardFormat"]),
     .library(name: "Documents", targets: ["Documents"]),
+    .library(name: "OutputSafety", targets: ["OutputSafety"]),
     .library(name: "TokenPlan", targets: ["TokenPlan"]),
   ],
   dependencies: [
@@ -68,6 +69,9 @@ let package = Package(
       dependencies: [
         "TokenPlanCore", "Demand", "Forecasting", "LinearAlgebra", .product(name: "Crypto", package: "swift-crypto"),
       ]),
+    // What TokenPlan writes, written safely: an output directory replaced only when it is the
+    // tool's own, locked, staged and published atomically; single files likewise; checked stdout.
+    .target(name: "OutputSafety", dependencies: ["TokenPlanCore", "CPosix"]),
     // A run's documents, built from its typed results: the report's tables, charts and text,
     // the workbook, the notebook, the CSV/JSON tables, and the writers of every output file.
     .target(
@@ -79,7 +83,7 @@ let package = Package(
       name: "TokenPlan",
       dependencies: [
         "TokenPlanCore", "CurveFitting", "Demand", "Forecasting", "Capacity", "LinearAlgebra", "XLSXReport", "Report",
-        "ReportPDF", "CPosix", "RunStore", "ShardFormat", "Documents",
+        "ReportPDF", "CPosix", "RunStore", "ShardFormat", "Documents", "OutputSafety",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       exclude: ["README.md"]),
@@ -90,7 +94,8 @@ let package = Package(
       name: "tokenplan",
       dependencies: [
         "TokenPlan", "TokenPlanCore", "LinearAlgebra", "CurveFitting", "Demand", "Forecasting", "Capacity", "Report",
-        "XLSXReport", "RunStore", "ShardFormat", "Documents", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "XLSXReport", "RunStore", "ShardFormat", "Documents", "OutputSafety",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // libFuzzer targets (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING); the
     // ordinary build replays corpus files, which the tests run over Fuzz/corpus/.
@@ -118,7 +123,7 @@ let package = Package(
       name: "TokenPlanCLITests",
       dependencies: [
         "TokenPlan", "TokenPlanCore", "LinearAlgebra", "CurveFitting", "Demand", "Forecasting", "Capacity", "Report",
-        "XLSXReport", "RunStore", "ShardFormat", "Documents", "tokenplan", "TestSupport", .product(name: "Yams", package: "Yams"),
+        "XLSXReport", "RunStore", "ShardFormat", "Documents", "OutputSafety", "tokenplan", "TestSupport", .product(name: "Yams", package: "Yams"),
       ],
       exclude: ["reference", "readback", "Snapshots"]),
   ]

@@ -4,6 +4,7 @@ import CurveFitting
 import Demand
 import Forecasting
 import Foundation
+import OutputSafety
 
 // The command line (`Sources/tokenplan`) imports only this module and swift-argument-parser.
 // It needs the shared vocabulary (`TokenPlanCore`: located errors, defaults, JSON values),

@@ -3,6 +3,7 @@ import Capacity
 import Demand
 import Forecasting
 import Foundation
+import OutputSafety
 import ShardFormat
 import LinearAlgebra
 import Report
@@ -70,7 +71,7 @@ public enum QuarterlyRun {
     }
     let outDir = request.outputDirectory ?? "out/\(plan.name)/\(plan.asOf)"
     // Checked, locked and cleaned before any work, so a bad --out fails in a second, not after the forecast.
-    let output = try OutputDirectory(path: outDir)
+    let output = try OutputDirectory(path: outDir, contents: .run)
     // Opened (created or upgraded) before any work too: a store that cannot be opened fails now.
     let store = try storeURL(request.store, outputDirectory: request.outputDirectory).map { try openStore($0) }
     var run = try await compute(plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)

@@ -1,5 +1,6 @@
 import Documents
 import Foundation
+import OutputSafety
 import RunStore
 
 #if canImport(Glibc)
@@ -46,12 +47,21 @@ enum RunPublication {
   /// other hosts (a shared PostgreSQL store) are left to them.
   static func resolvePending(_ store: RunStore) throws {
     for (id, publication) in try store.pendingRuns() where publication.host == hostName {
-      switch OutputDirectory.published(token: publication.token, at: publication.path) {
+      switch published(token: publication.token, at: publication.path) {
       case true?: try store.markPublished(id)
       case false?: try store.discard(id)
       case nil: continue
       }
     }
+  }
+
+  /// Whether the run that wrote `token` into its run log published to `path`, as far as can be
+  /// told without waiting: `nil` while another process holds the output's lock (a run in
+  /// progress), else whether the directory's `run-log.json` carries the token.
+  static func published(token: String, at path: String) -> Bool? {
+    if OutputDirectory.isLocked(path) { return nil }
+    let url = URL(fileURLWithPath: path).standardizedFileURL
+    return OutputDirectory.Contents.holdsJSON(url, "run-log.json") { $0["store_token"] as? String == token }
   }
 
   /// This machine's host name.

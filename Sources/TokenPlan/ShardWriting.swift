@@ -1,5 +1,6 @@
 import Documents
 import Foundation
+import OutputSafety
 import ShardFormat
 
 extension ShardResult {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OutputSafety
 import TokenPlan
 
 struct Fit: ParsableCommand {

@@ -1,6 +1,7 @@
 import Documents
 import ArgumentParser
 import Foundation
+import OutputSafety
 import TokenPlan
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {

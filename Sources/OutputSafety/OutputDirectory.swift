@@ -1,7 +1,5 @@
-import Documents
 import CPosix
 import Foundation
-import ShardFormat
 import TokenPlanCore
 
 #if canImport(Glibc)
@@ -25,40 +23,28 @@ import TokenPlanCore
 /// - `.partial` directories left by a killed run are removed at the next run's start, under
 ///   the lock, and only when they carry this tool's staging marker or run log.
 public final class OutputDirectory: @unchecked Sendable {
-  /// What an output directory holds: the files it may contain and the file that marks it as
-  /// this tool's.
-  public enum Contents: Sendable {
-    /// A quarterly run's outputs, marked by its `run-log.json`.
-    case run
-    /// A shard result (`shard-K-of-N`), marked by its `manifest.json`.
-    case shard
+  /// What an output directory holds: the files and folders it may contain at its top level,
+  /// whether a directory is one this tool wrote (by the file that marks it), and that mark for
+  /// messages. The pipeline defines the kinds it writes (a run's outputs, a shard result).
+  public struct Contents: Sendable {
+    public var ownedEntries: Set<String>
+    public var recognises: @Sendable (URL) -> Bool
+    public var mark: String
 
-    /// The files and folders written at the top level.
-    var ownedEntries: Set<String> {
-      switch self {
-      case .run: return Set(RunOutputs.outputFiles.map { String($0.split(separator: "/")[0]) } + ["charts", "latex"])
-      case .shard: return Set(ShardResult.files)
-      }
+    public init(ownedEntries: Set<String>, mark: String, recognises: @escaping @Sendable (URL) -> Bool) {
+      self.ownedEntries = ownedEntries
+      self.mark = mark
+      self.recognises = recognises
     }
 
-    /// Whether `url` is such a directory this tool wrote.
-    func recognises(_ url: URL) -> Bool {
-      switch self {
-      case .run:
-        guard let data = FileManager.default.contents(atPath: url.appendingPathComponent("run-log.json").path),
-          let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return false }
-        return object["tokenplan"] is String && object["outputs"] is [Any]
-      case .shard:
-        guard let data = FileManager.default.contents(atPath: url.appendingPathComponent("manifest.json").path),
-          let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return false }
-        return object["format"] as? String == ShardResult.Manifest.format
-      }
+    /// Whether `url` holds a JSON object file `name` that `accept` accepts (a run log, a
+    /// manifest): how a kind recognises its own directories.
+    public static func holdsJSON(_ url: URL, _ name: String, _ accept: ([String: Any]) -> Bool) -> Bool {
+      guard let data = FileManager.default.contents(atPath: url.appendingPathComponent(name).path),
+        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+      else { return false }
+      return accept(object)
     }
-
-    /// The mark, for messages.
-    var mark: String { self == .run ? "TokenPlan run-log.json" : "TokenPlan shard manifest.json" }
   }
 
   /// The target, as the user named it.
@@ -76,7 +62,7 @@ public final class OutputDirectory: @unchecked Sendable {
   /// - Throws: ``LocatedError`` naming the path: a target that is not this tool's output, a
   ///   parent that cannot be created or written, too little free space, or another run
   ///   holding the lock.
-  public init(path: String, contents: Contents = .run) throws {
+  public init(path: String, contents: Contents) throws {
     self.path = path
     self.contents = contents
     target = URL(fileURLWithPath: path).standardizedFileURL
@@ -224,21 +210,15 @@ public final class OutputDirectory: @unchecked Sendable {
     return undone
   }
 
-  /// Whether the run that wrote `token` into its run log published to `path`, as far as can be
-  /// told without waiting: `nil` while another process holds the output's lock (a run in
-  /// progress), else whether the directory's `run-log.json` carries the token.
-  static func published(token: String, at path: String) -> Bool? {
+  /// Whether another process holds the lock of the output directory at `path` (a run writing
+  /// it), found without waiting; `false` when no lock file is there.
+  public static func isLocked(_ path: String) -> Bool {
     let target = URL(fileURLWithPath: path).standardizedFileURL
     let lockPath = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).tokenplan-lock").path
     let fd = open(lockPath, O_RDONLY | O_CLOEXEC)
-    if fd >= 0 {
-      defer { close(fd) }
-      guard flock(fd, LOCK_SH | LOCK_NB) == 0 else { return nil }
-    }
-    guard let data = FileManager.default.contents(atPath: target.appendingPathComponent("run-log.json").path),
-      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-    else { return false }
-    return object["store_token"] as? String == token
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    return flock(fd, LOCK_SH | LOCK_NB) != 0
   }
 
   /// The target's absolute path.
