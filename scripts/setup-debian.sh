@@ -10,7 +10,8 @@
 #           LibreOffice Calc (headless: recalculates the workbook with changed inputs)
 #   tests:  poppler-utils (pdftotext, pdfinfo, pdffonts), a minimal TeX Live with booktabs,
 #           longtable and siunitx (pdflatex on the LaTeX tables), and from PyPI openpyxl (the
-#           workbook), nbformat/nbconvert/ipykernel/pandas (validate and execute the notebook).
+#           workbook), nbformat/nbconvert/ipykernel/pandas (validate and execute the notebook),
+#           jsonschema and pyyaml (the plan schema against the shipped and broken plans).
 set -euo pipefail
 packages=(
   libopenblas-dev liblapacke-dev pkgconf zlib1g-dev libxlsxwriter-dev
@@ -26,8 +27,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-py_packages=(openpyxl nbformat nbconvert nbclient ipykernel pandas)
-if ! python3 -c "import openpyxl, nbformat, nbconvert, nbclient, ipykernel, pandas" 2>/dev/null; then
+py_packages=(openpyxl nbformat nbconvert nbclient ipykernel pandas jsonschema pyyaml)
+if ! python3 -c "import openpyxl, nbformat, nbconvert, nbclient, ipykernel, pandas, jsonschema, yaml" 2>/dev/null; then
   python3 -m pip --version >/dev/null 2>&1 || {
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pip

@@ -26,11 +26,7 @@ public enum PlanReader {
   public static func readFile(text: String, path: String) throws -> PlanFile {
     let root = try compose(text, file: path)
     let r = Reader(file: path)
-    let top = try r.mapping(root, allowed: [
-      "name", "as_of", "horizon_quarters", "catalogs", "demand_share", "purchase_hardware", "workloads", "models",
-      "uncertainty", "scenarios", "demand_file", "reconcile", "demand_data", "events_file", "growth_decay",
-      "hardware", "throughput", "operations", "fleet", "facility", "sites", "money", "cost_lines",
-    ])
+    let top = try r.mapping(root, allowed: PlanKeys.allowed(under: ""))
     // Absolute first: a relative plan path with catalogs several `..` up must not climb past the
     // working directory when the path is standardized.
     let base = URL(fileURLWithPath: path).absoluteURL.deletingLastPathComponent()
@@ -350,9 +346,7 @@ struct Reader {
   ) throws {
     for (k, node) in try top["models"].map(pairs) ?? [] {
       let name = try string(k)
-      let m = try mapping(node, allowed: [
-        "total_parameters_b", "active_parameters_b", "precision", "kv_bytes_per_token", "source", "date",
-      ])
+      let m = try mapping(node, allowed: PlanKeys.allowed(under: "models.*"))
       let precision = try m["precision"].map(string) ?? "bf16"
       guard ["bf16", "fp8", "fp4"].contains(precision) else {
         throw error(m["precision"]!, expected: "a precision: bf16, fp8 or fp4", fix: "write one of them")
@@ -365,10 +359,7 @@ struct Reader {
     }
     for (k, node) in try top["hardware"].map(pairs) ?? [] {
       let name = try string(k)
-      let h = try mapping(node, allowed: [
-        "peak_dense_tflops", "hbm_gb", "hbm_tb_per_s", "tdp_w", "gpus_per_node", "node_max_kw", "node_busy_kw",
-        "node_idle_kw", "node_price", "first_available", "source", "date",
-      ])
+      let h = try mapping(node, allowed: PlanKeys.allowed(under: "hardware.*"))
       var tflops: [String: Double] = [:]
       for (p, v) in try h["peak_dense_tflops"].map(pairs) ?? [] { tflops[try string(p)] = try number(v, min: 0) }
       let maxKW = try number(required(h, "node_max_kw", node), min: 0.01)
@@ -384,9 +375,7 @@ struct Reader {
         provenance: try provenance(h, node))
     }
     for item in try top["throughput"].map(sequence) ?? [] {
-      let t = try mapping(item, allowed: [
-        "model", "hardware", "latency_class", "input_tokens_per_s", "output_tokens_per_s", "source", "date",
-      ])
+      let t = try mapping(item, allowed: PlanKeys.allowed(under: "throughput[]"))
       let entry = Throughput(
         model: try string(required(t, "model", item)), hardware: try string(required(t, "hardware", item)),
         latencyClass: try t["latency_class"].map(latencyClass) ?? "server",

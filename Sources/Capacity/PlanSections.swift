@@ -33,9 +33,7 @@ extension Reader {
           nameNode, expected: "a workload name other than 'total', '' or one starting 'site:' (names the plan's own rows use)",
           fix: "rename the workload, e.g. \(name.isEmpty ? "chat" : name + "-workload")")
       }
-      let w = try mapping(node, allowed: [
-        "model", "latency_class", "input_output_ratio", "prompt_cache_hit_rate", "segments", "tokens_per_day",
-      ])
+      let w = try mapping(node, allowed: PlanKeys.allowed(under: "workloads.*"))
       let model = try string(try required(w, "model", node))
       guard catalog.models[model] != nil || catalog.throughput.contains(where: { $0.model == model }) else {
         throw error(w["model"]!, expected: "a model defined under models: or in a catalog",
@@ -60,9 +58,7 @@ extension Reader {
 
   /// `operations:`.
   func operations(_ opsNode: Node) throws -> Operations {
-    let ops = try mapping(opsNode, allowed: [
-      "peak_to_average", "target_utilization", "redundancy_share", "redundancy_spares", "yearly_efficiency_gain", "sizing",
-    ])
+    let ops = try mapping(opsNode, allowed: PlanKeys.allowed(under: "operations"))
     var operations = Operations(
       peakToAverage: try number(ops["peak_to_average"], default: 1, min: 1),
       targetUtilization: try number(required(ops, "target_utilization", opsNode), min: 0.01, max: 1),
@@ -84,10 +80,10 @@ extension Reader {
   func fleet(_ node: Node?, hardware: [String: HardwareSpec]) throws -> ([FleetCohort], Double, Provenance?) {
     guard let node else { return ([], 5, nil) }
     var fleet: [FleetCohort] = []
-    let fm = try mapping(node, allowed: ["service_life_years", "installed", "source", "date"])
+    let fm = try mapping(node, allowed: PlanKeys.allowed(under: "fleet"))
     let serviceLife = try number(fm["service_life_years"], default: 5, min: 0.25)
     for item in try fm["installed"].map(sequence) ?? [] {
-      let c = try mapping(item, allowed: ["hardware", "count", "installed", "node_cost"])
+      let c = try mapping(item, allowed: PlanKeys.allowed(under: "fleet.installed[]"))
       fleet.append(
         FleetCohort(
           hardware: try hardwareName(try required(c, "hardware", item), in: hardware),
@@ -116,10 +112,7 @@ extension Reader {
   /// given: then every key but `mw_available` is optional and defaults to the first site's
   /// (except `existing_site`, which is the site's own), and `source:`/`date:` are required.
   func facility(_ facNode: Node, name siteName: String? = nil, base: Facility? = nil, asOf: Quarter? = nil) throws -> Facility {
-    let fac = try mapping(facNode, allowed: [
-      "pue", "rack_kw", "mw_available", "capex_per_mw", "capex_per_mw_basis", "life_years", "build_lead_quarters",
-      "colocation_per_kw_month", "existing_site", "electricity_per_kwh", "source", "date",
-    ] + (base == nil ? ["name"] : []))
+    let fac = try mapping(facNode, allowed: PlanKeys.allowed(under: base == nil ? "facility" : "sites.*"))
     var mw: [Quarter: Double] = [:]
     for (qNode, vNode) in try pairs(try required(fac, "mw_available", facNode)) {
       mw[try quarter(qNode)] = try number(vNode, min: 0)
@@ -181,7 +174,7 @@ extension Reader {
   /// `facility.existing_site:`: `built:` and `capex:` (owned) or `lease_per_kw_month:`, with
   /// `source:` and `date:`.
   func existingSite(_ node: Node, asOf: Quarter?) throws -> ExistingSite {
-    let m = try mapping(node, allowed: ["built", "capex", "lease_per_kw_month", "source", "date"])
+    let m = try mapping(node, allowed: PlanKeys.allowed(under: "facility.existing_site"))
     let cost: ExistingSite.Cost
     switch (m["built"], m["capex"], m["lease_per_kw_month"]) {
     case (let built?, let capex?, nil):
@@ -204,10 +197,7 @@ extension Reader {
 
   /// `cost_lines:`.
   func costLines(_ node: Node) throws -> CostLines {
-    let m = try mapping(node, allowed: [
-      "networking_capex_share", "storage_capex_share", "network_storage_power_share", "staff_per_gpu_year",
-      "software_per_gpu_year", "insurance_share", "facility_opex_per_mw_year", "source", "date",
-    ])
+    let m = try mapping(node, allowed: PlanKeys.allowed(under: "cost_lines"))
     var c = CostLines()
     c.networkingCapexShare = try number(m["networking_capex_share"], default: 0, min: 0, max: 2)
     c.storageCapexShare = try number(m["storage_capex_share"], default: 0, min: 0, max: 2)
@@ -222,10 +212,7 @@ extension Reader {
 
   /// `money:`.
   func money(_ moneyNode: Node) throws -> Money {
-    let m = try mapping(moneyNode, allowed: [
-      "currency", "electricity_per_kwh", "depreciation_years", "cost_of_capital", "maintenance_share",
-      "procurement_lead_quarters", "fiscal_year_start_month", "gpu_payment_at_order", "source", "date",
-    ])
+    let m = try mapping(moneyNode, allowed: PlanKeys.allowed(under: "money"))
     var money = Money(
       currency: try m["currency"].map(string) ?? "USD",
       electricityPerKilowattHour: try number(required(m, "electricity_per_kwh", moneyNode), min: 0),
@@ -249,7 +236,7 @@ extension Reader {
 
   /// `uncertainty:`: draws, seed and each driver's distribution within the driver's base rule.
   func uncertainty(_ u: Node) throws -> UncertaintySpec {
-    let um = try mapping(u, allowed: ["draws", "seed"] + Driver.allCases.map(\.rawValue))
+    let um = try mapping(u, allowed: PlanKeys.allowed(under: "uncertainty"))
     var spec = UncertaintySpec(
       draws: try integer(um["draws"], default: 1000, min: 10, max: 1_000_000),
       seed: UInt64(try integer(um["seed"], default: Int(TokenPlanDefaults.seed), min: 0, max: 1 << 53)))
@@ -263,7 +250,7 @@ extension Reader {
   func scenarios(_ node: Node) throws -> [Scenario] {
     var scenarios: [Scenario] = []
     for (k, node) in try pairs(node) {
-      let sm = try mapping(node, allowed: ["demand"] + Driver.allCases.map(\.rawValue))
+      let sm = try mapping(node, allowed: PlanKeys.allowed(under: "scenarios.*"))
       let text = try sm["demand"].map(string) ?? "mean"
       guard let column = DemandStatistic(rawValue: text) else {
         throw error(sm["demand"]!, expected: "a demand column: mean, p10, p50 or p90", fix: "write one of them")

@@ -1,6 +1,8 @@
 import Documents
 import ArgumentParser
+import Capacity
 import Foundation
+import OutputSafety
 import TokenPlan
 
 struct PlanCommand: AsyncParsableCommand {
@@ -13,7 +15,7 @@ struct PlanCommand: AsyncParsableCommand {
       workloads' own tokens_per_day:.
       """)
   @Argument(help: "The plan file (YAML).")
-  var planFile: String
+  var planFile: String?
   @Option(help: "Demand: a forecast CSV at quarter granularity (tokenplan forecast --format csv).")
   var demand: String?
   @Option(help: "Output format: table, csv or json.")
@@ -32,8 +34,15 @@ struct PlanCommand: AsyncParsableCommand {
   var paths = 1000
   @Flag(help: "No progress output while demand_data: is forecast.")
   var quiet = false
+  @Flag(help: "Print the plan file's JSON Schema (for an editor's YAML language server) and exit.")
+  var schema = false
+  @Flag(help: "Print the plan file's key reference (Markdown) and exit.")
+  var keys = false
 
   func run() async throws {
+    if schema { return try StandardOutput.write(PlanKeys.jsonSchema().serialized(indent: 2) + "\n") }
+    if keys { return try StandardOutput.write(PlanKeys.markdown()) }
+    guard let planFile else { throw ValidationError("give the plan file (or --schema or --keys)") }
     let reporter = ProgressReporter(label: "plan", quiet: quiet, terminal: isatty(2) == 1)
     let input = try await PlanJob.input(
       planPath: planFile, explicitDemand: demand, seed: seed, paths: paths) { reporter.report($0) }

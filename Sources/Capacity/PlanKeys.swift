@@ -1,0 +1,223 @@
+import Foundation
+import TokenPlanCore
+
+/// One key a plan file (or a catalog it names) may hold.
+public struct PlanKey: Sendable {
+  /// What the key's value is.
+  public enum Kind: Sendable {
+    case string
+    /// A number within `min`…`max` (`nil`: unbounded); `exclusiveMin`: above `min`.
+    case number(min: Double?, max: Double?, exclusiveMin: Bool = false)
+    case integer(min: Int, max: Int)
+    /// One of these words (or, with `integers`, whole numbers).
+    case choice([String])
+    case integerChoice([Int])
+    /// A quarter, `2026Q2`.
+    case quarter
+    /// A mapping of the keys listed under this key's path.
+    case section
+    /// A mapping whose keys are names, each value a section of the keys under `path.*`.
+    case named
+    /// A list of sections of the keys under `path[]`.
+    case sectionList
+    case stringList
+    /// Quarters to numbers within `min`…`max`.
+    case quarterNumbers(min: Double, max: Double?)
+    /// Names to numbers ≥ 0 (e.g. precision → TFLOPS).
+    case namedNumbers
+    /// `{uniform: [low, high]}`, `{triangular: [low, mode, high]}` or `{lognormal: [median, sd_log]}`.
+    case distribution
+  }
+
+  /// Dotted path: `facility.pue`; `workloads.*` for any name, `fleet.installed[]` for a list item.
+  public var path: String
+  public var kind: Kind
+  public var required = false
+  /// The default when the key is absent, as written in a plan; `nil` when none (or required).
+  public var defaultValue: String? = nil
+  public var unit = ""
+  /// What it means.
+  public var text: String
+
+  /// The key's own name (the last part of its path).
+  public var name: String { String(path.split(separator: ".").last!).replacingOccurrences(of: "[]", with: "") }
+  /// The path of the section holding it (`""` for the top level).
+  public var parent: String {
+    guard let dot = path.lastIndex(of: ".") else { return "" }
+    return String(path[..<dot])
+  }
+}
+
+/// Every key of a plan file and its catalogs, defined once: the plan reader takes each section's
+/// allowed keys from here, `docs/plan-format.md`'s key reference and `docs/plan.schema.json` (a
+/// JSON Schema for editors' YAML language servers) are generated from it (`tokenplan plan --keys`,
+/// `--schema`), and the tests check the reader and the schema agree.
+public enum PlanKeys {
+  /// The keys a section may hold (`""`: the top level; `facility`, `workloads.*`, …).
+  public static func allowed(under section: String) -> [String] {
+    all.filter { $0.parent == section }.map(\.name)
+  }
+
+  static let share = PlanKey.Kind.number(min: 0, max: 1)
+  static let nonNegative = PlanKey.Kind.number(min: 0, max: nil)
+
+  /// The keys, section by section, in the order the reference lists them.
+  public static let all: [PlanKey] =
+    topLevel + workloadKeys + operationKeys + fleetKeys + siteKeys("facility") + existingSiteKeys + siteKeys("sites.*") + moneyKeys
+    + costLineKeys + uncertaintyKeys + catalogKeys
+
+  static let topLevel: [PlanKey] = [
+    .init(path: "name", kind: .string, defaultValue: "the file's name", text: "The plan's name: letters, digits, `.`, `-`, `_`, spaces, not starting with `.`, at most 100 characters (it names the output folder)."),
+    .init(path: "as_of", kind: .quarter, required: true, text: "The quarter the plan is made in; the plan covers the quarters after it."),
+    .init(path: "horizon_quarters", kind: .integer(min: 1, max: 40), defaultValue: "8", unit: "quarters", text: "How many quarters the plan covers."),
+    .init(path: "catalogs", kind: .stringList, text: "Catalog files (hardware, models, measured throughput), relative to the plan; the plan's own entries override theirs."),
+    .init(path: "demand_data", kind: .string, text: "The token demand history `tokenplan run` forecasts (any file `data validate` reads)."),
+    .init(path: "demand_file", kind: .string, text: "A quarterly forecast CSV (`forecast --granularity quarter --format csv`) for `tokenplan plan`; `--demand` overrides it."),
+    .init(path: "events_file", kind: .string, text: "Event windows for the forecast (`name,start,days` CSV)."),
+    .init(path: "demand_share", kind: .number(min: 0, max: 1, exclusiveMin: true), defaultValue: "1", unit: "share", text: "The share of the demand this plan serves (a provider's market share)."),
+    .init(path: "reconcile", kind: .choice(["bottom_up", "ols", "wls_struct", "wls_var", "mint_shrink", "none"]), defaultValue: "bottom_up", text: "How the run reconciles the forecast hierarchy."),
+    .init(path: "growth_decay", kind: .choice(["disclosures", "none"]), defaultValue: "disclosures", text: "Whether forecast growth past each segment's backtested span slows as the public token disclosures' did."),
+    .init(path: "purchase_hardware", kind: .string, defaultValue: "the cheapest per unit of work available", text: "The hardware new purchases buy."),
+    .init(path: "workloads", kind: .named, required: true, text: "The workloads by name, each a model serving some demand series."),
+    .init(path: "operations", kind: .section, required: true, text: "How GPUs are run and sized."),
+    .init(path: "fleet", kind: .section, text: "The installed GPUs."),
+    .init(path: "facility", kind: .section, required: true, text: "The first site (the installed fleet's)."),
+    .init(path: "sites", kind: .named, text: "Further sites by name, each any of the facility's keys (the rest taken from it) with its own `mw_available`, `source` and `date`."),
+    .init(path: "money", kind: .section, required: true, text: "Prices, lives, the cost of capital and cash timing."),
+    .init(path: "cost_lines", kind: .section, text: "Networking, storage, staff, software, insurance and facility upkeep (each 0 unless stated)."),
+    .init(path: "uncertainty", kind: .section, text: "Monte Carlo draws and the uncertain drivers' distributions."),
+    .init(path: "scenarios", kind: .named, text: "Named overlays: a demand quantile and driver values."),
+    .init(path: "models", kind: .named, text: "Models, as in a catalog."),
+    .init(path: "hardware", kind: .named, text: "Hardware, as in a catalog."),
+    .init(path: "throughput", kind: .sectionList, text: "Measured throughputs, as in a catalog."),
+  ]
+
+  static let workloadKeys: [PlanKey] = [
+    .init(path: "workloads.*.model", kind: .string, required: true, text: "The model served (defined under `models:` or in a catalog)."),
+    .init(path: "workloads.*.latency_class", kind: .choice(PlanLimits.latencyClasses), defaultValue: "server", text: "The MLPerf Inference scenario whose throughput applies."),
+    .init(path: "workloads.*.input_output_ratio", kind: nonNegative, defaultValue: "1", unit: "input tokens per output token", text: "How the workload's tokens split into input and output."),
+    .init(path: "workloads.*.prompt_cache_hit_rate", kind: share, defaultValue: "0", unit: "share of input tokens", text: "Input tokens served from the prompt cache (no prefill)."),
+    .init(path: "workloads.*.segments", kind: .stringList, defaultValue: "[\"*\"]", text: "The demand series it takes, by `*` pattern on the series' names."),
+    .init(path: "workloads.*.tokens_per_day", kind: .quarterNumbers(min: 0, max: PlanLimits.maximumTokensPerDay), unit: "tokens/day", text: "Demand stated by quarter, when no demand file or data gives it."),
+  ]
+
+  static let operationKeys: [PlanKey] = [
+    .init(path: "operations.peak_to_average", kind: .number(min: 1, max: nil), defaultValue: "1", unit: "ratio", text: "The busy hour's rate over the day's average."),
+    .init(path: "operations.target_utilization", kind: .number(min: 0.01, max: 1), required: true, unit: "share", text: "The busiest share of a GPU's hours the plan will use."),
+    .init(path: "operations.redundancy_share", kind: nonNegative, defaultValue: "0", unit: "share", text: "Spare capacity on top."),
+    .init(path: "operations.redundancy_spares", kind: .integer(min: 0, max: 1_000_000), defaultValue: "0", unit: "GPUs", text: "Spare GPUs (N + k) on top."),
+    .init(path: "operations.yearly_efficiency_gain", kind: .number(min: -0.9, max: nil), defaultValue: "0", unit: "per year", text: "Software's throughput gain a year."),
+    .init(path: "operations.sizing", kind: .choice(["quarter_end", "quarter_average"]), defaultValue: "quarter_end", text: "GPUs for the quarter's highest rate (its end when demand grows) or its average."),
+  ]
+
+  static let fleetKeys: [PlanKey] = [
+    .init(path: "fleet.service_life_years", kind: .number(min: 0.25, max: nil), defaultValue: "5", unit: "years", text: "When installed and bought GPUs retire."),
+    .init(path: "fleet.installed", kind: .sectionList, text: "The installed cohorts."),
+    .init(path: "fleet.installed[].hardware", kind: .string, required: true, text: "The cohort's hardware."),
+    .init(path: "fleet.installed[].count", kind: .integer(min: 0, max: 100_000_000), required: true, unit: "GPUs", text: "How many GPUs."),
+    .init(path: "fleet.installed[].installed", kind: .quarter, required: true, text: "When it entered service (a later quarter: a known delivery)."),
+    .init(path: "fleet.installed[].node_cost", kind: nonNegative, defaultValue: "the catalog's node price", unit: "currency per system", text: "What one system cost."),
+    .init(path: "fleet.source", kind: .string, text: "Where the node costs come from (required with `node_cost`)."),
+    .init(path: "fleet.date", kind: .string, text: "The source's date."),
+  ]
+
+  /// The keys of `facility` or of a further site (`sites.*`, where all but `mw_available`,
+  /// `source` and `date` default to the first site's and there is no `name`).
+  static func siteKeys(_ at: String) -> [PlanKey] {
+    let first = at == "facility"
+    var keys: [PlanKey] = [
+      .init(path: "\(at).pue", kind: .number(min: 1, max: 3), required: first, unit: "ratio", text: "Facility power over IT power."),
+      .init(path: "\(at).rack_kw", kind: .number(min: 1, max: nil), required: first, unit: "kW", text: "Power a rack holds."),
+      .init(path: "\(at).mw_available", kind: .quarterNumbers(min: 0, max: nil), required: true, unit: "facility MW", text: "The site's MW from each quarter on."),
+      .init(path: "\(at).capex_per_mw", kind: nonNegative, required: first, unit: "currency per MW", text: "What building a MW costs."),
+      .init(path: "\(at).capex_per_mw_basis", kind: .choice(["it", "facility"]), defaultValue: "it", text: "Whether that price is per MW of IT load or of facility power."),
+      .init(path: "\(at).life_years", kind: .number(min: 1, max: nil), defaultValue: "14", unit: "years", text: "The facility's depreciation life."),
+      .init(path: "\(at).build_lead_quarters", kind: .integer(min: 0, max: 40), defaultValue: "0", unit: "quarters", text: "From the start of construction to MW online."),
+      .init(path: "\(at).colocation_per_kw_month", kind: nonNegative, unit: "currency per kW IT-month", text: "Rent instead of building."),
+      .init(path: "\(at).existing_site", kind: .section, text: "What the site's MW at the as-of quarter cost."),
+      .init(path: "\(at).electricity_per_kwh", kind: nonNegative, defaultValue: "the plan's", unit: "currency per kWh", text: "The site's own electricity price."),
+      .init(path: "\(at).source", kind: .string, required: true, text: "Where the site's figures come from."),
+      .init(path: "\(at).date", kind: .string, required: true, text: "The source's date."),
+    ]
+    if first {
+      keys.insert(.init(path: "facility.name", kind: .string, defaultValue: "site", text: "The site's name (not `all`)."), at: 0)
+    }
+    return keys
+  }
+
+  static let existingSiteKeys: [PlanKey] = ["facility", "sites.*"].flatMap { at in
+    [
+      PlanKey(path: "\(at).existing_site.built", kind: .quarter, text: "When an owned site opened (by the as-of quarter)."),
+      PlanKey(path: "\(at).existing_site.capex", kind: nonNegative, unit: "currency", text: "What an owned site cost."),
+      PlanKey(path: "\(at).existing_site.lease_per_kw_month", kind: nonNegative, unit: "currency per kW IT-month", text: "A leased site's rent."),
+      PlanKey(path: "\(at).existing_site.source", kind: .string, required: true, text: "Where the figure comes from."),
+      PlanKey(path: "\(at).existing_site.date", kind: .string, required: true, text: "The source's date."),
+    ]
+  }
+
+  static let moneyKeys: [PlanKey] = [
+    .init(path: "money.currency", kind: .string, defaultValue: "USD", text: "The currency of every price."),
+    .init(path: "money.electricity_per_kwh", kind: nonNegative, required: true, unit: "currency per kWh", text: "The electricity price."),
+    .init(path: "money.depreciation_years", kind: .number(min: 0.25, max: nil), required: true, unit: "years", text: "IT depreciation life."),
+    .init(path: "money.cost_of_capital", kind: share, defaultValue: "0", unit: "per year", text: "The capital charge's rate on net book value."),
+    .init(path: "money.maintenance_share", kind: share, defaultValue: "0", unit: "of IT capex per year", text: "Maintenance of the equipment in service."),
+    .init(path: "money.procurement_lead_quarters", kind: .integer(min: 0, max: 40), defaultValue: "0", unit: "quarters", text: "From order to delivery."),
+    .init(path: "money.fiscal_year_start_month", kind: .integerChoice([1, 4, 7, 10]), defaultValue: "1", unit: "month", text: "The month the fiscal year starts."),
+    .init(path: "money.gpu_payment_at_order", kind: share, defaultValue: "1", unit: "share", text: "The share of a purchase paid at order (the rest on delivery)."),
+    .init(path: "money.source", kind: .string, required: true, text: "Where the figures come from."),
+    .init(path: "money.date", kind: .string, required: true, text: "The source's date."),
+  ]
+
+  static let costLineKeys: [PlanKey] = [
+    .init(path: "cost_lines.networking_capex_share", kind: .number(min: 0, max: 2), defaultValue: "0", unit: "of node capex", text: "Networking bought with the nodes."),
+    .init(path: "cost_lines.storage_capex_share", kind: .number(min: 0, max: 2), defaultValue: "0", unit: "of node capex", text: "Storage bought with the nodes."),
+    .init(path: "cost_lines.network_storage_power_share", kind: share, defaultValue: "0", unit: "of the GPU nodes' IT load", text: "Their power."),
+    .init(path: "cost_lines.staff_per_gpu_year", kind: nonNegative, defaultValue: "0", unit: "currency per GPU-year", text: "Staff."),
+    .init(path: "cost_lines.software_per_gpu_year", kind: nonNegative, defaultValue: "0", unit: "currency per GPU-year", text: "Software and support."),
+    .init(path: "cost_lines.insurance_share", kind: share, defaultValue: "0", unit: "of gross capex in service per year", text: "Insurance."),
+    .init(path: "cost_lines.facility_opex_per_mw_year", kind: nonNegative, defaultValue: "0", unit: "currency per facility MW-year", text: "Facility upkeep."),
+    .init(path: "cost_lines.source", kind: .string, required: true, text: "Where the figures come from."),
+    .init(path: "cost_lines.date", kind: .string, required: true, text: "The source's date."),
+  ]
+
+  static let uncertaintyKeys: [PlanKey] =
+    [
+      .init(path: "uncertainty.draws", kind: .integer(min: 10, max: 1_000_000), defaultValue: "1000", text: "Monte Carlo draws."),
+      .init(path: "uncertainty.seed", kind: .integer(min: 0, max: 1 << 53), defaultValue: "the default seed", text: "The draws' seed."),
+    ]
+    + Driver.allCases.map {
+      PlanKey(path: "uncertainty.\($0.rawValue)", kind: .distribution, text: "The \($0.label)'s distribution (its whole support within \($0.rule.text)).")
+    }
+    + [.init(path: "scenarios.*.demand", kind: .choice(["mean", "p10", "p50", "p90"]), defaultValue: "mean", text: "The demand quantile the scenario plans.")]
+    + Driver.allCases.map {
+      PlanKey(path: "scenarios.*.\($0.rawValue)", kind: .number(min: $0.rule.lower, max: $0.rule.upper.isFinite ? $0.rule.upper : nil, exclusiveMin: !$0.rule.lowerInclusive), text: "The scenario's \($0.label).")
+    }
+
+  static let catalogKeys: [PlanKey] = [
+    .init(path: "models.*.total_parameters_b", kind: .number(min: 0.001, max: nil), required: true, unit: "billion parameters", text: "Every parameter."),
+    .init(path: "models.*.active_parameters_b", kind: .number(min: 0.001, max: nil), defaultValue: "the total", unit: "billion parameters", text: "Parameters active per token (a mixture of experts' fewer)."),
+    .init(path: "models.*.precision", kind: .choice(["bf16", "fp8", "fp4"]), defaultValue: "bf16", text: "The weights' precision."),
+    .init(path: "models.*.kv_bytes_per_token", kind: nonNegative, defaultValue: "0", unit: "bytes", text: "KV cache per token."),
+    .init(path: "models.*.source", kind: .string, text: "Where the figures come from."),
+    .init(path: "models.*.date", kind: .string, text: "The source's date."),
+    .init(path: "hardware.*.peak_dense_tflops", kind: .namedNumbers, unit: "TFLOPS by precision", text: "Dense peak compute."),
+    .init(path: "hardware.*.hbm_gb", kind: nonNegative, defaultValue: "0", unit: "GB", text: "Memory per GPU."),
+    .init(path: "hardware.*.hbm_tb_per_s", kind: nonNegative, defaultValue: "0", unit: "TB/s", text: "Memory bandwidth per GPU."),
+    .init(path: "hardware.*.tdp_w", kind: nonNegative, defaultValue: "0", unit: "W", text: "A GPU's TDP."),
+    .init(path: "hardware.*.gpus_per_node", kind: .integer(min: 1, max: 100_000), required: true, unit: "GPUs", text: "GPUs in a system (the unit bought)."),
+    .init(path: "hardware.*.node_max_kw", kind: .number(min: 0.01, max: nil), required: true, unit: "kW", text: "A system's maximum power (what is provisioned)."),
+    .init(path: "hardware.*.node_busy_kw", kind: nonNegative, defaultValue: "0.7 × max", unit: "kW", text: "A system's power when busy."),
+    .init(path: "hardware.*.node_idle_kw", kind: nonNegative, defaultValue: "0.2 × max", unit: "kW", text: "A system's power when idle."),
+    .init(path: "hardware.*.node_price", kind: nonNegative, required: true, unit: "currency per system", text: "What a system costs."),
+    .init(path: "hardware.*.first_available", kind: .quarter, defaultValue: "2000Q1", text: "The first quarter it can be bought."),
+    .init(path: "hardware.*.source", kind: .string, required: true, text: "Where the figures come from."),
+    .init(path: "hardware.*.date", kind: .string, required: true, text: "The source's date."),
+    .init(path: "throughput[].model", kind: .string, required: true, text: "The model measured."),
+    .init(path: "throughput[].hardware", kind: .string, required: true, text: "The hardware measured."),
+    .init(path: "throughput[].latency_class", kind: .choice(PlanLimits.latencyClasses), defaultValue: "server", text: "The MLPerf Inference scenario."),
+    .init(path: "throughput[].input_tokens_per_s", kind: .number(min: 0, max: nil, exclusiveMin: true), required: true, unit: "tokens/s per GPU", text: "Input (prefill) rate."),
+    .init(path: "throughput[].output_tokens_per_s", kind: .number(min: 0, max: nil, exclusiveMin: true), required: true, unit: "tokens/s per GPU", text: "Output rate."),
+    .init(path: "throughput[].source", kind: .string, required: true, text: "Where the measurement comes from."),
+    .init(path: "throughput[].date", kind: .string, required: true, text: "The measurement's date."),
+  ]
+}
