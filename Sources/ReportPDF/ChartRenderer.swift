@@ -55,32 +55,9 @@ extension Chart {
     let legendHeight = drawLegend(on: c, items: series.filter { !$0.name.isEmpty }.map { ($0.name, $0.color, $0.style, $0.opacity) },
       x: x + 40, y: y, width: width - 46)
     // Ranges.
-    var values: [Double] = []
     var xs: [Double] = xTicks.map(\.x)
-    for s in series {
-      values += s.y.filter(\.isFinite)
-      if case .band(let upper) = s.style { values += upper.filter(\.isFinite) }
-      xs += s.x.filter(\.isFinite)
-    }
-    var low: Double
-    var high: Double
-    let ticks: [Double]
-    if logScale {
-      let positive = values.filter { $0 > 0 }
-      let lo = positive.min() ?? 1
-      let hi = max(positive.max() ?? 10, lo * 10)
-      ticks = Chart.logTicks(lo, hi)
-      low = ticks.first ?? lo
-      high = ticks.last ?? hi
-    } else {
-      low = values.min() ?? 0
-      high = values.max() ?? 1
-      if zeroBased { low = min(low, 0) }
-      if high <= low { high = low + 1 }
-      ticks = Chart.ticks(low, high)
-      low = ticks.first ?? low
-      high = max(ticks.last ?? high, high)
-    }
+    for s in series { xs += s.x.filter(\.isFinite) }
+    let (low, high, ticks) = valueAxis(series)
     let tickText = logScale ? ticks.map(NumberText.compact) : Chart.tickLabels(ticks)
     let hasBars = series.contains { $0.style == .bars }
     var xLow = xs.min() ?? 0
@@ -96,13 +73,9 @@ extension Chart {
     let right = x + width - 8
     let bottom = y + height - 16
     guard right > left + 20, bottom > top + 20 else { return }
-    func px(_ v: Double) -> Double { left + (v - xLow) / (xHigh - xLow) * (right - left) }
-    func py(_ v: Double) -> Double {
-      if logScale {
-        return v > 0 ? bottom - (log10(v) - log10(low)) / (log10(high) - log10(low)) * (bottom - top) : .nan
-      }
-      return bottom - (v - low) / (high - low) * (bottom - top)
-    }
+    let axes = Axes(
+      left: left, top: top, right: right, bottom: bottom, xLow: xLow, xHigh: xHigh, low: low, high: high, logScale: logScale)
+    let px = axes.px, py = axes.py
     // Grid and value axis.
     for (t, label) in zip(ticks, tickText) {
       c.gray(0.88)
@@ -124,7 +97,59 @@ extension Chart {
       c.text(t.label, x: centre, y: bottom + 3, size: 7, align: .center)
     }
     c.clip(left, top - 1, right - left, bottom - top + 2)
+    plot(series, on: c, axes: axes)
+    c.unclip()
+    if let marker, marker.x >= xLow, marker.x <= xHigh {
+      c.gray(0.45)
+      c.line(px(marker.x), top, px(marker.x), bottom, width: 0.6, dash: [2, 2])
+      c.text(marker.label, x: px(marker.x) + 2, y: top, size: 6.5)
+    }
+    c.gray(0.3)
+    c.line(left, bottom, right, bottom, width: 0.6)
+    c.line(left, top, left, bottom, width: 0.6)
+  }
+
+  /// The plot box and the scales from data to page coordinates.
+  private struct Axes {
+    var left, top, right, bottom, xLow, xHigh, low, high: Double
+    var logScale: Bool
+
+    func px(_ v: Double) -> Double { left + (v - xLow) / (xHigh - xLow) * (right - left) }
+    func py(_ v: Double) -> Double {
+      if logScale {
+        return v > 0 ? bottom - (log10(v) - log10(low)) / (log10(high) - log10(low)) * (bottom - top) : .nan
+      }
+      return bottom - (v - low) / (high - low) * (bottom - top)
+    }
+  }
+
+  /// The value axis's range and ticks over every series' values (a band's upper edge too).
+  private func valueAxis(_ series: [Series]) -> (low: Double, high: Double, ticks: [Double]) {
+    var values: [Double] = []
+    for s in series {
+      values += s.y.filter(\.isFinite)
+      if case .band(let upper) = s.style { values += upper.filter(\.isFinite) }
+    }
+    if logScale {
+      let positive = values.filter { $0 > 0 }
+      let lo = positive.min() ?? 1
+      let hi = max(positive.max() ?? 10, lo * 10)
+      let ticks = Chart.logTicks(lo, hi)
+      return (ticks.first ?? lo, ticks.last ?? hi, ticks)
+    }
+    var low = values.min() ?? 0
+    var high = values.max() ?? 1
+    if zeroBased { low = min(low, 0) }
+    if high <= low { high = low + 1 }
+    let ticks = Chart.ticks(low, high)
+    return (ticks.first ?? low, max(ticks.last ?? high, high), ticks)
+  }
+
+  /// The series inside the plot box: bands first, then bars, then lines and points.
+  private func plot(_ series: [Series], on c: Canvas, axes: Axes) {
     // Bands first, then bars, then lines and points.
+    let (left, right, bottom, xLow, xHigh, low) = (axes.left, axes.right, axes.bottom, axes.xLow, axes.xHigh, axes.low)
+    let px = axes.px, py = axes.py
     for s in series {
       guard case .band(let upper) = s.style else { continue }
       c.color(Chart.palette[s.color % Chart.palette.count], alpha: s.opacity)
@@ -161,15 +186,6 @@ extension Chart {
       case .bars, .band: break
       }
     }
-    c.unclip()
-    if let marker, marker.x >= xLow, marker.x <= xHigh {
-      c.gray(0.45)
-      c.line(px(marker.x), top, px(marker.x), bottom, width: 0.6, dash: [2, 2])
-      c.text(marker.label, x: px(marker.x) + 2, y: top, size: 6.5)
-    }
-    c.gray(0.3)
-    c.line(left, bottom, right, bottom, width: 0.6)
-    c.line(left, top, left, bottom, width: 0.6)
   }
 
   private func drawTornado(on c: Canvas, bars: [Bar], base: Double, x: Double, y: Double, width: Double, height: Double) {
