@@ -128,7 +128,6 @@ public enum LevenbergMarquardt {
     var xnorm = 0.0
     var par = 0.0
     var iterations = 0
-    let eps = Double.ulpOfOne
 
     func result(_ reason: ConvergenceReason) -> LevenbergMarquardtResult {
       LevenbergMarquardtResult(
@@ -154,15 +153,7 @@ public enum LevenbergMarquardt {
       } else {
         for j in 0..<n { diag[j] = max(diag[j], jnorms[j]) }
       }
-      // Scaled gradient: the cosine between r and each column of J, with Jᵀr = P·Rᵀ·(Qᵀr).
-      var gnorm = 0.0
-      for k in 0..<n {
-        let j = qr.permutation[k]
-        guard jnorms[j] != 0 else { continue }
-        var sum = 0.0
-        for i in 0...k { sum += rFactor.storage[i + k * n] * qtf[i] }
-        gnorm = max(gnorm, abs(sum) / (jnorms[j] * fnorm))
-      }
+      let gnorm = scaledGradient(rFactor, qtf, permutation: qr.permutation, columnNorms: jnorms, fnorm: fnorm)
       if gnorm <= options.gtol { return result(.gradient) }
 
       for i in 0..<n { minusQtf[i] = -qtf[i] }
@@ -181,27 +172,13 @@ public enum LevenbergMarquardt {
         var fnorm1 = BLAS.norm(trial)
         if !fnorm1.isFinite { fnorm1 = .infinity }
         let actred = 0.1 * fnorm1 < fnorm ? 1 - (fnorm1 / fnorm) * (fnorm1 / fnorm) : -1
-        // ‖J·p‖ = ‖R·Pᵀ·p‖: an n × n product instead of an m × n one.
-        var jpSquared = 0.0
-        for i in 0..<n {
-          var sum = 0.0
-          for k in i..<n { sum += rFactor.storage[i + k * n] * p[qr.permutation[k]] }
-          jpSquared += sum * sum
-        }
-        let temp1 = jpSquared.squareRoot() / fnorm
+        let temp1 = jacobianStepSquared(rFactor, p, permutation: qr.permutation).squareRoot() / fnorm
         let temp2 = par.squareRoot() * pnorm / fnorm
         let prered = temp1 * temp1 + 2 * temp2 * temp2
         let dirder = -(temp1 * temp1 + temp2 * temp2)
         let ratio = prered != 0 ? actred / prered : 0
-        if ratio <= 0.25 {
-          var t = actred >= 0 ? 0.5 : 0.5 * dirder / (dirder + 0.5 * actred)
-          if 0.1 * fnorm1 >= fnorm || t < 0.1 { t = 0.1 }
-          delta = t * min(delta, pnorm / 0.1)
-          par /= t
-        } else if par == 0 || ratio >= 0.75 {
-          delta = pnorm / 0.5
-          par *= 0.5
-        }
+        updateRadius(
+          ratio: ratio, actred: actred, dirder: dirder, fnorm1: fnorm1, fnorm: fnorm, pnorm: pnorm, delta: &delta, par: &par)
         let accepted = ratio >= 1e-4
         if accepted {
           swap(&x, &xNew)
@@ -210,19 +187,71 @@ public enum LevenbergMarquardt {
           xnorm = scaledNorm(diag, x)
           if fnorm == 0 { return result(.zeroResidual) }
         }
-        if abs(actred) <= options.ftol && prered <= options.ftol && 0.5 * ratio <= 1 {
-          return result(.relativeReduction)
+        if let reason = converged(actred: actred, prered: prered, ratio: ratio, delta: delta, xnorm: xnorm, options: options) {
+          return result(reason)
         }
-        if delta <= options.xtol * xnorm { return result(.smallStep) }
-        if abs(actred) <= eps && prered <= eps && 0.5 * ratio <= 1 {
-          return result(.relativeReduction)
-        }
-        if delta <= eps * xnorm { return result(.smallStep) }
         if pnorm == 0 && !accepted { return result(.stalled) }
         if accepted { break }
       }
     }
     return result(.iterationLimit)
+  }
+
+  /// The scaled gradient's largest entry: the cosine between r and each column of J, with
+  /// Jᵀr = P·Rᵀ·(Qᵀr) from the factorization (columns of zero norm skipped).
+  static func scaledGradient(_ rFactor: Matrix, _ qtf: [Double], permutation: [Int], columnNorms: [Double], fnorm: Double) -> Double {
+    let n = rFactor.columns
+    var gnorm = 0.0
+    for k in 0..<n {
+      let j = permutation[k]
+      guard columnNorms[j] != 0 else { continue }
+      var sum = 0.0
+      for i in 0...k { sum += rFactor.storage[i + k * n] * qtf[i] }
+      gnorm = max(gnorm, abs(sum) / (columnNorms[j] * fnorm))
+    }
+    return gnorm
+  }
+
+  /// ‖J·p‖² = ‖R·Pᵀ·p‖²: an n × n product instead of an m × n one.
+  static func jacobianStepSquared(_ rFactor: Matrix, _ p: [Double], permutation: [Int]) -> Double {
+    let n = rFactor.columns
+    var jpSquared = 0.0
+    for i in 0..<n {
+      var sum = 0.0
+      for k in i..<n { sum += rFactor.storage[i + k * n] * p[permutation[k]] }
+      jpSquared += sum * sum
+    }
+    return jpSquared
+  }
+
+  /// Why the iteration stops after a step, if it does: a relative reduction or a step below the
+  /// tolerances (or below machine precision).
+  static func converged(
+    actred: Double, prered: Double, ratio: Double, delta: Double, xnorm: Double, options: LevenbergMarquardtOptions
+  ) -> ConvergenceReason? {
+    let eps = Double.ulpOfOne
+    if abs(actred) <= options.ftol && prered <= options.ftol && 0.5 * ratio <= 1 { return .relativeReduction }
+    if delta <= options.xtol * xnorm { return .smallStep }
+    if abs(actred) <= eps && prered <= eps && 0.5 * ratio <= 1 { return .relativeReduction }
+    if delta <= eps * xnorm { return .smallStep }
+    return nil
+  }
+
+  /// MINPACK's trust-region update from the ratio of actual to predicted reduction: shrink the
+  /// radius (and raise the damping) below 0.25, widen it at 0.75 or with no damping.
+  static func updateRadius(
+    ratio: Double, actred: Double, dirder: Double, fnorm1: Double, fnorm: Double, pnorm: Double,
+    delta: inout Double, par: inout Double
+  ) {
+    if ratio <= 0.25 {
+      var t = actred >= 0 ? 0.5 : 0.5 * dirder / (dirder + 0.5 * actred)
+      if 0.1 * fnorm1 >= fnorm || t < 0.1 { t = 0.1 }
+      delta = t * min(delta, pnorm / 0.1)
+      par /= t
+    } else if par == 0 || ratio >= 0.75 {
+      delta = pnorm / 0.5
+      par *= 0.5
+    }
   }
 
   static func scaledNorm(_ d: [Double], _ v: [Double]) -> Double {
