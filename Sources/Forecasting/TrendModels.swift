@@ -265,47 +265,7 @@ enum TrendFitting {
     _ name: ForecastModel, t: [Double], z: [Double], ceiling: ClosedRange<Double>?, daily: Bool
   ) throws -> FittedTrend {
     let n = z.count
-    if let model = name.family?.model {
-      var options = FitOptions()
-      options.errors = .multiplicative
-      options.solver.maxIterations = fitIterationLimit
-      var bounds = model.bounds(for: t)
-      if let ceiling, let k = ["K", "m"].compactMap({ model.parameterNames.firstIndex(of: $0) }).first {
-        let level = exp(z.suffix(min(7, n)).reduce(0, +) / Double(min(7, n)))
-        let range = (ceiling.lowerBound * level)...(ceiling.upperBound * level)
-        bounds[k] = range
-        options.bounds[model.parameterNames[k]] = range
-      }
-      // Daily series: the curve is fitted to weekly means, weighted by their days.
-      let binned = daily && n >= binnedFitMinimum ? WeeklyMeans(t: t, z: z) : nil
-      options.weights = binned?.days
-      let fit = try CurveFitter.fit(
-        model, t: binned?.t ?? t, y: (binned?.z ?? z).map { exp($0) }, options: options)
-      guard fit.converged, fit.values.allSatisfy(\.isFinite) else {
-        throw CurveFittingError.invalidStart("\(name) did not converge (\(fit.reason.rawValue))")
-      }
-      // A positive parameter whose standard error is over 5 times its value is not identified
-      // by the data (a ceiling on a flat series, say): its draws would span e^±10, paths from
-      // 10⁻¹⁰⁰ to 10²⁰⁰. Such a fit is no candidate.
-      for (a, j) in fit.freeParameterIndices.enumerated() where bounds[j].lowerBound >= 0 && fit.values[j] > 0 {
-        let relative = fit.covariance[a, a].squareRoot() / fit.values[j]
-        if !(relative <= 5) {
-          throw CurveFittingError.invalidStart(
-            "\(name) is not identified: \(model.parameterNames[j])'s standard error is \(String(format: "%.3g", relative))× its value")
-        }
-      }
-      let fitted = model.values(at: t, parameters: fit.values)
-      let residuals = (0..<n).map { z[$0] - log(max(fitted[$0], .leastNormalMagnitude)) }
-      // The covariance's inflation for autocorrelation is that of the residuals it came from.
-      var fitResiduals = residuals
-      if let binned {
-        let curve = model.values(at: binned.t, parameters: fit.values)
-        fitResiduals = binned.z.indices.map { binned.z[$0] - log(max(curve[$0], .leastNormalMagnitude)) }
-      }
-      return FittedTrend(
-        name: name, kind: .growth(fit, model, bounds: bounds), residuals: residuals,
-        autocorrelation: lag1(fitResiduals))
-    }
+    if let model = name.family?.model { return try growth(name, model: model, t: t, z: z, ceiling: ceiling, daily: daily) }
     if case .combination(let models, let weights) = name {
       // Members that do not fit are left out and the others reweighted (four digits, as the
       // name prints them); one left is itself.
@@ -389,6 +349,54 @@ enum TrendFitting {
         residuals: fitted.residuals, autocorrelation: 0)
     }
     return fitted
+  }
+
+  /// A growth family's fit to the prepared log series: multiplicative errors, the ceiling (when
+  /// given) as a bound on the level parameter, daily series fitted to weekly means; refused
+  /// when it does not converge or a parameter is not identified.
+  static func growth(
+    _ name: ForecastModel, model: any GrowthModel, t: [Double], z: [Double], ceiling: ClosedRange<Double>?, daily: Bool
+  ) throws -> FittedTrend {
+    let n = z.count
+    var options = FitOptions()
+    options.errors = .multiplicative
+    options.solver.maxIterations = fitIterationLimit
+    var bounds = model.bounds(for: t)
+    if let ceiling, let k = ["K", "m"].compactMap({ model.parameterNames.firstIndex(of: $0) }).first {
+      let level = exp(z.suffix(min(7, n)).reduce(0, +) / Double(min(7, n)))
+      let range = (ceiling.lowerBound * level)...(ceiling.upperBound * level)
+      bounds[k] = range
+      options.bounds[model.parameterNames[k]] = range
+    }
+    // Daily series: the curve is fitted to weekly means, weighted by their days.
+    let binned = daily && n >= binnedFitMinimum ? WeeklyMeans(t: t, z: z) : nil
+    options.weights = binned?.days
+    let fit = try CurveFitter.fit(
+      model, t: binned?.t ?? t, y: (binned?.z ?? z).map { exp($0) }, options: options)
+    guard fit.converged, fit.values.allSatisfy(\.isFinite) else {
+      throw CurveFittingError.invalidStart("\(name) did not converge (\(fit.reason.rawValue))")
+    }
+    // A positive parameter whose standard error is over 5 times its value is not identified
+    // by the data (a ceiling on a flat series, say): its draws would span e^±10, paths from
+    // 10⁻¹⁰⁰ to 10²⁰⁰. Such a fit is no candidate.
+    for (a, j) in fit.freeParameterIndices.enumerated() where bounds[j].lowerBound >= 0 && fit.values[j] > 0 {
+      let relative = fit.covariance[a, a].squareRoot() / fit.values[j]
+      if !(relative <= 5) {
+        throw CurveFittingError.invalidStart(
+          "\(name) is not identified: \(model.parameterNames[j])'s standard error is \(String(format: "%.3g", relative))× its value")
+      }
+    }
+    let fitted = model.values(at: t, parameters: fit.values)
+    let residuals = (0..<n).map { z[$0] - log(max(fitted[$0], .leastNormalMagnitude)) }
+    // The covariance's inflation for autocorrelation is that of the residuals it came from.
+    var fitResiduals = residuals
+    if let binned {
+      let curve = model.values(at: binned.t, parameters: fit.values)
+      fitResiduals = binned.z.indices.map { binned.z[$0] - log(max(curve[$0], .leastNormalMagnitude)) }
+    }
+    return FittedTrend(
+      name: name, kind: .growth(fit, model, bounds: bounds), residuals: residuals,
+      autocorrelation: lag1(fitResiduals))
   }
 
   /// The iterations a growth fit gets before it is dropped as not converging (the curve
