@@ -119,57 +119,7 @@ public enum SyntheticDemand {
     for k in segments.indices {
       let v = P.nationalAtReference * raw[k] / total
       segments[k].levelAtReference = v
-      // Family and a two-year growth factor G.
-      let u = rng.uniform()
-      var acc = 0.0
-      var family = "exponential"
-      for (name, w) in P.familyWeights {
-        acc += w
-        if u < acc {
-          family = name
-          break
-        }
-      }
-      let g = min(5000, max(200, exp(log(1000) + 0.3 * rng.gaussian())))
-      let ceiling = 1.3 + 1.7 * rng.uniform()  // K / level at the reference date
-      var p: [String: Double] = [:]
-      func logisticParameters() -> [String: Double] {
-        // v(tRef − 730)/v(tRef) = 1/G with K = ceiling·v: solve for r by bisection.
-        let k = ceiling * v
-        let r = bisect(1e-4, 0.1) { r in
-          let t0 = tRef + log(ceiling - 1) / r
-          return level("logistic", ["K": k, "r": r, "t0": t0], tRef - 730) * g - v
-        }
-        return ["K": k, "r": r, "t0": tRef + log(ceiling - 1) / r]
-      }
-      switch family {
-      case "logistic":
-        p = logisticParameters()
-      case "gompertz":
-        // Gompertz falls off doubly exponentially backwards in time; with a ceiling 50–300× its
-        // level at the reference date (early in its course) a two-year growth of G keeps its
-        // 2023 values within about 10^4 of today's.
-        let m = 50 + 250 * rng.uniform()
-        let r = log(1 + log(g) / log(m)) / 730
-        p = ["K": m * v, "r": r, "t0": tRef + log(log(m)) / r]
-      case "bass":
-        // A segment launched inside the panel (t0 between 2023-10-28 and 2024-12-01): no rows
-        // before its launch. Imitation ratio q/p in [20, 80]; p + q solves F(tRef) = v.
-        let m = ceiling * v
-        let t0 = 300 + 400 * rng.uniform()
-        let ratio = 20 + 60 * rng.uniform()
-        let sum = bisect(1e-5, 0.2) { sum in
-          let q = sum * ratio / (1 + ratio)
-          return level("bass", ["m": m, "p": sum - q, "q": q, "t0": t0], tRef) - v
-        }
-        let q = sum * ratio / (1 + ratio)
-        p = ["m": m, "p": sum - q, "q": q, "t0": t0]
-      default:
-        let r = log(g) / 730
-        p = ["a": v * exp(-r * tRef), "r": r]
-      }
-      segments[k].family = family
-      segments[k].parameters = p
+      (segments[k].family, segments[k].parameters) = growth(levelAtReference: v, tRef: tRef, rng: &rng)
     }
     // Rows, segment by segment (sorted), day by day.
     let business = Dictionary(uniqueKeysWithValues: P.industries.map { ($0.0, $0.2) })
@@ -206,6 +156,64 @@ public enum SyntheticDemand {
       }
     }
     return Output(csv: csv, segments: segments, seed: seed)
+  }
+
+  /// A segment's growth family and parameters, drawn so that its level at the reference date is
+  /// `v` and it grew about a thousandfold (G) over the two years before: the family by
+  /// ``Parameters/familyWeights``, then G, the ceiling and the family's own draws, in that order
+  /// (the stream's order is the panel's bytes).
+  static func growth(levelAtReference v: Double, tRef: Double, rng: inout SplitMix64) -> (family: String, parameters: [String: Double]) {
+    typealias P = Parameters
+    // Family and a two-year growth factor G.
+    let u = rng.uniform()
+    var acc = 0.0
+    var family = "exponential"
+    for (name, w) in P.familyWeights {
+      acc += w
+      if u < acc {
+        family = name
+        break
+      }
+    }
+    let g = min(5000, max(200, exp(log(1000) + 0.3 * rng.gaussian())))
+    let ceiling = 1.3 + 1.7 * rng.uniform()  // K / level at the reference date
+    var p: [String: Double] = [:]
+    func logisticParameters() -> [String: Double] {
+      // v(tRef − 730)/v(tRef) = 1/G with K = ceiling·v: solve for r by bisection.
+      let k = ceiling * v
+      let r = bisect(1e-4, 0.1) { r in
+        let t0 = tRef + log(ceiling - 1) / r
+        return level("logistic", ["K": k, "r": r, "t0": t0], tRef - 730) * g - v
+      }
+      return ["K": k, "r": r, "t0": tRef + log(ceiling - 1) / r]
+    }
+    switch family {
+    case "logistic":
+      p = logisticParameters()
+    case "gompertz":
+      // Gompertz falls off doubly exponentially backwards in time; with a ceiling 50–300× its
+      // level at the reference date (early in its course) a two-year growth of G keeps its
+      // 2023 values within about 10^4 of today's.
+      let m = 50 + 250 * rng.uniform()
+      let r = log(1 + log(g) / log(m)) / 730
+      p = ["K": m * v, "r": r, "t0": tRef + log(log(m)) / r]
+    case "bass":
+      // A segment launched inside the panel (t0 between 2023-10-28 and 2024-12-01): no rows
+      // before its launch. Imitation ratio q/p in [20, 80]; p + q solves F(tRef) = v.
+      let m = ceiling * v
+      let t0 = 300 + 400 * rng.uniform()
+      let ratio = 20 + 60 * rng.uniform()
+      let sum = bisect(1e-5, 0.2) { sum in
+        let q = sum * ratio / (1 + ratio)
+        return level("bass", ["m": m, "p": sum - q, "q": q, "t0": t0], tRef) - v
+      }
+      let q = sum * ratio / (1 + ratio)
+      p = ["m": m, "p": sum - q, "q": q, "t0": t0]
+    default:
+      let r = log(g) / 730
+      p = ["a": v * exp(-r * tRef), "r": r]
+    }
+    return (family, p)
   }
 
   /// Four significant digits (`%.4g`).
