@@ -68,17 +68,17 @@ let package = Package(
       name: "ShardFormat",
       dependencies: [
         "TokenPlanCore", "Demand", "Forecasting", "LinearAlgebra", .product(name: "Crypto", package: "swift-crypto"),
-      ]),
+      ], exclude: ["README.md"]),
     // What TokenPlan writes, written safely: an output directory replaced only when it is the
     // tool's own, locked, staged and published atomically; single files likewise; checked stdout.
-    .target(name: "OutputSafety", dependencies: ["TokenPlanCore", "CPosix"]),
+    .target(name: "OutputSafety", dependencies: ["TokenPlanCore", "CPosix"], exclude: ["README.md"]),
     // A run's documents, built from its typed results: the report's tables, charts and text,
     // the workbook, the notebook, the CSV/JSON tables, and the writers of every output file.
     .target(
       name: "Documents",
       dependencies: [
         "TokenPlanCore", "Demand", "Forecasting", "Capacity", "RunStore", "Report", "ReportPDF", "XLSXReport",
-      ]),
+      ], exclude: ["README.md"]),
     .target(
       name: "TokenPlan",
       dependencies: [
