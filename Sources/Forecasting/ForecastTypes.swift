@@ -344,23 +344,27 @@ public enum ModelSelection: String, Sendable {
 public enum ForecastModel: Hashable, Sendable, CustomStringConvertible {
   /// A growth family (`logistic`, `gompertz`, …).
   case growth(GrowthFamily)
-  /// The last level carried forward.
-  case naive
-  /// The last level with the average slope of the history.
-  case drift
-  /// Holt's damped trend.
-  case damped
-  /// The Theta method: simple exponential smoothing with half the linear trend's drift.
-  case theta
-  /// The dynamic optimised Theta model (Fiorucci et al. 2016) on the original scale: a linear
-  /// trend re-estimated at every step, a share of it chosen with the smoothing (`dotm`).
-  case dynamicTheta
-  /// Growth that slows: the recent log growth rate, decaying with a time constant of half the
-  /// history's span (for series of fewer than 8 observations).
-  case slowing
+  /// A registered model other than a growth family, by name (one file each under `Models/`,
+  /// listed in `BaselineModels.all`).
+  case baseline(String)
   /// A weighted average of models in log space: the members' log trends and log sample paths
   /// averaged with the weights (summing to 1), each member's paths from the same random stream.
   case combination([ForecastModel], weights: [Double])
+
+  /// The last level carried forward.
+  public static let naive = ForecastModel.baseline(Naive.name)
+  /// The last level with the average slope of the history.
+  public static let drift = ForecastModel.baseline(Drift.name)
+  /// Holt's damped trend.
+  public static let damped = ForecastModel.baseline(Damped.name)
+  /// The Theta method: simple exponential smoothing with half the linear trend's drift.
+  public static let theta = ForecastModel.baseline(Theta.name)
+  /// The dynamic optimised Theta model (Fiorucci et al. 2016) on the original scale: a linear
+  /// trend re-estimated at every step, a share of it chosen with the smoothing (`dotm`).
+  public static let dynamicTheta = ForecastModel.baseline(DynamicThetaModel.name)
+  /// Growth that slows: the recent log growth rate, decaying with a time constant of half the
+  /// history's span (for series of fewer than 8 observations).
+  public static let slowing = ForecastModel.baseline(Slowing.name)
 
   /// The baselines, in the order they are listed.
   public static let baselines: [ForecastModel] = [.naive, .drift, .damped, .theta, .dynamicTheta]
@@ -369,12 +373,7 @@ public enum ForecastModel: Hashable, Sendable, CustomStringConvertible {
   /// combination as its description prints it, `theta:0.5+damped:0.5`), or `nil`.
   public init?(_ name: String) {
     switch name {
-    case "naive": self = .naive
-    case "drift": self = .drift
-    case "damped": self = .damped
-    case "theta": self = .theta
-    case "dotm": self = .dynamicTheta
-    case "slowing": self = .slowing
+    case _ where BaselineModels.model(named: name) != nil: self = .baseline(name)
     case _ where name.contains("+"):
       var members: [ForecastModel] = []
       var weights: [Double] = []
@@ -397,12 +396,7 @@ public enum ForecastModel: Hashable, Sendable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .growth(let family): return family.description
-    case .naive: return "naive"
-    case .drift: return "drift"
-    case .damped: return "damped"
-    case .theta: return "theta"
-    case .dynamicTheta: return "dotm"
-    case .slowing: return "slowing"
+    case .baseline(let name): return name
     case .combination(let members, let weights):
       return zip(members, weights).map { "\($0):\(String(format: "%.4g", $1))" }.joined(separator: "+")
     }
@@ -432,9 +426,7 @@ public enum ForecastModel: Hashable, Sendable, CustomStringConvertible {
   public var parameterCount: Int {
     switch self {
     case .growth(let family): return family.model.parameterNames.count
-    case .naive: return 1
-    case .drift, .damped, .slowing: return 2
-    case .theta, .dynamicTheta: return 3
+    case .baseline(let name): return BaselineModels.model(named: name)?.parameterCount ?? 1
     case .combination(let members, _): return members.map(\.parameterCount).max() ?? 1
     }
   }

@@ -264,7 +264,6 @@ enum TrendFitting {
   static func fit(
     _ name: ForecastModel, t: [Double], z: [Double], ceiling: ClosedRange<Double>?, daily: Bool
   ) throws -> FittedTrend {
-    let n = z.count
     if let model = name.family?.model { return try growth(name, model: model, t: t, z: z, ceiling: ceiling, daily: daily) }
     if case .combination(let models, let weights) = name {
       // Members that do not fit are left out and the others reweighted (four digits, as the
@@ -285,23 +284,23 @@ enum TrendFitting {
       if fits.count < models.count { kept = ForecastModel.combinationWeights(kept) }
       return FittedTrend.combining(fits, weights: kept)
     }
-    if name == .theta { return try theta(t: t, z: z) }
-    if name == .dynamicTheta {
-      // Floored at a thousandth of the last level: an additive trend can run below zero.
-      let model = try DynamicTheta(t: t, y: z.map { exp($0) })
-      return FittedTrend(
-        name: name, kind: .dynamicTheta(model, floor: 1e-3 * exp(z[n - 1])), residuals: [], autocorrelation: 0)
+    guard case .baseline(let baseline) = name, let model = BaselineModels.model(named: baseline) else {
+      preconditionFailure("\(name) is neither a growth family, a combination nor a registered model")
     }
-    if name == .slowing { return try slowing(t: t, z: z) }
-    // Baselines: level from the last week of daily data (or the last point of sparse or
-    // undated data), slope from the ends.
+    return try model.fit(t: t, z: z, daily: daily)
+  }
+
+  /// The random-walk baselines (``Naive``, ``Drift``, ``Damped``): level from the last week of
+  /// daily data (or the last point of sparse or undated data), slope from the ends (drift) or
+  /// Holt's damped trend (damped).
+  static func walkBaseline(_ name: ForecastModel, t: [Double], z: [Double], daily: Bool) throws -> FittedTrend {
+    let n = z.count
     let regular = daily && n >= 14 && t[n - 1] - t[n - 14] <= 20
     let k = regular ? 7 : 1
     let level = z.suffix(k).reduce(0, +) / Double(k)
     let lastT = t.suffix(k).reduce(0, +) / Double(k)
     var slope = 0.0
     var slopeSD = 0.0
-    var phi = 1.0
     let lag = regular ? 7 : 1
     if name == .drift || name == .damped {
       guard n >= 2 * k + 1 else { throw CurveFittingError.tooFewPoints(points: n, parameters: 2) }
@@ -309,36 +308,7 @@ enum TrendFitting {
       let firstT = t.prefix(k).reduce(0, +) / Double(k)
       slope = (level - firstLevel) / max(lastT - firstT, 1e-9)
     }
-    if name == .damped {
-      // Holt's damped trend on the observations, φ = 0.98 per step; α and β by a grid on the
-      // one-step squared error. (A φ grid over 0.8–0.98, the range Gardner & McKenzie (1985) and
-      // ETS implementations search, helped M3 yearly and hurt M1 yearly; over days it would fit
-      // the week's noise.)
-      guard n >= 10 else { throw CurveFittingError.tooFewPoints(points: n, parameters: 3) }
-      phi = 0.98
-      var best = (sse: Double.infinity, level: level, slope: slope)
-      for alpha in [0.05, 0.1, 0.2, 0.4, 0.7] {
-        for beta in [0.01, 0.05, 0.1, 0.3] {
-          var l = z[0]
-          var b = (z[min(lag, n - 1)] - z[0]) / max(t[min(lag, n - 1)] - t[0], 1)
-          var sse = 0.0
-          for i in 1..<n {
-            let dt = max(t[i] - t[i - 1], 1)
-            // Daily and regular steps are one unit apart: φ¹ and Σφ¹ without a pow each.
-            let unit = dt == 1
-            let forecast = l + (unit ? phi : FittedTrend.dampedSum(phi, dt)) * b
-            let e = z[i] - forecast
-            sse += e * e
-            let newL = forecast + alpha * e
-            b = (unit ? phi : pow(phi, dt)) * b + beta * e / dt
-            l = newL
-          }
-          if sse < best.sse { best = (sse, l, b) }
-        }
-      }
-      slope = best.slope
-      return walk(name, level: best.level, lastT: t[n - 1], slope: slope, phi: phi, t: t, z: z, lag: lag)
-    }
+    if name == .damped { return try Damped.holt(t: t, z: z, level: level, slope: slope, lag: lag) }
     // Innovation scale per √(time unit), from lag-differences net of the slope.
     var fitted = walk(name, level: level, lastT: lastT, slope: slope, phi: 1, t: t, z: z, lag: lag)
     if name == .drift, case .walk(_, _, _, _, _, let sigma, _) = fitted.kind {
@@ -409,91 +379,6 @@ enum TrendFitting {
   /// Daily series with at least this many observations have their growth curves fitted to
   /// ``WeeklyMeans`` (a shorter daily series is chosen by AICc on its days).
   static let binnedFitMinimum = 60
-
-  /// The Theta method (Assimakopoulos & Nikolopoulos 2000) in the form Hyndman & Billah (2003)
-  /// showed it equals: simple exponential smoothing of the log series with a drift of half the
-  /// least-squares slope of `z` on `t` (the θ = 0 line's slope). α minimises the one-step
-  /// squared error over a grid of 0.05 to 0.95 (golden-section refined); the forecast at lead h
-  /// steps is `ℓ + b/2·(h − 1 + 1/α − (1 − α)ⁿ/α)` per step of the series' median spacing.
-  /// Paths: innovations of the one-step error SD, a share α of each persisting.
-  static func theta(t: [Double], z: [Double]) throws -> FittedTrend {
-    let n = z.count
-    guard n >= 5 else { throw CurveFittingError.tooFewPoints(points: n, parameters: 3) }
-    let step = max(PreparedSeries.median((1..<n).map { t[$0] - t[$0 - 1] }), 1e-9)
-    let line = try LinearRegression.polynomial(x: t.map { ($0 - t[0]) / step }, y: z, degree: 1)
-    let slopePerStep = line.coefficients[1]
-    let drift = slopePerStep / 2
-    // One-step SES with drift: level ℓ, forecast ℓ + drift; returns the SSE and final level.
-    func run(_ alpha: Double) -> (sse: Double, level: Double) {
-      var level = z[0]
-      var sse = 0.0
-      for i in 1..<n {
-        let e = z[i] - (level + drift)
-        sse += e * e
-        level = level + drift + alpha * e
-      }
-      return (sse, level)
-    }
-    var best = (alpha: 0.5, sse: Double.infinity)
-    for k in 1...19 {
-      let a = Double(k) * 0.05
-      let r = run(a).sse
-      if r < best.sse { best = (a, r) }
-    }
-    // Golden-section refinement within one grid step either side.
-    var lo = max(best.alpha - 0.05, 0.01)
-    var hi = min(best.alpha + 0.05, 0.99)
-    let g = (5.0.squareRoot() - 1) / 2
-    for _ in 0..<20 {
-      let a = hi - g * (hi - lo)
-      let b = lo + g * (hi - lo)
-      if run(a).sse < run(b).sse { hi = b } else { lo = a }
-    }
-    let alpha = (lo + hi) / 2
-    let (sse, level) = run(alpha)
-    let sigma = (sse / Double(max(n - 3, 1))).squareRoot() / step.squareRoot()
-    // ℓ + drift·(h − 1 + 1/α − (1 − α)ⁿ/α) = offset + drift·h, per step.
-    let offset = level + drift * (1 / alpha - 1 - pow(1 - alpha, Double(n)) / alpha)
-    return FittedTrend(
-      name: .theta,
-      kind: .walk(
-        level: offset, lastT: t[n - 1], slope: drift / step, phi: 1, slopeSD: 0, sigma: sigma, alpha: alpha),
-      residuals: [], autocorrelation: 0)
-  }
-
-  /// Growth that slows, for a few irregular points (disclosures): the log growth rates between
-  /// consecutive points `r_k = Δz/Δt`, the current rate their mean weighted by interval length
-  /// and doubled per later interval (the latest rates count most), decaying with a time
-  /// constant τ of half the history's span: the log level rises by `r·Σφ^i` with
-  /// `φ = e^(−1/τ)` per time unit, so at most by `r·τ`. The rate's uncertainty is the rates'
-  /// weighted SD around it, at least half the rate (an SD from 2–6 rates is itself uncertain),
-  /// drawn once per path and damped with the rate.
-  ///
-  /// Assumption: token growth slows as volumes grow (the public disclosures' rates fell from
-  /// 10× a year to 2–3× a year). Measured on `datasets/public/` left out one and two points at a
-  /// time (Benchmarks/accuracy/disclosures.py).
-  static func slowing(t: [Double], z: [Double]) throws -> FittedTrend {
-    let n = z.count
-    guard n >= 3, t[n - 1] > t[0] else { throw CurveFittingError.tooFewPoints(points: n, parameters: 2) }
-    var rates: [Double] = []
-    var weights: [Double] = []
-    for k in 1..<n {
-      let dt = t[k] - t[k - 1]
-      guard dt > 0 else { continue }
-      rates.append((z[k] - z[k - 1]) / dt)
-      weights.append(dt * pow(2, Double(rates.count - 1)))
-    }
-    let total = weights.reduce(0, +)
-    let rate = zip(rates, weights).reduce(0) { $0 + $1.0 * $1.1 } / total
-    let spread = (zip(rates, weights).reduce(0) { $0 + $1.1 * ($1.0 - rate) * ($1.0 - rate) } / total).squareRoot()
-    let tau = (t[n - 1] - t[0]) / 2
-    return FittedTrend(
-      name: .slowing,
-      kind: .walk(
-        level: z[n - 1], lastT: t[n - 1], slope: rate, phi: exp(-1 / tau), slopeSD: max(spread, abs(rate) / 2),
-        sigma: 0, alpha: 1),
-      residuals: [], autocorrelation: 0)
-  }
 
   /// A random-walk trend with innovations measured from `lag`-differences of `z`.
   static func walk(
