@@ -18,12 +18,14 @@ public enum PlanReader {
 
   /// Reads `path` whole: the capacity plan, the demand sources it names and its forecast
   /// settings as located text.
-  public static func readFile(path: String) throws -> PlanFile {
-    try readFile(text: try readText(path), path: path)
+  /// `asOf` replaces the file's `as_of` (a re-run as of an earlier quarter), before anything
+  /// that depends on it is checked.
+  public static func readFile(path: String, asOf: Quarter? = nil) throws -> PlanFile {
+    try readFile(text: try readText(path), path: path, asOf: asOf)
   }
 
   /// Reads plan text as if it were the file at `path` (catalogs are relative to `path`'s folder).
-  public static func readFile(text: String, path: String) throws -> PlanFile {
+  public static func readFile(text: String, path: String, asOf override: Quarter? = nil) throws -> PlanFile {
     let root = try compose(text, file: path)
     let r = Reader(file: path)
     let top = try r.mapping(root, allowed: PlanKeys.allowed(under: ""))
@@ -40,7 +42,7 @@ public enum PlanReader {
     let workloads = try r.workloads(try r.required(top, "workloads", root), catalog: catalog)
     let operations = try r.operations(try r.required(top, "operations", root))
     let (fleet, serviceLife, fleetSource) = try r.fleet(top["fleet"], hardware: catalog.hardware)
-    let asOf = try r.quarter(r.required(top, "as_of", root))
+    let asOf = try override ?? r.quarter(r.required(top, "as_of", root))
     let facility = try r.facility(try r.required(top, "facility", root), asOf: asOf)
     let otherSites = try top["sites"].map { try r.sites($0, first: facility, asOf: asOf) } ?? []
     let money = try r.money(try r.required(top, "money", root))

@@ -184,7 +184,7 @@ extension Reader {
       if let asOf, quarter > asOf {
         throw error(
           built, expected: "an existing site built by the as-of quarter (\(asOf))",
-          fix: "a site built later is an expansion: state its MW under mw_available from its quarter, with capex_per_mw")
+          fix: "a site built later is an expansion: state its MW under mw_available from its quarter, with capex_per_mw (or choose a later --as-of)")
       }
       cost = .owned(built: quarter, capex: try number(capex, min: 0))
     case (nil, nil, let lease?): cost = .leased(perKilowattMonth: try number(lease, min: 0))

@@ -26,26 +26,19 @@ package struct AssumptionsRegister: Sendable {
 
   package private(set) var entries: [Entry] = []
 
-  /// The sources, each once, in order of first use.
-  package var sources: [(source: String, date: String)] {
-    var seen: [String: Int] = [:]
-    var out: [(source: String, date: String)] = []
-    for e in entries where seen["\(e.source)\u{0}\(e.date)"] == nil {
-      seen["\(e.source)\u{0}\(e.date)"] = out.count
-      out.append((e.source, e.date))
-    }
-    return out
-  }
-
-  /// Each entry's source number (1-based, into ``sources``).
-  package var references: [Int] {
-    var seen: [String: Int] = [:]
-    return entries.map { e in
+  /// The sources, each once, in order of first use, and each entry's source number (1-based,
+  /// into `sources`).
+  package var sourceReferences: (sources: [(source: String, date: String)], references: [Int]) {
+    var number: [String: Int] = [:]
+    var sources: [(source: String, date: String)] = []
+    let references = entries.map { e -> Int in
       let key = "\(e.source)\u{0}\(e.date)"
-      if let k = seen[key] { return k }
-      seen[key] = seen.count + 1
-      return seen[key]!
+      if let k = number[key] { return k }
+      sources.append((e.source, e.date))
+      number[key] = sources.count
+      return sources.count
     }
+    return (sources, references)
   }
 
   /// An empty register.

@@ -59,7 +59,7 @@ package enum RunOutputs {
     try write("scenarios.csv", scenarioTable.csv())
     try write("scenarios.json", scenarioTable.json(key: "scenarios").serialized() + "\n")
     for (name, table) in [("uncertainty", tables.uncertainty), ("sensitivity", tables.sensitivity), ("fits", tables.fits),
-      ("assumptions", tables.registerWithSources)] {
+      ("assumptions", RunReport.registerWithSources(r.register))] {
       let text = TextTable(table)
       try write("\(name).csv", text.csv())
       try write("\(name).json", text.json(key: name).serialized() + "\n")

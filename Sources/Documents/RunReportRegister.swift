@@ -150,7 +150,7 @@ extension RunReport {
   /// workbook's defined names with the rows they name. Rendered from ``RunResults/register``.
   package static func assumptions(_ r: RunResults) -> (table: ReportTable, sources: ReportTable, names: [(name: String, row: Int)]) {
     let register = r.register
-    let references = register.references
+    let (sources, references) = register.sourceReferences
     let rows: [[ReportTable.Cell]] = zip(register.entries, references).map { e, ref in
       [.text(e.name), .number(e.value ?? .nan, decimals: e.decimals), .text(e.unit), .text("[\(ref)]")]
     }
@@ -169,7 +169,7 @@ extension RunReport {
         .init("Ref", numeric: false, key: "ref"), .init("Source", numeric: false, key: "source"),
         .init("Date", numeric: false, key: "date"),
       ],
-      rows: register.sources.enumerated().map { k, s in [.text("[\(k + 1)]"), .text(s.source), .text(s.date)] },
+      rows: sources.enumerated().map { k, s in [.text("[\(k + 1)]"), .text(s.source), .text(s.date)] },
       note: "As given in the plan and the catalogs; an empty date means a planning choice or a value the plan states without a dated source.")
     return (table, sourceTable, names)
   }

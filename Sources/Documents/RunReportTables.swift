@@ -21,7 +21,6 @@ package enum RunReport {
       unconstrained: unconstrainedTable(r), budget: budgetTable(r), scenarios: scenariosTable(r), uncertainty: uncertaintyTable(r), sensitivity: sensitivityTable(r), fits: fitsTable(r),
       assumptions: register.table, sites: r.plan.sites.count > 1 ? sitesTable(r) : nil, growth: growthTable(r), sources: register.sources,
       assumptionNames: register.names)
-    tables.register = r.register
     if let since = r.sinceLastQuarter {
       tables.sincePlan = sincePlanTable(since, currency: r.plan.money.currency)
       tables.sinceScore = since.score.map(sinceScoreTable)

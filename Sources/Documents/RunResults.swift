@@ -121,10 +121,7 @@ package struct RunTables {
   package var growth: ReportTable
   /// The register's sources, each once, by the reference number its rows give.
   package var sources: ReportTable
-  /// The register with each row's source written out (`assumptions.csv`, the workbook).
-  package var registerWithSources: ReportTable { RunReport.registerWithSources(register) }
-  /// The typed register the tables above render.
-  package var register = AssumptionsRegister()
+
   /// Workbook defined names and the register row (0-based) each one names.
   package var assumptionNames: [(name: String, row: Int)] = []
   /// Since last quarter: the plan's totals then and now, and the last forecast scored.

@@ -74,7 +74,7 @@ package enum RunWorkbook {
           .number(r.quantiles.p10 ?? .nan, format: int), .number(r.quantiles.p50 ?? .nan, format: int),
           .number(r.quantiles.p90 ?? .nan, format: int)]
       })
-    var assumptions = sheet(tables.registerWithSources, name: "Assumptions")
+    var assumptions = sheet(RunReport.registerWithSources(r.register), name: "Assumptions")
     assumptions.widths = [34, 16, 30, 80, 12]
     // Defined names for the assumptions the formulas use, at the rows the register gave them.
     let order = PlanAssumption.allCases.map(\.rawValue)

@@ -96,19 +96,7 @@ public enum QuarterlyRun {
 
   /// The plan, its demand data's path, and the request's checked path count.
   static func readPlan(_ request: Request) throws -> (RunPlan, String) {
-    var plan = try RunPlan.read(path: request.planPath)
-    if let asOf = request.asOf {
-      plan.asOf = asOf
-      // An existing site is in service by the as-of quarter (the plan reader checks its own as_of).
-      for site in plan.sites {
-        if case .owned(let built, _)? = site.existingSite?.cost, built > asOf {
-          throw LocatedError(
-            file: request.planPath, found: "--as-of \(asOf)",
-            expected: "an as-of quarter on or after \(built), when site \(site.name)'s existing_site was built",
-            fix: "choose --as-of \(built) or later, or a plan without that site")
-        }
-      }
-    }
+    let plan = try RunPlan.read(path: request.planPath, asOf: request.asOf)
     guard let demandPath = plan.demandData else {
       throw LocatedError(
         file: request.planPath, expected: "a demand_data: entry naming the demand file",

@@ -29,8 +29,9 @@ package struct RunPlan: Sendable {
   /// Reads the plan file at `path`.
   /// - Throws: a located error for anything the plan reader refuses, or a `reconcile:` or
   ///   `growth_decay:` value that names no method or choice.
-  package static func read(path: String) throws -> RunPlan {
-    let file = try PlanReader.readFile(path: path)
+  /// `asOf` replaces the plan's `as_of` (`--as-of`).
+  package static func read(path: String, asOf: Quarter? = nil) throws -> RunPlan {
+    let file = try PlanReader.readFile(path: path, asOf: asOf)
     var forecast = PlanForecastSettings()
     if let s = file.reconcile {
       if s.text == "none" {

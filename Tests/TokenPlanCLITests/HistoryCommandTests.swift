@@ -85,14 +85,11 @@ struct HistoryCommandTests {
     let out = dir.appendingPathComponent("out")
     #expect(try runTokenplan(["run", plan, "--out", out.path, "--paths", "50", "--quiet", "--store", store]).status == 0)
     let before = try Data(contentsOf: out.appendingPathComponent("plan.csv"))
-    let killed = try runShell(
-      "\"$0\" \"$@\" & pid=$!; while [ ! -f \"$KILL_FILE\" ]; do sleep 0.05; done; kill -9 $pid; wait $pid; exit 0",
-      [tokenplanBinary.path, "run", plan, "--out", out.path, "--paths", "50", "--quiet", "--seed", "5", "--store", store],
-      environment: [
-        "TOKENPLAN_PAUSE_AFTER": "store", "TOKENPLAN_PAUSE_FILE": dir.appendingPathComponent("paused").path,
-        "KILL_FILE": dir.appendingPathComponent("paused").path,
-      ])
+    let killed = try killRun(
+      after: "store", [plan, "--out", out.path, "--paths", "50", "--quiet", "--seed", "5", "--store", store],
+      pauseFile: dir.appendingPathComponent("paused").path)
     #expect(killed.status == 0, "\(killed.stderr)")
+    #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("paused").path), "the run never paused")
     let failed = try runTokenplan(
       ["run", plan, "--out", out.path, "--paths", "50", "--quiet", "--seed", "6", "--store", store],
       environment: ["TOKENPLAN_FAIL_AFTER": "store"])

@@ -140,14 +140,11 @@ struct HostileInputTests {
     #expect(try runTokenplan(["run", plan, "--out", out.path, "--paths", "50", "--quiet"]).status == 0)
     let before = try Data(contentsOf: out.appendingPathComponent("plan.csv"))
     // Killed after the write step: the staging directory is full, the lock held.
-    let killed = try runShell(
-      "\"$0\" \"$@\" & pid=$!; while [ ! -f \"$KILL_FILE\" ]; do sleep 0.05; done; kill -9 $pid; wait $pid; exit 0",
-      [tokenplanBinary.path, "run", plan, "--out", out.path, "--paths", "50", "--quiet", "--seed", "5"],
-      environment: [
-        "TOKENPLAN_PAUSE_AFTER": "write", "TOKENPLAN_PAUSE_FILE": dir.appendingPathComponent("paused").path,
-        "KILL_FILE": dir.appendingPathComponent("paused").path,
-      ])
+    let killed = try killRun(
+      after: "write", [plan, "--out", out.path, "--paths", "50", "--quiet", "--seed", "5"],
+      pauseFile: dir.appendingPathComponent("paused").path)
     #expect(killed.status == 0, "\(killed.stderr)")
+    #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("paused").path), "the run never paused")
     #expect(try Data(contentsOf: out.appendingPathComponent("plan.csv")) == before)
     let partials = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".partial") }
     #expect(partials.count == 1, "the killed run's staging directory is there: \(partials)")
@@ -435,6 +432,16 @@ extension HostileInputTests {
       #expect(r.stdout.contains("replayed \(files.count) inputs"), "\(r.stdout)")
     }
   }
+}
+
+/// Runs `tokenplan run` with `arguments`, pausing after `step` (the pipeline's test hook), and
+/// kills it with SIGKILL once it has paused there (or ends on its own: then it never reached
+/// the step, and `pauseFile` is missing). Returns the shell's result (status 0).
+func killRun(after step: String, _ arguments: [String], pauseFile: String) throws -> RunResult {
+  try runShell(
+    "\"$0\" \"$@\" & pid=$!; while [ ! -f \"$KILL_FILE\" ] && kill -0 $pid 2>/dev/null; do sleep 0.05; done; kill -9 $pid; wait $pid; exit 0",
+    [tokenplanBinary.path, "run"] + arguments,
+    environment: ["TOKENPLAN_PAUSE_AFTER": step, "TOKENPLAN_PAUSE_FILE": pauseFile, "KILL_FILE": pauseFile])
 }
 
 /// Runs a `bash -c` script (with `$0`, `$@`) in the package root.

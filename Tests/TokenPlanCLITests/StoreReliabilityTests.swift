@@ -65,10 +65,8 @@ struct StoreReliabilityTests {
   func killedAfterPublish() throws {
     let (plan, dir, store, storePath, out, before) = try firstRun()
     let paused = dir.appendingPathComponent("paused").path
-    let killed = try runShell(
-      "\"$0\" \"$@\" & pid=$!; while [ ! -f \"$KILL_FILE\" ] && kill -0 $pid 2>/dev/null; do sleep 0.05; done; kill -9 $pid; wait $pid; exit 0",
-      [tokenplanBinary.path, "run", plan, "--out", out.path, "--paths", "50", "--quiet", "--seed", "5", "--store", store],
-      environment: ["TOKENPLAN_PAUSE_AFTER": "publish", "TOKENPLAN_PAUSE_FILE": paused, "KILL_FILE": paused])
+    let killed = try killRun(
+      after: "publish", [plan, "--out", out.path, "--paths", "50", "--quiet", "--seed", "5", "--store", store], pauseFile: paused)
     #expect(killed.status == 0, "\(killed.stderr)")
     #expect(FileManager.default.fileExists(atPath: paused), "the run never reached the publish step")
     let after = try Data(contentsOf: out.appendingPathComponent("plan.csv"))
@@ -79,10 +77,8 @@ struct StoreReliabilityTests {
     #expect(try sqliteOutput(storePath, "SELECT status FROM runs ORDER BY id;") == "complete\ncomplete")
     // Killed after the record and before the publish: the previous outputs, the record discarded.
     let paused2 = dir.appendingPathComponent("paused2").path
-    _ = try runShell(
-      "\"$0\" \"$@\" & pid=$!; while [ ! -f \"$KILL_FILE\" ] && kill -0 $pid 2>/dev/null; do sleep 0.05; done; kill -9 $pid; wait $pid; exit 0",
-      [tokenplanBinary.path, "run", plan, "--out", out.path, "--paths", "50", "--quiet", "--seed", "6", "--store", store],
-      environment: ["TOKENPLAN_PAUSE_AFTER": "store", "TOKENPLAN_PAUSE_FILE": paused2, "KILL_FILE": paused2])
+    _ = try killRun(
+      after: "store", [plan, "--out", out.path, "--paths", "50", "--quiet", "--seed", "6", "--store", store], pauseFile: paused2)
     #expect(FileManager.default.fileExists(atPath: paused2))
     #expect(try Data(contentsOf: out.appendingPathComponent("plan.csv")) == after)
     #expect(try listed(store).count == 2)
