@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "TokenPlanCore", targets: ["TokenPlanCore"]),
     .library(name: "Demand", targets: ["Demand"]),
     .library(name: "Forecasting", targets: ["Forecasting"]),
+    .library(name: "Serving", targets: ["Serving"]),
     .library(name: "Capacity", targets: ["Capacity"]),
     .library(name: "Report", targets: ["Report"]),
     .library(name: "RunStore", targets: ["RunStore"]),
@@ -44,9 +45,12 @@ let package = Package(
     .target(
       name: "Forecasting", dependencies: ["TokenPlanCore", "CurveFitting", "Demand", "LinearAlgebra"],
       exclude: ["README.md"]),
+    // Tokens to GPU-seconds: published serving measurements with their conditions, a calibrated
+    // roofline estimator (KV-bounded batch, MoE experts touched), and the latency operating point.
+    .target(name: "Serving", dependencies: ["LinearAlgebra"], exclude: ["README.md"]),
     .target(
       name: "Capacity",
-      dependencies: ["TokenPlanCore", "LinearAlgebra", .product(name: "Yams", package: "Yams")],
+      dependencies: ["TokenPlanCore", "LinearAlgebra", "Serving", .product(name: "Yams", package: "Yams")],
       exclude: ["README.md"]),
     // The run store: SQLite and libpq as system libraries (no Swift package to build; the
     // alternatives, GRDB and postgres-nio, cost minutes of build on 2 cores and pull in NIO).
@@ -82,7 +86,7 @@ let package = Package(
     .target(
       name: "TokenPlan",
       dependencies: [
-        "TokenPlanCore", "CurveFitting", "Demand", "Forecasting", "Capacity", "LinearAlgebra", "XLSXReport", "Report",
+        "TokenPlanCore", "CurveFitting", "Demand", "Forecasting", "Serving", "Capacity", "LinearAlgebra", "XLSXReport", "Report",
         "ReportPDF", "CPosix", "RunStore", "ShardFormat", "Documents", "OutputSafety",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
@@ -93,7 +97,7 @@ let package = Package(
     .executableTarget(
       name: "tokenplan",
       dependencies: [
-        "TokenPlan", "TokenPlanCore", "LinearAlgebra", "CurveFitting", "Demand", "Forecasting", "Capacity", "Report",
+        "TokenPlan", "TokenPlanCore", "LinearAlgebra", "CurveFitting", "Demand", "Forecasting", "Serving", "Capacity", "Report",
         "XLSXReport", "RunStore", "ShardFormat", "Documents", "OutputSafety",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
@@ -115,14 +119,15 @@ let package = Package(
     .testTarget(name: "XLSXReportTests", dependencies: ["XLSXReport", "TestSupport"]),
     .testTarget(name: "CurveFittingTests", dependencies: ["CurveFitting", "LinearAlgebra", "TestSupport"]),
     .testTarget(name: "DemandTests", dependencies: ["TokenPlanCore", "Demand", "LinearAlgebra", "TestSupport"]),
-    .testTarget(name: "CapacityTests", dependencies: ["TokenPlanCore", "Capacity", "LinearAlgebra", "TestSupport"]),
+    .testTarget(name: "CapacityTests", dependencies: ["TokenPlanCore", "Capacity", "Serving", "LinearAlgebra", "TestSupport"]),
+    .testTarget(name: "ServingTests", dependencies: ["Serving", "LinearAlgebra", "TestSupport"]),
     .testTarget(
       name: "ForecastingTests", dependencies: ["TokenPlanCore", "Forecasting", "Demand", "CurveFitting", "LinearAlgebra", "TestSupport"],
       exclude: ["reference"]),
     .testTarget(
       name: "TokenPlanCLITests",
       dependencies: [
-        "TokenPlan", "TokenPlanCore", "LinearAlgebra", "CurveFitting", "Demand", "Forecasting", "Capacity", "Report",
+        "TokenPlan", "TokenPlanCore", "LinearAlgebra", "CurveFitting", "Demand", "Forecasting", "Serving", "Capacity", "Report",
         "XLSXReport", "RunStore", "ShardFormat", "Documents", "OutputSafety", "tokenplan", "TestSupport", .product(name: "Yams", package: "Yams"),
       ],
       exclude: ["reference", "readback", "Snapshots"]),

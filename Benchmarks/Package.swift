@@ -18,6 +18,9 @@ let package = Package(
         .product(name: "CurveFitting", package: "TokenPlan"),
         .product(name: "LinearAlgebra", package: "TokenPlan"),
       ]),
+    .executableTarget(
+      name: "serving-bench",
+      dependencies: [.product(name: "Capacity", package: "TokenPlan"), .product(name: "Serving", package: "TokenPlan")]),
     .executableTarget(name: "load-bench", dependencies: [.product(name: "Demand", package: "TokenPlan")]),
     .executableTarget(
       name: "plan-bench",

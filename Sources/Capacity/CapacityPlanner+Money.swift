@@ -188,27 +188,4 @@ extension CapacityPlanner {
     }
     return best.0
   }
-
-  /// The measured throughput, or a roofline estimate (flagged) when none is given: prefill at
-  /// MFU 0.4 of peak dense FLOPS at the model's precision, `2 × active parameters` FLOPs per
-  /// token; decode at MBU 0.7 of HBM bandwidth with a batch of 64 sequences of 2,048 tokens,
-  /// reading all weights and the batch's KV cache per step.
-  public static func throughput(_ plan: Plan, model: String, hardware: String, latencyClass: String) -> Throughput? {
-    if let t = plan.throughput.first(where: {
-      $0.model == model && $0.hardware == hardware && $0.latencyClass == latencyClass
-    }) {
-      return t
-    }
-    guard let m = plan.models[model], let h = plan.hardware[hardware],
-      let tflops = h.peakDenseTFLOPS[m.precision] ?? h.peakDenseTFLOPS["bf16"]
-    else { return nil }
-    let prefill = 0.4 * tflops * 1e12 / (2 * m.activeParametersBillions * 1e9)
-    let batch = 64.0
-    let bytesPerStep = m.totalParametersBillions * 1e9 * m.bytesPerParameter + batch * 2048 * m.kvBytesPerToken
-    let decode = batch * 0.7 * h.hbmTerabytesPerSecond * 1e12 / bytesPerStep
-    return Throughput(
-      model: model, hardware: hardware, latencyClass: latencyClass, inputTokensPerSecond: prefill,
-      outputTokensPerSecond: decode, estimated: true,
-      provenance: Provenance(source: "roofline estimate (MFU 0.4, MBU 0.7, batch 64, context 2048)", date: ""))
-  }
 }

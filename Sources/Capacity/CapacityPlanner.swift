@@ -129,7 +129,7 @@ public enum CapacityPlanner {
       }
       var rates: [String: [Throughput?]] = [:]
       for h in plan.hardware.keys {
-        rates[h] = plan.workloads.map { throughput(plan, model: $0.model, hardware: h, latencyClass: $0.latencyClass) }
+        rates[h] = plan.workloads.map { throughput(plan, workload: $0, hardware: h) }
       }
       self.rates = rates
     }
@@ -197,8 +197,9 @@ public enum CapacityPlanner {
       let output = tokens / (1 + w.inputOutputRatio)
       let prefill = (tokens - output) * (1 - w.promptCacheHitRate)
       guard let t = rates[hardware]?[index] ?? nil else {
-        throw PlanError(
-          description: "no throughput for model \(w.model) on \(hardware) at \(w.latencyClass), and no roofline estimate possible")
+        // Why there is no rate: the serving model's own message.
+        do { _ = try servingThroughput(plan, workload: w, hardware: hardware) } catch { throw error }
+        throw PlanError(description: "no throughput for model \(w.model) on \(hardware)")
       }
       return (prefill / t.inputTokensPerSecond + output / t.outputTokensPerSecond) / 3600 / gain
     }

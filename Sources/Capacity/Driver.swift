@@ -38,10 +38,7 @@ public enum Driver: String, Sendable, CaseIterable, Comparable {
   public func apply(_ value: Double, to plan: inout Plan) {
     switch self {
     case .throughput:
-      for k in plan.throughput.indices {
-        plan.throughput[k].inputTokensPerSecond *= value
-        plan.throughput[k].outputTokensPerSecond *= value
-      }
+      plan.throughputFactor *= value
     case .pue: plan.facility.pue = value
     case .electricityPerKilowattHour: plan.money.electricityPerKilowattHour = value
     case .yearlyEfficiencyGain: plan.operations.yearlyEfficiencyGain = value

@@ -1,3 +1,4 @@
+import Serving
 import TokenPlanCore
 
 /// Where a number came from: every value from outside (a TDP, a price, a PUE) carries one.
@@ -30,6 +31,8 @@ public struct HardwareSpec: Sendable, Equatable {
   /// First quarter it can be bought.
   public var firstAvailable: Quarter
   public var provenance: Provenance
+  /// GPUs on one scale-up fabric (`scale_up_gpus`, default the GPUs per node).
+  public var scaleUpGPUs: Int?
 
   public init(name: String, peakDenseTFLOPS: [String: Double], hbmGigabytes: Double, hbmTerabytesPerSecond: Double, tdpWatts: Double, gpusPerNode: Int, nodeMaxKilowatts: Double, nodeBusyKilowatts: Double, nodeIdleKilowatts: Double, nodePrice: Double, firstAvailable: Quarter, provenance: Provenance) {
     self.name = name
@@ -52,9 +55,17 @@ public struct ModelSpec: Sendable, Equatable {
   public var name: String
   public var totalParametersBillions: Double
   public var activeParametersBillions: Double
-  /// `bf16`, `fp8` or `fp4`.
+  /// `bf16`, `fp8` or `fp4`: the precision it is served at unless a workload says otherwise.
   public var precision: String
+  /// KV-cache bytes per token of context, at BF16.
   public var kvBytesPerToken: Double
+  /// Routed experts per layer and experts per token (a mixture of experts); `nil` when dense.
+  public var expertsTotal: Int?
+  public var expertsPerToken: Int?
+  /// Layers and model width (for the attention FLOPs of long prompts); `nil` leaves them out.
+  public var layers: Int?
+  public var hiddenSize: Int?
+  public var provenance: Provenance?
 
   var bytesPerParameter: Double {
     switch precision { case "fp4": return 0.5
@@ -71,18 +82,45 @@ public struct ModelSpec: Sendable, Equatable {
   }
 }
 
-/// Tokens per second per GPU for a model on hardware at a latency class.
+/// An accelerator the serving model knows but the plan cannot buy (no system price or power in
+/// the catalogs): its compute, memory and scale-up domain (`accelerators:` in a catalog).
+public struct AcceleratorSpec: Sendable, Equatable {
+  public var name: String
+  public var peakDenseTFLOPS: [String: Double]
+  public var hbmGigabytes: Double
+  public var hbmTerabytesPerSecond: Double
+  public var tdpWatts: Double
+  /// GPUs on one scale-up fabric (NVLink, Infinity Fabric): the largest tensor-parallel replica.
+  public var scaleUpGPUs: Int
+  public var provenance: Provenance
+  public init(name: String, peakDenseTFLOPS: [String: Double], hbmGigabytes: Double, hbmTerabytesPerSecond: Double, tdpWatts: Double, scaleUpGPUs: Int, provenance: Provenance) {
+    self.name = name
+    self.peakDenseTFLOPS = peakDenseTFLOPS
+    self.hbmGigabytes = hbmGigabytes
+    self.hbmTerabytesPerSecond = hbmTerabytesPerSecond
+    self.tdpWatts = tdpWatts
+    self.scaleUpGPUs = scaleUpGPUs
+    self.provenance = provenance
+  }
+}
+
+/// Tokens per second per GPU for a model on hardware at a latency class: pure rates, so that
+/// GPU-seconds = prefill input tokens / ``inputTokensPerSecond`` + output tokens /
+/// ``outputTokensPerSecond``.
 public struct Throughput: Sendable, Equatable {
   public var model: String
   public var hardware: String
   public var latencyClass: String
   public var inputTokensPerSecond: Double
   public var outputTokensPerSecond: Double
-  /// Whether it comes from the roofline estimate rather than a measurement.
+  /// Whether it comes from the estimator alone rather than a measurement of this model on this
+  /// hardware.
   public var estimated: Bool
   public var provenance: Provenance
+  /// The serving model's operating point it was taken from (`nil`: stated in a `throughput:` entry).
+  public var operatingPoint: OperatingPoint?
 
-  public init(model: String, hardware: String, latencyClass: String, inputTokensPerSecond: Double, outputTokensPerSecond: Double, estimated: Bool, provenance: Provenance) {
+  public init(model: String, hardware: String, latencyClass: String, inputTokensPerSecond: Double, outputTokensPerSecond: Double, estimated: Bool, provenance: Provenance, operatingPoint: OperatingPoint? = nil) {
     self.model = model
     self.hardware = hardware
     self.latencyClass = latencyClass
@@ -90,6 +128,7 @@ public struct Throughput: Sendable, Equatable {
     self.outputTokensPerSecond = outputTokensPerSecond
     self.estimated = estimated
     self.provenance = provenance
+    self.operatingPoint = operatingPoint
   }
 }
 
@@ -106,6 +145,27 @@ public struct Workload: Sendable, Equatable {
   public var segments: [String]
   /// Tokens per day by quarter, when the demand is given in the plan.
   public var tokensPerDay: [Quarter: Double]
+  /// Mean output tokens per request (`output_tokens`); input per request = ratio × this.
+  public var outputTokensPerRequest = Workload.defaultOutputTokens
+  /// The interactivity each user is served at, tokens/s (`tokens_per_s_per_user`); `nil` takes
+  /// the latency class's (``Workload/classTargets``).
+  public var tokensPerSecondPerUserTarget: Double?
+  /// The p99 time to first token to hold, seconds (`ttft_p99_s`).
+  public var ttftP99Seconds: Double?
+  /// The precision it is served at (`precision`); `nil`: the model's.
+  public var precision: String?
+
+  /// 500 output tokens per request when a workload does not say (an assumption: a chat answer
+  /// of a few paragraphs; TensorRT-LLM's tables centre on 1,024).
+  public static let defaultOutputTokens = 500.0
+  /// The latency classes' interactivity: MLPerf Inference v5.1's Llama2-70B bounds (p99 time
+  /// per output token 200 ms for `server`, 40 ms for `interactive`), none for `offline`.
+  public static let classTargets: [String: Double] = ["server": 5, "interactive": 25]
+
+  /// The interactivity target in force: the workload's own, else its class's.
+  public var tokensPerSecondPerUser: Double? { tokensPerSecondPerUserTarget ?? Workload.classTargets[latencyClass] }
+  /// Mean input tokens per request.
+  public var inputTokensPerRequest: Double { inputOutputRatio * outputTokensPerRequest }
 
   public init(name: String, inputOutputRatio: Double, promptCacheHitRate: Double, latencyClass: String, model: String, segments: [String], tokensPerDay: [Quarter: Double]) {
     self.name = name
@@ -294,6 +354,15 @@ public struct Plan: Sendable, Equatable {
   public var models: [String: ModelSpec]
   public var hardware: [String: HardwareSpec]
   public var throughput: [Throughput]
+  /// Accelerators known to the serving model but not purchasable (`accelerators:`).
+  public var accelerators: [String: AcceleratorSpec] = [:]
+  /// Published serving measurements with their conditions (`measurements:`).
+  public var measurements: [ServingMeasurement] = []
+  /// The serving model of the catalogs, calibrated once when the plan is read (``Plan/calibrateServing()``);
+  /// `nil` until then.
+  public var serving: ServingModel?
+  /// A multiplier on every throughput (scenarios, Monte Carlo, the tornado); 1 = as measured.
+  public var throughputFactor = 1.0
   public var operations: Operations
   public var fleet: [FleetCohort]
   /// Where the installed fleet's node costs come from (`fleet.source`, `fleet.date`).

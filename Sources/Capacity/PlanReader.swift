@@ -1,5 +1,6 @@
 import Foundation
 import TokenPlanCore
+import Serving
 import Yams
 
 /// Reads a plan file (YAML) and the catalogs it names, strictly: an unknown key, a missing
@@ -38,7 +39,7 @@ public enum PlanReader {
     }
     // Sections in a fixed order, so that of several mistakes the same one is reported first.
     var catalog = try r.catalogs(top, resolve: resolve)
-    try r.catalog(top, models: &catalog.models, hardware: &catalog.hardware, throughput: &catalog.throughput)
+    try r.catalog(top, into: &catalog)
     let workloads = try r.workloads(try r.required(top, "workloads", root), catalog: catalog)
     let operations = try r.operations(try r.required(top, "operations", root))
     let (fleet, serviceLife, fleetSource) = try r.fleet(top["fleet"], hardware: catalog.hardware)
@@ -63,6 +64,9 @@ public enum PlanReader {
     plan.otherSites = otherSites
     if let node = top["cost_lines"] { plan.costLines = try r.costLines(node) }
     plan.catalogs = catalog.paths
+    plan.accelerators = catalog.accelerators
+    plan.measurements = catalog.measurements
+    try plan.calibrateServing()
     return PlanFile(
       plan: plan, demandData: demandData, demandFile: try top["demand_file"].map(resolve), eventsFile: eventsFile,
       reconcile: try top["reconcile"].map(r.setting), growthDecay: try top["growth_decay"].map(r.setting))
@@ -341,40 +345,25 @@ struct Reader {
     return Provenance(source: source, date: date)
   }
 
-  /// `models:`, `hardware:` and `throughput:` sections (plan or catalog).
-  func catalog(
-    _ top: [String: Node], models: inout [String: ModelSpec], hardware: inout [String: HardwareSpec],
-    throughput: inout [Throughput]
-  ) throws {
+  /// `models:`, `hardware:`, `accelerators:`, `throughput:` and `measurements:` sections (plan
+  /// or catalog); a later entry of the same name (or model, hardware and conditions) replaces
+  /// an earlier one.
+  func catalog(_ top: [String: Node], into c: inout CatalogContents) throws {
     for (k, node) in try top["models"].map(pairs) ?? [] {
-      let name = try string(k)
-      let m = try mapping(node, allowed: PlanKeys.allowed(under: "models.*"))
-      let precision = try m["precision"].map(string) ?? "bf16"
-      guard ["bf16", "fp8", "fp4"].contains(precision) else {
-        throw error(m["precision"]!, expected: "a precision: bf16, fp8 or fp4", fix: "write one of them")
-      }
-      let total = try number(required(m, "total_parameters_b", node), min: 0.001)
-      models[name] = ModelSpec(
-        name: name, totalParametersBillions: total,
-        activeParametersBillions: try number(m["active_parameters_b"], default: total, min: 0.001),
-        precision: precision, kvBytesPerToken: try number(m["kv_bytes_per_token"], default: 0, min: 0))
+      c.models[try string(k)] = try model(try string(k), node)
     }
     for (k, node) in try top["hardware"].map(pairs) ?? [] {
+      c.hardware[try string(k)] = try hardware(try string(k), node)
+    }
+    for (k, node) in try top["accelerators"].map(pairs) ?? [] {
       let name = try string(k)
-      let h = try mapping(node, allowed: PlanKeys.allowed(under: "hardware.*"))
-      var tflops: [String: Double] = [:]
-      for (p, v) in try h["peak_dense_tflops"].map(pairs) ?? [] { tflops[try string(p)] = try number(v, min: 0) }
-      let maxKW = try number(required(h, "node_max_kw", node), min: 0.01)
-      hardware[name] = HardwareSpec(
-        name: name, peakDenseTFLOPS: tflops, hbmGigabytes: try number(h["hbm_gb"], default: 0, min: 0),
-        hbmTerabytesPerSecond: try number(h["hbm_tb_per_s"], default: 0, min: 0),
-        tdpWatts: try number(h["tdp_w"], default: 0, min: 0),
-        gpusPerNode: try integer(required(h, "gpus_per_node", node), min: 1, max: 100_000), nodeMaxKilowatts: maxKW,
-        nodeBusyKilowatts: try number(h["node_busy_kw"], default: 0.7 * maxKW, min: 0),
-        nodeIdleKilowatts: try number(h["node_idle_kw"], default: 0.2 * maxKW, min: 0),
-        nodePrice: try number(required(h, "node_price", node), min: 0),
-        firstAvailable: try h["first_available"].map(quarter) ?? Quarter(year: 2000, number: 1),
-        provenance: try provenance(h, node))
+      let a = try mapping(node, allowed: PlanKeys.allowed(under: "accelerators.*"))
+      c.accelerators[name] = AcceleratorSpec(
+        name: name, peakDenseTFLOPS: try tflops(required(a, "peak_dense_tflops", node)),
+        hbmGigabytes: try number(required(a, "hbm_gb", node), min: 0.001),
+        hbmTerabytesPerSecond: try number(required(a, "hbm_tb_per_s", node), min: 0.001),
+        tdpWatts: try number(a["tdp_w"], default: 0, min: 0),
+        scaleUpGPUs: try integer(required(a, "scale_up_gpus", node), min: 1, max: 100_000), provenance: try provenance(a, node))
     }
     for item in try top["throughput"].map(sequence) ?? [] {
       let t = try mapping(item, allowed: PlanKeys.allowed(under: "throughput[]"))
@@ -384,9 +373,115 @@ struct Reader {
         inputTokensPerSecond: try number(required(t, "input_tokens_per_s", item), min: 1e-9),
         outputTokensPerSecond: try number(required(t, "output_tokens_per_s", item), min: 1e-9), estimated: false,
         provenance: try provenance(t, item))
-      throughput.removeAll { $0.model == entry.model && $0.hardware == entry.hardware && $0.latencyClass == entry.latencyClass }
-      throughput.append(entry)
+      c.throughput.removeAll { $0.model == entry.model && $0.hardware == entry.hardware && $0.latencyClass == entry.latencyClass }
+      c.throughput.append(entry)
     }
+    for item in try top["measurements"].map(sequence) ?? [] {
+      c.measurements.append(try measurement(item, catalog: c))
+    }
+  }
+
+  func tflops(_ node: Node) throws -> [String: Double] {
+    var out: [String: Double] = [:]
+    for (p, v) in try pairs(node) {
+      let key = try string(p)
+      guard ["bf16", "fp8", "fp4"].contains(key) else {
+        throw error(p, expected: "a precision: bf16, fp8 or fp4", fix: "write the peak under one of them")
+      }
+      out[key] = try number(v, min: 0)
+    }
+    return out
+  }
+
+  func precision(_ node: Node) throws -> String {
+    let p = try string(node)
+    guard ["bf16", "fp8", "fp4"].contains(p) else { throw error(node, expected: "a precision: bf16, fp8 or fp4", fix: "write one of them") }
+    return p
+  }
+
+  func model(_ name: String, _ node: Node) throws -> ModelSpec {
+    let m = try mapping(node, allowed: PlanKeys.allowed(under: "models.*"))
+    let total = try number(required(m, "total_parameters_b", node), min: 0.001)
+    var spec = ModelSpec(
+      name: name, totalParametersBillions: total,
+      activeParametersBillions: try number(m["active_parameters_b"], default: total, min: 0.001, max: total),
+      precision: try m["precision"].map(precision) ?? "bf16", kvBytesPerToken: try number(m["kv_bytes_per_token"], default: 0, min: 0))
+    spec.expertsTotal = try m["experts_total"].map { try integer($0, min: 2, max: 100_000) }
+    spec.expertsPerToken = try m["experts_per_token"].map { try integer($0, min: 1, max: spec.expertsTotal.map { $0 - 1 } ?? 100_000) }
+    guard (spec.expertsTotal == nil) == (spec.expertsPerToken == nil) else {
+      throw error(node, expected: "experts_total and experts_per_token together (or neither, for a dense model)", fix: "add the missing one")
+    }
+    spec.layers = try m["layers"].map { try integer($0, min: 1, max: 100_000) }
+    spec.hiddenSize = try m["hidden_size"].map { try integer($0, min: 1, max: 1_000_000) }
+    if m["source"] != nil || m["date"] != nil { spec.provenance = try provenance(m, node) }
+    return spec
+  }
+
+  func hardware(_ name: String, _ node: Node) throws -> HardwareSpec {
+    let h = try mapping(node, allowed: PlanKeys.allowed(under: "hardware.*"))
+    let maxKW = try number(required(h, "node_max_kw", node), min: 0.01)
+    var spec = HardwareSpec(
+      name: name, peakDenseTFLOPS: try h["peak_dense_tflops"].map(tflops) ?? [:], hbmGigabytes: try number(h["hbm_gb"], default: 0, min: 0),
+      hbmTerabytesPerSecond: try number(h["hbm_tb_per_s"], default: 0, min: 0),
+      tdpWatts: try number(h["tdp_w"], default: 0, min: 0),
+      gpusPerNode: try integer(required(h, "gpus_per_node", node), min: 1, max: 100_000), nodeMaxKilowatts: maxKW,
+      nodeBusyKilowatts: try number(h["node_busy_kw"], default: 0.7 * maxKW, min: 0),
+      nodeIdleKilowatts: try number(h["node_idle_kw"], default: 0.2 * maxKW, min: 0),
+      nodePrice: try number(required(h, "node_price", node), min: 0),
+      firstAvailable: try h["first_available"].map(quarter) ?? Quarter(year: 2000, number: 1),
+      provenance: try provenance(h, node))
+    spec.scaleUpGPUs = try h["scale_up_gpus"].map { try integer($0, min: 1, max: 100_000) }
+    return spec
+  }
+
+  /// One `measurements:` item; its model and hardware must be known by then.
+  func measurement(_ item: Node, catalog c: CatalogContents) throws -> ServingMeasurement {
+    let t = try mapping(item, allowed: PlanKeys.allowed(under: "measurements[]"))
+    let modelNode = try required(t, "model", item)
+    let model = try string(modelNode)
+    guard c.models[model] != nil else {
+      throw error(modelNode, expected: "a model defined under models: (in this catalog or one read before it)",
+        fix: "define \(model) or list its catalog first; known: \(c.models.keys.sorted().joined(separator: ", "))")
+    }
+    let hwNode = try required(t, "hardware", item)
+    let hardware = try string(hwNode)
+    guard c.hardware[hardware] != nil || c.accelerators[hardware] != nil else {
+      throw error(hwNode, expected: "hardware defined under hardware: or accelerators: (in this catalog or one read before it)",
+        fix: "define \(hardware) or list its catalog first")
+    }
+    let precisionNode = try required(t, "precision", item)
+    let p = try precision(precisionNode)
+    let peaks = c.hardware[hardware]?.peakDenseTFLOPS ?? c.accelerators[hardware]?.peakDenseTFLOPS ?? [:]
+    guard peaks[p] != nil else {
+      throw error(precisionNode, expected: "a precision \(hardware) has a peak for (\(peaks.keys.sorted().joined(separator: ", ")))",
+        fix: "state the measurement's compute precision, or add its peak to \(hardware)")
+    }
+    let out = try number(required(t, "output_tokens", item), min: 1)
+    var measurement = ServingMeasurement(
+      model: model, hardware: hardware, gpus: try integer(required(t, "gpus", item), min: 1, max: 100_000),
+      precision: Precision(rawValue: p)!, engine: try string(required(t, "engine", item)),
+      scenario: try string(required(t, "scenario", item)), inputTokens: try number(required(t, "input_tokens", item), min: 0),
+      outputTokens: out, tokensPerSecondPerUser: try t["tokens_per_s_per_user"].map { try number($0, min: 1e-9) },
+      ttftSeconds: try t["ttft_s"].map { try number($0, min: 1e-9) },
+      outputTokensPerSecondPerGPU: try number(required(t, "output_tokens_per_s_per_gpu", item), min: 1e-9),
+      source: try provenance(t, item).source, date: try string(required(t, "date", item)))
+    if let node = t["features"] {
+      for f in try sequence(node) {
+        let name = try string(f)
+        guard ServingMeasurement.unmodelledFeatures.contains(name) else {
+          throw error(f, expected: "a serving feature: \(ServingMeasurement.unmodelledFeatures.joined(separator: ", "))", fix: "write one of them, or leave features out")
+        }
+        measurement.features.append(name)
+      }
+    }
+    if let node = t["latency_bound"] {
+      switch try string(node) {
+      case "p99": measurement.interactivityIsP99Bound = true
+      case "mean": measurement.interactivityIsP99Bound = false
+      default: throw error(node, expected: "p99 or mean", fix: "write p99 when tokens_per_s_per_user bounds the p99 time per token (MLPerf), mean when it is the mean reached")
+      }
+    }
+    return measurement
   }
 }
 
@@ -394,7 +489,9 @@ struct Reader {
 struct CatalogContents {
   var models: [String: ModelSpec] = [:]
   var hardware: [String: HardwareSpec] = [:]
+  var accelerators: [String: AcceleratorSpec] = [:]
   var throughput: [Throughput] = []
+  var measurements: [ServingMeasurement] = []
   var paths: [String] = []
 }
 

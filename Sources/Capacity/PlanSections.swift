@@ -14,8 +14,8 @@ extension Reader {
       contents.paths.append(catalogPath)
       let c = Reader(file: catalogPath)
       let catalog = try c.mapping(
-        try PlanReader.compose(catalogText, file: catalogPath), allowed: ["hardware", "models", "throughput"])
-      try c.catalog(catalog, models: &contents.models, hardware: &contents.hardware, throughput: &contents.throughput)
+        try PlanReader.compose(catalogText, file: catalogPath), allowed: ["hardware", "models", "throughput", "accelerators", "measurements"])
+      try c.catalog(catalog, into: &contents)
     }
     return contents
   }
@@ -45,13 +45,17 @@ extension Reader {
           perDay[try quarter(qNode)] = try number(vNode, min: 0, max: PlanLimits.maximumTokensPerDay)
         }
       }
-      workloads.append(
-        Workload(
-          name: name, inputOutputRatio: try number(w["input_output_ratio"], default: 1, min: 0),
-          promptCacheHitRate: try number(w["prompt_cache_hit_rate"], default: 0, min: 0, max: 1),
-          latencyClass: try w["latency_class"].map(latencyClass) ?? "server", model: model,
-          segments: try w["segments"].map { try sequence($0).map(string) } ?? ["*"],
-          tokensPerDay: perDay))
+      var workload = Workload(
+        name: name, inputOutputRatio: try number(w["input_output_ratio"], default: 1, min: 0),
+        promptCacheHitRate: try number(w["prompt_cache_hit_rate"], default: 0, min: 0, max: 1),
+        latencyClass: try w["latency_class"].map(latencyClass) ?? "server", model: model,
+        segments: try w["segments"].map { try sequence($0).map(string) } ?? ["*"],
+        tokensPerDay: perDay)
+      workload.outputTokensPerRequest = try number(w["output_tokens"], default: Workload.defaultOutputTokens, min: 1, max: 1_000_000)
+      workload.tokensPerSecondPerUserTarget = try w["tokens_per_s_per_user"].map { try number($0, min: 1e-9, max: 100_000) }
+      workload.ttftP99Seconds = try w["ttft_p99_s"].map { try number($0, min: 1e-9, max: 3600) }
+      workload.precision = try w["precision"].map(precision)
+      workloads.append(workload)
     }
     return workloads
   }
@@ -265,5 +269,24 @@ extension Reader {
   /// A setting's text with its location, for the pipeline to read.
   func setting(_ node: Node) throws -> PlanFile.Setting {
     PlanFile.Setting(text: try string(node), file: file, line: node.mark?.line, column: node.mark?.column)
+  }
+}
+
+extension PlanReader {
+  /// Reads catalog files alone (no plan), in order, for `tokenplan throughput`: models,
+  /// hardware, accelerators and measurements, each located on error.
+  public static func readCatalogs(paths: [String]) throws -> ServingCatalog {
+    var contents = CatalogContents()
+    for path in paths {
+      let text = try readText(path)
+      let c = Reader(file: path)
+      let top = try c.mapping(
+        try compose(text, file: path), allowed: ["hardware", "models", "throughput", "accelerators", "measurements"])
+      try c.catalog(top, into: &contents)
+      contents.paths.append(path)
+    }
+    return ServingCatalog(
+      models: contents.models, hardware: contents.hardware, accelerators: contents.accelerators,
+      measurements: contents.measurements, paths: contents.paths)
   }
 }

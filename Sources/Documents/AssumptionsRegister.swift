@@ -180,11 +180,25 @@ package struct AssumptionsRegister: Sendable {
       add("\(name) GPU TDP", h.tdpWatts, 0, "W", s.source, s.date)
       add("\(name) HBM bandwidth", h.hbmTerabytesPerSecond, 2, "TB/s", s.source, s.date)
     }
-    let usedModels = Set(p.workloads.map(\.model))
-    for t in p.throughput.sorted(by: { ($0.model, $0.hardware, $0.latencyClass) < ($1.model, $1.hardware, $1.latencyClass) })
-    where usedModels.contains(t.model) {
-      let label = "\(t.model) on \(t.hardware), \(t.latencyClass)"
-      add("\(label): output", t.outputTokensPerSecond, 0, "tokens/s/GPU" + (t.estimated ? " (estimate)" : ""), t.provenance.source, t.provenance.date)
+    // Each workload's rate on each hardware type: a stated `throughput:` entry, or the serving
+    // model's operating point at the workload's request shape and interactivity, with its basis.
+    for w in p.workloads {
+      for name in p.hardware.keys.sorted() {
+        guard let t = CapacityPlanner.throughput(p, workload: w, hardware: name) else { continue }
+        let label = "\(w.name) (\(w.model)) on \(name)"
+        guard let op = t.operatingPoint else {
+          add("\(label), \(t.latencyClass): output", t.outputTokensPerSecond, 0, "tokens/s/GPU (stated)", t.provenance.source, t.provenance.date)
+          continue
+        }
+        let shape = "\(NumberText.grouped(w.inputTokensPerRequest, decimals: 0))/\(NumberText.grouped(w.outputTokensPerRequest, decimals: 0)) tokens"
+        let target = w.tokensPerSecondPerUser.map { "\(NumberText.grouped($0, decimals: 0)) tokens/s per user" + (w.tokensPerSecondPerUserTarget == nil ? " (p99, \(w.latencyClass))" : "") }
+          ?? "maximum throughput"
+        let basis = op.basis.rawValue + (op.extrapolated ? ", extrapolated" : "")
+        let source = (op.sources.first ?? "") + (op.sources.count > 1 ? " (+\(op.sources.count - 1) more)" : "")
+        add(
+          "\(label) at \(op.group.precision.rawValue), \(shape), \(target): output", op.outputTokensPerSecondPerGPU, 0,
+          "tokens/s/GPU (\(basis))", source, op.basis == .measured ? (p.measurements.first { op.sources.first?.hasPrefix($0.source) == true }?.date ?? "") : "")
+      }
     }
   }
 

@@ -182,19 +182,35 @@ public enum PlanJob {
 
 
 
-  /// Estimated (roofline) throughputs, racks too small for a system; in the constrained plan
+  /// Throughputs from the estimator alone or extrapolated, racks too small for a system; in the constrained plan
   /// (`rows`) the quarters with unserved demand; in the unconstrained one, late orders, late
   /// facility builds and MW shortfalls.
   static func alerts(_ rows: [PlanRow], unconstrained: [PlanRow], plan: Plan) -> [String] {
     var out: [String] = []
-    // One line per (model, hardware, latency class), however many workloads share it.
-    var seen: Set<[String]> = []
+    // One line per model, hardware and reason (however many workloads share it) where a rate is
+    // the estimator's alone, extrapolated beyond its measurements, or misses its latency target.
+    var lines: [String: [String]] = [:]
+    var order: [String] = []
+    func note(_ line: String, _ workload: String) {
+      if lines[line] == nil { order.append(line) }
+      lines[line, default: []].append(workload)
+    }
     for w in plan.workloads {
-      for h in plan.hardware.keys.sorted() where seen.insert([w.model, h, w.latencyClass]).inserted {
-        if let t = CapacityPlanner.throughput(plan, model: w.model, hardware: h, latencyClass: w.latencyClass), t.estimated {
-          out.append("throughput of \(w.model) on \(h) at \(w.latencyClass) is a roofline estimate (no measurement in the catalogs)")
+      for h in plan.hardware.keys.sorted() {
+        guard let p = CapacityPlanner.throughput(plan, workload: w, hardware: h)?.operatingPoint else { continue }
+        if p.basis == .estimated {
+          note("throughput of \(p.group) is the estimator's (no measurement of it in the catalogs)", w.name)
+        } else if p.extrapolated {
+          note("throughput of \(p.group) is extrapolated beyond its measurements (" + p.notes.filter { $0.hasPrefix("extrapolated") }.map { String($0.dropFirst("extrapolated: ".count)) }.joined(separator: "; ") + ")", w.name)
+        }
+        if p.notes.contains(where: { $0.contains("not met") }) {
+          note("\(p.group): the latency targets are not met on any replica; the closest point is used", w.name)
         }
       }
+    }
+    for line in order {
+      let names = lines[line]!
+      out.append(line + ": " + (names.count <= 3 ? names.joined(separator: ", ") : names.prefix(3).joined(separator: ", ") + " and \(names.count - 3) more workloads"))
     }
     // Systems the plan installs that a rack of rack_kw cannot power: each takes a rack of its own.
     let installed = Set(plan.fleet.map(\.hardware) + (rows + unconstrained).compactMap(\.purchaseHardware))

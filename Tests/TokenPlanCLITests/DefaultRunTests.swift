@@ -46,7 +46,8 @@ struct DefaultRunTests {
     }
     let timings = try #require(log["timings_seconds"] as? [String: Double])
     #expect(Set(timings.keys) == ["load", "forecast", "reconcile", "plan", "write"])
-    #expect((log["inputs_sha256"] as? [String: String])?.count == 5)
+    // The plan, its four catalogs, the demand data and the events file.
+    #expect((log["inputs_sha256"] as? [String: String])?.count == 7)
     #expect(log["tokenplan"] as? String != nil)
     let charts = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("charts").path)
     #expect(Set(charts).isSuperset(of: ["demand-fan.png", "capacity.png", "power.png", "energy.png", "cost.png", "tornado.png", "fit-1.png"]))

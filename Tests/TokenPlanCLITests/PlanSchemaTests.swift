@@ -55,10 +55,11 @@ struct PlanSchemaTests {
     let broken: [(String, (String) -> String)] = [
       ("unknown top-level key", { $0 + "budget_owner: finance\n" }),
       ("unknown facility key", { $0.replacingOccurrences(of: "  rack_kw: 40\n", with: "  rack_kw: 40\n  rack_count: 10\n") }),
-      ("unknown workload key", { $0.replacingOccurrences(of: "    latency_class: interactive\n", with: "    latency_class: interactive\n    priority: 1\n") }),
+      ("unknown workload key", { $0.replacingOccurrences(of: "    tokens_per_s_per_user: 50\n", with: "    tokens_per_s_per_user: 50\n    priority: 1\n") }),
+      ("interactivity of zero", { $0.replacingOccurrences(of: "    tokens_per_s_per_user: 50\n", with: "    tokens_per_s_per_user: 0\n") }),
       ("PUE out of range", { $0.replacingOccurrences(of: "  pue: 1.25", with: "  pue: 5") }),
       ("target utilisation a word", { $0.replacingOccurrences(of: "target_utilization: 0.7", with: "target_utilization: high") }),
-      ("latency class not a class", { $0.replacingOccurrences(of: "latency_class: interactive", with: "latency_class: fast") }),
+      ("latency class not a class", { $0.replacingOccurrences(of: "latency_class: offline", with: "latency_class: fast") }),
       ("reconcile not a method", { $0.replacingOccurrences(of: "reconcile: bottom_up", with: "reconcile: mint") }),
       ("money without its electricity price", { $0.replacingOccurrences(of: "  electricity_per_kwh: 0.088", with: "") }),
       ("fractional horizon", { $0.replacingOccurrences(of: "horizon_quarters: 8", with: "horizon_quarters: 8.5") }),

@@ -214,7 +214,11 @@ struct ReliabilityTests {
     let source = try HostileInputTests.planRun {
       $0.replacingOccurrences(of: "source: \"DGX H100 sale price", with: "source: \"\(long) DGX H100 sale price")
     }
-    #expect(source.status == 1 && source.stderr.contains("at most 2000 characters") && source.stderr.contains("plan.yaml:41"), "\(source.stderr.prefix(400))")
+    // The line of the fleet's source in the shipped plan, where the error must point.
+    let planLines = try String(contentsOfFile: packageRoot.appendingPathComponent("datasets/plans/default.yaml").path, encoding: .utf8)
+      .split(separator: "\n", omittingEmptySubsequences: false)
+    let line = try #require(planLines.firstIndex { $0.contains("source: \"DGX H100 sale price") }) + 1
+    #expect(source.status == 1 && source.stderr.contains("at most 2000 characters") && source.stderr.contains("plan.yaml:\(line)"), "\(source.stderr.prefix(400))")
   }
 
   @Test("18: a non-UTF-8 plan names its line; --paths 100001 and --as-of 0001Q1 say what they are; a Monte Carlo draw names its drivers")

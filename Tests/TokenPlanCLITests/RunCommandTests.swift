@@ -55,7 +55,8 @@ struct RunCommandTests {
       JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: a).appendingPathComponent("run-log.json")))
         as? [String: Any])
     let hashes = try #require(log["inputs_sha256"] as? [String: String])
-    #expect(hashes.count == 4 && hashes.values.allSatisfy { $0.count == 64 })
+    // The plan, its four catalogs and the demand file.
+    #expect(hashes.count == 6 && hashes.values.allSatisfy { $0.count == 64 }, "\(hashes.keys.sorted())")
     #expect(log["seed"] as? Int == 20_261_129)
     #expect(log["document_date"] as? String == "2026-09-21T14:13:20Z")
   }

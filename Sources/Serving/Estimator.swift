@@ -1,0 +1,220 @@
+import Foundation
+
+/// The estimator's constants. ``bandwidthEfficiency`` and ``computeEfficiency`` are fitted to
+/// the catalog's measurements (``ServingModel``); the rest are stated assumptions.
+public struct Calibration: Sendable, Equatable {
+  /// Share of HBM bandwidth a decode step reaches (MBU). Start: 0.7 (aiconfigurator's systems
+  /// take 0.8 of spec bandwidth; llm-analysis calls 0.9 aggressive).
+  public var bandwidthEfficiency = 0.7
+  /// Share of peak dense FLOPS a prefill reaches (MFU). Start: 0.4.
+  public var computeEfficiency = 0.4
+  /// Step time added per doubling of tensor-parallel GPUs (all-reduce traffic): 5%, an
+  /// assumption (the catalog's points rarely state their parallelism, so it cannot be fitted).
+  public var communicationPerDoubling = 0.05
+  /// Share of HBM that holds weights and KV cache (the rest: activations, runtime, fragments):
+  /// 0.9, as vLLM's `gpu_memory_utilization` default.
+  public var memoryShare = 0.9
+  /// Most sequences one replica batches: 2,048 (TensorRT-LLM's default `max_batch_size`).
+  public var maximumBatch = 2048.0
+  /// Fixed time per layer per decode step, seconds, times `1 + log2 g` for a replica of `g`
+  /// GPUs: kernel launches and the tensor-parallel all-reduce's latency, which no batch
+  /// amortises. Fitted with the efficiencies; start 0.
+  public var stepOverheadPerLayerSeconds = 0.0
+  /// GPU time per sequence per decode step per unit of activation traffic, seconds per
+  /// (layer × hidden width × (1 + experts per token)): the work neither the weights' bytes nor
+  /// the parameter FLOPs account for — normalisations, routing, the experts' all-to-all, small
+  /// kernels — which grows with a model's width and the experts each token visits. Fitted;
+  /// start 0.
+  public var tokenOverheadPerLayerSeconds = 0.0
+  /// Mean interactivity over a p99 bound's: a p99 time per output token of `t` is held at a
+  /// mean of `t / 2` (queueing and prefill chunks make steps uneven). An assumption: fitting
+  /// it to the catalog's MLPerf Server and Interactive points moves the leave-one-out error by
+  /// under 1% anywhere from 1.5 to 4 (docs/methods/serving.md), so it is not identified.
+  public var p99BoundFactor = 2.0
+
+  public init() {}
+
+  /// The description written where a point rests on the estimator.
+  public var summary: String {
+    String(
+      format: "estimator: batch bounded by KV memory (%.0f%% of HBM for weights and KV) and the interactivity; fitted MBU %.2f, MFU %.2f, %.2f µs per sequence per million activation units, %.1f µs per layer per step; TP +%.0f%% per doubling; p99 bounds held at a mean %.1fx faster",
+      memoryShare * 100, bandwidthEfficiency, computeEfficiency, tokenOverheadPerLayerSeconds * 1e6, stepOverheadPerLayerSeconds * 1e6,
+      communicationPerDoubling * 100, p99BoundFactor)
+  }
+}
+
+/// What the estimator finds for one request shape: the replica, its batch and the GPU time per
+/// output token split into the part paced by compute, the part paced by memory bandwidth and
+/// the fixed per-step part, so that `GPU-seconds per output token = compute / MFU + memory /
+/// MBU + overhead × τ` (linear in `1/MFU`, `1/MBU` and `τ` at a fixed batch — what
+/// ``EfficiencyFit`` solves for).
+public struct Estimate: Sendable, Equatable {
+  public var gpusPerReplica: Int
+  /// Concurrent sequences per replica.
+  public var batch: Double
+  /// GPU-seconds per output token at unit efficiency: the compute-paced part (prefill of the
+  /// request's prompt, and decode when it is compute-bound) and the memory-paced part.
+  public var computeSecondsPerOutputToken: Double
+  public var memorySecondsPerOutputToken: Double
+  /// GPU-seconds per output token per second of overhead per layer per step (`g × layers / B`).
+  public var overheadCoefficient: Double
+  /// GPU-seconds per output token per unit of the per-sequence overhead (the model's
+  /// activation units: layers × width × (1 + experts per token) / 10⁶).
+  public var tokenCoefficient: Double
+  /// GPUs in the replica and its batch, for the step time.
+  public var replicaGPUs: Double
+  /// The step overhead's units: layers × (1 + log2 GPUs per replica) (0 when the model does not
+  /// state its layers).
+  public var layers: Double
+  /// Of the compute part, the prefill's share (GPU-seconds per output token at unit MFU).
+  public var prefillSecondsPerOutputToken: Double
+  /// Seconds per decode step at unit efficiencies, for the tokens/s per user.
+  public var stepComputeSeconds: Double
+  public var stepMemorySeconds: Double
+  public var notes: [String]
+  /// Whether the latency targets were met.
+  public var targetsMet: Bool
+
+  /// Output tokens per GPU-second under calibration `c`.
+  public func outputRate(_ c: Calibration) -> Double {
+    1 / (computeSecondsPerOutputToken / c.computeEfficiency + memorySecondsPerOutputToken / c.bandwidthEfficiency
+      + overheadCoefficient * c.stepOverheadPerLayerSeconds + tokenCoefficient * c.tokenOverheadPerLayerSeconds)
+  }
+
+  /// Seconds per decode step under calibration `c` (1 / tokens per second per user).
+  public func stepSeconds(_ c: Calibration) -> Double {
+    max(stepMemorySeconds / c.bandwidthEfficiency, stepComputeSeconds / c.computeEfficiency) + layers * c.stepOverheadPerLayerSeconds
+      + batch * tokenCoefficient * c.tokenOverheadPerLayerSeconds / replicaGPUs
+  }
+}
+
+/// The roofline estimator: a replica of `g` GPUs (tensor parallel within the scale-up domain)
+/// holds the weights; the rest of its memory holds KV cache, which bounds the batch; a decode
+/// step reads the weights (of a mixture of experts, the experts the batch touches) and the
+/// batch's KV cache, or computes `2 × active parameters` FLOPs per sequence, whichever is
+/// slower; prefill computes `2 × active parameters` FLOPs per prompt token (plus attention over
+/// the prompt when the model gives its layers and width). The interactivity target caps the
+/// batch (the step time is one token's time per user); the replica size is the one with most
+/// output per GPU-second that meets the targets.
+public enum Estimator {
+  /// Estimates one request shape on `accelerator`.
+  /// - Parameters:
+  ///   - maximumGPUs: the largest replica (a measurement's system size); `nil`: the scale-up domain.
+  /// - Throws: ``ServingError`` when the accelerator has no peak figure at `precision`, or the
+  ///   model's weights and one sequence's KV cache do not fit in the scale-up domain.
+  public static func estimate(
+    model: ServedModel, accelerator h: Accelerator, precision: Precision, inputTokens: Double, outputTokens: Double,
+    tokensPerSecondPerUser: Double?, ttftSeconds: Double?, calibration c: Calibration, maximumGPUs: Int? = nil,
+    interactivityIsP99Bound: Bool = false
+  ) throws(ServingError) -> Estimate {
+    let meanTarget = tokensPerSecondPerUser.map { interactivityIsP99Bound ? $0 * c.p99BoundFactor : $0 }
+    guard let tflops = h.peakDenseTFLOPS[precision] else {
+      throw ServingError(
+        "\(h.name) has no \(precision.rawValue) peak in the catalog (it lists \(h.precisions.map(\.rawValue).joined(separator: ", "))): serve \(model.name) at one of those")
+    }
+    let flops = tflops * 1e12
+    let bandwidth = h.hbmTerabytesPerSecond * 1e12
+    let weights = model.totalParametersBillions * 1e9 * precision.bytesPerWeight
+    let kvPerToken = model.kvBytesPerTokenBF16 * precision.kvBytesPerElement / 2
+    let fullContext = inputTokens + outputTokens
+    let meanContext = inputTokens + outputTokens / 2
+    // Expert weights and the share a batch touches: each of B tokens picks k of E experts per
+    // layer, so a share 1 − (1 − k/E)^B of them is read per step.
+    var expertWeights = 0.0
+    var expertShare: (Double) -> Double = { _ in 1 }
+    if let e = model.experts, e.total > e.perToken {
+      let perExpert = (model.totalParametersBillions - model.activeParametersBillions) / Double(e.total - e.perToken)
+      expertWeights = perExpert * Double(e.total) * 1e9 * precision.bytesPerWeight
+      let k = Double(e.perToken) / Double(e.total)
+      expertShare = { b in 1 - pow(1 - k, b) }
+    }
+    let denseWeights = weights - expertWeights
+    let activeFLOPsPerToken = 2 * model.activeParametersBillions * 1e9
+    var prefillFLOPsPerToken = activeFLOPsPerToken
+    if let layers = model.layers, let width = model.hiddenSize {
+      // Causal attention over the prompt: 4 × layers × width × (prompt/2) FLOPs per token.
+      prefillFLOPsPerToken += 2 * Double(layers) * Double(width) * inputTokens
+    }
+    let largest = min(h.scaleUpGPUs, maximumGPUs ?? h.scaleUpGPUs)
+    var candidates: [Estimate] = []
+    var g = 1
+    while g <= max(1, largest) {
+      defer { g *= 2 }
+      let room = c.memoryShare * Double(g) * h.hbmGigabytes * 1e9 - weights
+      guard room >= fullContext * kvPerToken, room > 0 else { continue }
+      let kvBound = kvPerToken > 0 ? room / (fullContext * kvPerToken) : .infinity
+      let batchCap = min(c.maximumBatch, kvBound)
+      let comm = 1 + c.communicationPerDoubling * log2(Double(g))
+      // Step time at unit efficiencies (seconds): memory and compute parts.
+      func memory(_ b: Double) -> Double {
+        comm * (denseWeights + expertWeights * expertShare(b) + b * meanContext * kvPerToken) / (Double(g) * bandwidth)
+      }
+      func compute(_ b: Double) -> Double { comm * activeFLOPsPerToken * b / (Double(g) * flops) }
+      let layers = Double(model.layers ?? 0)
+      // Activation traffic per token: layers × width × (attention + the experts it visits).
+      let activationUnits = layers * Double(model.hiddenSize ?? 0) * Double(1 + (model.experts?.perToken ?? 1)) / 1e6
+      // Fixed time per step: per layer, growing with the all-reduce's hops (1 + log2 g).
+      let stepUnits = layers * (1 + log2(Double(g)))
+      let overhead = stepUnits * c.stepOverheadPerLayerSeconds
+      func step(_ b: Double) -> Double {
+        max(memory(b) / c.bandwidthEfficiency, compute(b) / c.computeEfficiency) + overhead
+          + b * activationUnits * c.tokenOverheadPerLayerSeconds / Double(g)
+      }
+      var batch = batchCap
+      var met = true
+      var notes: [String] = []
+      if batchCap < c.maximumBatch {
+        notes.append(String(format: "batch bounded by KV memory at %.0f sequences of %.0f tokens", batchCap, fullContext))
+      }
+      if let u = meanTarget, 1 / step(batch) < u {
+        if 1 / step(1) < u {
+          batch = 1
+          met = false
+        } else {
+          var (lo, hi) = (1.0, batchCap)
+          for _ in 0..<60 {
+            let mid = (lo + hi) / 2
+            if 1 / step(mid) >= u { lo = mid } else { hi = mid }
+          }
+          batch = lo
+        }
+      }
+      let prefillCompute = comm * prefillFLOPsPerToken / flops * inputTokens / outputTokens
+      let memoryBound = memory(batch) / c.bandwidthEfficiency >= compute(batch) / c.computeEfficiency
+      let perOutput = Double(g) / batch
+      let ttft = comm * prefillFLOPsPerToken * inputTokens / (Double(g) * flops * c.computeEfficiency)
+      if let t = ttftSeconds, ttft > t { met = false }
+      candidates.append(
+        Estimate(
+          gpusPerReplica: g, batch: batch,
+          computeSecondsPerOutputToken: prefillCompute + (memoryBound ? 0 : compute(batch) * perOutput),
+          memorySecondsPerOutputToken: memoryBound ? memory(batch) * perOutput : 0,
+          overheadCoefficient: stepUnits * perOutput, tokenCoefficient: activationUnits, replicaGPUs: Double(g), layers: stepUnits,
+          prefillSecondsPerOutputToken: prefillCompute,
+          stepComputeSeconds: compute(batch), stepMemorySeconds: memory(batch), notes: notes, targetsMet: met))
+    }
+    if let smallest = candidates.map(\.gpusPerReplica).min(), smallest > 1 {
+      for k in candidates.indices {
+        candidates[k].notes.append(
+          String(format: "sharded over %d GPUs (tensor parallel): %.0f GB of weights and KV for one sequence do not fit fewer", candidates[k].gpusPerReplica, (weights + fullContext * kvPerToken) / 1e9))
+      }
+    }
+    guard !candidates.isEmpty else {
+      let need = (weights + fullContext * kvPerToken) / 1e9
+      throw ServingError(
+        String(
+          format: "%@ at %@ does not fit in %@'s scale-up domain: weights and one %.0f-token sequence need %.0f GB, %d GPUs hold %.0f GB (%.0f%% of %.0f GB each); refused (serving across nodes is not modelled): use a lower precision or larger-memory hardware",
+          model.name, precision.rawValue, h.name, fullContext, need, largest, c.memoryShare * Double(largest) * h.hbmGigabytes,
+          c.memoryShare * 100, h.hbmGigabytes))
+    }
+    func rate(_ e: Estimate) -> Double { e.outputRate(c) }
+    let meeting = candidates.filter(\.targetsMet)
+    if let best = meeting.max(by: { rate($0) < rate($1) }) { return best }
+    // No replica meets the targets: the one closest to them (fastest per user, then first token).
+    var best = candidates.min { a, b in
+      (a.stepSeconds(c), -Double(a.gpusPerReplica)) < (b.stepSeconds(c), -Double(b.gpusPerReplica))
+    }!
+    best.notes.append("the latency targets are not met on any replica of up to \(largest) GPUs: the closest point is shown")
+    return best
+  }
+}
