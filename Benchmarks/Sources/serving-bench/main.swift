@@ -39,14 +39,14 @@ print("\npoints with unmodelled features (speculative decoding, disaggregation, 
 summary("  serving model", unmodelled.map(\.ratio))
 summary("  estimator", unmodelled.map(\.estimatorRatio))
 print("\nby source:")
-for (label, prefix) in [("MLPerf v5.1", "MLPerf"), ("TensorRT-LLM tables", "TensorRT-LLM"), ("InferenceX", "SemiAnalysis")] {
+for (label, prefix) in [("MLPerf v5.1", "MLPerf"), ("TensorRT-LLM tables", "TensorRT-LLM")] {
   summary("  \(label), model", held.filter { $0.measurement.source.hasPrefix(prefix) }.map(\.ratio))
   summary("  \(label), estimator", held.filter { $0.measurement.source.hasPrefix(prefix) }.map(\.estimatorRatio))
 }
-print("\nby model (estimator alone):")
-for m in Set(held.map(\.measurement.model)).sorted() { summary("  \(m)", held.filter { $0.measurement.model == m }.map(\.estimatorRatio)) }
-print("\nby hardware (estimator alone):")
-for h in Set(held.map(\.measurement.hardware)).sorted() { summary("  \(h)", held.filter { $0.measurement.hardware == h }.map(\.estimatorRatio)) }
+print("\nby model (estimator alone, modelled points):")
+for m in Set(modelled.map(\.measurement.model)).sorted() { summary("  \(m)", modelled.filter { $0.measurement.model == m }.map(\.estimatorRatio)) }
+print("\nby hardware (estimator alone, modelled points):")
+for h in Set(modelled.map(\.measurement.hardware)).sorted() { summary("  \(h)", modelled.filter { $0.measurement.hardware == h }.map(\.estimatorRatio)) }
 if CommandLine.arguments.contains("--points") {
   print("\nmodel,hardware,precision,scenario,input,output,tokens_per_s_per_user,measured,predicted,basis,estimator")
   for h in held {
