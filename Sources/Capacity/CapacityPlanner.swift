@@ -154,6 +154,7 @@ public enum CapacityPlanner {
     /// rate when demand grows) under ``Operations/Sizing/quarterEnd``, 1 under `quarterAverage`.
     let sizingFactor: Double
     var cache: [String: Double] = [:]
+    var neededCache: [String: Double] = [:]
 
     init(plan: Plan, quarter q: Quarter, rates: [String: [Throughput?]], constrained: Bool = false) {
       let ops = plan.operations
@@ -204,6 +205,50 @@ public enum CapacityPlanner {
       return (prefill / t.inputTokensPerSecond + output / t.outputTokensPerSecond) / 3600 / gain
     }
 
+    /// GPUs `hardware` needs for the quarter's work at its sizing rate: under `margins`, GPU-hours
+    /// × the sizing factor / usable hours; under `queueing`, the workloads' pools
+    /// (``QueueingSizing``).
+    mutating func neededGPUs(_ hardware: String) throws -> Double {
+      if let n = neededCache[hardware] { return n }
+      let n: Double
+      switch plan.operations.capacityModel {
+      case .margins: n = try totalWork(hardware) * sizingFactor / usable
+      case .queueing: n = QueueingSizing.gpus(try pools(hardware))
+      }
+      neededCache[hardware] = n
+      return n
+    }
+
+    /// The share of the quarter's needed capacity on `hardware` that `count` GPUs cover.
+    /// (Under `margins` written as before the queueing model, so margin plans keep their bytes.)
+    mutating func share(coveredBy count: Double, on hardware: String) throws -> Double {
+      switch plan.operations.capacityModel {
+      case .margins: return count * usable / (try totalWork(hardware) * sizingFactor)
+      case .queueing: return count / (try neededGPUs(hardware))
+      }
+    }
+
+    /// The GPUs that cover `share` of the quarter's needed capacity on `hardware`.
+    mutating func gpus(forShare share: Double, on hardware: String) throws -> Double {
+      switch plan.operations.capacityModel {
+      case .margins: return share * (try totalWork(hardware)) * sizingFactor / usable
+      case .queueing: return share * (try neededGPUs(hardware))
+      }
+    }
+
+    /// Each workload's pool on `hardware` at the quarter's sizing rate (`queueing`).
+    func pools(_ hardware: String) throws -> [PoolSizing] {
+      try plan.workloads.indices.map { i in
+        let w = plan.workloads[i]
+        guard let t = rates[hardware]?[i] ?? nil else {
+          _ = try gpuHours(i, on: hardware)  // throws the reason there is no rate
+          throw PlanError(description: "no throughput for model \(w.model) on \(hardware)")
+        }
+        return QueueingSizing.pool(
+          plan, w, hardware: hardware, rates: t, tokensPerDay: (w.tokensPerDay[quarter] ?? 0) * sizingFactor, gain: gain)
+      }
+    }
+
     /// GPU-hours to serve every workload on `hardware`.
     mutating func totalWork(_ hardware: String) throws -> Double {
       if let w = cache[hardware] { return w }
@@ -239,7 +284,6 @@ public enum CapacityPlanner {
   static func serve(_ work: inout QuarterWork, state: inout PlannerState) throws -> Served {
     let plan = work.plan
     let q = work.quarter
-    let usable = work.usable
     // Unretired installed cohorts, then purchases delivered by q.
     // The installed fleet is at the first site.
     var available: [(hardware: String, count: Int, site: Int)] = []
@@ -259,9 +303,9 @@ public enum CapacityPlanner {
     var busyHours: [String: Double] = [:]
     for a in available where remaining > 0 {
       let total = try work.totalWork(a.hardware)
-      guard total > 0 else { continue }
-      let share = min(remaining, Double(a.count) * usable / (total * factor))
-      used[a.hardware, default: 0] += try work.gpuCount(share * total * factor / usable)
+      guard total > 0, try work.neededGPUs(a.hardware) > 0 else { continue }
+      let share = min(remaining, try work.share(coveredBy: Double(a.count), on: a.hardware))
+      used[a.hardware, default: 0] += try work.gpuCount(try work.gpus(forShare: share, on: a.hardware))
       busyHours[a.hardware, default: 0] += share * total
       remaining -= share
     }
@@ -274,10 +318,10 @@ public enum CapacityPlanner {
     // The GPUs that can arrive and be powered this quarter (constrained plan only).
     var limit: Int?
     if remaining > 1e-12 {
-      let choice = try purchaseChoice(plan, quarter: q, work: { try work.totalWork($0) })
+      let choice = try purchaseChoice(plan, quarter: q, work: { try work.neededGPUs($0) })
       buyHardware = choice
       let total = try work.totalWork(choice)
-      let needed = try work.gpuCount(remaining * total * factor / usable)
+      let needed = try work.gpuCount(try work.gpus(forShare: remaining, on: choice))
       if work.constrained { limit = purchaseLimit(work, hardware: choice, available: available) }
       if let limit, needed > limit {
         // Only what can arrive and be powered serves. Capacity covering a share c of the
@@ -285,7 +329,7 @@ public enum CapacityPlanner {
         // each cohort's busy hours scale by what is served over what it could serve.
         buy = limit
         used[choice, default: 0] += limit
-        let covered = 1 - remaining + Double(limit) * usable / (total * factor)
+        let covered = 1 - remaining + (try work.share(coveredBy: Double(limit), on: choice))
         busyHours[choice, default: 0] += (covered - (1 - remaining)) * total
         let served = factor == 1 ? covered : RateWithinQuarter.served(capacity: covered * factor, growth: work.growth)
         if factor != 1 { for (h, hours) in busyHours { busyHours[h] = hours * served / covered } }
@@ -302,7 +346,7 @@ public enum CapacityPlanner {
     let availableCount = available.reduce(0) { $0 + $1.count }
     var missingSpares = max(0, used.values.reduce(0, +) + spares - (availableCount + buy))
     if missingSpares > 0 {
-      if buyHardware == nil { buyHardware = try purchaseChoice(plan, quarter: q, work: { try work.totalWork($0) }) }
+      if buyHardware == nil { buyHardware = try purchaseChoice(plan, quarter: q, work: { try work.neededGPUs($0) }) }
       if work.constrained {
         let cap = limit ?? purchaseLimit(work, hardware: buyHardware!, available: available)
         missingSpares = min(missingSpares, max(0, cap - buy))

@@ -1,3 +1,4 @@
+import Foundation
 import Serving
 import TokenPlanCore
 
@@ -150,8 +151,13 @@ public struct Workload: Sendable, Equatable {
   /// The interactivity each user is served at, tokens/s (`tokens_per_s_per_user`); `nil` takes
   /// the latency class's (``Workload/classTargets``).
   public var tokensPerSecondPerUserTarget: Double?
-  /// The p99 time to first token to hold, seconds (`ttft_p99_s`).
+  /// The p99 time to first token to hold, seconds (`ttft_p99_s`); under queueing, the wait
+  /// for a sequence slot is held to it less the prompt's prefill (2 s when absent: MLPerf's
+  /// Server bound for Llama2-70B).
   public var ttftP99Seconds: Double?
+  /// The share of its tokens that can wait for the day's troughs (`deferrable_share`): under
+  /// queueing it is not sized to the peak but fills the capacity the online work leaves idle.
+  public var deferrableShare = 0.0
   /// The precision it is served at (`precision`); `nil`: the model's.
   public var precision: String?
 
@@ -200,6 +206,38 @@ public struct Operations: Sendable, Equatable {
   }
   /// `sizing:` (default `quarter_end`).
   public var sizing: Sizing = .quarterEnd
+
+  /// How GPUs are sized to the work.
+  public enum CapacityModel: String, Sendable, Equatable {
+    /// GPU-hours over usable hours: `hours × target utilisation / peak-to-average / (1 +
+    /// redundancy share)` (stacked planning margins).
+    case margins
+    /// Queueing at the peak hour: each workload's online requests at the hourly profile's peak
+    /// held to its wait target by Erlang C over its replicas' sequence slots, N + k spare
+    /// replicas per pool, and deferrable work filling the troughs (``QueueingSizing``).
+    case queueing
+  }
+  /// `capacity_model:` (default `margins`).
+  public var capacityModel: CapacityModel = .margins
+  /// The hourly load profile, 24 values of mean 1 (`hourly_profile`, normalised when read);
+  /// `nil`: ``defaultProfile(peakToAverage:)``.
+  public var hourlyProfile: [Double]?
+  /// The probability of waiting past the wait target (`wait_probability`, default 0.01: p99).
+  public var waitProbability = 0.01
+  /// Spare replicas per workload pool on each hardware type (`spare_replicas`, N + k).
+  public var spareReplicas = 0
+
+  /// A day's shape when none is given: `1 + (p − 1)·cos(2π(h − 14)/24)`, peak `p` at 14:00 and
+  /// trough `2 − p` at 02:00 (an assumption of shape; the peak is the plan's peak-to-average).
+  public static func defaultProfile(peakToAverage p: Double) -> [Double] {
+    (0..<24).map { (h: Int) -> Double in
+      let angle = 2 * Double.pi * Double(h - 14) / 24
+      return 1 + (p - 1) * cos(angle)
+    }
+  }
+
+  /// The profile in force (mean 1).
+  public var profile: [Double] { hourlyProfile ?? Operations.defaultProfile(peakToAverage: peakToAverage) }
 
   public init(peakToAverage: Double, targetUtilization: Double, redundancyShare: Double, redundancySpares: Int, yearlyEfficiencyGain: Double) {
     self.peakToAverage = peakToAverage

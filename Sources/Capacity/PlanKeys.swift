@@ -21,6 +21,8 @@ public struct PlanKey: Sendable {
     /// A list of sections of the keys under `path[]`.
     case sectionList
     case stringList
+    /// A list of exactly `count` numbers ≥ 0.
+    case numberList(count: Int)
     /// Quarters to numbers within `min`…`max`.
     case quarterNumbers(min: Double, max: Double?)
     /// Names to numbers ≥ 0 (e.g. precision → TFLOPS).
@@ -100,6 +102,7 @@ public enum PlanKeys {
     .init(path: "workloads.*.output_tokens", kind: .number(min: 1, max: 1_000_000), defaultValue: "500", unit: "tokens per request", text: "Mean output tokens per request; input per request is `input_output_ratio` times it. With the interactivity target it sets the serving model's operating point."),
     .init(path: "workloads.*.tokens_per_s_per_user", kind: .number(min: 0, max: 100_000, exclusiveMin: true), defaultValue: "the latency class's", unit: "tokens/s per user", text: "The interactivity each user is served at (1 / time per output token)."),
     .init(path: "workloads.*.ttft_p99_s", kind: .number(min: 0, max: 3600, exclusiveMin: true), unit: "seconds", text: "The p99 time to first token to hold (the prompt's prefill on one replica)."),
+    .init(path: "workloads.*.deferrable_share", kind: share, defaultValue: "0", unit: "share of tokens", text: "Under `capacity_model: queueing`, the work that can wait for the day's troughs instead of being sized to the peak hour."),
     .init(path: "workloads.*.precision", kind: .choice(["bf16", "fp8", "fp4"]), defaultValue: "the model's", text: "The precision it is served at."),
     .init(path: "workloads.*.input_output_ratio", kind: nonNegative, defaultValue: "1", unit: "input tokens per output token", text: "How the workload's tokens split into input and output."),
     .init(path: "workloads.*.prompt_cache_hit_rate", kind: share, defaultValue: "0", unit: "share of input tokens", text: "Input tokens served from the prompt cache (no prefill)."),
@@ -109,7 +112,11 @@ public enum PlanKeys {
 
   static let operationKeys: [PlanKey] = [
     .init(path: "operations.peak_to_average", kind: .number(min: 1, max: nil), defaultValue: "1", unit: "ratio", text: "The busy hour's rate over the day's average."),
-    .init(path: "operations.target_utilization", kind: .number(min: 0.01, max: 1), required: true, unit: "share", text: "The busiest share of a GPU's hours the plan will use."),
+    .init(path: "operations.target_utilization", kind: .number(min: 0.01, max: 1), defaultValue: "required under margins", unit: "share", text: "The busiest share of a GPU's hours the plan will use (`margins` only)."),
+    .init(path: "operations.capacity_model", kind: .choice(["margins", "queueing"]), defaultValue: "margins", text: "`margins`: GPU-hours over hours × target utilisation / peak-to-average / (1 + redundancy share). `queueing`: each workload's peak-hour requests held to its wait target by Erlang C over its replicas' sequence slots, plus `spare_replicas`, deferrable work filling the troughs."),
+    .init(path: "operations.hourly_profile", kind: .numberList(count: 24), defaultValue: "a cosine, peak = peak_to_average at 14:00", unit: "relative load by hour", text: "The day's shape under queueing (normalised to mean 1)."),
+    .init(path: "operations.wait_probability", kind: .number(min: 1e-9, max: 0.5), defaultValue: "0.01", unit: "probability", text: "Under queueing, the chance a request waits for a slot past its wait target (0.01: p99)."),
+    .init(path: "operations.spare_replicas", kind: .integer(min: 0, max: 10_000), defaultValue: "0", unit: "replicas", text: "Under queueing, spare replicas per workload pool on each hardware type (N + k)."),
     .init(path: "operations.redundancy_share", kind: nonNegative, defaultValue: "0", unit: "share", text: "Spare capacity on top."),
     .init(path: "operations.redundancy_spares", kind: .integer(min: 0, max: 1_000_000), defaultValue: "0", unit: "GPUs", text: "Spare GPUs (N + k) on top."),
     .init(path: "operations.yearly_efficiency_gain", kind: .number(min: -0.9, max: nil), defaultValue: "0", unit: "per year", text: "Software's throughput gain a year."),

@@ -55,6 +55,11 @@ extension PlanKeys {
       let sub = key.path + "[]"
       out = [("type", .string("array")), ("items", .object(object(under: sub, required: requiredKeys(under: sub))))]
     case .stringList: out = [("type", .string("array")), ("items", .object([("type", .string("string"))]))]
+    case .numberList(let count):
+      out = [
+        ("type", .string("array")), ("items", .object([("type", .string("number")), ("minimum", .number(0))])),
+        ("minItems", .number(Double(count))), ("maxItems", .number(Double(count))),
+      ]
     case .quarterNumbers(let min, let max):
       out = [
         ("type", .string("object")), ("propertyNames", .object([("pattern", .string(quarterPattern))])),
@@ -98,6 +103,7 @@ extension PlanKeys {
     case .named: return "names → sections"
     case .sectionList: return "list of sections"
     case .stringList: return "list of text"
+    case .numberList(let count): return "\(count) numbers ≥ 0"
     case .quarterNumbers(let min, let max): return "quarter → number ≥ \(g(min))" + (max.map { ", ≤ \(g($0))" } ?? "")
     case .namedNumbers: return "name → number ≥ 0"
     case .distribution: return "`{uniform: [low, high]}`, `{triangular: [low, mode, high]}` or `{lognormal: [median, sd_log]}`"

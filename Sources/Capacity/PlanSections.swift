@@ -55,6 +55,7 @@ extension Reader {
       workload.tokensPerSecondPerUserTarget = try w["tokens_per_s_per_user"].map { try number($0, min: 1e-9, max: 100_000) }
       workload.ttftP99Seconds = try w["ttft_p99_s"].map { try number($0, min: 1e-9, max: 3600) }
       workload.precision = try w["precision"].map(precision)
+      workload.deferrableShare = try number(w["deferrable_share"], default: 0, min: 0, max: 1)
       workloads.append(workload)
     }
     return workloads
@@ -63,9 +64,17 @@ extension Reader {
   /// `operations:`.
   func operations(_ opsNode: Node) throws -> Operations {
     let ops = try mapping(opsNode, allowed: PlanKeys.allowed(under: "operations"))
+    let model = try ops["capacity_model"].map { node -> Operations.CapacityModel in
+      guard let m = Operations.CapacityModel(rawValue: try string(node)) else {
+        throw error(node, expected: "margins or queueing for capacity_model", fix: "write margins (utilisation × peak × redundancy) or queueing (Erlang C at the peak hour)")
+      }
+      return m
+    } ?? .margins
     var operations = Operations(
       peakToAverage: try number(ops["peak_to_average"], default: 1, min: 1),
-      targetUtilization: try number(required(ops, "target_utilization", opsNode), min: 0.01, max: 1),
+      targetUtilization: model == .margins
+        ? try number(required(ops, "target_utilization", opsNode), min: 0.01, max: 1)
+        : try number(ops["target_utilization"], default: 1, min: 0.01, max: 1),
       redundancyShare: try number(ops["redundancy_share"], default: 0, min: 0),
       redundancySpares: try integer(ops["redundancy_spares"], default: 0, min: 0, max: 1_000_000),
       yearlyEfficiencyGain: try number(ops["yearly_efficiency_gain"], default: 0, min: -0.9))
@@ -77,6 +86,17 @@ extension Reader {
       }
       operations.sizing = sizing
     }
+    operations.capacityModel = model
+    if let node = ops["hourly_profile"] {
+      let values = try sequence(node).map { try number($0, min: 0) }
+      guard values.count == 24, values.reduce(0, +) > 0 else {
+        throw error(node, expected: "24 hourly values (any scale; at least one above 0)", fix: "give one value per hour, 00:00 to 23:00")
+      }
+      let mean = values.reduce(0, +) / 24
+      operations.hourlyProfile = values.map { $0 / mean }
+    }
+    operations.waitProbability = try number(ops["wait_probability"], default: 0.01, min: 1e-9, max: 0.5)
+    operations.spareReplicas = try integer(ops["spare_replicas"], default: 0, min: 0, max: 10_000)
     return operations
   }
 

@@ -181,7 +181,8 @@ struct HostileInputTests {
       ("procurement_lead_quarters: 2 ", "procurement_lead_quarters: 1e19 ", "procurement lead"),
       ("build_lead_quarters: 7 ", "build_lead_quarters: 1e30 ", "build lead"),
       ("build_lead_quarters: 7 ", "build_lead_quarters: 100000000 ", "build lead 1e8"),
-      ("  redundancy_share: 0.1", "  redundancy_spares: 1e25\n  redundancy_share: 0.1", "spares"),
+      ("  spare_replicas: 1", "  redundancy_spares: 1e25\n  spare_replicas: 1", "spares"),
+      ("  spare_replicas: 1", "  spare_replicas: 2.5", "fractional spare replicas"),
       ("horizon_quarters: 8", "horizon_quarters: 8.5", "fractional horizon"),
     ]
     for (old, new, what) in edits {

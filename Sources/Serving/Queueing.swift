@@ -1,0 +1,79 @@
+import Foundation
+
+/// Servers needed to hold a waiting-time target under Poisson arrivals: the M/M/c queue
+/// (Erlang C). A model replica serving `B` concurrent sequences is `B` servers, each request
+/// holding one for its whole time in the replica; requests arriving when all are busy wait.
+///
+/// `P(wait > t) = C(N, a) · exp(−(N − a) · t / T)` for `N` servers, offered load `a = λ·T`
+/// Erlangs and mean holding time `T` (exact for exponential holding times; Erlang, *The theory
+/// of probabilities and telephone conversations*, 1909). `C` is computed exactly below a
+/// million Erlangs and by Halfin and Whitt's heavy-traffic limit above (*Heavy-traffic limits
+/// for queues with many exponential servers*, Operations Research 29(3), 1981): with
+/// `N = a + β√a`, `C ≈ [1 + β·Φ(β)/φ(β)]⁻¹`, whose error falls as `1/√a` (at 5,000 Erlangs it
+/// is 3–8% of `C` for β of 2–3; at a million, under 1%, a test checks).
+public enum Queueing {
+  /// Offered load (Erlangs) from which the heavy-traffic limit replaces the exact sum.
+  public static let exactBelow = 1_000_000.0
+
+  /// The probability an arrival waits: Erlang C for `servers` servers and `load` Erlangs,
+  /// exactly: Erlang B from `1/B = Σ_{j=0}^{N} Π_{i<j} (N−i)/a` (summed from the top, so only
+  /// the terms that matter, about `N − a + 10√a` of them, are added), then
+  /// `C = N·B / (N − a·(1 − B))`. 1 when `load ≥ servers`.
+  /// - Complexity: O(servers − load + √load).
+  public static func erlangC(servers n: Int, load a: Double) -> Double {
+    guard a > 0 else { return 0 }
+    guard Double(n) > a else { return 1 }
+    var term = 1.0
+    var sum = 1.0
+    var k = n
+    while k > 0 {
+      term *= Double(k) / a
+      sum += term
+      // Past the mode (k < a) the terms only shrink: stop when they no longer count.
+      if Double(k) < a && term < sum * 1e-17 { break }
+      // A sum past 1e300 makes B below 1e-300: nobody waits.
+      if sum > 1e300 { return 0 }
+      k -= 1
+    }
+    let b = 1 / sum
+    let c = Double(n) * b / (Double(n) - a * (1 - b))
+    return min(1, max(0, c))
+  }
+
+  /// Halfin and Whitt's limit of Erlang C for `servers` (not necessarily whole) and `load`.
+  public static func erlangCHeavyTraffic(servers n: Double, load a: Double) -> Double {
+    guard a > 0 else { return 0 }
+    guard n > a else { return 1 }
+    let beta = (n - a) / a.squareRoot()
+    let phi = exp(-beta * beta / 2) / (2 * Double.pi).squareRoot()
+    let cdf = 0.5 * erfc(-beta / 2.0.squareRoot())
+    return 1 / (1 + beta * cdf / phi)
+  }
+
+  /// The probability an arrival waits longer than `waitSeconds`.
+  public static func waitTail(servers n: Double, load a: Double, holdingSeconds t: Double, waitSeconds w: Double) -> Double {
+    let c = a < exactBelow ? erlangC(servers: Int(n), load: a) : erlangCHeavyTraffic(servers: n, load: a)
+    guard n > a else { return 1 }
+    return c * exp(-(n - a) * w / t)
+  }
+
+  /// The fewest servers for which an arrival waits longer than `waitSeconds` with probability
+  /// at most `probability`, for `load` Erlangs of mean holding time `holdingSeconds`.
+  /// - Complexity: O((servers − load + √load) · log servers) below ``exactBelow`` Erlangs,
+  ///   O(log servers) above.
+  public static func servers(load a: Double, holdingSeconds t: Double, waitSeconds w: Double, probability p: Double) -> Double {
+    guard a > 0 else { return 0 }
+    func ok(_ n: Double) -> Bool { waitTail(servers: n, load: a, holdingSeconds: t, waitSeconds: w) <= p }
+    // Above the load, doubling the margin until the target holds, then bisection on whole
+    // servers (the tail falls as servers are added).
+    var lo = a.rounded(.down)
+    var margin = max(1, a.squareRoot())
+    while !ok(lo + margin) { margin *= 2 }
+    var hi = (lo + margin).rounded(.up)
+    while hi - lo > 1 {
+      let mid = ((lo + hi) / 2).rounded(.down)
+      if ok(mid) { hi = mid } else { lo = mid }
+    }
+    return hi
+  }
+}
