@@ -1,5 +1,6 @@
 import Foundation
 import Serving
+import TokenPlanCore
 
 /// One workload's pool of replicas on one hardware type at a quarter's peak hour, under
 /// `capacity_model: queueing`.
@@ -86,5 +87,16 @@ enum QueueingSizing {
     for h in 0..<24 { idleGPUHours += max(0, online - pools.reduce(0) { $0 + $1.hourlyBusyGPUs[h] }) }
     let deferredGPUHours = 24 * pools.reduce(0) { $0 + $1.deferrableBusyGPUs }
     return online + max(0, deferredGPUHours - idleGPUHours) / 24
+  }
+}
+
+extension CapacityPlanner {
+  /// Each workload's pool on `hardware` in quarter `q` at the quarter's sizing rate, as
+  /// `capacity_model: queueing` sizes it (for the report's serving table; under `margins` the
+  /// same pools show what queueing would ask for).
+  /// - Throws: ``PlanError`` when a workload has no rate on `hardware`.
+  public static func pools(_ plan: Plan, quarter q: Quarter, hardware: String) throws -> [PoolSizing] {
+    let rates = [hardware: plan.workloads.map { throughput(plan, workload: $0, hardware: hardware) }]
+    return try QuarterWork(plan: plan, quarter: q, rates: rates).pools(hardware)
   }
 }

@@ -47,6 +47,7 @@ extension RunReport {
     blocks.append(.table(tables.powerCost))
     if let sites = tables.sites { blocks.append(.table(sites)) }
     blocks.append(.table(tables.workloads))
+    blocks.append(.table(tables.serving))
     blocks.append(.table(tables.unconstrained))
     if let power = chart["power"], let energy = chart["energy"] { blocks.append(.charts([power, energy], height: 190)) }
     blocks.append(.heading("Scenarios and uncertainty"))

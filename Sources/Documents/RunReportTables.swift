@@ -17,7 +17,7 @@ package enum RunReport {
   package static func tables(_ r: RunResults) -> RunTables {
     let register = assumptions(r)
     var tables = RunTables(
-      purchases: purchasesTable(r), comparison: comparisonTable(r), headline: headlineTable(r), capacity: capacityTable(r), powerCost: powerCostTable(r), workloads: workloadsTable(r),
+      purchases: purchasesTable(r), comparison: comparisonTable(r), headline: headlineTable(r), capacity: capacityTable(r), powerCost: powerCostTable(r), workloads: workloadsTable(r), serving: servingTable(r),
       unconstrained: unconstrainedTable(r), budget: budgetTable(r), scenarios: scenariosTable(r), uncertainty: uncertaintyTable(r), sensitivity: sensitivityTable(r), fits: fitsTable(r),
       assumptions: register.table, sites: r.plan.sites.count > 1 ? sitesTable(r) : nil, growth: growthTable(r), sources: register.sources,
       assumptionNames: register.names)
@@ -245,7 +245,50 @@ package enum RunReport {
         [t(q.quarter.description), n(q.tokensPerDay / 1e12, 3), n(q.gpuHours / 1e3, 1), n(q.gpusBusyAverage, 1), i(q.gpusRequired),
           i(q.gpusInstalled), i(q.gpusToOrder), t(q.orderByQuarter?.description), i(q.racks)]
       },
-      note: "GPUs required are sized to each quarter's \(r.plan.operations.sizing == .quarterEnd ? "highest rate (its end when demand grows; the quarter-on-quarter growth taken as exponential within the quarter)" : "average rate") and include peak-to-average \(r.plan.operations.peakToAverage), target utilisation \(r.plan.operations.targetUtilization) and redundancy; GPU-hours are the average work; order-by is the quarter minus the procurement lead of \(r.plan.money.procurementLeadQuarters) quarters.")
+      note: "GPUs required are sized to each quarter's \(r.plan.operations.sizing == .quarterEnd ? "highest rate (its end when demand grows; the quarter-on-quarter growth taken as exponential within the quarter)" : "average rate") and "
+        + (r.plan.operations.capacityModel == .margins
+          ? "include peak-to-average \(r.plan.operations.peakToAverage), target utilisation \(r.plan.operations.targetUtilization) and redundancy"
+          : "to each workload's peak hour by queueing (Erlang C to its wait target at p\(NumberText.grouped(100 * (1 - r.plan.operations.waitProbability), decimals: 0)), with \(r.plan.operations.spareReplicas) spare replica(s) per pool and deferrable work in the troughs; the serving table shows the pools)")
+        + "; GPU-hours are the average work; order-by is the quarter minus the procurement lead of \(r.plan.money.procurementLeadQuarters) quarters.")
+  }
+
+  /// Each workload's operating point on the hardware serving the horizon's last quarter (the
+  /// unconstrained plan's purchase hardware, else the installed fleet's), and its queueing pool
+  /// at that quarter's peak hour.
+  package static func servingTable(_ r: RunResults) -> ReportTable {
+    let plan = r.plan
+    let last = r.unconstrainedTotals.last
+    let hardware = last?.purchaseHardware ?? plan.fleet.first?.hardware ?? plan.hardware.keys.sorted().first ?? ""
+    let pools = last.flatMap { try? CapacityPlanner.pools(plan, quarter: $0.quarter, hardware: hardware) } ?? []
+    var rows: [[ReportTable.Cell]] = []
+    for (k, w) in plan.workloads.enumerated() {
+      let op = CapacityPlanner.throughput(plan, workload: w, hardware: hardware)?.operatingPoint
+      let pool = k < pools.count ? pools[k] : nil
+      let busy = pool.map { $0.hourlyBusyGPUs.reduce(0, +) / 24 + $0.deferrableBusyGPUs } ?? 0
+      rows.append([
+        t(w.name), t(op.map { "\($0.group.model) at \($0.group.precision.rawValue)" } ?? w.model),
+        t(op.map { $0.basis.rawValue + ($0.extrapolated ? ", extrapolated" : "") } ?? "stated"),
+        t("\(NumberText.grouped(w.inputTokensPerRequest, decimals: 0))/\(NumberText.grouped(w.outputTokensPerRequest, decimals: 0))"),
+        n(op?.tokensPerSecondPerUser ?? 0, 0), n(op?.outputTokensPerSecondPerGPU ?? 0, 0), i(op?.gpusPerReplica ?? 1),
+        n(op?.concurrencyPerReplica ?? 0, 0), n(pool?.peakRequestsPerSecond ?? 0, 1), n(pool?.peakConcurrency ?? 0, 0),
+        i(pool?.replicas ?? 0), n(pool?.gpus ?? 0, 0), n(100 * (pool?.peakUtilization ?? 0), 1),
+        n(pool.map { $0.gpus > 0 ? 100 * busy / $0.gpus : 0 } ?? 0, 1),
+      ])
+    }
+    return ReportTable(
+      title: "Serving: operating points and pools, \(hardware)\(last.map { ", \($0.quarter)" } ?? "")",
+      columns: [
+        .init("Workload", numeric: false, key: "workload"), .init("Model", numeric: false, key: "model"),
+        .init("Basis", numeric: false, key: "basis"), .init("In/out tokens", numeric: false, key: "request_tokens"),
+        .init("Tokens/s per user", key: "tokens_per_s_per_user"), .init("Output tokens/s per GPU", key: "output_tokens_per_s_per_gpu"),
+        .init("GPUs per replica", key: "gpus_per_replica"), .init("Sequences per replica", key: "sequences_per_replica"),
+        .init("Peak requests/s", key: "peak_requests_per_s"), .init("Peak concurrency", key: "peak_concurrency"),
+        .init("Replicas", key: "replicas"), .init("GPUs", key: "gpus"),
+        .init("Peak utilisation", unit: "%", key: "peak_utilization_pct"), .init("Day utilisation", unit: "%", key: "day_utilization_pct"),
+      ],
+      rows: rows,
+      note: "The serving model's point at each workload's request shape and interactivity (docs/methods/serving.md; basis: measured, interpolated from the model's measurements on this hardware, or estimated), and the pool queueing sizes at the quarter's peak hour (its sizing rate): online requests, sequences in service, replicas with \(plan.operations.spareReplicas) spare(s), GPUs; utilisation is busy GPUs over the pool's GPUs at the peak hour and over the day (deferrable work included)."
+        + (plan.operations.capacityModel == .margins ? " This plan sizes by margins: the pools show what queueing would ask for." : ""))
   }
 
   /// Power, energy and cost by quarter (totals).

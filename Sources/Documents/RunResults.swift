@@ -108,6 +108,8 @@ package struct RunTables {
   package var capacity: ReportTable
   package var powerCost: ReportTable
   package var workloads: ReportTable
+  /// Each workload's operating point and pool on the hardware serving the horizon's last quarter.
+  package var serving: ReportTable
   package var unconstrained: ReportTable
   package var budget: ReportTable
   package var scenarios: ReportTable
@@ -131,7 +133,7 @@ package struct RunTables {
   /// (file stem, table) in document order.
   package var all: [(String, ReportTable)] {
     [("purchases", purchases), ("comparison", comparison), ("headline", headline), ("capacity", capacity), ("power-cost", powerCost)]
-      + (sites.map { [("sites", $0)] } ?? []) + [("workloads", workloads),
+      + (sites.map { [("sites", $0)] } ?? []) + [("workloads", workloads), ("serving", serving),
       ("unconstrained", unconstrained), ("budget", budget), ("growth", growth), ("scenarios", scenarios), ("uncertainty", uncertainty), ("sensitivity", sensitivity), ("fits", fits),
       ("assumptions", assumptions), ("sources", sources)] + [("since-last-plan", sincePlan), ("since-last-score", sinceScore)].compactMap { k, t in t.map { (k, $0) } }
   }
