@@ -1,6 +1,7 @@
 import Capacity
 import Foundation
 import Testing
+import TestSupport
 import TokenPlanCore
 
 /// The hand plan under `capacity_model: queueing`, a flat day (so the peak hour is the mean),
@@ -20,18 +21,6 @@ func queueingPlan(tokensPerDay: Double, deferrableTokensPerDay: Double? = nil) -
     plan.workloads.append(batch)
   }
   return plan
-}
-
-/// Erlang C from its closed form, for the hand computation.
-func erlangCClosedForm(_ n: Int, _ a: Double) -> Double {
-  var term = 1.0
-  var sum = 0.0
-  for k in 0..<n {
-    sum += term
-    term *= a / Double(k + 1)
-  }
-  let last = term * Double(n) / (Double(n) - a)
-  return last / (sum + last)
 }
 
 @Suite("Capacity planner, queueing")

@@ -1,29 +1,17 @@
 import Foundation
 import Serving
 import Testing
+import TestSupport
 
 @Suite("Queueing (Erlang C)")
 struct QueueingTests {
-  /// Erlang C from its closed form: `C = [aᴺ/N! · N/(N−a)] / [Σ_{k<N} aᵏ/k! + aᴺ/N! · N/(N−a)]`,
-  /// summed term by term (independent of the recursion the code uses).
-  func closedForm(_ n: Int, _ a: Double) -> Double {
-    var term = 1.0  // aᵏ/k!
-    var sum = 0.0
-    for k in 0..<n {
-      sum += term
-      term *= a / Double(k + 1)
-    }
-    let last = term * Double(n) / (Double(n) - a)
-    return last / (sum + last)
-  }
-
   @Test("Erlang C against the closed form, and a case worked by hand")
   func exact() {
     // N = 2, a = 1: aᴺ/N! · N/(N−a) = 0.5 · 2 = 1; Σ_{k<2} = 1 + 1 = 2; C = 1/3.
     #expect(abs(Queueing.erlangC(servers: 2, load: 1) - 1.0 / 3) < 1e-15)
     for (n, a) in [(1, 0.5), (5, 3.0), (10, 9.5), (50, 40.0), (120, 100.0)] {
       let c = Queueing.erlangC(servers: n, load: a)
-      #expect(abs(c - closedForm(n, a)) < 1e-12 * max(1, closedForm(n, a)), "N \(n), a \(a)")
+      #expect(abs(c - erlangCClosedForm(n, a)) < 1e-12 * max(1, erlangCClosedForm(n, a)), "N \(n), a \(a)")
     }
     #expect(Queueing.erlangC(servers: 10, load: 10) == 1)
     // Larger: against the Erlang B recursion B(n) = a·B(n−1)/(n + a·B(n−1)), run in full.
