@@ -81,7 +81,7 @@ let package = Package(
     .target(
       name: "Documents",
       dependencies: [
-        "TokenPlanCore", "Demand", "Forecasting", "Capacity", "RunStore", "Report", "ReportPDF", "XLSXReport",
+        "TokenPlanCore", "Demand", "Forecasting", "Serving", "Capacity", "RunStore", "Report", "ReportPDF", "XLSXReport",
       ], exclude: ["README.md"]),
     .target(
       name: "TokenPlan",

@@ -103,7 +103,7 @@ public enum PlanKeys {
     .init(path: "workloads.*.tokens_per_s_per_user", kind: .number(min: 0, max: 100_000, exclusiveMin: true), defaultValue: "the latency class's", unit: "tokens/s per user", text: "The interactivity each user is served at (1 / time per output token)."),
     .init(path: "workloads.*.ttft_p99_s", kind: .number(min: 0, max: 3600, exclusiveMin: true), unit: "seconds", text: "The p99 time to first token to hold (the prompt's prefill on one replica)."),
     .init(path: "workloads.*.deferrable_share", kind: share, defaultValue: "0", unit: "share of tokens", text: "Under `capacity_model: queueing`, the work that can wait for the day's troughs instead of being sized to the peak hour."),
-    .init(path: "workloads.*.precision", kind: .choice(["bf16", "fp8", "fp4"]), defaultValue: "the model's", text: "The precision it is served at."),
+    .init(path: "workloads.*.precision", kind: .choice(["bf16", "fp8", "fp4", "lowest"]), defaultValue: "the model's", text: "The precision it is served at; `lowest`: on each hardware type the lowest it computes natively (FP4 on Blackwell, FP8 on Hopper), a lever with a quality cost the register notes."),
     .init(path: "workloads.*.input_output_ratio", kind: nonNegative, defaultValue: "1", unit: "input tokens per output token", text: "How the workload's tokens split into input and output."),
     .init(path: "workloads.*.prompt_cache_hit_rate", kind: share, defaultValue: "0", unit: "share of input tokens", text: "Input tokens served from the prompt cache (no prefill)."),
     .init(path: "workloads.*.segments", kind: .stringList, defaultValue: "[\"*\"]", text: "The demand series it takes, by `*` pattern on the series' names."),

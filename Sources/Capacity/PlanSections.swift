@@ -54,7 +54,9 @@ extension Reader {
       workload.outputTokensPerRequest = try number(w["output_tokens"], default: Workload.defaultOutputTokens, min: 1, max: 1_000_000)
       workload.tokensPerSecondPerUserTarget = try w["tokens_per_s_per_user"].map { try number($0, min: 1e-9, max: 100_000) }
       workload.ttftP99Seconds = try w["ttft_p99_s"].map { try number($0, min: 1e-9, max: 3600) }
-      workload.precision = try w["precision"].map(precision)
+      workload.precision = try w["precision"].map { node in
+        try string(node) == "lowest" ? "lowest" : try precision(node)
+      }
       workload.deferrableShare = try number(w["deferrable_share"], default: 0, min: 0, max: 1)
       workloads.append(workload)
     }

@@ -86,6 +86,19 @@ extension CapacityPlanner {
     return try? servingThroughput(plan, workload: w, hardware: hardware)
   }
 
+  /// The precision workload `w` is served at on `hardware`: its own, the model's (`nil`), or
+  /// under `lowest` the lowest the hardware has a peak for.
+  public static func precision(of w: Workload, on hardware: String, plan: Plan) throws -> Precision? {
+    guard let p = w.precision else { return nil }
+    guard p == "lowest" else { return Precision(rawValue: p) }
+    let peaks = plan.hardware[hardware]?.peakDenseTFLOPS ?? plan.accelerators[hardware]?.peakDenseTFLOPS ?? [:]
+    // Precision orders by bytes per weight, fewest last: the maximum is the lowest precision.
+    guard let lowest = Precision.allCases.filter({ peaks[$0.rawValue] != nil }).max() else {
+      throw PlanError(description: "workload \(w.name): \(hardware) states no peak TFLOPS at any precision")
+    }
+    return lowest
+  }
+
   /// The serving model's rates for `w` on `hardware` (see ``throughput(_:workload:hardware:)``).
   /// - Throws: ``PlanError`` saying why there is none.
   public static func servingThroughput(_ plan: Plan, workload w: Workload, hardware: String) throws -> Throughput {
@@ -93,7 +106,7 @@ extension CapacityPlanner {
       throw PlanError(description: "no serving model: the plan's catalogs were not calibrated")
     }
     var query = ServingQuery(
-      model: w.model, hardware: hardware, precision: w.precision.flatMap(Precision.init(rawValue:)),
+      model: w.model, hardware: hardware, precision: try precision(of: w, on: hardware, plan: plan),
       inputTokens: w.inputTokensPerRequest, outputTokens: w.outputTokensPerRequest,
       tokensPerSecondPerUser: w.tokensPerSecondPerUser, ttftP99Seconds: w.ttftP99Seconds)
     query.interactivityIsP99Bound = w.tokensPerSecondPerUserTarget == nil

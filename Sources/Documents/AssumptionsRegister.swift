@@ -1,4 +1,5 @@
 import Capacity
+import Serving
 import Forecasting
 import Foundation
 import Report
@@ -193,7 +194,11 @@ package struct AssumptionsRegister: Sendable {
         let shape = "\(NumberText.grouped(w.inputTokensPerRequest, decimals: 0))/\(NumberText.grouped(w.outputTokensPerRequest, decimals: 0)) tokens"
         let target = w.tokensPerSecondPerUser.map { "\(NumberText.grouped($0, decimals: 0)) tokens/s per user" + (w.tokensPerSecondPerUserTarget == nil ? " (p99, \(w.latencyClass))" : "") }
           ?? "maximum throughput"
-        let basis = op.basis.rawValue + (op.extrapolated ? ", extrapolated" : "")
+        var basis = op.basis.rawValue + (op.extrapolated ? ", extrapolated" : "")
+        // A precision below the model's is a lever with a quality cost: say so where it is used.
+        if let m = p.models[w.model], let own = Precision(rawValue: m.precision), op.group.precision > own {
+          basis += "; served at \(op.group.precision.rawValue), below the model's \(own.rawValue): accuracy not checked here (MLPerf Inference v5.1's Llama2-70B met its 99.9% accuracy target at FP4 on Blackwell)"
+        }
         let source = (op.sources.first ?? "") + (op.sources.count > 1 ? " (+\(op.sources.count - 1) more)" : "")
         add(
           "\(label) at \(op.group.precision.rawValue), \(shape), \(target): output", op.outputTokensPerSecondPerGPU, 0,

@@ -48,3 +48,24 @@ struct ServingCatalogTests {
     #expect(Double(ratios.filter { $0 >= 0.5 && $0 <= 2 }.count) >= 0.9 * Double(ratios.count))
   }
 }
+
+@Suite("Serving precision lever")
+struct PrecisionLeverTests {
+  @Test("precision: lowest serves FP4 on Blackwell and FP8 on Hopper, and FP4 is faster there")
+  func lowest() throws {
+    let path = packageRoot.appendingPathComponent("datasets/plans/default.yaml").path
+    let base = try String(contentsOfFile: path, encoding: .utf8)
+    let edited = base.replacingOccurrences(of: "    output_tokens: 400 ", with: "    precision: lowest\n    output_tokens: 400 ")
+    #expect(edited != base)
+    let plan = try PlanReader.read(text: base, path: path)
+    let lever = try PlanReader.read(text: edited, path: path)
+    let agents = try #require(lever.workloads.first { $0.name == "agents" })
+    let blackwell = try #require(CapacityPlanner.throughput(lever, workload: agents, hardware: "B200")?.operatingPoint)
+    let hopper = try #require(CapacityPlanner.throughput(lever, workload: agents, hardware: "H100")?.operatingPoint)
+    #expect(blackwell.group.precision == .fp4)
+    #expect(hopper.group.precision == .fp8)
+    let fp8 = try #require(CapacityPlanner.throughput(plan, workload: plan.workloads[0], hardware: "B200")?.operatingPoint)
+    #expect(fp8.group.precision == .fp8)
+    #expect(blackwell.outputTokensPerSecondPerGPU > 1.3 * fp8.outputTokensPerSecondPerGPU)
+  }
+}
