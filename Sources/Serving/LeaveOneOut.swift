@@ -43,3 +43,25 @@ extension ServingModel {
     return out
   }
 }
+
+extension ServingModel {
+  /// Every modelled measurement predicted with its whole group (model, hardware, precision)
+  /// left out of the calibration: the `estimated` basis as a query for an unmeasured pair
+  /// meets it. Unmodelled measurements are predicted too, from the full modelled catalog less
+  /// their group's modelled points.
+  /// - Complexity: one global fit per group.
+  public func leaveGroupOut() throws(ServingError) -> [HeldOutPrediction] {
+    let all = try Self.points(measurements, models: models, accelerators: accelerators)
+    var out: [HeldOutPrediction] = []
+    let groups = Dictionary(grouping: all, by: { $0.measurement.group })
+    for (group, members) in groups.sorted(by: { $0.key < $1.key }) {
+      let rest = all.filter { $0.measurement.isModelled && $0.measurement.group != group }
+      let (global, _) = try EfficiencyFit.calibrate(rest, prior: Calibration())
+      for held in members {
+        let rate = try held.estimate(global).outputRate(global)
+        out.append(HeldOutPrediction(measurement: held.measurement, predicted: rate, basis: .estimated, estimatorOnly: rate))
+      }
+    }
+    return out
+  }
+}
