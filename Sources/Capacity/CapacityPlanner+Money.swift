@@ -122,6 +122,7 @@ extension CapacityPlanner {
     let hours = work.hours
     let gpuHoursTotal = total.gpuHours
     var rows: [PlanRow] = []
+    let capacityShares = plan.operations.capacityModel == .queueing ? try queueingShares(&work, served) : nil
     for (index, w) in plan.workloads.enumerated() {
       var hoursW = 0.0
       for (name, hoursOnType) in served.busyHours {
@@ -151,8 +152,52 @@ extension CapacityPlanner {
           electricity: total.electricity * share,
           maintenanceAndColocation: total.maintenanceAndColocation * share, tokensServed: servedTokens,
           tokensUnserved: t - servedTokens))
+      // Under queueing each workload holds the GPUs of its own pool: capacity (GPUs, racks, MW,
+      // capex and what follows it) is split by the pools' GPUs, the work and its energy by
+      // GPU-hours.
+      if let capacityShares {
+        let c = capacityShares[index]
+        var r = rows[rows.count - 1]
+        r.gpusRequired = Int((Double(total.gpusRequired) * c).rounded())
+        r.gpusInstalled = Int((Double(total.gpusInstalled) * c).rounded())
+        r.gpusToOrder = Int((Double(total.gpusToOrder) * c).rounded())
+        r.racks = Int((Double(total.racks) * c).rounded(.up))
+        r.itPowerMegawatts = total.itPowerMegawatts * c
+        r.facilityPowerMegawatts = total.facilityPowerMegawatts * c
+        r.capex = total.capex * c
+        r.depreciation = total.depreciation * c
+        r.capitalCharge = total.capitalCharge * c
+        r.shortfallMegawatts = total.shortfallMegawatts * c
+        r.maintenanceAndColocation = total.maintenanceAndColocation * c
+        r.otherOpex = total.otherOpex * c
+        r.opex = r.electricity + r.maintenanceAndColocation + r.otherOpex
+        r.costPerMillionTokens = servedTokens > 0 ? (r.depreciation + r.capitalCharge + r.opex) / (servedTokens / 1e6) : 0
+        rows[rows.count - 1] = r
+      }
     }
     return rows
+  }
+
+  /// Each workload's share of the quarter's GPUs under queueing: on each hardware type in use,
+  /// its pool's GPUs over the GPUs the type needs (the GPUs added for deferrable work that does
+  /// not fit the troughs go to the deferrable workloads by their GPU-hours), weighted by the
+  /// GPUs of that type in use.
+  static func queueingShares(_ work: inout QuarterWork, _ served: Served) throws -> [Double] {
+    let n = work.plan.workloads.count
+    var weights = [Double](repeating: 0, count: n)
+    var gpus = 0.0
+    for (hardware, count) in served.used.sorted(by: { $0.key < $1.key }) where count > 0 {
+      let pools = try work.pools(hardware)
+      let needed = try work.neededGPUs(hardware)
+      guard needed > 0 else { continue }
+      let extra = max(0, needed - pools.reduce(0) { $0 + $1.gpus })
+      let deferred = pools.reduce(0) { $0 + $1.deferrableBusyGPUs }
+      for (k, p) in pools.enumerated() {
+        weights[k] += Double(count) * (p.gpus + (deferred > 0 ? extra * p.deferrableBusyGPUs / deferred : 0)) / needed
+      }
+      gpus += Double(count)
+    }
+    return gpus > 0 ? weights.map { $0 / gpus } : [Double](repeating: 1 / Double(max(n, 1)), count: n)
   }
 
   /// The facility MW in force at `q` (the latest value at or before it).

@@ -72,3 +72,26 @@ struct QueueingPlannerTests {
     }
   }
 }
+
+@Suite("Capacity planner, queueing: workload rows")
+struct QueueingRowsTests {
+  @Test("a small pool holds more GPUs per GPU-hour than a large one, and the rows add up to the total")
+  func rowsByPool() throws {
+    var plan = queueingPlan(tokensPerDay: 3.7e11)
+    var small = plan.workloads[0]
+    small.name = "small"
+    small.tokensPerDay = [Quarter("2026Q2")!: 3.7e9]
+    plan.workloads.append(small)
+    let rows = try CapacityPlanner.run(plan)
+    let total = try #require(rows.first { $0.workload == "total" })
+    let big = try #require(rows.first { $0.workload == "chat" })
+    let little = try #require(rows.first { $0.workload == "small" })
+    // GPU-hours split 100:1; the small pool needs 10 GPUs for 7.9 busy (9 servers and a spare),
+    // the large one ~800 for ~792: the small one's GPU share is well above its work share.
+    #expect(close(big.gpuHours / little.gpuHours, 100, 1e-9))
+    #expect(Double(little.gpusRequired) / Double(total.gpusRequired) > 1.1 * little.gpuHours / total.gpuHours)
+    #expect(abs(big.capex + little.capex - total.capex) <= 1e-6 * total.capex)
+    #expect(abs(big.energyMegawattHours + little.energyMegawattHours - total.energyMegawattHours) <= 1e-9 * total.energyMegawattHours)
+    #expect(abs(big.opex + little.opex - total.opex) <= 1e-6 * total.opex)
+  }
+}
