@@ -59,21 +59,38 @@ public enum Queueing {
 
   /// The fewest servers for which an arrival waits longer than `waitSeconds` with probability
   /// at most `probability`, for `load` Erlangs of mean holding time `holdingSeconds`.
-  /// - Complexity: O((servers − load + √load) · log servers) below ``exactBelow`` Erlangs,
-  ///   O(log servers) above.
+  ///
+  /// The heavy-traffic limit's answer (found by bisection, each step O(1)) is the start; below
+  /// ``exactBelow`` Erlangs the exact tail then steps a server at a time to the fewest that
+  /// hold the target (the limit is within a server or two, so a few exact evaluations).
+  /// - Complexity: O(log servers) evaluations of the limit, then O(servers − load + √load) per
+  ///   exact step.
   public static func servers(load a: Double, holdingSeconds t: Double, waitSeconds w: Double, probability p: Double) -> Double {
     guard a > 0 else { return 0 }
-    func ok(_ n: Double) -> Bool { waitTail(servers: n, load: a, holdingSeconds: t, waitSeconds: w) <= p }
-    // Above the load, doubling the margin until the target holds, then bisection on whole
-    // servers (the tail falls as servers are added).
+    func tail(_ n: Double, exact: Bool) -> Double {
+      guard n > a else { return 1 }
+      let c = exact ? erlangC(servers: Int(n), load: a) : erlangCHeavyTraffic(servers: n, load: a)
+      return c * exp(-(n - a) * w / t)
+    }
+    let exact = a < exactBelow
+    // The limit's answer: whole servers above the load, doubling the margin until the target
+    // holds, then bisection (the tail falls as servers are added).
     var lo = a.rounded(.down)
     var margin = max(1, a.squareRoot())
-    while !ok(lo + margin) { margin *= 2 }
+    while tail(lo + margin, exact: false) > p { margin *= 2 }
     var hi = (lo + margin).rounded(.up)
     while hi - lo > 1 {
       let mid = ((lo + hi) / 2).rounded(.down)
-      if ok(mid) { hi = mid } else { lo = mid }
+      if tail(mid, exact: false) <= p { hi = mid } else { lo = mid }
     }
-    return hi
+    guard exact else { return hi }
+    // The exact tail from there, a server at a time.
+    var n = hi
+    if tail(n, exact: true) <= p {
+      while n - 1 > a, tail(n - 1, exact: true) <= p { n -= 1 }
+    } else {
+      repeat { n += 1 } while tail(n, exact: true) > p
+    }
+    return n
   }
 }
