@@ -202,7 +202,7 @@ public enum CapacityPlanner {
         do { _ = try servingThroughput(plan, workload: w, hardware: hardware) } catch { throw error }
         throw PlanError(description: "no throughput for model \(w.model) on \(hardware)")
       }
-      return (prefill / t.inputTokensPerSecond + output / t.outputTokensPerSecond) / 3600 / gain
+      return t.gpuSeconds(prefillTokens: prefill, outputTokens: output) / 3600 / gain
     }
 
     /// GPUs `hardware` needs for the quarter's work at its sizing rate: under `margins`, GPU-hours

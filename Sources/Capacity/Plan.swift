@@ -68,12 +68,6 @@ public struct ModelSpec: Sendable, Equatable {
   public var hiddenSize: Int?
   public var provenance: Provenance?
 
-  var bytesPerParameter: Double {
-    switch precision { case "fp4": return 0.5
-    case "fp8": return 1
-    default: return 2 }
-  }
-
   public init(name: String, totalParametersBillions: Double, activeParametersBillions: Double, precision: String, kvBytesPerToken: Double) {
     self.name = name
     self.totalParametersBillions = totalParametersBillions
@@ -120,6 +114,12 @@ public struct Throughput: Sendable, Equatable {
   public var provenance: Provenance
   /// The serving model's operating point it was taken from (`nil`: stated in a `throughput:` entry).
   public var operatingPoint: OperatingPoint?
+
+  /// GPU-seconds for `prefillTokens` of prompt (those the cache does not serve) and
+  /// `outputTokens` of output at these pure rates.
+  public func gpuSeconds(prefillTokens: Double, outputTokens: Double) -> Double {
+    prefillTokens / inputTokensPerSecond + outputTokens / outputTokensPerSecond
+  }
 
   public init(model: String, hardware: String, latencyClass: String, inputTokensPerSecond: Double, outputTokensPerSecond: Double, estimated: Bool, provenance: Provenance, operatingPoint: OperatingPoint? = nil) {
     self.model = model

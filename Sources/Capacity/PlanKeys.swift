@@ -1,4 +1,5 @@
 import Foundation
+import Serving
 import TokenPlanCore
 
 /// One key a plan file (or a catalog it names) may hold.
@@ -61,6 +62,8 @@ public enum PlanKeys {
   }
 
   static let share = PlanKey.Kind.number(min: 0, max: 1)
+  /// The precisions a model, measurement or peak may name (the serving model's).
+  static let precisions = Precision.allCases.map(\.rawValue)
   static let nonNegative = PlanKey.Kind.number(min: 0, max: nil)
 
   /// The keys, section by section, in the order the reference lists them.
@@ -103,7 +106,7 @@ public enum PlanKeys {
     .init(path: "workloads.*.tokens_per_s_per_user", kind: .number(min: 0, max: 100_000, exclusiveMin: true), defaultValue: "the latency class's", unit: "tokens/s per user", text: "The interactivity each user is served at (1 / time per output token)."),
     .init(path: "workloads.*.ttft_p99_s", kind: .number(min: 0, max: 3600, exclusiveMin: true), unit: "seconds", text: "The p99 time to first token to hold (the prompt's prefill on one replica)."),
     .init(path: "workloads.*.deferrable_share", kind: share, defaultValue: "0", unit: "share of tokens", text: "Under `capacity_model: queueing`, the work that can wait for the day's troughs instead of being sized to the peak hour."),
-    .init(path: "workloads.*.precision", kind: .choice(["bf16", "fp8", "fp4", "lowest"]), defaultValue: "the model's", text: "The precision it is served at; `lowest`: on each hardware type the lowest it computes natively (FP4 on Blackwell, FP8 on Hopper), a lever with a quality cost the register notes."),
+    .init(path: "workloads.*.precision", kind: .choice(precisions + ["lowest"]), defaultValue: "the model's", text: "The precision it is served at; `lowest`: on each hardware type the lowest it computes natively (FP4 on Blackwell, FP8 on Hopper), a lever with a quality cost the register notes."),
     .init(path: "workloads.*.input_output_ratio", kind: nonNegative, defaultValue: "1", unit: "input tokens per output token", text: "How the workload's tokens split into input and output."),
     .init(path: "workloads.*.prompt_cache_hit_rate", kind: share, defaultValue: "0", unit: "share of input tokens", text: "Input tokens served from the prompt cache (no prefill)."),
     .init(path: "workloads.*.segments", kind: .stringList, defaultValue: "[\"*\"]", text: "The demand series it takes, by `*` pattern on the series' names."),
@@ -209,7 +212,7 @@ public enum PlanKeys {
   static let catalogKeys: [PlanKey] = [
     .init(path: "models.*.total_parameters_b", kind: .number(min: 0.001, max: nil), required: true, unit: "billion parameters", text: "Every parameter."),
     .init(path: "models.*.active_parameters_b", kind: .number(min: 0.001, max: nil), defaultValue: "the total", unit: "billion parameters", text: "Parameters active per token (a mixture of experts' fewer)."),
-    .init(path: "models.*.precision", kind: .choice(["bf16", "fp8", "fp4"]), defaultValue: "bf16", text: "The weights' precision."),
+    .init(path: "models.*.precision", kind: .choice(precisions), defaultValue: "bf16", text: "The weights' precision."),
     .init(path: "models.*.kv_bytes_per_token", kind: nonNegative, defaultValue: "0", unit: "bytes", text: "KV cache per token."),
     .init(path: "models.*.experts_total", kind: .integer(min: 2, max: 100_000), unit: "experts", text: "Routed experts per layer (a mixture of experts; absent when dense)."),
     .init(path: "models.*.experts_per_token", kind: .integer(min: 1, max: 100_000), unit: "experts", text: "Routed experts each token uses."),
@@ -247,7 +250,7 @@ public enum PlanKeys {
     .init(path: "measurements[].model", kind: .string, required: true, text: "The model measured (defined under `models:`)."),
     .init(path: "measurements[].hardware", kind: .string, required: true, text: "The accelerator measured (under `hardware:` or `accelerators:`)."),
     .init(path: "measurements[].gpus", kind: .integer(min: 1, max: 100_000), required: true, unit: "GPUs", text: "GPUs in the measured system."),
-    .init(path: "measurements[].precision", kind: .choice(["bf16", "fp8", "fp4"]), required: true, text: "The weights' precision in the measurement."),
+    .init(path: "measurements[].precision", kind: .choice(precisions), required: true, text: "The weights' precision in the measurement."),
     .init(path: "measurements[].engine", kind: .string, required: true, text: "The serving engine (and version)."),
     .init(path: "measurements[].scenario", kind: .string, required: true, text: "The benchmark scenario as published (offline, server, interactive, max-throughput, curve)."),
     .init(path: "measurements[].input_tokens", kind: nonNegative, required: true, unit: "tokens per request", text: "Mean input tokens per request."),

@@ -385,7 +385,7 @@ struct Reader {
     var out: [String: Double] = [:]
     for (p, v) in try pairs(node) {
       let key = try string(p)
-      guard ["bf16", "fp8", "fp4"].contains(key) else {
+      guard Precision(rawValue: key) != nil else {
         throw error(p, expected: "a precision: bf16, fp8 or fp4", fix: "write the peak under one of them")
       }
       out[key] = try number(v, min: 0)
@@ -395,7 +395,7 @@ struct Reader {
 
   func precision(_ node: Node) throws -> String {
     let p = try string(node)
-    guard ["bf16", "fp8", "fp4"].contains(p) else { throw error(node, expected: "a precision: bf16, fp8 or fp4", fix: "write one of them") }
+    guard Precision(rawValue: p) != nil else { throw error(node, expected: "a precision: bf16, fp8 or fp4", fix: "write one of them") }
     return p
   }
 

@@ -50,7 +50,7 @@ enum QueueingSizing {
     let input = w.inputTokensPerRequest
     let output = w.outputTokensPerRequest
     // GPU-seconds per request at the planner's rates (the prompt cache skips its prefill share).
-    let seconds = (input * (1 - w.promptCacheHitRate) / t.inputTokensPerSecond + output / t.outputTokensPerSecond) / gain
+    let seconds = t.gpuSeconds(prefillTokens: input * (1 - w.promptCacheHitRate), outputTokens: output) / gain
     let requests = tokensPerDay / (input + output) / 86_400
     let online = requests * (1 - w.deferrableShare)
     let hourly = profile.map { online * $0 * seconds }

@@ -65,7 +65,7 @@ public struct Estimate: Sendable, Equatable {
   public var replicaGPUs: Double
   /// The step overhead's units: layers × (1 + log2 GPUs per replica) (0 when the model does not
   /// state its layers).
-  public var layers: Double
+  public var stepOverheadUnits: Double
   /// Of the compute part, the prefill's share (GPU-seconds per output token at unit MFU).
   public var prefillSecondsPerOutputToken: Double
   /// Seconds per decode step at unit efficiencies, for the tokens/s per user.
@@ -83,7 +83,7 @@ public struct Estimate: Sendable, Equatable {
 
   /// Seconds per decode step under calibration `c` (1 / tokens per second per user).
   public func stepSeconds(_ c: Calibration) -> Double {
-    max(stepMemorySeconds / c.bandwidthEfficiency, stepComputeSeconds / c.computeEfficiency) + layers * c.stepOverheadPerLayerSeconds
+    max(stepMemorySeconds / c.bandwidthEfficiency, stepComputeSeconds / c.computeEfficiency) + stepOverheadUnits * c.stepOverheadPerLayerSeconds
       + batch * tokenCoefficient * c.tokenOverheadPerLayerSeconds / replicaGPUs
   }
 }
@@ -112,95 +112,24 @@ public enum Estimator {
       throw ServingError(
         "\(h.name) has no \(precision.rawValue) peak in the catalog (it lists \(h.precisions.map(\.rawValue).joined(separator: ", "))): serve \(model.name) at one of those")
     }
-    let flops = tflops * 1e12
-    let bandwidth = h.hbmTerabytesPerSecond * 1e12
-    let weights = model.totalParametersBillions * 1e9 * precision.bytesPerWeight
-    let kvPerToken = model.kvBytesPerTokenBF16 * precision.kvBytesPerElement / 2
+    let r = Request(model: model, accelerator: h, tflops: tflops, precision: precision, inputTokens: inputTokens, outputTokens: outputTokens)
+    let weights = r.denseWeights + r.expertWeights
     let fullContext = inputTokens + outputTokens
-    let meanContext = inputTokens + outputTokens / 2
-    // Expert weights and the share a batch touches: each of B tokens picks k of E experts per
-    // layer, so a share 1 − (1 − k/E)^B of them is read per step.
-    var expertWeights = 0.0
-    var expertShare: (Double) -> Double = { _ in 1 }
-    if let e = model.experts, e.total > e.perToken {
-      let perExpert = (model.totalParametersBillions - model.activeParametersBillions) / Double(e.total - e.perToken)
-      expertWeights = perExpert * Double(e.total) * 1e9 * precision.bytesPerWeight
-      let k = Double(e.perToken) / Double(e.total)
-      expertShare = { b in 1 - pow(1 - k, b) }
-    }
-    let denseWeights = weights - expertWeights
-    let activeFLOPsPerToken = 2 * model.activeParametersBillions * 1e9
-    var prefillFLOPsPerToken = activeFLOPsPerToken
-    if let layers = model.layers, let width = model.hiddenSize {
-      // Causal attention over the prompt: 4 × layers × width × (prompt/2) FLOPs per token.
-      prefillFLOPsPerToken += 2 * Double(layers) * Double(width) * inputTokens
-    }
     let largest = min(h.scaleUpGPUs, maximumGPUs ?? h.scaleUpGPUs)
     var candidates: [Estimate] = []
     var g = 1
     while g <= max(1, largest) {
-      defer { g *= 2 }
-      let room = c.memoryShare * Double(g) * h.hbmGigabytes * 1e9 - weights
-      guard room >= fullContext * kvPerToken, room > 0 else { continue }
-      let kvBound = kvPerToken > 0 ? room / (fullContext * kvPerToken) : .infinity
-      let batchCap = min(c.maximumBatch, kvBound)
-      let comm = 1 + c.communicationPerDoubling * log2(Double(g))
-      // Step time at unit efficiencies (seconds): memory and compute parts.
-      func memory(_ b: Double) -> Double {
-        comm * (denseWeights + expertWeights * expertShare(b) + b * meanContext * kvPerToken) / (Double(g) * bandwidth)
-      }
-      func compute(_ b: Double) -> Double { comm * activeFLOPsPerToken * b / (Double(g) * flops) }
-      let layers = Double(model.layers ?? 0)
-      // Activation traffic per token: layers × width × (attention + the experts it visits).
-      let activationUnits = layers * Double(model.hiddenSize ?? 0) * Double(1 + (model.experts?.perToken ?? 1)) / 1e6
-      // Fixed time per step: per layer, growing with the all-reduce's hops (1 + log2 g).
-      let stepUnits = layers * (1 + log2(Double(g)))
-      let overhead = stepUnits * c.stepOverheadPerLayerSeconds
-      func step(_ b: Double) -> Double {
-        max(memory(b) / c.bandwidthEfficiency, compute(b) / c.computeEfficiency) + overhead
-          + b * activationUnits * c.tokenOverheadPerLayerSeconds / Double(g)
-      }
-      var batch = batchCap
-      var met = true
-      var notes: [String] = []
-      if batchCap < c.maximumBatch {
-        notes.append(String(format: "batch bounded by KV memory at %.0f sequences of %.0f tokens", batchCap, fullContext))
-      }
-      if let u = meanTarget, 1 / step(batch) < u {
-        if 1 / step(1) < u {
-          batch = 1
-          met = false
-        } else {
-          var (lo, hi) = (1.0, batchCap)
-          for _ in 0..<60 {
-            let mid = (lo + hi) / 2
-            if 1 / step(mid) >= u { lo = mid } else { hi = mid }
-          }
-          batch = lo
-        }
-      }
-      let prefillCompute = comm * prefillFLOPsPerToken / flops * inputTokens / outputTokens
-      let memoryBound = memory(batch) / c.bandwidthEfficiency >= compute(batch) / c.computeEfficiency
-      let perOutput = Double(g) / batch
-      let ttft = comm * prefillFLOPsPerToken * inputTokens / (Double(g) * flops * c.computeEfficiency)
-      if let t = ttftSeconds, ttft > t { met = false }
-      candidates.append(
-        Estimate(
-          gpusPerReplica: g, batch: batch,
-          computeSecondsPerOutputToken: prefillCompute + (memoryBound ? 0 : compute(batch) * perOutput),
-          memorySecondsPerOutputToken: memoryBound ? memory(batch) * perOutput : 0,
-          overheadCoefficient: stepUnits * perOutput, tokenCoefficient: activationUnits, replicaGPUs: Double(g), layers: stepUnits,
-          prefillSecondsPerOutputToken: prefillCompute,
-          stepComputeSeconds: compute(batch), stepMemorySeconds: memory(batch), notes: notes, targetsMet: met))
+      if let e = r.replica(gpus: g, calibration: c, meanTarget: meanTarget, ttftSeconds: ttftSeconds) { candidates.append(e) }
+      g *= 2
     }
     if let smallest = candidates.map(\.gpusPerReplica).min(), smallest > 1 {
       for k in candidates.indices {
         candidates[k].notes.append(
-          String(format: "sharded over %d GPUs (tensor parallel): %.0f GB of weights and KV for one sequence do not fit fewer", candidates[k].gpusPerReplica, (weights + fullContext * kvPerToken) / 1e9))
+          String(format: "sharded over %d GPUs (tensor parallel): %.0f GB of weights and KV for one sequence do not fit fewer", candidates[k].gpusPerReplica, (weights + fullContext * r.kvPerToken) / 1e9))
       }
     }
     guard !candidates.isEmpty else {
-      let need = (weights + fullContext * kvPerToken) / 1e9
+      let need = (weights + fullContext * r.kvPerToken) / 1e9
       throw ServingError(
         String(
           format: "%@ at %@ does not fit in %@'s scale-up domain: weights and one %.0f-token sequence need %.0f GB, %d GPUs hold %.0f GB (%.0f%% of %.0f GB each); refused (serving across nodes is not modelled): use a lower precision or larger-memory hardware",
@@ -216,5 +145,115 @@ public enum Estimator {
     }!
     best.notes.append("the latency targets are not met on any replica of up to \(largest) GPUs: the closest point is shown")
     return best
+  }
+}
+
+/// What an estimate needs of a model on an accelerator at a request shape, whatever the replica
+/// size: the bytes and FLOPs of a step and of a prompt.
+private struct Request {
+  let model: ServedModel
+  let flops: Double
+  let bandwidth: Double
+  let hbmBytes: Double
+  let inputTokens: Double
+  let outputTokens: Double
+  let kvPerToken: Double
+  let fullContext: Double
+  let meanContext: Double
+  /// Routed-expert weights, and the share `1 − (1 − k/E)^B` of them a batch of B touches per
+  /// step (each token picks k of E per layer); the rest of the weights are read every step.
+  let expertWeights: Double
+  let expertChoice: Double?
+  let denseWeights: Double
+  let activeFLOPsPerToken: Double
+  let prefillFLOPsPerToken: Double
+  let layers: Double
+  /// Activation traffic per token: layers × width × (attention + the experts it visits) / 10⁶.
+  let activationUnits: Double
+
+  init(model: ServedModel, accelerator h: Accelerator, tflops: Double, precision: Precision, inputTokens: Double, outputTokens: Double) {
+    self.model = model
+    flops = tflops * 1e12
+    bandwidth = h.hbmTerabytesPerSecond * 1e12
+    hbmBytes = h.hbmGigabytes * 1e9
+    self.inputTokens = inputTokens
+    self.outputTokens = outputTokens
+    let weights = model.totalParametersBillions * 1e9 * precision.bytesPerWeight
+    kvPerToken = model.kvBytesPerTokenBF16 * precision.kvBytesPerElement / 2
+    fullContext = inputTokens + outputTokens
+    meanContext = inputTokens + outputTokens / 2
+    if let e = model.experts, e.total > e.perToken {
+      let perExpert = (model.totalParametersBillions - model.activeParametersBillions) / Double(e.total - e.perToken)
+      expertWeights = perExpert * Double(e.total) * 1e9 * precision.bytesPerWeight
+      expertChoice = Double(e.perToken) / Double(e.total)
+    } else {
+      expertWeights = 0
+      expertChoice = nil
+    }
+    denseWeights = weights - expertWeights
+    activeFLOPsPerToken = 2 * model.activeParametersBillions * 1e9
+    var prefill = activeFLOPsPerToken
+    if let layers = model.layers, let width = model.hiddenSize {
+      // Causal attention over the prompt: 4 × layers × width × (prompt/2) FLOPs per token.
+      prefill += 2 * Double(layers) * Double(width) * inputTokens
+    }
+    prefillFLOPsPerToken = prefill
+    layers = Double(model.layers ?? 0)
+    activationUnits = layers * Double(model.hiddenSize ?? 0) * Double(1 + (model.experts?.perToken ?? 1)) / 1e6
+  }
+
+  func expertShare(_ b: Double) -> Double { expertChoice.map { 1 - pow(1 - $0, b) } ?? 1 }
+
+  /// A replica of `g` GPUs: its batch (KV-bounded, then capped by the interactivity target) and
+  /// the time split of an output token; `nil` when the weights and one sequence do not fit.
+  func replica(gpus g: Int, calibration c: Calibration, meanTarget: Double?, ttftSeconds: Double?) -> Estimate? {
+    let room = c.memoryShare * Double(g) * hbmBytes - (denseWeights + expertWeights)
+    guard room >= fullContext * kvPerToken, room > 0 else { return nil }
+    let kvBound = kvPerToken > 0 ? room / (fullContext * kvPerToken) : .infinity
+    let batchCap = min(c.maximumBatch, kvBound)
+    let comm = 1 + c.communicationPerDoubling * log2(Double(g))
+    // Step time at unit efficiencies (seconds): memory and compute parts.
+    func memory(_ b: Double) -> Double {
+      comm * (denseWeights + expertWeights * expertShare(b) + b * meanContext * kvPerToken) / (Double(g) * bandwidth)
+    }
+    func compute(_ b: Double) -> Double { comm * activeFLOPsPerToken * b / (Double(g) * flops) }
+    // Fixed time per step: per layer, growing with the all-reduce's hops (1 + log2 g).
+    let stepUnits = layers * (1 + log2(Double(g)))
+    let overhead = stepUnits * c.stepOverheadPerLayerSeconds
+    func step(_ b: Double) -> Double {
+      max(memory(b) / c.bandwidthEfficiency, compute(b) / c.computeEfficiency) + overhead
+        + b * activationUnits * c.tokenOverheadPerLayerSeconds / Double(g)
+    }
+    var batch = batchCap
+    var met = true
+    var notes: [String] = []
+    if batchCap < c.maximumBatch {
+      notes.append(String(format: "batch bounded by KV memory at %.0f sequences of %.0f tokens", batchCap, fullContext))
+    }
+    if let u = meanTarget, 1 / step(batch) < u {
+      if 1 / step(1) < u {
+        batch = 1
+        met = false
+      } else {
+        var (lo, hi) = (1.0, batchCap)
+        for _ in 0..<60 {
+          let mid = (lo + hi) / 2
+          if 1 / step(mid) >= u { lo = mid } else { hi = mid }
+        }
+        batch = lo
+      }
+    }
+    let prefillCompute = comm * prefillFLOPsPerToken / flops * inputTokens / outputTokens
+    let memoryBound = memory(batch) / c.bandwidthEfficiency >= compute(batch) / c.computeEfficiency
+    let perOutput = Double(g) / batch
+    let ttft = comm * prefillFLOPsPerToken * inputTokens / (Double(g) * flops * c.computeEfficiency)
+    if let t = ttftSeconds, ttft > t { met = false }
+    return Estimate(
+      gpusPerReplica: g, batch: batch,
+      computeSecondsPerOutputToken: prefillCompute + (memoryBound ? 0 : compute(batch) * perOutput),
+      memorySecondsPerOutputToken: memoryBound ? memory(batch) * perOutput : 0,
+      overheadCoefficient: stepUnits * perOutput, tokenCoefficient: activationUnits, replicaGPUs: Double(g),
+      stepOverheadUnits: stepUnits, prefillSecondsPerOutputToken: prefillCompute,
+      stepComputeSeconds: compute(batch), stepMemorySeconds: memory(batch), notes: notes, targetsMet: met)
   }
 }

@@ -50,10 +50,16 @@ public enum Queueing {
     return 1 / (1 + beta * cdf / phi)
   }
 
-  /// The probability an arrival waits longer than `waitSeconds`.
+  /// The probability an arrival waits longer than `waitSeconds` (Erlang C exact below
+  /// ``exactBelow`` Erlangs, the heavy-traffic limit above).
   public static func waitTail(servers n: Double, load a: Double, holdingSeconds t: Double, waitSeconds w: Double) -> Double {
-    let c = a < exactBelow ? erlangC(servers: Int(n), load: a) : erlangCHeavyTraffic(servers: n, load: a)
+    waitTail(servers: n, load: a, holdingSeconds: t, waitSeconds: w, exact: a < exactBelow)
+  }
+
+  /// The wait tail with Erlang C exact or from the heavy-traffic limit, as asked.
+  static func waitTail(servers n: Double, load a: Double, holdingSeconds t: Double, waitSeconds w: Double, exact: Bool) -> Double {
     guard n > a else { return 1 }
+    let c = exact ? erlangC(servers: Int(n), load: a) : erlangCHeavyTraffic(servers: n, load: a)
     return c * exp(-(n - a) * w / t)
   }
 
@@ -67,11 +73,7 @@ public enum Queueing {
   ///   exact step.
   public static func servers(load a: Double, holdingSeconds t: Double, waitSeconds w: Double, probability p: Double) -> Double {
     guard a > 0 else { return 0 }
-    func tail(_ n: Double, exact: Bool) -> Double {
-      guard n > a else { return 1 }
-      let c = exact ? erlangC(servers: Int(n), load: a) : erlangCHeavyTraffic(servers: n, load: a)
-      return c * exp(-(n - a) * w / t)
-    }
+    func tail(_ n: Double, exact: Bool) -> Double { waitTail(servers: n, load: a, holdingSeconds: t, waitSeconds: w, exact: exact) }
     let exact = a < exactBelow
     // The limit's answer: whole servers above the load, doubling the margin until the target
     // holds, then bisection (the tail falls as servers are added).

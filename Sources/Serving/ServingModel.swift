@@ -98,8 +98,10 @@ public struct ServingModel: Sendable, Equatable {
       interactivityIsP99Bound: q.interactivityIsP99Bound)
     var point = Self.point(group: group, estimate: e, calibration: c, input: q.inputTokens, output: q.outputTokens)
     point.notes = e.notes
+    point.targetsMet = e.targetsMet
     if let m = try measurement(matching: q) {
       point.basis = .measured
+      point.targetsMet = true  // the measurement held its own conditions
       point.inputTokensPerSecondPerGPU = m.outputTokensPerSecondPerGPU * m.inputTokens / m.outputTokens
       // The measured time split between prefill and decode as the fitted estimate splits it:
       // both pure rates scale by measured / estimated, so the prompts are counted once and the

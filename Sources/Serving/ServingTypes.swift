@@ -228,6 +228,8 @@ public struct OperatingPoint: Sendable, Equatable {
   /// Whether the point lies beyond what the group's measurements cover (lengths or
   /// interactivity outside their range).
   public var extrapolated: Bool
+  /// Whether the interactivity and TTFT targets are met (else the closest replica is shown).
+  public var targetsMet = true
 }
 
 /// Why a query has no answer.

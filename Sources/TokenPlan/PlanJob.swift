@@ -203,7 +203,7 @@ public enum PlanJob {
         } else if p.extrapolated {
           note("throughput of \(p.group) is extrapolated beyond its measurements (" + p.notes.filter { $0.hasPrefix("extrapolated") }.map { String($0.dropFirst("extrapolated: ".count)) }.joined(separator: "; ") + ")", w.name)
         }
-        if p.notes.contains(where: { $0.contains("not met") }) {
+        if !p.targetsMet {
           note("\(p.group): the latency targets are not met on any replica; the closest point is used", w.name)
         }
       }
