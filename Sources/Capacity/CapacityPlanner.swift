@@ -196,13 +196,12 @@ public enum CapacityPlanner {
       let tpd = w.tokensPerDay[quarter] ?? 0
       let tokens = tpd * Double(quarter.days)
       let output = tokens / (1 + w.inputOutputRatio)
-      let prefill = (tokens - output) * (1 - w.promptCacheHitRate)
       guard let t = rates[hardware]?[index] ?? nil else {
         // Why there is no rate: the serving model's own message.
         do { _ = try servingThroughput(plan, workload: w, hardware: hardware) } catch { throw error }
         throw PlanError(description: "no throughput for model \(w.model) on \(hardware)")
       }
-      return t.gpuSeconds(prefillTokens: prefill, outputTokens: output) / 3600 / gain
+      return t.gpuSeconds(inputTokens: tokens - output, outputTokens: output, promptCacheHitRate: w.promptCacheHitRate) / 3600 / gain
     }
 
     /// GPUs `hardware` needs for the quarter's work at its sizing rate: under `margins`, GPU-hours

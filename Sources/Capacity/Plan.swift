@@ -115,10 +115,12 @@ public struct Throughput: Sendable, Equatable {
   /// The serving model's operating point it was taken from (`nil`: stated in a `throughput:` entry).
   public var operatingPoint: OperatingPoint?
 
-  /// GPU-seconds for `prefillTokens` of prompt (those the cache does not serve) and
-  /// `outputTokens` of output at these pure rates.
-  public func gpuSeconds(prefillTokens: Double, outputTokens: Double) -> Double {
-    prefillTokens / inputTokensPerSecond + outputTokens / outputTokensPerSecond
+  /// GPU-seconds for `inputTokens` of prompt and `outputTokens` of output at these pure rates.
+  /// A stated rate knows no prompt cache, so `promptCacheHitRate` of the prompt skips prefill
+  /// here; the serving model's prefill rate has the workload's cache in it already.
+  public func gpuSeconds(inputTokens: Double, outputTokens: Double, promptCacheHitRate: Double) -> Double {
+    let prefill = operatingPoint == nil ? inputTokens * (1 - promptCacheHitRate) : inputTokens
+    return prefill / inputTokensPerSecond + outputTokens / outputTokensPerSecond
   }
 
   public init(model: String, hardware: String, latencyClass: String, inputTokensPerSecond: Double, outputTokensPerSecond: Double, estimated: Bool, provenance: Provenance, operatingPoint: OperatingPoint? = nil) {
@@ -160,6 +162,20 @@ public struct Workload: Sendable, Equatable {
   public var deferrableShare = 0.0
   /// The precision it is served at (`precision`); `nil`: the model's.
   public var precision: String?
+  /// Speculative decoding (`speculative_decoding`); `nil`: off.
+  public var speculativeDecoding: SpeculativeDecoding?
+  /// Prompt tokens every request shares, their KV cache held once per replica
+  /// (`shared_prefix_tokens`).
+  public var sharedPrefixTokens = 0.0
+  /// Prefill and decode on separate replicas (`prefill_decode: disaggregated`).
+  public var disaggregated = false
+
+  /// The serving levers it pulls, as the serving model takes them.
+  public var levers: ServingLevers {
+    ServingLevers(
+      speculativeDecoding: speculativeDecoding, promptCacheHitRate: promptCacheHitRate, sharedPrefixTokens: sharedPrefixTokens,
+      disaggregated: disaggregated)
+  }
 
   /// 500 output tokens per request when a workload does not say (an assumption: a chat answer
   /// of a few paragraphs; TensorRT-LLM's tables centre on 1,024).

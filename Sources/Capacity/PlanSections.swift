@@ -1,4 +1,5 @@
 import Foundation
+import Serving
 import TokenPlanCore
 import Yams
 
@@ -58,6 +59,20 @@ extension Reader {
         try string(node) == "lowest" ? "lowest" : try precision(node)
       }
       workload.deferrableShare = try number(w["deferrable_share"], default: 0, min: 0, max: 1)
+      workload.sharedPrefixTokens = try number(w["shared_prefix_tokens"], default: 0, min: 0)
+      if let node = w["speculative_decoding"] {
+        let s = try mapping(node, allowed: PlanKeys.allowed(under: "workloads.*.speculative_decoding"))
+        workload.speculativeDecoding = SpeculativeDecoding(
+          draftTokens: try integer(try required(s, "draft_tokens", node), min: 1, max: 16),
+          acceptanceRate: try number(try required(s, "acceptance_rate", node), min: 0, max: 1))
+      }
+      if let node = w["prefill_decode"] {
+        let v = try string(node)
+        guard v == "aggregated" || v == "disaggregated" else {
+          throw error(node, expected: "aggregated or disaggregated for prefill_decode", fix: "write disaggregated (prefill on replicas of its own) or aggregated")
+        }
+        workload.disaggregated = v == "disaggregated"
+      }
       workloads.append(workload)
     }
     return workloads

@@ -49,8 +49,8 @@ enum QueueingSizing {
     let profile = ops.profile
     let input = w.inputTokensPerRequest
     let output = w.outputTokensPerRequest
-    // GPU-seconds per request at the planner's rates (the prompt cache skips its prefill share).
-    let seconds = t.gpuSeconds(prefillTokens: input * (1 - w.promptCacheHitRate), outputTokens: output) / gain
+    // GPU-seconds per request at the planner's rates.
+    let seconds = t.gpuSeconds(inputTokens: input, outputTokens: output, promptCacheHitRate: w.promptCacheHitRate) / gain
     let requests = tokensPerDay / (input + output) / 86_400
     let online = requests * (1 - w.deferrableShare)
     let hourly = profile.map { online * $0 * seconds }

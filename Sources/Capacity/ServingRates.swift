@@ -110,6 +110,7 @@ extension CapacityPlanner {
       inputTokens: w.inputTokensPerRequest, outputTokens: w.outputTokensPerRequest,
       tokensPerSecondPerUser: w.tokensPerSecondPerUser, ttftP99Seconds: w.ttftP99Seconds)
     query.interactivityIsP99Bound = w.tokensPerSecondPerUserTarget == nil
+    query.levers = w.levers
     let p: OperatingPoint
     do throws(ServingError) { p = try serving.operatingPoint(query) } catch {
       throw PlanError(description: "workload \(w.name) on \(hardware): \(error.description)")

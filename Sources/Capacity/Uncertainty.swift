@@ -121,11 +121,17 @@ public struct UncertaintyRow: Sendable, Equatable {
   public var tokensPerDay: [Double]
 }
 
-/// One driver's swing (P10 → P90 of its distribution, others at base).
+/// One driver's swing (P10 → P90 of its distribution, others at base), or one serving lever's
+/// (off → on at its sourced value, ``Lever``).
 public struct TornadoRow: Sendable, Equatable {
+  /// The driver's plan key, or the lever's label.
   public var driver: String
-  public var low: Double
-  public var high: Double
+  /// The driver's P10 and P90; `nil` for a lever.
+  public var low: Double?
+  public var high: Double?
+  /// The two settings in words: the numbers for a driver, off and on for a lever.
+  public var lowSetting: String
+  public var highSetting: String
   public var costAtLow: Double
   public var costAtHigh: Double
   public var megawattsAtLow: Double
@@ -298,10 +304,29 @@ public enum MonteCarlo {
     }
   }
 
-  /// Each driver moved alone from its P10 to its P90, the others at the plan's values; the swing
-  /// in cost per million tokens and facility MW in the plan's last quarter, largest first.
+  /// Each driver moved alone from its P10 to its P90, the others at the plan's values, and each
+  /// serving lever (``Lever``) off and on for every workload; the swing in cost per million
+  /// tokens and facility MW in the plan's last quarter, largest first.
   public static func tornado(_ plan: Plan, spec: UncertaintySpec) throws -> [TornadoRow] {
-    try spec.drivers.map { name, dist in
+    let levers = try Lever.allCases.filter { $0.applies(to: plan) }.map { lever in
+      var off = plan
+      var on = plan
+      lever.set(false, in: &off)
+      lever.set(true, in: &on)
+      func last(_ p: Plan, _ at: String) throws -> PlanRow {
+        do {
+          return try CapacityPlanner.run(p).last { $0.workload == "total" }!
+        } catch let e as PlanError {
+          throw PlanError(description: "the tornado's \(lever.label) \(at): \(e.description)")
+        }
+      }
+      let (ra, rb) = (try last(off, "off"), try last(on, "on"))
+      return TornadoRow(
+        driver: lever.label, low: nil, high: nil, lowSetting: lever.settings.off, highSetting: lever.settings.on,
+        costAtLow: ra.costPerMillionTokens, costAtHigh: rb.costPerMillionTokens,
+        megawattsAtLow: ra.facilityPowerMegawatts, megawattsAtHigh: rb.facilityPowerMegawatts)
+    }
+    return try (spec.drivers.map { name, dist in
       let (lo, hi) = dist.p10p90
       var a = plan
       var b = plan
@@ -319,8 +344,9 @@ public enum MonteCarlo {
       let ra = try last(a, "P10", lo)
       let rb = try last(b, "P90", hi)
       return TornadoRow(
-        driver: name.rawValue, low: lo, high: hi, costAtLow: ra.costPerMillionTokens, costAtHigh: rb.costPerMillionTokens,
+        driver: name.rawValue, low: lo, high: hi, lowSetting: String(format: "%.3g", lo), highSetting: String(format: "%.3g", hi),
+        costAtLow: ra.costPerMillionTokens, costAtHigh: rb.costPerMillionTokens,
         megawattsAtLow: ra.facilityPowerMegawatts, megawattsAtHigh: rb.facilityPowerMegawatts)
-    }.sorted { abs($0.costAtHigh - $0.costAtLow) > abs($1.costAtHigh - $1.costAtLow) }
+    } + levers).sorted { abs($0.costAtHigh - $0.costAtLow) > abs($1.costAtHigh - $1.costAtLow) }
   }
 }

@@ -53,6 +53,7 @@ package struct AssumptionsRegister: Sendable {
     addMoney(p)
     addInstalled(p, planFile: planFile)
     addHardware(p)
+    addLevers(p, planFile: planFile)
     if let u = p.uncertainty { addUncertainty(u, planFile: planFile) }
     for (path, sha) in inputs {
       let source = path.contains("synthetic") ? "SYNTHETIC data (datasets/synthetic/README.md)" : "see the file's header and README"
@@ -204,6 +205,24 @@ package struct AssumptionsRegister: Sendable {
           "\(label) at \(op.group.precision.rawValue), \(shape), \(target): output", op.outputTokensPerSecondPerGPU, 0,
           "tokens/s/GPU (\(basis))", source, op.basis == .measured ? (p.measurements.first { op.sources.first?.hasPrefix($0.source) == true }?.date ?? "") : "")
       }
+    }
+  }
+
+  /// Each workload's serving levers as planned, and the values the tornado turns each lever on
+  /// at, with their sources.
+  private mutating func addLevers(_ p: Plan, planFile: String) {
+    for w in p.workloads {
+      let precision = w.precision.map { $0 == "lowest" ? "lowest native precision" : "precision \($0)" } ?? "the model's precision"
+      let l = w.levers
+      let levers = [precision] + (l.isOff ? ["no serving levers"] : [l.summary])
+      entries.append(
+        Entry(name: "\(w.name): serving levers", value: nil, decimals: 0, unit: levers.joined(separator: "; "), source: planFile, date: ""))
+    }
+    guard p.uncertainty != nil else { return }
+    for lever in Lever.allCases where lever.applies(to: p) {
+      let (off, on) = lever.settings
+      entries.append(
+        Entry(name: "Tornado \(lever.label): off / on", value: nil, decimals: 0, unit: "\(off) / \(on)", source: lever.source.text, date: lever.source.date))
     }
   }
 

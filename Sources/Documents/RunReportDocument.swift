@@ -150,7 +150,7 @@ extension RunReport {
     out += r.growthWarnings.map { "Forecast growth: " + $0.dropFirst("forecast growth: ".count) + "." }
     if let top = r.tornado.first {
       out.append(
-        "Cost driver: \(top.driver) between its P10 and P90 (\(NumberText.grouped(top.low, decimals: 3))–\(NumberText.grouped(top.high, decimals: 3))) moves the last quarter's cost per million tokens from \(NumberText.grouped(top.costAtLow, decimals: 4)) to \(NumberText.grouped(top.costAtHigh, decimals: 4)) \(currency), the most of any driver.")
+        "Cost driver: \(top.driver) between \(top.low == nil ? "off and on" : "its P10 and P90") (\(top.lowSetting)–\(top.highSetting)) moves the last quarter's cost per million tokens from \(NumberText.grouped(top.costAtLow, decimals: 4)) to \(NumberText.grouped(top.costAtHigh, decimals: 4)) \(currency), the most of any driver.")
     }
     let c = plan.costLines
     var unsourced = [("staff", c.staffPerGPUYear), ("software", c.softwarePerGPUYear), ("insurance", c.insuranceShare), ("facility upkeep", c.facilityOpexPerMegawattYear)]

@@ -112,15 +112,15 @@ extension RunReport {
     let totals = r.totals
     let lastQuarter = totals.last?.quarter.description ?? ""
     return ReportTable(
-      title: "Sensitivity of \(lastQuarter): each driver at its P10 and P90, the others at base",
+      title: "Sensitivity of \(lastQuarter): each driver at its P10 and P90, each serving lever off and on, the others at base",
       columns: [
-        .init("Driver", numeric: false, key: "driver"), .init("Low", key: "low"), .init("High", key: "high"),
+        .init("Driver", numeric: false, key: "driver"), .init("Low", numeric: false, key: "low"), .init("High", numeric: false, key: "high"),
         .init("Cost at low", unit: "\(currency)/M tok", key: "cost_per_million_tokens_at_low"),
         .init("Cost at high", unit: "\(currency)/M tok", key: "cost_per_million_tokens_at_high"),
         .init("MW at low", key: "facility_power_mw_at_low"), .init("MW at high", key: "facility_power_mw_at_high"),
       ],
       rows: r.tornado.map { x in
-        [t(x.driver), n(x.low, 3), n(x.high, 3), n(x.costAtLow, 4), n(x.costAtHigh, 4), n(x.megawattsAtLow, 2), n(x.megawattsAtHigh, 2)]
+        [t(x.driver), t(x.lowSetting), t(x.highSetting), n(x.costAtLow, 4), n(x.costAtHigh, 4), n(x.megawattsAtLow, 2), n(x.megawattsAtHigh, 2)]
       })
   }
 

@@ -141,8 +141,14 @@ public struct ReportTable: Sendable {
       case "×": out += "$\\times$"
       case "§": out += "\\S{}"
       case "→": out += "$\\rightarrow$"
+      // Greek is outside pdflatex's default UTF-8 set: the symbols the documents use, in math.
+      case "α": out += "$\\alpha$"
+      case "σ": out += "$\\sigma$"
+      case "τ": out += "$\\tau$"
+      case "µ", "μ": out += "$\\mu$"
       default:
-        if ch.isASCII || ch.isLetter { out.append(ch) } else { out += "?" }
+        let greek = ch.unicodeScalars.contains { (0x370...0x3FF).contains($0.value) }
+        if ch.isASCII || (ch.isLetter && !greek) { out.append(ch) } else { out += "?" }
       }
     }
     return out

@@ -204,7 +204,7 @@ extension Chart {
     func px(_ v: Double) -> Double { left + (v - xLow) / max(xHigh - xLow, 1e-300) * (right - left) }
     // Legend.
     var lx = x + 8
-    for (label, color) in [("driver at its P10", 0), ("driver at its P90", 1)] {
+    for (label, color) in [("driver at its P10, lever off", 0), ("driver at its P90, lever on", 1)] {
       c.color(Chart.palette[color])
       c.fillRect(lx, y, 10, 7)
       c.gray(0.2)

@@ -71,6 +71,12 @@ public struct Estimate: Sendable, Equatable {
   /// Seconds per decode step at unit efficiencies, for the tokens/s per user.
   public var stepComputeSeconds: Double
   public var stepMemorySeconds: Double
+  /// Seconds per step at unit MFU spent on the arriving prompts' prefill (chunked into the
+  /// decode steps); 0 when prefill runs on replicas of its own (disaggregated).
+  public var stepPrefillSeconds = 0.0
+  /// Tokens each sequence emits per step: 1, or under speculative decoding the drafts accepted
+  /// plus the target's own (``SpeculativeDecoding/tokensPerStep``).
+  public var tokensPerStep = 1.0
   public var notes: [String]
   /// Whether the latency targets were met.
   public var targetsMet: Bool
@@ -81,11 +87,14 @@ public struct Estimate: Sendable, Equatable {
       + overheadCoefficient * c.stepOverheadPerLayerSeconds + tokenCoefficient * c.tokenOverheadPerLayerSeconds)
   }
 
-  /// Seconds per decode step under calibration `c` (1 / tokens per second per user).
+  /// Seconds per decode step under calibration `c`.
   public func stepSeconds(_ c: Calibration) -> Double {
     max(stepMemorySeconds / c.bandwidthEfficiency, stepComputeSeconds / c.computeEfficiency) + stepOverheadUnits * c.stepOverheadPerLayerSeconds
-      + batch * tokenCoefficient * c.tokenOverheadPerLayerSeconds / replicaGPUs
+      + batch * tokenCoefficient * tokensPerStep * c.tokenOverheadPerLayerSeconds / replicaGPUs + stepPrefillSeconds / c.computeEfficiency
   }
+
+  /// Tokens per second each user sees under calibration `c`: tokens per step over the step.
+  public func tokensPerSecondPerUser(_ c: Calibration) -> Double { tokensPerStep / stepSeconds(c) }
 }
 
 /// The roofline estimator: a replica of `g` GPUs (tensor parallel within the scale-up domain)
@@ -105,16 +114,17 @@ public enum Estimator {
   public static func estimate(
     model: ServedModel, accelerator h: Accelerator, precision: Precision, inputTokens: Double, outputTokens: Double,
     tokensPerSecondPerUser: Double?, ttftSeconds: Double?, calibration c: Calibration, maximumGPUs: Int? = nil,
-    interactivityIsP99Bound: Bool = false
+    interactivityIsP99Bound: Bool = false, levers: ServingLevers = ServingLevers()
   ) throws(ServingError) -> Estimate {
     let meanTarget = tokensPerSecondPerUser.map { interactivityIsP99Bound ? $0 * c.p99BoundFactor : $0 }
     guard let tflops = h.peakDenseTFLOPS[precision] else {
       throw ServingError(
         "\(h.name) has no \(precision.rawValue) peak in the catalog (it lists \(h.precisions.map(\.rawValue).joined(separator: ", "))): serve \(model.name) at one of those")
     }
-    let r = Request(model: model, accelerator: h, tflops: tflops, precision: precision, inputTokens: inputTokens, outputTokens: outputTokens)
-    let weights = r.denseWeights + r.expertWeights
-    let fullContext = inputTokens + outputTokens
+    let r = Request(
+      model: model, accelerator: h, tflops: tflops, precision: precision, inputTokens: inputTokens, outputTokens: outputTokens, levers: levers)
+    let weights = r.denseWeights + r.expertWeights + r.sharedPrefix * r.kvPerToken
+    let fullContext = r.sequenceContext
     let largest = min(h.scaleUpGPUs, maximumGPUs ?? h.scaleUpGPUs)
     var candidates: [Estimate] = []
     var g = 1
@@ -141,7 +151,7 @@ public enum Estimator {
     if let best = meeting.max(by: { rate($0) < rate($1) }) { return best }
     // No replica meets the targets: the one closest to them (fastest per user, then first token).
     var best = candidates.min { a, b in
-      (a.stepSeconds(c), -Double(a.gpusPerReplica)) < (b.stepSeconds(c), -Double(b.gpusPerReplica))
+      (-a.tokensPerSecondPerUser(c), -Double(a.gpusPerReplica)) < (-b.tokensPerSecondPerUser(c), -Double(b.gpusPerReplica))
     }!
     best.notes.append("the latency targets are not met on any replica of up to \(largest) GPUs: the closest point is shown")
     return best
@@ -158,8 +168,23 @@ private struct Request {
   let inputTokens: Double
   let outputTokens: Double
   let kvPerToken: Double
-  let fullContext: Double
+  /// Context each sequence holds KV for at its end: its prompt less the shared prefix (held
+  /// once per replica), and its output.
+  let sequenceContext: Double
+  /// Mean context a decode step reads per sequence (the shared prefix too: paged attention
+  /// reads it for every sequence).
   let meanContext: Double
+  /// Prompt tokens held once per replica.
+  let sharedPrefix: Double
+  /// Prompt tokens per request that are prefilled (the rest are prompt-cache hits).
+  let prefilledTokens: Double
+  /// Positions a step verifies per sequence (1 + drafts) and the tokens it emits.
+  let positionsPerStep: Double
+  let tokensPerStep: Double
+  /// The draft's cost as a share of a target step: each draft token runs one more block (an
+  /// MTP module or EAGLE head is one transformer block: 1 / layers; 5% when layers are unknown).
+  let draftShare: Double
+  let disaggregated: Bool
   /// Routed-expert weights, and the share `1 − (1 − k/E)^B` of them a batch of B touches per
   /// step (each token picks k of E per layer); the rest of the weights are read every step.
   let expertWeights: Double
@@ -171,7 +196,10 @@ private struct Request {
   /// Activation traffic per token: layers × width × (attention + the experts it visits) / 10⁶.
   let activationUnits: Double
 
-  init(model: ServedModel, accelerator h: Accelerator, tflops: Double, precision: Precision, inputTokens: Double, outputTokens: Double) {
+  init(
+    model: ServedModel, accelerator h: Accelerator, tflops: Double, precision: Precision, inputTokens: Double, outputTokens: Double,
+    levers: ServingLevers
+  ) {
     self.model = model
     flops = tflops * 1e12
     bandwidth = h.hbmTerabytesPerSecond * 1e12
@@ -180,8 +208,15 @@ private struct Request {
     self.outputTokens = outputTokens
     let weights = model.totalParametersBillions * 1e9 * precision.bytesPerWeight
     kvPerToken = model.kvBytesPerTokenBF16 * precision.kvBytesPerElement / 2
-    fullContext = inputTokens + outputTokens
+    sharedPrefix = min(max(0, levers.sharedPrefixTokens), inputTokens)
+    sequenceContext = inputTokens - sharedPrefix + outputTokens
     meanContext = inputTokens + outputTokens / 2
+    prefilledTokens = inputTokens * (1 - levers.cachedShare(inputTokens: inputTokens))
+    let drafts = Double(levers.speculativeDecoding?.draftTokens ?? 0)
+    positionsPerStep = 1 + drafts
+    tokensPerStep = levers.speculativeDecoding?.tokensPerStep ?? 1
+    draftShare = drafts * (model.layers.map { 1 / Double($0) } ?? 0.05)
+    disaggregated = levers.disaggregated
     if let e = model.experts, e.total > e.perToken {
       let perExpert = (model.totalParametersBillions - model.activeParametersBillions) / Double(e.total - e.perToken)
       expertWeights = perExpert * Double(e.total) * 1e9 * precision.bytesPerWeight
@@ -194,7 +229,8 @@ private struct Request {
     activeFLOPsPerToken = 2 * model.activeParametersBillions * 1e9
     var prefill = activeFLOPsPerToken
     if let layers = model.layers, let width = model.hiddenSize {
-      // Causal attention over the prompt: 4 × layers × width × (prompt/2) FLOPs per token.
+      // Causal attention over the prompt: 4 × layers × width × (prompt/2) FLOPs per token
+      // (a cached prefix still is attended to).
       prefill += 2 * Double(layers) * Double(width) * inputTokens
     }
     prefillFLOPsPerToken = prefill
@@ -207,53 +243,62 @@ private struct Request {
   /// A replica of `g` GPUs: its batch (KV-bounded, then capped by the interactivity target) and
   /// the time split of an output token; `nil` when the weights and one sequence do not fit.
   func replica(gpus g: Int, calibration c: Calibration, meanTarget: Double?, ttftSeconds: Double?) -> Estimate? {
-    let room = c.memoryShare * Double(g) * hbmBytes - (denseWeights + expertWeights)
-    guard room >= fullContext * kvPerToken, room > 0 else { return nil }
-    let kvBound = kvPerToken > 0 ? room / (fullContext * kvPerToken) : .infinity
+    let room = c.memoryShare * Double(g) * hbmBytes - (denseWeights + expertWeights + sharedPrefix * kvPerToken)
+    guard room >= sequenceContext * kvPerToken, room > 0 else { return nil }
+    let kvBound = kvPerToken > 0 ? room / (sequenceContext * kvPerToken) : .infinity
     let batchCap = min(c.maximumBatch, kvBound)
     let comm = 1 + c.communicationPerDoubling * log2(Double(g))
-    // Step time at unit efficiencies (seconds): memory and compute parts.
+    // Step time at unit efficiencies (seconds): memory and compute parts, the draft's share on
+    // top; a step verifies `positionsPerStep` positions per sequence.
+    let draft = 1 + draftShare
     func memory(_ b: Double) -> Double {
-      comm * (denseWeights + expertWeights * expertShare(b) + b * meanContext * kvPerToken) / (Double(g) * bandwidth)
+      comm * draft * (denseWeights + expertWeights * expertShare(b * positionsPerStep) + b * meanContext * kvPerToken) / (Double(g) * bandwidth)
     }
-    func compute(_ b: Double) -> Double { comm * activeFLOPsPerToken * b / (Double(g) * flops) }
+    func compute(_ b: Double) -> Double { comm * draft * activeFLOPsPerToken * b * positionsPerStep / (Double(g) * flops) }
+    // Aggregated serving chunks the arriving prompts into the decode steps: in steady state a
+    // step of b sequences admits b × tokens-per-step / output new requests' prefill.
+    func prefillChunk(_ b: Double) -> Double {
+      disaggregated ? 0 : comm * prefillFLOPsPerToken * prefilledTokens * b * tokensPerStep / outputTokens / (Double(g) * flops)
+    }
     // Fixed time per step: per layer, growing with the all-reduce's hops (1 + log2 g).
     let stepUnits = layers * (1 + log2(Double(g)))
     let overhead = stepUnits * c.stepOverheadPerLayerSeconds
     func step(_ b: Double) -> Double {
       max(memory(b) / c.bandwidthEfficiency, compute(b) / c.computeEfficiency) + overhead
-        + b * activationUnits * c.tokenOverheadPerLayerSeconds / Double(g)
+        + b * positionsPerStep * activationUnits * c.tokenOverheadPerLayerSeconds / Double(g) + prefillChunk(b) / c.computeEfficiency
     }
+    func perUser(_ b: Double) -> Double { tokensPerStep / step(b) }
     var batch = batchCap
     var met = true
     var notes: [String] = []
     if batchCap < c.maximumBatch {
-      notes.append(String(format: "batch bounded by KV memory at %.0f sequences of %.0f tokens", batchCap, fullContext))
+      notes.append(String(format: "batch bounded by KV memory at %.0f sequences of %.0f tokens", batchCap, sequenceContext))
     }
-    if let u = meanTarget, 1 / step(batch) < u {
-      if 1 / step(1) < u {
+    if let u = meanTarget, perUser(batch) < u {
+      if perUser(1) < u {
         batch = 1
         met = false
       } else {
         var (lo, hi) = (1.0, batchCap)
         for _ in 0..<60 {
           let mid = (lo + hi) / 2
-          if 1 / step(mid) >= u { lo = mid } else { hi = mid }
+          if perUser(mid) >= u { lo = mid } else { hi = mid }
         }
         batch = lo
       }
     }
-    let prefillCompute = comm * prefillFLOPsPerToken / flops * inputTokens / outputTokens
+    let prefillCompute = comm * prefillFLOPsPerToken / flops * prefilledTokens / outputTokens
     let memoryBound = memory(batch) / c.bandwidthEfficiency >= compute(batch) / c.computeEfficiency
-    let perOutput = Double(g) / batch
-    let ttft = comm * prefillFLOPsPerToken * inputTokens / (Double(g) * flops * c.computeEfficiency)
+    let perOutput = Double(g) / (batch * tokensPerStep)
+    let ttft = comm * prefillFLOPsPerToken * prefilledTokens / (Double(g) * flops * c.computeEfficiency)
     if let t = ttftSeconds, ttft > t { met = false }
     return Estimate(
       gpusPerReplica: g, batch: batch,
       computeSecondsPerOutputToken: prefillCompute + (memoryBound ? 0 : compute(batch) * perOutput),
       memorySecondsPerOutputToken: memoryBound ? memory(batch) * perOutput : 0,
-      overheadCoefficient: stepUnits * perOutput, tokenCoefficient: activationUnits, replicaGPUs: Double(g),
-      stepOverheadUnits: stepUnits, prefillSecondsPerOutputToken: prefillCompute,
-      stepComputeSeconds: compute(batch), stepMemorySeconds: memory(batch), notes: notes, targetsMet: met)
+      overheadCoefficient: stepUnits * perOutput, tokenCoefficient: activationUnits * positionsPerStep / tokensPerStep,
+      replicaGPUs: Double(g), stepOverheadUnits: stepUnits, prefillSecondsPerOutputToken: prefillCompute,
+      stepComputeSeconds: compute(batch), stepMemorySeconds: memory(batch), stepPrefillSeconds: prefillChunk(batch),
+      tokensPerStep: tokensPerStep, notes: notes, targetsMet: met)
   }
 }

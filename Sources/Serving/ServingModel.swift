@@ -62,12 +62,14 @@ public struct ServingModel: Sendable, Equatable {
     return q.precision ?? model.precision
   }
 
-  /// The measurement taken at the query's conditions, if any.
+  /// The measurement taken at the query's conditions, if any: only one served as the estimator
+  /// models (a point taken with speculative decoding, disaggregation or an unstated
+  /// configuration does not say with what settings, so it answers nothing as measured).
   public func measurement(matching q: ServingQuery) throws(ServingError) -> ServingMeasurement? {
     let p = try precision(of: q)
     func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 0.01 * max(abs(a), abs(b)) }
     return measurements.first { m in
-      m.model == q.model && m.hardware == q.hardware && m.precision == p && close(m.inputTokens, q.inputTokens)
+      m.isModelled && m.model == q.model && m.hardware == q.hardware && m.precision == p && close(m.inputTokens, q.inputTokens)
         && close(m.outputTokens, q.outputTokens)
         && m.interactivityIsP99Bound == q.interactivityIsP99Bound
         && (m.tokensPerSecondPerUser == nil
@@ -92,25 +94,36 @@ public struct ServingModel: Sendable, Equatable {
     let group = ServingGroup(model: q.model, hardware: q.hardware, precision: p)
     let groupCalibration = groupCalibrations[group]
     let c = groupCalibration ?? calibration
-    let e = try Estimator.estimate(
-      model: model, accelerator: h, precision: p, inputTokens: q.inputTokens, outputTokens: q.outputTokens,
-      tokensPerSecondPerUser: q.tokensPerSecondPerUser, ttftSeconds: q.ttftP99Seconds, calibration: c,
-      interactivityIsP99Bound: q.interactivityIsP99Bound)
+    func estimate(_ levers: ServingLevers) throws(ServingError) -> Estimate {
+      try Estimator.estimate(
+        model: model, accelerator: h, precision: p, inputTokens: q.inputTokens, outputTokens: q.outputTokens,
+        tokensPerSecondPerUser: q.tokensPerSecondPerUser, ttftSeconds: q.ttftP99Seconds, calibration: c,
+        interactivityIsP99Bound: q.interactivityIsP99Bound, levers: levers)
+    }
+    let e = try estimate(q.levers)
     var point = Self.point(group: group, estimate: e, calibration: c, input: q.inputTokens, output: q.outputTokens)
-    point.notes = e.notes
+    point.notes = e.notes + (q.levers.isOff ? [] : ["levers: " + q.levers.summary])
     point.targetsMet = e.targetsMet
     if let m = try measurement(matching: q) {
       point.basis = .measured
       point.targetsMet = true  // the measurement held its own conditions
-      point.inputTokensPerSecondPerGPU = m.outputTokensPerSecondPerGPU * m.inputTokens / m.outputTokens
       // The measured time split between prefill and decode as the fitted estimate splits it:
       // both pure rates scale by measured / estimated, so the prompts are counted once and the
       // planner's GPU-seconds (input / prefill + output / decode) give back the measurement.
-      let k = m.outputTokensPerSecondPerGPU / point.outputTokensPerSecondPerGPU
+      // Levers the measurement was not taken with move it as they move the estimate.
+      let unlevered = q.levers.isOff ? point : Self.point(group: group, estimate: try estimate(ServingLevers()), calibration: c, input: q.inputTokens, output: q.outputTokens)
+      let k = m.outputTokensPerSecondPerGPU / unlevered.outputTokensPerSecondPerGPU
       point.prefillTokensPerGPUSecond *= k
       point.decodeTokensPerGPUSecond *= k
-      point.outputTokensPerSecondPerGPU = m.outputTokensPerSecondPerGPU
-      if let u = m.tokensPerSecondPerUser { point.tokensPerSecondPerUser = m.interactivityIsP99Bound ? u * c.p99BoundFactor : u }
+      point.outputTokensPerSecondPerGPU *= k
+      point.inputTokensPerSecondPerGPU = point.outputTokensPerSecondPerGPU * m.inputTokens / m.outputTokens
+      if q.levers.isOff {
+        point.outputTokensPerSecondPerGPU = m.outputTokensPerSecondPerGPU
+        if let u = m.tokensPerSecondPerUser { point.tokensPerSecondPerUser = m.interactivityIsP99Bound ? u * c.p99BoundFactor : u }
+      } else {
+        point.notes.append(
+          String(format: "the measurement (%.4g output tokens/s per GPU, no levers) moved by the estimator's ratio with and without the levers: x%.3f", m.outputTokensPerSecondPerGPU, point.outputTokensPerSecondPerGPU / m.outputTokensPerSecondPerGPU))
+      }
       point.sources = [Self.cite(m)]
       return point
     }
@@ -174,11 +187,10 @@ public struct ServingModel: Sendable, Equatable {
     let y = e.outputRate(c)
     let prefillPerOutput = e.prefillSecondsPerOutputToken / c.computeEfficiency
     let decodePerOutput = 1 / y - prefillPerOutput
-    let step = e.stepSeconds(c)
     let g = Double(e.gpusPerReplica)
     return OperatingPoint(
       group: group, outputTokensPerSecondPerGPU: y, inputTokensPerSecondPerGPU: y * input / output,
-      tokensPerSecondPerUser: 1 / step,
+      tokensPerSecondPerUser: e.tokensPerSecondPerUser(c),
       ttftSeconds: input > 0 ? input * prefillPerOutput * output / input / g : 0,
       prefillTokensPerGPUSecond: input > 0 ? input / (output * prefillPerOutput) : .infinity,
       decodeTokensPerGPUSecond: 1 / decodePerOutput, gpusPerReplica: e.gpusPerReplica, concurrencyPerReplica: e.batch,

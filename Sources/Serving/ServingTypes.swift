@@ -1,3 +1,5 @@
+import Foundation
+
 /// A numeric precision of weights (and, below BF16, of the KV cache).
 public enum Precision: String, Sendable, Equatable, Hashable, CaseIterable, Comparable {
   case bf16, fp8, fp4
@@ -161,6 +163,78 @@ public struct ServingGroup: Sendable, Hashable, Comparable, CustomStringConverti
   }
 }
 
+/// Speculative decoding: a draft (an MTP module, an EAGLE head or a small model) proposes
+/// ``draftTokens`` tokens each step and the target model verifies them in the same pass.
+public struct SpeculativeDecoding: Sendable, Equatable {
+  /// Tokens drafted per step (`k`).
+  public var draftTokens: Int
+  /// Chance each drafted token is accepted (`α`), taken as independent of the others.
+  public var acceptanceRate: Double
+
+  public init(draftTokens: Int, acceptanceRate: Double) {
+    self.draftTokens = draftTokens
+    self.acceptanceRate = acceptanceRate
+  }
+
+  /// The sourced default: one MTP draft token accepted 85% of the time — DeepSeek-V3 Technical
+  /// Report §5.4.3 (arXiv 2412.19437, 2024-12): "the acceptance rate of the second token
+  /// prediction ranges between 85% and 90%", 1.8× tokens per second.
+  public static let deepSeekMTP = SpeculativeDecoding(draftTokens: 1, acceptanceRate: 0.85)
+
+  /// Mean tokens a step emits, the accepted drafts and the target's own:
+  /// `(1 − α^(k+1)) / (1 − α)` (Leviathan et al., ICML 2023, eq. 1).
+  public var tokensPerStep: Double {
+    acceptanceRate >= 1 ? Double(draftTokens + 1) : (1 - pow(acceptanceRate, Double(draftTokens + 1))) / (1 - acceptanceRate)
+  }
+}
+
+/// How a deployment is run beyond its model, hardware and precision: the levers a plan may
+/// pull, each off by default.
+public struct ServingLevers: Sendable, Equatable {
+  /// Speculative decoding; `nil`: off.
+  public var speculativeDecoding: SpeculativeDecoding?
+  /// Share of input tokens whose KV cache is found in the prompt cache: their prefill is
+  /// skipped (compute and time to first token).
+  public var promptCacheHitRate = 0.0
+  /// Prompt tokens every request of the deployment shares (a system prompt, tool definitions):
+  /// their KV cache is held once per replica instead of once per sequence, which frees memory
+  /// for a larger batch, and they are prompt-cache hits.
+  public var sharedPrefixTokens = 0.0
+  /// Prefill and decode on separate replicas (DistServe, Splitwise, Dynamo): decode steps no
+  /// longer carry the arriving prompts' prefill, so a batch keeps its interactivity at a
+  /// larger size. The KV cache's transfer between them is taken as hidden (overlapped).
+  public var disaggregated = false
+
+  public init(speculativeDecoding: SpeculativeDecoding? = nil, promptCacheHitRate: Double = 0, sharedPrefixTokens: Double = 0, disaggregated: Bool = false) {
+    self.speculativeDecoding = speculativeDecoding
+    self.promptCacheHitRate = promptCacheHitRate
+    self.sharedPrefixTokens = sharedPrefixTokens
+    self.disaggregated = disaggregated
+  }
+
+  /// Whether every lever is off (the conditions the catalog's modelled points were taken at).
+  public var isOff: Bool { self == ServingLevers() }
+
+  /// Share of a request's `inputTokens` that skips prefill: the hit rate, or the shared prefix's
+  /// share when larger.
+  public func cachedShare(inputTokens: Double) -> Double {
+    guard inputTokens > 0 else { return 0 }
+    return min(1, max(promptCacheHitRate, sharedPrefixTokens / inputTokens))
+  }
+
+  /// The levers in words, for an operating point's notes.
+  public var summary: String {
+    var parts: [String] = []
+    if let s = speculativeDecoding {
+      parts.append(String(format: "speculative decoding (%d draft tokens, acceptance %.2f: %.2f tokens per step)", s.draftTokens, s.acceptanceRate, s.tokensPerStep))
+    }
+    if promptCacheHitRate > 0 { parts.append(String(format: "prompt-cache hit rate %.2f", promptCacheHitRate)) }
+    if sharedPrefixTokens > 0 { parts.append(String(format: "%.0f-token shared prefix held once per replica", sharedPrefixTokens)) }
+    if disaggregated { parts.append("disaggregated prefill and decode") }
+    return parts.isEmpty ? "no levers" : parts.joined(separator: ", ")
+  }
+}
+
 /// What is asked: a model on an accelerator, a request shape and a latency target.
 public struct ServingQuery: Sendable, Equatable {
   public var model: String
@@ -177,6 +251,8 @@ public struct ServingQuery: Sendable, Equatable {
   /// Whether ``tokensPerSecondPerUser`` bounds the p99 time per output token (as MLPerf's
   /// latency classes do) rather than stating the mean.
   public var interactivityIsP99Bound = false
+  /// The levers in force (all off by default).
+  public var levers = ServingLevers()
 
   public init(
     model: String, hardware: String, precision: Precision? = nil, inputTokens: Double, outputTokens: Double,

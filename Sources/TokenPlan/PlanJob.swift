@@ -344,13 +344,13 @@ public enum PlanJob {
   /// The tornado table (`plan --tornado`, `sensitivity.csv`).
   static func table(_ rows: [TornadoRow]) -> TextTable {
     var table = TextTable(columns: [
-      .init("driver"), .init("low", numeric: true), .init("high", numeric: true),
+      .init("driver"), .init("low"), .init("high"),
       .init("cost_per_million_tokens_at_low", numeric: true), .init("cost_per_million_tokens_at_high", numeric: true),
       .init("facility_power_mw_at_low", numeric: true), .init("facility_power_mw_at_high", numeric: true),
     ])
     for t in rows {
       table.rows.append([
-        .text(t.driver), .number(t.low), .number(t.high), .number(t.costAtLow), .number(t.costAtHigh),
+        .text(t.driver), .text(t.lowSetting), .text(t.highSetting), .number(t.costAtLow), .number(t.costAtHigh),
         .number(t.megawattsAtLow), .number(t.megawattsAtHigh),
       ])
     }

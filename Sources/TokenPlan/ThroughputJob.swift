@@ -12,6 +12,8 @@ public struct ThroughputRequest: Sendable {
   public var tokensPerSecondPerUser: Double?
   public var ttftP99Seconds: Double?
   public var precision: String?
+  /// The serving levers (all off by default).
+  public var levers = ServingLevers()
   /// Catalog files read after the shipped ones.
   public var catalogs: [String] = []
   public init(model: String, hardware: String, inputTokens: Double, outputTokens: Double) {
@@ -55,9 +57,17 @@ public enum ThroughputJob {
     if let p = r.precision, Precision(rawValue: p) == nil {
       throw ThroughputError(description: "--precision \(p): expected fp8, fp4 or bf16")
     }
-    let query = ServingQuery(
+    let l = r.levers
+    guard (0...1).contains(l.promptCacheHitRate), l.sharedPrefixTokens >= 0, l.sharedPrefixTokens.isFinite else {
+      throw ThroughputError(description: "--prompt-cache-hit-rate must be within 0-1 and --shared-prefix-tokens ≥ 0")
+    }
+    if let s = l.speculativeDecoding, !(1...16).contains(s.draftTokens) || !(0...1).contains(s.acceptanceRate) {
+      throw ThroughputError(description: "--draft-tokens must be 1-16 and --acceptance-rate within 0-1")
+    }
+    var query = ServingQuery(
       model: r.model, hardware: r.hardware, precision: r.precision.flatMap(Precision.init(rawValue:)), inputTokens: r.inputTokens,
       outputTokens: r.outputTokens, tokensPerSecondPerUser: r.tokensPerSecondPerUser, ttftP99Seconds: r.ttftP99Seconds)
+    query.levers = l
     do throws(ServingError) {
       return (try model.operatingPoint(query), model, query)
     } catch {
@@ -83,6 +93,7 @@ public enum ThroughputJob {
       ("basis", .string(p.basis.rawValue)), ("extrapolated", .bool(p.extrapolated)),
       ("sources", .array(p.sources.map(JSONValue.string))), ("notes", .array(p.notes.map(JSONValue.string))),
       ("mfu", .number(c.computeEfficiency)), ("mbu", .number(c.bandwidthEfficiency)),
+      ("levers", .string(q.levers.summary)),
     ])
   }
 
@@ -100,6 +111,7 @@ public enum ThroughputJob {
       ("time to first token (prefill alone)", f(p.ttftSeconds) + " s"),
       ("prefill / decode tokens per GPU-second", "\(f(p.prefillTokensPerGPUSecond)) / \(f(p.decodeTokensPerGPUSecond))"),
       ("replica", "\(p.gpusPerReplica) GPUs, \(f(p.concurrencyPerReplica)) concurrent sequences"),
+      ("levers", q.levers.summary),
       ("basis", p.basis.rawValue + (p.extrapolated ? " (extrapolated)" : "")),
     ]
     rows += p.sources.map { ("source", $0) }

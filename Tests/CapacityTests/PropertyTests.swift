@@ -139,7 +139,7 @@ struct PropertyTests {
             }
           }
           for row in try MonteCarlo.tornado(plan, spec: spec) {
-            let v = [row.low, row.high, row.costAtLow, row.costAtHigh, row.megawattsAtLow, row.megawattsAtHigh]
+            let v = [row.low ?? 0, row.high ?? 0, row.costAtLow, row.costAtHigh, row.megawattsAtLow, row.megawattsAtHigh]
             #expect(v.allSatisfy { $0.isFinite }, "plan \(k) tornado \(row.driver): \(v)")
           }
         }

@@ -69,6 +69,13 @@ struct ReportTableTests {
     #expect(md.contains("| 2026Q2 | 12,345 | 0.0497 |"))
   }
 
+  @Test("LaTeX: the Greek symbols the documents use go to math mode; other Greek, which pdflatex cannot set, is replaced")
+  func latexGreek() {
+    #expect(ReportTable.latexEscape("1 draft, α 0.85") == "1 draft, $\\alpha$ 0.85")
+    #expect(ReportTable.latexEscape("31 µs, σ, τ") == "31 $\\mu$s, $\\sigma$, $\\tau$")
+    #expect(ReportTable.latexEscape("β é") == "? é")
+  }
+
   @Test("LaTeX: escaped text, S columns sized to the data, compiles with pdflatex")
   func latex() throws {
     let tex = Self.table.latex(label: "t")

@@ -36,6 +36,26 @@ struct ThroughputCommandTests {
     #expect(h20["basis"] as? String == "estimated")
   }
 
+  @Test("the lever flags move the answer the way the levers do, and say so; half a lever is refused")
+  func levers() throws {
+    let args = ["throughput", "--model", "llama-70b", "--hardware", "B200", "--input-tokens", "3200", "--output-tokens", "400",
+      "--tokens-per-second-per-user", "50", "--format", "json"]
+    let off = try json(try runTokenplan(args))
+    #expect(off["levers"] as? String == "no levers")
+    let rate = { (d: [String: Any]) in d["output_tokens_per_s_per_gpu"] as? Double ?? 0 }
+    for extra in [["--prompt-cache-hit-rate", "0.5"], ["--draft-tokens", "1", "--acceptance-rate", "0.85"], ["--disaggregated"], ["--shared-prefix-tokens", "1000"]] {
+      let on = try json(try runTokenplan(args + extra))
+      #expect(rate(on) > rate(off), "\(extra)")
+      #expect((on["levers"] as? String ?? "no levers") != "no levers", "\(extra)")
+      // The target still holds.
+      #expect(abs((on["tokens_per_s_per_user"] as? Double ?? 0) - 50) < 1e-6 * 50, "\(extra)")
+    }
+    let half = try runTokenplan(args + ["--draft-tokens", "2"])
+    #expect(half.status != 0 && half.stderr.contains("--acceptance-rate"), "\(half.stderr)")
+    let bad = try runTokenplan(args + ["--prompt-cache-hit-rate", "1.5"])
+    #expect(bad.status == 1 && bad.stderr.contains("0-1"), "\(bad.stderr)")
+  }
+
   @Test("--catalog adds a measurement that is then returned as measured; bad queries exit 1 saying why")
   func catalogAndErrors() throws {
     let extra = try temporaryFile(

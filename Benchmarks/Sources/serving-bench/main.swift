@@ -41,6 +41,22 @@ summary("  estimated", groupOut.filter(\.measurement.isModelled).map(\.ratio))
 print("\npoints with unmodelled features (speculative decoding, disaggregation, unstated frontier configs; they calibrate nothing):")
 summary("  serving model", unmodelled.map(\.ratio))
 summary("  estimator", unmodelled.map(\.estimatorRatio))
+// The points taken with speculative decoding and disaggregation, asked with those levers at
+// their sourced values (DeepSeek-V3's MTP: 1 draft token, acceptance 0.85; prefill on replicas
+// of its own), against asking without them: the levers' own check (they calibrate nothing).
+print("\npoints with speculative decoding and disaggregation, levers off -> on at the sourced values (MTP 1 draft, acceptance 0.85; disaggregated):")
+for m in model.measurements where m.features.contains("speculative-decoding") && m.features.contains("disaggregated") {
+  var q = ServingQuery(
+    model: m.model, hardware: m.hardware, precision: m.precision, inputTokens: m.inputTokens, outputTokens: m.outputTokens,
+    tokensPerSecondPerUser: m.tokensPerSecondPerUser)
+  let off = try model.operatingPoint(q)
+  q.levers = ServingLevers(speculativeDecoding: .deepSeekMTP, disaggregated: true)
+  let on = try model.operatingPoint(q)
+  print(String(format: "  %@ on %@ at %@, %.0f/%.0f tokens, %.0f tokens/s per user: measured %.0f; levers off %.0f (x%.2f), on %.0f (x%.2f), %@",
+    m.model, m.hardware, m.precision.rawValue, m.inputTokens, m.outputTokens, m.tokensPerSecondPerUser ?? 0, m.outputTokensPerSecondPerGPU,
+    off.outputTokensPerSecondPerGPU, off.outputTokensPerSecondPerGPU / m.outputTokensPerSecondPerGPU,
+    on.outputTokensPerSecondPerGPU, on.outputTokensPerSecondPerGPU / m.outputTokensPerSecondPerGPU, on.basis.rawValue))
+}
 print("\nby source:")
 for (label, prefix) in [("MLPerf v5.1", "MLPerf"), ("TensorRT-LLM tables", "TensorRT-LLM")] {
   summary("  \(label), model", held.filter { $0.measurement.source.hasPrefix(prefix) }.map(\.ratio))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OutputSafety
+import Serving
 import TokenPlan
 
 struct ThroughputCommand: ParsableCommand {
@@ -23,7 +24,18 @@ struct ThroughputCommand: ParsableCommand {
   @Option(help: "Interactivity target, tokens/s per user (1 / time per output token).") var tokensPerSecondPerUser: Double?
   @Option(name: .customLong("ttft-p99-seconds"), help: "p99 time-to-first-token target, seconds.") var ttftP99Seconds: Double?
   @Option(help: "Precision: fp8, fp4 or bf16 (default: the model's).") var precision: String?
+  @Option(help: "Tokens drafted per step under speculative decoding (1 for DeepSeek-V3's MTP); needs --acceptance-rate.") var draftTokens: Int?
+  @Option(help: "Chance each drafted token is accepted (DeepSeek-V3's MTP: 0.85-0.90); needs --draft-tokens.") var acceptanceRate: Double?
+  @Option(help: "Share of input tokens found in the prompt cache (their prefill skipped).") var promptCacheHitRate: Double = 0
+  @Option(help: "Prompt tokens every request shares, their KV cache held once per replica.") var sharedPrefixTokens: Double = 0
+  @Flag(help: "Prefill on replicas of its own (disaggregated prefill and decode).") var disaggregated = false
   @Option(help: "A catalog file read after the shipped ones (repeatable).") var catalog: [String] = []
+
+  func validate() throws {
+    guard (draftTokens == nil) == (acceptanceRate == nil) else {
+      throw ValidationError("--draft-tokens and --acceptance-rate go together (speculative decoding needs both)")
+    }
+  }
   @Option(help: "Output format: table or json.") var format: OutputFormat = .table
 
   func run() throws {
@@ -31,6 +43,9 @@ struct ThroughputCommand: ParsableCommand {
     r.tokensPerSecondPerUser = tokensPerSecondPerUser
     r.ttftP99Seconds = ttftP99Seconds
     r.precision = precision
+    r.levers = ServingLevers(
+      speculativeDecoding: draftTokens.map { SpeculativeDecoding(draftTokens: $0, acceptanceRate: acceptanceRate ?? 0) },
+      promptCacheHitRate: promptCacheHitRate, sharedPrefixTokens: sharedPrefixTokens, disaggregated: disaggregated)
     r.catalogs = catalog
     let (point, model, query) = try ThroughputJob.run(r)
     switch format {
