@@ -8,16 +8,101 @@ import RunStore
 import TokenPlanCore
 import XLSXReport
 
+/// What every output writer gets: the run's results, what is rendered once from them, and the
+/// charts' PNG bytes once the charts are written (the notebook embeds them).
+package struct OutputContext {
+  package var results: RunResults
+  package var tables: RunTables
+  package var charts: [(String, Chart)]
+  package var paper: ReportDocument.Paper
+  package var documentDate: Date
+  package var directory: URL
+  package var chartPNGs: [(String, Data)] = []
+
+  /// Writes `text` to `name` under the output directory.
+  func write(_ name: String, _ text: String) throws {
+    try Data(text.utf8).write(to: directory.appendingPathComponent(name))
+  }
+}
+
+/// One kind of output: the files it writes (under the output directory) and how. A new output
+/// format is one entry in ``RunOutputs/writers``.
+package struct OutputWriter: Sendable {
+  /// The files it writes, as the run log lists them (a chart folder's PNGs are not listed).
+  package var files: [String]
+  /// Progress steps it takes (one, or one per chart).
+  package var steps: @Sendable (OutputContext) -> Int = { _ in 1 }
+  /// Writes its files; calls `step` after each step.
+  package var write: @Sendable (inout OutputContext, _ step: () -> Void) throws -> Void
+
+  /// A result table as CSV and JSON (`NAME.csv`, `NAME.json` with the rows under `key`).
+  static func table(_ name: String, key: String, _ table: @escaping @Sendable (OutputContext) -> TextTable) -> OutputWriter {
+    OutputWriter(files: ["\(name).csv", "\(name).json"]) { c, step in
+      let t = table(c)
+      try c.write("\(name).csv", t.csv())
+      try c.write("\(name).json", t.json(key: key).serialized() + "\n")
+      step()
+    }
+  }
+}
+
 /// The run's output files, written from its results: the tables as CSV and JSON, Markdown and
 /// LaTeX, the workbook, the charts, the notebook and the PDF report.
 package enum RunOutputs {
-  /// The files every run writes, in the output directory.
-  package static let outputFiles = [
-    "report.pdf", "workbook.xlsx", "notebook.ipynb", "tables.md", "latex/tables.tex",
-    "forecast.csv", "forecast.json", "plan.csv", "plan.json", "plan-unconstrained.csv", "plan-unconstrained.json", "budget.csv", "budget.json", "scenarios.csv", "scenarios.json",
-    "uncertainty.csv", "uncertainty.json", "sensitivity.csv", "sensitivity.json", "fits.csv", "fits.json",
-    "assumptions.csv", "assumptions.json", "run-log.json",
+  /// Every output writer, in the order they write (the charts before the notebook that embeds
+  /// them) and their files are listed.
+  package static let writers: [OutputWriter] = [
+    OutputWriter(files: ["report.pdf"]) { c, step in
+      var document = RunReport.document(c.results, c.tables, c.charts)
+      document.date = isoDate(c.documentDate)
+      try document.write(to: c.directory.appendingPathComponent("report.pdf").path, paper: c.paper)
+      step()
+    },
+    OutputWriter(files: ["workbook.xlsx"]) { c, step in
+      var book = RunWorkbook.workbook(c.results, c.tables)
+      book.title = "Capacity plan \(c.results.plan.name), as of \(c.results.plan.asOf)"
+      book.printHeader = book.title
+      book.created = c.documentDate
+      try XLSXWriter.write(book, to: c.directory.appendingPathComponent("workbook.xlsx").path)
+      step()
+    },
+    OutputWriter(files: [], steps: { $0.charts.count }) { c, step in
+      let chartDir = c.directory.appendingPathComponent("charts")
+      try FileManager.default.createDirectory(at: chartDir, withIntermediateDirectories: true)
+      for (stem, chart) in c.charts {
+        let url = chartDir.appendingPathComponent("\(stem).png")
+        try chart.writePNG(to: url.path)
+        c.chartPNGs.append((stem, try Data(contentsOf: url)))
+        step()
+      }
+    },
+    OutputWriter(files: ["notebook.ipynb"]) { c, step in
+      try c.write("notebook.ipynb", NotebookExport.notebook(c.results, c.tables, charts: c.chartPNGs))
+      step()
+    },
+    OutputWriter(files: ["tables.md"]) { c, step in
+      try c.write("tables.md", RunReport.markdown(c.results, c.tables))
+      step()
+    },
+    OutputWriter(files: ["latex/tables.tex"]) { c, step in
+      let latexDir = c.directory.appendingPathComponent("latex")
+      try FileManager.default.createDirectory(at: latexDir, withIntermediateDirectories: true)
+      for (name, text) in RunReport.latex(c.results, c.tables) { try Data(text.utf8).write(to: latexDir.appendingPathComponent(name)) }
+      step()
+    },
+    .table("forecast", key: "forecasts") { ResultTables.reconciled($0.results.forecastRows, levels: [80, 95], forecasts: $0.results.forecasts) },
+    .table("plan", key: "quarters") { ResultTables.plan($0.results.rows) },
+    .table("plan-unconstrained", key: "quarters") { ResultTables.plan($0.results.unconstrained) },
+    .table("budget", key: "years") { ResultTables.budget($0.results.budget, currency: $0.results.plan.money.currency) },
+    .table("scenarios", key: "scenarios") { ResultTables.plan($0.results.scenarios) },
+    .table("uncertainty", key: "uncertainty") { TextTable($0.tables.uncertainty) },
+    .table("sensitivity", key: "sensitivity") { TextTable($0.tables.sensitivity) },
+    .table("fits", key: "fits") { TextTable($0.tables.fits) },
+    .table("assumptions", key: "assumptions") { TextTable(RunReport.registerWithSources($0.results.register)) },
   ]
+
+  /// The files every run writes, in the output directory: the writers' and the run log.
+  package static let outputFiles = writers.flatMap(\.files) + ["run-log.json"]
 
   /// `YYYY-MM-DDThh:mm:ssZ` in UTC (the PDF and run-log date form).
   package static func isoDate(_ date: Date) -> String {
@@ -28,67 +113,19 @@ package enum RunOutputs {
     return f.string(from: date)
   }
 
-  /// Writes every output but the run log into `dir`.
+  /// Writes every output but the run log into `dir`, reporting `count(done, total)` steps.
   package static func writeOutputs(
     _ r: RunResults, paper: ReportDocument.Paper, documentDate: Date, to dir: URL, count: (Int, Int) -> Void
   ) throws {
-    let tables = RunReport.tables(r)
-    let charts = RunReport.charts(r)
-    let total = 5 + charts.count
+    var context = OutputContext(
+      results: r, tables: RunReport.tables(r), charts: RunReport.charts(r), paper: paper, documentDate: documentDate, directory: dir)
+    let total = writers.reduce(0) { $0 + $1.steps(context) }
     var done = 0
-    func tick() {
-      done += 1
-      count(done, total)
+    for writer in writers {
+      try writer.write(&context) {
+        done += 1
+        count(done, total)
+      }
     }
-    func write(_ name: String, _ text: String) throws {
-      try Data(text.utf8).write(to: dir.appendingPathComponent(name))
-    }
-    let forecastTable = ResultTables.reconciled(r.forecastRows, levels: [80, 95], forecasts: r.forecasts)
-    try write("forecast.csv", forecastTable.csv())
-    try write("forecast.json", forecastTable.json(key: "forecasts").serialized() + "\n")
-    let planTable = ResultTables.plan(r.rows)
-    try write("plan.csv", planTable.csv())
-    try write("plan.json", planTable.json(key: "quarters").serialized() + "\n")
-    let unconstrainedTable = ResultTables.plan(r.unconstrained)
-    try write("plan-unconstrained.csv", unconstrainedTable.csv())
-    try write("plan-unconstrained.json", unconstrainedTable.json(key: "quarters").serialized() + "\n")
-    let budgetTable = ResultTables.budget(r.budget, currency: r.plan.money.currency)
-    try write("budget.csv", budgetTable.csv())
-    try write("budget.json", budgetTable.json(key: "years").serialized() + "\n")
-    let scenarioTable = ResultTables.plan(r.scenarios)
-    try write("scenarios.csv", scenarioTable.csv())
-    try write("scenarios.json", scenarioTable.json(key: "scenarios").serialized() + "\n")
-    for (name, table) in [("uncertainty", tables.uncertainty), ("sensitivity", tables.sensitivity), ("fits", tables.fits),
-      ("assumptions", RunReport.registerWithSources(r.register))] {
-      let text = TextTable(table)
-      try write("\(name).csv", text.csv())
-      try write("\(name).json", text.json(key: name).serialized() + "\n")
-    }
-    tick()
-    try write("tables.md", RunReport.markdown(r, tables))
-    let latexDir = dir.appendingPathComponent("latex")
-    try FileManager.default.createDirectory(at: latexDir, withIntermediateDirectories: true)
-    for (name, text) in RunReport.latex(r, tables) { try Data(text.utf8).write(to: latexDir.appendingPathComponent(name)) }
-    tick()
-    var book = RunWorkbook.workbook(r, tables)
-    book.title = "Capacity plan \(r.plan.name), as of \(r.plan.asOf)"
-    book.printHeader = book.title
-    book.created = documentDate
-    try XLSXWriter.write(book, to: dir.appendingPathComponent("workbook.xlsx").path)
-    tick()
-    let chartDir = dir.appendingPathComponent("charts")
-    try FileManager.default.createDirectory(at: chartDir, withIntermediateDirectories: true)
-    var pngs: [(String, Data)] = []
-    for (stem, chart) in charts {
-      let url = chartDir.appendingPathComponent("\(stem).png")
-      try chart.writePNG(to: url.path)
-      pngs.append((stem, try Data(contentsOf: url)))
-      tick()
-    }
-    try write("notebook.ipynb", NotebookExport.notebook(r, tables, charts: pngs))
-    tick()
-    var document = RunReport.document(r, tables, charts)
-    document.date = isoDate(documentDate)
-    try document.write(to: dir.appendingPathComponent("report.pdf").path, paper: paper)
   }
 }

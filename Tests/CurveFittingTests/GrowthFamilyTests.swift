@@ -36,6 +36,8 @@ struct GrowthFamilyTests {
     }
     #expect(Set(Self.cases.map { GrowthFamily(name: $0.family)! }).count == Self.cases.count)
     for bad in ["", "Logistic", "poly:0", "poly:21", "poly:x", "sigmoid"] { #expect(GrowthFamily(name: bad) == nil, "\(bad)") }
+    // The registry lists each family once, in the documented order.
+    #expect(GrowthFamily.names == ["linear", "poly:N", "exponential", "logistic", "richards", "gompertz", "monomolecular", "power", "bass"])
   }
 
   @Test("analytic Jacobian equals central differences", arguments: cases)
