@@ -57,6 +57,9 @@ public struct PlanKey: Sendable {
 /// `--schema`), and the tests check the reader and the schema agree.
 public enum PlanKeys {
   /// The keys a section may hold (`""`: the top level; `facility`, `workloads.*`, …).
+  /// Each key by its path (the reader takes numeric ranges from here).
+  static let byPath: [String: PlanKey] = Dictionary(uniqueKeysWithValues: all.map { ($0.path, $0) })
+
   public static func allowed(under section: String) -> [String] {
     all.filter { $0.parent == section }.map(\.name)
   }
@@ -204,7 +207,7 @@ public enum PlanKeys {
   static let uncertaintyKeys: [PlanKey] =
     [
       .init(path: "uncertainty.draws", kind: .integer(min: 10, max: 1_000_000), defaultValue: "1000", text: "Monte Carlo draws."),
-      .init(path: "uncertainty.seed", kind: .integer(min: 0, max: 1 << 53), defaultValue: "the default seed", text: "The draws' seed."),
+      .init(path: "uncertainty.seed", kind: .integer(min: 0, max: (1 << 53) - 1), defaultValue: "the default seed", text: "The draws' seed."),
     ]
     + Driver.allCases.map {
       PlanKey(path: "uncertainty.\($0.rawValue)", kind: .distribution, text: "The \($0.label)'s distribution (its whole support within \($0.rule.text)).")

@@ -48,7 +48,7 @@ public enum PlanReader {
     let otherSites = try top["sites"].map { try r.sites($0, first: facility, asOf: asOf) } ?? []
     let money = try r.money(try r.required(top, "money", root))
     let purchase = try top["purchase_hardware"].map { try r.hardwareName($0, in: catalog.hardware) }
-    let horizon = try r.integer(top["horizon_quarters"], default: 8, min: 1, max: 40)
+    let horizon = try r.integer(top["horizon_quarters"], key: "horizon_quarters", default: 8)
     let demandData = try top["demand_data"].map(resolve)
     let eventsFile = try top["events_file"].map(resolve)
     let uncertainty = try top["uncertainty"].map(r.uncertainty)
@@ -221,6 +221,45 @@ struct Reader {
     try number(Optional(node), default: nil, min: min, max: max)
   }
 
+  /// A number held to the range `key`'s entry in ``PlanKeys`` states (the one list the reader,
+  /// the key reference and the JSON Schema share); `value` when the node is absent.
+  func number(_ node: Node?, key: String, default value: Double? = nil) throws -> Double {
+    guard case .number(let lower, let upper, let exclusive)? = PlanKeys.byPath[key]?.kind else {
+      preconditionFailure("\(key) is not a number key in PlanKeys")
+    }
+    let v = try number(node, default: value, min: exclusive ? nil : lower, max: upper)
+    if exclusive, let lower, let node, v <= lower {
+      throw error(node, expected: "a number > \(lower)", fix: "correct the value")
+    }
+    return v
+  }
+
+  /// A whole number held to the range `key`'s entry in ``PlanKeys`` states.
+  func integer(_ node: Node?, key: String, default value: Int? = nil) throws -> Int {
+    guard case .integer(let lower, let upper)? = PlanKeys.byPath[key]?.kind else {
+      preconditionFailure("\(key) is not a whole-number key in PlanKeys")
+    }
+    return try integer(node, default: value, min: lower, max: upper)
+  }
+
+  /// One value of a quarter → number key (`tokens_per_day`, `mw_available`), held to the range
+  /// its entry in ``PlanKeys`` states.
+  func quarterNumber(_ node: Node, key: String) throws -> Double {
+    guard case .quarterNumbers(let lower, let upper)? = PlanKeys.byPath[key]?.kind else {
+      preconditionFailure("\(key) is not a quarter → number key in PlanKeys")
+    }
+    return try number(node, min: lower, max: upper)
+  }
+
+  /// `active_parameters_b`: in its key's range and at most the total (a model's own bound).
+  func activeParameters(_ node: Node?, total: Double) throws -> Double {
+    let active = try number(node, key: "models.*.active_parameters_b", default: total)
+    if let node, active > total {
+      throw error(node, expected: "a number ≤ \(total) (total_parameters_b)", fix: "correct the value")
+    }
+    return active
+  }
+
   /// A whole number in `min...max` (a count, a lead time in quarters): `2048.7` or `1e300` is an
   /// error, never truncated or trapped on.
   func integer(_ node: Node?, default value: Int? = nil, min: Int, max: Int) throws -> Int {
@@ -360,18 +399,18 @@ struct Reader {
       let a = try mapping(node, allowed: PlanKeys.allowed(under: "accelerators.*"))
       c.accelerators[name] = AcceleratorSpec(
         name: name, peakDenseTFLOPS: try tflops(required(a, "peak_dense_tflops", node)),
-        hbmGigabytes: try number(required(a, "hbm_gb", node), min: 0.001),
-        hbmTerabytesPerSecond: try number(required(a, "hbm_tb_per_s", node), min: 0.001),
-        tdpWatts: try number(a["tdp_w"], default: 0, min: 0),
-        scaleUpGPUs: try integer(required(a, "scale_up_gpus", node), min: 1, max: 100_000), provenance: try provenance(a, node))
+        hbmGigabytes: try number(required(a, "hbm_gb", node), key: "accelerators.*.hbm_gb"),
+        hbmTerabytesPerSecond: try number(required(a, "hbm_tb_per_s", node), key: "accelerators.*.hbm_tb_per_s"),
+        tdpWatts: try number(a["tdp_w"], key: "accelerators.*.tdp_w", default: 0),
+        scaleUpGPUs: try integer(required(a, "scale_up_gpus", node), key: "accelerators.*.scale_up_gpus"), provenance: try provenance(a, node))
     }
     for item in try top["throughput"].map(sequence) ?? [] {
       let t = try mapping(item, allowed: PlanKeys.allowed(under: "throughput[]"))
       let entry = Throughput(
         model: try string(required(t, "model", item)), hardware: try string(required(t, "hardware", item)),
         latencyClass: try t["latency_class"].map(latencyClass) ?? "server",
-        inputTokensPerSecond: try number(required(t, "input_tokens_per_s", item), min: 1e-9),
-        outputTokensPerSecond: try number(required(t, "output_tokens_per_s", item), min: 1e-9), estimated: false,
+        inputTokensPerSecond: try number(required(t, "input_tokens_per_s", item), key: "throughput[].input_tokens_per_s"),
+        outputTokensPerSecond: try number(required(t, "output_tokens_per_s", item), key: "throughput[].output_tokens_per_s"), estimated: false,
         provenance: try provenance(t, item))
       c.throughput.removeAll { $0.model == entry.model && $0.hardware == entry.hardware && $0.latencyClass == entry.latencyClass }
       c.throughput.append(entry)
@@ -401,36 +440,42 @@ struct Reader {
 
   func model(_ name: String, _ node: Node) throws -> ModelSpec {
     let m = try mapping(node, allowed: PlanKeys.allowed(under: "models.*"))
-    let total = try number(required(m, "total_parameters_b", node), min: 0.001)
+    let total = try number(required(m, "total_parameters_b", node), key: "models.*.total_parameters_b")
     var spec = ModelSpec(
       name: name, totalParametersBillions: total,
-      activeParametersBillions: try number(m["active_parameters_b"], default: total, min: 0.001, max: total),
-      precision: try m["precision"].map(precision) ?? "bf16", kvBytesPerToken: try number(m["kv_bytes_per_token"], default: 0, min: 0))
-    spec.expertsTotal = try m["experts_total"].map { try integer($0, min: 2, max: 100_000) }
-    spec.expertsPerToken = try m["experts_per_token"].map { try integer($0, min: 1, max: spec.expertsTotal.map { $0 - 1 } ?? 100_000) }
+      activeParametersBillions: try activeParameters(m["active_parameters_b"], total: total),
+      precision: try m["precision"].map(precision) ?? "bf16", kvBytesPerToken: try number(m["kv_bytes_per_token"], key: "models.*.kv_bytes_per_token", default: 0))
+    spec.expertsTotal = try m["experts_total"].map { try integer($0, key: "models.*.experts_total") }
+    spec.expertsPerToken = try m["experts_per_token"].map { node in
+      let k = try integer(node, key: "models.*.experts_per_token")
+      if let total = spec.expertsTotal, k >= total {
+        throw error(node, expected: "experts_per_token below experts_total (\(total))", fix: "correct the value")
+      }
+      return k
+    }
     guard (spec.expertsTotal == nil) == (spec.expertsPerToken == nil) else {
       throw error(node, expected: "experts_total and experts_per_token together (or neither, for a dense model)", fix: "add the missing one")
     }
-    spec.layers = try m["layers"].map { try integer($0, min: 1, max: 100_000) }
-    spec.hiddenSize = try m["hidden_size"].map { try integer($0, min: 1, max: 1_000_000) }
+    spec.layers = try m["layers"].map { try integer($0, key: "models.*.layers") }
+    spec.hiddenSize = try m["hidden_size"].map { try integer($0, key: "models.*.hidden_size") }
     if m["source"] != nil || m["date"] != nil { spec.provenance = try provenance(m, node) }
     return spec
   }
 
   func hardware(_ name: String, _ node: Node) throws -> HardwareSpec {
     let h = try mapping(node, allowed: PlanKeys.allowed(under: "hardware.*"))
-    let maxKW = try number(required(h, "node_max_kw", node), min: 0.01)
+    let maxKW = try number(required(h, "node_max_kw", node), key: "hardware.*.node_max_kw")
     var spec = HardwareSpec(
-      name: name, peakDenseTFLOPS: try h["peak_dense_tflops"].map(tflops) ?? [:], hbmGigabytes: try number(h["hbm_gb"], default: 0, min: 0),
-      hbmTerabytesPerSecond: try number(h["hbm_tb_per_s"], default: 0, min: 0),
-      tdpWatts: try number(h["tdp_w"], default: 0, min: 0),
-      gpusPerNode: try integer(required(h, "gpus_per_node", node), min: 1, max: 100_000), nodeMaxKilowatts: maxKW,
-      nodeBusyKilowatts: try number(h["node_busy_kw"], default: 0.7 * maxKW, min: 0),
-      nodeIdleKilowatts: try number(h["node_idle_kw"], default: 0.2 * maxKW, min: 0),
-      nodePrice: try number(required(h, "node_price", node), min: 0),
+      name: name, peakDenseTFLOPS: try h["peak_dense_tflops"].map(tflops) ?? [:], hbmGigabytes: try number(h["hbm_gb"], key: "hardware.*.hbm_gb", default: 0),
+      hbmTerabytesPerSecond: try number(h["hbm_tb_per_s"], key: "hardware.*.hbm_tb_per_s", default: 0),
+      tdpWatts: try number(h["tdp_w"], key: "hardware.*.tdp_w", default: 0),
+      gpusPerNode: try integer(required(h, "gpus_per_node", node), key: "hardware.*.gpus_per_node"), nodeMaxKilowatts: maxKW,
+      nodeBusyKilowatts: try number(h["node_busy_kw"], key: "hardware.*.node_busy_kw", default: 0.7 * maxKW),
+      nodeIdleKilowatts: try number(h["node_idle_kw"], key: "hardware.*.node_idle_kw", default: 0.2 * maxKW),
+      nodePrice: try number(required(h, "node_price", node), key: "hardware.*.node_price"),
       firstAvailable: try h["first_available"].map(quarter) ?? Quarter(year: 2000, number: 1),
       provenance: try provenance(h, node))
-    spec.scaleUpGPUs = try h["scale_up_gpus"].map { try integer($0, min: 1, max: 100_000) }
+    spec.scaleUpGPUs = try h["scale_up_gpus"].map { try integer($0, key: "hardware.*.scale_up_gpus") }
     return spec
   }
 
@@ -456,14 +501,14 @@ struct Reader {
       throw error(precisionNode, expected: "a precision \(hardware) has a peak for (\(peaks.keys.sorted().joined(separator: ", ")))",
         fix: "state the measurement's compute precision, or add its peak to \(hardware)")
     }
-    let out = try number(required(t, "output_tokens", item), min: 1)
+    let out = try number(required(t, "output_tokens", item), key: "measurements[].output_tokens")
     var measurement = ServingMeasurement(
-      model: model, hardware: hardware, gpus: try integer(required(t, "gpus", item), min: 1, max: 100_000),
+      model: model, hardware: hardware, gpus: try integer(required(t, "gpus", item), key: "measurements[].gpus"),
       precision: Precision(rawValue: p)!, engine: try string(required(t, "engine", item)),
-      scenario: try string(required(t, "scenario", item)), inputTokens: try number(required(t, "input_tokens", item), min: 0),
-      outputTokens: out, tokensPerSecondPerUser: try t["tokens_per_s_per_user"].map { try number($0, min: 1e-9) },
-      ttftSeconds: try t["ttft_s"].map { try number($0, min: 1e-9) },
-      outputTokensPerSecondPerGPU: try number(required(t, "output_tokens_per_s_per_gpu", item), min: 1e-9),
+      scenario: try string(required(t, "scenario", item)), inputTokens: try number(required(t, "input_tokens", item), key: "measurements[].input_tokens"),
+      outputTokens: out, tokensPerSecondPerUser: try t["tokens_per_s_per_user"].map { try number($0, key: "measurements[].tokens_per_s_per_user") },
+      ttftSeconds: try t["ttft_s"].map { try number($0, key: "measurements[].ttft_s") },
+      outputTokensPerSecondPerGPU: try number(required(t, "output_tokens_per_s_per_gpu", item), key: "measurements[].output_tokens_per_s_per_gpu"),
       source: try provenance(t, item).source, date: try string(required(t, "date", item)))
     if let node = t["features"] {
       for f in try sequence(node) {

@@ -43,28 +43,28 @@ extension Reader {
       var perDay: [Quarter: Double] = [:]
       if let t = w["tokens_per_day"] {
         for (qNode, vNode) in try pairs(t) {
-          perDay[try quarter(qNode)] = try number(vNode, min: 0, max: PlanLimits.maximumTokensPerDay)
+          perDay[try quarter(qNode)] = try quarterNumber(vNode, key: "workloads.*.tokens_per_day")
         }
       }
       var workload = Workload(
-        name: name, inputOutputRatio: try number(w["input_output_ratio"], default: 1, min: 0),
-        promptCacheHitRate: try number(w["prompt_cache_hit_rate"], default: 0, min: 0, max: 1),
+        name: name, inputOutputRatio: try number(w["input_output_ratio"], key: "workloads.*.input_output_ratio", default: 1),
+        promptCacheHitRate: try number(w["prompt_cache_hit_rate"], key: "workloads.*.prompt_cache_hit_rate", default: 0),
         latencyClass: try w["latency_class"].map(latencyClass) ?? "server", model: model,
         segments: try w["segments"].map { try sequence($0).map(string) } ?? ["*"],
         tokensPerDay: perDay)
-      workload.outputTokensPerRequest = try number(w["output_tokens"], default: Workload.defaultOutputTokens, min: 1, max: 1_000_000)
-      workload.tokensPerSecondPerUserTarget = try w["tokens_per_s_per_user"].map { try number($0, min: 1e-9, max: 100_000) }
-      workload.ttftP99Seconds = try w["ttft_p99_s"].map { try number($0, min: 1e-9, max: 3600) }
+      workload.outputTokensPerRequest = try number(w["output_tokens"], key: "workloads.*.output_tokens", default: Workload.defaultOutputTokens)
+      workload.tokensPerSecondPerUserTarget = try w["tokens_per_s_per_user"].map { try number($0, key: "workloads.*.tokens_per_s_per_user") }
+      workload.ttftP99Seconds = try w["ttft_p99_s"].map { try number($0, key: "workloads.*.ttft_p99_s") }
       workload.precision = try w["precision"].map { node in
         try string(node) == "lowest" ? "lowest" : try precision(node)
       }
-      workload.deferrableShare = try number(w["deferrable_share"], default: 0, min: 0, max: 1)
-      workload.sharedPrefixTokens = try number(w["shared_prefix_tokens"], default: 0, min: 0)
+      workload.deferrableShare = try number(w["deferrable_share"], key: "workloads.*.deferrable_share", default: 0)
+      workload.sharedPrefixTokens = try number(w["shared_prefix_tokens"], key: "workloads.*.shared_prefix_tokens", default: 0)
       if let node = w["speculative_decoding"] {
         let s = try mapping(node, allowed: PlanKeys.allowed(under: "workloads.*.speculative_decoding"))
         workload.speculativeDecoding = SpeculativeDecoding(
-          draftTokens: try integer(try required(s, "draft_tokens", node), min: 1, max: 16),
-          acceptanceRate: try number(try required(s, "acceptance_rate", node), min: 0, max: 1))
+          draftTokens: try integer(try required(s, "draft_tokens", node), key: "workloads.*.speculative_decoding.draft_tokens"),
+          acceptanceRate: try number(try required(s, "acceptance_rate", node), key: "workloads.*.speculative_decoding.acceptance_rate"))
       }
       if let node = w["prefill_decode"] {
         let v = try string(node)
@@ -88,13 +88,13 @@ extension Reader {
       return m
     } ?? .margins
     var operations = Operations(
-      peakToAverage: try number(ops["peak_to_average"], default: 1, min: 1),
+      peakToAverage: try number(ops["peak_to_average"], key: "operations.peak_to_average", default: 1),
       targetUtilization: model == .margins
-        ? try number(required(ops, "target_utilization", opsNode), min: 0.01, max: 1)
-        : try number(ops["target_utilization"], default: 1, min: 0.01, max: 1),
-      redundancyShare: try number(ops["redundancy_share"], default: 0, min: 0),
-      redundancySpares: try integer(ops["redundancy_spares"], default: 0, min: 0, max: 1_000_000),
-      yearlyEfficiencyGain: try number(ops["yearly_efficiency_gain"], default: 0, min: -0.9))
+        ? try number(required(ops, "target_utilization", opsNode), key: "operations.target_utilization")
+        : try number(ops["target_utilization"], key: "operations.target_utilization", default: 1),
+      redundancyShare: try number(ops["redundancy_share"], key: "operations.redundancy_share", default: 0),
+      redundancySpares: try integer(ops["redundancy_spares"], key: "operations.redundancy_spares", default: 0),
+      yearlyEfficiencyGain: try number(ops["yearly_efficiency_gain"], key: "operations.yearly_efficiency_gain", default: 0))
     if let node = ops["sizing"] {
       guard let sizing = Operations.Sizing(rawValue: try string(node)) else {
         throw error(
@@ -112,8 +112,8 @@ extension Reader {
       let mean = values.reduce(0, +) / 24
       operations.hourlyProfile = values.map { $0 / mean }
     }
-    operations.waitProbability = try number(ops["wait_probability"], default: 0.01, min: 1e-9, max: 0.5)
-    operations.spareReplicas = try integer(ops["spare_replicas"], default: 0, min: 0, max: 10_000)
+    operations.waitProbability = try number(ops["wait_probability"], key: "operations.wait_probability", default: 0.01)
+    operations.spareReplicas = try integer(ops["spare_replicas"], key: "operations.spare_replicas", default: 0)
     return operations
   }
 
@@ -122,15 +122,15 @@ extension Reader {
     guard let node else { return ([], 5, nil) }
     var fleet: [FleetCohort] = []
     let fm = try mapping(node, allowed: PlanKeys.allowed(under: "fleet"))
-    let serviceLife = try number(fm["service_life_years"], default: 5, min: 0.25)
+    let serviceLife = try number(fm["service_life_years"], key: "fleet.service_life_years", default: 5)
     for item in try fm["installed"].map(sequence) ?? [] {
       let c = try mapping(item, allowed: PlanKeys.allowed(under: "fleet.installed[]"))
       fleet.append(
         FleetCohort(
           hardware: try hardwareName(try required(c, "hardware", item), in: hardware),
-          count: try integer(required(c, "count", item), min: 0, max: 100_000_000),
+          count: try integer(required(c, "count", item), key: "fleet.installed[].count"),
           installed: try quarter(required(c, "installed", item)),
-          nodeCost: try c["node_cost"].map { try number($0, min: 0) }))
+          nodeCost: try c["node_cost"].map { try number($0, key: "fleet.installed[].node_cost") }))
     }
     if fleet.contains(where: { $0.nodeCost != nil }), fm["source"] == nil {
       throw error(node, expected: "a source: (and date:) for the fleet's node_cost values",
@@ -153,10 +153,11 @@ extension Reader {
   /// given: then every key but `mw_available` is optional and defaults to the first site's
   /// (except `existing_site`, which is the site's own), and `source:`/`date:` are required.
   func facility(_ facNode: Node, name siteName: String? = nil, base: Facility? = nil, asOf: Quarter? = nil) throws -> Facility {
-    let fac = try mapping(facNode, allowed: PlanKeys.allowed(under: base == nil ? "facility" : "sites.*"))
+    let at = base == nil ? "facility" : "sites.*"
+    let fac = try mapping(facNode, allowed: PlanKeys.allowed(under: at))
     var mw: [Quarter: Double] = [:]
     for (qNode, vNode) in try pairs(try required(fac, "mw_available", facNode)) {
-      mw[try quarter(qNode)] = try number(vNode, min: 0)
+      mw[try quarter(qNode)] = try quarterNumber(vNode, key: "\(at).mw_available")
     }
     var basis = base?.capexBasis ?? CapexBasis.itMegawatts
     if let node = fac["capex_per_mw_basis"] {
@@ -166,26 +167,26 @@ extension Reader {
       }
       basis = b
     }
-    func value(_ key: String, _ inherited: Double?, min: Double, max: Double = .greatestFiniteMagnitude) throws -> Double {
-      if let node = fac[key] { return try number(node, min: min, max: max) }
+    func value(_ key: String, _ inherited: Double?) throws -> Double {
+      if let node = fac[key] { return try number(node, key: "\(at).\(key)") }
       if let inherited { return inherited }
-      return try number(required(fac, key, facNode), min: min, max: max)
+      return try number(required(fac, key, facNode), key: "\(at).\(key)")
     }
     var facility = Facility(
-      pue: try value("pue", base?.pue, min: 1, max: 3),
-      rackKilowatts: try value("rack_kw", base?.rackKilowatts, min: 1),
-      megawattsAvailable: mw, capexPerMegawatt: try value("capex_per_mw", base?.capexPerMegawatt, min: 0),
-      lifeYears: try value("life_years", base?.lifeYears ?? 14, min: 1),
+      pue: try value("pue", base?.pue),
+      rackKilowatts: try value("rack_kw", base?.rackKilowatts),
+      megawattsAvailable: mw, capexPerMegawatt: try value("capex_per_mw", base?.capexPerMegawatt),
+      lifeYears: try value("life_years", base?.lifeYears ?? 14),
       provenance: try provenance(fac, facNode),
-      buildLeadQuarters: try fac["build_lead_quarters"].map { try integer($0, min: 0, max: 40) } ?? base?.buildLeadQuarters ?? 0,
-      colocationPerKilowattMonth: try fac["colocation_per_kw_month"].map { try number($0, min: 0) } ?? base?.colocationPerKilowattMonth)
+      buildLeadQuarters: try fac["build_lead_quarters"].map { try integer($0, key: "\(at).build_lead_quarters") } ?? base?.buildLeadQuarters ?? 0,
+      colocationPerKilowattMonth: try fac["colocation_per_kw_month"].map { try number($0, key: "\(at).colocation_per_kw_month") } ?? base?.colocationPerKilowattMonth)
     facility.capexBasis = basis
     facility.name = try siteName ?? fac["name"].map { node in
       let name = try string(node)
       try self.siteName(name, node)
       return name
     } ?? "site"
-    facility.electricityPerKilowattHour = try fac["electricity_per_kwh"].map { try number($0, min: 0) } ?? base?.electricityPerKilowattHour
+    facility.electricityPerKilowattHour = try fac["electricity_per_kwh"].map { try number($0, key: "\(at).electricity_per_kwh") } ?? base?.electricityPerKilowattHour
     if let node = fac["existing_site"] { facility.existingSite = try existingSite(node, asOf: asOf) }
     return facility
   }
@@ -227,8 +228,8 @@ extension Reader {
           built, expected: "an existing site built by the as-of quarter (\(asOf))",
           fix: "a site built later is an expansion: state its MW under mw_available from its quarter, with capex_per_mw (or choose a later --as-of)")
       }
-      cost = .owned(built: quarter, capex: try number(capex, min: 0))
-    case (nil, nil, let lease?): cost = .leased(perKilowattMonth: try number(lease, min: 0))
+      cost = .owned(built: quarter, capex: try number(capex, key: "facility.existing_site.capex"))
+    case (nil, nil, let lease?): cost = .leased(perKilowattMonth: try number(lease, key: "facility.existing_site.lease_per_kw_month"))
     default:
       throw error(node, expected: "either built: and capex: (an owned site) or lease_per_kw_month: (a leased one)",
         fix: "write built: YYYYQn and capex: what the site cost, or lease_per_kw_month: the rent per kW of IT")
@@ -240,13 +241,13 @@ extension Reader {
   func costLines(_ node: Node) throws -> CostLines {
     let m = try mapping(node, allowed: PlanKeys.allowed(under: "cost_lines"))
     var c = CostLines()
-    c.networkingCapexShare = try number(m["networking_capex_share"], default: 0, min: 0, max: 2)
-    c.storageCapexShare = try number(m["storage_capex_share"], default: 0, min: 0, max: 2)
-    c.networkStoragePowerShare = try number(m["network_storage_power_share"], default: 0, min: 0, max: 1)
-    c.staffPerGPUYear = try number(m["staff_per_gpu_year"], default: 0, min: 0)
-    c.softwarePerGPUYear = try number(m["software_per_gpu_year"], default: 0, min: 0)
-    c.insuranceShare = try number(m["insurance_share"], default: 0, min: 0, max: 1)
-    c.facilityOpexPerMegawattYear = try number(m["facility_opex_per_mw_year"], default: 0, min: 0)
+    c.networkingCapexShare = try number(m["networking_capex_share"], key: "cost_lines.networking_capex_share", default: 0)
+    c.storageCapexShare = try number(m["storage_capex_share"], key: "cost_lines.storage_capex_share", default: 0)
+    c.networkStoragePowerShare = try number(m["network_storage_power_share"], key: "cost_lines.network_storage_power_share", default: 0)
+    c.staffPerGPUYear = try number(m["staff_per_gpu_year"], key: "cost_lines.staff_per_gpu_year", default: 0)
+    c.softwarePerGPUYear = try number(m["software_per_gpu_year"], key: "cost_lines.software_per_gpu_year", default: 0)
+    c.insuranceShare = try number(m["insurance_share"], key: "cost_lines.insurance_share", default: 0)
+    c.facilityOpexPerMegawattYear = try number(m["facility_opex_per_mw_year"], key: "cost_lines.facility_opex_per_mw_year", default: 0)
     c.provenance = try provenance(m, node)
     return c
   }
@@ -256,22 +257,22 @@ extension Reader {
     let m = try mapping(moneyNode, allowed: PlanKeys.allowed(under: "money"))
     var money = Money(
       currency: try m["currency"].map(string) ?? "USD",
-      electricityPerKilowattHour: try number(required(m, "electricity_per_kwh", moneyNode), min: 0),
-      depreciationYears: try number(required(m, "depreciation_years", moneyNode), min: 0.25),
-      costOfCapital: try number(m["cost_of_capital"], default: 0, min: 0, max: 1),
-      maintenanceShare: try number(m["maintenance_share"], default: 0, min: 0, max: 1),
-      procurementLeadQuarters: try integer(m["procurement_lead_quarters"], default: 0, min: 0, max: 40),
+      electricityPerKilowattHour: try number(required(m, "electricity_per_kwh", moneyNode), key: "money.electricity_per_kwh"),
+      depreciationYears: try number(required(m, "depreciation_years", moneyNode), key: "money.depreciation_years"),
+      costOfCapital: try number(m["cost_of_capital"], key: "money.cost_of_capital", default: 0),
+      maintenanceShare: try number(m["maintenance_share"], key: "money.maintenance_share", default: 0),
+      procurementLeadQuarters: try integer(m["procurement_lead_quarters"], key: "money.procurement_lead_quarters", default: 0),
       provenance: try provenance(m, moneyNode))
     if let node = m["fiscal_year_start_month"] {
       let month = try integer(node, default: 1, min: 1, max: 12)
-      guard [1, 4, 7, 10].contains(month) else {
+      guard case .integerChoice(let months)? = PlanKeys.byPath["money.fiscal_year_start_month"]?.kind, months.contains(month) else {
         throw error(
           node, expected: "fiscal_year_start_month 1, 4, 7 or 10 (a fiscal year of whole calendar quarters)",
           fix: "write the month the fiscal year starts in, e.g. 4 for April")
       }
       money.fiscalYearStartMonth = month
     }
-    money.gpuPaymentAtOrder = try number(m["gpu_payment_at_order"], default: 1, min: 0, max: 1)
+    money.gpuPaymentAtOrder = try number(m["gpu_payment_at_order"], key: "money.gpu_payment_at_order", default: 1)
     return money
   }
 
@@ -279,8 +280,8 @@ extension Reader {
   func uncertainty(_ u: Node) throws -> UncertaintySpec {
     let um = try mapping(u, allowed: PlanKeys.allowed(under: "uncertainty"))
     var spec = UncertaintySpec(
-      draws: try integer(um["draws"], default: 1000, min: 10, max: 1_000_000),
-      seed: UInt64(try integer(um["seed"], default: Int(TokenPlanDefaults.seed), min: 0, max: 1 << 53)))
+      draws: try integer(um["draws"], key: "uncertainty.draws", default: 1000),
+      seed: UInt64(try integer(um["seed"], key: "uncertainty.seed", default: Int(TokenPlanDefaults.seed))))
     for d in Driver.allCases {
       spec.setDistribution(try um[d.rawValue].map { try distribution($0, driver: d) }, of: d)
     }
