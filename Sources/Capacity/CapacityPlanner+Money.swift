@@ -139,7 +139,7 @@ extension CapacityPlanner {
           gpusBusyAverage: hoursW / hours, gpusRequired: Int((Double(total.gpusRequired) * share).rounded()),
           gpusInstalled: Int((Double(total.gpusInstalled) * share).rounded()),
           gpusToOrder: Int((Double(total.gpusToOrder) * share).rounded()), orderByQuarter: total.orderByQuarter,
-          purchaseHardware: total.purchaseHardware, racks: Int((Double(total.racks) * share).rounded(.up)),
+          purchaseHardware: total.purchaseHardware, racks: racksShare(total.racks, share),
           itPowerMegawatts: total.itPowerMegawatts * share, facilityPowerMegawatts: total.facilityPowerMegawatts * share,
           energyMegawattHours: total.energyMegawattHours * share,
           joulesPerToken: servedTokens > 0 ? total.energyMegawattHours * share * 3.6e9 / servedTokens : 0,
@@ -161,7 +161,7 @@ extension CapacityPlanner {
         r.gpusRequired = Int((Double(total.gpusRequired) * c).rounded())
         r.gpusInstalled = Int((Double(total.gpusInstalled) * c).rounded())
         r.gpusToOrder = Int((Double(total.gpusToOrder) * c).rounded())
-        r.racks = Int((Double(total.racks) * c).rounded(.up))
+        r.racks = racksShare(total.racks, c)
         r.itPowerMegawatts = total.itPowerMegawatts * c
         r.facilityPowerMegawatts = total.facilityPowerMegawatts * c
         r.capex = total.capex * c
@@ -176,6 +176,12 @@ extension CapacityPlanner {
       }
     }
     return rows
+  }
+
+  /// A workload's racks: its share of the total's, rounded up (a part-used rack is a rack), but
+  /// never above the total (a sole workload's share can come out at 1 + 2e-16).
+  package static func racksShare(_ racks: Int, _ share: Double) -> Int {
+    min(racks, Int((Double(racks) * share - 1e-9).rounded(.up)))
   }
 
   /// Each workload's share of the quarter's GPUs under queueing: on each hardware type in use,

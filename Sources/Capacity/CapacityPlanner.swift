@@ -331,7 +331,8 @@ public enum CapacityPlanner {
         let covered = 1 - remaining + (try work.share(coveredBy: Double(limit), on: choice))
         busyHours[choice, default: 0] += (covered - (1 - remaining)) * total
         let served = factor == 1 ? covered : RateWithinQuarter.served(capacity: covered * factor, growth: work.growth)
-        if factor != 1 { for (h, hours) in busyHours { busyHours[h] = hours * served / covered } }
+        // Nothing installed and nothing can arrive (covered 0): no busy hours to scale.
+        if factor != 1, covered > 0 { for (h, hours) in busyHours { busyHours[h] = hours * served / covered } }
         unserved = 1 - served
       } else {
         buy = needed

@@ -10,20 +10,31 @@ public enum Driver: String, Sendable, CaseIterable, Comparable {
   case electricityPerKilowattHour = "electricity_per_kwh"
   case yearlyEfficiencyGain = "yearly_efficiency_gain"
   case peakToAverage = "peak_to_average"
+  /// A multiplier on every hardware type's node price (1 = the catalogs').
+  case gpuPrice = "gpu_price"
+  /// The GPUs' depreciation life, years (`money.depreciation_years`).
+  case depreciationYears = "depreciation_years"
+  /// `money.cost_of_capital`, a year.
+  case costOfCapital = "cost_of_capital"
+  /// `money.maintenance_share`: upkeep a year as a share of IT capex.
+  case maintenanceShare = "maintenance_share"
 
-  /// The base plan's rule: a throughput multiplier above 0, PUE 1–3, a price ≥ 0, an efficiency
-  /// gain ≥ −0.9 a year, a peak-to-average ratio ≥ 1.
+  /// The base plan's rule: a throughput or price multiplier above 0, PUE 1–3, a price ≥ 0, an
+  /// efficiency gain ≥ −0.9 a year, a peak-to-average ratio ≥ 1, a life of at least a quarter,
+  /// a cost of capital and a maintenance share 0–1.
   public var rule: PlanLimits.Rule {
     switch self {
-    case .throughput: return .init(lower: 0, lowerInclusive: false, upper: .infinity)
+    case .throughput, .gpuPrice: return .init(lower: 0, lowerInclusive: false, upper: .infinity)
     case .pue: return .init(lower: 1, lowerInclusive: true, upper: 3)
     case .electricityPerKilowattHour: return .init(lower: 0, lowerInclusive: true, upper: .infinity)
     case .yearlyEfficiencyGain: return .init(lower: -0.9, lowerInclusive: true, upper: .infinity)
     case .peakToAverage: return .init(lower: 1, lowerInclusive: true, upper: .infinity)
+    case .depreciationYears: return .init(lower: 0.25, lowerInclusive: true, upper: .infinity)
+    case .costOfCapital, .maintenanceShare: return .init(lower: 0, lowerInclusive: true, upper: 1)
     }
   }
 
-  /// Its name in the assumptions register.
+  /// Its name in the assumptions register, the tornado and the report.
   public var label: String {
     switch self {
     case .throughput: return "throughput factor"
@@ -31,6 +42,10 @@ public enum Driver: String, Sendable, CaseIterable, Comparable {
     case .electricityPerKilowattHour: return "electricity price"
     case .yearlyEfficiencyGain: return "yearly efficiency gain"
     case .peakToAverage: return "peak to average"
+    case .gpuPrice: return "GPU price factor"
+    case .depreciationYears: return "depreciation life"
+    case .costOfCapital: return "cost of capital"
+    case .maintenanceShare: return "maintenance share"
     }
   }
 
@@ -43,6 +58,11 @@ public enum Driver: String, Sendable, CaseIterable, Comparable {
     case .electricityPerKilowattHour: plan.money.electricityPerKilowattHour = value
     case .yearlyEfficiencyGain: plan.operations.yearlyEfficiencyGain = value
     case .peakToAverage: plan.operations.peakToAverage = value
+    case .gpuPrice:
+      for k in plan.hardware.keys { plan.hardware[k]!.nodePrice *= value }
+    case .depreciationYears: plan.money.depreciationYears = value
+    case .costOfCapital: plan.money.costOfCapital = value
+    case .maintenanceShare: plan.money.maintenanceShare = value
     }
   }
 

@@ -283,7 +283,7 @@ extension Reader {
       draws: try integer(um["draws"], key: "uncertainty.draws", default: 1000),
       seed: UInt64(try integer(um["seed"], key: "uncertainty.seed", default: Int(TokenPlanDefaults.seed))))
     for d in Driver.allCases {
-      spec.setDistribution(try um[d.rawValue].map { try distribution($0, driver: d) }, of: d)
+      spec[d] = try um[d.rawValue].map { try distribution($0, driver: d) }
     }
     return spec
   }

@@ -47,51 +47,22 @@ public enum Distribution: Sendable, Equatable {
 public struct UncertaintySpec: Sendable, Equatable {
   public var draws: Int
   public var seed: UInt64
-  /// Multiplier on every throughput (1 = as measured).
-  public var throughputFactor: Distribution?
-  public var pue: Distribution?
-  public var electricityPerKilowattHour: Distribution?
-  public var yearlyEfficiencyGain: Distribution?
-  public var peakToAverage: Distribution?
+  /// The drivers given a distribution (`uncertainty.<driver>`).
+  public var distributions: [Driver: Distribution] = [:]
 
-  public init(
-    draws: Int = 1000, seed: UInt64 = TokenPlanDefaults.seed, throughputFactor: Distribution? = nil,
-    pue: Distribution? = nil, electricityPerKilowattHour: Distribution? = nil,
-    yearlyEfficiencyGain: Distribution? = nil, peakToAverage: Distribution? = nil
-  ) {
+  public init(draws: Int = 1000, seed: UInt64 = TokenPlanDefaults.seed) {
     self.draws = draws
     self.seed = seed
-    self.throughputFactor = throughputFactor
-    self.pue = pue
-    self.electricityPerKilowattHour = electricityPerKilowattHour
-    self.yearlyEfficiencyGain = yearlyEfficiencyGain
-    self.peakToAverage = peakToAverage
   }
 
   /// The distribution of `driver`, when the plan gives one.
-  public func distribution(_ driver: Driver) -> Distribution? {
-    switch driver {
-    case .throughput: return throughputFactor
-    case .pue: return pue
-    case .electricityPerKilowattHour: return electricityPerKilowattHour
-    case .yearlyEfficiencyGain: return yearlyEfficiencyGain
-    case .peakToAverage: return peakToAverage
-    }
-  }
-
-  /// Sets the distribution of `driver`.
-  public mutating func setDistribution(_ distribution: Distribution?, of driver: Driver) {
-    switch driver {
-    case .throughput: throughputFactor = distribution
-    case .pue: pue = distribution
-    case .electricityPerKilowattHour: electricityPerKilowattHour = distribution
-    case .yearlyEfficiencyGain: yearlyEfficiencyGain = distribution
-    case .peakToAverage: peakToAverage = distribution
-    }
+  public subscript(driver: Driver) -> Distribution? {
+    get { distributions[driver] }
+    set { distributions[driver] = newValue }
   }
 
   /// The drivers given a distribution, in ``Driver``'s order (the order each draw samples them).
-  public var drivers: [(Driver, Distribution)] { Driver.allCases.compactMap { d in distribution(d).map { (d, $0) } } }
+  public var drivers: [(Driver, Distribution)] { Driver.allCases.compactMap { d in distributions[d].map { (d, $0) } } }
 }
 
 /// Demand as quantiles per series and quarter (a forecast file's p10/p50/p90).
@@ -344,7 +315,7 @@ public enum MonteCarlo {
       let ra = try last(a, "P10", lo)
       let rb = try last(b, "P90", hi)
       return TornadoRow(
-        driver: name.rawValue, low: lo, high: hi, lowSetting: String(format: "%.3g", lo), highSetting: String(format: "%.3g", hi),
+        driver: name.label, low: lo, high: hi, lowSetting: String(format: "%.3g", lo), highSetting: String(format: "%.3g", hi),
         costAtLow: ra.costPerMillionTokens, costAtHigh: rb.costPerMillionTokens,
         megawattsAtLow: ra.facilityPowerMegawatts, megawattsAtHigh: rb.facilityPowerMegawatts)
     } + levers).sorted { abs($0.costAtHigh - $0.costAtLow) > abs($1.costAtHigh - $1.costAtLow) }

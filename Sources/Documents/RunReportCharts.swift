@@ -123,9 +123,11 @@ extension RunReport {
       kind: .xy(series: costSeries, xTicks: totals.map { (x($0.quarter), $0.quarter.description) }, marker: nil))))
 
     if !r.tornado.isEmpty {
-      let base = totals.last?.costPerMillionTokens ?? 0
+      // The tornado moves the unconstrained plan (every quarter's demand served): its base is
+      // that plan's last quarter, not the constrained plan's.
+      let base = r.unconstrainedTotals.last?.costPerMillionTokens ?? 0
       out.append(("tornado", Chart(
-        title: "Sensitivity of cost per million tokens, \(totals.last?.quarter.description ?? "")",
+        title: "Sensitivity of cost per million tokens, \(totals.last?.quarter.description ?? ""), all demand served",
         valueLabel: "\(r.plan.money.currency) per million tokens (base \(NumberText.grouped(base, decimals: 4)))",
         kind: .tornado(bars: r.tornado.map { .init(label: $0.driver, atLow: $0.costAtLow, atHigh: $0.costAtHigh) }, base: base))))
     }

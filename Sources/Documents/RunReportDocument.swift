@@ -82,13 +82,15 @@ extension RunReport {
     let synthetic = r.syntheticDemand ? " · SYNTHETIC demand data" : ""
     return ReportDocument(
       title: "Capacity plan \(r.plan.name), as of \(r.plan.asOf)",
-      subtitle: "\(r.plan.horizonQuarters) quarters from \(r.plan.asOf.adding(1)) · reconciliation \(r.forecastSettings.reconcileName) · seed \(r.seed) · \(r.paths) forecast paths\(synthetic)",
+      subtitle: (r.runDay.map { "made \($0) · " } ?? "") + "\(r.plan.horizonQuarters) quarters from \(r.plan.asOf.adding(1)) · reconciliation \(r.forecastSettings.reconcileName) · seed \(r.seed) · \(r.paths) forecast paths\(synthetic)",
       footer: "TokenPlan \(TokenPlanDefaults.version) · \(r.plan.name) \(r.plan.asOf)\(synthetic)",
       date: nil, blocks: blocks)
   }
 
-  /// The first page's four figures: what to buy over the next four quarters, the first fiscal
-  /// year's capex cash, the share of demand served, and the cost per million tokens.
+  /// The first page's four figures: what to buy over the next four quarters (an order already
+  /// due when the run was made is marked late), the first fiscal year's capex cash and what
+  /// serving all demand would add, the share of demand served over the horizon, and the cost per
+  /// million tokens over the horizon.
   package static func figures(_ r: RunResults) -> [ReportDocument.Figure] {
     let totals = r.totals
     let next = Array(totals.prefix(4))
@@ -104,23 +106,34 @@ extension RunReport {
     let count = systems.values.reduce(0, +)
     let buy = count == 0 ? "nothing" : "\(NumberText.grouped(Double(count))) system\(count == 1 ? "" : "s")"
     let budget = r.budget.filter { $0.planQuarters > 0 }
+    // What serving every quarter's demand would add to the horizon's capex.
+    let moreCapex = (r.unconstrainedTotals.reduce(0) { $0 + $1.capex } - totals.reduce(0) { $0 + $1.capex }) / 1e6
     let cash = budget.first.map { y in
       ReportDocument.Figure(
         label: "Capex cash, \(y.fiscalYear)", value: NumberText.grouped(y.capexCash / 1e6, decimals: 1) + " M \(currency)",
         detail: budget.dropFirst().prefix(2).map { "\($0.fiscalYear): \(NumberText.grouped($0.capexCash / 1e6, decimals: 1)) M" }.joined(separator: "; ")
-          + (budget.count > 1 ? "; " : "") + "cost \(NumberText.grouped(y.cost / 1e6, decimals: 1)) M in \(y.fiscalYear)")
+          + (moreCapex > 0.05 ? "; serving all demand: +\(NumberText.grouped(moreCapex, decimals: 1)) M capex" : ""))
     }
-    let unconstrained = r.unconstrainedTotals.first { $0.quarter == q4.quarter }
+    let last = totals.last ?? q4
+    let unconstrained = r.unconstrainedTotals.first { $0.quarter == last.quarter }
+    // Over the horizon, not its best quarter.
+    let tokens = totals.reduce(0) { $0 + $1.tokens }
+    let served = totals.reduce(0) { $0 + $1.tokensServed }
+    let servedShare = tokens > 0 ? 100 * served / tokens : 100
+    let cost = totals.reduce(0) { $0 + $1.depreciation + $1.capitalCharge + $1.opex }
+    let late = firstOrder.map(r.isLate) ?? false
     return [
       .init(label: "What to buy, \(q1.quarter)–\(q4.quarter)", value: buy,
         detail: toOrder > 0
           ? "\(mix): \(NumberText.grouped(Double(toOrder))) GPUs; the first order is due by \(firstOrder?.description ?? "")"
+            + (late ? ": late (run \(r.runDay ?? ""))" : "")
           : "the installed fleet serves what can be served"),
     ] + (cash.map { [$0] } ?? []) + [
-      .init(label: "Demand served, \(q4.quarter)", value: NumberText.grouped(servedPercent(q4), decimals: 1) + "%",
-        detail: unconstrained.map { "all of it would take \(NumberText.grouped(Double($0.gpusRequired))) GPUs and \(NumberText.grouped($0.facilityPowerMegawatts, decimals: 1)) MW" } ?? ""),
-      .init(label: "Cost per million tokens, \(q1.quarter)", value: NumberText.grouped(q1.costPerMillionTokens, decimals: 4) + " \(currency)",
-        detail: "\(q4.quarter): \(NumberText.grouped(q4.costPerMillionTokens, decimals: 4)) \(currency), per token served"),
+      .init(label: "Demand served, horizon", value: NumberText.grouped(servedShare, decimals: 1) + "%",
+        detail: "\(q1.quarter)–\(last.quarter)" + (tokens > served ? ": \(NumberText.grouped((tokens - served) / 1e12, decimals: 0)) T tokens unserved; " : "; ")
+          + (unconstrained.map { "all of \($0.quarter) would take \(NumberText.grouped(Double($0.gpusRequired))) GPUs, \(NumberText.grouped($0.facilityPowerMegawatts, decimals: 1)) MW" } ?? "")),
+      .init(label: "Cost per M tokens, horizon", value: NumberText.grouped(served > 0 ? cost / (served / 1e6) : 0, decimals: 4) + " \(currency)",
+        detail: "per token served, \(q1.quarter)–\(last.quarter); \(q1.quarter): \(NumberText.grouped(q1.costPerMillionTokens, decimals: 4)), \(last.quarter): \(NumberText.grouped(last.costPerMillionTokens, decimals: 4))"),
     ]
   }
 

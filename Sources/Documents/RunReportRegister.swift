@@ -112,7 +112,7 @@ extension RunReport {
     let totals = r.totals
     let lastQuarter = totals.last?.quarter.description ?? ""
     return ReportTable(
-      title: "Sensitivity of \(lastQuarter): each driver at its P10 and P90, each serving lever off and on, the others at base",
+      title: "Sensitivity of \(lastQuarter), all demand served: each driver at its P10 and P90, each serving lever off and on, the others at base",
       columns: [
         .init("Driver", numeric: false, key: "driver"), .init("Low", numeric: false, key: "low"), .init("High", numeric: false, key: "high"),
         .init("Cost at low", unit: "\(currency)/M tok", key: "cost_per_million_tokens_at_low"),

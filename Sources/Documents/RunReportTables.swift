@@ -88,7 +88,7 @@ package enum RunReport {
     for q in r.totals {
       if q.gpusToOrder > 0, let name = q.purchaseHardware, let h = plan.hardware[name] {
         rows.append([
-          t("\(name) systems"), i(q.gpusToOrder / h.gpusPerNode), i(q.gpusToOrder), t(q.orderByQuarter?.description),
+          t("\(name) systems"), i(q.gpusToOrder / h.gpusPerNode), i(q.gpusToOrder), t(q.orderByQuarter.map { by(r, $0) }),
           t(q.quarter.description), n(q.capexByHardware.values.reduce(0, +) / 1e6, 2),
         ])
       }
@@ -97,7 +97,7 @@ package enum RunReport {
         let kind = site.colocationPerKilowattMonth == nil ? "Facility MW" : "Colocated MW"
         rows.append([
           t(plan.sites.count > 1 ? "\(kind) at \(site.name) (stated expansion)" : "\(kind) (stated expansion)"),
-          n(row.facilityMegawattsAdded, 1), t(""), t(q.quarter.adding(-site.buildLeadQuarters).description),
+          n(row.facilityMegawattsAdded, 1), t(""), t(by(r, q.quarter.adding(-site.buildLeadQuarters))),
           t(q.quarter.description), n(row.facilityCapex / 1e6, 2),
         ])
       }
@@ -112,7 +112,7 @@ package enum RunReport {
       rows: rows,
       note: rows.isEmpty
         ? "Nothing to buy over the horizon: the installed fleet serves what can be served."
-        : "The constrained plan: systems are ordered the \(plan.money.procurementLeadQuarters)-quarter procurement lead before they are in service (an order-by quarter at or before \(plan.asOf) is due now); a facility expansion a site states is paid for when it comes online, its construction starting the site's build lead earlier (\(plan.facility.buildLeadQuarters) quarters\(plan.sites.count > 1 ? " at the first site" : "")). Quantity: systems, or facility MW.")
+        : "The constrained plan: systems are ordered the \(plan.money.procurementLeadQuarters)-quarter procurement lead before they are in service (an order-by quarter at or before \(plan.asOf) is due now\(r.runDay.map { d in "; late: before the quarter the run was made in, \(r.runQuarter!) (\(d))" } ?? "")); a facility expansion a site states is paid for when it comes online, its construction starting the site's build lead earlier (\(plan.facility.buildLeadQuarters) quarters\(plan.sites.count > 1 ? " at the first site" : "")). Quantity: systems, or facility MW.")
   }
 
   /// The constrained plan against what it would take (the unconstrained plan): the horizon's
@@ -188,7 +188,7 @@ package enum RunReport {
         .init("Cash out", unit: "M \(currency)", key: "cash_out_million"),
       ],
       rows: r.budget.map { y in
-        [t(y.fiscalYear), t("\(y.firstQuarter)–\(y.lastQuarter)"), i(y.planQuarters), n(y.gpuCapexCash / 1e6, 2),
+        [t(y.fiscalYear), t("\(y.firstQuarter) – \(y.lastQuarter)"), i(y.planQuarters), n(y.gpuCapexCash / 1e6, 2),
           n(y.facilityCapexCash / 1e6, 2), n(y.capexCash / 1e6, 2), n(y.capexAtDelivery / 1e6, 2), n(y.depreciation / 1e6, 2),
           n(y.capitalCharge / 1e6, 2), n(y.opex / 1e6, 2), n(y.cost / 1e6, 2), n(y.cashOut / 1e6, 2)]
       },
@@ -204,6 +204,9 @@ package enum RunReport {
 
   /// The share of a row's tokens served, in percent (100 without demand).
   package static func servedPercent(_ q: PlanRow) -> Double { q.tokens > 0 ? 100 * q.tokensServed / q.tokens : 100 }
+
+  /// A start-by quarter, marked late when it is before the quarter the run was made in.
+  static func by(_ r: RunResults, _ q: Quarter) -> String { r.isLate(q) ? "\(q) (late)" : q.description }
 
   /// What it would take: the unconstrained plan (all demand served, whatever the lead times and
   /// the site's MW), beside the constrained one.

@@ -42,6 +42,23 @@ package struct RunResults: Sendable {
   /// What changed since the plan's previous stored run, when the store holds one.
   package var sinceLastQuarter: SinceLastQuarter?
 
+  /// When the run was made (the documents' date); `nil` when unknown.
+  package var runDate: Date?
+  /// The calendar quarter the run was made in (UTC): an order or construction start before it is
+  /// late.
+  package var runQuarter: Quarter? {
+    runDate.map { d in
+      var calendar = Calendar(identifier: .gregorian)
+      calendar.timeZone = TimeZone(identifier: "UTC")!
+      let c = calendar.dateComponents([.year, .month], from: d)
+      return Quarter(year: c.year!, number: (c.month! - 1) / 3 + 1)
+    }
+  }
+  /// `2026-12-31` (UTC), or `nil`.
+  package var runDay: String? { runDate.map { String(RunOutputs.isoDate($0).prefix(10)) } }
+  /// Whether a quarter by which something must start is already past when the run was made.
+  package func isLate(_ q: Quarter) -> Bool { runQuarter.map { q < $0 } ?? false }
+
   package var totals: [PlanRow] { rows.filter { $0.workload == "total" } }
   package var unconstrainedTotals: [PlanRow] { unconstrained.filter { $0.workload == "total" } }
   /// The constrained plan's money by fiscal year (cash and cost), computed once from `rows`

@@ -169,7 +169,12 @@ private struct Flow {
         room -= widths[c]
         open.removeFirst()
       }
-      for c in open { widths[c] = max(30, room / Double(open.count)) }
+      // A text column wraps at spaces only: never narrower than its header or its longest word.
+      for c in open {
+        let words = table.rows.flatMap { $0[c].display.split(separator: " ") }.map { canvas.measure(String($0), size: size).width }
+        let least = max(canvas.measure(table.columns[c].name, size: size, weight: .bold).width, words.max() ?? 0) + 2 * padding
+        widths[c] = max(least, room / Double(open.count))
+      }
     }
     let tableWidth = widths.reduce(0, +)
     let rowHeight = size + 4.5

@@ -252,6 +252,7 @@ public enum QuarterlyRun {
       // depend on where the checkout lives.
       demandPath: inputs[1].0)
     results.forecastSettings = source.forecast
+    results.runDate = request.documentDate
     results.register = AssumptionsRegister(plan: plan, forecast: source.forecast, inputs: inputs)
     results.budget = Budget.rows(results.totals, plan: plan)
     results.growth = GrowthCheck.total(forecasts: results.forecasts, rows: results.forecastRows, totalName: results.totalName)

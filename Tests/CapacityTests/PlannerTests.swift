@@ -592,3 +592,35 @@ struct CostLineTests {
     #expect(close(row.maintenanceAndColocation, 0.04 * 631 * 200_000 * 1.15 / 4))
   }
 }
+
+@Suite("Planner edge cases (issue 29's bugs)")
+struct PlannerEdgeTests {
+  @Test("a constrained quarter with nothing installed and nothing able to arrive serves nothing with zero GPU-hours (was 0/0)")
+  func nothingInstalled() throws {
+    var plan = handPlan()
+    plan.operations.sizing = .quarterEnd
+    plan.horizonQuarters = 3
+    // Growing demand, so quarter-end sizing scales the quarter's busy hours; the procurement
+    // lead is 2 quarters from 2026Q1, so nothing arrives before 2026Q3.
+    plan.workloads[0].tokensPerDay = [Quarter("2026Q2")!: 1e12, Quarter("2026Q3")!: 2e12, Quarter("2026Q4")!: 4e12]
+    let rows = try CapacityPlanner.run(plan, constrained: true)
+    for row in rows {
+      #expect(row.gpuHours.isFinite && row.gpusBusyAverage.isFinite, "\(row.quarter) \(row.workload)")
+    }
+    let first = try #require(rows.first { $0.quarter == Quarter("2026Q2")! && $0.workload == "total" })
+    #expect(first.gpuHours == 0 && first.gpusBusyAverage == 0 && first.tokensServed == 0)
+    #expect(first.tokensUnserved == first.tokens)
+  }
+
+  @Test("a sole workload's racks never exceed its total's (a share of 1 + 2e-16 rounded up gave one more)")
+  func soleWorkloadRacks() throws {
+    for tokens in stride(from: 1e11, through: 5e12, by: 1.7e11) {
+      let rows = try CapacityPlanner.run(handPlan(tokensPerDay: tokens, siteMW: 1e4))
+      let total = try #require(rows.first { $0.workload == "total" })
+      let chat = try #require(rows.first { $0.workload == "chat" })
+      #expect(chat.racks == total.racks, "\(tokens): \(chat.racks) vs \(total.racks)")
+    }
+    #expect(CapacityPlanner.racksShare(41, 1 + 2e-16) == 41)
+    #expect(CapacityPlanner.racksShare(41, 0.5) == 21)
+  }
+}

@@ -147,7 +147,7 @@ struct PlanLeverTests {
       for q in plan.quarters { plan.workloads[i].tokensPerDay[q] = 2e12 }
     }
     var spec = try #require(plan.uncertainty)
-    spec.throughputFactor = nil
+    spec[.throughput] = nil
     let rows = try MonteCarlo.tornado(plan, spec: spec)
     for lever in Lever.allCases {
       let row = try #require(rows.first { $0.driver == lever.label }, "no tornado row for \(lever)")

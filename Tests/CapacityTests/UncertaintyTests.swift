@@ -31,8 +31,8 @@ struct UncertaintyTests {
     let fixed = try MonteCarlo.run(plan, demand: nil, spec: UncertaintySpec(draws: 50))
     #expect(fixed[0].gpusRequired == Array(repeating: Double(deterministic.gpusRequired), count: 3))
     var spec = UncertaintySpec(draws: 2000)
-    spec.pue = .uniform(1.1, 1.4)
-    spec.throughputFactor = .lognormal(median: 1, sdLog: 0.2)
+    spec[.pue] = .uniform(1.1, 1.4)
+    spec[.throughput] = .lognormal(median: 1, sdLog: 0.2)
     let q = Quarter("2026Q2")!
     let demand = DemandQuantiles(
       series: ["a", "b"], quarters: [q], p10: Matrix([[0.4e12], [0.2e12]]), p50: Matrix([[0.6e12], [0.4e12]]),
@@ -88,16 +88,28 @@ struct UncertaintyTests {
   @Test("tornado: each driver moves its outputs the right way")
   func tornado() throws {
     var spec = UncertaintySpec()
-    spec.pue = .uniform(1.1, 1.5)
-    spec.electricityPerKilowattHour = .uniform(0.05, 0.15)
-    spec.throughputFactor = .uniform(0.8, 1.2)
+    spec[.pue] = .uniform(1.1, 1.5)
+    spec[.electricityPerKilowattHour] = .uniform(0.05, 0.15)
+    spec[.throughput] = .uniform(0.8, 1.2)
+    spec[.gpuPrice] = .uniform(0.8, 1.2)
+    spec[.depreciationYears] = .uniform(3, 6)
+    spec[.costOfCapital] = .uniform(0.05, 0.15)
+    spec[.maintenanceShare] = .uniform(0.02, 0.08)
     let rows = try MonteCarlo.tornado(handPlan(), spec: spec)
-    let pue = try #require(rows.first { $0.driver == "pue" })
+    func row(_ d: Driver) throws -> TornadoRow { try #require(rows.first { $0.driver == d.label }, "\(d)") }
+    let pue = try row(.pue)
     #expect(pue.megawattsAtHigh > pue.megawattsAtLow)
-    let power = try #require(rows.first { $0.driver == "electricity_per_kwh" })
+    let power = try row(.electricityPerKilowattHour)
     #expect(power.costAtHigh > power.costAtLow && power.megawattsAtHigh == power.megawattsAtLow)
-    let speed = try #require(rows.first { $0.driver == "throughput" })
+    let speed = try row(.throughput)
     #expect(speed.costAtHigh < speed.costAtLow && speed.megawattsAtHigh <= speed.megawattsAtLow)
+    // Dearer GPUs, dearer money and more upkeep cost more; a longer life spreads the capex thinner.
+    for d in [Driver.gpuPrice, .costOfCapital, .maintenanceShare] {
+      let r = try row(d)
+      #expect(r.costAtHigh > r.costAtLow && r.megawattsAtHigh == r.megawattsAtLow, "\(d)")
+    }
+    let life = try row(.depreciationYears)
+    #expect(life.costAtHigh < life.costAtLow)
     // Largest cost swing first.
     let swings = rows.map { abs($0.costAtHigh - $0.costAtLow) }
     #expect(swings == swings.sorted(by: >))

@@ -68,7 +68,7 @@ struct WorkbookRecalcTests {
     var checked = 0
     for year in budget {
       guard let span = year["Quarters"] as? String, let cost = year["Cost (M USD)"] as? Double else { continue }
-      let bounds = span.components(separatedBy: "–")
+      let bounds = span.components(separatedBy: "–").map { $0.trimmingCharacters(in: .whitespaces) }
       let inYear = costByQuarter.filter { $0.key >= bounds[0] && $0.key <= bounds[1] }.values.reduce(0, +)
       #expect(abs(cost - inYear / 1e6) <= 1e-9 * max(abs(cost), 1), "\(span): workbook \(cost), plan \(inYear / 1e6)")
       if inYear > 0 { checked += 1 }

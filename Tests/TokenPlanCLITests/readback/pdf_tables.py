@@ -76,15 +76,21 @@ for r in unconstrained:
                    f(r["cost_per_million_tokens"], 4), f(served[q], 1)])
     if would_take.get(q) != expected:
         problems.append({"table": "unconstrained", "pdf": would_take.get(q), "csv": expected})
-# What to buy and when (the first page): one line per purchase, whole systems, from plan.csv.
+# What to buy and when (the first page): one line per purchase, whole systems, from plan.csv; an
+# order-by quarter before the quarter the run was made in (the run log's document date) is late.
+made = json.load(open(f"{out}/run-log.json"))["document_date"]
+run_quarter = f"{made[:4]}Q{(int(made[5:7]) - 1) // 3 + 1}"
+def by(q):
+    return [q, "(late)"] if q < run_quarter else [q]
+
 buy = section("What to buy and when", "The constrained plan: systems are ordered")
 lines = [l.split() for l in buy.splitlines() if " systems " in l]
 purchases = [r for r in rows if int(r["gpus_to_order"]) > 0]
 for r, got in zip(purchases, lines):
     hardware = r["purchase_hardware"]
     capex = sum(float(p.split(":")[1]) for p in r["capex_by_hardware"].split(";"))
-    expected = [hardware, "systems", f(int(r["gpus_to_order"]) // gpus_per_node[hardware], 0), f(r["gpus_to_order"], 0),
-                r["order_by_quarter"], r["quarter"], f(capex / 1e6, 2)]
+    expected = ([hardware, "systems", f(int(r["gpus_to_order"]) // gpus_per_node[hardware], 0), f(r["gpus_to_order"], 0)]
+                + by(r["order_by_quarter"]) + [r["quarter"], f(capex / 1e6, 2)])
     if got != expected:
         problems.append({"table": "what to buy", "pdf": got, "csv": expected})
 if len(lines) != len(purchases):
