@@ -21,8 +21,17 @@ public struct BudgetRow: Sendable, Equatable {
   public var depreciation: Double
   public var capitalCharge: Double
   public var opex: Double
-  /// Depreciation + capital charge + opex: the year's cost in the P&L view.
+  /// Interest at the cost of capital on cash paid before its asset is in service (a GPU deposit
+  /// over the procurement lead, facility payments over the build lead): construction in
+  /// progress carries it, in the quarters it accrues.
+  public var carryingCost = 0.0
+  /// Depreciation + capital charge + opex: the plan's cost per token basis.
   public var cost: Double { depreciation + capitalCharge + opex }
+  /// Depreciation + opex: what the profit and loss statement books (no notional charges).
+  public var profitAndLoss: Double { depreciation + opex }
+  /// Depreciation + capital charge + carrying cost + opex: the economic cost, every dollar of
+  /// capital charged for the time it is tied up.
+  public var economicCost: Double { cost + carryingCost }
   /// Capex cash + opex: the cash the year pays out (opex is paid as incurred; depreciation and
   /// the capital charge are not cash).
   public var cashOut: Double { capexCash + opex }
@@ -37,6 +46,9 @@ public struct BudgetRow: Sendable, Equatable {
 /// delivery; a facility expansion's capex is paid in equal parts over the `build_lead_quarters`
 /// quarters before the quarter its MW come online (in that quarter when the lead is 0): a stated
 /// expansion when the site states it, MW built beyond the site (unconstrained plan) when needed.
+/// Cash paid before its asset is in service carries `money.cost_of_capital` a year, a quarter
+/// at a time (simple interest, as the capital charge is), from the quarter it is paid until the
+/// quarter the asset enters service.
 public enum Budget {
   /// The fiscal year holding quarter `q` when years start in `startMonth` (1, 4, 7 or 10),
   /// named by the calendar year in which it ends.
@@ -52,20 +64,30 @@ public enum Budget {
     let lead = plan.money.procurementLeadQuarters
     let buildLead = plan.facility.buildLeadQuarters
     let atOrder = plan.money.gpuPaymentAtOrder
+    let quarterlyRate = plan.money.costOfCapital / 4
     var gpuCash: [Quarter: Double] = [:]
     var facilityCash: [Quarter: Double] = [:]
+    var carrying: [Quarter: Double] = [:]
+    /// `amount` paid `quarters` before its asset enters service in `service`.
+    func carry(_ amount: Double, paidQuartersBefore quarters: Int, service: Quarter) {
+      for k in stride(from: quarters, to: 0, by: -1) { carrying[service.adding(-k), default: 0] += amount * quarterlyRate }
+    }
     for r in totals {
       let gpu = r.capexByHardware.values.reduce(0, +)
       if gpu > 0 {
         gpuCash[r.quarter.adding(-lead), default: 0] += gpu * atOrder
         gpuCash[r.quarter, default: 0] += gpu * (1 - atOrder)
+        carry(gpu * atOrder, paidQuartersBefore: lead, service: r.quarter)
       }
       let facility = r.facilityCapex
       if facility > 0 {
         if buildLead == 0 {
           facilityCash[r.quarter, default: 0] += facility
         } else {
-          for k in 1...buildLead { facilityCash[r.quarter.adding(-k), default: 0] += facility / Double(buildLead) }
+          for k in 1...buildLead {
+            facilityCash[r.quarter.adding(-k), default: 0] += facility / Double(buildLead)
+            carry(facility / Double(buildLead), paidQuartersBefore: k, service: r.quarter)
+          }
         }
       }
     }
@@ -78,13 +100,14 @@ public enum Budget {
       let firstQuarter = Quarter(year: start == 1 ? year : year - 1, number: (start - 1) / 3 + 1)
       let inYear = (0..<4).map { firstQuarter.adding($0) }
       let planRows = totals.filter { inYear.contains($0.quarter) }
-      out.append(
-        BudgetRow(
+      var row = BudgetRow(
           fiscalYear: "FY\(year)", firstQuarter: firstQuarter, lastQuarter: firstQuarter.adding(3), planQuarters: planRows.count,
           gpuCapexCash: inYear.reduce(0) { $0 + (gpuCash[$1] ?? 0) },
           facilityCapexCash: inYear.reduce(0) { $0 + (facilityCash[$1] ?? 0) },
           capexAtDelivery: planRows.reduce(0) { $0 + $1.capex }, depreciation: planRows.reduce(0) { $0 + $1.depreciation },
-          capitalCharge: planRows.reduce(0) { $0 + $1.capitalCharge }, opex: planRows.reduce(0) { $0 + $1.opex }))
+          capitalCharge: planRows.reduce(0) { $0 + $1.capitalCharge }, opex: planRows.reduce(0) { $0 + $1.opex })
+      row.carryingCost = inYear.reduce(0) { $0 + (carrying[$1] ?? 0) }
+      out.append(row)
     }
     return out
   }

@@ -52,13 +52,15 @@ package enum ResultTables {
       .init("fiscal_year"), .init("first_quarter"), .init("last_quarter"), .init("plan_quarters", numeric: true),
       .init("gpu_capex_cash", numeric: true), .init("facility_capex_cash", numeric: true), .init("capex_cash", numeric: true),
       .init("capex_at_delivery", numeric: true), .init("depreciation", numeric: true), .init("capital_charge", numeric: true),
-      .init("opex", numeric: true), .init("cost", numeric: true), .init("cash_out", numeric: true), .init("currency"),
+      .init("opex", numeric: true), .init("cost", numeric: true), .init("carrying_cost", numeric: true),
+      .init("profit_and_loss", numeric: true), .init("economic_cost", numeric: true), .init("cash_out", numeric: true), .init("currency"),
     ])
     for r in rows {
       table.rows.append([
         .text(r.fiscalYear), .text(r.firstQuarter.description), .text(r.lastQuarter.description), .integer(r.planQuarters),
         .number(r.gpuCapexCash), .number(r.facilityCapexCash), .number(r.capexCash), .number(r.capexAtDelivery),
-        .number(r.depreciation), .number(r.capitalCharge), .number(r.opex), .number(r.cost), .number(r.cashOut), .text(currency),
+        .number(r.depreciation), .number(r.capitalCharge), .number(r.opex), .number(r.cost), .number(r.carryingCost),
+        .number(r.profitAndLoss), .number(r.economicCost), .number(r.cashOut), .text(currency),
       ])
     }
     return table

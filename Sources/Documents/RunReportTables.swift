@@ -183,16 +183,19 @@ package enum RunReport {
         .init("Capex cash", unit: "M \(currency)", key: "capex_cash_million"),
         .init("Capex at delivery", unit: "M \(currency)", key: "capex_at_delivery_million"),
         .init("Depreciation", unit: "M \(currency)", key: "depreciation_million"),
+        .init("Opex", unit: "M \(currency)", key: "opex_million"), .init("P&L cost", unit: "M \(currency)", key: "profit_and_loss_million"),
         .init("Capital charge", unit: "M \(currency)", key: "capital_charge_million"),
-        .init("Opex", unit: "M \(currency)", key: "opex_million"), .init("Cost", unit: "M \(currency)", key: "cost_million"),
+        .init("Carrying cost", unit: "M \(currency)", key: "carrying_cost_million"),
+        .init("Economic cost", unit: "M \(currency)", key: "economic_cost_million"),
         .init("Cash out", unit: "M \(currency)", key: "cash_out_million"),
       ],
       rows: r.budget.map { y in
         [t(y.fiscalYear), t("\(y.firstQuarter) – \(y.lastQuarter)"), i(y.planQuarters), n(y.gpuCapexCash / 1e6, 2),
           n(y.facilityCapexCash / 1e6, 2), n(y.capexCash / 1e6, 2), n(y.capexAtDelivery / 1e6, 2), n(y.depreciation / 1e6, 2),
-          n(y.capitalCharge / 1e6, 2), n(y.opex / 1e6, 2), n(y.cost / 1e6, 2), n(y.cashOut / 1e6, 2)]
+          n(y.opex / 1e6, 2), n(y.profitAndLoss / 1e6, 2), n(y.capitalCharge / 1e6, 2), n(y.carryingCost / 1e6, 2),
+          n(y.economicCost / 1e6, 2), n(y.cashOut / 1e6, 2)]
       },
-      note: "The constrained plan's money by fiscal year (starting in month \(m.fiscalYearStartMonth)). Cash: GPU systems \(NumberText.grouped(m.gpuPaymentAtOrder * 100, decimals: 0))% at order (\(m.procurementLeadQuarters) quarters before delivery), the rest on delivery; facility capex in equal parts over the \(r.plan.facility.buildLeadQuarters) quarters before its MW come online. Cost = depreciation + capital charge + opex, for the plan's quarters in the year; cash out = capex cash + opex.")
+      note: "The constrained plan's money by fiscal year (starting in month \(m.fiscalYearStartMonth)). Cash: GPU systems \(NumberText.grouped(m.gpuPaymentAtOrder * 100, decimals: 0))% at order (\(m.procurementLeadQuarters) quarters before delivery), the rest on delivery; facility capex in equal parts over the \(r.plan.facility.buildLeadQuarters) quarters before its MW come online. P&L cost = depreciation + opex (what the income statement books); carrying cost = \(NumberText.grouped(m.costOfCapital * 100, decimals: 1))% a year on cash paid before its asset is in service; economic cost = P&L cost + capital charge + carrying cost; all for the plan's quarters in the year (carrying cost where it accrues); cash out = capex cash + opex.")
   }
 
   /// What a quarter's purchase is in whole systems: `41 × GB200-NVL72` (nodes or rack-scale

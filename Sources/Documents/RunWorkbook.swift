@@ -92,8 +92,9 @@ package enum RunWorkbook {
       definedNames: names)
   }
 
-  /// The budget table as a worksheet whose depreciation, capital charge, opex and cost are sums
-  /// of the Quarterly plan sheet's quarters in the year (so they follow a changed assumption).
+  /// The budget table as a worksheet whose depreciation, capital charge and opex are sums of the
+  /// Quarterly plan sheet's quarters in the year (so they follow a changed assumption), the P&L
+  /// cost, economic cost and cash out formulas over them.
   package static func budgetSheet(_ r: RunResults, _ table: ReportTable) -> XLSXWorkbook.Sheet {
     var sheet = sheet(table, name: "Budget by fiscal year")
     let totals = r.totals
@@ -101,7 +102,6 @@ package enum RunWorkbook {
     func letters(_ c: PlanColumn) -> String { XLSXWorkbook.columnLetters(plan.firstIndex(of: c)!) }
     let sums: [(key: String, columns: [PlanColumn])] = [
       ("depreciation_million", [.depreciation]), ("capital_charge_million", [.capitalCharge]), ("opex_million", [.opex]),
-      ("cost_million", [.depreciation, .capitalCharge, .opex]),
     ]
     for (k, year) in r.budget.enumerated() {
       // The year's rows on the plan sheet (row 2 is its first quarter); none before the horizon.
@@ -113,16 +113,22 @@ package enum RunWorkbook {
         sheet.rows[k][c] = .formula("=(\(terms))/1000000", cached: cached, format: format)
       }
     }
-    // Cash out = capex cash + opex, in the same sheet.
-    if let out = table.columns.firstIndex(where: { $0.key == "cash_out_million" }),
-      let capex = table.columns.firstIndex(where: { $0.key == "capex_cash_million" }),
-      let opex = table.columns.firstIndex(where: { $0.key == "opex_million" })
-    {
+    // In the same sheet: cash out = capex cash + opex; P&L cost = depreciation + opex; economic
+    // cost = depreciation + capital charge + carrying cost + opex.
+    func column(_ key: String) -> Int? { table.columns.firstIndex { $0.key == key } }
+    let sameRow: [(key: String, terms: [String])] = [
+      ("cash_out_million", ["capex_cash_million", "opex_million"]), ("profit_and_loss_million", ["depreciation_million", "opex_million"]),
+      ("economic_cost_million", ["depreciation_million", "capital_charge_million", "carrying_cost_million", "opex_million"]),
+    ]
+    for (key, terms) in sameRow {
+      guard let out = column(key) else { continue }
+      let termColumns = terms.compactMap(column)
+      guard termColumns.count == terms.count else { continue }
       for k in sheet.rows.indices {
         guard case .number(let cached, let format) = sheet.rows[k][out] else { continue }
         let row = k + 2
         sheet.rows[k][out] = .formula(
-          "=\(XLSXWorkbook.columnLetters(capex))\(row)+\(XLSXWorkbook.columnLetters(opex))\(row)", cached: cached, format: format)
+          "=" + termColumns.map { "\(XLSXWorkbook.columnLetters($0))\(row)" }.joined(separator: "+"), cached: cached, format: format)
       }
     }
     return sheet

@@ -136,20 +136,28 @@ private struct Flow {
     y += chartHeight + 10
   }
 
-  /// A table: columns sized to their content (the font shrinks from 8 to 6 pt when they do not
-  /// fit the width), zebra rows, numbers right-aligned, the header repeated on every page.
+  /// A table: columns sized to their content (when they do not fit the width, the headers wrap
+  /// at spaces, then the font shrinks from 8 to 6 pt), zebra rows, numbers right-aligned, the
+  /// header repeated on every page.
   mutating func table(_ table: ReportTable) {
     var size = 8.0
     var widths: [Double] = []
     let padding = 4.0
-    while true {
-      widths = table.columns.enumerated().map { c, column in
-        let head = max(canvas.measure(column.name, size: size, weight: .bold).width,
-          canvas.measure(column.unit ?? "", size: size - 1).width)
-        let cells = table.rows.map { canvas.measure($0[c].display, size: size).width }.max() ?? 0
-        return max(head, cells) + 2 * padding
+    /// The widest header word (`wrapped`) or the whole header.
+    func headWidth(_ name: String, _ size: Double, wrapped: Bool) -> Double {
+      let parts = wrapped ? name.split(separator: " ").map(String.init) : [name]
+      return parts.map { canvas.measure($0, size: size, weight: .bold).width }.max() ?? 0
+    }
+    sizing: while true {
+      for wrapped in [false, true] {
+        widths = table.columns.enumerated().map { c, column in
+          let head = max(headWidth(column.name, size, wrapped: wrapped), canvas.measure(column.unit ?? "", size: size - 1).width)
+          let cells = table.rows.map { canvas.measure($0[c].display, size: size).width }.max() ?? 0
+          return max(head, cells) + 2 * padding
+        }
+        if widths.reduce(0, +) <= contentWidth { break sizing }
       }
-      if widths.reduce(0, +) <= contentWidth || size <= 6 { break }
+      if size <= 6 { break }
       size -= 0.5
     }
     let total = widths.reduce(0, +)
@@ -179,7 +187,10 @@ private struct Flow {
     let tableWidth = widths.reduce(0, +)
     let rowHeight = size + 4.5
     let hasUnits = table.columns.contains { $0.unit != nil }
-    let headerHeight = rowHeight + (hasUnits ? size : 0) + 2
+    // A header that wraps makes the header row taller.
+    let nameHeights = table.columns.indices.map { canvas.measure(table.columns[$0].name, size: size, weight: .bold, width: widths[$0] - 2 * padding).height }
+    let nameHeight = nameHeights.max() ?? size
+    let headerHeight = nameHeight + 4.5 + (hasUnits ? size : 0) + 2
     func header(_ flow: inout Flow, continued: Bool) {
       flow.canvas.gray(0.1)
       flow.y += flow.canvas.text(table.title + (continued ? " (continued)" : ""), x: flow.margin, y: flow.y, size: 9,
@@ -191,10 +202,12 @@ private struct Flow {
         let align: Canvas.Align = column.numeric ? .right : .left
         let tx = column.numeric ? x + widths[c] - padding : x + padding
         flow.canvas.gray(0.1)
-        flow.canvas.text(column.name, x: tx, y: flow.y + 2, size: size, weight: .bold, align: align)
+        // A wrapped header sits on the unit line (bottom-aligned with the others).
+        flow.canvas.text(column.name, x: tx, y: flow.y + 2 + nameHeight - nameHeights[c], size: size, weight: .bold, align: align,
+          width: widths[c] - 2 * padding)
         if let unit = column.unit {
           flow.canvas.gray(0.4)
-          flow.canvas.text(unit, x: tx, y: flow.y + 2 + size + 1.5, size: size - 1, align: align)
+          flow.canvas.text(unit, x: tx, y: flow.y + 2 + nameHeight + 1.5, size: size - 1, align: align)
         }
         x += widths[c]
       }

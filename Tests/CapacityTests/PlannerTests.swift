@@ -220,6 +220,19 @@ struct PlannerTests {
     #expect(close(years[0].cashOut, 0.3 * gpu + facility) && close(years[1].cashOut, 0.7 * gpu + totals[0].opex))
     // Cash and booked capex add up to the same total.
     #expect(close(years.reduce(0) { $0 + $1.capexCash }, years.reduce(0) { $0 + $1.capexAtDelivery }))
+    // Carrying cost at 8% a year (2% a quarter) on cash paid before 2026Q2's service: the GPU
+    // deposit (30%) for 2025Q4 and 2026Q1; the facility's first half for those two quarters,
+    // its second half for 2026Q1 alone. All of it accrues in FY2026.
+    let carrying = 0.3 * gpu * 0.02 * 2 + facility / 2 * 0.02 * 2 + facility / 2 * 0.02 * 1
+    #expect(close(years[0].carryingCost, carrying) && years[1].carryingCost == 0)
+    // P&L books depreciation and opex; the economic cost adds the capital and carrying charges.
+    #expect(close(years[1].profitAndLoss, totals[0].depreciation + totals[0].opex))
+    #expect(close(years[0].economicCost, carrying) && close(years[1].economicCost, years[1].cost))
+    // With the GPUs paid in full on delivery and no build lead, nothing is carried.
+    var onDelivery = plan
+    onDelivery.money.gpuPaymentAtOrder = 0
+    onDelivery.facility.buildLeadQuarters = 0
+    #expect(Budget.rows(try CapacityPlanner.run(onDelivery).filter { $0.workload == "total" }, plan: onDelivery).allSatisfy { $0.carryingCost == 0 })
 
     // The plan file states them; a fiscal year that does not start with a quarter is refused at its line.
     let base = try String(contentsOf: packageRoot.appendingPathComponent("datasets/plans/default.yaml"), encoding: .utf8)
