@@ -1,9 +1,12 @@
 import Foundation
+import Report
 import TokenPlanCore
 
 /// A table of typed cells rendered as aligned text, CSV (RFC 4180) or JSON — the three formats
 /// every table-printing command offers. Numbers keep full precision in CSV and JSON and are
-/// shown with 6 significant digits in text.
+/// shown in text with thousands separators and about six significant digits, never in
+/// scientific notation (``NumberText/readable(_:)``); whole-number cells (ids, counts, seeds)
+/// as written.
 public struct TextTable: Sendable {
   public struct Column: Sendable {
     public var name: String
@@ -35,7 +38,7 @@ public struct TextTable: Sendable {
     package var display: String {
       switch self {
       case .text(let s): return s ?? "—"
-      case .number(let d): return d.flatMap { $0.isFinite ? String(format: "%.6g", $0) : nil } ?? "—"
+      case .number(let d): return d.map(NumberText.readable) ?? "—"
       case .integer(let i): return i.map(String.init) ?? "—"
       }
     }

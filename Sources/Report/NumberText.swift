@@ -19,6 +19,18 @@ public enum NumberText {
     return (negative ? "-" : "") + groups.joined(separator: ",") + (parts.count > 1 ? "." + parts[1] : "")
   }
 
+  /// About six significant digits with thousands separators and never an exponent, for tables a
+  /// person reads (`26,534,500,000`, `1,234.6`, `0.041235`): whole numbers from 1,000 up, one
+  /// decimal from 100, three from 1, and below 1 enough decimals for about 5 significant
+  /// digits (at most 12).
+  public static func readable(_ value: Double) -> String {
+    guard value.isFinite else { return "—" }
+    let a = abs(value)
+    if a == 0 { return "0" }
+    let decimals = a >= 1000 ? 0 : a >= 100 ? 1 : a >= 1 ? 3 : min(12, Int((-log10(a)).rounded(.up)) + 4)
+    return grouped(value, decimals: decimals)
+  }
+
   /// `%.{decimals}f` without separators (for LaTeX `siunitx`, which groups digits itself).
   public static func plain(_ value: Double, decimals: Int = 0) -> String {
     let s = String(format: "%.\(decimals)f", value)

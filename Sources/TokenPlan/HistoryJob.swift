@@ -7,10 +7,17 @@ import RunStore
 /// `tokenplan history …`: the runs a store holds, one run, two runs compared, and a run's
 /// forecast scored against actuals that arrived since.
 public enum HistoryJob {
-  /// `--store`'s URL, or the default `sqlite:out/history.sqlite`.
-  public static func store(_ text: String?) throws -> RunStore {
-    // The store `tokenplan run` writes by default (no --out): out/history.sqlite.
-    let url = try text.map { try StoreURL($0) } ?? QuarterlyRun.storeURL(.automatic, outputDirectory: nil)!
+  /// `--store`'s URL, else the store `tokenplan run --out DIR` records into by default (the
+  /// `history.sqlite` beside `DIR`), else `run`'s default without `--out`, `sqlite:out/history.sqlite`:
+  /// one rule for both commands (``QuarterlyRun/storeURL(_:outputDirectory:)``).
+  /// - Throws: a located usage error when both `--store` and `--out` are given.
+  public static func store(_ text: String?, outputDirectory: String? = nil) throws -> RunStore {
+    if let text, outputDirectory != nil {
+      throw LocatedError(
+        file: "<command line>", found: text, expected: "either --store or --out",
+        fix: "give --store for a named store, or --out with the folder a run wrote to find the store beside it")
+    }
+    let url = try text.map { try StoreURL($0) } ?? QuarterlyRun.storeURL(.automatic, outputDirectory: outputDirectory)!
     return try QuarterlyRun.openStore(url, create: false)
   }
 

@@ -69,6 +69,18 @@ struct ReportTableTests {
     #expect(md.contains("| 2026Q2 | 12,345 | 0.0497 |"))
   }
 
+  @Test("readable numbers: separators, about six significant digits, never an exponent")
+  func readable() {
+    #expect(NumberText.readable(2.65345e10) == "26,534,500,000")
+    #expect(NumberText.readable(1234.56) == "1,235")
+    #expect(NumberText.readable(123.456) == "123.5")
+    #expect(NumberText.readable(1.23456) == "1.235")
+    #expect(NumberText.readable(0.0412346) == "0.041235")
+    #expect(NumberText.readable(-5e-7) == "-0.00000050000")
+    #expect(NumberText.readable(0) == "0" && NumberText.readable(.nan) == "—")
+    #expect(!NumberText.readable(1e22).contains("e"))
+  }
+
   @Test("LaTeX: the Greek symbols the documents use go to math mode; other Greek, which pdflatex cannot set, is replaced")
   func latexGreek() {
     #expect(ReportTable.latexEscape("1 draft, α 0.85") == "1 draft, $\\alpha$ 0.85")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import TokenPlan
 
 /// The forecast commands' values are checked in the library (the CLI only parses): each bad
@@ -72,5 +73,20 @@ struct CommandLineValueTests {
     #expect(UserFacingError.message(Usage()) == nil)
     let missing = CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "/nowhere/x"])
     #expect(UserFacingError.message(missing)?.hasPrefix("/nowhere/x: error: ") == true)
+  }
+}
+
+@Suite("readable CLI tables")
+struct ReadableTableTests {
+  @Test("text tables group thousands and never print an exponent; CSV keeps full precision")
+  func noExponent() throws {
+    let panel = packageRoot.appendingPathComponent("datasets/synthetic/panel.csv.gz").path
+    let text = try runTokenplan(["data", "summary", panel])
+    #expect(text.status == 0, "\(text.stderr)")
+    let numbers = text.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).filter { $0.first?.isNumber == true }
+    #expect(!numbers.isEmpty && numbers.allSatisfy { !$0.contains("e+") && !$0.contains("e-") }, "\(text.stdout.prefix(400))")
+    #expect(numbers.contains { $0.contains(",") })
+    let csv = try runTokenplan(["data", "summary", panel, "--format", "csv"])
+    #expect(csv.status == 0 && !csv.stdout.contains(",000,"), "CSV values are plain numbers")
   }
 }

@@ -21,6 +21,19 @@ struct HistoryCommandTests {
     return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
   }
 
+  @Test("history --out finds the store a run --out recorded into by default; --store with --out is refused")
+  func outFolder() throws {
+    let (plan, dir) = try RunCommandTests.smallPlan()
+    let out = dir.appendingPathComponent("runs/2025Q4").path
+    let r = try runTokenplan(["run", plan, "--as-of", "2025Q4", "--out", out, "--paths", "100", "--quiet"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("runs/history.sqlite").path))
+    let runs = try rows(try runTokenplan(["history", "list", "--out", out, "--format", "json"]), "runs")
+    #expect(runs.count == 1 && runs.first?["as_of"] as? String == "2025Q4")
+    let both = try runTokenplan(["history", "list", "--out", out, "--store", "sqlite:" + dir.appendingPathComponent("x.sqlite").path])
+    #expect(both.status != 0 && both.stderr.contains("either --store or --out"), "\(both.stderr)")
+  }
+
   @Test("two quarters into one store: list, diff against both runs' plan.csv, score against the demand by hand")
   func twoQuarters() throws {
     let (plan, dir) = try RunCommandTests.smallPlan()

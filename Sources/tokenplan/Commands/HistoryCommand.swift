@@ -4,8 +4,10 @@ import TokenPlan
 
 /// `--store URL`, shared by the history commands.
 struct StoreOption: ParsableArguments {
-  @Option(help: "Run store: sqlite:PATH or postgresql://user@host:port/db (default: sqlite:out/history.sqlite).")
+  @Option(help: "Run store: sqlite:PATH or postgresql://user@host:port/db (default: the store beside --out, else sqlite:out/history.sqlite).")
   var store: String?
+  @Option(help: "The folder a run wrote (its --out): read the store that run recorded into by default, the history.sqlite beside it.")
+  var out: String?
   @Option(help: "Output format: table, csv or json.")
   var format: TableFormat = .table
 }
@@ -19,7 +21,7 @@ struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Every stored run, oldest first.")
     @OptionGroup var options: StoreOption
     func run() throws {
-      try emit(HistoryJob.list(try HistoryJob.store(options.store)), format: options.format, key: "runs")
+      try emit(HistoryJob.list(try HistoryJob.store(options.store, outputDirectory: options.out)), format: options.format, key: "runs")
     }
   }
 
@@ -29,7 +31,7 @@ struct HistoryCommand: ParsableCommand {
     var id: Int64
     @OptionGroup var options: StoreOption
     func run() throws {
-      let (table, about) = try HistoryJob.show(try HistoryJob.store(options.store), run: id)
+      let (table, about) = try HistoryJob.show(try HistoryJob.store(options.store, outputDirectory: options.out), run: id)
       FileHandle.standardError.write(Data((about + "\n").utf8))
       try emit(table, format: options.format, key: "quarters")
     }
@@ -44,7 +46,7 @@ struct HistoryCommand: ParsableCommand {
     var b: Int64
     @OptionGroup var options: StoreOption
     func run() throws {
-      try emit(HistoryJob.diff(try HistoryJob.store(options.store), a, b), format: options.format, key: "changes")
+      try emit(HistoryJob.diff(try HistoryJob.store(options.store, outputDirectory: options.out), a, b), format: options.format, key: "changes")
     }
   }
 
@@ -57,7 +59,7 @@ struct HistoryCommand: ParsableCommand {
     var actuals: String?
     @OptionGroup var options: StoreOption
     func run() throws {
-      let (table, about) = try HistoryJob.score(try HistoryJob.store(options.store), run: id, actualsPath: actuals)
+      let (table, about) = try HistoryJob.score(try HistoryJob.store(options.store, outputDirectory: options.out), run: id, actualsPath: actuals)
       FileHandle.standardError.write(Data((about + "\n").utf8))
       try emit(table, format: options.format, key: "scores")
     }
