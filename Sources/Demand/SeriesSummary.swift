@@ -6,7 +6,8 @@ public struct SeriesSummary: Sendable {
   public var sourcePeriod: PeriodKind
   public var first: CalendarDate?
   public var last: CalendarDate?
-  /// Observed days.
+  /// Observed periods, counted in the series' own period (`sourcePeriod`): 30 for 30 monthly
+  /// totals, not their 915 days.
   public var points: Int
   /// Days missing between the first and last observation.
   public var missingDays: Int
@@ -26,11 +27,19 @@ extension DemandPanel {
     return series.indices.map { s in
       var first = -1
       var last = -1
-      var points = 0
+      var days = 0
+      var periods = 0
+      let kind = sourcePeriods[s]
       for d in 0..<n where observed[d + s * n] {
         if first < 0 { first = d }
         last = d
-        points += 1
+        days += 1
+        // A period of the series' own kind starts here (a week: every 7th day from the first).
+        switch kind {
+        case .day: periods += 1
+        case .week: if (d - first) % 7 == 0 { periods += 1 }
+        default: if kind.span(startingAt: date(ofDay: d)) != nil { periods += 1 }
+        }
       }
       func windowMean(endingAt end: Int) -> Double? {
         var sum = 0.0
@@ -50,7 +59,7 @@ extension DemandPanel {
       return SeriesSummary(
         series: series[s], sourcePeriod: sourcePeriods[s],
         first: first >= 0 ? date(ofDay: first) : nil, last: last >= 0 ? date(ofDay: last) : nil,
-        points: points, missingDays: first >= 0 ? last - first + 1 - points : 0,
+        points: periods, missingDays: first >= 0 ? last - first + 1 - days : 0,
         lastValue: last >= 0 ? values.storage[last + s * n] : nil, growth90d: growth(90),
         growth1y: growth(365))
     }

@@ -85,6 +85,8 @@ package enum RunReport {
     // Facility growth by site: the site rows with several sites, the total with one.
     let sites = Dictionary(plan.sites.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     let siteRows = plan.sites.count > 1 ? r.rows.filter { $0.workload == "site" } : r.totals
+    // A stated expansion that costs nothing is not bought: it is said so under the table.
+    var free: [String] = []
     for q in r.totals {
       if q.gpusToOrder > 0, let name = q.purchaseHardware, let h = plan.hardware[name] {
         rows.append([
@@ -94,6 +96,10 @@ package enum RunReport {
       }
       for row in siteRows where row.quarter == q.quarter && row.facilityMegawattsAdded > 0 {
         let site = sites[row.site] ?? plan.facility
+        guard row.facilityCapex > 0 else {
+          free.append("\(NumberText.grouped(row.facilityMegawattsAdded, decimals: 1)) MW\(plan.sites.count > 1 ? " at \(site.name)" : "") online in \(q.quarter)")
+          continue
+        }
         let kind = site.colocationPerKilowattMonth == nil ? "Facility MW" : "Colocated MW"
         rows.append([
           t(plan.sites.count > 1 ? "\(kind) at \(site.name) (stated expansion)" : "\(kind) (stated expansion)"),
@@ -102,6 +108,7 @@ package enum RunReport {
         ])
       }
     }
+    let freeNote = free.isEmpty ? "" : " Stated expansions with no cost stated (not purchases): " + free.joined(separator: "; ") + "."
     return ReportTable(
       title: "What to buy and when",
       columns: [
@@ -111,8 +118,8 @@ package enum RunReport {
       ],
       rows: rows,
       note: rows.isEmpty
-        ? "Nothing to buy over the horizon: the installed fleet serves what can be served."
-        : "The constrained plan: systems are ordered the \(plan.money.procurementLeadQuarters)-quarter procurement lead before they are in service (an order-by quarter at or before \(plan.asOf) is due now\(r.runDay.map { d in "; late: before the quarter the run was made in, \(r.runQuarter!) (\(d))" } ?? "")); a facility expansion a site states is paid for when it comes online, its construction starting the site's build lead earlier (\(plan.facility.buildLeadQuarters) quarters\(plan.sites.count > 1 ? " at the first site" : "")). Quantity: systems, or facility MW.")
+        ? "Nothing to buy over the horizon: the installed fleet serves what can be served." + freeNote
+        : "The constrained plan: systems are ordered the \(plan.money.procurementLeadQuarters)-quarter procurement lead before they are in service (an order-by quarter at or before \(plan.asOf) is due now\(r.runDay.map { d in "; late: before the quarter the run was made in, \(r.runQuarter!) (\(d))" } ?? "")); a facility expansion a site states is paid for when it comes online, its construction starting the site's build lead earlier (\(plan.facility.buildLeadQuarters) quarters\(plan.sites.count > 1 ? " at the first site" : "")). Quantity: systems, or facility MW." + freeNote)
   }
 
   /// The constrained plan against what it would take (the unconstrained plan): the horizon's

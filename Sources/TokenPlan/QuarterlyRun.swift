@@ -320,7 +320,7 @@ public enum QuarterlyRun {
 
   /// A run computed and not yet written: the results the documents are built from.
   public struct ComputedRun: Sendable {
-    var results: RunResults
+    package var results: RunResults
     var forecast: DemandForecast
     /// The plan as planned (demand from the forecast).
     public var plan: Plan { results.plan }

@@ -78,6 +78,15 @@ struct CommandLineValueTests {
 
 @Suite("readable CLI tables")
 struct ReadableTableTests {
+  @Test("data summary counts a series' observations in its own period: 30 monthly totals are 30 points, not their days")
+  func periodsCounted() throws {
+    var text = "date,tokens,period,basis\n"
+    for k in 0..<30 { text += String(format: "%04d-%02d-01,%d,month,total\n", 2024 + k / 12, k % 12 + 1, 1000 + 10 * k) }
+    let monthly = try runTokenplan(["data", "summary", try temporaryFile(text), "--format", "json"])
+    let row = try #require((try JSONSerialization.jsonObject(with: Data(monthly.stdout.utf8)) as? [String: Any])?["series"] as? [[String: Any]])
+    #expect(row.first?["points"] as? Int == 30 && row.first?["source_period"] as? String == "month", "\(monthly.stdout)\(monthly.stderr)")
+  }
+
   @Test("text tables group thousands and never print an exponent; CSV keeps full precision")
   func noExponent() throws {
     let panel = packageRoot.appendingPathComponent("datasets/synthetic/panel.csv.gz").path

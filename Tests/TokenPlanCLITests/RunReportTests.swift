@@ -40,6 +40,23 @@ struct RunReportTests {
     }
   }
 
+  @Test("a stated expansion with no cost is said so under What to buy, not listed as a purchase")
+  func freeExpansion() async throws {
+    var results = try await run.results
+    let k = try #require(results.rows.firstIndex { $0.workload == "total" })
+    let quarter = results.rows[k].quarter.description
+    results.rows[k].facilityMegawattsAdded = 6
+    results.rows[k].facilityCapex = 0
+    let free = RunReport.purchasesTable(results)
+    #expect(!free.rows.contains { $0.first?.display.contains("MW") == true && $0.contains(.text(quarter)) })
+    #expect(free.note?.contains("Stated expansions with no cost stated (not purchases): 6.0 MW online in \(quarter)") == true, "\(free.note ?? "")")
+    // With a cost it is a purchase.
+    results.rows[k].facilityCapex = 1e7
+    let paid = RunReport.purchasesTable(results)
+    #expect(paid.rows.contains { $0.first == .text("Facility MW (stated expansion)") })
+    #expect(paid.note?.contains("no cost stated") == false)
+  }
+
   @Test("the capacity, power-cost and headline tables show the plan's total rows")
   func tablesShowTotals() async throws {
     let totals = try await totals
