@@ -141,6 +141,24 @@ public enum PlanJob {
     }
   }
 
+  /// Throws, naming the workload and its patterns, when a workload's segment patterns match
+  /// none of the demand's series: it would be planned at zero without a word.
+  static func checkWorkloadsMatch(_ plan: Plan, _ rows: [DemandRow], planPath: String) throws {
+    let series = Array(Set(rows.map(\.series))).sorted()
+    for w in plan.workloads where w.tokensPerDay.isEmpty && !series.contains(where: { s in w.segments.contains { globMatch($0, s) } }) {
+      // The workload's line in the plan file, for the location.
+      let text = (try? String(contentsOfFile: planPath, encoding: .utf8)) ?? ""
+      let lines = text.components(separatedBy: "\n")
+      let start = lines.firstIndex { $0.hasPrefix("workloads:") } ?? 0
+      let line = lines.indices.first { $0 > start && lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix("\(w.name):") }
+      throw LocatedError(
+        file: planPath, line: line.map { $0 + 1 }, field: "workloads.\(w.name).segments",
+        found: w.segments.map { "\"\($0)\"" }.joined(separator: ", "),
+        expected: "segment patterns that match at least one of the demand's \(series.count) series",
+        fix: "the series are named like \(series.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ")) (`*` matches any run of characters): correct segments:, or remove the workload")
+    }
+  }
+
   /// `base` with its workloads' demand from `rows` (`column`: mean, p10, p50 or p90), and
   /// warnings (unmatched series, quarters without demand).
   static func plan(_ base: Plan, _ rows: [DemandRow]?, column: DemandStatistic) -> (Plan, [String]) {
@@ -173,6 +191,7 @@ public enum PlanJob {
   /// `constrained` (the default) holds purchases to the procurement lead and the site's MW and
   /// reports unserved tokens; otherwise the plan is what it would take.
   public static func run(_ input: PlanInput, constrained: Bool = true) throws -> (rows: [PlanRow], warnings: [String]) {
+    if let rows = input.rows { try checkWorkloadsMatch(input.plan, rows, planPath: input.planPath) }
     var (plan, warnings) = self.plan(input.plan, input.rows, column: .mean)
     let unconstrained = try CapacityPlanner.run(plan)
     let result = constrained ? try CapacityPlanner.run(plan, constrained: true) : unconstrained

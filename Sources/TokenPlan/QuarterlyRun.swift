@@ -228,6 +228,7 @@ public enum QuarterlyRun {
     _ source: RunPlan, _ forecast: DemandForecast, demandPath: String, request: Request, progress: Progress
   ) throws -> RunResults {
     let base = source.plan
+    try PlanJob.checkWorkloadsMatch(base, forecast.demandRows, planPath: request.planPath)
     let (plan, warnings) = PlanJob.plan(base, forecast.demandRows, column: .mean)
     let (planRows, cohorts) = try CapacityPlanner.result(plan, constrained: true)
     let (unconstrained, unconstrainedCohorts) = try CapacityPlanner.result(plan)

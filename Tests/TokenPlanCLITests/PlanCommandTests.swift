@@ -57,6 +57,27 @@ struct PlanCommandTests {
   }
 }
 
+@Suite("workloads that match no demand")
+struct UnmatchedWorkloadTests {
+  @Test("a workload whose segment patterns match none of the demand's series is an error at its line, naming its patterns")
+  func unmatched() throws {
+    let demand = try quarterlyDemandFile()
+    let base = try String(contentsOf: packageRoot.appendingPathComponent("datasets/plans/default.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "../catalog/", with: packageRoot.appendingPathComponent("datasets/catalog").path + "/")
+    let edited = base.replacingOccurrences(
+      of: "    segments: [\"*/education/*:tokens\", \"*/content creation/*:tokens\"]", with: "    segments: [\"*/educaton/*:tokens\"]")
+    #expect(edited != base)
+    let path = try temporaryFile(edited, name: "plan.yaml")
+    let line = edited.components(separatedBy: "\n").firstIndex { $0 == "  chat:" }! + 1
+    let r = try runTokenplan(["plan", path, "--demand", demand])
+    #expect(r.status == 1, "\(r.stdout)")
+    #expect(r.stderr.contains("plan.yaml:\(line):") && r.stderr.contains("*/educaton/*:tokens") && r.stderr.contains("a/education/text/east:tokens"), "\(r.stderr)")
+    // The shipped plan's patterns all match.
+    let ok = try runTokenplan(["plan", packageRoot.appendingPathComponent("datasets/plans/default.yaml").path, "--demand", demand])
+    #expect(ok.status == 0, "\(ok.stderr)")
+  }
+}
+
 @Suite("tokenplan plan --uncertainty / --tornado / --scenarios")
 struct PlanUncertaintyCommandTests {
   @Test("Monte Carlo, tornado and scenarios run on the default plan and order their figures")
