@@ -300,7 +300,8 @@ public struct ExistingSite: Sendable, Equatable {
   }
 }
 
-/// What a facility capex per MW is quoted per (`capex_per_mw_basis`).
+/// What a site's MW are quoted per: its capex per MW (`capex_per_mw_basis`) or its MW available
+/// (`mw_available_basis`).
 public enum CapexBasis: String, Sendable, Equatable, CaseIterable {
   /// Per MW of IT load (`it`).
   case itMegawatts = "it"
@@ -316,8 +317,12 @@ public struct Facility: Sendable, Equatable {
   public var electricityPerKilowattHour: Double?
   public var pue: Double
   public var rackKilowatts: Double
-  /// Facility MW available by quarter (the latest earlier value holds until changed).
+  /// MW available by quarter as stated (the latest earlier value holds until changed), per
+  /// ``megawattsBasis``.
   public var megawattsAvailable: [Quarter: Double]
+  /// Whether `mw_available` states facility MW (the default) or IT MW, as colocation contracts
+  /// quote them (facility MW are then IT MW × the site's PUE).
+  public var megawattsBasis: CapexBasis = .facilityMegawatts
   public var capexPerMegawatt: Double
   /// Whether `capexPerMegawatt` is quoted per MW of IT load (the default, as build-cost sources
   /// quote it) or per MW of facility power (IT × PUE).
@@ -334,7 +339,8 @@ public struct Facility: Sendable, Equatable {
   /// The site's megawatts in quarter `q`: the latest `mw_available` step at or before it (0
   /// before the first).
   public func megawattsAvailable(at q: Quarter) -> Double {
-    megawattsAvailable.filter { $0.key <= q }.max { $0.key < $1.key }?.value ?? 0
+    let stated = megawattsAvailable.filter { $0.key <= q }.max { $0.key < $1.key }?.value ?? 0
+    return megawattsBasis == .itMegawatts ? stated * pue : stated
   }
 
   public init(pue: Double, rackKilowatts: Double, megawattsAvailable: [Quarter: Double], capexPerMegawatt: Double, lifeYears: Double, provenance: Provenance, buildLeadQuarters: Int = 0, colocationPerKilowattMonth: Double? = nil) {

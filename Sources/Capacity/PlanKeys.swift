@@ -154,6 +154,7 @@ public enum PlanKeys {
       .init(path: "\(at).rack_kw", kind: .number(min: 1, max: nil), required: first, unit: "kW", text: "Power a rack holds."),
       .init(path: "\(at).mw_available", kind: .quarterNumbers(min: 0, max: nil), required: true, unit: "facility MW", text: "The site's MW from each quarter on."),
       .init(path: "\(at).capex_per_mw", kind: nonNegative, required: first, unit: "currency per MW", text: "What building a MW costs."),
+      .init(path: "\(at).mw_available_basis", kind: .choice(["facility", "it"]), defaultValue: "facility", text: "Whether `mw_available` states facility MW or IT MW, as colocation contracts quote them (facility MW are then IT MW × the site's PUE)."),
       .init(path: "\(at).capex_per_mw_basis", kind: .choice(["it", "facility"]), defaultValue: "it", text: "Whether that price is per MW of IT load or of facility power."),
       .init(path: "\(at).life_years", kind: .number(min: 1, max: nil), defaultValue: "14", unit: "years", text: "The facility's depreciation life."),
       .init(path: "\(at).build_lead_quarters", kind: .integer(min: 0, max: 40), defaultValue: "0", unit: "quarters", text: "From the start of construction to MW online."),

@@ -181,6 +181,13 @@ extension Reader {
       buildLeadQuarters: try fac["build_lead_quarters"].map { try integer($0, key: "\(at).build_lead_quarters") } ?? base?.buildLeadQuarters ?? 0,
       colocationPerKilowattMonth: try fac["colocation_per_kw_month"].map { try number($0, key: "\(at).colocation_per_kw_month") } ?? base?.colocationPerKilowattMonth)
     facility.capexBasis = basis
+    facility.megawattsBasis = base?.megawattsBasis ?? .facilityMegawatts
+    if let node = fac["mw_available_basis"] {
+      guard let b = CapexBasis(rawValue: try string(node)) else {
+        throw error(node, expected: "facility or it for mw_available_basis", fix: "write it (IT MW, as a colocation contract quotes them) or facility (IT × PUE)")
+      }
+      facility.megawattsBasis = b
+    }
     facility.name = try siteName ?? fac["name"].map { node in
       let name = try string(node)
       try self.siteName(name, node)

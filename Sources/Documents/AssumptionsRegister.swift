@@ -96,7 +96,7 @@ package struct AssumptionsRegister: Sendable {
     add("Facility life", p.facility.lifeYears, 1, "years", f.source, f.date, definedName: .facilityLifeYears)
     add("Build lead", Double(p.facility.buildLeadQuarters), 0, "quarters", f.source, f.date)
     for (q, mw) in p.facility.megawattsAvailable.sorted(by: { $0.key < $1.key }) {
-      add("Site power from \(q)", mw, 1, "MW", f.source, f.date)
+      add("Site power from \(q)", mw, 1, Self.megawattUnit(p.facility), f.source, f.date)
     }
     for site in p.otherSites {
       let s = site.provenance
@@ -108,7 +108,7 @@ package struct AssumptionsRegister: Sendable {
       add("Site \(site.name): build lead", Double(site.buildLeadQuarters), 0, "quarters", s.source, s.date)
       if let c = site.colocationPerKilowattMonth { add("Site \(site.name): colocation", c, 2, "\(p.money.currency)/kW IT-month", s.source, s.date) }
       for (q, mw) in site.megawattsAvailable.sorted(by: { $0.key < $1.key }) {
-        add("Site \(site.name): power from \(q)", mw, 1, "MW", s.source, s.date)
+        add("Site \(site.name): power from \(q)", mw, 1, Self.megawattUnit(site), s.source, s.date)
       }
     }
   }
@@ -206,6 +206,11 @@ package struct AssumptionsRegister: Sendable {
           "tokens/s/GPU (\(basis))", source, op.basis == .measured ? (p.measurements.first { op.sources.first?.hasPrefix($0.source) == true }?.date ?? "") : "")
       }
     }
+  }
+
+  /// The unit of a site's stated MW: facility MW, or IT MW and the facility MW they make.
+  static func megawattUnit(_ site: Facility) -> String {
+    site.megawattsBasis == .itMegawatts ? "MW IT (× PUE \(NumberText.grouped(site.pue, decimals: 2)) = facility MW)" : "MW"
   }
 
   /// Each workload's serving levers as planned, and the values the tornado turns each lever on

@@ -625,6 +625,27 @@ struct PlannerEdgeTests {
     #expect(first.tokensUnserved == first.tokens)
   }
 
+  @Test("mw_available stated as IT MW (a colocation contract) is IT × PUE of facility MW; the constrained plan powers more with it")
+  func itMegawatts() throws {
+    var plan = handPlan(tokensPerDay: 5e12, siteMW: 3)
+    plan.horizonQuarters = 1
+    plan.money.procurementLeadQuarters = 0
+    let facility = try #require(try CapacityPlanner.run(plan, constrained: true).first { $0.workload == "total" })
+    plan.facility.megawattsBasis = .itMegawatts
+    #expect(close(plan.facility.megawattsAvailable(at: Quarter("2026Q2")!), 3 * 1.2))
+    let it = try #require(try CapacityPlanner.run(plan, constrained: true).first { $0.workload == "total" })
+    #expect(it.gpusInstalled > facility.gpusInstalled && it.facilityPowerMegawatts <= 3 * 1.2 + 1e-9)
+    // The plan file states it; anything but it or facility is refused at its line.
+    let path = packageRoot.appendingPathComponent("datasets/plans/default.yaml").path
+    let base = try String(contentsOfFile: path, encoding: .utf8)
+    let text = base.replacingOccurrences(of: "  rack_kw: 40\n", with: "  rack_kw: 40\n  mw_available_basis: it\n")
+    #expect(text != base)
+    #expect(try PlanReader.read(text: text, path: path).facility.megawattsBasis == .itMegawatts)
+    let bad = base.replacingOccurrences(of: "  rack_kw: 40\n", with: "  rack_kw: 40\n  mw_available_basis: kva\n")
+    let line = bad.components(separatedBy: "\n").firstIndex { $0.hasPrefix("  mw_available_basis") }! + 1
+    #expect { _ = try PlanReader.read(text: bad, path: path) } throws: { "\($0)".contains("default.yaml:\(line):") }
+  }
+
   @Test("a sole workload's racks never exceed its total's (a share of 1 + 2e-16 rounded up gave one more)")
   func soleWorkloadRacks() throws {
     for tokens in stride(from: 1e11, through: 5e12, by: 1.7e11) {
