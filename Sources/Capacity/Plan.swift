@@ -169,6 +169,11 @@ public struct Workload: Sendable, Equatable {
   public var sharedPrefixTokens = 0.0
   /// Prefill and decode on separate replicas (`prefill_decode: disaggregated`).
   public var disaggregated = false
+  /// The line of its name in the plan file (for located errors); `nil` when not read from one.
+  public var line: Int?
+
+  /// Whether one of its segment patterns matches demand series `series` (``globMatch(_:_:)``).
+  public func matches(series: String) -> Bool { segments.contains { globMatch($0, series) } }
 
   /// The serving levers it pulls, as the serving model takes them.
   public var levers: ServingLevers {
@@ -514,7 +519,7 @@ extension Plan {
 
   /// The first workload one of whose segment patterns matches `series` (``globMatch(_:_:)``).
   public func workloadIndex(forSeries series: String) -> Int? {
-    workloads.firstIndex { $0.segments.contains { globMatch($0, series) } }
+    workloads.firstIndex { $0.matches(series: series) }
   }
 }
 

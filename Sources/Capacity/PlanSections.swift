@@ -58,6 +58,7 @@ extension Reader {
       workload.precision = try w["precision"].map { node in
         try string(node) == "lowest" ? "lowest" : try precision(node)
       }
+      workload.line = nameNode.mark?.line
       workload.deferrableShare = try number(w["deferrable_share"], key: "workloads.*.deferrable_share", default: 0)
       workload.sharedPrefixTokens = try number(w["shared_prefix_tokens"], key: "workloads.*.shared_prefix_tokens", default: 0)
       if let node = w["speculative_decoding"] {
@@ -160,11 +161,15 @@ extension Reader {
       mw[try quarter(qNode)] = try quarterNumber(vNode, key: "\(at).mw_available")
     }
     var basis = base?.capexBasis ?? CapexBasis.itMegawatts
-    if let node = fac["capex_per_mw_basis"] {
-      let text = try string(node)
-      guard let b = CapexBasis(rawValue: text) else {
-        throw error(node, expected: "it or facility for capex_per_mw_basis", fix: "write it (per MW of IT load, as build-cost sources quote) or facility (per MW of IT × PUE)")
+    /// `it` or `facility` for `key`, else a located error with `fix`.
+    func megawattBasis(_ key: String, fix: String) throws -> CapexBasis? {
+      guard let node = fac[key] else { return nil }
+      guard let b = CapexBasis(rawValue: try string(node)) else {
+        throw error(node, expected: "it or facility for \(key)", fix: fix)
       }
+      return b
+    }
+    if let b = try megawattBasis("capex_per_mw_basis", fix: "write it (per MW of IT load, as build-cost sources quote) or facility (per MW of IT × PUE)") {
       basis = b
     }
     func value(_ key: String, _ inherited: Double?) throws -> Double {
@@ -181,13 +186,8 @@ extension Reader {
       buildLeadQuarters: try fac["build_lead_quarters"].map { try integer($0, key: "\(at).build_lead_quarters") } ?? base?.buildLeadQuarters ?? 0,
       colocationPerKilowattMonth: try fac["colocation_per_kw_month"].map { try number($0, key: "\(at).colocation_per_kw_month") } ?? base?.colocationPerKilowattMonth)
     facility.capexBasis = basis
-    facility.megawattsBasis = base?.megawattsBasis ?? .facilityMegawatts
-    if let node = fac["mw_available_basis"] {
-      guard let b = CapexBasis(rawValue: try string(node)) else {
-        throw error(node, expected: "facility or it for mw_available_basis", fix: "write it (IT MW, as a colocation contract quotes them) or facility (IT × PUE)")
-      }
-      facility.megawattsBasis = b
-    }
+    facility.megawattsBasis = try megawattBasis("mw_available_basis", fix: "write it (IT MW, as a colocation contract quotes them) or facility (IT × PUE)")
+      ?? base?.megawattsBasis ?? .facilityMegawatts
     facility.name = try siteName ?? fac["name"].map { node in
       let name = try string(node)
       try self.siteName(name, node)

@@ -95,7 +95,7 @@ public struct UncertaintyRow: Sendable, Equatable {
 /// One driver's swing (P10 → P90 of its distribution, others at base), or one serving lever's
 /// (off → on at its sourced value, ``Lever``).
 public struct TornadoRow: Sendable, Equatable {
-  /// The driver's plan key, or the lever's label.
+  /// The driver's or the lever's name as the register gives it (``Driver/label``, ``Lever/label``).
   public var driver: String
   /// The driver's P10 and P90; `nil` for a lever.
   public var low: Double?
@@ -279,45 +279,47 @@ public enum MonteCarlo {
   /// serving lever (``Lever``) off and on for every workload; the swing in cost per million
   /// tokens and facility MW in the plan's last quarter, largest first.
   public static func tornado(_ plan: Plan, spec: UncertaintySpec) throws -> [TornadoRow] {
-    let levers = try Lever.allCases.filter { $0.applies(to: plan) }.map { lever in
-      var off = plan
-      var on = plan
-      lever.set(false, in: &off)
-      lever.set(true, in: &on)
-      func last(_ p: Plan, _ at: String) throws -> PlanRow {
-        do {
-          return try CapacityPlanner.run(p).last { $0.workload == "total" }!
-        } catch let e as PlanError {
-          throw PlanError(description: "the tornado's \(lever.label) \(at): \(e.description)")
-        }
+    // The plan as planned is run at most once: a lever it leaves off is its own "off" side.
+    var base: PlanRow?
+    /// The last quarter's total of `p`; `why` says which side failed.
+    func last(_ p: Plan, _ why: @autoclosure () -> String) throws -> PlanRow {
+      if p == plan, let base { return base }
+      let row: PlanRow
+      do {
+        row = try CapacityPlanner.run(p).last { $0.workload == "total" }!
+      } catch let e as PlanError {
+        throw PlanError(description: "the tornado's \(why()): \(e.description)")
       }
-      let (ra, rb) = (try last(off, "off"), try last(on, "on"))
+      if p == plan { base = row }
+      return row
+    }
+    func swing(_ driver: String, _ low: (Plan, String), _ high: (Plan, String), values: (Double, Double)?, failure: (String) -> String) throws -> TornadoRow {
+      let ra = try last(low.0, failure(low.1))
+      let rb = try last(high.0, failure(high.1))
       return TornadoRow(
-        driver: lever.label, low: nil, high: nil, lowSetting: lever.settings.off, highSetting: lever.settings.on,
+        driver: driver, low: values?.0, high: values?.1, lowSetting: low.1, highSetting: high.1,
         costAtLow: ra.costPerMillionTokens, costAtHigh: rb.costPerMillionTokens,
         megawattsAtLow: ra.facilityPowerMegawatts, megawattsAtHigh: rb.facilityPowerMegawatts)
     }
-    return try (spec.drivers.map { name, dist in
+    var rows: [TornadoRow] = []
+    for (name, dist) in spec.drivers {
       let (lo, hi) = dist.p10p90
       var a = plan
       var b = plan
       name.apply(lo, to: &a)
       name.apply(hi, to: &b)
-      func last(_ p: Plan, _ at: String, _ value: Double) throws -> PlanRow {
-        do {
-          return try CapacityPlanner.run(p).last { $0.workload == "total" }!
-        } catch let e as PlanError {
-          throw PlanError(
-            description:
-              "the tornado's \(name.rawValue) at its \(at) (\(String(format: "%.4g", value))): \(e.description); its uncertainty: range reaches values that cannot be planned: narrow it")
-        }
-      }
-      let ra = try last(a, "P10", lo)
-      let rb = try last(b, "P90", hi)
-      return TornadoRow(
-        driver: name.label, low: lo, high: hi, lowSetting: String(format: "%.3g", lo), highSetting: String(format: "%.3g", hi),
-        costAtLow: ra.costPerMillionTokens, costAtHigh: rb.costPerMillionTokens,
-        megawattsAtLow: ra.facilityPowerMegawatts, megawattsAtHigh: rb.facilityPowerMegawatts)
-    } + levers).sorted { abs($0.costAtHigh - $0.costAtLow) > abs($1.costAtHigh - $1.costAtLow) }
+      rows.append(
+        try swing(name.label, (a, String(format: "%.3g", lo)), (b, String(format: "%.3g", hi)), values: (lo, hi)) { at in
+          "\(name.rawValue) at \(at); its uncertainty: range reaches values that cannot be planned: narrow it"
+        })
+    }
+    for lever in Lever.allCases where lever.applies(to: plan) {
+      var off = plan
+      var on = plan
+      lever.set(false, in: &off)
+      lever.set(true, in: &on)
+      rows.append(try swing(lever.label, (off, lever.settings.off), (on, lever.settings.on), values: nil) { "\(lever.label) at \($0)" })
+    }
+    return rows.sorted { abs($0.costAtHigh - $0.costAtLow) > abs($1.costAtHigh - $1.costAtLow) }
   }
 }

@@ -47,12 +47,7 @@ package struct RunResults: Sendable {
   /// The calendar quarter the run was made in (UTC): an order or construction start before it is
   /// late.
   package var runQuarter: Quarter? {
-    runDate.map { d in
-      var calendar = Calendar(identifier: .gregorian)
-      calendar.timeZone = TimeZone(identifier: "UTC")!
-      let c = calendar.dateComponents([.year, .month], from: d)
-      return Quarter(year: c.year!, number: (c.month! - 1) / 3 + 1)
-    }
+    runDate.map { Quarter(containing: CalendarDate(dayNumber: Int(($0.timeIntervalSince1970 / 86_400).rounded(.down)))) }
   }
   /// `2026-12-31` (UTC), or `nil`.
   package var runDay: String? { runDate.map { String(RunOutputs.isoDate($0).prefix(10)) } }

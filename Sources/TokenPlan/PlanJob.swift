@@ -145,14 +145,9 @@ public enum PlanJob {
   /// none of the demand's series: it would be planned at zero without a word.
   static func checkWorkloadsMatch(_ plan: Plan, _ rows: [DemandRow], planPath: String) throws {
     let series = Array(Set(rows.map(\.series))).sorted()
-    for w in plan.workloads where w.tokensPerDay.isEmpty && !series.contains(where: { s in w.segments.contains { globMatch($0, s) } }) {
-      // The workload's line in the plan file, for the location.
-      let text = (try? String(contentsOfFile: planPath, encoding: .utf8)) ?? ""
-      let lines = text.components(separatedBy: "\n")
-      let start = lines.firstIndex { $0.hasPrefix("workloads:") } ?? 0
-      let line = lines.indices.first { $0 > start && lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix("\(w.name):") }
+    for w in plan.workloads where w.tokensPerDay.isEmpty && !series.contains(where: w.matches(series:)) {
       throw LocatedError(
-        file: planPath, line: line.map { $0 + 1 }, field: "workloads.\(w.name).segments",
+        file: planPath, line: w.line, field: "workloads.\(w.name).segments",
         found: w.segments.map { "\"\($0)\"" }.joined(separator: ", "),
         expected: "segment patterns that match at least one of the demand's \(series.count) series",
         fix: "the series are named like \(series.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ")) (`*` matches any run of characters): correct segments:, or remove the workload")
