@@ -242,6 +242,30 @@ struct Reader {
     return try integer(node, default: value, min: lower, max: upper)
   }
 
+  /// One of the values `key`'s entry in ``PlanKeys`` lists, else a located error that names
+  /// them ("aggregated or disaggregated for prefill_decode") with `fix`, or the nearest value.
+  func choice(_ node: Node, key: String, fix: String? = nil) throws -> String {
+    guard case .choice(let values)? = PlanKeys.byPath[key]?.kind else {
+      preconditionFailure("\(key) is not a choice key in PlanKeys")
+    }
+    let value = try string(node)
+    guard values.contains(value) else {
+      let listed = values.count == 2 ? values.joined(separator: " or ") : values.dropLast().joined(separator: ", ") + " or " + values.last!
+      let nearest = values.min { editDistance($0, value.lowercased()) < editDistance($1, value.lowercased()) }!
+      let name = key.split(separator: ".").last.map(String.init) ?? key
+      throw error(node, expected: "\(listed) for \(name)", fix: fix ?? "write one of them (did you mean '\(nearest)'?)")
+    }
+    return value
+  }
+
+  /// ``choice(_:key:fix:)`` as the type whose raw values the key lists.
+  func choice<T: RawRepresentable>(_ node: Node, key: String, fix: String? = nil) throws -> T where T.RawValue == String {
+    guard let value = T(rawValue: try choice(node, key: key, fix: fix)) else {
+      preconditionFailure("PlanKeys lists a value of \(key) that \(T.self) has no case for")
+    }
+    return value
+  }
+
   /// One value of a quarter → number key (`tokens_per_day`, `mw_available`), held to the range
   /// its entry in ``PlanKeys`` states.
   func quarterNumber(_ node: Node, key: String) throws -> Double {
@@ -301,16 +325,10 @@ struct Reader {
   }
 
   /// One of ``PlanLimits/latencyClasses`` (the MLPerf inference scenarios).
-  func latencyClass(_ node: Node) throws -> String {
-    let value = try string(node)
-    guard PlanLimits.latencyClasses.contains(value) else {
-      let nearest = PlanLimits.latencyClasses.min { editDistance($0, value.lowercased()) < editDistance($1, value.lowercased()) }!
-      throw error(
-        node, expected: "a latency class: \(PlanLimits.latencyClasses.joined(separator: ", "))",
-        fix: "did you mean '\(nearest)'?")
-    }
-    return value
+  func latencyClass(_ node: Node, key: String) throws -> String {
+    try choice(node, key: key)
   }
+
 
   /// A scenario's value for `driver`, within that driver's base rule.
   func driver(_ node: Node, _ driver: Driver) throws -> Double {
@@ -408,7 +426,7 @@ struct Reader {
       let t = try mapping(item, allowed: PlanKeys.allowed(under: "throughput[]"))
       let entry = Throughput(
         model: try string(required(t, "model", item)), hardware: try string(required(t, "hardware", item)),
-        latencyClass: try t["latency_class"].map(latencyClass) ?? "server",
+        latencyClass: try t["latency_class"].map { try latencyClass($0, key: "throughput[].latency_class") } ?? "server",
         inputTokensPerSecond: try number(required(t, "input_tokens_per_s", item), key: "throughput[].input_tokens_per_s"),
         outputTokensPerSecond: try number(required(t, "output_tokens_per_s", item), key: "throughput[].output_tokens_per_s"), estimated: false,
         provenance: try provenance(t, item))
@@ -432,11 +450,10 @@ struct Reader {
     return out
   }
 
-  func precision(_ node: Node) throws -> String {
-    let p = try string(node)
-    guard Precision(rawValue: p) != nil else { throw error(node, expected: "a precision: bf16, fp8 or fp4", fix: "write one of them") }
-    return p
+  func precision(_ node: Node, key: String) throws -> String {
+    try choice(node, key: key)
   }
+
 
   func model(_ name: String, _ node: Node) throws -> ModelSpec {
     let m = try mapping(node, allowed: PlanKeys.allowed(under: "models.*"))
@@ -444,7 +461,7 @@ struct Reader {
     var spec = ModelSpec(
       name: name, totalParametersBillions: total,
       activeParametersBillions: try activeParameters(m["active_parameters_b"], total: total),
-      precision: try m["precision"].map(precision) ?? "bf16", kvBytesPerToken: try number(m["kv_bytes_per_token"], key: "models.*.kv_bytes_per_token", default: 0))
+      precision: try m["precision"].map { try precision($0, key: "models.*.precision") } ?? "bf16", kvBytesPerToken: try number(m["kv_bytes_per_token"], key: "models.*.kv_bytes_per_token", default: 0))
     spec.expertsTotal = try m["experts_total"].map { try integer($0, key: "models.*.experts_total") }
     spec.expertsPerToken = try m["experts_per_token"].map { node in
       let k = try integer(node, key: "models.*.experts_per_token")
@@ -495,7 +512,7 @@ struct Reader {
         fix: "define \(hardware) or list its catalog first")
     }
     let precisionNode = try required(t, "precision", item)
-    let p = try precision(precisionNode)
+    let p = try precision(precisionNode, key: "measurements[].precision")
     let peaks = c.hardware[hardware]?.peakDenseTFLOPS ?? c.accelerators[hardware]?.peakDenseTFLOPS ?? [:]
     guard peaks[p] != nil else {
       throw error(precisionNode, expected: "a precision \(hardware) has a peak for (\(peaks.keys.sorted().joined(separator: ", ")))",
@@ -520,11 +537,9 @@ struct Reader {
       }
     }
     if let node = t["latency_bound"] {
-      switch try string(node) {
-      case "p99": measurement.interactivityIsP99Bound = true
-      case "mean": measurement.interactivityIsP99Bound = false
-      default: throw error(node, expected: "p99 or mean", fix: "write p99 when tokens_per_s_per_user bounds the p99 time per token (MLPerf), mean when it is the mean reached")
-      }
+      measurement.interactivityIsP99Bound = try choice(
+        node, key: "measurements[].latency_bound",
+        fix: "write p99 when tokens_per_s_per_user bounds the p99 time per token (MLPerf), mean when it is the mean reached") == "p99"
     }
     return measurement
   }

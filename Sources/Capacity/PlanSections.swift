@@ -49,15 +49,13 @@ extension Reader {
       var workload = Workload(
         name: name, inputOutputRatio: try number(w["input_output_ratio"], key: "workloads.*.input_output_ratio", default: 1),
         promptCacheHitRate: try number(w["prompt_cache_hit_rate"], key: "workloads.*.prompt_cache_hit_rate", default: 0),
-        latencyClass: try w["latency_class"].map(latencyClass) ?? "server", model: model,
+        latencyClass: try w["latency_class"].map { try latencyClass($0, key: "workloads.*.latency_class") } ?? "server", model: model,
         segments: try w["segments"].map { try sequence($0).map(string) } ?? ["*"],
         tokensPerDay: perDay)
       workload.outputTokensPerRequest = try number(w["output_tokens"], key: "workloads.*.output_tokens", default: Workload.defaultOutputTokens)
       workload.tokensPerSecondPerUserTarget = try w["tokens_per_s_per_user"].map { try number($0, key: "workloads.*.tokens_per_s_per_user") }
       workload.ttftP99Seconds = try w["ttft_p99_s"].map { try number($0, key: "workloads.*.ttft_p99_s") }
-      workload.precision = try w["precision"].map { node in
-        try string(node) == "lowest" ? "lowest" : try precision(node)
-      }
+      workload.precision = try w["precision"].map { try precision($0, key: "workloads.*.precision") }
       workload.line = nameNode.mark?.line
       workload.deferrableShare = try number(w["deferrable_share"], key: "workloads.*.deferrable_share", default: 0)
       workload.sharedPrefixTokens = try number(w["shared_prefix_tokens"], key: "workloads.*.shared_prefix_tokens", default: 0)
@@ -68,11 +66,8 @@ extension Reader {
           acceptanceRate: try number(try required(s, "acceptance_rate", node), key: "workloads.*.speculative_decoding.acceptance_rate"))
       }
       if let node = w["prefill_decode"] {
-        let v = try string(node)
-        guard v == "aggregated" || v == "disaggregated" else {
-          throw error(node, expected: "aggregated or disaggregated for prefill_decode", fix: "write disaggregated (prefill on replicas of its own) or aggregated")
-        }
-        workload.disaggregated = v == "disaggregated"
+        workload.disaggregated = try choice(
+          node, key: "workloads.*.prefill_decode", fix: "write disaggregated (prefill on replicas of its own) or aggregated") == "disaggregated"
       }
       workloads.append(workload)
     }
@@ -82,11 +77,8 @@ extension Reader {
   /// `operations:`.
   func operations(_ opsNode: Node) throws -> Operations {
     let ops = try mapping(opsNode, allowed: PlanKeys.allowed(under: "operations"))
-    let model = try ops["capacity_model"].map { node -> Operations.CapacityModel in
-      guard let m = Operations.CapacityModel(rawValue: try string(node)) else {
-        throw error(node, expected: "margins or queueing for capacity_model", fix: "write margins (utilisation × peak × redundancy) or queueing (Erlang C at the peak hour)")
-      }
-      return m
+    let model: Operations.CapacityModel = try ops["capacity_model"].map {
+      try choice($0, key: "operations.capacity_model", fix: "write margins (utilisation × peak × redundancy) or queueing (Erlang C at the peak hour)")
     } ?? .margins
     var operations = Operations(
       peakToAverage: try number(ops["peak_to_average"], key: "operations.peak_to_average", default: 1),
@@ -97,12 +89,8 @@ extension Reader {
       redundancySpares: try integer(ops["redundancy_spares"], key: "operations.redundancy_spares", default: 0),
       yearlyEfficiencyGain: try number(ops["yearly_efficiency_gain"], key: "operations.yearly_efficiency_gain", default: 0))
     if let node = ops["sizing"] {
-      guard let sizing = Operations.Sizing(rawValue: try string(node)) else {
-        throw error(
-          node, expected: "quarter_end or quarter_average for sizing",
-          fix: "write quarter_end (GPUs for the quarter's highest rate, the default) or quarter_average")
-      }
-      operations.sizing = sizing
+      operations.sizing = try choice(
+        node, key: "operations.sizing", fix: "write quarter_end (GPUs for the quarter's highest rate, the default) or quarter_average")
     }
     operations.capacityModel = model
     if let node = ops["hourly_profile"] {
@@ -164,10 +152,7 @@ extension Reader {
     /// `it` or `facility` for `key`, else a located error with `fix`.
     func megawattBasis(_ key: String, fix: String) throws -> CapexBasis? {
       guard let node = fac[key] else { return nil }
-      guard let b = CapexBasis(rawValue: try string(node)) else {
-        throw error(node, expected: "it or facility for \(key)", fix: fix)
-      }
-      return b
+      return try choice(node, key: "\(at).\(key)", fix: fix)
     }
     if let b = try megawattBasis("capex_per_mw_basis", fix: "write it (per MW of IT load, as build-cost sources quote) or facility (per MW of IT × PUE)") {
       basis = b
@@ -300,10 +285,7 @@ extension Reader {
     var scenarios: [Scenario] = []
     for (k, node) in try pairs(node) {
       let sm = try mapping(node, allowed: PlanKeys.allowed(under: "scenarios.*"))
-      let text = try sm["demand"].map(string) ?? "mean"
-      guard let column = DemandStatistic(rawValue: text) else {
-        throw error(sm["demand"]!, expected: "a demand column: mean, p10, p50 or p90", fix: "write one of them")
-      }
+      let column: DemandStatistic = try sm["demand"].map { try choice($0, key: "scenarios.*.demand") } ?? .mean
       var values: [Driver: Double] = [:]
       for d in Driver.allCases { if let v = sm[d.rawValue] { values[d] = try driver(v, d) } }
       scenarios.append(Scenario(name: try string(k), demandColumn: column, drivers: values))

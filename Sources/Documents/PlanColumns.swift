@@ -1,5 +1,6 @@
 import Capacity
 import Foundation
+import Report
 import TokenPlanCore
 import XLSXReport
 
@@ -132,11 +133,11 @@ package enum PlanColumn: String, CaseIterable {
   }
 
   /// The value as a text-table cell (CSV, JSON, the terminal).
-  package func tableCell(_ r: PlanRow) -> TextTable.Cell {
+  package func tableCell(_ r: PlanRow) -> ReportTable.Cell {
     switch value(r) {
-    case .number(let v): return .number(v)
-    case .integer(let i): return .integer(i)
-    case .text(let s): return .text(s)
+    case .number(let v): return .init(v)
+    case .integer(let i): return .init(i)
+    case .text(let s): return .init(s)
     }
   }
 

@@ -36,7 +36,7 @@ package struct OutputWriter: Sendable {
   package var write: @Sendable (inout OutputContext, _ step: () -> Void) throws -> Void
 
   /// A result table as CSV and JSON (`NAME.csv`, `NAME.json` with the rows under `key`).
-  static func table(_ name: String, key: String, _ table: @escaping @Sendable (OutputContext) -> TextTable) -> OutputWriter {
+  static func table(_ name: String, key: String, _ table: @escaping @Sendable (OutputContext) -> ReportTable) -> OutputWriter {
     OutputWriter(files: ["\(name).csv", "\(name).json"]) { c, step in
       let t = table(c)
       try c.write("\(name).csv", t.csv())
@@ -95,10 +95,10 @@ package enum RunOutputs {
     .table("plan-unconstrained", key: "quarters") { ResultTables.plan($0.results.unconstrained) },
     .table("budget", key: "years") { ResultTables.budget($0.results.budget, currency: $0.results.plan.money.currency) },
     .table("scenarios", key: "scenarios") { ResultTables.plan($0.results.scenarios) },
-    .table("uncertainty", key: "uncertainty") { TextTable($0.tables.uncertainty) },
-    .table("sensitivity", key: "sensitivity") { TextTable($0.tables.sensitivity) },
-    .table("fits", key: "fits") { TextTable($0.tables.fits) },
-    .table("assumptions", key: "assumptions") { TextTable(RunReport.registerWithSources($0.results.register)) },
+    .table("uncertainty", key: "uncertainty") { ($0.tables.uncertainty) },
+    .table("sensitivity", key: "sensitivity") { ($0.tables.sensitivity) },
+    .table("fits", key: "fits") { ($0.tables.fits) },
+    .table("assumptions", key: "assumptions") { RunReport.registerWithSources($0.results.register) },
   ]
 
   /// The files every run writes, in the output directory: the writers' and the run log.

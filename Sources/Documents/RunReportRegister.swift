@@ -90,36 +90,42 @@ extension RunReport {
       }.joined(separator: "; "))
   }
 
-  /// Monte Carlo P10/P50/P90 by quarter.
-  package static func uncertaintyTable(_ r: RunResults) -> ReportTable {
-    let currency = r.plan.money.currency
+  /// The Monte Carlo's P10/P50/P90 by quarter (`uncertainty.csv`, `plan --uncertainty`).
+  /// `paths`: the number of reconciled forecast paths the draws took (a run), or `nil` when
+  /// demand was drawn from each series' quantiles; `tokens`: a tokens-per-day column group too.
+  package static func uncertaintyTable(
+    _ rows: [UncertaintyRow], currency: String, spec: UncertaintySpec?, paths: Int?, tokens: Bool = false
+  ) -> ReportTable {
+    let levels = ["P10", "P50", "P90"]
+    func group(_ name: String, unit: String? = nil, key: String) -> [ReportTable.Column] {
+      levels.map { ReportTable.Column("\(name) \($0)", unit: unit, key: "\(key)_\($0.lowercased())") }
+    }
+    let demand = paths.map {
+      "Each draw plans one whole reconciled forecast path (draw d takes path d mod \(NumberText.grouped(Double($0))): every series and quarter of one coherent future)"
+    } ?? "Each draw takes every series' demand from a log-normal through its P10/P50/P90"
     return ReportTable(
-      title: "Uncertainty: P10 / P50 / P90 over \(r.plan.uncertainty?.draws ?? 0) Monte Carlo draws (unconstrained)",
-      columns: [.init("Quarter", numeric: false, key: "quarter")]
-        + ["P10", "P50", "P90"].map { ReportTable.Column("GPUs \($0)", key: "gpus_required_\($0.lowercased())") }
-        + ["P10", "P50", "P90"].map { ReportTable.Column("MW \($0)", key: "facility_power_mw_\($0.lowercased())") }
-        + ["P10", "P50", "P90"].map { ReportTable.Column("Cost \($0)", unit: "\(currency)/M tok", key: "cost_per_million_tokens_\($0.lowercased())") },
-      rows: r.uncertainty.map { u in
-        [t(u.quarter.description)] + u.gpusRequired.map { n($0) } + u.facilityMegawatts.map { n($0, 2) }
-          + u.costPerMillionTokens.map { n($0, 4) }
+      title: "Uncertainty: P10 / P50 / P90 over \(spec?.draws ?? 0) Monte Carlo draws (unconstrained)",
+      columns: [.init("Quarter", numeric: false, key: "quarter")] + (tokens ? group("Tokens/day", key: "tokens_per_day") : [])
+        + group("GPUs", key: "gpus_required") + group("MW", key: "facility_power_mw")
+        + group("Cost", unit: "\(currency)/M tok", key: "cost_per_million_tokens"),
+      rows: rows.map { u in
+        [t(u.quarter.description)] + (tokens ? u.tokensPerDay.map { n($0) } : []) + u.gpusRequired.map { n($0) }
+          + u.facilityMegawatts.map { n($0, 2) } + u.costPerMillionTokens.map { n($0, 4) }
       },
-      note: "Each draw plans one whole reconciled forecast path (draw d takes path d mod \(NumberText.grouped(Double(r.paths))): every series and quarter of one coherent future) with drivers drawn from the plan's uncertainty section (seed \(r.plan.uncertainty?.seed ?? 0)).")
+      note: demand + " with drivers drawn from the plan's uncertainty section (seed \(spec?.seed ?? 0)).")
   }
 
-  /// The one-at-a-time sensitivity of the last quarter.
-  package static func sensitivityTable(_ r: RunResults) -> ReportTable {
-    let currency = r.plan.money.currency
-    let totals = r.totals
-    let lastQuarter = totals.last?.quarter.description ?? ""
-    return ReportTable(
-      title: "Sensitivity of \(lastQuarter), all demand served: each driver at its P10 and P90, each serving lever off and on, the others at base",
+  /// The one-at-a-time sensitivity of `quarter` (`sensitivity.csv`, `plan --tornado`).
+  package static func sensitivityTable(_ rows: [TornadoRow], currency: String, quarter: String) -> ReportTable {
+    ReportTable(
+      title: "Sensitivity of \(quarter), all demand served: each driver at its P10 and P90, each serving lever off and on, the others at base",
       columns: [
         .init("Driver", numeric: false, key: "driver"), .init("Low", numeric: false, key: "low"), .init("High", numeric: false, key: "high"),
         .init("Cost at low", unit: "\(currency)/M tok", key: "cost_per_million_tokens_at_low"),
         .init("Cost at high", unit: "\(currency)/M tok", key: "cost_per_million_tokens_at_high"),
         .init("MW at low", key: "facility_power_mw_at_low"), .init("MW at high", key: "facility_power_mw_at_high"),
       ],
-      rows: r.tornado.map { x in
+      rows: rows.map { x in
         [t(x.driver), t(x.lowSetting), t(x.highSetting), n(x.costAtLow, 4), n(x.costAtHigh, 4), n(x.megawattsAtLow, 2), n(x.megawattsAtHigh, 2)]
       })
   }

@@ -18,7 +18,8 @@ package enum RunReport {
     let register = assumptions(r)
     var tables = RunTables(
       purchases: purchasesTable(r), comparison: comparisonTable(r), headline: headlineTable(r), capacity: capacityTable(r), powerCost: powerCostTable(r), workloads: workloadsTable(r), serving: servingTable(r),
-      unconstrained: unconstrainedTable(r), budget: budgetTable(r), scenarios: scenariosTable(r), uncertainty: uncertaintyTable(r), sensitivity: sensitivityTable(r), fits: fitsTable(r),
+      unconstrained: unconstrainedTable(r), budget: budgetTable(r), scenarios: scenariosTable(r), uncertainty: uncertaintyTable(r.uncertainty, currency: r.plan.money.currency, spec: r.plan.uncertainty, paths: r.paths),
+      sensitivity: sensitivityTable(r.tornado, currency: r.plan.money.currency, quarter: r.totals.last?.quarter.description ?? ""), fits: fitsTable(r),
       assumptions: register.table, sites: r.plan.sites.count > 1 ? sitesTable(r) : nil, growth: growthTable(r), sources: register.sources,
       assumptionNames: register.names)
     if let since = r.sinceLastQuarter {

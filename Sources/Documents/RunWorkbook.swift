@@ -144,23 +144,11 @@ package enum RunWorkbook {
           case .text(let s): return .text(s)
           case .number(let v, _) where !v.isFinite: return .empty
           case .number(let v, let d): return .number(v, format: d == 0 ? "#,##0" : "#,##0." + String(repeating: "0", count: d))
+          case .value(let v): return v.isFinite ? .number(v, format: nil) : .empty
+          case .integer(let i): return .number(Double(i), format: "0")
+          case .missing: return .empty
           }
         }
       })
-  }
-}
-
-extension TextTable {
-  /// A document table at full precision, with its columns' machine names.
-  package init(_ table: ReportTable) {
-    self.init(columns: table.columns.map { Column($0.key, numeric: $0.numeric) })
-    rows = table.rows.map { row in
-      row.map { cell in
-        switch cell {
-        case .text(let s): return .text(s.isEmpty ? nil : s)
-        case .number(let v, _): return .number(v.isFinite ? v : nil)
-        }
-      }
-    }
   }
 }

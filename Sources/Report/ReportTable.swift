@@ -1,8 +1,11 @@
 import Foundation
+import Report
 
-/// A table for documents: typed cells, a unit per column, rendered the same way into PDF,
-/// Markdown and LaTeX. Numbers are right-aligned with thousands separators (PDF, Markdown) or in
-/// `siunitx` `S` columns (LaTeX); CSV and JSON at full precision are written elsewhere.
+/// TokenPlan's one table model: typed cells and a unit per column, rendered the same way into
+/// PDF, Markdown and LaTeX here, into the workbook, and into CSV, JSON and aligned terminal text
+/// (the `Documents` module's `csv()`, `json(key:)` and `text()`). Numbers are right-aligned with
+/// thousands separators (PDF, Markdown, terminal) or in `siunitx` `S` columns (LaTeX); CSV and
+/// JSON carry them at full precision under the columns' machine names.
 public struct ReportTable: Sendable {
   /// A column: its name, its unit (shown under or beside the name), and whether it holds numbers.
   public struct Column: Sendable {
@@ -17,19 +20,49 @@ public struct ReportTable: Sendable {
       self.numeric = numeric
       self.key = key ?? name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
     }
+    /// A column named by its machine name alone (a command's table: `gpus_required`).
+    public init(key: String, numeric: Bool = false) {
+      self.init(key, numeric: numeric, key: key)
+    }
     /// `name (unit)`.
     public var title: String { unit.map { "\(name) (\($0))" } ?? name }
   }
-  /// A cell: text, or a number shown with a fixed number of decimals.
+  /// A cell. Empty text and non-finite numbers are missing in CSV and JSON.
   public enum Cell: Sendable, Equatable {
     case text(String)
+    /// A number shown with a fixed number of decimals.
     case number(Double, decimals: Int)
+    /// A number shown with about six significant digits (``NumberText/readable(_:)``).
+    case value(Double)
+    /// A whole number shown as written (an id, a count, a seed).
+    case integer(Int)
+    /// No value: `—` when shown.
+    case missing
 
-    /// The cell as shown in the PDF and Markdown.
+    /// Text, or ``missing`` for `nil`.
+    public init(_ text: String?) { self = text.map(Cell.text) ?? .missing }
+    /// A readable number, or ``missing`` for `nil`.
+    public init(_ value: Double?) { self = value.map(Cell.value) ?? .missing }
+    /// A whole number, or ``missing`` for `nil`.
+    public init(_ value: Int?) { self = value.map(Cell.integer) ?? .missing }
+
+    /// The cell as shown in the PDF, Markdown and the terminal.
     public var display: String {
       switch self {
       case .text(let s): return s
       case .number(let v, let d): return NumberText.grouped(v, decimals: d)
+      case .value(let v): return NumberText.readable(v)
+      case .integer(let i): return String(i)
+      case .missing: return "—"
+      }
+    }
+
+    /// The number, when the cell holds a finite one.
+    public var number: Double? {
+      switch self {
+      case .number(let v, _), .value(let v): return v.isFinite ? v : nil
+      case .integer(let i): return Double(i)
+      case .text, .missing: return nil
       }
     }
   }
@@ -40,7 +73,7 @@ public struct ReportTable: Sendable {
   /// A note printed under the table (sources, what the numbers mean).
   public var note: String?
 
-  public init(title: String, columns: [Column], rows: [[Cell]] = [], note: String? = nil) {
+  public init(title: String = "", columns: [Column], rows: [[Cell]] = [], note: String? = nil) {
     self.title = title
     self.columns = columns
     self.rows = rows
@@ -74,7 +107,12 @@ public struct ReportTable: Sendable {
       var decimals = 0
       var negative = false
       for row in rows {
-        guard case .number(let v, let d) = row[c], v.isFinite else { continue }
+        let v: Double, d: Int
+        switch row[c] {
+        case .number(let x, let decimals) where x.isFinite: (v, d) = (x, decimals)
+        case .integer(let i): (v, d) = (Double(i), 0)
+        default: continue
+        }
         let text = NumberText.plain(v, decimals: d)
         negative = negative || text.hasPrefix("-")
         let integer = text.drop(while: { $0 == "-" }).prefix(while: { $0 != "." })
@@ -92,7 +130,9 @@ public struct ReportTable: Sendable {
       body += zip(columns, row).map { column, cell -> String in
         switch cell {
         case .number(let v, let d) where v.isFinite: return NumberText.plain(v, decimals: d)
-        case .number: return "{--}"
+        case .integer(let i): return String(i)
+        case .number, .missing: return column.numeric ? "{--}" : "--"
+        case .value(let v): return column.numeric ? "{\(Self.latexEscape(NumberText.readable(v)))}" : Self.latexEscape(NumberText.readable(v))
         case .text(let s): return column.numeric ? "{\(Self.latexEscape(s.isEmpty ? "--" : s))}" : Self.latexEscape(s)
         }
       }.joined(separator: " & ") + " \\\\\n"

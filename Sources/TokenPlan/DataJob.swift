@@ -1,24 +1,25 @@
 import Documents
 import Demand
 import Foundation
+import Report
 import TokenPlanCore
 
 /// `tokenplan data …`: validate, summarise and synthesise demand files.
 public enum DataJob {
   /// The summary rows as a table for `--format table|csv|json` (JSON: `{"series": [...]}`).
-  public static func summaryTable(_ panel: DemandPanel) -> TextTable {
-    var table = TextTable(columns: [
-      .init("series"), .init("measure"), .init("source_period"), .init("first"), .init("last"),
-      .init("points", numeric: true), .init("missing_days", numeric: true),
-      .init("last_tokens_per_day", numeric: true), .init("growth_90d", numeric: true),
-      .init("growth_1y", numeric: true),
+  public static func summaryTable(_ panel: DemandPanel) -> ReportTable {
+    var table = ReportTable(columns: [
+      .init(key: "series"), .init(key: "measure"), .init(key: "source_period"), .init(key: "first"), .init(key: "last"),
+      .init(key: "points", numeric: true), .init(key: "missing_days", numeric: true),
+      .init(key: "last_tokens_per_day", numeric: true), .init(key: "growth_90d", numeric: true),
+      .init(key: "growth_1y", numeric: true),
     ])
     for s in panel.summaries() {
       table.rows.append([
         .text(s.series.segments.joined(separator: "/")), .text(s.series.measure.rawValue),
-        .text(s.sourcePeriod.rawValue), .text(s.first?.description), .text(s.last?.description),
-        .integer(s.points), .integer(s.missingDays), .number(s.lastValue), .number(s.growth90d),
-        .number(s.growth1y),
+        .init(s.sourcePeriod.rawValue), .init(s.first?.description), .init(s.last?.description),
+        .init(s.points), .init(s.missingDays), .init(s.lastValue), .init(s.growth90d),
+        .init(s.growth1y),
       ])
     }
     return table

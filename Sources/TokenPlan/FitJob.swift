@@ -2,6 +2,7 @@ import Documents
 import CurveFitting
 import Demand
 import Foundation
+import Report
 import TokenPlanCore
 
 /// What `tokenplan fit` is asked to do.
@@ -284,14 +285,14 @@ public enum FitJob {
   /// The `--format table` text: a heading, the parameters, then the fit statistics.
   public static func table(_ outcome: FitOutcome) -> String {
     let fit = outcome.fit
-    var table = TextTable(columns: [
-      .init("parameter"), .init("value", numeric: true), .init("stderr", numeric: true),
-      .init("ci95 low", numeric: true), .init("ci95 high", numeric: true), .init("fixed"),
+    var table = ReportTable(columns: [
+      .init(key: "parameter"), .init(key: "value", numeric: true), .init(key: "stderr", numeric: true),
+      .init(key: "ci95 low", numeric: true), .init(key: "ci95 high", numeric: true), .init(key: "fixed"),
     ])
     for p in fit.parameters {
       table.rows.append([
-        .text(p.name), .number(p.value), .number(p.standardError), .number(p.ci95?.lowerBound),
-        .number(p.ci95?.upperBound), .text(p.isFixed ? "yes" : ""),
+        .init(p.name), .init(p.value), .init(p.standardError), .init(p.ci95?.lowerBound),
+        .init(p.ci95?.upperBound), .init(p.isFixed ? "yes" : ""),
       ])
     }
     func g(_ v: Double?) -> String { v.map { String(format: "%.6g", $0) } ?? "—" }

@@ -3,6 +3,7 @@ import CurveFitting
 import Demand
 import Forecasting
 import Foundation
+import Report
 import TokenPlanCore
 
 /// What `tokenplan forecast` and `tokenplan backtest` read and how.
@@ -134,27 +135,27 @@ public enum ForecastJob {
   }
 
   /// The forecast rows as a table (`--format table|csv|json`, JSON key `forecasts`).
-  public static func table(_ forecasts: [PeriodForecast], levels: [Int]) -> TextTable {
+  public static func table(_ forecasts: [PeriodForecast], levels: [Int]) -> ReportTable {
     let rows = forecasts.flatMap { $0.rows(levels: levels) }
     return ResultTables.forecastRows(rows, levels: levels, forecasts: forecasts, withLevel: false)
   }
 
   /// The backtest table: every candidate's scores per series, the chosen one marked, and the
   /// chosen model's interval coverage.
-  public static func backtestTable(_ forecasts: [PeriodForecast]) -> TextTable {
-    var table = TextTable(columns: [
-      .init("series"), .init("model"), .init("mase", numeric: true), .init("smape", numeric: true),
-      .init("origins", numeric: true), .init("chosen"), .init("coverage_80", numeric: true),
-      .init("coverage_95", numeric: true), .init("note"),
+  public static func backtestTable(_ forecasts: [PeriodForecast]) -> ReportTable {
+    var table = ReportTable(columns: [
+      .init(key: "series"), .init(key: "model"), .init(key: "mase", numeric: true), .init(key: "smape", numeric: true),
+      .init(key: "origins", numeric: true), .init(key: "chosen"), .init(key: "coverage_80", numeric: true),
+      .init(key: "coverage_95", numeric: true), .init(key: "note"),
     ])
     for f in forecasts {
       for s in f.scores {
         let chosen = s.model == f.model
         table.rows.append([
-          .text(f.name), .text(s.model.description), .number(s.failure == nil ? s.mase : nil),
-          .number(s.failure == nil ? s.smape : nil), .integer(s.origins), .text(chosen ? "yes" : ""),
-          .number(chosen ? f.coverage80 : nil), .number(chosen ? f.coverage95 : nil),
-          .text(s.failure),
+          .init(f.name), .init(s.model.description), .init(s.failure == nil ? s.mase : nil),
+          .init(s.failure == nil ? s.smape : nil), .init(s.origins), .init(chosen ? "yes" : ""),
+          .init(chosen ? f.coverage80 : nil), .init(chosen ? f.coverage95 : nil),
+          .init(s.failure),
         ])
       }
     }
@@ -250,7 +251,7 @@ extension ForecastJob {
   public static func reconciled(
     _ forecasts: [PeriodForecast], hierarchy: HierarchyInputs, method: ReconciliationMethod?,
     levels: [Int], dataPath: String
-  ) throws -> (table: TextTable, notes: [String]) {
+  ) throws -> (table: ReportTable, notes: [String]) {
     let result: HierarchicalForecast.Result
     do {
       result = try HierarchicalForecast.reconcile(

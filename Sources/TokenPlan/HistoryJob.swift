@@ -2,6 +2,7 @@ import Documents
 import Demand
 import Forecasting
 import Foundation
+import Report
 import RunStore
 
 /// `tokenplan history …`: the runs a store holds, one run, two runs compared, and a run's
@@ -28,9 +29,9 @@ public enum HistoryJob {
   }
 
   /// `history list`: JSON key `runs`.
-  public static func list(_ store: RunStore) throws -> TextTable {
-    var table = TextTable(columns: [
-      .init("id", numeric: true), .init("plan"), .init("as_of"), .init("created_at"), .init("tool_version"),
+  public static func list(_ store: RunStore) throws -> ReportTable {
+    var table = ReportTable(columns: [
+      .init(key: "id", numeric: true), .init(key: "plan"), .init(key: "as_of"), .init(key: "created_at"), .init(key: "tool_version"),
     ])
     for r in try store.list() {
       table.rows.append([.integer(Int(r.id)), .text(r.plan), .text(r.asOf), .text(r.createdAt), .text(r.toolVersion)])
@@ -40,14 +41,14 @@ public enum HistoryJob {
 
   /// `history show RUN`: the run's plan totals per quarter (JSON key `quarters`) and a line
   /// describing the run.
-  public static func show(_ store: RunStore, run id: Int64) throws -> (table: TextTable, about: String) {
+  public static func show(_ store: RunStore, run id: Int64) throws -> (table: ReportTable, about: String) {
     let run = try store.load(id)
     let names = ["tokens_per_day", "gpus_required", "gpus_to_order", "facility_power_mw", "capex", "cost_per_million_tokens"]
-    var table = TextTable(columns: [.init("quarter")] + names.map { .init($0, numeric: true) })
+    var table = ReportTable(columns: [.init(key: "quarter")] + names.map { .init(key: $0, numeric: true) })
     let totals = run.planValues.filter { $0.workload == "total" }
     for q in Set(totals.map(\.quarter)).sorted() {
       let values = Dictionary(totals.filter { $0.quarter == q }.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-      table.rows.append([.text(q.description)] + names.map { .number(values[$0] ?? nil) })
+      table.rows.append([.init(q.description)] + names.map { .init(values[$0] ?? nil) })
     }
     let about =
       "run \(run.id): plan \(run.plan), as of \(run.asOf), created \(run.createdAt), TokenPlan \(run.toolVersion), seed \(run.seed), "
@@ -57,21 +58,21 @@ public enum HistoryJob {
 
   /// `history diff A B`: one table of every change (`section`: assumption, forecast_total,
   /// forecast_series or plan), JSON key `changes`.
-  public static func diff(_ store: RunStore, _ a: Int64, _ b: Int64) throws -> TextTable {
+  public static func diff(_ store: RunStore, _ a: Int64, _ b: Int64) throws -> ReportTable {
     let d = RunDiff(try store.load(a), try store.load(b))
-    var table = TextTable(columns: [
-      .init("section"), .init("item"), .init("quarter"), .init("old", numeric: true), .init("new", numeric: true),
-      .init("change_pct", numeric: true), .init("source"),
+    var table = ReportTable(columns: [
+      .init(key: "section"), .init(key: "item"), .init(key: "quarter"), .init(key: "old", numeric: true), .init(key: "new", numeric: true),
+      .init(key: "change_pct", numeric: true), .init(key: "source"),
     ])
     for c in d.assumptions {
       let pct = c.old.flatMap { o in c.new.map { o != 0 ? 100 * ($0 / o - 1) : .nan } }
-      table.rows.append([.text("assumption"), .text(c.key), .text(nil), .number(c.old), .number(c.new), .number(pct), .text(c.source)])
+      table.rows.append([.text("assumption"), .init(c.key), .missing, .init(c.old), .init(c.new), .init(pct), .init(c.source)])
     }
     for (section, changes) in [("forecast_total", d.forecastTotal), ("forecast_series", d.forecastSeries), ("plan", d.plan)] {
       for c in changes {
         table.rows.append([
-          .text(section), .text(c.item), .text(c.quarter.description), .number(c.old), .number(c.new),
-          .number(c.relative.map { 100 * $0 }), .text(nil),
+          .init(section), .init(c.item), .init(c.quarter.description), .init(c.old), .init(c.new),
+          .init(c.relative.map { 100 * $0 }), .missing,
         ])
       }
     }
@@ -81,7 +82,7 @@ public enum HistoryJob {
   /// `history score RUN [--actuals DATA]`: the run's forecasts against actuals, per series and
   /// horizon (`horizon` empty: all horizons pooled), JSON key `scores`. Actuals come from
   /// `DATA` (any demand file the loader reads), else from the latest later run of the same plan.
-  public static func score(_ store: RunStore, run id: Int64, actualsPath: String?) throws -> (table: TextTable, about: String) {
+  public static func score(_ store: RunStore, run id: Int64, actualsPath: String?) throws -> (table: ReportTable, about: String) {
     let run = try store.load(id)
     let actuals: [StoredRun.Actual]
     let from: String
@@ -105,15 +106,15 @@ public enum HistoryJob {
         file: actualsPath ?? store.url.description, expected: "whole quarters after \(run.asOf) for the run's series",
         fix: "the actuals hold no complete quarter the run forecast; score it once a quarter has passed")
     }
-    var table = TextTable(columns: [
-      .init("series"), .init("level"), .init("horizon", numeric: true), .init("quarters", numeric: true),
-      .init("mase", numeric: true), .init("bias_pct", numeric: true), .init("coverage_80", numeric: true),
-      .init("coverage_95", numeric: true),
+    var table = ReportTable(columns: [
+      .init(key: "series"), .init(key: "level"), .init(key: "horizon", numeric: true), .init(key: "quarters", numeric: true),
+      .init(key: "mase", numeric: true), .init(key: "bias_pct", numeric: true), .init(key: "coverage_80", numeric: true),
+      .init(key: "coverage_95", numeric: true),
     ])
     for s in score.summaries {
       table.rows.append([
-        .text(s.series), .text(s.level), s.horizon.map { .integer($0) } ?? .text(nil), .integer(s.count), .number(s.mase),
-        .number(s.bias.map { 100 * $0 }), .number(s.coverage80), .number(s.coverage95),
+        .init(s.series), .init(s.level), .init(s.horizon), .integer(s.count), .init(s.mase),
+        .init(s.bias.map { 100 * $0 }), .init(s.coverage80), .init(s.coverage95),
       ])
     }
     return (table, "run \(id) (plan \(run.plan), as of \(run.asOf)) against actuals from \(from): \(score.points.count) quarters scored")

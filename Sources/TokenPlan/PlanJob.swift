@@ -297,15 +297,10 @@ public enum PlanJob {
   }
 
   /// Monte Carlo over the forecast's quantiles and the plan's uncertain drivers.
-  public static func uncertainty(_ input: PlanInput) throws -> TextTable {
-    let result = try uncertaintyRows(input.plan, input.rows, file: input.planPath)
-    var table = TextTable(columns: [.init("quarter")] + ["tokens_per_day", "gpus_required", "facility_power_mw", "cost_per_million_tokens"]
-      .flatMap { n in ["p10", "p50", "p90"].map { TextTable.Column("\(n)_\($0)", numeric: true) } })
-    for r in result {
-      table.rows.append(
-        [.text(r.quarter.description)] + (r.tokensPerDay + r.gpusRequired + r.facilityMegawatts + r.costPerMillionTokens).map { .number($0) })
-    }
-    return table
+  public static func uncertainty(_ input: PlanInput) throws -> ReportTable {
+    RunReport.uncertaintyTable(
+      try uncertaintyRows(input.plan, input.rows, file: input.planPath), currency: input.plan.money.currency,
+      spec: input.plan.uncertainty, paths: nil, tokens: true)
   }
 
   /// The Monte Carlo rows of `base` on demand `loaded`, shared by `plan --uncertainty` and
@@ -341,9 +336,11 @@ public enum PlanJob {
   }
 
   /// The one-at-a-time sensitivity of cost per million tokens and facility MW (last quarter).
-  public static func tornado(_ input: PlanInput) throws -> TextTable {
+  public static func tornado(_ input: PlanInput) throws -> ReportTable {
     let (plan, _) = self.plan(input.plan, input.rows, column: .mean)
-    return table(try tornadoRows(plan, file: input.planPath))
+    let rows = try tornadoRows(plan, file: input.planPath)
+    let quarter = plan.quarters.last?.description ?? ""
+    return RunReport.sensitivityTable(rows, currency: plan.money.currency, quarter: quarter)
   }
 
   /// The tornado rows of a plan whose demand (the means) is already applied, shared by
@@ -354,22 +351,4 @@ public enum PlanJob {
     }
     return try MonteCarlo.tornado(plan, spec: spec)
   }
-
-  /// The tornado table (`plan --tornado`, `sensitivity.csv`).
-  static func table(_ rows: [TornadoRow]) -> TextTable {
-    var table = TextTable(columns: [
-      .init("driver"), .init("low"), .init("high"),
-      .init("cost_per_million_tokens_at_low", numeric: true), .init("cost_per_million_tokens_at_high", numeric: true),
-      .init("facility_power_mw_at_low", numeric: true), .init("facility_power_mw_at_high", numeric: true),
-    ])
-    for t in rows {
-      table.rows.append([
-        .text(t.driver), .text(t.lowSetting), .text(t.highSetting), .number(t.costAtLow), .number(t.costAtHigh),
-        .number(t.megawattsAtLow), .number(t.megawattsAtHigh),
-      ])
-    }
-    return table
-  }
-
-
 }

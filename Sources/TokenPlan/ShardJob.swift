@@ -2,6 +2,7 @@ import Documents
 import Demand
 import Forecasting
 import Foundation
+import Report
 import ShardFormat
 import TokenPlanCore
 
@@ -65,7 +66,7 @@ public enum ShardJob {
       case .failure(let e): failures.append((index, e))
       }
     }
-    let rows: TextTable
+    let rows: ReportTable
     if let hierarchy {
       let rowList = forecasts.flatMap { $0.forecast.rows(levels: levels, level: hierarchy.nodes[$0.index].level) }
       rows = ResultTables.reconciled(rowList, levels: levels, forecasts: forecasts.map(\.forecast))
@@ -83,7 +84,7 @@ public enum ShardJob {
   /// - Throws: a located error when reconciliation is asked of shards without a hierarchy, or the
   ///   hierarchy cannot be reconciled.
   public static func table(_ merged: MergedForecast, reconcile: String?, source: String) throws
-    -> (table: TextTable, notes: [String])
+    -> (table: ReportTable, notes: [String])
   {
     let levels = try ForecastJob.intervalLevels(merged.setting("interval") ?? "80,95")
     let choice = reconcile ?? merged.setting("reconcile").flatMap { $0.isEmpty ? nil : $0 }

@@ -1,6 +1,7 @@
 import Documents
 import ArgumentParser
 import Foundation
+import Report
 import OutputSafety
 import TokenPlan
 
@@ -14,7 +15,7 @@ enum TableFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// Prints a table in the asked format to stdout.
-func emit(_ table: TextTable, format: TableFormat, key: String, notes: JSONValue? = nil) throws {
+func emit(_ table: ReportTable, format: TableFormat, key: String, notes: JSONValue? = nil) throws {
   switch format {
   case .table: try StandardOutput.write(table.text())
   case .csv: try StandardOutput.write(table.csv())
