@@ -1,5 +1,4 @@
 import Foundation
-import Report
 
 /// A report to typeset: a title block, then a flow of headings, paragraphs, headline figures,
 /// tables (split across pages with their header repeated) and rows of charts. Plain values; the

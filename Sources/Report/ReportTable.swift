@@ -1,5 +1,4 @@
 import Foundation
-import Report
 
 /// TokenPlan's one table model: typed cells and a unit per column, rendered the same way into
 /// PDF, Markdown and LaTeX here, into the workbook, and into CSV, JSON and aligned terminal text

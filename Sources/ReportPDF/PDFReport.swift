@@ -136,13 +136,13 @@ private struct Flow {
     y += chartHeight + 10
   }
 
-  /// A table: columns sized to their content (when they do not fit the width, the headers wrap
-  /// at spaces, then the font shrinks from 8 to 6 pt), zebra rows, numbers right-aligned, the
-  /// header repeated on every page.
-  mutating func table(_ table: ReportTable) {
+  /// The table's font size and column widths: sized to their content, headers wrapped at spaces
+  /// and then the font shrunk from 8 to 6 pt when they do not fit; spare width goes to the text
+  /// columns, and text columns too wide at 6 pt share what is left (water-filling), never
+  /// narrower than their header or longest word.
+  func columnWidths(_ table: ReportTable, padding: Double) -> (size: Double, widths: [Double]) {
     var size = 8.0
     var widths: [Double] = []
-    let padding = 4.0
     /// The widest header word (`wrapped`) or the whole header.
     func headWidth(_ name: String, _ size: Double, wrapped: Bool) -> Double {
       let parts = wrapped ? name.split(separator: " ").map(String.init) : [name]
@@ -184,6 +184,15 @@ private struct Flow {
         widths[c] = max(least, room / Double(open.count))
       }
     }
+    return (size, widths)
+  }
+
+  /// A table: columns sized to their content (when they do not fit the width, the headers wrap
+  /// at spaces, then the font shrinks from 8 to 6 pt), zebra rows, numbers right-aligned, the
+  /// header repeated on every page.
+  mutating func table(_ table: ReportTable) {
+    let padding = 4.0
+    let (size, widths) = columnWidths(table, padding: padding)
     let tableWidth = widths.reduce(0, +)
     let rowHeight = size + 4.5
     let hasUnits = table.columns.contains { $0.unit != nil }
