@@ -33,7 +33,7 @@ extension Forecaster {
       let trainInput = ForecastInput(
         name: input.name, t: train.map { input.t[$0] }, y: train.map { input.y[$0] }, origin: input.origin)
       let prepared = PreparedSeries(
-        trainInput, events: options.events, declaredBreaks: options.breaks, detectBreaks: options.detectBreaks)
+        trainInput, events: options.events, declaredBreaks: options.breaks, detectBreaks: options.detectBreaks, seasonLength: options.seasonLength)
       return Origin(train: trainInput, prepared: prepared, test: test)
     }
   }

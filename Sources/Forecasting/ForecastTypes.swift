@@ -181,6 +181,8 @@ public struct ForecastOptions: Sendable {
   public var seed: UInt64 = TokenPlanDefaults.seed
   /// Rolling backtest origins.
   public var backtestOrigins = 3
+  /// The season of undated series of steps, in steps (4 for quarters, 12 for months; 1: none).
+  public var seasonLength = 1
   /// Bounds on the saturating families' ceiling (`K` or `m`) as a multiple of the last
   /// observed level (e.g. `1...50`), or `nil` for the families' own bounds.
   public var ceilingMultiple: ClosedRange<Double>?
@@ -292,6 +294,8 @@ public struct SeriesForecast: Sendable {
 public enum ForecastLimits {
   /// The longest horizon: ten years of days (and at most 3,660 steps of an undated series).
   public static let maximumHorizonDays = 3660
+  /// The longest season of an undated series (`--season-length`): 366 steps (a year of days).
+  public static let maxSeasonLength = 366
   /// Sample paths per series: fewer than 10 cannot give a P10 and P90 apart; more than 100,000
   /// adds nothing a planner can see and costs memory.
   public static let pathRange = 10...100_000
@@ -447,6 +451,8 @@ public struct ForecastNote: Sendable, Equatable, CustomStringConvertible {
     case widenedIntervals = "widened_intervals"
     /// A structural break detected or declared.
     case structuralBreak = "structural_break"
+    /// Seasonal effects removed before fitting and put back on the paths.
+    case seasonal
     /// A series too short to backtest: the model chosen by AICc, or by rule (growth that
     /// slows) under ``Forecaster/fewPointsLimit`` points.
     case shortSeries = "short_series"
@@ -469,6 +475,7 @@ public struct ForecastNote: Sendable, Equatable, CustomStringConvertible {
       case .fallbackModel: return "fallback models"
       case .nonPositiveValues: return "zero days left out"
       case .simplestFamily: return "simplest-family choices"
+      case .seasonal: return "seasonal series (effects removed, put back on the paths)"
       }
     }
   }

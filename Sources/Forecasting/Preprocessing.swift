@@ -33,14 +33,21 @@ struct PreparedSeries {
   var breaks: [(day: Double, step: Double)]
   let origin: CalendarDate?
   let events: [EventWindow]
+  /// Seasonal effects of a series of steps by position in its season (``Seasonality``), empty
+  /// when it has none.
+  var seasonal: [Double] = []
 
   /// The log-scale seasonal + event adjustment at time `t`.
   func effect(at t: Double) -> Double {
+    if !seasonal.isEmpty { return seasonal[Seasonality.position(t, length: seasonal.count)] }
     guard let origin else { return 0 }
     return effectAt(t, origin: origin, weekday: weekday, events: events, effects: eventEffects)
   }
 
-  init(_ input: ForecastInput, events: [EventWindow], declaredBreaks: [CalendarDate], detectBreaks: Bool) {
+  /// - Parameter seasonLength: the season of an undated series of steps (1: none).
+  init(
+    _ input: ForecastInput, events: [EventWindow], declaredBreaks: [CalendarDate], detectBreaks: Bool, seasonLength: Int = 1
+  ) {
     origin = input.origin
     self.events = events
     notes = []
@@ -50,6 +57,20 @@ struct PreparedSeries {
     let n = input.y.count
     var t = input.t
     var z = input.y.map { log($0) }
+    // Undated steps: seasonal effects when a season is stated, the steps are consecutive and
+    // the test finds one.
+    if input.origin == nil, seasonLength > 1, n >= 3 * seasonLength,
+      zip(t.dropFirst(), t).allSatisfy({ $0 - $1 == 1 }),
+      let effects = Seasonality.effects(z, first: Seasonality.position(t[0], length: seasonLength), length: seasonLength)
+    {
+      seasonal = effects
+      z = z.indices.map { z[$0] - effects[Seasonality.position(t[$0], length: seasonLength)] }
+      notes.append(
+        .init(
+          .seasonal,
+          String(format: "seasonal (%d steps a season): effects from %.2f× to %.2f× removed before fitting, put back on the paths",
+            seasonLength, exp(effects.min()!), exp(effects.max()!))))
+    }
     guard input.isDaily, n >= 28, let origin = input.origin else {
       self.t = t
       self.z = z

@@ -76,6 +76,8 @@ public struct ForecastCommandLine: Sendable {
   public var breaks: [String] = []
   /// A CSV of event windows (`name,start,days`).
   public var events: String?
+  /// The season of undated series of steps, in steps (1: none).
+  public var seasonLength = 1
 
   public init(data: String) { self.data = data }
 }
@@ -99,6 +101,12 @@ extension ForecastJob {
     try ForecastLimits.checkPaths(line.paths, flag: "--paths")
     r.options.paths = line.paths
     r.options.seed = line.seed
+    guard (1...ForecastLimits.maxSeasonLength).contains(line.seasonLength) else {
+      throw LocatedError(
+        file: "<command line>", found: "\(line.seasonLength)", expected: "a season of 1 to \(ForecastLimits.maxSeasonLength) steps for --season-length",
+        fix: "write --season-length 4 for quarters, 12 for months, 1 for none")
+    }
+    r.options.seasonLength = line.seasonLength
     r.measure = try measure(line.measure)
     if let ceiling = line.ceiling { r.options.ceilingMultiple = try ceilingMultiple(ceiling) }
     guard let decay = GrowthDecayChoice(rawValue: line.growthDecay) else {

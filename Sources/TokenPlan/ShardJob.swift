@@ -25,13 +25,13 @@ public enum ShardJob {
   public static func settings(
     _ line: ForecastCommandLine, granularity: ForecastGranularity, reconcile: String?, levels: String?
   ) -> [(String, String)] {
-    [
+    ([
       ("command", "forecast"), ("horizon", line.horizon), ("model", line.model), ("interval", line.interval),
       ("measure", line.measure), ("ceiling", line.ceiling ?? ""), ("breaks", line.breaks.joined(separator: ",")),
       ("events", line.events ?? ""), ("series_column", line.seriesColumn ?? ""), ("time_column", line.timeColumn ?? ""),
       ("value_column", line.valueColumn ?? ""), ("granularity", granularity.rawValue), ("reconcile", reconcile ?? ""),
       ("levels", levels ?? ""), ("growth_decay", line.growthDecay),
-    ].sorted { $0.0 < $1.0 }
+    ] + (line.seasonLength > 1 ? [("season_length", "\(line.seasonLength)")] : [])).sorted { $0.0 < $1.0 }
   }
 
   /// Each input file (as named) and its SHA-256.

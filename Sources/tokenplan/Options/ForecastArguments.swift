@@ -33,6 +33,8 @@ struct ForecastArguments: ParsableArguments {
   var breaks: [String] = []
   @Option(help: "CSV of event windows (name,start,days): effects estimated and projected.")
   var events: String?
+  @Option(help: "Season of undated series of steps, in steps: 4 for quarters, 12 for months (1: none).")
+  var seasonLength = 1
   @Flag(help: "No progress display.")
   var quiet = false
 
@@ -52,6 +54,7 @@ struct ForecastArguments: ParsableArguments {
     line.growthDecay = growthDecay
     line.breaks = breaks
     line.events = events
+    line.seasonLength = seasonLength
     return line
   }
 

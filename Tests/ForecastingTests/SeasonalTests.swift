@@ -1,0 +1,170 @@
+import Forecasting
+import Foundation
+import Testing
+import TestSupport
+import TokenPlanCore
+
+/// Seasonal series of periods: the decomposition against statsmodels' (the one statsforecast's
+/// AutoTheta calls), exact recovery of a known pattern, and seasonal forecasts on a committed
+/// M3 subset against statsforecast's seasonal peers.
+@Suite("Seasonal series", .serialized)
+struct SeasonalTests {
+  struct Reference {
+    var set = "", name = "", m = 0
+    var values: [Double] = []
+    var statistic = 0.0
+    var effects: [Double] = []
+  }
+
+  /// Standard normals (Box–Muller on a seeded SplitMix64).
+  static func normals(seed: UInt64, count: Int) -> [Double] {
+    var rng = SplitMix64(seed: seed)
+    return (0..<count).map { _ in
+      let u1 = (Double(rng.next() >> 11) + 0.5) / 9_007_199_254_740_992
+      let u2 = Double(rng.next() >> 11) / 9_007_199_254_740_992
+      return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+  }
+
+  /// `reference/seasonal/seasonal.csv` (its `make_reference.py`, statsmodels via statsforecast 2.1.1).
+  static func decompositionReference() throws -> [Reference] {
+    let url = packageRoot.appendingPathComponent("Tests/ForecastingTests/reference/seasonal/seasonal.csv")
+    var out: [Reference] = []
+    for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst() {
+      let f = line.split(separator: ",").map(String.init)
+      if out.last?.name != f[1] { out.append(Reference(set: f[0], name: f[1], m: Int(f[2])!)) }
+      let v = Double(f[5])!
+      switch f[3] {
+      case "value": out[out.count - 1].values.append(v)
+      case "statistic": out[out.count - 1].statistic = v
+      default: out[out.count - 1].effects.append(v)
+      }
+    }
+    return out
+  }
+
+  /// The test's statistic and the classical decomposition's effects, on `log y` of 12 M3 series
+  /// (6 monthly, 6 quarterly; half of them seasonal by the test), equal statsmodels' `acf`
+  /// statistic and `seasonal_decompose` (additive). Both are the same sums over at most 84 logs
+  /// of size ~10: rounding is below 1e-13, so 1e-10 leaves a thousandfold margin while an
+  /// off-by-one in the moving average's window or the positions misses by 1e-3 or more.
+  @Test("the seasonality test and the decomposition equal statsmodels' on 12 M3 series")
+  func matchesStatsmodels() throws {
+    let cases = try Self.decompositionReference()
+    #expect(cases.count == 12)
+    #expect(cases.filter { $0.statistic > 1.645 }.count == 6)
+    for c in cases {
+      let z = c.values.map { log($0) }
+      #expect(abs(Seasonality.statistic(z, length: c.m) - c.statistic) <= 1e-10 * c.statistic, "\(c.name)")
+      let effects = try #require(Seasonality.decomposition(z, first: 0, length: c.m), "\(c.name)")
+      for (k, (a, b)) in zip(effects, c.effects).enumerated() {
+        #expect(abs(a - b) <= 1e-10, "\(c.name) position \(k): \(a) vs statsmodels \(b)")
+      }
+      // The test decides: effects only for the series it finds seasonal.
+      #expect((Seasonality.effects(z, first: 0, length: c.m) != nil) == (c.statistic > 1.645), "\(c.name)")
+    }
+  }
+
+  /// A log-linear trend times a fixed quarterly or monthly pattern: the centred moving average
+  /// of a line plus a pattern summing to zero over a season is the line exactly, so the effects
+  /// are the pattern's logs, centred, to rounding.
+  @Test("a known multiplicative pattern on exponential growth is recovered exactly")
+  func recoversPattern() throws {
+    for (m, first) in [(4, 1), (12, 5), (7, 0)] {
+      let pattern = (0..<m).map { 0.3 * sin(2 * Double.pi * Double($0) / Double(m)) + 0.05 * Double($0 % 3) }
+      let centre = pattern.reduce(0, +) / Double(m)
+      let z = (0..<(5 * m)).map { 2 + 0.02 * Double($0) + pattern[($0 + first) % m] }
+      let effects = try #require(Seasonality.decomposition(z, first: first, length: m))
+      for k in 0..<m { #expect(abs(effects[k] - (pattern[k] - centre)) <= 1e-12, "m \(m) position \(k)") }
+      if m == 4 { #expect(Seasonality.isSeasonal(z, length: m)) }
+    }
+    // White noise is not seasonal; too short a series is never tested.
+    let noise = Self.normals(seed: 7, count: 120)
+    #expect(!Seasonality.isSeasonal(noise, length: 12))
+    #expect(!Seasonality.isSeasonal(Array(noise.prefix(35)), length: 12))
+  }
+
+  /// A seasonal series of steps forecast with its season stated follows its pattern; without
+  /// it, it cannot.
+  @Test("a stated season length is taken: the forecast follows the pattern, and the note says so")
+  func seasonLengthTaken() async throws {
+    let pattern = [0.8, 1.3, 1.0, 0.9]
+    let noise = Self.normals(seed: 11, count: 60)
+    func level(_ i: Int) -> Double { 100 * pow(1.01, Double(i)) * pattern[(i + 1) % 4] }
+    let y: [Double] = (0..<60).map { level($0) * exp(0.02 * noise[$0]) }
+    let truth: [Double] = (60..<68).map { level($0) }
+    let input = ForecastInput(name: "s", t: y.indices.map { Double($0 + 1) }, y: y, origin: nil)
+    var options = ForecastOptions()
+    options.horizon = .steps(8)
+    options.paths = 200
+    func error(_ season: Int) async throws -> (Double, [ForecastNote]) {
+      options.seasonLength = season
+      let forecasts = await forecastAll([input], options)
+      let f = try #require(forecasts.first)
+      let p50 = f.rows(granularity: ForecastGranularity.step, levels: [80]).map { $0.quantiles.p50! }
+      return (zip(p50, truth).map { abs($0 / $1 - 1) }.reduce(0, +) / 8, f.fit.notes)
+    }
+    let (seasonal, notes) = try await error(4)
+    let (plain, plainNotes) = try await error(1)
+    // The pattern moves the level ±30%: unmodelled, the error is of that order; modelled, of
+    // the noise (2%) and the trend's drift over 8 steps.
+    #expect(seasonal < 0.05 && plain > 0.1, "mean absolute relative error \(seasonal) with the season, \(plain) without")
+    #expect(notes.contains { $0.kind == .seasonal })
+    #expect(!plainNotes.contains { $0.kind == .seasonal })
+  }
+
+  /// The committed subset (`reference/m-seasonal/`: 40 M3 monthly and 40 M3 quarterly series,
+  /// every 36th and 19th by name): mean MASE on the seasonal-naive scale at the default settings.
+  /// - With the season stated it is held to the committed reference, its value when committed
+  ///   (monthly 0.89213, quarterly 1.09498; the same to 1e-15 under OpenBLAS's Prescott, Haswell
+  ///   and SkylakeX kernels, so 1e-6 is margin for rounding, not for a change of model).
+  /// - It stays within 5% of the better of statsforecast 2.1.1's seasonal AutoETS and AutoTheta
+  ///   on the same series (monthly 0.850, quarterly 1.095): the bar is at or below it,
+  ///   met on the whole of M3 quarterly within 0.001 and not yet on monthly (docs/accuracy.md).
+  /// - It is at least 10% below the same forecast without the season (monthly 1.584, quarterly
+  ///   1.434 when committed).
+  @Test("M3 monthly and quarterly subsets: mean MASE held to its reference, near the seasonal peers, below no season")
+  func subsetAccuracy() async throws {
+    let root = packageRoot.appendingPathComponent("Tests/ForecastingTests/reference/m-seasonal")
+    var series: [String: [(name: String, train: [Double], test: [Double])]] = [:]
+    for line in try String(contentsOf: root.appendingPathComponent("series.csv"), encoding: .utf8).split(separator: "\n").dropFirst() {
+      let f = line.split(separator: ",").map(String.init)
+      var list = series[f[0], default: []]
+      if list.last?.name != f[1] { list.append((f[1], [], [])) }
+      if f[4] == "train" { list[list.count - 1].train.append(Double(f[3])!) } else { list[list.count - 1].test.append(Double(f[3])!) }
+      series[f[0]] = list
+    }
+    var peers: [String: (ets: Double, theta: Double, count: Int)] = [:]
+    for line in try String(contentsOf: root.appendingPathComponent("statsforecast.csv"), encoding: .utf8).split(separator: "\n").dropFirst() {
+      let f = line.split(separator: ",").map(String.init)
+      let p = peers[f[0], default: (0, 0, 0)]
+      peers[f[0]] = (p.ets + Double(f[2])!, p.theta + Double(f[3])!, p.count + 1)
+    }
+    for (set, m, reference) in [("M3 monthly", 12, 0.8921337564830871), ("M3 quarterly", 4, 1.0949848600164445)] {
+      let list = try #require(series[set])
+      #expect(list.count == 40)
+      func meanMASE(season: Int) async -> Double {
+        var options = ForecastOptions()
+        options.horizon = .steps(list[0].test.count)
+        options.seasonLength = season
+        let inputs = list.map { ForecastInput(name: $0.name, t: $0.train.indices.map { Double($0 + 1) }, y: $0.train, origin: nil) }
+        let forecasts = await forecastAll(inputs, options)
+        #expect(forecasts.count == list.count, "\(set): every series is forecast")
+        var sum = 0.0
+        for (s, f) in zip(list, forecasts) {
+          let p50 = f.rows(granularity: .step, levels: [80]).map { $0.quantiles.p50! }
+          let scale = zip(s.train.dropFirst(m), s.train).map { abs($0 - $1) }.reduce(0, +) / Double(s.train.count - m)
+          sum += zip(s.test, p50).map { abs($0 - $1) }.reduce(0, +) / Double(s.test.count) / scale
+        }
+        return sum / Double(list.count)
+      }
+      let mase = await meanMASE(season: m)
+      let plain = await meanMASE(season: 1)
+      let p = try #require(peers[set])
+      let bar = min(p.ets, p.theta) / Double(p.count)
+      #expect(mase <= reference * (1 + 1e-6), "\(set): mean MASE \(mase) against its reference \(reference)")
+      #expect(mase <= 1.05 * bar, "\(set): mean MASE \(mase) against the better peer's \(bar)")
+      #expect(mase <= 0.9 * plain, "\(set): mean MASE \(mase) with the season, \(plain) without")
+    }
+  }
+}
