@@ -39,25 +39,42 @@ def score(data, res, m):
     a = np.array(rows)
     return len(rows), a[:, 0].mean(), a[:, 1].mean(), 100 * a[:, 2].mean(), 100 * a[:, 3].mean(), a[:, 4].mean(), np.median(a[:, 4])
 
-def tokenplan(command, data, m):
+def tokenplan(command, data, m, dated=False):
+    """TokenPlan's forecasts: as plain steps with `--season-length m`, or (`dated`) as a
+    billing export would give them: monthly or quarterly totals from January 1990 (`period`
+    and `basis` columns), forecast at `--granularity period` over `18m` or `8q`."""
     argv = shlex.split(command)
-    if "--season-length" not in argv:
+    if "--season-length" not in argv and not dated:
         argv += ["--season-length", str(m)]
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "train.csv")
         with open(path, "w") as f:
-            f.write("series,t,y\n")
-            for name, x, _, _ in data:
-                for t, v in enumerate(x, 1):
-                    f.write(f"{name},{t},{float(v)!r}\n")
-        r = subprocess.run([argv[0], "forecast", path, "--series-column", "series", "--time-column", "t",
-                            "--value-column", "y", "--horizon", str(data[0][3]), "--granularity", "step", "--format", "csv",
-                            "--interval", "80,95", "--paths", "1000", "--quiet"] + argv[1:], capture_output=True, text=True)
+            if dated:
+                f.write("date,series,tokens,period,basis\n")
+                for name, x, _, _ in data:
+                    for k, v in enumerate(x):
+                        months = k * (12 // m)
+                        f.write(f"{1990 + months // 12}-{months % 12 + 1:02d}-01,{name},{float(v)!r},{'month' if m == 12 else 'quarter'},total\n")
+            else:
+                f.write("series,t,y\n")
+                for name, x, _, _ in data:
+                    for t, v in enumerate(x, 1):
+                        f.write(f"{name},{t},{float(v)!r}\n")
+        shape = (["--horizon", f"{data[0][3]}{'m' if m == 12 else 'q'}", "--granularity", "period"] if dated else
+                 ["--series-column", "series", "--time-column", "t", "--value-column", "y", "--horizon", str(data[0][3]),
+                  "--granularity", "step"])
+        r = subprocess.run([argv[0], "forecast", path] + shape + ["--format", "csv", "--interval", "80,95", "--paths", "1000",
+                           "--quiet"] + argv[1:], capture_output=True, text=True)
+        if dated and r.returncode != 0:
+            print(r.stderr[-2000:], file=sys.stderr)
     rows = {}
     for row in csv.DictReader(io.StringIO(r.stdout)):
-        rows.setdefault(row["series"], []).append(row)
+        name = row["series"].removesuffix(":tokens") if dated else row["series"]
+        rows.setdefault(name, []).append(row)
     cols = ["p50", "lo_80", "hi_80", "lo_95", "hi_95"]
-    return {n: {c: np.array([float(q[c]) for q in rows[n][:hh]]) for c in cols} for n, _, _, hh in data if n in rows}
+    # Dated totals come back per day: times the period's days gives the period's total.
+    scale = (lambda q: float(q["days"])) if dated else (lambda q: 1.0)
+    return {n: {c: np.array([float(q[c]) * scale(q) for q in rows[n][:hh]]) for c in cols} for n, _, _, hh in data if n in rows}
 
 def peers(key, data, m):
     cache = os.path.join(tempfile.gettempdir(), "tokenplan-seasonal-peers", f"{key}-{len(data)}.pkl")
@@ -85,6 +102,7 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--sets", default="m3q,m3m,tq")
     ap.add_argument("--limit", type=int, default=0, help="the first N series of each set (0: all)")
+    ap.add_argument("--dated", action="store_true", help="also feed each set as dated monthly or quarterly totals")
     ap.add_argument("binaries", nargs="+")
     args = ap.parse_args()
     for key in args.sets.split(","):
@@ -96,8 +114,10 @@ if __name__ == "__main__":
         print("| method | series | MASE (seasonal scale) | MASE (one-step scale) | cover 80 % | cover 95 % | MSIS mean | MSIS median |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for b in args.binaries:
-            n, *v = score(data, tokenplan(b, data, m), m)
-            print(f"| TokenPlan (`{b}`) | {n} | " + " | ".join(f"{x:.3f}" if i < 2 else f"{x:.1f}" if i < 4 else f"{x:.2f}" for i, x in enumerate(v)) + " |", flush=True)
+            for dated in ([False, True] if args.dated else [False]):
+                n, *v = score(data, tokenplan(b, data, m, dated), m)
+                label = f"TokenPlan (`{b}`{', dated' if dated else ''})"
+                print(f"| {label} | {n} | " + " | ".join(f"{x:.3f}" if i < 2 else f"{x:.1f}" if i < 4 else f"{x:.2f}" for i, x in enumerate(v)) + " |", flush=True)
         for name, res in peers(key, data, m).items():
             n, *v = score(data, res, m)
             print(f"| {name} | {n} | " + " | ".join(f"{x:.3f}" if i < 2 else f"{x:.1f}" if i < 4 else f"{x:.2f}" for i, x in enumerate(v)) + " |", flush=True)

@@ -42,12 +42,16 @@ print("| binary | MASE (median) | sMAPE % | cover 80 % | cover 95 % | MSIS 80 | 
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 with tempfile.TemporaryDirectory() as d:
     path = os.path.join(d, "train.csv")
-    train.assign(date=train.ds.dt.strftime("%Y-%m-%d"), tokens=train.y)[["date", "series", "tokens"]].to_csv(path, index=False)
+    # One segment column: the loader refuses '/' inside a segment value, so it travels as '+'.
+    train.assign(date=train.ds.dt.strftime("%Y-%m-%d"), tokens=train.y, series=train.series.str.replace("/", "+"))[
+        ["date", "series", "tokens"]].to_csv(path, index=False)
     for b in args.binaries:
         r = subprocess.run([b, "forecast", path, "--horizon", f"{H}d", "--granularity", "day", "--format", "csv",
-                            "--quiet"], capture_output=True, text=True, check=True)
+                            "--quiet"], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise SystemExit(f"{b}: {r.stderr[-1500:]}")
         fc = pd.read_csv(io.StringIO(r.stdout))
-        fc = fc.assign(ds=pd.to_datetime(fc.period), series=fc.series.str.replace(":tokens$", "", regex=True))
+        fc = fc.assign(ds=pd.to_datetime(fc.period), series=fc.series.str.replace(":tokens$", "", regex=True).str.replace("+", "/", regex=False))
         m = test.merge(fc, on=["series", "ds"], how="left")
         ok = m.p50.notna()
         err = np.abs(m.y - m.p50)

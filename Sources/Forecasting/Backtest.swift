@@ -31,7 +31,7 @@ extension Forecaster {
       let test = input.t.indices.filter { input.t[$0] > cut && input.t[$0] <= cut + span }
       guard train.count >= 4, !test.isEmpty else { return nil }
       let trainInput = ForecastInput(
-        name: input.name, t: train.map { input.t[$0] }, y: train.map { input.y[$0] }, origin: input.origin)
+        name: input.name, t: train.map { input.t[$0] }, y: train.map { input.y[$0] }, origin: input.origin, period: input.period)
       let prepared = PreparedSeries(
         trainInput, events: options.events, declaredBreaks: options.breaks, detectBreaks: options.detectBreaks, seasonLength: options.seasonLength)
       return Origin(train: trainInput, prepared: prepared, test: test)

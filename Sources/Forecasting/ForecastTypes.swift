@@ -275,7 +275,8 @@ public struct ForecastFit: Sendable {
 public struct SeriesForecast: Sendable {
   /// How the series was forecast.
   public var fit: ForecastFit
-  /// Future times (days since the input's origin, or steps).
+  /// Future times: days since the input's origin (daily data: every day; dated weeks, months or
+  /// quarters: each future period's middle day, standing for all its days), or steps.
   public var times: [Double]
   /// Paths: `times.count × paths`, in the input's unit per period, all ≥ 0.
   public var paths: Matrix

@@ -33,15 +33,28 @@ struct PreparedSeries {
   var breaks: [(day: Double, step: Double)]
   let origin: CalendarDate?
   let events: [EventWindow]
-  /// Seasonal effects of a series of steps by position in its season (``Seasonality``), empty
-  /// when it has none.
+  /// Seasonal effects of a series of steps or of dated months or quarters, by position in its
+  /// season (``Seasonality``), empty when it has none.
   var seasonal: [Double] = []
+  /// The calendar period that places a dated series' times in its season (`nil`: step numbers).
+  var seasonalPeriod: PeriodKind?
 
   /// The log-scale seasonal + event adjustment at time `t`.
   func effect(at t: Double) -> Double {
-    if !seasonal.isEmpty { return seasonal[Seasonality.position(t, length: seasonal.count)] }
+    if !seasonal.isEmpty { return seasonal[seasonPosition(t)] }
     guard let origin else { return 0 }
     return effectAt(t, origin: origin, weekday: weekday, events: events, effects: eventEffects)
+  }
+
+  /// The position of time `t` in the season: its month (0–11) or quarter (0–3) for dated
+  /// series, its step number modulo the season for steps.
+  func seasonPosition(_ t: Double) -> Int {
+    if let period = seasonalPeriod, let origin,
+      let position = Seasonality.position(of: origin.adding(days: Int(t.rounded())), period: period)
+    {
+      return position
+    }
+    return Seasonality.position(t, length: seasonal.count)
   }
 
   /// - Parameter seasonLength: the season of an undated series of steps (1: none).
@@ -57,19 +70,20 @@ struct PreparedSeries {
     let n = input.y.count
     var t = input.t
     var z = input.y.map { log($0) }
-    // Undated steps: seasonal effects when a season is stated, the steps are consecutive and
-    // the test finds one.
-    if input.origin == nil, seasonLength > 1, n >= 3 * seasonLength,
-      zip(t.dropFirst(), t).allSatisfy({ $0 - $1 == 1 }),
-      let effects = Seasonality.effects(z, first: Seasonality.position(t[0], length: seasonLength), length: seasonLength)
+    // Seasonal effects, when the test finds them in consecutive periods: undated steps with a
+    // stated season, dated months and quarters by the calendar.
+    if let (length, positions, unit) = Self.seasonPositions(input, seasonLength: seasonLength), n >= 3 * length,
+      zip(positions.dropFirst(), positions).allSatisfy({ $0 == ($1 + 1) % length }),
+      let effects = Seasonality.effects(z, first: positions[0], length: length)
     {
       seasonal = effects
-      z = z.indices.map { z[$0] - effects[Seasonality.position(t[$0], length: seasonLength)] }
+      seasonalPeriod = input.origin == nil ? nil : input.period
+      z = z.indices.map { z[$0] - effects[positions[$0]] }
       notes.append(
         .init(
           .seasonal,
-          String(format: "seasonal (%d steps a season): effects from %.2f× to %.2f× removed before fitting, put back on the paths",
-            seasonLength, exp(effects.min()!), exp(effects.max()!))))
+          String(format: "seasonal (%d %@ a season): effects from %.2f× to %.2f× removed before fitting, put back on the paths",
+            length, unit, exp(effects.min()!), exp(effects.max()!))))
     }
     guard input.isDaily, n >= 28, let origin = input.origin else {
       self.t = t
@@ -143,6 +157,19 @@ struct PreparedSeries {
     t = (0..<n).filter { keep[$0] }.map { t[$0] }
     self.t = t
     self.z = (0..<n).filter { keep[$0] }.map { adjusted[$0] }
+  }
+
+  /// The season's length, each observation's position in it and the unit's name: dated months
+  /// (12) and quarters (4) by the calendar, undated steps by `seasonLength`; `nil` for daily,
+  /// weekly or yearly figures and for steps without a stated season.
+  static func seasonPositions(_ input: ForecastInput, seasonLength: Int) -> (Int, [Int], String)? {
+    guard let origin = input.origin else {
+      guard seasonLength > 1 else { return nil }
+      return (seasonLength, input.t.map { Seasonality.position($0, length: seasonLength) }, "steps")
+    }
+    guard let length = Seasonality.length(of: input.period) else { return nil }
+    let positions = input.t.compactMap { Seasonality.position(of: origin.adding(days: Int($0.rounded())), period: input.period) }
+    return (length, positions, input.period == .month ? "months" : "quarters")
   }
 
   /// The step of the residuals' medians over 28 days after versus before `day` (`t` sorted).

@@ -26,13 +26,16 @@ public enum ForecastPeriod: Hashable, Sendable, CustomStringConvertible {
   case day(CalendarDate)
   case quarter(Quarter)
   case step(Double)
+  /// A period of the data's own kind (a month of monthly figures), by its first day.
+  case period(PeriodKind, start: CalendarDate)
 
-  /// `2026-04-01`, `2026Q2`, or the step's number (`%g`).
+  /// `2026-04-01`, `2026Q2`, the step's number (`%g`), or the data period's label (`2026-04`).
   public var description: String {
     switch self {
     case .day(let d): return d.description
     case .quarter(let q): return q.description
     case .step(let t): return String(format: "%g", t)
+    case .period(let kind, let start): return kind.label(start)
     }
   }
 
@@ -80,8 +83,10 @@ public enum ForecastGranularity: String, Sendable, CaseIterable {
   case day
   /// One row per calendar quarter: the quarter's tokens per day, per path, then summarised.
   case quarter
-  /// One row per future step (undated series).
+  /// One row per future step (undated series; dated series: as `period`).
   case step
+  /// One row per period of the data's own kind: a month of monthly figures, a day of daily ones.
+  case period
 }
 
 extension SeriesForecast {
@@ -123,44 +128,69 @@ extension SeriesForecast {
   }
 
   /// Values per period and path. Quarterly values add, *per path*, the quarter's observed
-  /// actuals to its forecast days and divide by the covered days.
+  /// actuals to its forecast days and divide by the covered days. A future time of dated weekly,
+  /// monthly or quarterly figures stands for every day of its period.
   public func periodPaths(granularity: ForecastGranularity) -> [PeriodPaths] {
     let h = times.count
     let count = paths.columns
-    switch granularity {
-    case .day, .step:
+    let input = fit.input
+    guard let origin = input.origin else {
       return (0..<h).map { i in
-        let label: ForecastPeriod
-        if let origin = fit.input.origin {
-          label = .day(origin.adding(days: Int(times[i].rounded())))
-        } else {
-          label = .step(times[i])
+        PeriodPaths(period: .step(times[i]), days: 1, observedDays: 0, values: (0..<count).map { paths.storage[i + $0 * h] })
+      }
+    }
+    func column(_ i: Int) -> [Double] { (0..<count).map { paths.storage[i + $0 * h] } }
+    let spans = times.map { input.span(at: $0) }
+    if input.period == .day, granularity != .quarter {
+      return (0..<h).map { i in
+        PeriodPaths(period: .day(origin.adding(days: Int(times[i].rounded()))), days: 1, observedDays: 0, values: column(i))
+      }
+    }
+    switch granularity {
+    case .step, .period:
+      return (0..<h).map { i in
+        PeriodPaths(
+          period: .period(input.period, start: origin.adding(days: spans[i].start)), days: spans[i].days, observedDays: 0,
+          values: column(i))
+      }
+    case .day:
+      return (0..<h).flatMap { i in
+        let values = column(i)
+        return (0..<spans[i].days).map { d in
+          PeriodPaths(period: .day(origin.adding(days: spans[i].start + d)), days: 1, observedDays: 0, values: values)
         }
-        return PeriodPaths(period: label, days: 1, observedDays: 0, values: (0..<count).map { paths.storage[i + $0 * h] })
       }
     case .quarter:
-      guard let origin = fit.input.origin else { return periodPaths(granularity: .step) }
+      // Each future time's days by quarter (daily data: one day in one quarter).
       var order: [Quarter] = []
-      var forecastDays: [Quarter: [Int]] = [:]
+      var forecastDays: [Quarter: [(index: Int, days: Int)]] = [:]
       for i in 0..<h {
-        let q = Quarter(containing: origin.adding(days: Int(times[i].rounded())))
-        if forecastDays[q] == nil { order.append(q) }
-        forecastDays[q, default: []].append(i)
+        var day = spans[i].start
+        while day < spans[i].start + spans[i].days {
+          let q = Quarter(containing: origin.adding(days: day))
+          let end = min(spans[i].start + spans[i].days, q.firstDay.dayNumber + q.days - origin.dayNumber)
+          if forecastDays[q] == nil { order.append(q) }
+          forecastDays[q, default: []].append((i, end - day))
+          day = end
+        }
       }
       var actualSum: [Quarter: Double] = [:]
       var actualDays: [Quarter: Int] = [:]
-      for (k, t) in fit.input.t.enumerated() {
-        let q = Quarter(containing: origin.adding(days: Int(t)))
-        guard forecastDays[q] != nil else { continue }
-        actualSum[q, default: 0] += fit.input.y[k]
-        actualDays[q, default: 0] += 1
+      for (k, t) in input.t.enumerated() {
+        let span = input.span(at: t)
+        for day in span.start..<(span.start + span.days) {
+          let q = Quarter(containing: origin.adding(days: day))
+          guard forecastDays[q] != nil else { continue }
+          actualSum[q, default: 0] += input.y[k]
+          actualDays[q, default: 0] += 1
+        }
       }
       return order.map { q in
         let idx = forecastDays[q]!
-        let covered = idx.count + (actualDays[q] ?? 0)
+        let covered = idx.reduce(0) { $0 + $1.days } + (actualDays[q] ?? 0)
         let values = (0..<count).map { p -> Double in
           var sum = actualSum[q] ?? 0
-          for i in idx { sum += paths.storage[i + p * h] }
+          for (i, days) in idx { sum += days == 1 ? paths.storage[i + p * h] : Double(days) * paths.storage[i + p * h] }
           return sum / Double(covered)
         }
         return PeriodPaths(period: .quarter(q), days: covered, observedDays: actualDays[q] ?? 0, values: values)

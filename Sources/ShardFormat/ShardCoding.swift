@@ -80,6 +80,10 @@ struct ShardWriter {
       case .step(let t):
         int(2)
         double(t)
+      case .period(let kind, let start):
+        int(3)
+        string(kind.rawValue)
+        int(start.dayNumber)
       }
       int(p.days)
       int(p.observedDays)
@@ -253,6 +257,9 @@ struct ShardReader {
         let step = try double()
         guard step.isFinite, abs(step) <= Self.maxTime else { throw damaged("a finite step number") }
         period = .step(step)
+      case 3:
+        guard let kind = PeriodKind(rawValue: try string()) else { throw damaged("a data period kind") }
+        period = .period(kind, start: try date())
       default: throw damaged("a period kind")
       }
       let days = try int()

@@ -37,7 +37,7 @@ extension FitJob {
 }
 
 extension ForecastJob {
-  /// `--granularity day|quarter|step`.
+  /// `--granularity day|quarter|period|step`.
   public typealias Granularity = ForecastGranularity
   /// The segment hierarchy `forecast --reconcile` forecasts.
   public typealias Hierarchy = HierarchyInputs

@@ -115,8 +115,9 @@ struct DynamicThetaTests {
   }
 
   /// A yearly series of 20 points is forecast by the short-period rule: `dotm` with weight
-  /// 0.7 and only baselines beside it, weights summing to 1; a daily series and dated monthly
-  /// figures are not (the rule is for undated steps, and `dotm` is no candidate for dated data).
+  /// 0.7 and only baselines beside it, weights summing to 1; a daily series and steadily
+  /// growing dated monthly figures are not (`dotm` is no candidate for daily data, and dated
+  /// periods get the rule only when `dotm` backtests as well as every growth family).
   @Test("short series of periods: dotm with weight 0.7 and the baselines")
   func shortPeriodRule() async throws {
     var rng = SplitMix64(seed: 7)

@@ -126,8 +126,8 @@ struct RealDataAccuracyTests {
   /// that slows) with a note, not backtested as 150 days.
   @Test("monthly figures are modelled as one observation per month")
   func periodObservations() async throws {
-    // Months of 31, 30, 31, 31, 30 days from day 0, tokens per day doubling each month.
-    let lengths = [31, 30, 31, 31, 30]
+    // January to May 2025 (31, 28, 31, 30, 31 days from day 0), tokens per day doubling each month.
+    let lengths = [31, 28, 31, 30, 31]
     var t: [Double] = []
     var y: [Double] = []
     var day = 0
@@ -140,24 +140,36 @@ struct RealDataAccuracyTests {
     }
     let input = ForecastInput(name: "monthly", t: t, y: y, origin: CalendarDate(iso: "2025-01-01")!, period: .month)
     let collapsed = input.collapsingPeriods()
-    #expect(collapsed.t == [15, 45.5, 76, 107, 137.5])
+    #expect(collapsed.t == [15, 44.5, 74, 104.5, 135])
     #expect(collapsed.y == [1e12, 2e12, 4e12, 8e12, 16e12])
     var daily = input
     daily.period = .day
-    #expect(daily.collapsingPeriods().t.count == 153)
+    #expect(daily.collapsingPeriods().t.count == 151)
     var options = ForecastOptions()
-    options.horizon = .days(30)
+    options.horizon = .days(61)
     let f = try #require(await forecastAll([input], options).first)
     #expect(f.selection == .fewPoints)
     #expect(f.notes.contains { $0.kind == .periodObservations })
-    // The horizon starts the day after the last month ends, not after its middle.
-    #expect(f.times.first == 153)
-    // Growth that slows: on day 182 the median is below the constant rate's value (×2 every
-    // 30.5 days from the last month's middle, day 137.5), and above the last month's level.
+    // The horizon starts after the last month ends; each future time is a whole month's middle
+    // day (June: days 151–180, July: 181–211), so the paths hold one value per month.
+    #expect(f.times == [165.5, 196])
+    // By month: each month's tokens per day over its 30 and 31 days; by day: every day of them.
+    let months = f.rows(granularity: .period, levels: [95])
+    #expect(months.map(\.period.description) == ["2025-06", "2025-07"])
+    #expect(months.map(\.days) == [30, 31])
     let rows = f.rows(granularity: .day, levels: [95])
-    #expect(rows.last!.period.description == "2025-07-02")
-    #expect(rows.last!.quantiles.p50! < 0.9 * 16e12 * pow(2, (182 - 137.5) / 30.5))
-    #expect(rows.last!.quantiles.p50! > 16e12)
+    #expect(rows.count == 61 && rows.first!.period.description == "2025-06-01" && rows.last!.period.description == "2025-07-31")
+    #expect(rows.last!.quantiles.p50 == months.last!.quantiles.p50)
+    // Growth that slows: July's median is below the constant rate's value (×2 a month from May's
+    // middle, day 135, to July's, day 196) and above May's level.
+    #expect(months.last!.quantiles.p50! < 0.9 * 16e12 * pow(2, (196 - 135) / 30.5))
+    #expect(months.last!.quantiles.p50! > 16e12)
+    // A quarter of them: 2025Q2's April–May actuals with June's forecast, weighted by their days.
+    let quarters = f.rows(granularity: .quarter, levels: [95])
+    let q2 = try #require(quarters.first)
+    #expect(q2.period.description == "2025Q2" && q2.days == 91 && q2.observedDays == 61)
+    let june = try #require(months.first?.mean)
+    #expect(abs(q2.mean - (30 * 8e12 + 31 * 16e12 + 30 * june) / 91) <= 1e-9 * q2.mean)
   }
 
   /// A combination prints as its members and weights and reads back as the same model (the

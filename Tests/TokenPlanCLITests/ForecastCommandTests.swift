@@ -45,6 +45,30 @@ struct ForecastCommandTests {
     #expect(a.stdout != c.stdout)
   }
 
+  /// Four years of monthly totals, as a billing export gives them (`period` and `basis`
+  /// columns), with a December peak: `--granularity period` gives one row per month of the
+  /// horizon with its days, the December row carries the peak, and the season is noted.
+  @Test("dated monthly totals: one row per month with --granularity period, the season from the calendar")
+  func datedMonthlyPeriods() throws {
+    var rows = ["date,product,tokens,period,basis"]
+    for k in 0..<48 {
+      let month = k % 12 + 1
+      let total = 1e9 * pow(1.02, Double(k)) * (month == 12 ? 1.5 : 1.0) * (1 + 0.01 * sin(Double(k)))
+      rows.append(String(format: "%04d-%02d-01,chat,%.0f,month,total", 2022 + k / 12, month, total))
+    }
+    let path = try temporaryFile(rows.joined(separator: "\n") + "\n")
+    let r = try runTokenplan(["forecast", path, "--horizon", "12m", "--granularity", "period", "--format", "csv", "--paths", "200", "--verbose"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = r.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    #expect(lines.map { String($0[1]) } == (1...12).map { String(format: "2026-%02d", $0) })
+    #expect(lines.map { Int($0[10])! } == [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    // Tokens per day times days: December's total is the year's peak, about 1.5× November's.
+    let totals = lines.map { Double($0[4])! * Double($0[10])! }
+    #expect(totals.firstIndex(of: totals.max()!) == 11)
+    #expect(totals[11] / totals[10] > 1.3 && totals[11] / totals[10] < 1.7, "\(totals[11] / totals[10])")
+    #expect(r.stderr.contains("seasonal (12 months a season)"), "\(r.stderr)")
+  }
+
   @Test("JSON is one object with the rows under \"forecasts\"; backtest reports scores")
   func jsonAndBacktest() throws {
     let path = try Self.dailyFile()

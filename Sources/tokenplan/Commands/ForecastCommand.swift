@@ -13,7 +13,7 @@ struct Forecast: AsyncParsableCommand {
       --shard-dir/shard-K-of-N; tokenplan merge then prints what one unsharded forecast prints.
       """)
   @OptionGroup var arguments: ForecastArguments
-  @Option(help: "Rows: day, quarter (tokens per day per quarter) or step.")
+  @Option(help: "Rows: day, quarter (tokens per day per quarter), period (one per period of the data: a month of monthly figures) or step.")
   var granularity: ForecastJob.Granularity = .quarter
   @Option(help: "Output format: table, csv or json.")
   var format: TableFormat = .table

