@@ -43,7 +43,7 @@ public enum Forecaster {
   ///     let forecasts = results.compactMap { try? $0.get() }
   ///
   /// - Parameters:
-  ///   - inputs: the series (each with at least 4 positive observations).
+  ///   - inputs: the series (each with at least 3 positive observations).
   ///   - options: horizon, candidates, paths, seed, events and breaks.
   ///   - progress: called with (done, total) as series finish, from any thread.
   /// - Returns: per input, its forecast or the reason it could not be forecast.
@@ -131,12 +131,17 @@ public enum Forecaster {
     let n = input.y.count
     let daily = input.isDaily
     // For monthly or weekly figures the horizon starts after the last period's last day, not
-    // its middle.
+    // its middle. It runs to the horizon after the last figure the data holds, even when that
+    // figure (a zero, an isolated outlier) is left out of the fit: a dated one is then forecast
+    // as a missing day or period; an undated step keeps its number, and the forecast starts
+    // after it (it would otherwise start at it and end one period short).
     var lastObserved = input.t[n - 1]
     if raw.period != .day, let last = raw.t.indices.last(where: { raw.y[$0] > 0 && raw.y[$0].isFinite }) {
       lastObserved = max(lastObserved, raw.t[last])
     }
-    let times = futureTimes(input, after: lastObserved, horizon: options.horizon)
+    let lastHeld = raw.t.indices.last(where: { raw.y[$0].isFinite && raw.y[$0] >= 0 }).map { max(raw.t[$0], lastObserved) } ?? lastObserved
+    if input.origin == nil { lastObserved = lastHeld }
+    let times = futureTimes(input, after: lastObserved, through: lastHeld, horizon: options.horizon)
     let forced = options.candidates?.count == 1
     // Fewer than 8 observations: growth that slows, by rule (no curve can be chosen on so few).
     let fewPoints = n < fewPointsLimit && !forced
@@ -160,7 +165,9 @@ public enum Forecaster {
       notes.append(
         .init(
           .shortSeries,
-          "short series (\(n) points): growth that slows (the recent growth rate decaying over half the history's span), by rule, not by backtest; intervals from how much the growth rate has moved"))
+          n == 3
+            ? "3 points: growth that slows, by rule; the band is mostly the prior (the growth rate's SD at least half the rate, as the public disclosures' rate changes show), not the series' own"
+            : "short series (\(n) points): growth that slows (the recent growth rate decaying over half the history's span), by rule, not by backtest; intervals from how much the growth rate has moved"))
     }
     if choice.selection == .backtest { combine(&choice, input: input) }
     let trend = try finalFit(&choice, input: input, prepared: prepared, daily: daily, options: options, notes: &notes)
@@ -246,10 +253,10 @@ public enum Forecaster {
       input.y = kept.map { input.y[$0] }
     }
     let n = input.y.count
-    guard n >= 4 else {
+    guard n >= 3 else {
       throw ForecastFailure(
         series: raw.name,
-        reason: "\(n) usable observation(s); at least 4 are needed to estimate a trend and an interval")
+        reason: "\(n) usable observation(s); at least 3 are needed to estimate a growth rate and how it moves")
     }
     if let lo = input.y.min(), let hi = input.y.max(), hi == lo {
       throw ForecastFailure(
@@ -259,20 +266,25 @@ public enum Forecaster {
     return (input, notes)
   }
 
-  /// The horizon's times after `lastT` (default: the last observation): calendar days for
-  /// dated series, the series' median step for undated ones.
-  static func futureTimes(_ input: ForecastInput, after lastT: Double? = nil, horizon: Horizon) -> [Double] {
+  /// The horizon's times after `lastT` (default: the last observation): calendar days (or the
+  /// middle days of future weeks, months or quarters) for dated series, to the horizon after
+  /// `held` (the last day the data holds; default `lastT`); the series' median step for undated
+  /// ones.
+  static func futureTimes(
+    _ input: ForecastInput, after lastT: Double? = nil, through held: Double? = nil, horizon: Horizon
+  ) -> [Double] {
     let n = input.t.count
     let lastT = lastT ?? input.t[n - 1]
     if let origin = input.origin {
-      let last = origin.adding(days: Int(lastT))
-      let h = horizon.days(after: last)
-      guard input.period != .day else { return (1...max(h, 1)).map { lastT + Double($0) } }
+      // The horizon counts from the last day the data holds (`held`), the days from `lastT`.
+      let held = max(held ?? lastT, lastT)
+      let end = held + Double(max(horizon.days(after: origin.adding(days: Int(held))), 1))
+      guard input.period != .day else { return stride(from: lastT + 1, through: end, by: 1).map { $0 } }
       // Dated weeks, months or quarters: one time per future period, its middle day (as the
       // history's periods are modelled), so paths take memory per period, not per day.
       var out: [Double] = []
       var day = lastT + 1
-      while day <= lastT + Double(max(h, 1)) {
+      while day <= end {
         let span = input.span(at: day)
         out.append(Double(span.start) + Double(span.days - 1) / 2)
         day = Double(span.start + span.days)
@@ -530,101 +542,6 @@ public enum Forecaster {
     case .aicc: return (model, last)
     default: return nil
     }
-  }
-
-  /// `count` sample paths over `times` (the trend's own draws, the weekday and event effects, and
-  /// the backtest-calibrated random walk in the log trend, less the growth `decay` from its
-  /// start, then `tails` when given), exponentiated; and the point forecast. The decay's
-  /// per-path slopes come from a stream of their own (shared by every series: path `d` of each
-  /// draws the same slope), so every other draw is as without it.
-  static func samplePaths(
-    _ trend: FittedTrend, times: [Double], prepared: PreparedSeries, from lastT: Double, extraVariance: Double,
-    daily: Bool, seed: UInt64, index: Int, count: Int, tails: TailMap? = nil,
-    decay: (model: GrowthDecay, start: Double)? = nil
-  ) -> (paths: Matrix, point: [Double]) {
-    var rng = stream(seed, index, 1)
-    var paths = trend.logPaths(times, count: count, daily: daily, rng: &rng)
-    let effects = times.map { prepared.effect(at: $0) }
-    let logPoint = trend.logTrend(times)
-    let h = times.count
-    // The backtest-calibrated random walk in the log trend (none when the paths already
-    // explained the backtest errors).
-    let steps = extraVariance > 0 ? rng.gaussians(count * h) : []
-    var scale = [Double](repeating: 0, count: h)
-    var previous = lastT
-    for i in 0..<h {
-      scale[i] = (extraVariance * max(times[i] - previous, 0)).squareRoot()
-      previous = times[i]
-    }
-    for p in 0..<count {
-      var walk = 0.0
-      for i in 0..<h {
-        if extraVariance > 0 { walk += scale[i] * steps[i + p * h] }
-        paths.storage[i + p * h] += effects[i] + walk
-      }
-    }
-    // The point's decay, as the negative of its offsets (x + (−o) is x − o, bit for bit).
-    var pointDecay = [Double](repeating: 0, count: h)
-    if let decay, let lastTrend = trend.logTrend([lastT]).first {
-      let increments = (0..<h).map { logPoint[$0] - ($0 > 0 ? logPoint[$0 - 1] : lastTrend) }
-      let schedule = GrowthDecay.Schedule(increments: increments, times: times, lastT: lastT, start: decay.start)
-      // One slope per path number, the same for every series (not per series): how fast
-      // growth slows is one uncertain figure, and path d of every series is one future.
-      var slopes = stream(seed, 0, 3)
-      let g = slopes.gaussians(count)
-      paths.storage.withUnsafeMutableBufferPointer { storage in
-        for p in 0..<count {
-          let c = decay.model.logRateSlopePerDay + decay.model.standardError * g[p]
-          schedule.subtract(slope: c, from: storage.baseAddress! + p * h)
-        }
-      }
-      pointDecay.withUnsafeMutableBufferPointer {
-        schedule.subtract(slope: decay.model.logRateSlopePerDay, from: $0.baseAddress!)
-      }
-    }
-    if let tails {
-      var scratch: [Double] = []
-      paths.storage.withUnsafeMutableBufferPointer { storage in
-        for i in 0..<h { tails.apply(storage, offset: i, stride: h, count: count, scratch: &scratch) }
-      }
-    }
-    let center = (0..<h).map { logPoint[$0] + effects[$0] + pointDecay[$0] }
-    if let bounds = pathBounds(prepared, times: times, from: lastT) {
-      paths.storage.withUnsafeMutableBufferPointer { storage in
-        for p in 0..<count {
-          for i in 0..<h {
-            let k = i + p * h
-            storage[k] = min(max(storage[k], center[i] - bounds[i]), center[i] + bounds[i])
-          }
-        }
-      }
-    }
-    VectorMath.exp(inPlace: &paths.storage)
-    return (paths, center.map { exp($0) })
-  }
-
-  /// How far a path may stray from the point, in log units, at each of `times`: a guard against
-  /// absurd bands, not their model. A growth curve fitted to a series without curvature (flat,
-  /// or noisy around a line) has a ceiling or rate its data cannot pin down, and draws from its
-  /// parameters' covariance then put 95% bounds at millions of times the last value (M3's N2618,
-  /// Tourism's Q66). The bound at lead `k` steps is `max(log 4, 2 ×` the largest move of the
-  /// prepared log history over `k` steps`)`; `nil` under 3 leads' worth of history (short series
-  /// keep their calibrated tails).
-  static func pathBounds(_ prepared: PreparedSeries, times: [Double], from lastT: Double) -> [Double]? {
-    let z = prepared.z
-    let t = prepared.t
-    let n = z.count
-    guard n >= 8, let first = t.first, let last = t.last, last > first else { return nil }
-    let spacing = (last - first) / Double(n - 1)
-    let leads = times.map { max(1, Int((($0 - lastT) / spacing).rounded())) }
-    guard let longest = leads.max(), n > 3 * longest else { return nil }
-    var largest = [Double](repeating: 0, count: longest + 1)
-    for k in 1...longest {
-      var m = 0.0
-      for j in 0..<(n - k) { m = max(m, abs(z[j + k] - z[j])) }
-      largest[k] = max(largest[k - 1], m)
-    }
-    return leads.map { max(log(4.0), 2 * largest[$0]) }
   }
 
   /// The longest backtest span as a share of the history. Long-horizon plans (8 quarters) meet

@@ -19,6 +19,47 @@ struct ForecasterTests {
   /// generating family best among the growth families for most of them (and combine it), and where it does, the growth rate should be near
   /// the truth. (The full panel, all 270 series, is in the closing note: logistic 77/109,
   /// Gompertz 55/58, Bass 52/57, exponential 35/46.)
+  /// A series of steps whose last value is a real zero, or an isolated outlier, still took that
+  /// step: the forecast starts after it (step numbers 21–24 after 20 steps), not at it.
+  @Test("a last zero or a last outlier keeps the forecast's step numbers")
+  func lastPointLeftOut() async throws {
+    var options = Self.fastOptions
+    options.horizon = .steps(4)
+    let base = (1...20).map { 100 * pow(1.05, Double($0)) * (1 + 0.02 * sin(Double($0))) }
+    for (label, last) in [("zero", 0.0), ("outlier", 10 * base[19])] {
+      var y = base
+      y[19] = last
+      let input = ForecastInput(name: label, t: (1...20).map(Double.init), y: y, origin: nil)
+      let f = try Forecaster.forecastOne(input, index: 0, options: options)
+      #expect(f.times == [21, 22, 23, 24], "\(label): \(f.times)")
+      #expect(f.rows(granularity: .step, levels: [80]).map(\.period.description) == ["21", "22", "23", "24"])
+      let kind: ForecastNote.Kind = last == 0 ? .nonPositiveValues : .isolatedOutliers
+      #expect(f.fit.notes.contains { $0.kind == kind }, "\(label): \(f.fit.notes)")
+    }
+  }
+
+  /// Dated months whose last one is a real zero: that month is left out of the fit and
+  /// forecast as missing, and the horizon still runs four quarters past it (through 2026-12),
+  /// not one month short.
+  @Test("a last zero month is forecast as missing and the horizon keeps its end")
+  func lastZeroMonth() async throws {
+    let origin = CalendarDate(year: 2024, month: 1, day: 1)!
+    var t: [Double] = []
+    var y: [Double] = []
+    for k in 0..<24 {
+      let start = CalendarDate(year: 2024 + k / 12, month: k % 12 + 1, day: 1)!
+      for d in 0..<CalendarDate.daysIn(month: k % 12 + 1, year: 2024 + k / 12) {
+        t.append(Double(start.dayNumber + d - origin.dayNumber))
+        y.append(k == 23 ? 0 : 1e9 * pow(1.04, Double(k)))
+      }
+    }
+    var options = Self.fastOptions
+    options.horizon = .quarters(4)
+    let f = try Forecaster.forecastOne(ForecastInput(name: "m", t: t, y: y, origin: origin, period: .month), index: 0, options: options)
+    let months = f.rows(granularity: .period, levels: [80]).map(\.period.description)
+    #expect(months.first == "2025-12" && months.last == "2026-12" && months.count == 13, "\(months)")
+  }
+
   @Test("the generating family is chosen for most series and its rate recovered")
   func familyRecovery() async throws {
     let synthetic = Synthetic.shared
@@ -142,13 +183,23 @@ struct ForecasterTests {
       name: "china", t: [0, 366, 501], y: [0.1e12, 1e12, 30e12], origin: origin)
     var options = Self.fastOptions
     options.horizon = .quarters(4)
-    // Three points cannot give a trend and an interval (issue 17): refused with the reason.
-    let three = await Forecaster.forecast([china], options: options)
-    guard case .failure(let failure) = three[0] else {
-      Issue.record("three points were forecast")
+    // Three points (issue 32): growth that slows, its band mostly the prior and labelled so;
+    // two are refused with the reason.
+    let three = try #require(await forecastAll([china], options).first)
+    #expect(three.fit.selection == .fewPoints)
+    #expect(three.fit.notes.contains { $0.text.hasPrefix("3 points:") && $0.text.contains("mostly the prior") })
+    let lastQuarter = try #require(three.rows(granularity: .quarter, levels: [95]).last)
+    // The band spans the prior's half-the-rate SD on the growth: far wider than a point.
+    let band = try #require(lastQuarter.quantiles.interval(95))
+    #expect(band.upper / band.lower > 3, "\(band)")
+    var two = china
+    two.t.removeLast()
+    two.y.removeLast()
+    guard case .failure(let failure) = await Forecaster.forecast([two], options: options)[0] else {
+      Issue.record("two points were forecast")
       return
     }
-    #expect(failure.reason.contains("at least 4 are needed"), "\(failure.reason)")
+    #expect(failure.reason.contains("at least 3 are needed"), "\(failure.reason)")
     var four = china
     four.t.append(685)  // 2025-12-31
     four.y.append(100e12)
