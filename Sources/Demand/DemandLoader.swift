@@ -25,6 +25,9 @@ public struct DemandLoadOptions: Sendable {
   public var checkOutliers = true
   /// At most this many errors are listed (all are counted).
   public var maxListedErrors = 50
+  /// The last day the data is complete through (`--complete-through`): rows of periods that end
+  /// after it (a month exported mid-month) are left out, with a warning naming them.
+  public var completeThrough: CalendarDate?
   public init() {}
 }
 

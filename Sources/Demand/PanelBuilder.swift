@@ -73,6 +73,8 @@ struct PanelBuilder {
   var cells: [SeriesCells] = []
   var emptyValueLines: [Int] = []
   var duplicates: [(series: Int, day: Int, line: Int, column: Int)] = []
+  /// Rows left out as periods not complete by `options.completeThrough`: the first line and period, and the count.
+  var incomplete: (line: Int, period: String, count: Int)?
   var rowSegments: [Int32] = []
   /// Per dimension, the ids of interned values that cannot name a series (``usableSegments(line:)``).
   var unusableSegments: [Set<Int32>] = []
@@ -267,6 +269,11 @@ struct PanelBuilder {
     func bytes(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buf[fields[k]]) }
     let (start, period, basis, rowMultiplier) = (when.start, when.period, when.basis, when.multiplier)
     let span = (start: when.start, days: when.days)
+    if let through = options.completeThrough, start.dayNumber + span.days - 1 > through.dayNumber {
+      let label = "\(period.rawValue) from \(start)"
+      incomplete = incomplete.map { ($0.line, $0.period, $0.count + 1) } ?? (line, label, 1)
+      return
+    }
     // Measures.
     var metricMeasure: Measure?
     if let mc = roles.metric {
@@ -452,6 +459,15 @@ struct PanelBuilder {
       sourcePeriods: periods)
     try checkGaps(&panel)
     if options.checkOutliers { checkOutliers(panel) }
+    checkPartialPeriods(panel)
+    if let incomplete, let through = options.completeThrough {
+      warn(
+        LocatedError(
+          file: file, line: incomplete.line,
+          found: "\(incomplete.count) row\(incomplete.count == 1 ? "" : "s") of periods not complete by \(through) (the first: the \(incomplete.period))",
+          expected: "periods that end by the --complete-through date",
+          fix: "left out; they come back when a later export covers them"))
+    }
     return DemandLoadResult(panel: panel, warnings: issues.filter { $0.severity == .warning })
   }
 

@@ -138,3 +138,63 @@ extension PanelBuilder {
     }
   }
 }
+
+extension PanelBuilder {
+  /// A partial first or last period: a series of weekly, monthly or longer figures whose last
+  /// (or first) period's daily level is under 0.8× what the series' own period-on-period growth
+  /// predicts from its neighbour, and below it by more than 3 robust SDs of that growth (at
+  /// least 2% each). An export made mid-month, labelled as the month's total, looks exactly like
+  /// this; so does a real drop, so it is a warning with the fix, never a change. Needs 5 periods.
+  mutating func checkPartialPeriods(_ panel: DemandPanel) {
+    let n = panel.dayCount
+    for s in panel.series.indices where panel.sourcePeriods[s] != .day {
+      // The series' periods: runs of consecutive observed days at one value.
+      var runs: [(start: Int, end: Int, level: Double)] = []
+      for d in 0..<n where panel.observed[d + s * n] {
+        let v = panel.values.storage[d + s * n]
+        if let last = runs.last, last.end == d - 1, last.level == v {
+          runs[runs.count - 1].end = d
+        } else {
+          runs.append((d, d, v))
+        }
+      }
+      guard runs.count >= 5, runs.allSatisfy({ $0.level > 0 }) else { continue }
+      let kind = panel.sourcePeriods[s].rawValue
+      // Growth from period to period only where periods follow each other (disclosures are
+      // months apart): the consecutive periods at each end, at least 5 of them.
+      func adjacent(_ i: Int) -> Bool { runs[i].start == runs[i - 1].end + 1 }
+      var tail = runs.count - 1
+      while tail > 0 && adjacent(tail) { tail -= 1 }
+      var head = 0
+      while head + 1 < runs.count && adjacent(head + 1) { head += 1 }
+      for (block, which) in [(Array(runs[tail...]), "last"), (Array(runs[...head]), "first")] where block.count >= 5 {
+        checkEnd(block, which: which, series: s, kind: kind, panel)
+      }
+    }
+  }
+
+  /// The partial-period check of one end (`which`) of a block of consecutive periods: the end
+  /// period against its neighbour carried by the block's median period-on-period log growth.
+  private mutating func checkEnd(
+    _ runs: [(start: Int, end: Int, level: Double)], which: String, series s: Int, kind: String, _ panel: DemandPanel
+  ) {
+    let logs = runs.map { log($0.level) }
+    let k = logs.count
+    let growth = (1..<k).map { logs[$0] - logs[$0 - 1] }
+    let (at, from, steps) = which == "last" ? (k - 1, k - 2, Array(growth.dropLast())) : (0, 1, Array(growth.dropFirst()))
+    let med = median(steps)
+    let sd = Swift.max(1.4826 * median(steps.map { abs($0 - med) }), 0.02)
+    let gap = logs[at] - (logs[from] + (at > from ? med : -med))
+    guard exp(gap) < 0.8, gap / sd < -3 else { return }
+    let run = runs[at]
+    let range = "\(panel.date(ofDay: run.start))…\(panel.date(ofDay: run.end))"
+    warn(
+      LocatedError(
+        file: file,
+        found: "\(panel.series[s].name): its \(which) \(kind) (\(range)) at \(String(format: "%.2f", exp(gap)))× the level its \(kind)-on-\(kind) growth predicts",
+        expected: "whole periods (a partial one reads as a drop in demand and moves the forecast)",
+        fix: which == "last"
+          ? "if the export ended mid-\(kind), give --complete-through with its last complete day to leave that \(kind) out (or drop its row); if the drop is real, keep it"
+          : "if the data starts mid-\(kind), drop that row; if the level is real, keep it"))
+  }
+}

@@ -18,14 +18,26 @@ extension DataJob {
   public typealias Loaded = DemandLoadResult
 
   /// Loads a demand file for `data validate|summary` with the command line's options.
-  public static func load(_ path: String, dateColumn: String, gaps: GapPolicy, checkOutliers: Bool) throws
-    -> Loaded
-  {
+  /// - Parameter completeThrough: `--complete-through`, `YYYY-MM-DD` (checked here).
+  public static func load(
+    _ path: String, dateColumn: String, gaps: GapPolicy, checkOutliers: Bool, completeThrough: String? = nil
+  ) throws -> Loaded {
     var options = DemandLoadOptions()
     options.dateColumn = dateColumn
     options.gaps = gaps
     options.checkOutliers = checkOutliers
+    options.completeThrough = try completeThrough.map(completeThroughDate)
     return try DemandLoader.load(path: path, options: options)
+  }
+
+  /// The `--complete-through` date, or a located error on the command line.
+  static func completeThroughDate(_ text: String) throws -> CalendarDate {
+    guard let date = CalendarDate(iso: text) else {
+      throw LocatedError(
+        file: "<command line>", found: text, expected: "a date YYYY-MM-DD for --complete-through",
+        fix: "write the last day the export is complete through, e.g. --complete-through 2026-06-15")
+    }
+    return date
   }
 }
 
@@ -78,6 +90,8 @@ public struct ForecastCommandLine: Sendable {
   public var events: String?
   /// The season of undated series of steps, in steps (1: none).
   public var seasonLength = 1
+  /// `--complete-through`: periods ending after this day are left out (`YYYY-MM-DD`).
+  public var completeThrough: String?
 
   public init(data: String) { self.data = data }
 }
@@ -107,6 +121,7 @@ extension ForecastJob {
         fix: "write --season-length 4 for quarters, 12 for months, 1 for none")
     }
     r.options.seasonLength = line.seasonLength
+    r.load.completeThrough = try line.completeThrough.map(DataJob.completeThroughDate)
     r.measure = try measure(line.measure)
     if let ceiling = line.ceiling { r.options.ceilingMultiple = try ceilingMultiple(ceiling) }
     guard let decay = GrowthDecayChoice(rawValue: line.growthDecay) else {

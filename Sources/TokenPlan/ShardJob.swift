@@ -31,7 +31,8 @@ public enum ShardJob {
       ("events", line.events ?? ""), ("series_column", line.seriesColumn ?? ""), ("time_column", line.timeColumn ?? ""),
       ("value_column", line.valueColumn ?? ""), ("granularity", granularity.rawValue), ("reconcile", reconcile ?? ""),
       ("levels", levels ?? ""), ("growth_decay", line.growthDecay),
-    ] + (line.seasonLength > 1 ? [("season_length", "\(line.seasonLength)")] : [])).sorted { $0.0 < $1.0 }
+    ] + (line.seasonLength > 1 ? [("season_length", "\(line.seasonLength)")] : [])
+      + (line.completeThrough.map { [("complete_through", $0)] } ?? [])).sorted { $0.0 < $1.0 }
   }
 
   /// Each input file (as named) and its SHA-256.

@@ -69,6 +69,40 @@ struct ForecastCommandTests {
     #expect(r.stderr.contains("seasonal (12 months a season)"), "\(r.stderr)")
   }
 
+  /// 30 monthly totals whose last is a mid-month export (52% of the month's level): `validate`,
+  /// `summary` and `forecast` each say so with the fix; with `--complete-through` that month is
+  /// left out (said once) and forecast instead. A series without the drop is not flagged.
+  @Test("a partial last month is flagged with its fix; --complete-through leaves it out")
+  func partialLastPeriod() throws {
+    func file(lastShare: Double) throws -> String {
+      var rows = ["date,product,tokens,period,basis"]
+      for k in 0..<30 {
+        let v = 1e9 * pow(1.04, Double(k)) * (1 + 0.01 * sin(Double(k))) * (k == 29 ? lastShare : 1)
+        rows.append(String(format: "%04d-%02d-01,chat,%.0f,month,total", 2024 + k / 12, k % 12 + 1, v))
+      }
+      return try temporaryFile(rows.joined(separator: "\n") + "\n")
+    }
+    let partial = try file(lastShare: 0.52)
+    let flag = "its last month (2026-06-01…2026-06-30) at 0.53× the level its month-on-month growth predicts"
+    for args in [["data", "validate", partial], ["data", "summary", partial], ["forecast", partial, "--horizon", "2q", "--paths", "100", "--quiet"]] {
+      let r = try runTokenplan(args)
+      #expect(r.status == 0, "\(args): \(r.stderr)")
+      #expect(r.stderr.contains(flag) && r.stderr.contains("--complete-through"), "\(args): \(r.stderr)")
+    }
+    let through = try runTokenplan([
+      "forecast", partial, "--horizon", "2q", "--granularity", "period", "--paths", "100", "--quiet", "--format", "csv",
+      "--complete-through", "2026-06-15",
+    ])
+    #expect(through.status == 0, "\(through.stderr)")
+    #expect(!through.stderr.contains(flag), "\(through.stderr)")
+    #expect(through.stderr.contains("1 row of periods not complete by 2026-06-15 (the first: the month from 2026-06-01)"))
+    #expect(through.stdout.split(separator: "\n").dropFirst().first?.split(separator: ",")[1] == "2026-06")
+    let whole = try runTokenplan(["data", "validate", try file(lastShare: 1)])
+    #expect(whole.status == 0 && !whole.stderr.contains("its last month"), "\(whole.stderr)")
+    let bad = try runTokenplan(["data", "validate", partial, "--complete-through", "June"])
+    #expect(bad.status == 1 && bad.stderr.contains("a date YYYY-MM-DD for --complete-through"), "\(bad.stderr)")
+  }
+
   @Test("JSON is one object with the rows under \"forecasts\"; backtest reports scores")
   func jsonAndBacktest() throws {
     let path = try Self.dailyFile()

@@ -35,6 +35,8 @@ struct ForecastArguments: ParsableArguments {
   var events: String?
   @Option(help: "Season of undated series of steps, in steps: 4 for quarters, 12 for months (1: none).")
   var seasonLength = 1
+  @Option(help: "The last day the data is complete through (YYYY-MM-DD): periods ending after it are left out.")
+  var completeThrough: String?
   @Flag(help: "No progress display.")
   var quiet = false
 
@@ -55,6 +57,7 @@ struct ForecastArguments: ParsableArguments {
     line.breaks = breaks
     line.events = events
     line.seasonLength = seasonLength
+    line.completeThrough = completeThrough
     return line
   }
 

@@ -14,12 +14,16 @@ struct LoadOptions: ParsableArguments {
 
   @Flag(help: "Skip the outlier check.")
   var noOutliers = false
+
+  @Option(help: "The last day the data is complete through (YYYY-MM-DD): periods ending after it are left out.")
+  var completeThrough: String?
 }
 
 /// Loads demand, printing warnings to stderr (validation failures reach the exit funnel).
 func loadDemand(_ path: String, _ options: LoadOptions) throws -> DataJob.Loaded {
   let result = try DataJob.load(
-    path, dateColumn: options.dateColumn, gaps: options.gaps, checkOutliers: !options.noOutliers)
+    path, dateColumn: options.dateColumn, gaps: options.gaps, checkOutliers: !options.noOutliers,
+    completeThrough: options.completeThrough)
   for w in result.warnings { FileHandle.standardError.write(Data((w.description + "\n").utf8)) }
   return result
 }
