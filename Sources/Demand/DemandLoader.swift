@@ -28,6 +28,12 @@ public struct DemandLoadOptions: Sendable {
   /// The last day the data is complete through (`--complete-through`): rows of periods that end
   /// after it (a month exported mid-month) are left out, with a warning naming them.
   public var completeThrough: CalendarDate?
+  /// The period of rows without a `period` column or value (`--period`; default a day).
+  public var period: PeriodKind?
+  /// The basis of rows without a `basis` column or value (`--basis`).
+  public var basis: Basis?
+  /// A thousands separator accepted inside values (`--thousands-separator ,`: `"1,234,567"`).
+  public var thousandsSeparator: UInt8?
   public init() {}
 }
 

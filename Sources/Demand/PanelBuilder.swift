@@ -150,7 +150,7 @@ struct PanelBuilder {
   mutating func rowPeriod(_ fields: [Range<Int>], _ buf: UnsafeBufferPointer<UInt8>, line: Int) -> RowPeriod? {
     func bytes(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buf[fields[k]]) }
     // Period and basis.
-    var period = PeriodKind.day
+    var period = options.period ?? PeriodKind.day
     if let p = roles.period, !fields[p].isEmpty {
       guard let kind = PeriodKind(rawValue: buf.string(fields[p]).lowercased()) else {
         report(
@@ -167,7 +167,7 @@ struct PanelBuilder {
     if let d = ByteParsing.date(dateBytes) {
       start = d
     } else if let (d, implied) = ByteParsing.periodLabel(buf.string(fields[roles.date])),
-      roles.period == nil || implied == period
+      (roles.period == nil && options.period == nil) || implied == period
     {
       start = d
       period = implied
@@ -195,11 +195,13 @@ struct PanelBuilder {
         return nil
       }
       basis = parsed
+    } else if let stated = options.basis {
+      basis = stated
     } else if period != .day {
       report(
         line, roles.basis ?? roles.period, found: nil,
         expected: "a basis (total or per_day) for a \(period.rawValue) value",
-        fix: "add a basis column saying whether the value is the period's total or its daily average")
+        fix: "add a basis column saying whether the value is the period's total or its daily average, or give --basis total|per_day")
       return nil
     }
     // Unit from the unit column.
@@ -292,7 +294,7 @@ struct PanelBuilder {
         if emptyValueLines.count < 10_000 { emptyValueLines.append(line) }
         continue
       }
-      guard let raw = ByteParsing.double(valueBytes) else {
+      guard let raw = ByteParsing.double(valueBytes) ?? groupedNumber(valueBytes) else {
         let text = buf.string(fields[m.column])
         let lowered = text.lowercased()
         let special = ["nan", "inf", "-inf", "+inf", "infinity", "-infinity"].contains(lowered)
@@ -300,7 +302,8 @@ struct PanelBuilder {
           line, m.column, found: text, expected: "a finite number",
           fix: special
             ? "replace NaN/infinity with the real value, or leave the cell empty if unknown"
-            : text.contains(",") ? "remove thousands separators (1200000, not 1,200,000)"
+            : text.contains(",") && options.thousandsSeparator == nil
+              ? "remove thousands separators (1200000, not 1,200,000), or give --thousands-separator ,"
             : "write a plain decimal number")
         continue
       }
@@ -354,6 +357,20 @@ struct PanelBuilder {
     }
   }
 
+
+  /// A number written with `options.thousandsSeparator` between groups of three digits
+  /// (`1,234,567.5`), or `nil`.
+  func groupedNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+    guard let separator = options.thousandsSeparator, bytes.contains(separator) else { return nil }
+    let integerEnd = bytes.firstIndex(of: UInt8(ascii: ".")) ?? bytes.count
+    // Groups of exactly three digits after the first separator, none in the fraction.
+    let groups = bytes[..<integerEnd].split(separator: separator, omittingEmptySubsequences: false)
+    guard groups.count > 1, groups.dropFirst().allSatisfy({ $0.count == 3 }), let first = groups.first,
+      (1...4).contains(first.count), !bytes[integerEnd...].contains(separator)
+    else { return nil }
+    let stripped = bytes.filter { $0 != separator }
+    return stripped.withUnsafeBufferPointer { ByteParsing.double($0) }
+  }
 
   func label(_ key: SeriesKey) -> SeriesLabel {
     if roles.layout == .wide {

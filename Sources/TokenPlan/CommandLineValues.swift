@@ -18,15 +18,16 @@ extension DataJob {
   public typealias Loaded = DemandLoadResult
 
   /// Loads a demand file for `data validate|summary` with the command line's options.
-  /// - Parameter completeThrough: `--complete-through`, `YYYY-MM-DD` (checked here).
+  /// - Parameter shape: `--period`, `--basis`, `--thousands-separator`, `--complete-through`
+  ///   as typed (checked here).
   public static func load(
-    _ path: String, dateColumn: String, gaps: GapPolicy, checkOutliers: Bool, completeThrough: String? = nil
+    _ path: String, dateColumn: String, gaps: GapPolicy, checkOutliers: Bool, shape: DemandShapeLine = .init()
   ) throws -> Loaded {
     var options = DemandLoadOptions()
     options.dateColumn = dateColumn
     options.gaps = gaps
     options.checkOutliers = checkOutliers
-    options.completeThrough = try completeThrough.map(completeThroughDate)
+    try shape.apply(to: &options)
     return try DemandLoader.load(path: path, options: options)
   }
 
@@ -90,8 +91,8 @@ public struct ForecastCommandLine: Sendable {
   public var events: String?
   /// The season of undated series of steps, in steps (1: none).
   public var seasonLength = 1
-  /// `--complete-through`: periods ending after this day are left out (`YYYY-MM-DD`).
-  public var completeThrough: String?
+  /// `--period`, `--basis`, `--thousands-separator`, `--complete-through` as typed.
+  public var shape = DemandShapeLine()
 
   public init(data: String) { self.data = data }
 }
@@ -121,7 +122,7 @@ extension ForecastJob {
         fix: "write --season-length 4 for quarters, 12 for months, 1 for none")
     }
     r.options.seasonLength = line.seasonLength
-    r.load.completeThrough = try line.completeThrough.map(DataJob.completeThroughDate)
+    try line.shape.apply(to: &r.load)
     r.measure = try measure(line.measure)
     if let ceiling = line.ceiling { r.options.ceilingMultiple = try ceilingMultiple(ceiling) }
     guard let decay = GrowthDecayChoice(rawValue: line.growthDecay) else {
@@ -204,5 +205,47 @@ public enum UserFacingError {
       return "\(path): error: \(OutputDirectory.reason(error))"
     }
     return nil
+  }
+}
+
+/// How the rows of a demand file are read, as typed on the command line: the period and basis
+/// of rows that do not say (`--period month --basis total`: every row a monthly total), a
+/// thousands separator inside values, and the last day the data is complete through.
+public struct DemandShapeLine: Sendable {
+  public var period: String?
+  public var basis: String?
+  public var thousandsSeparator: String?
+  public var completeThrough: String?
+  public init() {}
+
+  /// Sets `options` from the typed values.
+  /// - Throws: a ``LocatedError`` on `<command line>` naming the flag and its values.
+  public func apply(to options: inout DemandLoadOptions) throws {
+    if let period {
+      guard let kind = PeriodKind(rawValue: period) else {
+        throw LocatedError(
+          file: "<command line>", found: period, expected: "a period for --period: " + PeriodKind.allCases.map(\.rawValue).joined(separator: ", "),
+          fix: "write e.g. --period month")
+      }
+      options.period = kind
+    }
+    if let basis {
+      guard let b = Basis(rawValue: basis) else {
+        throw LocatedError(
+          file: "<command line>", found: basis, expected: "total or per_day for --basis",
+          fix: "write --basis total (each row is the period's sum) or --basis per_day (its daily average)")
+      }
+      options.basis = b
+    }
+    if let thousandsSeparator {
+      guard thousandsSeparator.utf8.count == 1, let byte = thousandsSeparator.utf8.first, [",", "'", " ", "_"].contains(thousandsSeparator)
+      else {
+        throw LocatedError(
+          file: "<command line>", found: thousandsSeparator, expected: "one of , ' _ or a space for --thousands-separator",
+          fix: "write --thousands-separator , (values then quoted: \"1,234,567\")")
+      }
+      options.thousandsSeparator = byte
+    }
+    options.completeThrough = try completeThrough.map(DataJob.completeThroughDate)
   }
 }

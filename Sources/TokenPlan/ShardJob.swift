@@ -32,7 +32,8 @@ public enum ShardJob {
       ("value_column", line.valueColumn ?? ""), ("granularity", granularity.rawValue), ("reconcile", reconcile ?? ""),
       ("levels", levels ?? ""), ("growth_decay", line.growthDecay),
     ] + (line.seasonLength > 1 ? [("season_length", "\(line.seasonLength)")] : [])
-      + (line.completeThrough.map { [("complete_through", $0)] } ?? [])).sorted { $0.0 < $1.0 }
+      + [("complete_through", line.shape.completeThrough), ("period", line.shape.period), ("basis", line.shape.basis),
+        ("thousands_separator", line.shape.thousandsSeparator)].compactMap { k, v in v.map { (k, $0) } }).sorted { $0.0 < $1.0 }
   }
 
   /// Each input file (as named) and its SHA-256.

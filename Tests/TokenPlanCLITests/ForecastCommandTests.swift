@@ -103,6 +103,42 @@ struct ForecastCommandTests {
     #expect(bad.status == 1 && bad.stderr.contains("a date YYYY-MM-DD for --complete-through"), "\(bad.stderr)")
   }
 
+  /// A billing export as it comes: monthly totals with thousands separators and no period or
+  /// basis column. Without flags each value is refused with the flag that reads it; with
+  /// `--period month --basis total --thousands-separator ,` it loads as 24 monthly figures, and a
+  /// value grouped otherwise (`1,23,456`) is still refused.
+  @Test("--period, --basis and --thousands-separator read an export without editing it")
+  func exportShape() throws {
+    var rows = ["date,product,tokens"]
+    for k in 0..<24 {
+      let v = Int(1e9 * pow(1.03, Double(k)))
+      var digits = Array(String(v))
+      var grouped = ""
+      while digits.count > 3 {
+        grouped = "," + String(digits.suffix(3)) + grouped
+        digits.removeLast(3)
+      }
+      grouped = String(digits) + grouped
+      rows.append(String(format: "%04d-%02d-01,chat,\"%@\"", 2024 + k / 12, k % 12 + 1, grouped))
+    }
+    let path = try temporaryFile(rows.joined(separator: "\n") + "\n")
+    let plain = try runTokenplan(["data", "summary", path])
+    #expect(plain.status == 1 && plain.stderr.contains("or give --thousands-separator ,"), "\(plain.stderr)")
+    let flags = ["--period", "month", "--basis", "total", "--thousands-separator", ","]
+    let summary = try runTokenplan(["data", "summary", path, "--format", "csv"] + flags)
+    #expect(summary.status == 0, "\(summary.stderr)")
+    let line = try #require(summary.stdout.split(separator: "\n").dropFirst().first).split(separator: ",")
+    #expect(line[2] == "month" && line[5] == "24", "\(line)")
+    // January 2024: 1e9 tokens over 31 days.
+    let forecast = try runTokenplan(["forecast", path, "--horizon", "1q", "--granularity", "period", "--paths", "100", "--quiet"] + flags)
+    #expect(forecast.status == 0, "\(forecast.stderr)")
+    let bad = try temporaryFile("date,product,tokens\n2024-01-01,chat,\"1,23,456\"\n")
+    let refused = try runTokenplan(["data", "validate", bad] + flags)
+    #expect(refused.status == 1 && refused.stderr.contains("1,23,456"), "\(refused.stderr)")
+    let wrongBasis = try runTokenplan(["data", "validate", path, "--basis", "sum"])
+    #expect(wrongBasis.status == 1 && wrongBasis.stderr.contains("total or per_day for --basis"), "\(wrongBasis.stderr)")
+  }
+
   @Test("JSON is one object with the rows under \"forecasts\"; backtest reports scores")
   func jsonAndBacktest() throws {
     let path = try Self.dailyFile()

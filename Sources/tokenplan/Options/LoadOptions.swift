@@ -15,15 +15,31 @@ struct LoadOptions: ParsableArguments {
   @Flag(help: "Skip the outlier check.")
   var noOutliers = false
 
+  @Option(help: "The period of rows that do not say (no period column): day, week, month, quarter, half or year.")
+  var period: String?
+  @Option(help: "The basis of rows that do not say: total (the period's sum) or per_day (its daily average).")
+  var basis: String?
+  @Option(help: "A thousands separator inside values (, ' _ or a space): \"1,234,567\".")
+  var thousandsSeparator: String?
   @Option(help: "The last day the data is complete through (YYYY-MM-DD): periods ending after it are left out.")
   var completeThrough: String?
+
+  /// The row-shape flags as typed.
+  var shape: DemandShapeLine {
+    var s = DemandShapeLine()
+    s.period = period
+    s.basis = basis
+    s.thousandsSeparator = thousandsSeparator
+    s.completeThrough = completeThrough
+    return s
+  }
 }
 
 /// Loads demand, printing warnings to stderr (validation failures reach the exit funnel).
 func loadDemand(_ path: String, _ options: LoadOptions) throws -> DataJob.Loaded {
   let result = try DataJob.load(
     path, dateColumn: options.dateColumn, gaps: options.gaps, checkOutliers: !options.noOutliers,
-    completeThrough: options.completeThrough)
+    shape: options.shape)
   for w in result.warnings { FileHandle.standardError.write(Data((w.description + "\n").utf8)) }
   return result
 }
