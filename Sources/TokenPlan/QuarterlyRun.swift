@@ -128,7 +128,11 @@ public enum QuarterlyRun {
   ) throws -> DemandPanel {
     progress(.message("plan \(plan.name), as of \(plan.asOf), demand \(demandPath), seed \(request.seed)"))
     progress(.started("load"))
-    var panel = try DemandLoader.load(path: demandPath).panel
+    let loaded = try DemandLoader.load(path: demandPath)
+    // The loader's warnings (gaps, suspicious days, a partial last period) as `data validate`
+    // prints them: a run never hides what its data look like.
+    for warning in loaded.warnings { progress(.message(warning.description)) }
+    var panel = loaded.panel
     if request.asOf != nil {
       let cut = plan.asOf.adding(1).firstDay.adding(days: -1)
       guard let before = panel.truncated(through: cut) else {
