@@ -590,6 +590,8 @@ public struct PlanFile: Sendable {
   public var plan: Plan
   /// Raw demand data for `tokenplan run` (`demand_data:`).
   public var demandData: String?
+  /// How to read it, when `demand_data:` is a section (its keys as written, checked).
+  public var demandShape = DemandDataShape()
   /// A quarterly forecast CSV (`demand_file:`); `--demand` overrides it.
   public var demandFile: String?
   /// Event windows for the forecast (`events_file:`, `name,start,days` CSV).
@@ -597,4 +599,16 @@ public struct PlanFile: Sendable {
   /// `reconcile:` and `growth_decay:`, when stated.
   public var reconcile: Setting?
   public var growthDecay: Setting?
+}
+
+/// How a plan's `demand_data:` section says its file is read: the loader's column and row
+/// options, as written (period, basis and separator checked against the key table, the date
+/// parsed).
+public struct DemandDataShape: Sendable, Equatable {
+  public var dateColumn: String?
+  public var period: String?
+  public var basis: String?
+  public var thousandsSeparator: String?
+  public var completeThrough: String?
+  public init() {}
 }

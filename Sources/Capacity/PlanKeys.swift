@@ -17,6 +17,8 @@ public struct PlanKey: Sendable {
     case quarter
     /// A mapping of the keys listed under this key's path.
     case section
+    /// A path, or a section of the keys under this key's path (`path` among them).
+    case pathOrSection
     /// A mapping whose keys are names, each value a section of the keys under `path.*`.
     case named
     /// A list of sections of the keys under `path[]`.
@@ -79,7 +81,13 @@ public enum PlanKeys {
     .init(path: "as_of", kind: .quarter, required: true, text: "The quarter the plan is made in; the plan covers the quarters after it."),
     .init(path: "horizon_quarters", kind: .integer(min: 1, max: 40), defaultValue: "8", unit: "quarters", text: "How many quarters the plan covers."),
     .init(path: "catalogs", kind: .stringList, text: "Catalog files (hardware, accelerators, models, serving measurements), relative to the plan, read in order; the plan's own entries override theirs."),
-    .init(path: "demand_data", kind: .string, text: "The token demand history `tokenplan run` forecasts (any file `data validate` reads)."),
+    .init(path: "demand_data", kind: .pathOrSection, text: "The token demand history `tokenplan run` forecasts (any file `data validate` reads): its path, or a section saying how to read it."),
+    .init(path: "demand_data.path", kind: .string, required: true, text: "The demand file's path (relative to the plan)."),
+    .init(path: "demand_data.date_column", kind: .string, defaultValue: "date", text: "The date column."),
+    .init(path: "demand_data.period", kind: .choice(["day", "week", "month", "quarter", "half", "year"]), defaultValue: "day", text: "The period of rows that do not say (no `period` column): `month` for monthly figures."),
+    .init(path: "demand_data.basis", kind: .choice(["total", "per_day"]), text: "The basis of rows that do not say: `total` (the period's sum) or `per_day` (its daily average)."),
+    .init(path: "demand_data.thousands_separator", kind: .choice([",", "'", "_", " "]), text: "A thousands separator inside values (`\"1,234,567\"`): groups of three digits only."),
+    .init(path: "demand_data.complete_through", kind: .string, text: "The last day the data is complete through (`YYYY-MM-DD`): rows of periods that end after it (a month exported mid-month) are left out."),
     .init(path: "demand_file", kind: .string, text: "A quarterly forecast CSV (`forecast --granularity quarter --format csv`) for `tokenplan plan`; `--demand` overrides it."),
     .init(path: "events_file", kind: .string, text: "Event windows for the forecast (`name,start,days` CSV)."),
     .init(path: "demand_share", kind: .number(min: 0, max: 1, exclusiveMin: true), defaultValue: "1", unit: "share", text: "The share of the demand this plan serves (a provider's market share)."),

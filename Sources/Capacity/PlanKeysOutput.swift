@@ -48,6 +48,9 @@ extension PlanKeys {
     case .section:
       let sub = key.path
       out = object(under: sub, required: requiredKeys(under: sub))
+    case .pathOrSection:
+      let sub = key.path
+      out = [("oneOf", .array([.object([("type", .string("string"))]), .object(object(under: sub, required: requiredKeys(under: sub)))]))]
     case .named:
       let sub = key.path + ".*"
       out = [("type", .string("object")), ("additionalProperties", .object(object(under: sub, required: requiredKeys(under: sub))))]
@@ -100,6 +103,7 @@ extension PlanKeys {
     case .choice(let words): return words.map { "`\($0)`" }.joined(separator: ", ")
     case .integerChoice(let values): return values.map(String.init).joined(separator: ", ")
     case .section: return "section"
+    case .pathOrSection: return "path, or section"
     case .named: return "names → sections"
     case .sectionList: return "list of sections"
     case .stringList: return "list of text"

@@ -49,7 +49,7 @@ public enum PlanReader {
     let money = try r.money(try r.required(top, "money", root))
     let purchase = try top["purchase_hardware"].map { try r.hardwareName($0, in: catalog.hardware) }
     let horizon = try r.integer(top["horizon_quarters"], key: "horizon_quarters", default: 8)
-    let demandData = try top["demand_data"].map(resolve)
+    let (demandData, demandShape) = try top["demand_data"].map { try r.demandData($0, resolve: resolve) } ?? (nil, DemandDataShape())
     let eventsFile = try top["events_file"].map(resolve)
     let uncertainty = try top["uncertainty"].map(r.uncertainty)
     let scenarios = try top["scenarios"].map(r.scenarios) ?? []
@@ -67,9 +67,11 @@ public enum PlanReader {
     plan.accelerators = catalog.accelerators
     plan.measurements = catalog.measurements
     try plan.calibrateServing()
-    return PlanFile(
+    var file = PlanFile(
       plan: plan, demandData: demandData, demandFile: try top["demand_file"].map(resolve), eventsFile: eventsFile,
       reconcile: try top["reconcile"].map(r.setting), growthDecay: try top["growth_decay"].map(r.setting))
+    file.demandShape = demandShape
+    return file
   }
 
   static func readText(_ path: String) throws -> String {
@@ -555,4 +557,23 @@ struct CatalogContents {
   var paths: [String] = []
 }
 
-
+extension Reader {
+  /// `demand_data:`: a path, or a section with `path` and how to read the file.
+  func demandData(_ node: Node, resolve: (Node) throws -> String) throws -> (String, DemandDataShape) {
+    guard case .mapping = node else { return (try resolve(node), DemandDataShape()) }
+    let m = try mapping(node, allowed: PlanKeys.allowed(under: "demand_data"))
+    var shape = DemandDataShape()
+    shape.dateColumn = try m["date_column"].map(string)
+    shape.period = try m["period"].map { try choice($0, key: "demand_data.period") }
+    shape.basis = try m["basis"].map { try choice($0, key: "demand_data.basis") }
+    shape.thousandsSeparator = try m["thousands_separator"].map { try choice($0, key: "demand_data.thousands_separator") }
+    shape.completeThrough = try m["complete_through"].map { node in
+      let text = try string(node)
+      guard CalendarDate(iso: text) != nil else {
+        throw error(node, expected: "a date YYYY-MM-DD for complete_through", fix: "write the last day the data is complete through, e.g. 2026-06-15")
+      }
+      return text
+    }
+    return (try resolve(try required(m, "path", node)), shape)
+  }
+}

@@ -106,7 +106,9 @@ public enum PlanJob {
     if explicitDemand == nil, file.demandFile == nil, let data = file.demandData {
       try ForecastLimits.checkPaths(paths, flag: "--paths")
       progress(.message("no --demand: forecasting \(data) as tokenplan run does (seed \(seed), \(paths) paths)"))
-      let panel = try DemandLoader.load(path: data).panel
+      let loaded = try DemandLoader.load(path: data, options: file.demandLoad)
+      for warning in loaded.warnings { progress(.message(warning.description)) }
+      let panel = loaded.panel
       let forecast = try await QuarterlyRun.forecastDemand(
         plan: file, demandPath: data, panel: panel, seed: seed, paths: paths, progress: progress, step: { _ in })
       (rows, demandPath) = (forecast.demandRows, data)

@@ -128,7 +128,7 @@ public enum QuarterlyRun {
   ) throws -> DemandPanel {
     progress(.message("plan \(plan.name), as of \(plan.asOf), demand \(demandPath), seed \(request.seed)"))
     progress(.started("load"))
-    let loaded = try DemandLoader.load(path: demandPath)
+    let loaded = try DemandLoader.load(path: demandPath, options: plan.demandLoad)
     // The loader's warnings (gaps, suspicious days, a partial last period) as `data validate`
     // prints them: a run never hides what its data look like.
     for warning in loaded.warnings { progress(.message(warning.description)) }

@@ -1,4 +1,5 @@
 import Capacity
+import Demand
 import Forecasting
 import Foundation
 
@@ -13,6 +14,8 @@ package struct RunPlan: Sendable {
   package var demandFile: String?
   package var eventsFile: String?
   package var forecast: PlanForecastSettings
+  /// How `demand_data:` is read (its section's keys), as loader options.
+  package var demandLoad = DemandLoadOptions()
 
   package subscript<T>(dynamicMember keyPath: WritableKeyPath<Plan, T>) -> T {
     get { plan[keyPath: keyPath] }
@@ -53,8 +56,16 @@ package struct RunPlan: Sendable {
       }
       forecast.growthDecay = choice
     }
-    return RunPlan(
+    var run = RunPlan(
       plan: file.plan, demandData: file.demandData, demandFile: file.demandFile, eventsFile: file.eventsFile,
       forecast: forecast)
+    let shape = file.demandShape
+    if let column = shape.dateColumn { run.demandLoad.dateColumn = column }
+    var line = DemandShapeLine()
+    (line.period, line.basis, line.thousandsSeparator, line.completeThrough) =
+      (shape.period, shape.basis, shape.thousandsSeparator, shape.completeThrough)
+    // The reader has checked every value against the key table: applying them cannot fail.
+    try line.apply(to: &run.demandLoad)
+    return run
   }
 }

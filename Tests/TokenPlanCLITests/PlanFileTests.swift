@@ -33,6 +33,44 @@ struct PlanFileTests {
     }
   }
 
+  /// `demand_data:` as a section says how to read a billing export: the loader's options come
+  /// from it, a plain path still reads as before, and a bad value is located at its line.
+  @Test("demand_data: a path or a section of how to read it; a bad value is located")
+  func demandDataSection() throws {
+    let dir = try scratchDirectory()
+    let base = try String(
+      contentsOf: packageRoot.appendingPathComponent("datasets/plans/default.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "../catalog/", with: packageRoot.appendingPathComponent("datasets/catalog").path + "/")
+      .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("demand_data:") }
+      .joined(separator: "\n")
+    func read(_ section: String) throws -> RunPlan {
+      let path = dir.appendingPathComponent("plan.yaml").path
+      try (base + section).write(toFile: path, atomically: true, encoding: .utf8)
+      return try RunPlan.read(path: path)
+    }
+    let plain = try read("demand_data: export.csv\n")
+    #expect(plain.demandData == dir.appendingPathComponent("export.csv").path)
+    #expect(plain.demandLoad.period == nil && plain.demandLoad.basis == nil)
+    let section = try read(
+      "demand_data:\n  path: export.csv\n  date_column: month\n  period: month\n  basis: total\n  thousands_separator: \",\"\n  complete_through: 2026-06-15\n")
+    #expect(section.demandData == dir.appendingPathComponent("export.csv").path)
+    #expect(section.demandLoad.dateColumn == "month" && section.demandLoad.period == .month && section.demandLoad.basis == .total)
+    #expect(section.demandLoad.thousandsSeparator == UInt8(ascii: ",") && section.demandLoad.completeThrough?.description == "2026-06-15")
+    let lines = base.split(separator: "\n", omittingEmptySubsequences: false).count
+    for (bad, line, expected) in [
+      ("demand_data:\n  path: export.csv\n  period: monthly\n", lines + 2, "for period"),
+      ("demand_data:\n  path: export.csv\n  complete_through: June\n", lines + 2, "a date YYYY-MM-DD"),
+      ("demand_data:\n  period: month\n", lines + 1, "'path'"),
+    ] {
+      do {
+        _ = try read(bad)
+        Issue.record("\(bad) was accepted")
+      } catch let e as LocatedError {
+        #expect(e.line == line && "\(e)".contains(expected), "\(e)")
+      }
+    }
+  }
+
   @Test("reconcile: a method or none; anything else is located at its value")
   func reconcileKey() throws {
     let base = try String(contentsOf: packageRoot.appendingPathComponent("datasets/plans/default.yaml"), encoding: .utf8)
