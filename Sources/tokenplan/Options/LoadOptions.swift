@@ -15,6 +15,21 @@ struct LoadOptions: ParsableArguments {
   @Flag(help: "Skip the outlier check.")
   var noOutliers = false
 
+  @OptionGroup var rows: DemandShapeOptions
+}
+
+/// Loads demand, printing warnings to stderr (validation failures reach the exit funnel).
+func loadDemand(_ path: String, _ options: LoadOptions) throws -> DataJob.Loaded {
+  let result = try DataJob.load(
+    path, dateColumn: options.dateColumn, gaps: options.gaps, checkOutliers: !options.noOutliers,
+    shape: options.rows.shape)
+  for w in result.warnings { FileHandle.standardError.write(Data((w.description + "\n").utf8)) }
+  return result
+}
+
+/// How the rows of a demand file are read, on every command that reads demand: the period and
+/// basis of rows that do not say, a thousands separator, and the last complete day.
+struct DemandShapeOptions: ParsableArguments {
   @Option(help: "The period of rows that do not say (no period column): day, week, month, quarter, half or year.")
   var period: String?
   @Option(help: "The basis of rows that do not say: total (the period's sum) or per_day (its daily average).")
@@ -24,7 +39,7 @@ struct LoadOptions: ParsableArguments {
   @Option(help: "The last day the data is complete through (YYYY-MM-DD): periods ending after it are left out.")
   var completeThrough: String?
 
-  /// The row-shape flags as typed.
+  /// The flags as typed.
   var shape: DemandShapeLine {
     var s = DemandShapeLine()
     s.period = period
@@ -33,13 +48,4 @@ struct LoadOptions: ParsableArguments {
     s.completeThrough = completeThrough
     return s
   }
-}
-
-/// Loads demand, printing warnings to stderr (validation failures reach the exit funnel).
-func loadDemand(_ path: String, _ options: LoadOptions) throws -> DataJob.Loaded {
-  let result = try DataJob.load(
-    path, dateColumn: options.dateColumn, gaps: options.gaps, checkOutliers: !options.noOutliers,
-    shape: options.shape)
-  for w in result.warnings { FileHandle.standardError.write(Data((w.description + "\n").utf8)) }
-  return result
 }
