@@ -477,15 +477,19 @@ struct PanelBuilder {
     try checkGaps(&panel)
     if options.checkOutliers { checkOutliers(panel) }
     checkPartialPeriods(panel)
-    if let incomplete, let through = options.completeThrough {
-      warn(
-        LocatedError(
-          file: file, line: incomplete.line,
-          found: "\(incomplete.count) row\(incomplete.count == 1 ? "" : "s") of periods not complete by \(through) (the first: the \(incomplete.period))",
-          expected: "periods that end by the --complete-through date",
-          fix: "left out; they come back when a later export covers them"))
-    }
+    reportIncomplete()
     return DemandLoadResult(panel: panel, warnings: issues.filter { $0.severity == .warning })
+  }
+
+  /// One warning for the rows left out as periods not complete by `--complete-through`.
+  mutating func reportIncomplete() {
+    guard let incomplete, let through = options.completeThrough else { return }
+    warn(
+      LocatedError(
+        file: file, line: incomplete.line,
+        found: "\(incomplete.count) row\(incomplete.count == 1 ? "" : "s") of periods not complete by \(through) (the first: the \(incomplete.period))",
+        expected: "periods that end by the --complete-through date",
+        fix: "left out; they come back when a later export covers them"))
   }
 
   func validationError() -> DemandValidationError {
