@@ -140,6 +140,9 @@ public struct Workload: Sendable, Equatable {
   public var name: String
   /// Input tokens per output token.
   public var inputOutputRatio: Double
+  /// Where ``inputOutputRatio`` comes from when the plan does not state it (`input_output_ratio`):
+  /// the demand data's input and output series, or the default of 1; `nil` when stated.
+  public var inputOutputRatioSource: String?
   /// Share of input tokens served from the prompt cache (no prefill compute).
   public var promptCacheHitRate: Double
   public var latencyClass: String

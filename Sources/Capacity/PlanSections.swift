@@ -52,6 +52,9 @@ extension Reader {
         latencyClass: try w["latency_class"].map { try latencyClass($0, key: "workloads.*.latency_class") } ?? "server", model: model,
         segments: try w["segments"].map { try sequence($0).map(string) } ?? ["*"],
         tokensPerDay: perDay)
+      if w["input_output_ratio"] == nil {
+        workload.inputOutputRatioSource = "assumed: neither the plan nor the demand data states it"
+      }
       workload.outputTokensPerRequest = try number(w["output_tokens"], key: "workloads.*.output_tokens", default: Workload.defaultOutputTokens)
       workload.tokensPerSecondPerUserTarget = try w["tokens_per_s_per_user"].map { try number($0, key: "workloads.*.tokens_per_s_per_user") }
       workload.ttftP99Seconds = try w["ttft_p99_s"].map { try number($0, key: "workloads.*.ttft_p99_s") }

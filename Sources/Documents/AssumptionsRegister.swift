@@ -216,6 +216,12 @@ package struct AssumptionsRegister: Sendable {
   /// Each workload's serving levers as planned, and the values the tornado turns each lever on
   /// at, with their sources.
   private mutating func addLevers(_ p: Plan, planFile: String) {
+    // A ratio the plan does not state: from the demand data, or the assumed 1.
+    for w in p.workloads {
+      guard let source = w.inputOutputRatioSource else { continue }
+      entries.append(
+        Entry(name: "\(w.name): input/output tokens", value: w.inputOutputRatio, decimals: 3, unit: "ratio", source: source, date: ""))
+    }
     for w in p.workloads {
       let precision = w.precision.map { $0 == "lowest" ? "lowest native precision" : "precision \($0)" } ?? "the model's precision"
       let l = w.levers

@@ -99,8 +99,7 @@ public enum PlanJob {
   public static func input(
     planPath: String, explicitDemand: String?, seed: UInt64, paths: Int, progress: @escaping ProgressHandler
   ) async throws -> PlanInput {
-    let file = try RunPlan.read(path: planPath)
-    let plan = file.plan
+    var file = try RunPlan.read(path: planPath)
     let rows: [DemandRow]?
     let demandPath: String?
     if explicitDemand == nil, file.demandFile == nil, let data = file.demandData {
@@ -109,6 +108,7 @@ public enum PlanJob {
       let loaded = try DemandLoader.load(path: data, options: file.demandLoad)
       for warning in loaded.warnings { progress(.message(warning.description)) }
       let panel = loaded.panel
+      for message in DataRatios.apply(to: &file.plan, panel: panel) { progress(.message(message)) }
       let forecast = try await QuarterlyRun.forecastDemand(
         plan: file, demandPath: data, panel: panel, seed: seed, paths: paths, progress: progress, step: { _ in })
       (rows, demandPath) = (forecast.demandRows, data)
@@ -116,8 +116,8 @@ public enum PlanJob {
       demandPath = explicitDemand ?? file.demandFile
       rows = try demandPath.map { try demand(path: $0) }
     }
-    try requireDemand(plan, rows, planPath: planPath, demandPath: demandPath, hasDemandData: file.demandData != nil)
-    return PlanInput(plan: plan, planPath: planPath, rows: rows)
+    try requireDemand(file.plan, rows, planPath: planPath, demandPath: demandPath, hasDemandData: file.demandData != nil)
+    return PlanInput(plan: file.plan, planPath: planPath, rows: rows)
   }
 
   /// Throws a located error when no quarter of the plan's horizon has any demand: no `--demand`,

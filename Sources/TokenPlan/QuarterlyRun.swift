@@ -110,6 +110,8 @@ public enum QuarterlyRun {
     _ plan: RunPlan, demandPath: String, request: Request, clock: inout StepClock, progress: @escaping Progress
   ) async throws -> ComputedRun {
     let panel = try loadStep(plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
+    var plan = plan
+    for message in DataRatios.apply(to: &plan.plan, panel: panel) { progress(.message(message)) }
     var merged: [String]?
     if case .merge(let paths) = request.sharding { merged = paths }
     let forecast = try await forecastDemand(

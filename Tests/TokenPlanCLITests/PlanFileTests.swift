@@ -1,3 +1,4 @@
+import Demand
 import Foundation
 import Testing
 import TestSupport
@@ -69,6 +70,45 @@ struct PlanFileTests {
         #expect(e.line == line && "\(e)".contains(expected), "\(e)")
       }
     }
+  }
+
+  /// A workload whose plan does not state `input_output_ratio` takes it from the demand data
+  /// (input over output tokens of its segments' series over the last 90 days), said in the
+  /// register's source; a stated ratio is kept.
+  @Test("an unstated input/output ratio comes from the data's input and output series")
+  func ratioFromData() throws {
+    let dir = try scratchDirectory()
+    let text = try String(contentsOf: packageRoot.appendingPathComponent("datasets/plans/default.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "../catalog/", with: packageRoot.appendingPathComponent("datasets/catalog").path + "/")
+      .replacingOccurrences(of: "../synthetic/", with: packageRoot.appendingPathComponent("datasets/synthetic").path + "/")
+    // The chat workload's ratio (3) left unstated.
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    let chat = try #require(lines.firstIndex { $0.hasPrefix("  chat:") })
+    let ratioLine = try #require(lines[chat...].firstIndex { $0.contains("input_output_ratio:") })
+    let path = dir.appendingPathComponent("plan.yaml").path
+    try lines.enumerated().filter { $0.offset != ratioLine }.map(\.element).joined(separator: "\n")
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    var file = try RunPlan.read(path: path)
+    #expect(file.plan.workloads[1].inputOutputRatio == 1 && file.plan.workloads[1].inputOutputRatioSource != nil)
+    let panel = try DemandLoader.load(path: try #require(file.demandData)).panel
+    let messages = DataRatios.apply(to: &file.plan, panel: panel)
+    // By hand: the scenarios chat takes (education, content creation), input over output tokens
+    // per day, summed over the panel's last 90 days.
+    var input = 0.0
+    var output = 0.0
+    let n = panel.dayCount
+    for (s, label) in panel.series.enumerated() where ["education", "content creation"].contains(label.segments[1]) {
+      for d in (n - 90)..<n where panel.observed[d + s * n] {
+        if label.measure == .inputTokens { input += panel.values.storage[d + s * n] }
+        if label.measure == .outputTokens { output += panel.values.storage[d + s * n] }
+      }
+    }
+    let chatRatio = file.plan.workloads[1].inputOutputRatio
+    #expect(abs(chatRatio - input / output) <= 1e-12 * chatRatio, "\(chatRatio) vs \(input / output)")
+    #expect(file.plan.workloads[1].inputOutputRatioSource?.hasPrefix("the demand data") == true)
+    #expect(messages.count == 1 && messages[0].hasPrefix("chat: input/output ratio"), "\(messages)")
+    // Stated ratios stay.
+    #expect(file.plan.workloads[0].inputOutputRatio == 8 && file.plan.workloads[0].inputOutputRatioSource == nil)
   }
 
   @Test("reconcile: a method or none; anything else is located at its value")
