@@ -159,7 +159,7 @@ public enum QuarterlyRun {
     progress: @escaping Progress
   ) async throws -> String {
     let panel = try loadStep(plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
-    let options = try forecastOptions(plan, seed: request.seed, paths: request.paths)
+    let options = try forecastOptions(plan, dataEnd: panel.end, seed: request.seed, paths: request.paths)
     let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil)
     let (inputs, indices) = ShardJob.select(hierarchy.inputs, shard: shard)
     let label = "forecast \(shard)"
@@ -372,9 +372,14 @@ public enum QuarterlyRun {
   }
 
   /// The forecast options of a run: the plan's horizon and events, the request's seed and paths.
-  static func forecastOptions(_ plan: RunPlan, seed: UInt64, paths: Int) throws -> ForecastOptions {
+  /// The horizon runs from the data's last day (`dataEnd`) through the plan's last quarter:
+  /// data that end before the as-of quarter (December's export, a plan as of the first quarter)
+  /// still reach it, where the plan's quarter count alone would leave its last quarter without
+  /// demand.
+  static func forecastOptions(_ plan: RunPlan, dataEnd: CalendarDate, seed: UInt64, paths: Int) throws -> ForecastOptions {
     var options = ForecastOptions()
-    options.horizon = .quarters(plan.horizonQuarters)
+    let last = plan.asOf.adding(plan.horizonQuarters)
+    options.horizon = .quarters(max(plan.horizonQuarters, Quarter(containing: dataEnd).distance(to: last)))
     options.paths = paths
     options.seed = seed
     options.growthDecay = GrowthDecay.chosen(plan.growthDecay)
@@ -417,7 +422,7 @@ public enum QuarterlyRun {
       manifests = merged.manifests
       try step("merge")
     } else {
-      let options = try forecastOptions(plan, seed: seed, paths: paths)
+      let options = try forecastOptions(plan, dataEnd: panel.end, seed: seed, paths: paths)
       let results = await ForecastJob.forecastStep(
         hierarchy.inputs, options: options, granularity: .quarter, label: "forecast", progress: progress)
       for r in results {

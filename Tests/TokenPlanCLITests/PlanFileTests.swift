@@ -111,6 +111,28 @@ struct PlanFileTests {
     #expect(file.plan.workloads[0].inputOutputRatio == 8 && file.plan.workloads[0].inputOutputRatioSource == nil)
   }
 
+  /// Data that end a quarter before the as-of quarter (January's data, a plan as of the second
+  /// quarter): the forecast still reaches the plan's last quarter, which gets demand, not a
+  /// "no demand" warning.
+  @Test("the forecast reaches the plan's last quarter when the data end before the as-of quarter")
+  func dataEndingBeforeAsOf() throws {
+    let dir = try scratchDirectory()
+    let small = packageRoot.appendingPathComponent("Tests/TokenPlanCLITests/Snapshots/small")
+    let text = try String(contentsOf: small.appendingPathComponent("plan.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "as_of: 2026Q1", with: "as_of: 2026Q2")
+      .replacingOccurrences(of: "../../../../datasets/catalog/", with: packageRoot.appendingPathComponent("datasets/catalog").path + "/")
+      .replacingOccurrences(of: "demand_data: demand.csv", with: "demand_data: " + small.appendingPathComponent("demand.csv").path)
+    #expect(text.contains("as_of: 2026Q2"))
+    let path = dir.appendingPathComponent("plan.yaml").path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    let r = try runTokenplan(["plan", path, "--format", "csv", "--paths", "100"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(!r.stderr.contains("no demand"), "\(r.stderr)")
+    let last = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix("2027Q2,total,") })
+    let tokensPerDay = try #require(Double(last.split(separator: ",")[3]))
+    #expect(tokensPerDay > 0, "\(last)")
+  }
+
   @Test("reconcile: a method or none; anything else is located at its value")
   func reconcileKey() throws {
     let base = try String(contentsOf: packageRoot.appendingPathComponent("datasets/plans/default.yaml"), encoding: .utf8)
