@@ -26,9 +26,9 @@ public struct PlanFile: Sendable {
   public var growthDecay: Setting?
 }
 
-/// How a plan's `demand_data:` section says its file is read: the loader's column and row
-/// options, as written (period, basis and separator checked against the key table, the date
-/// parsed).
+/// How a demand file is read, as written in a plan's `demand_data:` section (there checked
+/// against the key table) or on the command line (`--period`, `--basis`,
+/// `--thousands-separator`, `--complete-through`; checked when applied to the loader's options).
 public struct DemandDataShape: Sendable, Equatable {
   public var dateColumn: String?
   public var period: String?

@@ -140,12 +140,12 @@ extension SeriesForecast {
       }
     }
     func column(_ i: Int) -> [Double] { (0..<count).map { paths.storage[i + $0 * h] } }
-    let spans = times.map { input.span(at: $0) }
     if input.period == .day, granularity != .quarter {
       return (0..<h).map { i in
         PeriodPaths(period: .day(origin.adding(days: Int(times[i].rounded()))), days: 1, observedDays: 0, values: column(i))
       }
     }
+    let spans = times.map { input.span(at: $0) }
     switch granularity {
     case .step, .period:
       return (0..<h).map { i in

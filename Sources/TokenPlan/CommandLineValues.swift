@@ -3,6 +3,7 @@ import Documents
 import CurveFitting
 import Demand
 import Forecasting
+import Capacity
 import Foundation
 import OutputSafety
 
@@ -21,7 +22,7 @@ extension DataJob {
   /// - Parameter shape: `--period`, `--basis`, `--thousands-separator`, `--complete-through`
   ///   as typed (checked here).
   public static func load(
-    _ path: String, dateColumn: String, gaps: GapPolicy, checkOutliers: Bool, shape: DemandShapeLine = .init()
+    _ path: String, dateColumn: String, gaps: GapPolicy, checkOutliers: Bool, shape: DemandDataShape = .init()
   ) throws -> Loaded {
     var options = DemandLoadOptions()
     options.dateColumn = dateColumn
@@ -92,7 +93,7 @@ public struct ForecastCommandLine: Sendable {
   /// The season of undated series of steps, in steps (1: none).
   public var seasonLength = 1
   /// `--period`, `--basis`, `--thousands-separator`, `--complete-through` as typed.
-  public var shape = DemandShapeLine()
+  public var shape = DemandDataShape()
 
   public init(data: String) { self.data = data }
 }
@@ -208,19 +209,14 @@ public enum UserFacingError {
   }
 }
 
-/// How the rows of a demand file are read, as typed on the command line: the period and basis
-/// of rows that do not say (`--period month --basis total`: every row a monthly total), a
-/// thousands separator inside values, and the last day the data is complete through.
-public struct DemandShapeLine: Sendable {
-  public var period: String?
-  public var basis: String?
-  public var thousandsSeparator: String?
-  public var completeThrough: String?
-  public init() {}
-
-  /// Sets `options` from the typed values.
+/// How a demand file is read (`--period`, `--basis`, `--thousands-separator`,
+/// `--complete-through`, or the plan's `demand_data:` section): the loader's options from the
+/// values as written.
+extension DemandDataShape {
+  /// Sets `options` from the values as written.
   /// - Throws: a ``LocatedError`` on `<command line>` naming the flag and its values.
   public func apply(to options: inout DemandLoadOptions) throws {
+    if let dateColumn { options.dateColumn = dateColumn }
     if let period {
       guard let kind = PeriodKind(rawValue: period) else {
         throw LocatedError(

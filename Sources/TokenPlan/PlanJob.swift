@@ -105,10 +105,7 @@ public enum PlanJob {
     if explicitDemand == nil, file.demandFile == nil, let data = file.demandData {
       try ForecastLimits.checkPaths(paths, flag: "--paths")
       progress(.message("no --demand: forecasting \(data) as tokenplan run does (seed \(seed), \(paths) paths)"))
-      let loaded = try DemandLoader.load(path: data, options: file.demandLoad)
-      for warning in loaded.warnings { progress(.message(warning.description)) }
-      let panel = loaded.panel
-      for message in DataRatios.apply(to: &file.plan, panel: panel) { progress(.message(message)) }
+      let panel = try QuarterlyRun.loadDemand(&file, path: data, progress: progress)
       let forecast = try await QuarterlyRun.forecastDemand(
         plan: file, demandPath: data, panel: panel, seed: seed, paths: paths, progress: progress, step: { _ in })
       (rows, demandPath) = (forecast.demandRows, data)

@@ -109,9 +109,8 @@ public enum QuarterlyRun {
   static func compute(
     _ plan: RunPlan, demandPath: String, request: Request, clock: inout StepClock, progress: @escaping Progress
   ) async throws -> ComputedRun {
-    let panel = try loadStep(plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
     var plan = plan
-    for message in DataRatios.apply(to: &plan.plan, panel: panel) { progress(.message(message)) }
+    let panel = try loadStep(&plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
     var merged: [String]?
     if case .merge(let paths) = request.sharding { merged = paths }
     let forecast = try await forecastDemand(
@@ -124,17 +123,23 @@ public enum QuarterlyRun {
     return ComputedRun(results: results, forecast: forecast)
   }
 
+  /// Loads `path` with the plan's `demand_data:` options, reports the loader's warnings (gaps,
+  /// suspicious days, a partial last period) as `data validate` prints them, and takes the
+  /// unstated input/output ratios from the data (``DataRatios``): `run` and `plan` alike.
+  package static func loadDemand(_ plan: inout RunPlan, path: String, progress: ProgressHandler) throws -> DemandPanel {
+    let loaded = try DemandLoader.load(path: path, options: plan.demandLoad)
+    for warning in loaded.warnings { progress(.message(warning.description)) }
+    for message in DataRatios.apply(to: &plan.plan, panel: loaded.panel) { progress(.message(message)) }
+    return loaded.panel
+  }
+
   /// Loads the plan's demand data (cut at `--as-of`'s quarter end), the `load` step.
   static func loadStep(
-    _ plan: RunPlan, demandPath: String, request: Request, clock: inout StepClock, progress: @escaping Progress
+    _ plan: inout RunPlan, demandPath: String, request: Request, clock: inout StepClock, progress: @escaping Progress
   ) throws -> DemandPanel {
     progress(.message("plan \(plan.name), as of \(plan.asOf), demand \(demandPath), seed \(request.seed)"))
     progress(.started("load"))
-    let loaded = try DemandLoader.load(path: demandPath, options: plan.demandLoad)
-    // The loader's warnings (gaps, suspicious days, a partial last period) as `data validate`
-    // prints them: a run never hides what its data look like.
-    for warning in loaded.warnings { progress(.message(warning.description)) }
-    var panel = loaded.panel
+    var panel = try loadDemand(&plan, path: demandPath, progress: progress)
     if request.asOf != nil {
       let cut = plan.asOf.adding(1).firstDay.adding(days: -1)
       guard let before = panel.truncated(through: cut) else {
@@ -158,7 +163,8 @@ public enum QuarterlyRun {
     _ shard: ShardSpec, into directory: String, plan: RunPlan, demandPath: String, request: Request, clock: inout StepClock,
     progress: @escaping Progress
   ) async throws -> String {
-    let panel = try loadStep(plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
+    var plan = plan
+    let panel = try loadStep(&plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
     let options = try forecastOptions(plan, dataEnd: panel.end, seed: request.seed, paths: request.paths)
     let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil)
     let (inputs, indices) = ShardJob.select(hierarchy.inputs, shard: shard)

@@ -59,13 +59,8 @@ package struct RunPlan: Sendable {
     var run = RunPlan(
       plan: file.plan, demandData: file.demandData, demandFile: file.demandFile, eventsFile: file.eventsFile,
       forecast: forecast)
-    let shape = file.demandShape
-    if let column = shape.dateColumn { run.demandLoad.dateColumn = column }
-    var line = DemandShapeLine()
-    (line.period, line.basis, line.thousandsSeparator, line.completeThrough) =
-      (shape.period, shape.basis, shape.thousandsSeparator, shape.completeThrough)
     // The reader has checked every value against the key table: applying them cannot fail.
-    try line.apply(to: &run.demandLoad)
+    try file.demandShape.apply(to: &run.demandLoad)
     return run
   }
 }

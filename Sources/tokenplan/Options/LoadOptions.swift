@@ -1,4 +1,5 @@
 import ArgumentParser
+import Capacity
 import Foundation
 import TokenPlan
 
@@ -40,8 +41,8 @@ struct DemandShapeOptions: ParsableArguments {
   var completeThrough: String?
 
   /// The flags as typed.
-  var shape: DemandShapeLine {
-    var s = DemandShapeLine()
+  var shape: DemandDataShape {
+    var s = DemandDataShape()
     s.period = period
     s.basis = basis
     s.thousandsSeparator = thousandsSeparator
