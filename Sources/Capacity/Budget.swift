@@ -25,6 +25,10 @@ public struct BudgetRow: Sendable, Equatable {
   /// over the procurement lead, facility payments over the build lead): construction in
   /// progress carries it, in the quarters it accrues.
   public var carryingCost = 0.0
+  /// Tokens served × the plan's prices in the year's plan quarters (0 without `revenue:`).
+  public var revenue = 0.0
+  /// Unserved tokens × the same prices.
+  public var revenueLost = 0.0
   /// Depreciation + capital charge + opex: the plan's cost per token basis.
   public var cost: Double { depreciation + capitalCharge + opex }
   /// Depreciation + opex: what the profit and loss statement books (no notional charges).
@@ -107,6 +111,8 @@ public enum Budget {
           capexAtDelivery: planRows.reduce(0) { $0 + $1.capex }, depreciation: planRows.reduce(0) { $0 + $1.depreciation },
           capitalCharge: planRows.reduce(0) { $0 + $1.capitalCharge }, opex: planRows.reduce(0) { $0 + $1.opex })
       row.carryingCost = inYear.reduce(0) { $0 + (carrying[$1] ?? 0) }
+      row.revenue = planRows.reduce(0) { $0 + $1.revenue }
+      row.revenueLost = planRows.reduce(0) { $0 + $1.revenueLost }
       out.append(row)
     }
     return out

@@ -28,6 +28,15 @@ extension CapacityPlanner {
       shortfallMegawatts: 0, currency: plan.money.currency)
     total.tokensServed = tokens * (1 - served.unservedShare)
     total.tokensUnserved = tokens - total.tokensServed
+    for w in plan.workloads {
+      let t = (w.tokensPerDay[q] ?? 0) * Double(q.days)
+      let servedTokens = t * (1 - served.unservedShare)
+      total.inputTokensServed += TokenSplit(tokens: servedTokens, workload: w).input
+      if let prices = plan.revenue {
+        total.revenue += prices.value(ofTokens: servedTokens, workload: w, at: q, asOf: plan.asOf)
+        total.revenueLost += prices.value(ofTokens: t - servedTokens, workload: w, at: q, asOf: plan.asOf)
+      }
+    }
     total.itEnergyMegawattHours = power.reduce(0) { $0 + $1.averageKW } / 1000 * hours
     let itCapex = buy > 0 ? state.cohorts.last!.capex : 0
     if buy > 0, let hardware = served.buyHardware { total.capexByHardware = [hardware: itCapex] }
@@ -152,6 +161,12 @@ extension CapacityPlanner {
           electricity: total.electricity * share,
           maintenanceAndColocation: total.maintenanceAndColocation * share, tokensServed: servedTokens,
           tokensUnserved: t - servedTokens))
+      var inputHours = 0.0
+      for (name, hoursOnType) in served.busyHours {
+        let all = try work.totalWork(name)
+        if all > 0 { inputHours += hoursOnType * (try work.gpuHours(index, on: name)) / all * (try work.inputShare(index, on: name)) }
+      }
+      let inputShare = hoursW > 0 ? inputHours / hoursW : 0
       // Under queueing each workload holds the GPUs of its own pool: capacity (GPUs, racks, MW,
       // capex and what follows it) is split by the pools' GPUs, the work and its energy by
       // GPU-hours.
@@ -174,6 +189,7 @@ extension CapacityPlanner {
         r.costPerMillionTokens = servedTokens > 0 ? (r.depreciation + r.capitalCharge + r.opex) / (servedTokens / 1e6) : 0
         rows[rows.count - 1] = r
       }
+      rows[rows.count - 1].setInputOutputCost(plan, w, inputShare: inputShare)
     }
     return rows
   }

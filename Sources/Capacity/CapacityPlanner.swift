@@ -51,11 +51,16 @@ public enum CapacityPlanner {
       var quarter = QuarterWork(plan: plan, quarter: q, rates: state.rates, constrained: constrained)
       let served = try serve(&quarter, state: &state)
       let power = powerAndSpace(quarter, served)
-      let (total, siteRows) = try money(quarter, served, power, state: &state)
+      var (total, siteRows) = try money(quarter, served, power, state: &state)
+      if totalsOnly {
+        rows.append(total)
+        continue
+      }
+      let workloads = try workloadRows(&quarter, served, total)
+      total.setInputOutputCost(from: workloads)
       rows.append(total)
-      if totalsOnly { continue }
       if plan.sites.count > 1 { rows += siteRows }
-      rows += try workloadRows(&quarter, served, total)
+      rows += workloads
     }
     try checkFinite(rows)
     return (rows, state.cohorts)
@@ -192,6 +197,19 @@ public enum CapacityPlanner {
 
     /// GPU-hours to serve workload `index`'s tokens on `hardware`.
     func gpuHours(_ index: Int, on hardware: String) throws -> Double {
+      let split = try gpuSecondsSplit(index, on: hardware)
+      return (split.input + split.output) / 3600 / gain
+    }
+
+    /// The share of workload `index`'s GPU-hours on `hardware` that its input (prefill) takes.
+    func inputShare(_ index: Int, on hardware: String) throws -> Double {
+      let split = try gpuSecondsSplit(index, on: hardware)
+      return split.input + split.output > 0 ? split.input / (split.input + split.output) : 0
+    }
+
+    /// GPU-seconds of workload `index`'s prefill and decode on `hardware`, before the
+    /// efficiency gain.
+    private func gpuSecondsSplit(_ index: Int, on hardware: String) throws -> (input: Double, output: Double) {
       let w = plan.workloads[index]
       let tpd = w.tokensPerDay[quarter] ?? 0
       let tokens = tpd * Double(quarter.days)
@@ -201,7 +219,7 @@ public enum CapacityPlanner {
         do { _ = try servingThroughput(plan, workload: w, hardware: hardware) } catch { throw error }
         throw PlanError(description: "no throughput for model \(w.model) on \(hardware)")
       }
-      return t.gpuSeconds(inputTokens: tokens - output, outputTokens: output, promptCacheHitRate: w.promptCacheHitRate) / 3600 / gain
+      return t.gpuSecondsSplit(inputTokens: tokens - output, outputTokens: output, promptCacheHitRate: w.promptCacheHitRate)
     }
 
     /// GPUs `hardware` needs for the quarter's work at its sizing rate: under `margins`, GPU-hours

@@ -119,8 +119,15 @@ public struct Throughput: Sendable, Equatable {
   /// A stated rate knows no prompt cache, so `promptCacheHitRate` of the prompt skips prefill
   /// here; the serving model's prefill rate has the workload's cache in it already.
   public func gpuSeconds(inputTokens: Double, outputTokens: Double, promptCacheHitRate: Double) -> Double {
+    let split = gpuSecondsSplit(inputTokens: inputTokens, outputTokens: outputTokens, promptCacheHitRate: promptCacheHitRate)
+    return split.input + split.output
+  }
+
+  /// ``gpuSeconds(inputTokens:outputTokens:promptCacheHitRate:)`` as the prefill of the input
+  /// and the decode of the output (their sum).
+  public func gpuSecondsSplit(inputTokens: Double, outputTokens: Double, promptCacheHitRate: Double) -> (input: Double, output: Double) {
     let prefill = operatingPoint == nil ? inputTokens * (1 - promptCacheHitRate) : inputTokens
-    return prefill / inputTokensPerSecond + outputTokens / outputTokensPerSecond
+    return (prefill / inputTokensPerSecond, outputTokens / outputTokensPerSecond)
   }
 
   public init(model: String, hardware: String, latencyClass: String, inputTokensPerSecond: Double, outputTokensPerSecond: Double, estimated: Bool, provenance: Provenance, operatingPoint: OperatingPoint? = nil) {
@@ -449,6 +456,8 @@ public struct Plan: Sendable, Equatable {
   public var money: Money
   /// Networking, storage, staff, software, insurance and facility running costs.
   public var costLines = CostLines()
+  /// The prices the tokens sell at (`revenue:`); `nil`: no revenue figures.
+  public var revenue: Revenue?
   /// The share of a demand file's tokens this plan serves (a provider's market share).
   public var demandShare: Double = 1
   /// Uncertain drivers for Monte Carlo and the tornado.

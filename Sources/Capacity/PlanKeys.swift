@@ -74,7 +74,7 @@ public enum PlanKeys {
   /// The keys, section by section, in the order the reference lists them.
   public static let all: [PlanKey] =
     topLevel + workloadKeys + operationKeys + fleetKeys + siteKeys("facility") + existingSiteKeys + siteKeys("sites.*") + moneyKeys
-    + costLineKeys + uncertaintyKeys + catalogKeys
+    + costLineKeys + revenueKeys + uncertaintyKeys + catalogKeys
 
   static let topLevel: [PlanKey] = [
     .init(path: "name", kind: .string, defaultValue: "the file's name", text: "The plan's name: letters, digits, `.`, `-`, `_`, spaces, not starting with `.`, at most 100 characters (it names the output folder)."),
@@ -100,6 +100,7 @@ public enum PlanKeys {
     .init(path: "facility", kind: .section, required: true, text: "The first site (the installed fleet's)."),
     .init(path: "sites", kind: .named, text: "Further sites by name, each any of the facility's keys (the rest taken from it) with its own `mw_available`, `source` and `date`."),
     .init(path: "money", kind: .section, required: true, text: "Prices, lives, the cost of capital and cash timing."),
+    .init(path: "revenue", kind: .section, text: "The prices tokens sell at: revenue served and lost (absent: no revenue figures)."),
     .init(path: "cost_lines", kind: .section, text: "Networking, storage, staff, software, insurance and facility upkeep (each 0 unless stated)."),
     .init(path: "uncertainty", kind: .section, text: "Monte Carlo draws and the uncertain drivers' distributions."),
     .init(path: "scenarios", kind: .named, text: "Named overlays: a demand quantile and driver values."),
@@ -199,6 +200,15 @@ public enum PlanKeys {
     .init(path: "money.gpu_payment_at_order", kind: share, defaultValue: "1", unit: "share", text: "The share of a purchase paid at order (the rest on delivery)."),
     .init(path: "money.source", kind: .string, required: true, text: "Where the figures come from."),
     .init(path: "money.date", kind: .string, required: true, text: "The source's date."),
+  ]
+
+  static let revenueKeys: [PlanKey] = [
+    .init(path: "revenue.per_million_input_tokens", kind: nonNegative, required: true, unit: "currency per M tokens", text: "The list price of input tokens (prompt-cache misses)."),
+    .init(path: "revenue.per_million_cached_input_tokens", kind: nonNegative, defaultValue: "the input price", unit: "currency per M tokens", text: "The price of input tokens served from the prompt cache (each workload's `prompt_cache_hit_rate` of its input)."),
+    .init(path: "revenue.per_million_output_tokens", kind: nonNegative, required: true, unit: "currency per M tokens", text: "The list price of output tokens."),
+    .init(path: "revenue.yearly_price_change", kind: .number(min: -0.99, max: 10), defaultValue: "0", unit: "per year", text: "How the prices move each year from the as-of quarter (`-0.5`: halved each year)."),
+    .init(path: "revenue.source", kind: .string, required: true, text: "Where the prices come from."),
+    .init(path: "revenue.date", kind: .string, required: true, text: "The source's date."),
   ]
 
   static let costLineKeys: [PlanKey] = [

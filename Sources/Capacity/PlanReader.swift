@@ -63,6 +63,7 @@ public enum PlanReader {
     plan.fleetProvenance = fleetSource
     plan.otherSites = otherSites
     if let node = top["cost_lines"] { plan.costLines = try r.costLines(node) }
+    if let node = top["revenue"] { plan.revenue = try r.revenue(node) }
     plan.catalogs = catalog.paths
     plan.accelerators = catalog.accelerators
     plan.measurements = catalog.measurements

@@ -58,6 +58,33 @@ public struct PlanRow: Sendable, Equatable {
   public var facilityMegawattsAdded: Double = 0
   /// The capex of those MW (part of ``capex``; 0 when colocated).
   public var facilityCapex: Double = 0
+  /// Input tokens among ``tokensServed`` (the rest is output): each workload's tokens ×
+  /// ρ/(1+ρ) by its input/output ratio ρ.
+  public var inputTokensServed: Double = 0
+  /// The row's cost (depreciation + capital charge + opex) × the share of its GPU-hours that
+  /// prefill takes, per million input tokens served (0 without input served). A total's is
+  /// the sum of its workloads' input cost over its input tokens (0 in a totals-only run).
+  public var costPerMillionInputTokens: Double = 0
+  /// The rest of the cost (decode's GPU-hours) per million output tokens served.
+  public var costPerMillionOutputTokens: Double = 0
+  /// Tokens served × the plan's prices (``Revenue``; 0 without a `revenue:` section).
+  public var revenue: Double = 0
+  /// Unserved tokens × the same prices: the value of the demand turned away.
+  public var revenueLost: Double = 0
+
+  /// Sets a total row's input and output cost per million tokens from its workload rows
+  /// (their costs are the total's, split by each workload's GPU-hours or pool).
+  mutating func setInputOutputCost(from workloads: [PlanRow]) {
+    var inputCost = 0.0, outputCost = 0.0, output = 0.0
+    for w in workloads {
+      inputCost += w.costPerMillionInputTokens * w.inputTokensServed / 1e6
+      let outputTokens = w.tokensServed - w.inputTokensServed
+      outputCost += w.costPerMillionOutputTokens * outputTokens / 1e6
+      output += outputTokens
+    }
+    costPerMillionInputTokens = inputTokensServed > 0 ? inputCost / (inputTokensServed / 1e6) : 0
+    costPerMillionOutputTokens = output > 0 ? outputCost / (output / 1e6) : 0
+  }
 }
 
 /// A problem with a plan that the computation found (not the file's syntax).

@@ -247,6 +247,17 @@ extension Reader {
     return c
   }
 
+  /// `revenue:`.
+  func revenue(_ node: Node) throws -> Revenue {
+    let m = try mapping(node, allowed: PlanKeys.allowed(under: "revenue"))
+    return Revenue(
+      perMillionInputTokens: try number(required(m, "per_million_input_tokens", node), key: "revenue.per_million_input_tokens"),
+      perMillionCachedInputTokens: try m["per_million_cached_input_tokens"].map { try number($0, key: "revenue.per_million_cached_input_tokens") },
+      perMillionOutputTokens: try number(required(m, "per_million_output_tokens", node), key: "revenue.per_million_output_tokens"),
+      yearlyPriceChange: try number(m["yearly_price_change"], key: "revenue.yearly_price_change", default: 0),
+      provenance: try provenance(m, node))
+  }
+
   /// `money:`.
   func money(_ moneyNode: Node) throws -> Money {
     let m = try mapping(moneyNode, allowed: PlanKeys.allowed(under: "money"))

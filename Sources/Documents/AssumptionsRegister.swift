@@ -129,6 +129,13 @@ package struct AssumptionsRegister: Sendable {
     // Planning conventions, not sourced figures: an empty date says so.
     add("GPU payment at order", p.money.gpuPaymentAtOrder, 2, "of the purchase (rest on delivery)", "planning convention", "")
     add("Fiscal year starts", Double(p.money.fiscalYearStartMonth), 0, "month", "planning convention", "")
+    if let r = p.revenue {
+      let c = p.money.currency, v = r.provenance
+      add("Price of input tokens", r.perMillionInputTokens, 4, "\(c)/M tokens (prompt-cache misses)", v.source, v.date)
+      add("Price of cached input tokens", r.perMillionCachedInputTokens, 4, "\(c)/M tokens", v.source, v.date)
+      add("Price of output tokens", r.perMillionOutputTokens, 4, "\(c)/M tokens", v.source, v.date)
+      add("Price change", r.yearlyPriceChange, 3, "per year from \(p.asOf)", v.source, v.date)
+    }
     let cl = p.costLines
     let lines = cl.provenance
     add("Networking capex", cl.networkingCapexShare, 3, "of node capex", lines.source, lines.date)

@@ -21,6 +21,8 @@ package enum PlanColumn: String, CaseIterable {
   case costPerMillionTokens = "cost_per_million_tokens", currency
   case purchaseHardware = "purchase_hardware", shortfallMegawatts = "shortfall_mw"
   case capexByHardware = "capex_by_hardware", buildByQuarter = "build_by_quarter"
+  case inputTokensServed = "input_tokens_served", costPerMillionInputTokens = "cost_per_million_input_tokens"
+  case costPerMillionOutputTokens = "cost_per_million_output_tokens", revenue, revenueLost = "revenue_lost"
 
   /// `plan.csv` and `plan.json`: the contract's columns (the site: `all`, or a site's name on
   /// its row in a plan with several sites; tokens served and unserved beside the
@@ -30,7 +32,11 @@ package enum PlanColumn: String, CaseIterable {
     .quarter, .workload, .site, .tokensPerDay, .tokens, .tokensServed, .tokensUnserved, .gpuHours, .gpusBusyAverage, .gpusRequired, .gpusInstalled, .gpusToOrder,
     .orderByQuarter, .racks, .itPowerMegawatts, .facilityPowerMegawatts, .energyMegawattHours, .joulesPerToken, .capex,
     .depreciation, .capitalCharge, .opex, .costPerMillionTokens, .currency, .purchaseHardware, .shortfallMegawatts, .capexByHardware, .buildByQuarter,
+    .inputTokensServed, .costPerMillionInputTokens, .costPerMillionOutputTokens,
   ]
+
+  /// The contract's columns, then `revenue` and `revenue_lost` when the plan states prices.
+  package static func contract(revenue: Bool) -> [PlanColumn] { contract + (revenue ? [.revenue, .revenueLost] : []) }
 
   /// The workbook's Quarterly plan sheet (totals): every cost component beside its sum.
   package static let workbook: [PlanColumn] = [
@@ -105,6 +111,13 @@ package enum PlanColumn: String, CaseIterable {
             ? nil : r.capexByHardware.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ";")
         }, unit: "hardware:currency;…")
     case .buildByQuarter: return .init(content: .text { $0.buildByQuarter?.description }, unit: "quarter")
+    case .inputTokensServed: return .init(content: .number(\.inputTokensServed), unit: "tokens")
+    case .costPerMillionInputTokens:
+      return .init(content: .number(\.costPerMillionInputTokens), unit: "currency/M input tokens", workbookFormat: ratio)
+    case .costPerMillionOutputTokens:
+      return .init(content: .number(\.costPerMillionOutputTokens), unit: "currency/M output tokens", workbookFormat: ratio)
+    case .revenue: return .init(content: .number(\.revenue), unit: "currency")
+    case .revenueLost: return .init(content: .number(\.revenueLost), unit: "currency")
     }
   }
 

@@ -38,17 +38,18 @@ package enum ResultTables {
     return table
   }
 
-  /// The plan table: the contract's columns, then `workload`, `purchase_hardware`,
-  /// `shortfall_mw`, `capex_by_hardware` and `build_by_quarter` (``PlanColumn/contract``).
-  package static func plan(_ rows: [PlanRow]) -> ReportTable {
-    var table = ReportTable(columns: PlanColumn.contract.map { .init($0.rawValue, numeric: $0.numeric) })
-    table.rows = rows.map { r in PlanColumn.contract.map { $0.tableCell(r) } }
+  /// The plan table: the contract's columns (``PlanColumn/contract``), with `revenue` and
+  /// `revenue_lost` when the plan states prices.
+  package static func plan(_ rows: [PlanRow], revenue: Bool = false) -> ReportTable {
+    let columns = PlanColumn.contract(revenue: revenue)
+    var table = ReportTable(columns: columns.map { .init($0.rawValue, numeric: $0.numeric) })
+    table.rows = rows.map { r in columns.map { $0.tableCell(r) } }
     return table
   }
 
   /// The budget by fiscal year as a table (`budget.csv`, JSON key `years`): money in the plan's
   /// currency, full precision.
-  package static func budget(_ rows: [BudgetRow], currency: String) -> ReportTable {
+  package static func budget(_ rows: [BudgetRow], currency: String, revenue: Bool = false) -> ReportTable {
     var table = ReportTable(columns: [
       .init(key: "fiscal_year"), .init(key: "first_quarter"), .init(key: "last_quarter"), .init(key: "plan_quarters", numeric: true),
       .init(key: "gpu_capex_cash", numeric: true), .init(key: "facility_capex_cash", numeric: true), .init(key: "capex_cash", numeric: true),
@@ -62,8 +63,9 @@ package enum ResultTables {
         .init(r.gpuCapexCash), .init(r.facilityCapexCash), .init(r.capexCash), .init(r.capexAtDelivery),
         .init(r.depreciation), .init(r.capitalCharge), .init(r.opex), .init(r.cost), .init(r.carryingCost),
         .init(r.profitAndLoss), .init(r.economicCost), .init(r.cashOut), .init(currency),
-      ])
+      ] + (revenue ? [.init(r.revenue), .init(r.revenueLost)] : []))
     }
+    if revenue { table.columns += [.init(key: "revenue", numeric: true), .init(key: "revenue_lost", numeric: true)] }
     return table
   }
 }

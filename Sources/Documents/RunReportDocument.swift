@@ -82,7 +82,9 @@ extension RunReport {
     let synthetic = r.syntheticDemand ? " · SYNTHETIC demand data" : ""
     return ReportDocument(
       title: "Capacity plan \(r.plan.name), as of \(r.plan.asOf)",
-      subtitle: (r.runDay.map { "made \($0) · " } ?? "") + "\(r.plan.horizonQuarters) quarters from \(r.plan.asOf.adding(1)) · reconciliation \(r.forecastSettings.reconcileName) · seed \(r.seed) · \(r.paths) forecast paths\(synthetic)",
+      subtitle: (r.runDay.map { "made \($0) · " } ?? "") + "\(r.plan.horizonQuarters) quarters from \(r.plan.asOf.adding(1)) · "
+        + (r.givenForecast.map { "given forecast \($0)" } ?? "reconciliation \(r.forecastSettings.reconcileName) · seed \(r.seed) · \(r.paths) forecast paths")
+        + synthetic,
       footer: "TokenPlan \(TokenPlanDefaults.version) · \(r.plan.name) \(r.plan.asOf)\(synthetic)",
       date: nil, blocks: blocks)
   }
@@ -130,12 +132,34 @@ extension RunReport {
           : "the installed fleet serves what can be served"),
     ] + (cash.map { [$0] } ?? []) + [
       .init(label: "Demand served, horizon", value: NumberText.grouped(servedShare, decimals: 1) + "%",
-        detail: "\(q1.quarter)–\(last.quarter)" + (tokens > served ? ": \(NumberText.grouped((tokens - served) / 1e12, decimals: 0)) T tokens unserved; " : "; ")
+        detail: "\(q1.quarter)–\(last.quarter)"
+          + (tokens > served ? ": \(NumberText.grouped((tokens - served) / 1e12, decimals: 0)) T tokens unserved\(lostRevenue(totals, r.plan)); " : "; ")
           + (unconstrained.map { "all of \($0.quarter) would take \(NumberText.grouped(Double($0.gpusRequired))) GPUs, \(NumberText.grouped($0.facilityPowerMegawatts, decimals: 1)) MW" } ?? "")),
       .init(label: "Cost per M tokens, horizon", value: NumberText.grouped(served > 0 ? cost / (served / 1e6) : 0, decimals: 4) + " \(currency)",
-        detail: "per token served, \(q1.quarter)–\(last.quarter); \(q1.quarter): \(NumberText.grouped(q1.costPerMillionTokens, decimals: 4)), \(last.quarter): \(NumberText.grouped(last.costPerMillionTokens, decimals: 4))"),
+        detail: "per token served, \(q1.quarter)–\(last.quarter): input \(inputOutput(totals).input), output \(inputOutput(totals).output) by their GPU-hours; \(q1.quarter): \(NumberText.grouped(q1.costPerMillionTokens, decimals: 4)), \(last.quarter): \(NumberText.grouped(last.costPerMillionTokens, decimals: 4))"),
     ]
   }
+
+  /// `, 2,185.0 M USD of revenue` (what the unserved tokens would sell for at the plan's
+  /// prices), or nothing when the plan states no prices.
+  static func lostRevenue(_ totals: [PlanRow], _ plan: Plan) -> String {
+    guard plan.revenue != nil else { return "" }
+    return " (\(NumberText.grouped(totals.reduce(0) { $0 + $1.revenueLost } / 1e6, decimals: 1)) M \(plan.money.currency) of revenue at the plan's prices)"
+  }
+
+  /// Cost per million input and output tokens served over `totals` (each quarter's split by
+  /// prefill's and decode's GPU-hours), as text.
+  static func inputOutput(_ totals: [PlanRow]) -> (input: String, output: String) {
+    let input = totals.reduce(0) { $0 + $1.inputTokensServed }
+    let output = totals.reduce(0) { $0 + $1.tokensServed - $1.inputTokensServed }
+    let inputCost = totals.reduce(0) { $0 + $1.costPerMillionInputTokens * $1.inputTokensServed / 1e6 }
+    let outputCost = totals.reduce(0) { $0 + $1.costPerMillionOutputTokens * ($1.tokensServed - $1.inputTokensServed) / 1e6 }
+    return (
+      NumberText.grouped(input > 0 ? inputCost / (input / 1e6) : 0, decimals: 4),
+      NumberText.grouped(output > 0 ? outputCost / (output / 1e6) : 0, decimals: 4)
+    )
+  }
+
 
   /// The few things most likely to make this plan wrong, largest first: demand that cannot be
   /// served, orders already due, the widest demand range, the driver that moves cost most, and
@@ -211,7 +235,10 @@ extension RunReport {
     let data = r.syntheticDemand
       ? "The demand data is SYNTHETIC (a generated panel for demonstration; see datasets/synthetic/README.md), so these figures illustrate the method, not a market."
       : "Demand data: \(r.demandPath)."
-    return "TokenPlan forecast \(r.forecasts.count) series (every node of the segment hierarchy), reconciled them (\(r.forecastSettings.reconcileName)) and planned "
+    let source =
+      r.givenForecast.map { "TokenPlan took a given forecast (\($0): each series' quarterly mean and P10/P50/P90 as the file states them, not forecast here) and planned " }
+      ?? "TokenPlan forecast \(r.forecasts.count) series (every node of the segment hierarchy), reconciled them (\(r.forecastSettings.reconcileName)) and planned "
+    return source
       + "\(NumberText.grouped(r.plan.demandShare * 100, decimals: 2))% of the forecast demand on \(r.plan.workloads.count) workloads. "
       + data + " Every outside number is listed with its source in the assumptions register."
   }

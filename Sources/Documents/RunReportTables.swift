@@ -143,6 +143,14 @@ package enum RunReport {
           r.unconstrainedTotals.reduce(0) { $0 + $1.capex } / 1e6, 1),
         row("Cost per million tokens served, \(q)", currency, c.costPerMillionTokens, u.costPerMillionTokens, 4),
       ]
+      if r.plan.revenue != nil {
+        // At the plan's prices: what the served tokens sell for and what the unserved would have.
+        func sum(_ rows: [PlanRow], _ value: KeyPath<PlanRow, Double>) -> Double { rows.reduce(0) { $0 + $1[keyPath: value] } / 1e6 }
+        rows += [
+          row("Revenue over the horizon", "M \(currency)", sum(r.totals, \.revenue), sum(r.unconstrainedTotals, \.revenue), 1),
+          row("Revenue lost over the horizon", "M \(currency)", sum(r.totals, \.revenueLost), sum(r.unconstrainedTotals, \.revenueLost), 1),
+        ]
+      }
     }
     return ReportTable(
       title: "What can be built against what it would take",

@@ -36,6 +36,9 @@ package struct RunResults: Sendable {
   package var demandPath: String
   /// The plan file's forecast settings (`reconcile:`, `growth_decay:`).
   package var forecastSettings = PlanForecastSettings()
+  /// The forecast file planned instead of forecasting (`run --demand`), as the register shows
+  /// its path; `nil` when the run forecast the plan's demand data.
+  package var givenForecast: String?
   /// The assumptions register, built once from the plan when the results are made.
   package var register = AssumptionsRegister()
 

@@ -102,10 +102,12 @@ private struct Flow {
     let perRow = min(figures.count, 4)
     let gap = 8.0
     let boxWidth = (contentWidth - gap * Double(perRow - 1)) / Double(perRow)
-    let boxHeight = 62.0
     for start in stride(from: 0, to: figures.count, by: perRow) {
+      let row = figures[start..<min(start + perRow, figures.count)]
+      // Tall enough for the row's longest detail (its text starts 38 points down).
+      let boxHeight = max(62, row.map { 38 + canvas.measure($0.detail, size: 6.5, width: boxWidth - 12).height + 5 }.max() ?? 0)
       ensure(boxHeight + gap)
-      for (k, f) in figures[start..<min(start + perRow, figures.count)].enumerated() {
+      for (k, f) in row.enumerated() {
         let x = margin + Double(k) * (boxWidth + gap)
         canvas.gray(0.955)
         canvas.fillRect(x, y, boxWidth, boxHeight)

@@ -35,9 +35,11 @@ struct PlanTableTests {
       "quarter", "workload", "site", "tokens_per_day", "tokens", "tokens_served", "tokens_unserved", "gpu_hours", "gpus_busy_avg", "gpus_required", "gpus_installed",
       "gpus_to_order", "order_by_quarter", "racks", "it_power_mw", "facility_power_mw", "energy_mwh", "joules_per_token",
       "capex", "depreciation", "capital_charge", "opex", "cost_per_million_tokens", "currency", "purchase_hardware", "shortfall_mw", "capex_by_hardware",
-      "build_by_quarter",
+      "build_by_quarter", "input_tokens_served", "cost_per_million_input_tokens", "cost_per_million_output_tokens",
     ]
     #expect(table.columns.map(\.name) == contract)
+    // With prices, revenue and revenue lost follow.
+    #expect(ResultTables.plan(rows, revenue: true).columns.map(\.name) == contract + ["revenue", "revenue_lost"])
     let lines = table.csv().split(separator: "\n", omittingEmptySubsequences: false).dropLast()
     #expect(lines.count == 1 + rows.count)  // total + one workload, two quarters
     for (row, line) in zip(rows, lines.dropFirst()) {
@@ -53,6 +55,8 @@ struct PlanTableTests {
       #expect(Double(cell("cost_per_million_tokens")) == row.costPerMillionTokens)
       #expect(Double(cell("depreciation")) == row.depreciation && Double(cell("capital_charge")) == row.capitalCharge)
       #expect(cell("currency") == "USD")
+      #expect(Double(cell("cost_per_million_input_tokens")) == row.costPerMillionInputTokens)
+      #expect(Double(cell("cost_per_million_output_tokens")) == row.costPerMillionOutputTokens)
       #expect(cell("order_by_quarter") == (row.orderByQuarter?.description ?? ""))
       // Opex is the sum the workbook shows as electricity plus the rest.
       // (one rounding of a sum of two doubles: 1e-12 relative)
