@@ -107,8 +107,7 @@ package enum NotebookExport {
       """
       # Capacity plan \(r.plan.name), as of \(r.plan.asOf)
 
-      Written by TokenPlan \(TokenPlanDefaults.version) (`tokenplan run`), seed \(r.seed), \(r.paths) forecast paths, \
-      reconciliation `\(r.forecastSettings.reconcileName)`.
+      Written by TokenPlan \(TokenPlanDefaults.version) (`tokenplan run`), \(r.givenForecast.map { "given forecast `\($0)`" } ?? "seed \(r.seed), \(r.paths) forecast paths, reconciliation `\(r.forecastSettings.reconcileName)`").
 
       \(RunReport.summary(r))
 

@@ -15,6 +15,15 @@ public struct HierarchyInputs: Sendable {
   /// The whole summing matrix (`n × n_b`, dense: for small hierarchies and tests).
   public var summing: Matrix { Reconciler.summing(aggregation: aggregation) }
 
+  /// No nodes: the hierarchy of a forecast given as a file (`run --demand`), which has none.
+  public static let none = HierarchyInputs(nodes: [], aggregation: Matrix(rows: 0, columns: 0), inputs: [])
+
+  init(nodes: [HierarchyNode], aggregation: Matrix, inputs: [ForecastInput]) {
+    self.nodes = nodes
+    self.aggregation = aggregation
+    self.inputs = inputs
+  }
+
   /// Builds every node's daily series from the bottom series of one measure. A node's day is
   /// observed when each member is observed that day or has not yet started (or has ended): a
   /// segment before its launch counts as zero, a gap inside a segment's span makes the
@@ -89,6 +98,11 @@ public enum HierarchicalForecast {
     public var rows: [ForecastRow]
     public var notes: [String]
     public var paths: [[[Double]]]
+    public init(rows: [ForecastRow], notes: [String] = [], paths: [[[Double]]] = []) {
+      self.rows = rows
+      self.notes = notes
+      self.paths = paths
+    }
   }
 
   /// Makes the hierarchy's forecasts coherent, period by period and path by path.

@@ -19,6 +19,19 @@ public struct ForecastRow: Sendable {
   public var quantiles: Quantiles
   /// The hierarchy level when the forecasts were reconciled.
   public var level: HierarchyLevel?
+
+  public init(
+    series: String, period: ForecastPeriod, days: Int, observedDays: Int, mean: Double, quantiles: Quantiles,
+    level: HierarchyLevel? = nil
+  ) {
+    self.series = series
+    self.period = period
+    self.days = days
+    self.observedDays = observedDays
+    self.mean = mean
+    self.quantiles = quantiles
+    self.level = level
+  }
 }
 
 /// A forecast row's period: a calendar day, a calendar quarter, or a step of an undated series.

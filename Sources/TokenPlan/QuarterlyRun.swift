@@ -44,6 +44,9 @@ public enum QuarterlyRun {
     /// Forecast one shard (phase 1 of a sharded run) or merge the shards (phase 2); `nil`: the
     /// whole run in this process.
     public var sharding: Sharding?
+    /// Plan and budget this quarterly forecast CSV (`forecast --granularity quarter --format
+    /// csv`, or a planner's own in that form) instead of forecasting the plan's `demand_data:`.
+    public var demandForecast: String?
     public init(planPath: String) { self.planPath = planPath }
   }
 
@@ -97,6 +100,14 @@ public enum QuarterlyRun {
   /// The plan, its demand data's path, and the request's checked path count.
   static func readPlan(_ request: Request) throws -> (RunPlan, String) {
     let plan = try RunPlan.read(path: request.planPath, asOf: request.asOf)
+    if let given = request.demandForecast {
+      guard request.sharding == nil else {
+        throw LocatedError(
+          file: given, expected: "a forecast to plan, or a demand history to forecast in shards",
+          fix: "give --demand without --shard, --shards and --merge (a given forecast needs no forecasting step)")
+      }
+      return (plan, given)
+    }
     guard let demandPath = plan.demandData else {
       throw LocatedError(
         file: request.planPath, expected: "a demand_data: entry naming the demand file",
@@ -110,6 +121,19 @@ public enum QuarterlyRun {
     _ plan: RunPlan, demandPath: String, request: Request, clock: inout StepClock, progress: @escaping Progress
   ) async throws -> ComputedRun {
     var plan = plan
+    if request.demandForecast != nil {
+      // A given forecast: read and checked as `tokenplan plan --demand` reads it, then planned.
+      progress(.started("load"))
+      let rows = try PlanJob.demand(path: demandPath)
+      try PlanJob.requireDemand(plan.plan, rows, planPath: request.planPath, demandPath: demandPath, hasDemandData: false)
+      try clock.step("load")
+      let forecast = DemandForecast.given(rows)
+      progress(.started("plan"))
+      var results = try planStep(plan, forecast, demandPath: demandPath, request: request, progress: progress)
+      results.givenForecast = results.demandPath
+      try clock.step("plan")
+      return ComputedRun(results: results, forecast: forecast)
+    }
     let panel = try loadStep(&plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
     var merged: [String]?
     if case .merge(let paths) = request.sharding { merged = paths }
@@ -363,6 +387,18 @@ public enum QuarterlyRun {
     public var demandRows: [PlanJob.DemandRow]
     /// The manifests of the shards merged, in shard order (`nil`: forecast in this process).
     public var shards: [ShardResult.Manifest]? = nil
+
+    /// A forecast given as quarterly rows (`run --demand`): no hierarchy, no fitted models, no
+    /// sample paths; its rows are the bottom series' means and quantiles as given.
+    static func given(_ rows: [PlanJob.DemandRow]) -> DemandForecast {
+      let table = rows.map { r in
+        ForecastRow(
+          series: r.series, period: .quarter(r.quarter), days: r.quarter.days, observedDays: 0, mean: r.mean,
+          quantiles: Quantiles([(0.1, r.p10), (0.5, r.p50), (0.9, r.p90)]), level: .bottom)
+      }
+      return DemandForecast(
+        hierarchy: .none, forecasts: [], reconciled: HierarchicalForecast.Result(rows: table), demandRows: rows)
+    }
 
     /// The reconciled sample paths of the bottom series, summed into `plan`'s workloads per
     /// quarter: coherent demand for the scenarios and Monte Carlo.

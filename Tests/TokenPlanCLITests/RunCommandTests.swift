@@ -123,4 +123,44 @@ extension RunCommandTests {
     #expect(quiet.status == 0)
     #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
   }
+
+  @Test("run --demand plans and budgets a given forecast: every output written, the plan and budget those of the run that forecast it")
+  func givenForecast() throws {
+    let (plan, dir) = try Self.smallPlan()
+    let forecasting = dir.appendingPathComponent("forecasting").path
+    let env = ["SOURCE_DATE_EPOCH": "1790000000"]
+    let a = try runTokenplan(["run", plan, "--out", forecasting, "--paths", "100", "--quiet", "--no-store"], environment: env)
+    #expect(a.status == 0, "\(a.stderr)")
+    // The run's own reconciled forecast of the bottom series, as a planner would hand it over.
+    let lines = try String(contentsOfFile: forecasting + "/forecast.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+    let header = lines[0].split(separator: ",").map(String.init)
+    let level = try #require(header.firstIndex(of: "level"))
+    let bottom = lines.dropFirst().filter { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)[level] == "bottom" }
+    #expect(!bottom.isEmpty && bottom.count % 4 == 0, "the 4 series' quarters: \(bottom.count)")
+    let given = dir.appendingPathComponent("given.csv").path
+    try ([lines[0]] + bottom).joined(separator: "\n").appending("\n").write(toFile: given, atomically: true, encoding: .utf8)
+    let out = dir.appendingPathComponent("given-run").path
+    let b = try runTokenplan(["run", plan, "--demand", given, "--out", out, "--quiet", "--no-store"], environment: env)
+    #expect(b.status == 0, "\(b.stderr)")
+    for name in ["plan.csv", "plan-unconstrained.csv", "budget.csv"] {
+      let x = try String(contentsOfFile: forecasting + "/" + name, encoding: .utf8)
+      let y = try String(contentsOfFile: out + "/" + name, encoding: .utf8)
+      #expect(x == y, "\(name): the given forecast's plan differs from the forecasting run's")
+    }
+    let written = try FileManager.default.subpathsOfDirectory(atPath: out).filter { !$0.hasPrefix("charts") && !$0.hasPrefix("latex") }
+    for name in ["report.pdf", "workbook.xlsx", "notebook.ipynb", "scenarios.csv", "uncertainty.csv", "sensitivity.csv", "assumptions.csv", "forecast.csv"] {
+      #expect(written.contains(name), "\(name) missing")
+    }
+    let log = try #require(
+      JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out).appendingPathComponent("run-log.json"))) as? [String: Any])
+    let inputs = try #require(log["inputs_sha256"] as? [String: String])
+    #expect(inputs.keys.contains { $0.hasSuffix("given.csv") }, "\(inputs.keys.sorted())")
+    let pdf = try tool(["pdftotext", out + "/report.pdf", "-"]).stdout
+    #expect(pdf.contains("given forecast"))
+    // Sharding has nothing to do with a given forecast: refused, nothing written.
+    let sharded = dir.appendingPathComponent("sharded").path
+    let c = try runTokenplan(["run", plan, "--demand", given, "--out", sharded, "--shard", "1/2", "--shard-dir", dir.appendingPathComponent("shards").path, "--quiet"])
+    #expect(c.status != 0 && c.stderr.contains("--demand without --shard"), "\(c.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: sharded))
+  }
 }

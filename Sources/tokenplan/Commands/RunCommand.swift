@@ -31,6 +31,8 @@ struct RunCommand: AsyncParsableCommand {
   var store: String?
   @Option(help: "Re-run as of an earlier quarter (e.g. 2025Q4): the plan's as_of replaced, the demand data cut at that quarter's end.")
   var asOf: String?
+  @Option(help: "Plan and budget this quarterly forecast CSV (forecast --granularity quarter --format csv) instead of forecasting the plan's demand_data:.")
+  var demand: String?
   @OptionGroup var sharding: ShardOptions
   @Option(help: "Phase 2: merge these shard results (shard directories or the --shard-dir holding them), repeatable.")
   var merge: [String] = []
@@ -48,6 +50,7 @@ struct RunCommand: AsyncParsableCommand {
     request.asOf = try asOf.map(QuarterlyRun.asOfQuarter)
     request.paper = paper == .letter ? .letter : .a4
     request.sharding = try shardingPhase()
+    request.demandForecast = demand
     request.failAfter = ProcessInfo.processInfo.environment["TOKENPLAN_FAIL_AFTER"]
     if let step = ProcessInfo.processInfo.environment["TOKENPLAN_PAUSE_AFTER"],
       let file = ProcessInfo.processInfo.environment["TOKENPLAN_PAUSE_FILE"]
