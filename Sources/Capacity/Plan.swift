@@ -380,8 +380,11 @@ public struct Money: Sendable, Equatable {
   public var maintenanceShare: Double
   public var procurementLeadQuarters: Int
   public var provenance: Provenance
-  /// The month fiscal years start in (1, 4, 7 or 10): the budget's years (``Budget``).
+  /// The month fiscal years start in (1–12): the budget's years (``Budget``).
   public var fiscalYearStartMonth = 1
+  /// Whether a fiscal year is named by the calendar year it starts in (`FY2026` for April 2026
+  /// to March 2027) rather than the one it ends in (`FY2027`, the default).
+  public var fiscalYearNamedByStart = false
   /// The share of a GPU purchase paid when it is ordered (the rest on delivery).
   public var gpuPaymentAtOrder = 1.0
 

@@ -72,6 +72,15 @@ public struct PlanRow: Sendable, Equatable {
   /// Unserved tokens × the same prices: the value of the demand turned away.
   public var revenueLost: Double = 0
 
+  /// A row of quarter `q` with nothing in it (a quarter outside the plan whose cohort terms are
+  /// evaluated alone).
+  static func empty(_ q: Quarter, currency: String) -> PlanRow {
+    PlanRow(
+      quarter: q, workload: "total", tokensPerDay: 0, tokens: 0, gpuHours: 0, gpusBusyAverage: 0, gpusRequired: 0, gpusInstalled: 0,
+      gpusToOrder: 0, racks: 0, itPowerMegawatts: 0, facilityPowerMegawatts: 0, energyMegawattHours: 0, joulesPerToken: 0, capex: 0,
+      depreciation: 0, capitalCharge: 0, opex: 0, costPerMillionTokens: 0, shortfallMegawatts: 0, currency: currency)
+  }
+
   /// Sets a total row's input and output cost per million tokens from its workload rows
   /// (their costs are the total's, split by each workload's GPU-hours or pool).
   mutating func setInputOutputCost(from workloads: [PlanRow]) {

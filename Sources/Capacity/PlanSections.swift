@@ -269,15 +269,8 @@ extension Reader {
       maintenanceShare: try number(m["maintenance_share"], key: "money.maintenance_share", default: 0),
       procurementLeadQuarters: try integer(m["procurement_lead_quarters"], key: "money.procurement_lead_quarters", default: 0),
       provenance: try provenance(m, moneyNode))
-    if let node = m["fiscal_year_start_month"] {
-      let month = try integer(node, default: 1, min: 1, max: 12)
-      guard case .integerChoice(let months)? = PlanKeys.byPath["money.fiscal_year_start_month"]?.kind, months.contains(month) else {
-        throw error(
-          node, expected: "fiscal_year_start_month 1, 4, 7 or 10 (a fiscal year of whole calendar quarters)",
-          fix: "write the month the fiscal year starts in, e.g. 4 for April")
-      }
-      money.fiscalYearStartMonth = month
-    }
+    money.fiscalYearStartMonth = try integer(m["fiscal_year_start_month"], key: "money.fiscal_year_start_month", default: 1)
+    if let node = m["fiscal_year_named_by"] { money.fiscalYearNamedByStart = try choice(node, key: "money.fiscal_year_named_by") == "start" }
     money.gpuPaymentAtOrder = try number(m["gpu_payment_at_order"], key: "money.gpu_payment_at_order", default: 1)
     return money
   }

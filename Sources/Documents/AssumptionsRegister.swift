@@ -128,7 +128,9 @@ package struct AssumptionsRegister: Sendable {
     add("Procurement lead", Double(p.money.procurementLeadQuarters), 0, "quarters", m.source, m.date)
     // Planning conventions, not sourced figures: an empty date says so.
     add("GPU payment at order", p.money.gpuPaymentAtOrder, 2, "of the purchase (rest on delivery)", "planning convention", "")
-    add("Fiscal year starts", Double(p.money.fiscalYearStartMonth), 0, "month", "planning convention", "")
+    add(
+      "Fiscal year starts", Double(p.money.fiscalYearStartMonth), 0,
+      "month (named by the year it \(p.money.fiscalYearNamedByStart ? "starts" : "ends") in)", "planning convention", "")
     if let r = p.revenue {
       let c = p.money.currency, v = r.provenance
       add("Price of input tokens", r.perMillionInputTokens, 4, "\(c)/M tokens (prompt-cache misses)", v.source, v.date)

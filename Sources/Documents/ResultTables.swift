@@ -51,7 +51,8 @@ package enum ResultTables {
   /// currency, full precision.
   package static func budget(_ rows: [BudgetRow], currency: String, revenue: Bool = false) -> ReportTable {
     var table = ReportTable(columns: [
-      .init(key: "fiscal_year"), .init(key: "first_quarter"), .init(key: "last_quarter"), .init(key: "plan_quarters", numeric: true),
+      .init(key: "fiscal_year"), .init(key: "first_quarter"), .init(key: "last_quarter"), .init(key: "first_day"), .init(key: "last_day"),
+      .init(key: "plan_quarters", numeric: true),
       .init(key: "gpu_capex_cash", numeric: true), .init(key: "facility_capex_cash", numeric: true), .init(key: "capex_cash", numeric: true),
       .init(key: "capex_at_delivery", numeric: true), .init(key: "depreciation", numeric: true), .init(key: "capital_charge", numeric: true),
       .init(key: "opex", numeric: true), .init(key: "cost", numeric: true), .init(key: "carrying_cost", numeric: true),
@@ -59,7 +60,8 @@ package enum ResultTables {
     ])
     for r in rows {
       table.rows.append([
-        .text(r.fiscalYear), .text(r.firstQuarter.description), .text(r.lastQuarter.description), .integer(r.planQuarters),
+        .text(r.fiscalYear), .text(r.firstQuarter.description), .text(r.lastQuarter.description), .text(r.firstDay.description),
+        .text(r.lastDay.description), .integer(r.planQuarters),
         .init(r.gpuCapexCash), .init(r.facilityCapexCash), .init(r.capexCash), .init(r.capexAtDelivery),
         .init(r.depreciation), .init(r.capitalCharge), .init(r.opex), .init(r.cost), .init(r.carryingCost),
         .init(r.profitAndLoss), .init(r.economicCost), .init(r.cashOut), .init(currency),

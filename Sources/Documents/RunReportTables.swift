@@ -189,10 +189,15 @@ package enum RunReport {
   package static func budgetTable(_ r: RunResults) -> ReportTable {
     let currency = r.plan.money.currency
     let m = r.plan.money
+    let aligned = r.budget.allSatisfy(\.alignedWithQuarters)
+    let before = r.budget.filter { $0.depreciationBeforePlan > 0 }
+    let beforePlan = before.isEmpty ? "" : "Quarters before the plan's first (\(r.plan.asOf.adding(1))) carry the depreciation and capital charge of the assets already in service ("
+      + before.map { "\($0.fiscalYear): \(NumberText.grouped(($0.depreciationBeforePlan + $0.capitalChargeBeforePlan) / 1e6, decimals: 2)) M" }.joined(separator: ", ")
+      + "), not their opex, which the plan does not compute. "
     return ReportTable(
       title: "Budget by fiscal year",
       columns: [
-        .init("Fiscal year", numeric: false, key: "fiscal_year"), .init("Quarters", numeric: false, key: "quarters"),
+        .init("Fiscal year", numeric: false, key: "fiscal_year"), .init(aligned ? "Quarters" : "Period", numeric: false, key: "quarters"),
         .init("Plan quarters", key: "plan_quarters"),
         .init("GPU cash", unit: "M \(currency)", key: "gpu_capex_cash_million"),
         .init("Facility cash", unit: "M \(currency)", key: "facility_capex_cash_million"),
@@ -206,12 +211,12 @@ package enum RunReport {
         .init("Cash out", unit: "M \(currency)", key: "cash_out_million"),
       ],
       rows: r.budget.map { y in
-        [t(y.fiscalYear), t("\(y.firstQuarter) – \(y.lastQuarter)"), i(y.planQuarters), n(y.gpuCapexCash / 1e6, 2),
+        [t(y.fiscalYear), t(y.alignedWithQuarters ? "\(y.firstQuarter) – \(y.lastQuarter)" : "\(y.firstDay) – \(y.lastDay)"), i(y.planQuarters), n(y.gpuCapexCash / 1e6, 2),
           n(y.facilityCapexCash / 1e6, 2), n(y.capexCash / 1e6, 2), n(y.capexAtDelivery / 1e6, 2), n(y.depreciation / 1e6, 2),
           n(y.opex / 1e6, 2), n(y.profitAndLoss / 1e6, 2), n(y.capitalCharge / 1e6, 2), n(y.carryingCost / 1e6, 2),
           n(y.economicCost / 1e6, 2), n(y.cashOut / 1e6, 2)]
       },
-      note: "The constrained plan's money by fiscal year (starting in month \(m.fiscalYearStartMonth)). Cash: GPU systems \(NumberText.grouped(m.gpuPaymentAtOrder * 100, decimals: 0))% at order (\(m.procurementLeadQuarters) quarters before delivery), the rest on delivery; facility capex in equal parts over the \(r.plan.facility.buildLeadQuarters) quarters before its MW come online. P&L cost = depreciation + opex (what the income statement books); carrying cost = \(NumberText.grouped(m.costOfCapital * 100, decimals: 1))% a year on cash paid before its asset is in service; economic cost = P&L cost + capital charge + carrying cost; all for the plan's quarters in the year (carrying cost where it accrues); cash out = capex cash + opex.")
+      note: "The constrained plan's money by fiscal year (starting in month \(m.fiscalYearStartMonth), named by the calendar year it \(m.fiscalYearNamedByStart ? "starts" : "ends") in\(aligned ? "" : "; a quarter the year cuts is split between two years by days")). \(beforePlan)Cash: GPU systems \(NumberText.grouped(m.gpuPaymentAtOrder * 100, decimals: 0))% at order (\(m.procurementLeadQuarters) quarters before delivery), the rest on delivery; facility capex in equal parts over the \(r.plan.facility.buildLeadQuarters) quarters before its MW come online. P&L cost = depreciation + opex (what the income statement books); carrying cost = \(NumberText.grouped(m.costOfCapital * 100, decimals: 1))% a year on cash paid before its asset is in service; economic cost = P&L cost + capital charge + carrying cost; all for the plan's quarters in the year (carrying cost where it accrues); cash out = capex cash + opex.")
   }
 
   /// What a quarter's purchase is in whole systems: `41 × GB200-NVL72` (nodes or rack-scale

@@ -27,8 +27,6 @@ package enum RunWorkbook {
         [.text(plan), .text(c.kind.rawValue), .text(c.start.description), .number(Double(r.plan.asOf.distance(to: c.start)), format: "0"),
           .number(c.capex, format: int)]
       })
-    let last = max(2, cohortRows.count + 1)
-    func range(_ column: String) -> String { "'Capex cohorts'!$\(column)$2:$\(column)$\(last)" }
     // The cost model's formulas where finance audits the arithmetic, each with the planner's
     // value cached (readers that do not recalculate see it): the same expressions the planner
     // evaluated, over columns looked up by name and the assumptions' defined names.
@@ -37,9 +35,7 @@ package enum RunWorkbook {
       guard let quantity = column.quantity, let expression = CostModel.expression(for: quantity) else { return nil }
       // Several sites: facility MW, energy and electricity are the sites' sums (values).
       if r.plan.sites.count > 1, CostModel.siteSums.contains(quantity) { return nil }
-      let cohorts = CohortReferences(
-        kind: range("B"), start: range("D"), capex: range("E"), quarter: String(r.plan.asOf.distance(to: quarter)),
-        filter: "(\(range("A"))=\"\(plan)\")")
+      let cohorts = cohortReferences(r, quarter: quarter, plan: plan)
       return "=" + expression.formula(
         cell: { q in
           let c = PlanColumn.column(of: q)
@@ -92,6 +88,16 @@ package enum RunWorkbook {
       definedNames: names)
   }
 
+  /// Where a formula for `quarter` finds `plan`'s capex cohorts (`constrained` or
+  /// `unconstrained`) on the Capex cohorts sheet: the two plans' cohorts, in that order.
+  static func cohortReferences(_ r: RunResults, quarter: Quarter, plan: String) -> CohortReferences {
+    let last = max(2, r.cohorts.count + r.unconstrainedCohorts.count + 1)
+    func range(_ column: String) -> String { "'Capex cohorts'!$\(column)$2:$\(column)$\(last)" }
+    return CohortReferences(
+      kind: range("B"), start: range("D"), capex: range("E"), quarter: String(r.plan.asOf.distance(to: quarter)),
+      filter: "(\(range("A"))=\"\(plan)\")")
+  }
+
   /// The budget table as a worksheet whose depreciation, capital charge and opex are sums of the
   /// Quarterly plan sheet's quarters in the year (so they follow a changed assumption), the P&L
   /// cost, economic cost and cash out formulas over them.
@@ -105,12 +111,45 @@ package enum RunWorkbook {
     ]
     for (k, year) in r.budget.enumerated() {
       // The year's rows on the plan sheet (row 2 is its first quarter); none before the horizon.
-      let rows = totals.indices.filter { totals[$0].quarter >= year.firstQuarter && totals[$0].quarter <= year.lastQuarter }.map { $0 + 2 }
-      guard let first = rows.first, let last = rows.last else { continue }
+      let indices = totals.indices.filter { totals[$0].quarter >= year.firstQuarter && totals[$0].quarter <= year.lastQuarter }
+      // The assets already in service in the year's quarters before the plan: the cost model's
+      // depreciation and capital charge over the constrained plan's cohorts at those quarters,
+      // each weighted by its days inside the year.
+      let planStart = totals.first?.quarter ?? year.lastQuarter.adding(1)
+      func beforePlan(_ quantity: PlanQuantity) -> [String] {
+        guard year.depreciationBeforePlan > 0 || year.capitalChargeBeforePlan > 0, let e = CostModel.expression(for: quantity) else { return [] }
+        var terms: [String] = []
+        var q = year.firstQuarter
+        while q < planStart && q <= year.lastQuarter {
+          let share = Budget.share(of: q, in: year)
+          let body = e.formula(cell: { _ in "0" }, name: \.rawValue, cohorts: cohortReferences(r, quarter: q, plan: "constrained"))
+          terms.append(share == 1 ? "(\(body))" : "\(share)*(\(body))")
+          q = q.adding(1)
+        }
+        return terms
+      }
+      let before: [String: [String]] = ["depreciation_million": beforePlan(.depreciation), "capital_charge_million": beforePlan(.capitalCharge)]
       for (key, columns) in sums {
         guard let c = table.columns.firstIndex(where: { $0.key == key }), case .number(let cached, let format) = sheet.rows[k][c] else { continue }
-        let terms = columns.map { "SUM('Quarterly plan'!\(letters($0))\(first):\(letters($0))\(last))" }.joined(separator: "+")
-        sheet.rows[k][c] = .formula("=(\(terms))/1000000", cached: cached, format: format)
+        var terms: [String]
+        if indices.isEmpty {
+          terms = []
+        } else if year.alignedWithQuarters {
+          let (first, last) = (indices[0] + 2, indices[indices.count - 1] + 2)
+          terms = columns.map { "SUM('Quarterly plan'!\(letters($0))\(first):\(letters($0))\(last))" }
+        } else {
+          // A year that cuts quarters: each quarter weighted by its days inside the year.
+          terms = columns.flatMap { column in
+            indices.map { i in
+              let share = Budget.share(of: totals[i].quarter, in: year)
+              let cell = "'Quarterly plan'!\(letters(column))\(i + 2)"
+              return share == 1 ? cell : "\(share)*\(cell)"
+            }
+          }
+        }
+        terms += before[key] ?? []
+        guard !terms.isEmpty else { continue }
+        sheet.rows[k][c] = .formula("=(\(terms.joined(separator: "+")))/1000000", cached: cached, format: format)
       }
     }
     // In the same sheet: cash out = capex cash + opex; P&L cost = depreciation + opex; economic

@@ -291,7 +291,7 @@ public enum QuarterlyRun {
     results.forecastSettings = source.forecast
     results.runDate = request.documentDate
     results.register = AssumptionsRegister(plan: plan, forecast: source.forecast, inputs: inputs)
-    results.budget = Budget.rows(results.totals, plan: plan)
+    results.budget = Budget.rows(results.totals, plan: plan, cohorts: cohorts)
     results.growth = GrowthCheck.total(forecasts: results.forecasts, rows: results.forecastRows, totalName: results.totalName)
     // The total's forecast accelerating where its history did not: an alert too.
     let growth = growthWarnings(results.growth)

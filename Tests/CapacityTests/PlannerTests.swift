@@ -238,20 +238,65 @@ struct PlannerTests {
     let base = try String(contentsOf: packageRoot.appendingPathComponent("datasets/plans/default.yaml"), encoding: .utf8)
       .replacingOccurrences(of: "../catalog/", with: packageRoot.appendingPathComponent("datasets/catalog").path + "/")
     let dir = try scratchDirectory()
-    for (month, accepted) in [("4", true), ("2", false)] {
-      let text = base.replacingOccurrences(of: "  fiscal_year_start_month: 1", with: "  fiscal_year_start_month: \(month)")
+    for (month, accepted) in [("4", true), ("2", true), ("13", false)] {
+      let text = base.replacingOccurrences(of: "  fiscal_year_start_month: 1", with: "  fiscal_year_start_month: \(month)\n  fiscal_year_named_by: start")
         .replacingOccurrences(of: "  gpu_payment_at_order: 1.0", with: "  gpu_payment_at_order: 0.5")
       let path = dir.appendingPathComponent("fy\(month).yaml").path
       try text.write(toFile: path, atomically: true, encoding: .utf8)
       if accepted {
         let read = try PlanReader.read(path: path)
-        #expect(read.money.fiscalYearStartMonth == 4 && read.money.gpuPaymentAtOrder == 0.5)
+        #expect(read.money.fiscalYearStartMonth == Int(month)! && read.money.gpuPaymentAtOrder == 0.5)
+        #expect(read.money.fiscalYearNamedByStart)
       } else {
         let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("fiscal_year_start_month") }! + 1
         #expect(throws: LocatedError.self) { try PlanReader.read(path: path) }
         do { _ = try PlanReader.read(path: path) } catch let e as LocatedError { #expect(e.line == line, "\(e)") }
       }
     }
+  }
+
+  @Test("a February fiscal year, by hand: a quarter it cuts is split by days; named by its end or start year; the installed assets' depreciation fills the quarters before the plan")
+  func februaryFiscalYear() throws {
+    var plan = handPlan(siteMW: 10)
+    plan.horizonQuarters = 4
+    plan.money.procurementLeadQuarters = 0
+    plan.money.fiscalYearStartMonth = 2
+    let q = Quarter("2026Q2")!
+    plan.workloads[0].tokensPerDay = Dictionary(uniqueKeysWithValues: (0..<4).map { (q.adding($0), 1e12) })
+    // An installed fleet from 2025Q3: 80 GPUs (10 nodes) at $100k a node, 4-year life.
+    plan.fleet = [FleetCohort(hardware: "G", count: 80, installed: Quarter("2025Q3")!, nodeCost: 100_000)]
+    let (rows, cohorts) = try CapacityPlanner.result(plan)
+    let totals = rows.filter { $0.workload == "total" }
+    #expect(totals.map(\.quarter) == [q, q.adding(1), q.adding(2), q.adding(3)])
+    // February 2026 to January 2027 is FY2027 (named by its end): 59 of 2026Q1's 90 days
+    // (February 28 + March 31), 2026Q2–Q4 whole, and 31 of 2027Q1's 90 days (January).
+    #expect(Budget.fiscalYear(of: CalendarDate(iso: "2026-02-01")!, startMonth: 2) == 2027)
+    #expect(Budget.fiscalYear(of: CalendarDate(iso: "2026-01-31")!, startMonth: 2) == 2026)
+    #expect(Budget.fiscalYear(of: CalendarDate(iso: "2026-02-01")!, startMonth: 2, namedByStart: true) == 2026)
+    let years = Budget.rows(totals, plan: plan, cohorts: cohorts)
+    let fy27 = try #require(years.first { $0.fiscalYear == "FY2027" })
+    #expect(fy27.firstDay == CalendarDate(iso: "2026-02-01")! && fy27.lastDay == CalendarDate(iso: "2027-01-31")!)
+    #expect(fy27.firstQuarter == Quarter("2026Q1")! && fy27.lastQuarter == Quarter("2027Q1")! && !fy27.alignedWithQuarters)
+    #expect(fy27.planQuarters == 4)
+    let (a, b, c, d) = (totals[0], totals[1], totals[2], totals[3])
+    #expect(close(fy27.opex, a.opex + b.opex + c.opex + d.opex * 31 / 90))
+    #expect(close(fy27.capexAtDelivery, a.capex + b.capex + c.capex + d.capex * 31 / 90))
+    // Depreciation: the plan's quarters as above, plus 59/90 of 2026Q1's installed fleet, which
+    // depreciates $1M / 16 quarters = $62,500 a quarter.
+    let fleetQuarter = 10 * 100_000.0 / 16
+    #expect(close(fy27.depreciationBeforePlan, fleetQuarter * 59 / 90))
+    #expect(close(fy27.depreciation, a.depreciation + b.depreciation + c.depreciation + d.depreciation * 31 / 90 + fleetQuarter * 59 / 90))
+    // Its capital charge before the plan: 8% / 4 of the net book value at 2026Q1 (age 2 quarters).
+    #expect(close(fy27.capitalChargeBeforePlan, 0.02 * 1_000_000 * (1 - 2.0 / 16) * 59 / 90))
+    // The budget starts with the first year holding plan cash or quarters (nothing is paid
+    // before 2026Q2 here): FY2027, then FY2028 with the rest of 2027Q1.
+    #expect(years.map(\.fiscalYear) == ["FY2027", "FY2028"])
+    #expect(close(years[1].opex, d.opex * 59 / 90) && years[1].depreciationBeforePlan == 0)
+    // Every quarter's money lands once: the years' opex adds up to the plan's.
+    #expect(close(years.reduce(0) { $0 + $1.opex }, totals.reduce(0) { $0 + $1.opex }))
+    // Named by the start year, the same year is FY2026.
+    plan.money.fiscalYearNamedByStart = true
+    #expect(Budget.rows(totals, plan: plan, cohorts: cohorts).contains { $0.fiscalYear == "FY2026" && $0.firstDay == CalendarDate(iso: "2026-02-01")! })
   }
 
   /// Research note §3.6 (datacenter-tco-anchors.md): 50 T tokens a quarter, peak-to-average
