@@ -92,6 +92,14 @@ public struct UncertaintyRow: Sendable, Equatable {
   public var tokensPerDay: [Double]
 }
 
+/// P10/P50/P90 of one fiscal year's money in the constrained plan over the Monte Carlo draws.
+public struct BudgetRange: Sendable, Equatable {
+  public var fiscalYear: String
+  public var capexCash: [Double]  // P10, P50, P90
+  public var economicCost: [Double]
+  public var cashOut: [Double]
+}
+
 /// One driver's swing (P10 → P90 of its distribution, others at base), or one serving lever's
 /// (off → on at its sourced value, ``Lever``).
 public struct TornadoRow: Sendable, Equatable {
@@ -201,22 +209,66 @@ public struct WorkloadDemandSamples: Sendable {
 public enum MonteCarlo {
   /// Runs `spec.draws` draws over `demand` (the plan's own demand in every draw when `nil`).
   public static func run(_ plan: Plan, demand: WorkloadDemandSamples?, spec: UncertaintySpec) throws -> [UncertaintyRow] {
+    let h = plan.horizonQuarters
+    let perDraw = try draws(plan, demand: demand, spec: spec) { p in
+      try CapacityPlanner.run(p, totalsOnly: true).map { [Double($0.gpusRequired), $0.facilityPowerMegawatts, $0.costPerMillionTokens, $0.tokensPerDay] }
+    }
+    // Quarter → measure → one value per draw.
+    var values = [[[Double]]](repeating: [[Double]](repeating: [], count: 4), count: h)
+    for rows in perDraw {
+      for (k, row) in rows.enumerated() {
+        for m in 0..<4 { values[k % h][m].append(row[m]) }
+      }
+    }
+    return plan.quarters.enumerated().map { i, q in
+      UncertaintyRow(
+        quarter: q, gpusRequired: quantiles(values[i][0]), facilityMegawatts: quantiles(values[i][1]),
+        costPerMillionTokens: quantiles(values[i][2]), tokensPerDay: quantiles(values[i][3]))
+    }
+  }
+
+  /// The constrained plan's budget over the same draws as ``run(_:demand:spec:)`` (the same
+  /// demand paths and driver values, draw by draw): each fiscal year's P10/P50/P90 of capex
+  /// cash, economic cost and cash out (a year a draw does not reach counts 0 for it).
+  public static func budget(_ plan: Plan, demand: WorkloadDemandSamples?, spec: UncertaintySpec) throws -> [BudgetRange] {
+    let perDraw = try draws(plan, demand: demand, spec: spec) { p in
+      let (rows, cohorts) = try CapacityPlanner.result(p, totalsOnly: true, constrained: true)
+      return Budget.rows(rows, plan: p, cohorts: cohorts)
+    }
+    let years = Set(perDraw.flatMap { $0.map(\.fiscalYear) }).sorted()
+    return years.map { year in
+      let rows = perDraw.map { draw in draw.first { $0.fiscalYear == year } }
+      return BudgetRange(
+        fiscalYear: year, capexCash: quantiles(rows.map { $0?.capexCash ?? 0 }),
+        economicCost: quantiles(rows.map { $0?.economicCost ?? 0 }), cashOut: quantiles(rows.map { $0?.cashOut ?? 0 }))
+    }
+  }
+
+  /// P10, P50 and P90 of `values`.
+  static func quantiles(_ values: [Double]) -> [Double] {
+    let s = values.sorted()
+    return [0.1, 0.5, 0.9].map { quantile(sorted: s, $0) }
+  }
+
+  /// `body` of each draw's plan, in draw order. Draw `d` takes demand sample `d mod samples` and
+  /// samples its drivers from its own stream (seed, draw index), so the result does not depend
+  /// on the core count; draws run in parallel over the cores, in fixed chunks.
+  static func draws<T: Sendable>(
+    _ plan: Plan, demand: WorkloadDemandSamples?, spec: UncertaintySpec, _ body: @Sendable (Plan) throws -> T
+  ) throws -> [T] {
     let draws = spec.draws
     let w = plan.workloads.count
     let workloadDemand = demand?.byQuarter ?? [:]
     let samples = max(demand?.count ?? 1, 1)
-    // Draws run in parallel over the cores, in fixed chunks; each draw samples its drivers from
-    // its own stream (seed, draw index), so the result does not depend on the core count.
-    let h = plan.horizonQuarters
     let drivers = spec.drivers
     let chunks = max(1, min(draws, ProcessInfo.processInfo.activeProcessorCount * 4))
-    let collected = Mutex<[Int: [[Double]]]>([:])  // chunk → [gpus, mw, cost, tokens] × (draw-major)
+    let collected = Mutex<[Int: [T]]>([:])
     let failure = Mutex<Error?>(nil)
     let snapshot = (plan, workloadDemand)
     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
       let (plan, workloadDemand) = snapshot
       let range = (chunk * draws / chunks)..<((chunk + 1) * draws / chunks)
-      var local = [[Double]](repeating: [], count: 4)
+      var local: [T] = []
       do {
         for d in range {
           var stream = SplitMix64(seed: spec.seed ^ (UInt64(d + 1) &* 0x9E37_79B9_7F4A_7C15))
@@ -230,20 +282,13 @@ public enum MonteCarlo {
           for (q, matrix) in workloadDemand {
             for k in 0..<w { p.workloads[k].tokensPerDay[q] = matrix[d % samples, k] }
           }
-          let rows: [PlanRow]
           do {
-            rows = try CapacityPlanner.run(p, totalsOnly: true)
+            local.append(try body(p))
           } catch let e as PlanError {
             // The draw's own values, not the plan's demand, are what to look at.
             throw PlanError(
               description:
                 "Monte Carlo draw \(d + 1) of \(draws) (\(sampled.isEmpty ? "demand path \(d % samples + 1) only" : sampled.joined(separator: ", "))): \(e.description); the uncertainty: ranges reach values that cannot be planned: narrow them (a throughput or efficiency near 0 needs unbounded GPUs)")
-          }
-          for r in rows {
-            local[0].append(Double(r.gpusRequired))
-            local[1].append(r.facilityPowerMegawatts)
-            local[2].append(r.costPerMillionTokens)
-            local[3].append(r.tokensPerDay)
           }
         }
       } catch {
@@ -252,27 +297,8 @@ public enum MonteCarlo {
       collected.withLock { $0[chunk] = local }
     }
     if let error = failure.withLock({ $0 }) { throw error }
-    var gpus = [[Double]](repeating: [], count: h)
-    var mw = gpus
-    var cost = gpus
-    var tokens = gpus
     let all = collected.withLock { $0 }
-    for chunk in 0..<chunks {
-      let local = all[chunk]!
-      for (k, v) in local[0].enumerated() { gpus[k % h].append(v) }
-      for (k, v) in local[1].enumerated() { mw[k % h].append(v) }
-      for (k, v) in local[2].enumerated() { cost[k % h].append(v) }
-      for (k, v) in local[3].enumerated() { tokens[k % h].append(v) }
-    }
-    func q3(_ x: [Double]) -> [Double] {
-      let s = x.sorted()
-      return [0.1, 0.5, 0.9].map { quantile(sorted: s, $0) }
-    }
-    return plan.quarters.enumerated().map { i, q in
-      UncertaintyRow(
-        quarter: q, gpusRequired: q3(gpus[i]), facilityMegawatts: q3(mw[i]),
-        costPerMillionTokens: q3(cost[i]), tokensPerDay: q3(tokens[i]))
-    }
+    return (0..<chunks).flatMap { all[$0]! }
   }
 
   /// Each driver moved alone from its P10 to its P90, the others at the plan's values, and each

@@ -49,7 +49,9 @@ package enum ResultTables {
 
   /// The budget by fiscal year as a table (`budget.csv`, JSON key `years`): money in the plan's
   /// currency, full precision.
-  package static func budget(_ rows: [BudgetRow], currency: String, revenue: Bool = false) -> ReportTable {
+  /// With `ranges` (the Monte Carlo's), each year's P10 and P90 of capex cash, economic cost and
+  /// cash out follow.
+  package static func budget(_ rows: [BudgetRow], currency: String, revenue: Bool = false, ranges: [BudgetRange] = []) -> ReportTable {
     var table = ReportTable(columns: [
       .init(key: "fiscal_year"), .init(key: "first_quarter"), .init(key: "last_quarter"), .init(key: "first_day"), .init(key: "last_day"),
       .init(key: "plan_quarters", numeric: true),
@@ -66,8 +68,19 @@ package enum ResultTables {
         .init(r.depreciation), .init(r.capitalCharge), .init(r.opex), .init(r.cost), .init(r.carryingCost),
         .init(r.profitAndLoss), .init(r.economicCost), .init(r.cashOut), .init(currency),
       ] + (revenue ? [.init(r.revenue), .init(r.revenueLost)] : []))
+      if !ranges.isEmpty {
+        let range = ranges.first { $0.fiscalYear == r.fiscalYear }
+        for values in [range?.capexCash, range?.economicCost, range?.cashOut] {
+          table.rows[table.rows.count - 1] += [.init(values?[0] ?? 0), .init(values?[2] ?? 0)]
+        }
+      }
     }
     if revenue { table.columns += [.init(key: "revenue", numeric: true), .init(key: "revenue_lost", numeric: true)] }
+    if !ranges.isEmpty {
+      for name in ["capex_cash", "economic_cost", "cash_out"] {
+        table.columns += [.init(key: "\(name)_p10", numeric: true), .init(key: "\(name)_p90", numeric: true)]
+      }
+    }
     return table
   }
 }

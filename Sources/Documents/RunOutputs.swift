@@ -94,7 +94,8 @@ package enum RunOutputs {
     .table("plan", key: "quarters") { ResultTables.plan($0.results.rows, revenue: $0.results.plan.revenue != nil) },
     .table("plan-unconstrained", key: "quarters") { ResultTables.plan($0.results.unconstrained, revenue: $0.results.plan.revenue != nil) },
     .table("budget", key: "years") {
-      ResultTables.budget($0.results.budget, currency: $0.results.plan.money.currency, revenue: $0.results.plan.revenue != nil)
+      ResultTables.budget(
+        $0.results.budget, currency: $0.results.plan.money.currency, revenue: $0.results.plan.revenue != nil, ranges: $0.results.budgetRanges)
     },
     .table("scenarios", key: "scenarios") { ResultTables.plan($0.results.scenarios, revenue: $0.results.plan.revenue != nil) },
     .table("uncertainty", key: "uncertainty") { ($0.tables.uncertainty) },

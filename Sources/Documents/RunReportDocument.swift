@@ -113,7 +113,10 @@ extension RunReport {
     let cash = budget.first.map { y in
       ReportDocument.Figure(
         label: "Capex cash, \(y.fiscalYear)", value: NumberText.grouped(y.capexCash / 1e6, decimals: 1) + " M \(currency)",
-        detail: budget.dropFirst().prefix(2).map { "\($0.fiscalYear): \(NumberText.grouped($0.capexCash / 1e6, decimals: 1)) M" }.joined(separator: "; ")
+        detail: (r.budgetRanges.first { $0.fiscalYear == y.fiscalYear }.map {
+          "P10–P90 \(NumberText.grouped($0.capexCash[0] / 1e6, decimals: 1))–\(NumberText.grouped($0.capexCash[2] / 1e6, decimals: 1)) M; "
+        } ?? "")
+          + budget.dropFirst().prefix(2).map { "\($0.fiscalYear): \(NumberText.grouped($0.capexCash / 1e6, decimals: 1)) M" }.joined(separator: "; ")
           + (moreCapex > 0.05 ? "; serving all demand: +\(NumberText.grouped(moreCapex, decimals: 1)) M capex" : ""))
     }
     let last = totals.last ?? q4

@@ -194,6 +194,10 @@ package enum RunReport {
     let beforePlan = before.isEmpty ? "" : "Quarters before the plan's first (\(r.plan.asOf.adding(1))) carry the depreciation and capital charge of the assets already in service ("
       + before.map { "\($0.fiscalYear): \(NumberText.grouped(($0.depreciationBeforePlan + $0.capitalChargeBeforePlan) / 1e6, decimals: 2)) M" }.joined(separator: ", ")
       + "), not their opex, which the plan does not compute. "
+    let ranges = r.budgetRanges.filter { range in r.budget.contains { $0.fiscalYear == range.fiscalYear } && range.cashOut[2] > 0 }
+    let spread = ranges.isEmpty ? "" : " Over the \(NumberText.grouped(Double(r.plan.uncertainty?.draws ?? 0))) Monte Carlo draws of demand and the drivers (the constrained plan each time), cash out P10–P90: "
+      + ranges.map { "\($0.fiscalYear) \(NumberText.grouped($0.cashOut[0] / 1e6, decimals: 1))–\(NumberText.grouped($0.cashOut[2] / 1e6, decimals: 1)) M" }.joined(separator: ", ")
+      + "; economic cost: " + ranges.map { "\($0.fiscalYear) \(NumberText.grouped($0.economicCost[0] / 1e6, decimals: 1))–\(NumberText.grouped($0.economicCost[2] / 1e6, decimals: 1)) M" }.joined(separator: ", ") + "."
     return ReportTable(
       title: "Budget by fiscal year",
       columns: [
@@ -216,7 +220,7 @@ package enum RunReport {
           n(y.opex / 1e6, 2), n(y.profitAndLoss / 1e6, 2), n(y.capitalCharge / 1e6, 2), n(y.carryingCost / 1e6, 2),
           n(y.economicCost / 1e6, 2), n(y.cashOut / 1e6, 2)]
       },
-      note: "The constrained plan's money by fiscal year (starting in month \(m.fiscalYearStartMonth), named by the calendar year it \(m.fiscalYearNamedByStart ? "starts" : "ends") in\(aligned ? "" : "; a quarter the year cuts is split between two years by days")). \(beforePlan)Cash: GPU systems \(NumberText.grouped(m.gpuPaymentAtOrder * 100, decimals: 0))% at order (\(m.procurementLeadQuarters) quarters before delivery), the rest on delivery; facility capex in equal parts over the \(r.plan.facility.buildLeadQuarters) quarters before its MW come online. P&L cost = depreciation + opex (what the income statement books); carrying cost = \(NumberText.grouped(m.costOfCapital * 100, decimals: 1))% a year on cash paid before its asset is in service; economic cost = P&L cost + capital charge + carrying cost; all for the plan's quarters in the year (carrying cost where it accrues); cash out = capex cash + opex.")
+      note: "The constrained plan's money by fiscal year (starting in month \(m.fiscalYearStartMonth), named by the calendar year it \(m.fiscalYearNamedByStart ? "starts" : "ends") in\(aligned ? "" : "; a quarter the year cuts is split between two years by days")). \(beforePlan)Cash: GPU systems \(NumberText.grouped(m.gpuPaymentAtOrder * 100, decimals: 0))% at order (\(m.procurementLeadQuarters) quarters before delivery), the rest on delivery; facility capex in equal parts over the \(r.plan.facility.buildLeadQuarters) quarters before its MW come online. P&L cost = depreciation + opex (what the income statement books); carrying cost = \(NumberText.grouped(m.costOfCapital * 100, decimals: 1))% a year on cash paid before its asset is in service; economic cost = P&L cost + capital charge + carrying cost; all for the plan's quarters in the year (carrying cost where it accrues); cash out = capex cash + opex." + spread)
   }
 
   /// What a quarter's purchase is in whole systems: `41 × GB200-NVL72` (nodes or rack-scale

@@ -39,6 +39,9 @@ package struct RunResults: Sendable {
   /// The forecast file planned instead of forecasting (`run --demand`), as the register shows
   /// its path; `nil` when the run forecast the plan's demand data.
   package var givenForecast: String?
+  /// The constrained budget's P10/P50/P90 by fiscal year over the Monte Carlo draws (empty
+  /// without an `uncertainty:` section).
+  package var budgetRanges: [BudgetRange] = []
   /// The assumptions register, built once from the plan when the results are made.
   package var register = AssumptionsRegister()
 

@@ -308,6 +308,24 @@ public enum PlanJob {
   static func uncertaintyRows(
     _ base: Plan, _ loaded: [DemandRow]?, samples: WorkloadDemandSamples? = nil, file: String
   ) throws -> [UncertaintyRow] {
+    let (plan, spec, demand) = try monteCarloInput(base, loaded, samples: samples, file: file)
+    return try MonteCarlo.run(plan, demand: demand, spec: spec)
+  }
+
+  /// The constrained plan's budget by fiscal year over the same Monte Carlo draws as
+  /// ``uncertaintyRows(_:_:samples:file:)``: P10/P50/P90 of capex cash, economic cost and cash out.
+  static func budgetRanges(
+    _ base: Plan, _ loaded: [DemandRow]?, samples: WorkloadDemandSamples? = nil, file: String
+  ) throws -> [BudgetRange] {
+    let (plan, spec, demand) = try monteCarloInput(base, loaded, samples: samples, file: file)
+    return try MonteCarlo.budget(plan, demand: demand, spec: spec)
+  }
+
+  /// What the Monte Carlo draws over: the plan at the demand's P50, its uncertainty section, and
+  /// the demand samples (a run's paths, or log-normal draws from a forecast file's quantiles).
+  static func monteCarloInput(
+    _ base: Plan, _ loaded: [DemandRow]?, samples: WorkloadDemandSamples?, file: String
+  ) throws -> (Plan, UncertaintySpec, WorkloadDemandSamples?) {
     let rows = loaded ?? []
     let (plan, _) = self.plan(base, loaded, column: .p50)
     guard let spec = plan.uncertainty else {
@@ -331,7 +349,7 @@ public enum PlanJob {
         plan: plan, quantiles: DemandQuantiles(series: names, quarters: quarters, p10: p10, p50: p50, p90: p90),
         membership: names.map(plan.workloadIndex(forSeries:)), draws: spec.draws, seed: spec.seed)
     }
-    return try MonteCarlo.run(plan, demand: demand, spec: spec)
+    return (plan, spec, demand)
   }
 
   /// The one-at-a-time sensitivity of cost per million tokens and facility MW (last quarter).

@@ -292,6 +292,9 @@ public enum QuarterlyRun {
     results.runDate = request.documentDate
     results.register = AssumptionsRegister(plan: plan, forecast: source.forecast, inputs: inputs)
     results.budget = Budget.rows(results.totals, plan: plan, cohorts: cohorts)
+    if base.uncertainty != nil {
+      results.budgetRanges = try PlanJob.budgetRanges(base, forecast.demandRows, samples: samples, file: request.planPath)
+    }
     results.growth = GrowthCheck.total(forecasts: results.forecasts, rows: results.forecastRows, totalName: results.totalName)
     // The total's forecast accelerating where its history did not: an alert too.
     let growth = growthWarnings(results.growth)

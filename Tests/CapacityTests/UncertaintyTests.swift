@@ -24,6 +24,35 @@ struct UncertaintyTests {
     #expect(abs(ts[n / 10] - lo) < 0.02 && abs(ts[9 * n / 10] - hi) < 0.02)
   }
 
+  @Test("the constrained budget's P10/P90 over the draws: the deterministic budget with nothing uncertain; GPU cash scales with the drawn GPU price")
+  func budgetRanges() throws {
+    var plan = handPlan(siteMW: 3)
+    plan.horizonQuarters = 4
+    let q = Quarter("2026Q2")!
+    plan.workloads[0].tokensPerDay = Dictionary(uniqueKeysWithValues: (0..<4).map { (q.adding($0), 1e12 * Double($0 + 1)) })
+    let (rows, cohorts) = try CapacityPlanner.result(plan, totalsOnly: true, constrained: true)
+    let base = Budget.rows(rows, plan: plan, cohorts: cohorts)
+    let fixed = try MonteCarlo.budget(plan, demand: nil, spec: UncertaintySpec(draws: 20))
+    #expect(fixed.map(\.fiscalYear) == base.map(\.fiscalYear))
+    for (range, year) in zip(fixed, base) {
+      #expect(range.capexCash == [year.capexCash, year.capexCash, year.capexCash] && range.cashOut[2] == year.cashOut)
+      #expect(range.economicCost[0] == year.economicCost)
+    }
+    // GPU price ~ uniform(0.8, 1.2): the constrained plan buys the same GPUs (its site's MW bind,
+    // the hardware is pinned), so GPU cash is the base × the factor, and its P10 and P90 are the
+    // base × 0.84 and × 1.16 (sampling error of a uniform's P10 over 2,000 draws: 0.4 ×
+    // √(0.09/2000) = 0.0027; 0.01 is over 3 of it).
+    var spec = UncertaintySpec(draws: 2000)
+    spec[.gpuPrice] = .uniform(0.8, 1.2)
+    let priced = try MonteCarlo.budget(plan, demand: nil, spec: spec)
+    let withCash = try #require(base.first { $0.gpuCapexCash > 0 })
+    let range = try #require(priced.first { $0.fiscalYear == withCash.fiscalYear })
+    #expect(withCash.facilityCapexCash == 0)
+    #expect(abs(range.capexCash[0] / withCash.capexCash - 0.84) < 0.01, "\(range.capexCash[0] / withCash.capexCash)")
+    #expect(abs(range.capexCash[2] / withCash.capexCash - 1.16) < 0.01, "\(range.capexCash[2] / withCash.capexCash)")
+    #expect(range.economicCost[0] < range.economicCost[1] && range.economicCost[1] < range.economicCost[2])
+  }
+
   @Test("with no uncertainty Monte Carlo equals the deterministic plan; quantiles are ordered")
   func monteCarlo() throws {
     let plan = handPlan()
