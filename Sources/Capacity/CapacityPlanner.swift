@@ -41,14 +41,27 @@ public enum CapacityPlanner {
     try result(plan, totalsOnly: totalsOnly, constrained: constrained).rows
   }
 
+  /// The do-nothing baseline: the constrained plan with no new orders, so the installed fleet
+  /// (and known deliveries in `fleet:`) serves what it can until it retires; the sites' stated
+  /// expansions still come online (and are paid for) as stated. What the plan is measured
+  /// against when it is not approved.
+  public static func buyingNothing(_ plan: Plan) throws -> [PlanRow] {
+    try result(plan, totalsOnly: true, constrained: true, buyNothing: true).rows
+  }
+
   /// The plan's rows and the capex cohorts their depreciation and capital charge come from
   /// (``run(_:totalsOnly:constrained:)``; the workbook writes the cohorts so that those columns
   /// are formulas).
   public static func result(_ plan: Plan, totalsOnly: Bool = false, constrained: Bool = false) throws -> (rows: [PlanRow], cohorts: [CapexCohort]) {
+    try result(plan, totalsOnly: totalsOnly, constrained: constrained, buyNothing: false)
+  }
+
+  static func result(_ plan: Plan, totalsOnly: Bool, constrained: Bool, buyNothing: Bool) throws -> (rows: [PlanRow], cohorts: [CapexCohort]) {
     var state = try PlannerState(plan)
     var rows: [PlanRow] = []
     for q in plan.quarters {
       var quarter = QuarterWork(plan: plan, quarter: q, rates: state.rates, constrained: constrained)
+      quarter.buyNothing = buyNothing
       let served = try serve(&quarter, state: &state)
       let power = powerAndSpace(quarter, served)
       var (total, siteRows) = try money(quarter, served, power, state: &state)
@@ -152,6 +165,8 @@ public enum CapacityPlanner {
     let usable: Double
     /// Whether purchases are held to delivery and power (the constrained plan).
     let constrained: Bool
+    /// No new GPUs at all (the constrained plan's do-nothing baseline).
+    var buyNothing = false
     /// The quarter's demand growth factor (next quarter's tokens/day over this one's; the last
     /// quarter repeats the one before), for the rate within the quarter.
     let growth: Double
@@ -339,7 +354,7 @@ public enum CapacityPlanner {
       buyHardware = choice
       let total = try work.totalWork(choice)
       let needed = try work.gpuCount(try work.gpus(forShare: remaining, on: choice))
-      if work.constrained { limit = purchaseLimit(work, hardware: choice, available: available) }
+      if work.constrained { limit = work.buyNothing ? 0 : purchaseLimit(work, hardware: choice, available: available) }
       if let limit, needed > limit {
         // Only what can arrive and be powered serves. Capacity covering a share c of the
         // sizing rate serves the demand below it through the quarter (``RateWithinQuarter``);
@@ -366,7 +381,7 @@ public enum CapacityPlanner {
     if missingSpares > 0 {
       if buyHardware == nil { buyHardware = try purchaseChoice(plan, quarter: q, work: { try work.neededGPUs($0) }) }
       if work.constrained {
-        let cap = limit ?? purchaseLimit(work, hardware: buyHardware!, available: available)
+        let cap = work.buyNothing ? 0 : (limit ?? purchaseLimit(work, hardware: buyHardware!, available: available))
         missingSpares = min(missingSpares, max(0, cap - buy))
       }
       buy += missingSpares

@@ -124,7 +124,8 @@ extension RunReport {
     // Over the horizon, not its best quarter.
     let tokens = totals.reduce(0) { $0 + $1.tokens }
     let served = totals.reduce(0) { $0 + $1.tokensServed }
-    let servedShare = tokens > 0 ? 100 * served / tokens : 100
+    let servedShare = servedShare(totals)
+    let baseline = r.buyingNothing.isEmpty ? "" : "; buying nothing: \(NumberText.grouped(Self.servedShare(r.buyingNothing), decimals: 1))%"
     let cost = totals.reduce(0) { $0 + $1.depreciation + $1.capitalCharge + $1.opex }
     let late = firstOrder.map(r.isLate) ?? false
     return [
@@ -137,7 +138,8 @@ extension RunReport {
       .init(label: "Demand served, horizon", value: NumberText.grouped(servedShare, decimals: 1) + "%",
         detail: "\(q1.quarter)–\(last.quarter)"
           + (tokens > served ? ": \(NumberText.grouped((tokens - served) / 1e12, decimals: 0)) T tokens unserved\(lostRevenue(totals, r.plan)); " : "; ")
-          + (unconstrained.map { "all of \($0.quarter) would take \(NumberText.grouped(Double($0.gpusRequired))) GPUs, \(NumberText.grouped($0.facilityPowerMegawatts, decimals: 1)) MW" } ?? "")),
+          + (unconstrained.map { "all of \($0.quarter) would take \(NumberText.grouped(Double($0.gpusRequired))) GPUs, \(NumberText.grouped($0.facilityPowerMegawatts, decimals: 1)) MW" } ?? "")
+          + baseline),
       .init(label: "Cost per M tokens, horizon", value: NumberText.grouped(served > 0 ? cost / (served / 1e6) : 0, decimals: 4) + " \(currency)",
         detail: "per token served, \(q1.quarter)–\(last.quarter): input \(inputOutput(totals).input), output \(inputOutput(totals).output) by their GPU-hours; \(q1.quarter): \(NumberText.grouped(q1.costPerMillionTokens, decimals: 4)), \(last.quarter): \(NumberText.grouped(last.costPerMillionTokens, decimals: 4))"),
     ]

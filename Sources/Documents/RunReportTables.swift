@@ -128,27 +128,30 @@ package enum RunReport {
   package static func comparisonTable(_ r: RunResults) -> ReportTable {
     let currency = r.plan.money.currency
     var rows: [[ReportTable.Cell]] = []
+    let nothing = r.buyingNothing
     if let c = r.totals.last, let u = r.unconstrainedTotals.last {
       let q = c.quarter.description
       let days = Double(c.quarter.days)
-      func row(_ measure: String, _ unit: String, _ a: Double, _ b: Double, _ d: Int) -> [ReportTable.Cell] {
-        [t(measure), t(unit), n(a, d), n(b, d)]
+      let z = nothing.last
+      /// The measure in the constrained plan, what it would take, and (with a baseline) buying nothing.
+      func row(_ measure: String, _ unit: String, _ a: Double, _ b: Double, _ d: Int, nothing x: Double? = nil) -> [ReportTable.Cell] {
+        [t(measure), t(unit), n(a, d), n(b, d)] + (z == nil ? [] : [x.map { n($0, d) } ?? t("")])
       }
+      func sum(_ rows: [PlanRow], _ value: KeyPath<PlanRow, Double>) -> Double { rows.reduce(0) { $0 + $1[keyPath: value] } / 1e6 }
       rows = [
-        row("GPUs installed, \(q)", "GPUs", Double(c.gpusInstalled), Double(u.gpusInstalled), 0),
-        row("Facility power, \(q)", "MW", c.facilityPowerMegawatts, u.facilityPowerMegawatts, 1),
-        row("Tokens served per day, \(q)", "trillion", c.tokensServed / days / 1e12, u.tokensServed / days / 1e12, 2),
-        row("Demand served, \(q)", "%", servedPercent(c), servedPercent(u), 1),
-        row("Capex over the horizon", "M \(currency)", r.totals.reduce(0) { $0 + $1.capex } / 1e6,
-          r.unconstrainedTotals.reduce(0) { $0 + $1.capex } / 1e6, 1),
-        row("Cost per million tokens served, \(q)", currency, c.costPerMillionTokens, u.costPerMillionTokens, 4),
+        row("GPUs installed, \(q)", "GPUs", Double(c.gpusInstalled), Double(u.gpusInstalled), 0, nothing: z.map { Double($0.gpusInstalled) }),
+        row("Facility power, \(q)", "MW", c.facilityPowerMegawatts, u.facilityPowerMegawatts, 1, nothing: z?.facilityPowerMegawatts),
+        row("Tokens served per day, \(q)", "trillion", c.tokensServed / days / 1e12, u.tokensServed / days / 1e12, 2, nothing: z.map { $0.tokensServed / days / 1e12 }),
+        row("Demand served, \(q)", "%", servedPercent(c), servedPercent(u), 1, nothing: z.map(servedPercent)),
+        row("Demand served over the horizon", "%", servedShare(r.totals), servedShare(r.unconstrainedTotals), 1, nothing: z == nil ? nil : servedShare(nothing)),
+        row("Capex over the horizon", "M \(currency)", sum(r.totals, \.capex), sum(r.unconstrainedTotals, \.capex), 1, nothing: z == nil ? nil : sum(nothing, \.capex)),
+        row("Cost per million tokens served, \(q)", currency, c.costPerMillionTokens, u.costPerMillionTokens, 4, nothing: z?.costPerMillionTokens),
       ]
       if r.plan.revenue != nil {
         // At the plan's prices: what the served tokens sell for and what the unserved would have.
-        func sum(_ rows: [PlanRow], _ value: KeyPath<PlanRow, Double>) -> Double { rows.reduce(0) { $0 + $1[keyPath: value] } / 1e6 }
         rows += [
-          row("Revenue over the horizon", "M \(currency)", sum(r.totals, \.revenue), sum(r.unconstrainedTotals, \.revenue), 1),
-          row("Revenue lost over the horizon", "M \(currency)", sum(r.totals, \.revenueLost), sum(r.unconstrainedTotals, \.revenueLost), 1),
+          row("Revenue over the horizon", "M \(currency)", sum(r.totals, \.revenue), sum(r.unconstrainedTotals, \.revenue), 1, nothing: z == nil ? nil : sum(nothing, \.revenue)),
+          row("Revenue lost over the horizon", "M \(currency)", sum(r.totals, \.revenueLost), sum(r.unconstrainedTotals, \.revenueLost), 1, nothing: z == nil ? nil : sum(nothing, \.revenueLost)),
         ]
       }
     }
@@ -157,9 +160,10 @@ package enum RunReport {
       columns: [
         .init("Measure", numeric: false, key: "measure"), .init("Unit", numeric: false, key: "unit"),
         .init("Constrained plan", key: "constrained"), .init("What it would take", key: "unconstrained"),
-      ],
+      ] + (nothing.isEmpty ? [] : [.init("Buying nothing", key: "buying_nothing")]),
       rows: rows,
-      note: "Constrained: deliveries from \(r.plan.asOf.adding(r.plan.money.procurementLeadQuarters)) on, powered within the site's stated MW. What it would take: every quarter's demand served, GPUs and MW as needed.")
+      note: "Constrained: deliveries from \(r.plan.asOf.adding(r.plan.money.procurementLeadQuarters)) on, powered within the site's stated MW. What it would take: every quarter's demand served, GPUs and MW as needed."
+        + (nothing.isEmpty ? "" : " Buying nothing: the plan not approved, no new orders; the installed GPUs serve what they can until they retire, and the site's stated expansions come online as stated."))
   }
 
   /// The headline: the next four quarters' totals.
@@ -232,6 +236,12 @@ package enum RunReport {
 
   /// The share of a row's tokens served, in percent (100 without demand).
   package static func servedPercent(_ q: PlanRow) -> Double { q.tokens > 0 ? 100 * q.tokensServed / q.tokens : 100 }
+
+  /// The share of the rows' tokens served, in percent (100 without demand).
+  package static func servedShare(_ rows: [PlanRow]) -> Double {
+    let tokens = rows.reduce(0) { $0 + $1.tokens }
+    return tokens > 0 ? 100 * rows.reduce(0) { $0 + $1.tokensServed } / tokens : 100
+  }
 
   /// A start-by quarter, marked late when it is before the quarter the run was made in.
   static func by(_ r: RunResults, _ q: Quarter) -> String { r.isLate(q) ? "\(q) (late)" : q.description }

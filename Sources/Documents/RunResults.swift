@@ -42,6 +42,8 @@ package struct RunResults: Sendable {
   /// The constrained budget's P10/P50/P90 by fiscal year over the Monte Carlo draws (empty
   /// without an `uncertainty:` section).
   package var budgetRanges: [BudgetRange] = []
+  /// The do-nothing baseline's totals: no new orders (``CapacityPlanner/buyingNothing(_:)``).
+  package var buyingNothing: [PlanRow] = []
   /// The assumptions register, built once from the plan when the results are made.
   package var register = AssumptionsRegister()
 

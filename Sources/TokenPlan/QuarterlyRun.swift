@@ -292,6 +292,7 @@ public enum QuarterlyRun {
     results.runDate = request.documentDate
     results.register = AssumptionsRegister(plan: plan, forecast: source.forecast, inputs: inputs)
     results.budget = Budget.rows(results.totals, plan: plan, cohorts: cohorts)
+    results.buyingNothing = try CapacityPlanner.buyingNothing(plan)
     if base.uncertainty != nil {
       results.budgetRanges = try PlanJob.budgetRanges(base, forecast.demandRows, samples: samples, file: request.planPath)
     }

@@ -691,6 +691,29 @@ struct PlannerEdgeTests {
     #expect { _ = try PlanReader.read(text: bad, path: path) } throws: { "\($0)".contains("default.yaml:\(line):") }
   }
 
+  @Test("the do-nothing baseline buys nothing: the installed fleet serves what it can, the rest is unserved, a stated expansion is still paid")
+  func buyingNothing() throws {
+    var plan = handPlan(tokensPerDay: 1e12, siteMW: 10)
+    plan.horizonQuarters = 3
+    plan.money.procurementLeadQuarters = 0
+    plan.facility.capexPerMegawatt = 1_000_000
+    plan.facility.megawattsAvailable[Quarter("2026Q3")!] = 12  // a stated expansion
+    let q = Quarter("2026Q2")!
+    plan.workloads[0].tokensPerDay = Dictionary(uniqueKeysWithValues: (0..<3).map { (q.adding($0), 1e12) })
+    plan.fleet = [FleetCohort(hardware: "G", count: 800, installed: Quarter("2025Q3")!, nodeCost: 200_000)]
+    let nothing = try CapacityPlanner.buyingNothing(plan)
+    let constrained = try CapacityPlanner.run(plan, totalsOnly: true, constrained: true)
+    #expect(nothing.count == 3 && constrained.count == 3)
+    for (z, c) in zip(nothing, constrained) {
+      #expect(z.gpusToOrder == 0 && z.gpusInstalled == 800 && z.capexByHardware.isEmpty, "\(z.quarter)")
+      // 800 of the 5,048 GPUs the demand needs: about a sixth served, the rest unserved.
+      #expect(z.tokensServed < c.tokensServed && z.tokensServed > 0 && close(z.tokensServed + z.tokensUnserved, z.tokens))
+    }
+    // The constrained plan buys; buying nothing pays only the stated 2 MW (2/1.2 MW of IT × $1M).
+    #expect(constrained.contains { $0.gpusToOrder > 0 })
+    #expect(close(nothing.reduce(0) { $0 + $1.capex }, 2 / 1.2 * 1_000_000))
+  }
+
   @Test("a sole workload's racks never exceed its total's (a share of 1 + 2e-16 rounded up gave one more)")
   func soleWorkloadRacks() throws {
     for tokens in stride(from: 1e11, through: 5e12, by: 1.7e11) {
