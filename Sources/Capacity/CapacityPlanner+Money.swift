@@ -226,7 +226,14 @@ extension CapacityPlanner {
   /// The pinned purchase hardware, or the available one with the least node capex per unit of
   /// the quarter's work.
   static func purchaseChoice(_ plan: Plan, quarter: Quarter, work: (String) throws -> Double) throws -> String {
-    if let pinned = plan.purchaseHardware { return pinned }
+    if let pinned = plan.purchaseHardware {
+      // Pinned hardware is bought only once it can be.
+      if let h = plan.hardware[pinned], h.firstAvailable > quarter {
+        throw PlanError(
+          description: "purchase_hardware \(pinned) is first available in \(h.firstAvailable), after \(quarter), when the plan must buy; pin hardware available by then, or leave purchase_hardware out")
+      }
+      return pinned
+    }
     var best: (String, Double)?
     var reasons: [String] = []
     for (name, h) in plan.hardware.sorted(by: { $0.key < $1.key }) {

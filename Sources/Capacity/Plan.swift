@@ -448,6 +448,8 @@ public struct Plan: Sendable, Equatable {
   public var serviceLifeYears: Double
   /// Hardware for new purchases; `nil` buys the best available each quarter.
   public var purchaseHardware: String?
+  /// Hardware to compare side by side, each bought alone (`purchase_alternatives`, ``Alternatives``).
+  public var purchaseAlternatives: [String] = []
   /// The first site: it holds the installed fleet, and the plan's single site when `sites:` is
   /// absent.
   public var facility: Facility

@@ -94,6 +94,7 @@ public enum PlanKeys {
     .init(path: "reconcile", kind: .choice(["bottom_up", "ols", "wls_struct", "wls_var", "mint_shrink", "none"]), defaultValue: "bottom_up", text: "How the run reconciles the forecast hierarchy."),
     .init(path: "growth_decay", kind: .choice(["disclosures", "none"]), defaultValue: "disclosures", text: "Whether forecast growth past each segment's backtested span slows as the public token disclosures' did."),
     .init(path: "purchase_hardware", kind: .string, defaultValue: "the cheapest per unit of work available", text: "The hardware new purchases buy."),
+    .init(path: "purchase_alternatives", kind: .stringList, text: "Hardware to compare side by side: the plan computed again buying only each one (capex, demand served, cost per M tokens, MW, tokens per MW, rack fit), in the report's Hardware alternatives table."),
     .init(path: "workloads", kind: .named, required: true, text: "The workloads by name, each a model serving some demand series."),
     .init(path: "operations", kind: .section, required: true, text: "How GPUs are run and sized."),
     .init(path: "fleet", kind: .section, text: "The installed GPUs."),

@@ -64,6 +64,9 @@ public enum PlanReader {
     plan.otherSites = otherSites
     if let node = top["cost_lines"] { plan.costLines = try r.costLines(node) }
     if let node = top["revenue"] { plan.revenue = try r.revenue(node) }
+    if let node = top["purchase_alternatives"] {
+      plan.purchaseAlternatives = try r.sequence(node).map { try r.hardwareName($0, in: catalog.hardware) }
+    }
     plan.catalogs = catalog.paths
     plan.accelerators = catalog.accelerators
     plan.measurements = catalog.measurements

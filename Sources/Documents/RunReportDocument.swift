@@ -46,6 +46,7 @@ extension RunReport {
     blocks.append(.table(tables.capacity))
     blocks.append(.table(tables.powerCost))
     if let sites = tables.sites { blocks.append(.table(sites)) }
+    if let alternatives = tables.alternatives { blocks.append(.table(alternatives)) }
     blocks.append(.table(tables.workloads))
     blocks.append(.table(tables.serving))
     blocks.append(.table(tables.unconstrained))
@@ -179,6 +180,14 @@ extension RunReport {
         "Capacity: in \(worst.quarter) only \(NumberText.grouped(servedPercent(worst), decimals: 1))% of demand can be served (\(NumberText.grouped(Double(worst.gpusInstalled))) GPUs in \(NumberText.grouped(worst.facilityPowerMegawatts, decimals: 1)) MW)"
           + (u.map { "; serving all of it would take \(NumberText.grouped(Double($0.gpusRequired))) GPUs and \(NumberText.grouped($0.facilityPowerMegawatts, decimals: 1)) MW, \(NumberText.grouped($0.shortfallMegawatts, decimals: 1)) MW beyond the site" } ?? "")
           + ". More sites or MW, or a smaller demand share, change this; the constrained plan does not add them.")
+    }
+    // Systems denser than the site's racks: each takes a rack of its own, which must be cooled.
+    let bought = Set((r.totals + r.unconstrainedTotals).compactMap(\.purchaseHardware)).sorted()
+    for name in bought {
+      guard let h = plan.hardware[name], h.nodeMaxKilowatts > plan.facility.rackKilowatts + 1e-9 else { continue }
+      out.append(
+        "Rack density: the plan buys \(name), \(NumberText.grouped(h.nodeMaxKilowatts, decimals: 0)) kW a system against the site's \(NumberText.grouped(plan.facility.rackKilowatts, decimals: 0)) kW racks: each system takes a rack of its own, which the site must power and cool (liquid cooling at this density)"
+          + (plan.purchaseAlternatives.isEmpty ? "." : "; the hardware alternatives table shows what the others would cost."))
     }
     let late = r.unconstrainedTotals.filter { ($0.orderByQuarter.map { $0 <= plan.asOf } ?? false) && $0.gpusToOrder > 0 }
     if !late.isEmpty {

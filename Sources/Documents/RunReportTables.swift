@@ -22,6 +22,7 @@ package enum RunReport {
       sensitivity: sensitivityTable(r.tornado, currency: r.plan.money.currency, quarter: r.totals.last?.quarter.description ?? ""), fits: fitsTable(r),
       assumptions: register.table, sites: r.plan.sites.count > 1 ? sitesTable(r) : nil, growth: growthTable(r), sources: register.sources,
       assumptionNames: register.names)
+    if !r.alternatives.isEmpty { tables.alternatives = alternativesTable(r) }
     if let since = r.sinceLastQuarter {
       tables.sincePlan = sincePlanTable(since, currency: r.plan.money.currency)
       tables.sinceScore = since.score.map(sinceScoreTable)
@@ -164,6 +165,39 @@ package enum RunReport {
       rows: rows,
       note: "Constrained: deliveries from \(r.plan.asOf.adding(r.plan.money.procurementLeadQuarters)) on, powered within the site's stated MW. What it would take: every quarter's demand served, GPUs and MW as needed."
         + (nothing.isEmpty ? "" : " Buying nothing: the plan not approved, no new orders; the installed GPUs serve what they can until they retire, and the site's stated expansions come online as stated."))
+  }
+
+  /// The plan bought with each `purchase_alternatives` entry alone, side by side.
+  package static func alternativesTable(_ r: RunResults) -> ReportTable {
+    let currency = r.plan.money.currency
+    let q = r.totals.last?.quarter.description ?? ""
+    var failures: [String] = []
+    let rows: [[ReportTable.Cell]] = r.alternatives.map { result in
+      switch result {
+      case .success(let a):
+        return [
+          t(a.hardware), n(a.capex / 1e6, 1), n(a.servedPercent, 1), n(a.costPerMillionTokens, 4), i(a.gpusRequired),
+          n(a.facilityMegawatts, 1), n(a.tokensPerDayPerMegawatt / 1e9, 1), n(a.capexToServeAll / 1e6, 1),
+          t(a.fitsRack ? "yes (\(NumberText.grouped(a.nodeKilowatts, decimals: 1)) kW)" : "no: \(NumberText.grouped(a.nodeKilowatts, decimals: 1)) kW > \(NumberText.grouped(a.rackKilowatts, decimals: 0)) kW"),
+        ]
+      case .failure(let e):
+        failures.append(e.description)
+        return [t(e.description.components(separatedBy: ":").first ?? "")] + Array(repeating: t("—"), count: 8)
+      }
+    }
+    return ReportTable(
+      title: "Hardware alternatives",
+      columns: [
+        .init("Hardware", numeric: false, key: "hardware"), .init("Capex", unit: "M \(currency)", key: "capex_million"),
+        .init("Demand served", unit: "% of horizon", key: "served_percent"), .init("Cost", unit: "\(currency)/M tokens", key: "cost_per_million_tokens"),
+        .init("GPUs for all, \(q)", key: "gpus_required"), .init("MW for all, \(q)", unit: "facility", key: "facility_power_mw"),
+        .init("Tokens/day per MW", unit: "billion", key: "tokens_per_day_per_mw_billion"),
+        .init("Capex for all", unit: "M \(currency)", key: "capex_to_serve_all_million"),
+        .init("Fits a rack", numeric: false, key: "fits_rack"),
+      ],
+      rows: rows,
+      note: "The plan computed again buying only each system: capex, demand served and cost per million tokens served over the horizon within the sites' stated MW (the constrained plan); GPUs, facility MW, tokens per day per MW and capex to serve all demand (what it would take). A system above the \(NumberText.grouped(r.plan.facility.rackKilowatts, decimals: 0)) kW rack takes a rack of its own, which the site's cooling must hold. Everything else is the plan's."
+        + (failures.isEmpty ? "" : " Not plannable: " + failures.joined(separator: "; ") + "."))
   }
 
   /// The headline: the next four quarters' totals.

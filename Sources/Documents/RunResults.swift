@@ -44,6 +44,8 @@ package struct RunResults: Sendable {
   package var budgetRanges: [BudgetRange] = []
   /// The do-nothing baseline's totals: no new orders (``CapacityPlanner/buyingNothing(_:)``).
   package var buyingNothing: [PlanRow] = []
+  /// The plan with each of `purchase_alternatives` bought alone (``Alternatives``).
+  package var alternatives: [Result<HardwareAlternative, PlanError>] = []
   /// The assumptions register, built once from the plan when the results are made.
   package var register = AssumptionsRegister()
 
@@ -139,6 +141,8 @@ package struct RunTables {
   package var assumptions: ReportTable
   /// Each site's quarter, with several sites (`nil` with one).
   package var sites: ReportTable?
+  /// The hardware alternatives side by side (`nil` without `purchase_alternatives`).
+  package var alternatives: ReportTable?
   /// The total's implied quarter-on-quarter growth, history and forecast.
   package var growth: ReportTable
   /// The register's sources, each once, by the reference number its rows give.
@@ -152,10 +156,18 @@ package struct RunTables {
 
   /// (file stem, table) in document order.
   package var all: [(String, ReportTable)] {
-    [("purchases", purchases), ("comparison", comparison), ("headline", headline), ("capacity", capacity), ("power-cost", powerCost)]
-      + (sites.map { [("sites", $0)] } ?? []) + [("workloads", workloads), ("serving", serving),
-      ("unconstrained", unconstrained), ("budget", budget), ("growth", growth), ("scenarios", scenarios), ("uncertainty", uncertainty), ("sensitivity", sensitivity), ("fits", fits),
-      ("assumptions", assumptions), ("sources", sources)] + [("since-last-plan", sincePlan), ("since-last-score", sinceScore)].compactMap { k, t in t.map { (k, $0) } }
+    var out: [(String, ReportTable)] = [("purchases", purchases), ("comparison", comparison)]
+    if let alternatives { out.append(("alternatives", alternatives)) }
+    out += [("headline", headline), ("capacity", capacity), ("power-cost", powerCost)]
+    if let sites { out.append(("sites", sites)) }
+    out += [
+      ("workloads", workloads), ("serving", serving), ("unconstrained", unconstrained), ("budget", budget), ("growth", growth),
+      ("scenarios", scenarios), ("uncertainty", uncertainty), ("sensitivity", sensitivity), ("fits", fits), ("assumptions", assumptions),
+      ("sources", sources),
+    ]
+    if let sincePlan { out.append(("since-last-plan", sincePlan)) }
+    if let sinceScore { out.append(("since-last-score", sinceScore)) }
+    return out
   }
 }
 

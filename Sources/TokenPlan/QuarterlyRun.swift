@@ -293,6 +293,7 @@ public enum QuarterlyRun {
     results.register = AssumptionsRegister(plan: plan, forecast: source.forecast, inputs: inputs)
     results.budget = Budget.rows(results.totals, plan: plan, cohorts: cohorts)
     results.buyingNothing = try CapacityPlanner.buyingNothing(plan)
+    results.alternatives = Alternatives.compare(plan)
     if base.uncertainty != nil {
       results.budgetRanges = try PlanJob.budgetRanges(base, forecast.demandRows, samples: samples, file: request.planPath)
     }

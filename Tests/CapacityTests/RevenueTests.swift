@@ -79,3 +79,38 @@ struct RevenueTests {
     #expect { _ = try PlanReader.read(text: noOutput, path: path) } throws: { "\($0)".contains("default.yaml:\(line):") }
   }
 }
+
+@Suite("Hardware alternatives (issue 29)")
+struct AlternativesTests {
+  @Test("each alternative is the plan bought with it alone: handPlan's 5,048 GPUs of G; a rack-scale system flagged above the rack; one not yet available reported with its reason")
+  func alternatives() throws {
+    var plan = handPlan(tokensPerDay: 1e12, siteMW: 100)
+    let prov = Provenance(source: "test", date: "2026-12-06")
+    plan.hardware["R"] = HardwareSpec(
+      name: "R", peakDenseTFLOPS: [:], hbmGigabytes: 0, hbmTerabytesPerSecond: 0, tdpWatts: 0, gpusPerNode: 72,
+      nodeMaxKilowatts: 120, nodeBusyKilowatts: 100, nodeIdleKilowatts: 30, nodePrice: 3_000_000,
+      firstAvailable: Quarter("2020Q1")!, provenance: prov)
+    plan.hardware["Late"] = HardwareSpec(
+      name: "Late", peakDenseTFLOPS: [:], hbmGigabytes: 0, hbmTerabytesPerSecond: 0, tdpWatts: 0, gpusPerNode: 8,
+      nodeMaxKilowatts: 10, nodeBusyKilowatts: 8, nodeIdleKilowatts: 2, nodePrice: 200_000,
+      firstAvailable: Quarter("2030Q1")!, provenance: prov)
+    for h in ["R", "Late"] {
+      plan.throughput.append(
+        Throughput(model: "m", hardware: h, latencyClass: "server", inputTokensPerSecond: 20_000, outputTokensPerSecond: 4_000, estimated: false, provenance: prov))
+    }
+    plan.money.procurementLeadQuarters = 0  // the constrained plan buys in 2026Q2 too
+    plan.purchaseAlternatives = ["G", "R", "Late"]
+    let results = Alternatives.compare(plan)
+    #expect(results.count == 3)
+    let g = try results[0].get()
+    // The hand-worked plan's figures (PlannerTests.handWorked): 5,048 GPUs, 631 nodes × $200k, 7.572 MW.
+    #expect(g.gpusRequired == 5048 && close(g.capex, 631 * 200_000) && close(g.facilityMegawatts, 7.572))
+    #expect(close(g.tokensPerDayPerMegawatt, 1e12 / 7.572) && g.servedPercent == 100 && g.fitsRack)
+    let r = try results[1].get()
+    // Twice G's rates: half the GPUs (5,047.1 / 2 → 2,524), bought as 36 systems of 72.
+    #expect(r.gpusRequired == 2524 && !r.fitsRack && r.nodeKilowatts == 120)
+    #expect(close(r.capex, 36 * 3_000_000))
+    guard case .failure(let e) = results[2] else { Issue.record("an alternative first available in 2030 was planned"); return }
+    #expect(e.description.contains("2030Q1"), "\(e.description)")
+  }
+}
