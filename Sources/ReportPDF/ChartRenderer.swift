@@ -132,8 +132,14 @@ extension Chart {
     }
     if logScale {
       let positive = values.filter { $0 > 0 }
-      let lo = positive.min() ?? 1
-      let hi = max(positive.max() ?? 10, lo * 10)
+      let hi = max(positive.max() ?? 10, (positive.min() ?? 1) * 10)
+      // The axis holds the observations: a fitted curve that falls toward 0 far before them
+      // (a Bass or logistic start) is cut at a decade below the lowest observation rather than
+      // stretching the axis down to 1e-320; and never more than twelve decades in all.
+      let observed = series.filter { $0.style == .points }.flatMap { $0.y.filter { $0 > 0 && $0.isFinite } }
+      var lo = positive.min() ?? 1
+      if let floor = observed.min() { lo = max(lo, floor / 10) }
+      lo = max(lo, hi / 1e12)
       let ticks = Chart.logTicks(lo, hi)
       return (ticks.first ?? lo, ticks.last ?? hi, ticks)
     }
