@@ -65,7 +65,8 @@ extension CapacityPlanner {
         CostModel.evaluate(column, &row, plan: plan, site: site)
       }
       let facilityMW = row.facilityPowerMegawatts
-      row.shortfallMegawatts = max(0, facilityMW - site.megawattsAvailable(at: q))
+      row.siteMegawatts = site.megawattsAvailable(at: q)
+      CostModel.evaluate(.shortfallMegawatts, &row, plan: plan, site: site)
       // Facility MW are paid for once, when they come online: the site's stated expansions
       // (`mw_available` steps after the as-of quarter) whether used or not, and in the
       // unconstrained plan MW beyond them when first needed (their construction starts the
@@ -96,6 +97,7 @@ extension CapacityPlanner {
     total.capex = itCapex + facilityCapex
     total.facilityMegawattsAdded = siteRows.reduce(0) { $0 + $1.facilityMegawattsAdded }
     total.shortfallMegawatts = siteRows.reduce(0) { $0 + $1.shortfallMegawatts }
+    total.siteMegawatts = siteRows.reduce(0) { $0 + $1.siteMegawatts }
     total.buildByQuarter = siteRows.compactMap(\.buildByQuarter).min()
     total.facilityPowerMegawatts = siteRows.reduce(0) { $0 + $1.facilityPowerMegawatts }
     total.energyMegawattHours = siteRows.reduce(0) { $0 + $1.energyMegawattHours }

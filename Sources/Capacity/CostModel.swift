@@ -27,6 +27,9 @@ public enum CostModel {
     ),
     // Facility power = IT power × PUE.
     (.facilityPowerMegawatts, .product([.quantity(.itPowerMegawatts), .assumption(.pue)])),
+    // MW beyond what the sites state = max(0, facility MW − the sites' MW) (the workbook's flag
+    // when a changed PUE pushes the facility past the site).
+    (.shortfallMegawatts, .positivePart(.difference(.quantity(.facilityPowerMegawatts), .quantity(.siteMegawatts)))),
     // Facility energy = IT energy × PUE.
     (.energyMegawattHours, .product([.quantity(.itEnergyMegawattHours), .assumption(.pue)])),
     // Energy per token served, J = MWh × 3.6e9 J/MWh / tokens served, 0 without tokens.
@@ -55,7 +58,7 @@ public enum CostModel {
 
   /// The columns a plan with several sites sums over its sites instead of evaluating on the total
   /// (each site has its own PUE and electricity price).
-  public static let siteSums: Set<PlanQuantity> = [.facilityPowerMegawatts, .energyMegawattHours, .electricity]
+  public static let siteSums: Set<PlanQuantity> = [.facilityPowerMegawatts, .shortfallMegawatts, .energyMegawattHours, .electricity]
 
   /// Sets one derived column of `row` from its inputs (for a planner step that needs it before
   /// the rest of the row is known).
@@ -73,7 +76,8 @@ public enum CostModel {
 
 /// A numeric plan-row column that a ``CostExpression`` reads or defines.
 public enum PlanQuantity: String, Sendable, CaseIterable {
-  case tokens, tokensServed, itPowerMegawatts, facilityPowerMegawatts, itEnergyMegawattHours, energyMegawattHours, joulesPerToken
+  case tokens, tokensServed, itPowerMegawatts, facilityPowerMegawatts, siteMegawatts, shortfallMegawatts
+  case itEnergyMegawattHours, energyMegawattHours, joulesPerToken
   case depreciation, capitalCharge, electricity, maintenanceAndColocation, otherOpex, opex, costPerMillionTokens
 
   /// Where the value lives in a ``PlanRow``.
@@ -83,6 +87,8 @@ public enum PlanQuantity: String, Sendable, CaseIterable {
     case .tokensServed: return \.tokensServed
     case .itPowerMegawatts: return \.itPowerMegawatts
     case .facilityPowerMegawatts: return \.facilityPowerMegawatts
+    case .siteMegawatts: return \.siteMegawatts
+    case .shortfallMegawatts: return \.shortfallMegawatts
     case .itEnergyMegawattHours: return \.itEnergyMegawattHours
     case .energyMegawattHours: return \.energyMegawattHours
     case .joulesPerToken: return \.joulesPerToken
@@ -174,6 +180,10 @@ public indirect enum CostExpression: Sendable {
   case product([CostExpression])
   /// Plain division.
   case quotient(CostExpression, CostExpression)
+  /// The first less the second.
+  case difference(CostExpression, CostExpression)
+  /// The value when positive, else 0.
+  case positivePart(CostExpression)
   /// Division that is 0 when the denominator is not positive (a quarter without tokens).
   case ratio(CostExpression, CostExpression)
   /// The row quarter's straight-line depreciation of the cohorts of a kind over `life` years:
@@ -193,6 +203,8 @@ public indirect enum CostExpression: Sendable {
     case .sum(let terms): return terms.dropFirst().reduce(v(terms[0])) { $0 + v($1) }
     case .product(let factors): return factors.dropFirst().reduce(v(factors[0])) { $0 * v($1) }
     case .quotient(let n, let d): return v(n) / v(d)
+    case .difference(let a, let b): return v(a) - v(b)
+    case .positivePart(let e): return max(0, v(e))
     case .ratio(let n, let d):
       let denominator = v(d)
       return denominator > 0 ? v(n) / denominator : 0
@@ -237,6 +249,8 @@ public indirect enum CostExpression: Sendable {
     case .sum(let terms): return terms.map(f).joined(separator: "+")
     case .product(let factors): return factors.map(operand).joined(separator: "*")
     case .quotient(let n, let d): return operand(n) + "/" + operand(d)
+    case .difference(let a, let b): return f(a) + "-" + operand(b)
+    case .positivePart(let e): return "MAX(0,\(f(e)))"
     case .ratio(let n, let d): return "IF(\(f(d))>0,\(operand(n))/\(operand(d)),0)"
     case .cohortDepreciation(let kind, let life):
       guard let c = cohorts else { preconditionFailure("cohort terms need CohortReferences") }

@@ -29,6 +29,8 @@ public struct PlanRow: Sendable, Equatable {
   public var costPerMillionTokens: Double
   /// Facility MW needed beyond what the site has this quarter (0 when it fits).
   public var shortfallMegawatts: Double
+  /// Facility MW the sites state for this quarter (`mw_available`; a site's own on its row).
+  public var siteMegawatts: Double = 0
   public var currency: String
   /// This quarter's IT capex by hardware generation (node purchases delivered in the quarter).
   public var capexByHardware: [String: Double] = [:]

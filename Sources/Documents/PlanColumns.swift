@@ -19,7 +19,7 @@ package enum PlanColumn: String, CaseIterable {
   case capex, depreciation, capitalCharge = "capital_charge", opex, electricity
   case maintenanceAndColocation = "maintenance_and_colocation", otherOpex = "other_opex"
   case costPerMillionTokens = "cost_per_million_tokens", currency
-  case purchaseHardware = "purchase_hardware", shortfallMegawatts = "shortfall_mw"
+  case purchaseHardware = "purchase_hardware", shortfallMegawatts = "shortfall_mw", siteMegawatts = "site_mw"
   case capexByHardware = "capex_by_hardware", buildByQuarter = "build_by_quarter"
   case inputTokensServed = "input_tokens_served", costPerMillionInputTokens = "cost_per_million_input_tokens"
   case costPerMillionOutputTokens = "cost_per_million_output_tokens", revenue, revenueLost = "revenue_lost"
@@ -41,7 +41,7 @@ package enum PlanColumn: String, CaseIterable {
   /// The workbook's Quarterly plan sheet (totals): every cost component beside its sum.
   package static let workbook: [PlanColumn] = [
     .quarter, .tokens, .tokensServed, .tokensUnserved, .gpuHours, .gpusRequired, .gpusInstalled, .gpusToOrder, .orderByQuarter, .racks,
-    .itPowerMegawatts, .facilityPowerMegawatts, .itEnergyMegawattHours, .energyMegawattHours, .joulesPerToken, .capex,
+    .itPowerMegawatts, .facilityPowerMegawatts, .siteMegawatts, .shortfallMegawatts, .itEnergyMegawattHours, .energyMegawattHours, .joulesPerToken, .capex,
     .depreciation, .capitalCharge, .opex, .electricity, .maintenanceAndColocation, .otherOpex, .costPerMillionTokens,
   ]
 
@@ -103,7 +103,12 @@ package enum PlanColumn: String, CaseIterable {
       return .init(content: .number(\.costPerMillionTokens), unit: "currency/M tokens", workbookFormat: ratio, quantity: .costPerMillionTokens)
     case .currency: return .init(content: .text { $0.currency }, unit: "ISO code")
     case .purchaseHardware: return .init(content: .text { $0.purchaseHardware }, unit: "hardware")
-    case .shortfallMegawatts: return .init(content: .number(\.shortfallMegawatts), unit: "MW", workbookFormat: mw)
+    case .shortfallMegawatts:
+      // A visible flag in the workbook: red "over the site by …" when positive, "within the site" at 0.
+      return .init(
+        content: .number(\.shortfallMegawatts), unit: "MW",
+        workbookFormat: "[Red]\"over the site by \"#,##0.00\" MW\";-#,##0.00;\"within the site\"", quantity: .shortfallMegawatts)
+    case .siteMegawatts: return .init(content: .number(\.siteMegawatts), unit: "MW", workbookFormat: mw, quantity: .siteMegawatts)
     case .capexByHardware:
       return .init(
         content: .text { r in

@@ -34,7 +34,8 @@ struct CostModelTests {
       case .quantity(let q): return [q]
       case .assumption, .constant, .cohortDepreciation, .cohortBookValue: return []
       case .sum(let xs), .product(let xs): return xs.flatMap(reads)
-      case .quotient(let a, let b), .ratio(let a, let b): return reads(a) + reads(b)
+      case .quotient(let a, let b), .ratio(let a, let b), .difference(let a, let b): return reads(a) + reads(b)
+      case .positivePart(let a): return reads(a)
       }
     }
     for (column, expression) in CostModel.formulas {
@@ -54,6 +55,14 @@ struct CostModelTests {
     var row = try #require(try CapacityPlanner.run(handPlan()).first)
     row.tokens = 0
     #expect(r.value(row, plan: handPlan()) == 0)
+    // The site flag: the difference's second operand bracketed, the positive part as MAX.
+    let flag = CostExpression.positivePart(.difference(.quantity(.facilityPowerMegawatts), .sum([.quantity(.siteMegawatts), .constant(1)])))
+    #expect(flag.formula(cell: cell, name: \.rawValue) == "MAX(0,[facilityPowerMegawatts]-([siteMegawatts]+1))")
+    row.facilityPowerMegawatts = 5
+    row.siteMegawatts = 7
+    #expect(flag.value(row, plan: handPlan()) == 0)
+    row.siteMegawatts = 3
+    #expect(flag.value(row, plan: handPlan()) == 1)
   }
 }
 

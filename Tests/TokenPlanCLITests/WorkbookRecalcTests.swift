@@ -88,4 +88,32 @@ struct WorkbookRecalcTests {
     }
     #expect(checked == expectedCost.values.filter { $0 > 0 }.count && checked > 1, "\(budget)")
   }
+
+  @Test("a PUE that pushes facility power past the site's MW shows in the recalculated workbook: shortfall_mw = max(0, facility MW − site MW), flagged")
+  func siteFlag() throws {
+    let (plan, dir) = try RunCommandTests.smallPlan()
+    let out = dir.appendingPathComponent("flag-run").path
+    let run = try runTokenplan(["run", plan, "--out", out, "--paths", "50", "--quiet", "--no-store"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let scratch = try scratchDirectory("recalc-flag")
+    let script = packageRoot.appendingPathComponent("Tests/TokenPlanCLITests/readback/recalc.py").path
+    // PUE 20: the same GPUs' facility power, twenty times their IT power, is far past 12 MW.
+    let recalc = try tool(["python3", script, out + "/workbook.xlsx", scratch.path, "PUE=20"])
+    #expect(recalc.status == 0, "\(recalc.stderr)")
+    let sheets = try #require(try JSONSerialization.jsonObject(with: Data(recalc.stdout.utf8)) as? [String: [[String: Any]]])
+    let rows = try #require(sheets["Quarterly plan"])
+    var flagged = 0
+    for row in rows {
+      let facility = try #require(row["facility_power_mw"] as? Double)
+      let site = try #require(row["site_mw"] as? Double)
+      let shortfall = try #require(row["shortfall_mw"] as? Double)
+      #expect(abs(shortfall - max(0, facility - site)) <= 1e-9 * max(facility, 1), "\(row)")
+      if shortfall > 0 { flagged += 1 }
+    }
+    #expect(flagged > 0, "no quarter past the site at PUE 20: \(rows)")
+    // As planned (PUE 1.25) the constrained plan stays within the site: nothing was flagged.
+    let planned = try String(contentsOfFile: out + "/plan.csv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    let column = try #require(planned[0].firstIndex(of: "shortfall_mw"))
+    #expect(planned.dropFirst().allSatisfy { Double($0[column]) == 0 })
+  }
 }
