@@ -102,9 +102,9 @@ extension CapacityPlanner {
     total.facilityPowerMegawatts = siteRows.reduce(0) { $0 + $1.facilityPowerMegawatts }
     total.energyMegawattHours = siteRows.reduce(0) { $0 + $1.energyMegawattHours }
     total.electricity = siteRows.reduce(0) { $0 + $1.electricity }
-    // Maintenance on the IT equipment in service: a retired cohort is no longer maintained.
-    let grossIT = state.inServiceCapex(plan, at: q, kinds: [.it])
-    total.maintenanceAndColocation = plan.money.maintenanceShare * grossIT / 4 + colocation + state.existingLeasePerQuarter
+    // Maintenance (the cost model's formula: a share of the IT equipment in service, so a
+    // retired cohort is no longer maintained), colocation and the existing sites' lease.
+    total.colocationAndLease = colocation + state.existingLeasePerQuarter
     total.otherOpex = otherOpex(
       plan, installedGPUs: served.installed, facilityMegawatts: total.facilityPowerMegawatts, state: state, at: q)
     // Depreciation, capital charge and the rest: the cost model's formulas over the cohorts. With
@@ -161,7 +161,8 @@ extension CapacityPlanner {
           shortfallMegawatts: total.shortfallMegawatts * share, currency: plan.money.currency,
           otherOpex: total.otherOpex * share, itEnergyMegawattHours: total.itEnergyMegawattHours * share,
           electricity: total.electricity * share,
-          maintenanceAndColocation: total.maintenanceAndColocation * share, tokensServed: servedTokens,
+          maintenanceAndColocation: total.maintenanceAndColocation * share, maintenance: total.maintenance * share,
+          colocationAndLease: total.colocationAndLease * share, tokensServed: servedTokens,
           tokensUnserved: t - servedTokens))
       var inputHours = 0.0
       for (name, hoursOnType) in served.busyHours {
@@ -186,6 +187,8 @@ extension CapacityPlanner {
         r.capitalCharge = total.capitalCharge * c
         r.shortfallMegawatts = total.shortfallMegawatts * c
         r.maintenanceAndColocation = total.maintenanceAndColocation * c
+        r.maintenance = total.maintenance * c
+        r.colocationAndLease = total.colocationAndLease * c
         r.otherOpex = total.otherOpex * c
         r.opex = r.electricity + r.maintenanceAndColocation + r.otherOpex
         r.costPerMillionTokens = servedTokens > 0 ? (r.depreciation + r.capitalCharge + r.opex) / (servedTokens / 1e6) : 0

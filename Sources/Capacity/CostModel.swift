@@ -25,6 +25,11 @@ public enum CostModel {
         .sum([.cohortBookValue(.it, life: .depreciationYears), .cohortBookValue(.facility, life: .facilityLifeYears)]),
       ])
     ),
+    // Maintenance = maintenance share / 4 × the gross IT capex in service (cohorts within the
+    // service life: a retired cohort is no longer maintained).
+    (.maintenance, .product([.assumption(.maintenanceShare), .constant(0.25), .cohortGross(.it, life: .serviceLifeYears)])),
+    // Maintenance, colocation and lease = maintenance + colocation and the existing sites' lease.
+    (.maintenanceAndColocation, .sum([.quantity(.maintenance), .quantity(.colocationAndLease)])),
     // Facility power = IT power × PUE.
     (.facilityPowerMegawatts, .product([.quantity(.itPowerMegawatts), .assumption(.pue)])),
     // MW beyond what the sites state = max(0, facility MW − the sites' MW) (the workbook's flag
@@ -78,7 +83,8 @@ public enum CostModel {
 public enum PlanQuantity: String, Sendable, CaseIterable {
   case tokens, tokensServed, itPowerMegawatts, facilityPowerMegawatts, siteMegawatts, shortfallMegawatts
   case itEnergyMegawattHours, energyMegawattHours, joulesPerToken
-  case depreciation, capitalCharge, electricity, maintenanceAndColocation, otherOpex, opex, costPerMillionTokens
+  case depreciation, capitalCharge, electricity, maintenance, colocationAndLease, maintenanceAndColocation, otherOpex, opex
+  case costPerMillionTokens
 
   /// Where the value lives in a ``PlanRow``.
   public var keyPath: WritableKeyPath<PlanRow, Double> {
@@ -95,6 +101,8 @@ public enum PlanQuantity: String, Sendable, CaseIterable {
     case .depreciation: return \.depreciation
     case .capitalCharge: return \.capitalCharge
     case .electricity: return \.electricity
+    case .maintenance: return \.maintenance
+    case .colocationAndLease: return \.colocationAndLease
     case .maintenanceAndColocation: return \.maintenanceAndColocation
     case .otherOpex: return \.otherOpex
     case .opex: return \.opex
@@ -115,6 +123,10 @@ public enum PlanAssumption: String, Sendable, CaseIterable {
   case depreciationYears = "DepreciationYears"
   /// Years facility capex is depreciated over.
   case facilityLifeYears = "FacilityLifeYears"
+  /// Yearly maintenance as a share of the IT capex in service.
+  case maintenanceShare = "MaintenanceShare"
+  /// Years GPUs serve before they retire.
+  case serviceLifeYears = "ServiceLifeYears"
 
   /// The assumption's value in `plan`, at `site` (default: the first site) for the site's own
   /// PUE and electricity price.
@@ -125,6 +137,8 @@ public enum PlanAssumption: String, Sendable, CaseIterable {
     case .costOfCapital: return plan.money.costOfCapital
     case .depreciationYears: return plan.money.depreciationYears
     case .facilityLifeYears: return plan.facility.lifeYears
+    case .maintenanceShare: return plan.money.maintenanceShare
+    case .serviceLifeYears: return plan.serviceLifeYears
     }
   }
 }
@@ -191,6 +205,8 @@ public indirect enum CostExpression: Sendable {
   case cohortDepreciation(CapexKind, life: PlanAssumption)
   /// Their net book value at the row's quarter: `Σ capex·(1 − a/(life·4))` over the same cohorts.
   case cohortBookValue(CapexKind, life: PlanAssumption)
+  /// Their gross capex: `Σ capex` over the same cohorts.
+  case cohortGross(CapexKind, life: PlanAssumption)
 
   /// The value for `row` under `plan`'s assumptions and capex `cohorts` (left-to-right, as a
   /// spreadsheet evaluates).
@@ -214,6 +230,8 @@ public indirect enum CostExpression: Sendable {
     case .cohortBookValue(let kind, let life):
       let quarters = life.value(in: plan) * 4
       return Self.inService(cohorts, kind, row.quarter, quarters).reduce(0) { $0 + $1.capex * (1 - $1.age / quarters) }
+    case .cohortGross(let kind, let life):
+      return Self.inService(cohorts, kind, row.quarter, life.value(in: plan) * 4).reduce(0) { $0 + $1.capex }
     }
   }
 
@@ -259,6 +277,9 @@ public indirect enum CostExpression: Sendable {
       guard let c = cohorts else { preconditionFailure("cohort terms need CohortReferences") }
       let age = "(\(c.quarter)-\(c.start))"
       return "SUMPRODUCT(\(Self.inServiceMask(c, kind, name(life)))*\(c.capex)*(1-\(age)/(\(name(life))*4)))"
+    case .cohortGross(let kind, let life):
+      guard let c = cohorts else { preconditionFailure("cohort terms need CohortReferences") }
+      return "SUMPRODUCT(\(Self.inServiceMask(c, kind, name(life)))*\(c.capex))"
     }
   }
 

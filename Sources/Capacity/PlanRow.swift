@@ -46,6 +46,10 @@ public struct PlanRow: Sendable, Equatable {
   /// site's lease; `opex` is
   /// electricity + this (``CostModel``).
   public var maintenanceAndColocation: Double = 0
+  /// Its maintenance: `maintenance_share` × the IT capex in service / 4 (``CostModel``).
+  public var maintenance: Double = 0
+  /// Its colocation rent and the existing sites' lease.
+  public var colocationAndLease: Double = 0
   /// Tokens the installed, powered GPUs serve this quarter (all of ``tokens`` in an
   /// unconstrained plan).
   public var tokensServed: Double = 0

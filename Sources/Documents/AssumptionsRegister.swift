@@ -124,7 +124,7 @@ package struct AssumptionsRegister: Sendable {
       definedName: .electricityPrice)
     add("Depreciation", p.money.depreciationYears, 1, "years", m.source, m.date, definedName: .depreciationYears)
     add("Cost of capital", p.money.costOfCapital, 3, "per year", m.source, m.date, definedName: .costOfCapital)
-    add("Maintenance", p.money.maintenanceShare, 3, "of IT capex per year", m.source, m.date)
+    add("Maintenance", p.money.maintenanceShare, 3, "of IT capex per year", m.source, m.date, definedName: .maintenanceShare)
     add("Procurement lead", Double(p.money.procurementLeadQuarters), 0, "quarters", m.source, m.date)
     // Planning conventions, not sourced figures: an empty date says so.
     add("GPU payment at order", p.money.gpuPaymentAtOrder, 2, "of the purchase (rest on delivery)", "planning convention", "")

@@ -18,6 +18,7 @@ package enum PlanColumn: String, CaseIterable {
   case itEnergyMegawattHours = "it_energy_mwh", energyMegawattHours = "energy_mwh", joulesPerToken = "joules_per_token"
   case capex, depreciation, capitalCharge = "capital_charge", opex, electricity
   case maintenanceAndColocation = "maintenance_and_colocation", otherOpex = "other_opex"
+  case maintenance, colocationAndLease = "colocation_and_lease"
   case costPerMillionTokens = "cost_per_million_tokens", currency
   case purchaseHardware = "purchase_hardware", shortfallMegawatts = "shortfall_mw", siteMegawatts = "site_mw"
   case capexByHardware = "capex_by_hardware", buildByQuarter = "build_by_quarter"
@@ -42,7 +43,8 @@ package enum PlanColumn: String, CaseIterable {
   package static let workbook: [PlanColumn] = [
     .quarter, .tokens, .tokensServed, .tokensUnserved, .gpuHours, .gpusRequired, .gpusInstalled, .gpusToOrder, .orderByQuarter, .racks,
     .itPowerMegawatts, .facilityPowerMegawatts, .siteMegawatts, .shortfallMegawatts, .itEnergyMegawattHours, .energyMegawattHours, .joulesPerToken, .capex,
-    .depreciation, .capitalCharge, .opex, .electricity, .maintenanceAndColocation, .otherOpex, .costPerMillionTokens,
+    .depreciation, .capitalCharge, .opex, .electricity, .maintenanceAndColocation, .maintenance, .colocationAndLease, .otherOpex,
+    .costPerMillionTokens,
   ]
 
   /// A column's value in one row.
@@ -99,6 +101,8 @@ package enum PlanColumn: String, CaseIterable {
     case .maintenanceAndColocation:
       return .init(content: .number(\.maintenanceAndColocation), unit: "currency", quantity: .maintenanceAndColocation)
     case .otherOpex: return .init(content: .number(\.otherOpex), unit: "currency", quantity: .otherOpex)
+    case .maintenance: return .init(content: .number(\.maintenance), unit: "currency", quantity: .maintenance)
+    case .colocationAndLease: return .init(content: .number(\.colocationAndLease), unit: "currency", quantity: .colocationAndLease)
     case .costPerMillionTokens:
       return .init(content: .number(\.costPerMillionTokens), unit: "currency/M tokens", workbookFormat: ratio, quantity: .costPerMillionTokens)
     case .currency: return .init(content: .text { $0.currency }, unit: "ISO code")

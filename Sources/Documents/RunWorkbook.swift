@@ -41,7 +41,9 @@ package enum RunWorkbook {
           let c = PlanColumn.column(of: q)
           return XLSXWorkbook.columnLetters(columns.firstIndex(of: c)!) + "\(row)"
         },
-        name: \.rawValue, cohorts: cohorts)
+        // The service life also retires GPUs, which the planner decides (a rerun): the formulas
+        // take its value, not a name a reader could change.
+        name: { $0 == .serviceLifeYears ? "\(r.plan.serviceLifeYears)" : $0.rawValue }, cohorts: cohorts)
     }
     func planSheet(_ name: String, _ rows: [PlanRow], plan: String) -> XLSXWorkbook.Sheet {
       XLSXWorkbook.Sheet(

@@ -32,7 +32,7 @@ struct CostModelTests {
     func reads(_ e: CostExpression) -> [PlanQuantity] {
       switch e {
       case .quantity(let q): return [q]
-      case .assumption, .constant, .cohortDepreciation, .cohortBookValue: return []
+      case .assumption, .constant, .cohortDepreciation, .cohortBookValue, .cohortGross: return []
       case .sum(let xs), .product(let xs): return xs.flatMap(reads)
       case .quotient(let a, let b), .ratio(let a, let b), .difference(let a, let b): return reads(a) + reads(b)
       case .positivePart(let a): return reads(a)

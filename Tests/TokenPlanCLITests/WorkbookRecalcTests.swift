@@ -11,7 +11,7 @@ import TestSupport
 /// (an input of the cohorts sheet, which only the planner computes).
 @Suite("the workbook recalculates in LibreOffice")
 struct WorkbookRecalcTests {
-  @Test("PUE 1.5, 0.12 per kWh, 15% cost of capital, 4-year IT and 20-year facility lives, recalculated, equal tokenplan plan with those values to 1e-9")
+  @Test("PUE 1.5, 0.12 per kWh, 15% cost of capital, 4-year IT and 20-year facility lives, 8% maintenance, recalculated, equal tokenplan plan with those values to 1e-9")
   func recalculation() throws {
     let (small, dir) = try RunCommandTests.smallPlan()
     let plan = dir.appendingPathComponent("big-site.yaml").path
@@ -28,7 +28,7 @@ struct WorkbookRecalcTests {
     let script = packageRoot.appendingPathComponent("Tests/TokenPlanCLITests/readback/recalc.py").path
     let recalc = try tool([
       "python3", script, out + "/workbook.xlsx", scratch.path, "PUE=1.5", "ElectricityPrice=0.12", "CostOfCapital=0.15",
-      "DepreciationYears=4", "FacilityLifeYears=20",
+      "DepreciationYears=4", "FacilityLifeYears=20", "MaintenanceShare=0.08",
     ])
     #expect(recalc.status == 0, "\(recalc.stderr)")
     let sheets = try #require(try JSONSerialization.jsonObject(with: Data(recalc.stdout.utf8)) as? [String: [[String: Any]]])
@@ -38,7 +38,7 @@ struct WorkbookRecalcTests {
     for (from, to) in [
       ("  pue: 1.25 ", "  pue: 1.5 "), ("  electricity_per_kwh: 0.088 ", "  electricity_per_kwh: 0.12 "),
       ("  cost_of_capital: 0.10 ", "  cost_of_capital: 0.15 "), ("  depreciation_years: 5 ", "  depreciation_years: 4 "),
-      ("  life_years: 14 ", "  life_years: 20 "),
+      ("  life_years: 14 ", "  life_years: 20 "), ("  maintenance_share: 0.05 ", "  maintenance_share: 0.08 "),
     ] {
       #expect(text.contains(from), "\(from)")
       text = text.replacingOccurrences(of: from, with: to)
