@@ -35,6 +35,8 @@ public struct BudgetRow: Sendable, Equatable {
   /// over the procurement lead, facility payments over the build lead): construction in
   /// progress carries it, in the quarters it accrues.
   public var carryingCost = 0.0
+  /// The part of ``carryingCost`` on GPU deposits (the rest is on facility payments).
+  public var gpuCarryingCost = 0.0
   /// Tokens served × the plan's prices in the year's plan quarters (0 without `revenue:`).
   public var revenue = 0.0
   /// Unserved tokens × the same prices.
@@ -154,6 +156,7 @@ public enum Budget {
       row.depreciation += row.depreciationBeforePlan
       row.capitalCharge += row.capitalChargeBeforePlan
       row.carryingCost = sum { cash.carrying[$0] }
+      row.gpuCarryingCost = sum { cash.gpuCarrying[$0] }
       row.revenue = planSum(\.revenue)
       row.revenueLost = planSum(\.revenueLost)
       out.append(row)
@@ -168,6 +171,8 @@ struct CashSchedule {
   var gpu: [Quarter: Double] = [:]
   var facility: [Quarter: Double] = [:]
   var carrying: [Quarter: Double] = [:]
+  /// The part of ``carrying`` on GPU deposits.
+  var gpuCarrying: [Quarter: Double] = [:]
   /// Every quarter with a payment.
   var quarters: [Quarter] { Array(Set(gpu.keys).union(facility.keys)) }
 
@@ -177,15 +182,18 @@ struct CashSchedule {
     let atOrder = plan.money.gpuPaymentAtOrder
     let quarterlyRate = plan.money.costOfCapital / 4
     /// `amount` paid `quarters` before its asset enters service in `service`.
-    func carry(_ amount: Double, paidQuartersBefore quarters: Int, service: Quarter) {
-      for k in stride(from: quarters, to: 0, by: -1) { carrying[service.adding(-k), default: 0] += amount * quarterlyRate }
+    func carry(_ amount: Double, paidQuartersBefore quarters: Int, service: Quarter, onGPUs: Bool = false) {
+      for k in stride(from: quarters, to: 0, by: -1) {
+        carrying[service.adding(-k), default: 0] += amount * quarterlyRate
+        if onGPUs { gpuCarrying[service.adding(-k), default: 0] += amount * quarterlyRate }
+      }
     }
     for r in totals {
       let gpuCapex = r.capexByHardware.values.reduce(0, +)
       if gpuCapex > 0 {
         gpu[r.quarter.adding(-lead), default: 0] += gpuCapex * atOrder
         gpu[r.quarter, default: 0] += gpuCapex * (1 - atOrder)
-        carry(gpuCapex * atOrder, paidQuartersBefore: lead, service: r.quarter)
+        carry(gpuCapex * atOrder, paidQuartersBefore: lead, service: r.quarter, onGPUs: true)
       }
       let facilityCapex = r.facilityCapex
       if facilityCapex > 0 {

@@ -256,7 +256,7 @@ extension CapacityPlanner {
         continue
       }
       // With no demand (spares only), the cheapest GPU.
-      let cost = max(w, .leastNormalMagnitude) * h.nodePrice / Double(h.gpusPerNode)
+      let cost = max(w, .leastNormalMagnitude) * plan.newNodePrice(name) / Double(h.gpusPerNode)
       if best == nil || cost < best!.1 { best = (name, cost) }
     }
     guard let best else {

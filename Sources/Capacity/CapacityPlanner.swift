@@ -132,14 +132,14 @@ public enum CapacityPlanner {
         }
         cohorts.append(
           CapexCohort(
-            kind: .it, start: c.installed,
+            kind: .it, start: c.installed, existing: true,
             capex: Double(c.count) / Double(h.gpusPerNode) * (c.nodeCost ?? h.nodePrice) * plan.costLines.itCapexFactor))
       }
       // What is already there at each site: an owned site's build cost is a facility cohort
       // from the quarter it opened; a leased one pays rent on its IT kW (facility MW / PUE).
       for (k, site) in plan.sites.enumerated() {
         switch site.existingSite?.cost {
-        case .owned(let built, let capex)?: cohorts.append(CapexCohort(kind: .facility, start: built, capex: capex))
+        case .owned(let built, let capex)?: cohorts.append(CapexCohort(kind: .facility, start: built, existing: true, capex: capex))
         case .leased(let perKilowattMonth)?:
           existingLeasePerQuarter += perKilowattMonth * CostModel.itKilowatts(facilityMegawatts: builtMW[k], plan: plan, site: site) * 3
         case nil: break
@@ -398,7 +398,7 @@ public enum CapacityPlanner {
         installedBySite[site][h, default: 0] += count * perNode
       }
       state.cohorts.append(
-        CapexCohort(kind: .it, start: q, capex: Double(nodes) * plan.hardware[h]!.nodePrice * plan.costLines.itCapexFactor))
+        CapexCohort(kind: .it, start: q, capex: Double(nodes) * plan.newNodePrice(h) * plan.costLines.itCapexFactor))
     }
     return Served(
       available: available, used: used, busyHours: busyHours, buy: buy, buyHardware: buy > 0 ? buyHardware : nil,

@@ -127,6 +127,10 @@ public enum PlanAssumption: String, Sendable, CaseIterable {
   case maintenanceShare = "MaintenanceShare"
   /// Years GPUs serve before they retire.
   case serviceLifeYears = "ServiceLifeYears"
+  /// A multiple of the catalogs' node prices for new purchases.
+  case gpuPriceFactor = "GPUPriceFactor"
+  /// The share of a GPU purchase paid at order (the rest on delivery).
+  case gpuPaymentAtOrder = "GPUPaymentAtOrder"
 
   /// The assumption's value in `plan`, at `site` (default: the first site) for the site's own
   /// PUE and electricity price.
@@ -139,6 +143,8 @@ public enum PlanAssumption: String, Sendable, CaseIterable {
     case .facilityLifeYears: return plan.facility.lifeYears
     case .maintenanceShare: return plan.money.maintenanceShare
     case .serviceLifeYears: return plan.serviceLifeYears
+    case .gpuPriceFactor: return plan.money.gpuPriceFactor
+    case .gpuPaymentAtOrder: return plan.money.gpuPaymentAtOrder
     }
   }
 }
@@ -156,10 +162,14 @@ public struct CapexCohort: Sendable, Equatable {
   /// installed fleet or site opened).
   public var start: Quarter
   public var capex: Double
+  /// Already there when the plan starts (the installed fleet, known deliveries, an owned site),
+  /// not bought by the plan.
+  public var existing: Bool
 
-  public init(kind: CapexKind, start: Quarter, capex: Double) {
+  public init(kind: CapexKind, start: Quarter, existing: Bool = false, capex: Double) {
     self.kind = kind
     self.start = start
+    self.existing = existing
     self.capex = capex
   }
 }

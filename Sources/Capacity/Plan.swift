@@ -387,6 +387,8 @@ public struct Money: Sendable, Equatable {
   public var fiscalYearNamedByStart = false
   /// The share of a GPU purchase paid when it is ordered (the rest on delivery).
   public var gpuPaymentAtOrder = 1.0
+  /// A multiple of the catalogs' node prices that new purchases pay (a quote below list: 0.9).
+  public var gpuPriceFactor = 1.0
 
   public init(currency: String, electricityPerKilowattHour: Double, depreciationYears: Double, costOfCapital: Double, maintenanceShare: Double, procurementLeadQuarters: Int, provenance: Provenance) {
     self.currency = currency
@@ -471,6 +473,12 @@ public struct Plan: Sendable, Equatable {
   public var scenarios: [Scenario] = []
   /// The catalogs read, resolved paths (for the run log's hashes).
   public var catalogs: [String] = []
+  /// What a node of `hardware` bought by the plan costs: the catalog's price × the plan's GPU
+  /// price factor.
+  public func newNodePrice(_ name: String) -> Double {
+    hardware[name]!.nodePrice * money.gpuPriceFactor
+  }
+
   /// The facility MW every site states for quarter `q`.
   public func megawattsAvailable(at q: Quarter) -> Double {
     sites.reduce(0) { $0 + $1.megawattsAvailable(at: q) }

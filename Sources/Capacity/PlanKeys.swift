@@ -199,6 +199,7 @@ public enum PlanKeys {
     .init(path: "money.procurement_lead_quarters", kind: .integer(min: 0, max: 40), defaultValue: "0", unit: "quarters", text: "From order to delivery."),
     .init(path: "money.fiscal_year_start_month", kind: .integer(min: 1, max: 12), defaultValue: "1", unit: "month", text: "The month the fiscal year starts (a year starting mid-quarter takes a share of that quarter's money by days)."),
     .init(path: "money.fiscal_year_named_by", kind: .choice(["end", "start"]), defaultValue: "end", text: "Whether `FY2027` is the fiscal year ending in 2027 (`end`) or starting in it (`start`)."),
+    .init(path: "money.gpu_price_factor", kind: .number(min: 0, max: 10, exclusiveMin: true), defaultValue: "1", unit: "× node price", text: "A multiple of the catalogs' node prices that new purchases pay (0.9: a quote 10% below list; the installed fleet keeps its cost)."),
     .init(path: "money.gpu_payment_at_order", kind: share, defaultValue: "1", unit: "share", text: "The share of a purchase paid at order (the rest on delivery)."),
     .init(path: "money.source", kind: .string, required: true, text: "Where the figures come from."),
     .init(path: "money.date", kind: .string, required: true, text: "The source's date."),

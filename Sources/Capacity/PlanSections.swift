@@ -272,6 +272,7 @@ extension Reader {
     money.fiscalYearStartMonth = try integer(m["fiscal_year_start_month"], key: "money.fiscal_year_start_month", default: 1)
     if let node = m["fiscal_year_named_by"] { money.fiscalYearNamedByStart = try choice(node, key: "money.fiscal_year_named_by") == "start" }
     money.gpuPaymentAtOrder = try number(m["gpu_payment_at_order"], key: "money.gpu_payment_at_order", default: 1)
+    money.gpuPriceFactor = try number(m["gpu_price_factor"], key: "money.gpu_price_factor", default: 1)
     return money
   }
 

@@ -21,17 +21,27 @@ package enum RunWorkbook {
     let dec2 = "#,##0.00", dec4 = "0.0000", int = "#,##0"
     // The cohorts of both plans on one sheet, told apart by their first column.
     let cohortRows = r.cohorts.map { ("constrained", $0) } + r.unconstrainedCohorts.map { ("unconstrained", $0) }
+    // A purchase's capex follows GPUPriceFactor (its catalog price at factor 1 times the factor);
+    // what was already there and facility builds are values.
+    let factor = r.plan.money.gpuPriceFactor
     let cohortSheet = XLSXWorkbook.Sheet(
-      name: "Capex cohorts", header: ["plan", "kind", "start_quarter", "start_index", "capex"],
+      name: "Capex cohorts", header: ["plan", "kind", "start_quarter", "start_index", "capex", "existing"],
       rows: cohortRows.map { plan, c in
         [.text(plan), .text(c.kind.rawValue), .text(c.start.description), .number(Double(r.plan.asOf.distance(to: c.start)), format: "0"),
-          .number(c.capex, format: int)]
+          c.kind == .it && !c.existing
+            ? .formula("=\(c.capex / factor)*\(PlanAssumption.gpuPriceFactor.rawValue)", cached: c.capex, format: int) : .number(c.capex, format: int),
+          .number(c.existing ? 1 : 0, format: "0")]
       })
     // The cost model's formulas where finance audits the arithmetic, each with the planner's
     // value cached (readers that do not recalculate see it): the same expressions the planner
     // evaluated, over columns looked up by name and the assumptions' defined names.
     let columns = PlanColumn.workbook
     func formula(_ column: PlanColumn, _ row: Int, quarter: Quarter, plan: String) -> String? {
+      if column == .capex {
+        // The capex of the cohorts the plan adds in the quarter: its purchase (at GPUPriceFactor) and builds.
+        let c = cohortReferences(r, quarter: quarter, plan: plan)
+        return "=SUMPRODUCT(\(c.filter!)*(\(c.start)=\(c.quarter))*(\(cohortRange(r, "F"))=0)*\(c.capex))"
+      }
       guard let quantity = column.quantity, let expression = CostModel.expression(for: quantity) else { return nil }
       // Several sites: facility MW, energy and electricity are the sites' sums (values).
       if r.plan.sites.count > 1, CostModel.siteSums.contains(quantity) { return nil }
@@ -93,11 +103,39 @@ package enum RunWorkbook {
   /// Where a formula for `quarter` finds `plan`'s capex cohorts (`constrained` or
   /// `unconstrained`) on the Capex cohorts sheet: the two plans' cohorts, in that order.
   static func cohortReferences(_ r: RunResults, quarter: Quarter, plan: String) -> CohortReferences {
-    let last = max(2, r.cohorts.count + r.unconstrainedCohorts.count + 1)
-    func range(_ column: String) -> String { "'Capex cohorts'!$\(column)$2:$\(column)$\(last)" }
+    func range(_ column: String) -> String { cohortRange(r, column) }
     return CohortReferences(
       kind: range("B"), start: range("D"), capex: range("E"), quarter: String(r.plan.asOf.distance(to: quarter)),
       filter: "(\(range("A"))=\"\(plan)\")")
+  }
+
+  /// A column of the Capex cohorts sheet, both plans' cohorts.
+  static func cohortRange(_ r: RunResults, _ column: String) -> String {
+    let last = max(2, r.cohorts.count + r.unconstrainedCohorts.count + 1)
+    return "'Capex cohorts'!$\(column)$2:$\(column)$\(last)"
+  }
+
+  /// A year's GPU cash and the carrying cost on its deposits as formula terms over the
+  /// constrained plan's purchases on the Capex cohorts sheet: each purchase's capex ×
+  /// (GPUPaymentAtOrder × its order quarter's share of the year + the rest × its delivery
+  /// quarter's), and × GPUPaymentAtOrder × CostOfCapital / 4 for each quarter of the
+  /// procurement lead in the year (``Budget``'s cash schedule).
+  static func gpuCashTerms(_ r: RunResults, year: BudgetRow) -> (cash: [String], carrying: [String]) {
+    let lead = r.plan.money.procurementLeadQuarters
+    let (atOrder, rate) = (PlanAssumption.gpuPaymentAtOrder.rawValue, PlanAssumption.costOfCapital.rawValue)
+    var cash: [String] = []
+    var carrying: [String] = []
+    for (k, c) in r.cohorts.enumerated() where c.kind == .it && !c.existing {
+      let cell = "'Capex cohorts'!$E$\(k + 2)"
+      let order = Budget.share(of: c.start.adding(-lead), in: year)
+      let delivery = Budget.share(of: c.start, in: year)
+      if order > 0 || delivery > 0 {
+        cash.append("\(cell)*(\(atOrder)*\(order)+(1-\(atOrder))*\(delivery))")
+      }
+      let carried = lead == 0 ? 0 : (1...lead).reduce(0.0) { $0 + Budget.share(of: c.start.adding(-$1), in: year) }
+      if carried > 0 { carrying.append("\(cell)*\(atOrder)*\(rate)/4*\(carried)") }
+    }
+    return (cash, carrying)
   }
 
   /// The budget table as a worksheet whose depreciation, capital charge and opex are sums of the
@@ -110,6 +148,7 @@ package enum RunWorkbook {
     func letters(_ c: PlanColumn) -> String { XLSXWorkbook.columnLetters(plan.firstIndex(of: c)!) }
     let sums: [(key: String, columns: [PlanColumn])] = [
       ("depreciation_million", [.depreciation]), ("capital_charge_million", [.capitalCharge]), ("opex_million", [.opex]),
+      ("capex_at_delivery_million", [.capex]),
     ]
     for (k, year) in r.budget.enumerated() {
       // The year's rows on the plan sheet (row 2 is its first quarter); none before the horizon.
@@ -131,6 +170,17 @@ package enum RunWorkbook {
         return terms
       }
       let before: [String: [String]] = ["depreciation_million": beforePlan(.depreciation), "capital_charge_million": beforePlan(.capitalCharge)]
+      // GPU cash and the carrying cost on deposits follow GPUPriceFactor, GPUPaymentAtOrder and
+      // CostOfCapital; facility cash and its carrying cost are the plan's values.
+      let gpu = gpuCashTerms(r, year: year)
+      let cashTerms: [(key: String, terms: [String], rest: Double)] = [
+        ("gpu_capex_cash_million", gpu.cash, 0), ("carrying_cost_million", gpu.carrying, year.carryingCost - year.gpuCarryingCost),
+      ]
+      for (key, terms, rest) in cashTerms {
+        guard let c = table.columns.firstIndex(where: { $0.key == key }), case .number(let cached, let format) = sheet.rows[k][c], !terms.isEmpty
+        else { continue }
+        sheet.rows[k][c] = .formula("=(\(terms.joined(separator: "+"))\(rest != 0 ? "+\(rest)" : ""))/1000000", cached: cached, format: format)
+      }
       for (key, columns) in sums {
         guard let c = table.columns.firstIndex(where: { $0.key == key }), case .number(let cached, let format) = sheet.rows[k][c] else { continue }
         var terms: [String]
@@ -158,6 +208,7 @@ package enum RunWorkbook {
     // cost = depreciation + capital charge + carrying cost + opex.
     func column(_ key: String) -> Int? { table.columns.firstIndex { $0.key == key } }
     let sameRow: [(key: String, terms: [String])] = [
+      ("capex_cash_million", ["gpu_capex_cash_million", "facility_capex_cash_million"]),
       ("cash_out_million", ["capex_cash_million", "opex_million"]), ("profit_and_loss_million", ["depreciation_million", "opex_million"]),
       ("economic_cost_million", ["depreciation_million", "capital_charge_million", "carrying_cost_million", "opex_million"]),
     ]

@@ -28,7 +28,7 @@ struct WorkbookRecalcTests {
     let script = packageRoot.appendingPathComponent("Tests/TokenPlanCLITests/readback/recalc.py").path
     let recalc = try tool([
       "python3", script, out + "/workbook.xlsx", scratch.path, "PUE=1.5", "ElectricityPrice=0.12", "CostOfCapital=0.15",
-      "DepreciationYears=4", "FacilityLifeYears=20", "MaintenanceShare=0.08",
+      "DepreciationYears=4", "FacilityLifeYears=20", "MaintenanceShare=0.08", "GPUPriceFactor=1.2", "GPUPaymentAtOrder=0.3",
     ])
     #expect(recalc.status == 0, "\(recalc.stderr)")
     let sheets = try #require(try JSONSerialization.jsonObject(with: Data(recalc.stdout.utf8)) as? [String: [[String: Any]]])
@@ -39,6 +39,7 @@ struct WorkbookRecalcTests {
       ("  pue: 1.25 ", "  pue: 1.5 "), ("  electricity_per_kwh: 0.088 ", "  electricity_per_kwh: 0.12 "),
       ("  cost_of_capital: 0.10 ", "  cost_of_capital: 0.15 "), ("  depreciation_years: 5 ", "  depreciation_years: 4 "),
       ("  life_years: 14 ", "  life_years: 20 "), ("  maintenance_share: 0.05 ", "  maintenance_share: 0.08 "),
+      ("  gpu_payment_at_order: 1.0 ", "  gpu_price_factor: 1.2\n  gpu_payment_at_order: 0.3 "),
     ] {
       #expect(text.contains(from), "\(from)")
       text = text.replacingOccurrences(of: from, with: to)
@@ -75,6 +76,12 @@ struct WorkbookRecalcTests {
     let header = budgetLines[0]
     let (yearColumn, costColumn, beforeColumn) = (header.firstIndex(of: "fiscal_year")!, header.firstIndex(of: "cost")!, header.firstIndex(of: "first_day")!)
     let expectedCost = Dictionary(uniqueKeysWithValues: budgetLines.dropFirst().map { ($0[yearColumn], Double($0[costColumn])! / 1e6) })
+    // Cash, carrying cost and capex follow the GPU price factor and the payment at order too.
+    let cashColumns = [("Capex cash (M USD)", "capex_cash"), ("Carrying cost (M USD)", "carrying_cost"), ("Capex at delivery (M USD)", "capex_at_delivery"), ("Cash out (M USD)", "cash_out")]
+    var expectedCash: [String: [String: Double]] = [:]
+    for line in budgetLines.dropFirst() {
+      for (_, name) in cashColumns { expectedCash[line[yearColumn], default: [:]][name] = Double(line[header.firstIndex(of: name)!])! / 1e6 }
+    }
     #expect(budgetLines.dropFirst().contains { $0[beforeColumn] == "2026-02-01" }, "a year from February 2026")
     let budget = try #require(sheets["Budget by fiscal year"])
     var checked = 0
@@ -84,6 +91,11 @@ struct WorkbookRecalcTests {
       else { continue }
       let cost = economic - carrying
       #expect(abs(cost - expected) <= 1e-9 * max(abs(expected), 1), "\(name): workbook \(cost), run \(expected)")
+      for (title, key) in cashColumns {
+        let got = try #require(year[title] as? Double, "\(title)")
+        let want = try #require(expectedCash[name]?[key])
+        #expect(abs(got - want) <= 1e-9 * max(abs(want), 1), "\(name) \(key): workbook \(got), run \(want)")
+      }
       if expected > 0 { checked += 1 }
     }
     #expect(checked == expectedCost.values.filter { $0 > 0 }.count && checked > 1, "\(budget)")
