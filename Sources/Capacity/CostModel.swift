@@ -113,6 +113,10 @@ public enum PlanQuantity: String, Sendable, CaseIterable {
 
 /// A plan assumption that formulas name (the workbook's defined names, on its Assumptions sheet).
 public enum PlanAssumption: String, Sendable, CaseIterable {
+  /// Whether the workbook's formulas name it (a cell a reader may change); the service life also
+  /// retires GPUs, which the planner decides, so the formulas take its value instead.
+  public var namedInWorkbook: Bool { self != .serviceLifeYears }
+
   /// Power usage effectiveness: facility power / IT power.
   case pue = "PUE"
   /// Electricity price per kWh in the plan's currency.

@@ -167,6 +167,31 @@ extension RunReport {
   }
 
 
+  /// The largest segments (those holding half of the last quarter's demand, at most five)
+  /// whose backtested 80% intervals held under 70% of the outcomes, as a risk; `nil` when none.
+  package static func weakBacktests(_ r: RunResults) -> String? {
+    guard let last = r.totals.last?.quarter else { return nil }
+    let bottom = r.forecastRows.filter { $0.level == .bottom && $0.period.quarter == last }.sorted { $0.mean > $1.mean }
+    let total = bottom.reduce(0) { $0 + $1.mean }
+    guard total > 0 else { return nil }
+    let fits = Dictionary(r.forecasts.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    var largest: [(name: String, share: Double, coverage: Double, mase: Double?)] = []
+    var cumulative = 0.0
+    for row in bottom where cumulative < 0.5 && largest.count < 5 {
+      cumulative += row.mean / total
+      guard let f = fits[row.series], let coverage = f.coverage80 else { continue }
+      largest.append((row.series, row.mean / total, coverage, f.scores.first { $0.model == f.model }?.mase))
+    }
+    let weak = largest.filter { $0.coverage < 0.7 }
+    guard !weak.isEmpty else { return nil }
+    let share = weak.reduce(0) { $0 + $1.share }
+    func percent(_ x: Double) -> String { NumberText.grouped(x * 100, decimals: 0) + "%" }
+    return "Forecast accuracy: \(weak.count) of the \(largest.count) largest segments, \(percent(share)) of \(last)'s demand, had backtest 80% intervals that held only "
+      + "\(percent(weak.map(\.coverage).min()!))–\(percent(weak.map(\.coverage).max()!)) of the outcomes ("
+      + weak.map { "\($0.name) \(percent($0.share))" + ($0.mase.map { ", MASE \(NumberText.grouped($0, decimals: 0))" } ?? "") }.joined(separator: "; ")
+      + "): their bands understate how far that demand, and the GPUs it takes, can move."
+  }
+
   /// The few things most likely to make this plan wrong, largest first: demand that cannot be
   /// served, orders already due, the widest demand range, the driver that moves cost most, and
   /// inputs the plan does not source.
@@ -198,6 +223,7 @@ extension RunReport {
       out.append(
         "Demand: in \(last.quarter) tokens per day range \(NumberText.grouped(last.tokensPerDay[0] / 1e12, decimals: 1))–\(NumberText.grouped(last.tokensPerDay[2] / 1e12, decimals: 1)) trillion (P10–P90 over the forecast paths), which takes \(NumberText.grouped(last.gpusRequired[0]))–\(NumberText.grouped(last.gpusRequired[2])) GPUs.")
     }
+    if let weak = weakBacktests(r) { out.append(weak) }
     out += r.growthWarnings.map { "Forecast growth: " + $0.dropFirst("forecast growth: ".count) + "." }
     if let top = r.tornado.first {
       out.append(

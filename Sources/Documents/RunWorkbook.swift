@@ -53,7 +53,7 @@ package enum RunWorkbook {
         },
         // The service life also retires GPUs, which the planner decides (a rerun): the formulas
         // take its value, not a name a reader could change.
-        name: { $0 == .serviceLifeYears ? "\(r.plan.serviceLifeYears)" : $0.rawValue }, cohorts: cohorts)
+        name: { $0.namedInWorkbook ? $0.rawValue : "\($0.value(in: r.plan))" }, cohorts: cohorts)
     }
     func planSheet(_ name: String, _ rows: [PlanRow], plan: String) -> XLSXWorkbook.Sheet {
       XLSXWorkbook.Sheet(

@@ -57,6 +57,24 @@ struct RunReportTests {
     #expect(paid.note?.contains("no cost stated") == false)
   }
 
+  @Test("a risk names the largest segments whose backtest intervals held under 70%, with their share of the last quarter's demand")
+  func weakBacktests() async throws {
+    var results = try await run.results
+    let last = try #require(results.totals.last?.quarter)
+    let bottom = results.forecastRows.filter { $0.level == .bottom && $0.period.quarter == last }.sorted { $0.mean > $1.mean }
+    let largest = try #require(bottom.first)
+    let share = largest.mean / bottom.reduce(0) { $0 + $1.mean }
+    // Every segment's intervals held 90%: no risk.
+    for k in results.forecasts.indices { results.forecasts[k].fit.coverage80 = 0.9 }
+    #expect(RunReport.weakBacktests(results) == nil)
+    // The largest held 50%: named, with its share.
+    let k = try #require(results.forecasts.firstIndex { $0.name == largest.series })
+    results.forecasts[k].fit.coverage80 = 0.5
+    let risk = RunReport.weakBacktests(results) ?? "none"
+    #expect(risk.contains(largest.series) && risk.contains("held only 50%–50%"), "\(risk)")
+    #expect(risk.contains("\(largest.series) \(NumberText.grouped(share * 100, decimals: 0))%"), "\(risk)")
+  }
+
   @Test("the capacity, power-cost and headline tables show the plan's total rows")
   func tablesShowTotals() async throws {
     let totals = try await totals
@@ -83,7 +101,7 @@ struct RunReportTests {
     let plan = try await run.plan
     let sheet = try #require(documents.workbook.sheets.first { $0.name == "Assumptions" })
     let defined = Dictionary(uniqueKeysWithValues: documents.workbook.definedNames)
-    for assumption in PlanAssumption.allCases {
+    for assumption in PlanAssumption.allCases where assumption.namedInWorkbook {
       let row = try #require(documents.assumptionNames.first { $0.name == assumption.rawValue }?.row)
       #expect(defined[assumption.rawValue] == "=Assumptions!$B$\(row + 2)")
       guard case .number(let value, _) = sheet.rows[row][1] else {
@@ -102,6 +120,8 @@ struct RunReportTests {
       "facility_power_mw": \.facilityPowerMegawatts, "energy_mwh": \.energyMegawattHours,
       "joules_per_token": \.joulesPerToken, "electricity": \.electricity, "opex": \.opex,
       "cost_per_million_tokens": \.costPerMillionTokens, "depreciation": \.depreciation, "capital_charge": \.capitalCharge,
+      "shortfall_mw": \.shortfallMegawatts, "maintenance": \.maintenance, "maintenance_and_colocation": \.maintenanceAndColocation,
+      "capex": \.capex,
     ]
     #expect(sheet.rows.count == totals.count)
     for (k, row) in sheet.rows.enumerated() {
@@ -110,7 +130,7 @@ struct RunReportTests {
         if case .formula(let text, let cached, _) = cell {
           let field = try #require(derived[column], "a formula in \(column), which the cost model does not define")
           #expect(cached == totals[k][keyPath: field], "\(column) row \(k)")
-          if column == "depreciation" || column == "capital_charge" {
+          if ["depreciation", "capital_charge", "maintenance", "capex"].contains(column) {
             #expect(text.hasPrefix("=") && text.contains("SUMPRODUCT(") && text.contains("'Capex cohorts'!"), "\(text) sums the cohorts")
           } else {
             #expect(text.hasPrefix("=") && text.contains("\(k + 2)"), "\(text) refers to its own row")

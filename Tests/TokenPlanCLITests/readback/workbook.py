@@ -27,14 +27,13 @@ def evaluate(formula, row):
         text = re.sub(r"\b%s\b" % name, repr(float(named(name))), text)
     return float(eval(text, {"_if": lambda c, a, b: a if c else b}))
 for k, row in enumerate(plan):
-    for column in ["tokens", "gpu_hours", "gpus_required", "gpus_installed", "racks", "it_power_mw",
-                   "capex"]:
+    for column in ["tokens", "gpu_hours", "gpus_required", "gpus_installed", "racks", "it_power_mw"]:
         cell = ws.cell(k + 2, header.index(column) + 1).value
         if not isinstance(cell, (int, float)) or abs(cell - float(row[column])) > 1e-14 * max(1, abs(float(row[column]))):
             problems.append(["Quarterly plan", row["quarter"], column, cell, row[column]])
-    # Depreciation and capital charge: SUMPRODUCT formulas over the Capex cohorts sheet (the
-    # LibreOffice recalculation test evaluates them), caching the CSV's values.
-    for column in ["depreciation", "capital_charge"]:
+    # Capex, depreciation and capital charge: SUMPRODUCT formulas over the Capex cohorts sheet
+    # (the LibreOffice recalculation test evaluates them), caching the CSV's values.
+    for column in ["capex", "depreciation", "capital_charge"]:
         f = ws.cell(k + 2, header.index(column) + 1).value
         v = vs.cell(k + 2, header.index(column) + 1).value
         if not isinstance(f, str) or not f.startswith("=") or "'Capex cohorts'!" not in f:
