@@ -82,15 +82,16 @@ package enum RunWorkbook {
           .number(r.quantiles.p10 ?? .nan, format: int), .number(r.quantiles.p50 ?? .nan, format: int),
           .number(r.quantiles.p90 ?? .nan, format: int)]
       })
+    let switchSheet = scenarioSwitch(r, rows: r.scenarios.count)
     var assumptions = sheet(RunReport.registerWithSources(r.register), name: "Assumptions")
     assumptions.widths = [34, 16, 30, 80, 12]
     // Defined names for the assumptions the formulas use, at the rows the register gave them.
     let order = PlanAssumption.allCases.map(\.rawValue)
     let names = tables.assumptionNames.sorted { order.firstIndex(of: $0.name)! < order.firstIndex(of: $1.name)! }
-      .map { ($0.name, "=Assumptions!$B$\($0.row + 2)") }
+      .map { ($0.name, "=Assumptions!$B$\($0.row + 2)") } + (switchSheet == nil ? [] : [("Scenario", "='Scenario switch'!$F$2")])
     return XLSXWorkbook(
       sheets: [
-        sheet(tables.headline, name: "Summary"), planSheet("Quarterly plan", totals, plan: "constrained"),
+        sheet(tables.headline, name: "Summary")] + (switchSheet.map { [$0] } ?? []) + [planSheet("Quarterly plan", totals, plan: "constrained"),
         planSheet("Unconstrained plan", r.unconstrainedTotals, plan: "unconstrained"), budgetSheet(r, tables.budget),
         cohortSheet] + (tables.sites.map { [sheet($0, name: "Sites")] } ?? []) + [scenarioSheet, sheet(tables.sensitivity, name: "Sensitivity"),
         sheet(tables.uncertainty, name: "Uncertainty"), demandSheet, sheet(tables.fits, name: "Fits"), assumptions,
@@ -107,6 +108,33 @@ package enum RunWorkbook {
     return CohortReferences(
       kind: range("B"), start: range("D"), capex: range("E"), quarter: String(r.plan.asOf.distance(to: quarter)),
       filter: "(\(range("A"))=\"\(plan)\")")
+  }
+
+  /// The scenario switch: a drop-down of the plan's scenarios (the defined name `Scenario`,
+  /// base first selected) and, per quarter, what the chosen scenario would take, looked up on the
+  /// Scenarios sheet (`rows` long) by SUMIFS; `nil` without scenarios.
+  static func scenarioSwitch(_ r: RunResults, rows: Int) -> XLSXWorkbook.Sheet? {
+    let names = r.scenarios.map(\.workload).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+    guard let chosen = names.contains("base") ? "base" : names.first else { return nil }
+    let last = max(2, rows + 1)
+    func column(_ c: String) -> String { "Scenarios!$\(c)$2:$\(c)$\(last)" }
+    let measures: [(column: String, value: (PlanRow) -> Double, format: String)] = [
+      ("C", \.tokensPerDay, "#,##0"), ("D", { Double($0.gpusRequired) }, "#,##0"), ("E", \.facilityPowerMegawatts, "#,##0.00"),
+      ("F", \.costPerMillionTokens, "0.0000"),
+    ]
+    var sheet = XLSXWorkbook.Sheet(
+      name: "Scenario switch", header: ["quarter", "tokens_per_day", "gpus_required", "facility_power_mw", "cost_per_million_tokens", "scenario"],
+      rows: r.totals.enumerated().map { k, q in
+        let cached = r.scenarios.first { $0.workload == chosen && $0.quarter == q.quarter }
+        return [.text(q.quarter.description)]
+          + measures.map { m in
+            .formula(
+              "=SUMIFS(\(column(m.column)),\(column("A")),Scenario,\(column("B")),$A\(k + 2))", cached: cached.map(m.value) ?? 0,
+              format: m.format)
+          } + (k == 0 ? [.text(chosen)] : [])
+      })
+    sheet.choices = [(row: 0, column: 5, values: names)]
+    return sheet
   }
 
   /// A column of the Capex cohorts sheet, both plans' cohorts.

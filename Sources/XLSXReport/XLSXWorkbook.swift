@@ -19,6 +19,8 @@ public struct XLSXWorkbook: Sendable {
     public var header: [String]
     public var rows: [[Cell]]
     public var widths: [Double]
+    /// Cells limited to a list of values (a drop-down), by 0-based data row and column.
+    public var choices: [(row: Int, column: Int, values: [String])] = []
     public init(name: String, header: [String], rows: [[Cell]], widths: [Double]? = nil) {
       self.name = name
       self.header = header
@@ -100,6 +102,23 @@ public enum XLSXWriter {
         worksheet_set_header(ws, "&L" + header.replacingOccurrences(of: "&", with: "&&") + "&R" + sheet.name.replacingOccurrences(of: "&", with: "&&"))
       }
       worksheet_set_footer(ws, "&CPage &P of &N")
+      for choice in sheet.choices {
+        // libxlsxwriter copies the list when the validation is added.
+        var strings = choice.values.map { strdup($0) } + [nil]
+        defer { for s in strings { free(s) } }
+        let status = strings.withUnsafeMutableBufferPointer { list in
+          var validation = lxw_data_validation()
+          validation.validate = UInt8(LXW_VALIDATION_TYPE_LIST.rawValue)
+          validation.value_list = list.baseAddress
+          return worksheet_data_validation_cell(ws, UInt32(choice.row + 1), UInt16(choice.column), &validation)
+        }
+        guard status == LXW_NO_ERROR else {
+          // Excel holds at most 255 characters of list values in a drop-down.
+          throw CocoaError(
+            .fileWriteUnknown,
+            userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "the drop-down of \(choice.values.joined(separator: ", ")) on sheet \(sheet.name) cannot be written (\(String(cString: lxw_strerror(status))))"])
+        }
+      }
       for (r, row) in sheet.rows.enumerated() {
         for (c, cell) in row.enumerated() {
           let (rr, cc) = (UInt32(r + 1), UInt16(c))

@@ -73,10 +73,13 @@ struct DefaultRunTests {
   func workbook() throws {
     let summary = try readBack("workbook.py")
     #expect(summary["sheets"] as? [String] == [
-      "Summary", "Quarterly plan", "Unconstrained plan", "Budget by fiscal year", "Capex cohorts", "Scenarios", "Sensitivity", "Uncertainty", "Demand by segment", "Fits", "Assumptions",
+      "Summary", "Scenario switch", "Quarterly plan", "Unconstrained plan", "Budget by fiscal year", "Capex cohorts", "Scenarios", "Sensitivity", "Uncertainty", "Demand by segment", "Fits", "Assumptions",
     ])
     #expect((summary["problems"] as? [Any])?.isEmpty == true)
-    #expect(Set(summary["names"] as? [String] ?? []).isSuperset(of: ["PUE", "ElectricityPrice", "CostOfCapital", "DepreciationYears", "FacilityLifeYears"]))
+    #expect(Set(summary["names"] as? [String] ?? []).isSuperset(of: [
+      "PUE", "ElectricityPrice", "CostOfCapital", "DepreciationYears", "FacilityLifeYears", "MaintenanceShare", "GPUPriceFactor", "GPUPaymentAtOrder",
+      "Scenario",
+    ]))
     let frozen = try #require(summary["frozen"] as? [String: String])
     #expect(frozen.values.allSatisfy { $0 == "A2" })
   }

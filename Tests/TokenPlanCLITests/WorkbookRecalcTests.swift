@@ -128,4 +128,33 @@ struct WorkbookRecalcTests {
     let column = try #require(planned[0].firstIndex(of: "shortfall_mw"))
     #expect(planned.dropFirst().allSatisfy { Double($0[column]) == 0 })
   }
+
+  @Test("the scenario switch: choosing high in the workbook shows the high scenario's quarters from the Scenarios sheet, recalculated")
+  func scenarioSwitch() throws {
+    let (plan, dir) = try RunCommandTests.smallPlan()
+    let out = dir.appendingPathComponent("switch-run").path
+    let run = try runTokenplan(["run", plan, "--out", out, "--paths", "50", "--quiet", "--no-store"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let scenarios = try String(contentsOfFile: out + "/scenarios.csv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    let header = scenarios[0]
+    func column(_ name: String) -> Int { header.firstIndex(of: name)! }
+    let script = packageRoot.appendingPathComponent("Tests/TokenPlanCLITests/readback/recalc.py").path
+    for choice in ["high", "low"] {
+      let scratch = try scratchDirectory("recalc-\(choice)")
+      let recalc = try tool(["python3", script, out + "/workbook.xlsx", scratch.path, "Scenario=\(choice)"])
+      #expect(recalc.status == 0, "\(recalc.stderr)")
+      let sheets = try #require(try JSONSerialization.jsonObject(with: Data(recalc.stdout.utf8)) as? [String: [[String: Any]]])
+      let rows = try #require(sheets["Scenario switch"])
+      #expect(rows.count == 2, "the plan's two quarters: \(rows)")
+      for row in rows {
+        let quarter = try #require(row["quarter"] as? String)
+        let expected = try #require(scenarios.first { $0[column("workload")] == choice && $0[column("quarter")] == quarter }, "\(choice) \(quarter)")
+        for name in ["tokens_per_day", "gpus_required", "facility_power_mw", "cost_per_million_tokens"] {
+          let got = try #require(row[name] as? Double, "\(name)")
+          let want = try #require(Double(expected[column(name)]))
+          #expect(abs(got - want) <= 1e-9 * max(abs(want), 1), "\(choice) \(quarter) \(name): workbook \(got), scenarios.csv \(want)")
+        }
+      }
+    }
+  }
 }

@@ -9,10 +9,13 @@ book, scratch, changes = sys.argv[1], sys.argv[2], sys.argv[3:]
 wb = openpyxl.load_workbook(book)
 def named(name):
     sheet, ref = wb.defined_names[name].attr_text.lstrip("=").split("!")
-    return wb[sheet][ref.replace("$", "")]
+    return wb[sheet.strip("'")][ref.replace("$", "")]
 for change in changes:
     name, value = change.split("=")
-    named(name).value = float(value)
+    try:
+        named(name).value = float(value)
+    except ValueError:
+        named(name).value = value  # a choice, such as the scenario switch's
 changed = os.path.join(scratch, "changed.xlsx")
 wb.save(changed)
 # CSV export of every sheet (token 12 = -1: one file per sheet, "changed-<sheet>.csv"), full
@@ -27,7 +30,9 @@ def value(text):
     except ValueError:
         return text  # a quarter, a fiscal year, an empty cell
 out = {}
-for sheet in ["Quarterly plan", "Unconstrained plan", "Budget by fiscal year"]:
+for sheet in ["Quarterly plan", "Unconstrained plan", "Budget by fiscal year", "Scenario switch"]:
+    if not os.path.exists(os.path.join(scratch, f"changed-{sheet}.csv")):
+        continue
     rows = list(csv.DictReader(open(os.path.join(scratch, f"changed-{sheet}.csv"), encoding="utf-8")))
     out[sheet] = [{k: value(v) for k, v in r.items()} for r in rows]
 print(json.dumps(out))

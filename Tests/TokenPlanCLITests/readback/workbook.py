@@ -13,7 +13,7 @@ ws, vs = wb["Quarterly plan"], values["Quarterly plan"]
 header = [c.value for c in ws[1]]
 def named(name):
     sheet, ref = wb.defined_names[name].attr_text.lstrip("=").split("!")
-    return wb[sheet][ref.replace("$", "")].value
+    return wb[sheet.strip("'")][ref.replace("$", "")].value
 price = named("ElectricityPrice")
 def evaluate(formula, row):
     """A formula of + - * / ( ) IF(c>0,a,b), cell references of `row` (their cached values)
@@ -24,7 +24,8 @@ def evaluate(formula, row):
     text = re.sub(r"\b([A-Z]{1,2})(\d+)\b",
                   lambda m: repr(float(vs[m.group(1) + m.group(2)].value)), text)
     for name in wb.defined_names:
-        text = re.sub(r"\b%s\b" % name, repr(float(named(name))), text)
+        if isinstance(named(name), (int, float)):  # not the scenario switch's choice
+            text = re.sub(r"\b%s\b" % name, repr(float(named(name))), text)
     return float(eval(text, {"_if": lambda c, a, b: a if c else b}))
 for k, row in enumerate(plan):
     for column in ["tokens", "gpu_hours", "gpus_required", "gpus_installed", "racks", "it_power_mw"]:
