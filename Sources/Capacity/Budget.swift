@@ -177,9 +177,8 @@ struct CashSchedule {
   var quarters: [Quarter] { Array(Set(gpu.keys).union(facility.keys)) }
 
   init(_ totals: [PlanRow], plan: Plan) {
-    let lead = plan.money.procurementLeadQuarters
     let buildLead = plan.facility.buildLeadQuarters
-    let atOrder = plan.money.gpuPaymentAtOrder
+    let installments = plan.money.gpuInstallments
     let quarterlyRate = plan.money.costOfCapital / 4
     /// `amount` paid `quarters` before its asset enters service in `service`.
     func carry(_ amount: Double, paidQuartersBefore quarters: Int, service: Quarter, onGPUs: Bool = false) {
@@ -191,9 +190,10 @@ struct CashSchedule {
     for r in totals {
       let gpuCapex = r.capexByHardware.values.reduce(0, +)
       if gpuCapex > 0 {
-        gpu[r.quarter.adding(-lead), default: 0] += gpuCapex * atOrder
-        gpu[r.quarter, default: 0] += gpuCapex * (1 - atOrder)
-        carry(gpuCapex * atOrder, paidQuartersBefore: lead, service: r.quarter, onGPUs: true)
+        for i in installments {
+          gpu[r.quarter.adding(-i.quartersBeforeDelivery), default: 0] += gpuCapex * i.share
+          carry(gpuCapex * i.share, paidQuartersBefore: i.quartersBeforeDelivery, service: r.quarter, onGPUs: true)
+        }
       }
       let facilityCapex = r.facilityCapex
       if facilityCapex > 0 {

@@ -389,6 +389,29 @@ public struct Money: Sendable, Equatable {
   public var gpuPaymentAtOrder = 1.0
   /// A multiple of the catalogs' node prices that new purchases pay (a quote below list: 0.9).
   public var gpuPriceFactor = 1.0
+  /// Installments of a GPU purchase (`gpu_payment_schedule`); `nil`: `gpuPaymentAtOrder` at
+  /// order and the rest on delivery.
+  public var gpuPaymentSchedule: [Installment]?
+
+  /// One installment: `share` of the purchase paid `quartersBeforeDelivery` before delivery
+  /// (negative: after).
+  public struct Installment: Sendable, Equatable {
+    public var quartersBeforeDelivery: Int
+    public var share: Double
+    public init(quartersBeforeDelivery: Int, share: Double) {
+      self.quartersBeforeDelivery = quartersBeforeDelivery
+      self.share = share
+    }
+  }
+
+  /// When a GPU purchase is paid: the schedule, or `gpu_payment_at_order` at order (the
+  /// procurement lead before delivery) and the rest on delivery.
+  public var gpuInstallments: [Installment] {
+    gpuPaymentSchedule ?? [
+      Installment(quartersBeforeDelivery: procurementLeadQuarters, share: gpuPaymentAtOrder),
+      Installment(quartersBeforeDelivery: 0, share: 1 - gpuPaymentAtOrder),
+    ]
+  }
 
   public init(currency: String, electricityPerKilowattHour: Double, depreciationYears: Double, costOfCapital: Double, maintenanceShare: Double, procurementLeadQuarters: Int, provenance: Provenance) {
     self.currency = currency

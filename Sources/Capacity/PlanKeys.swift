@@ -201,6 +201,9 @@ public enum PlanKeys {
     .init(path: "money.fiscal_year_named_by", kind: .choice(["end", "start"]), defaultValue: "end", text: "Whether `FY2027` is the fiscal year ending in 2027 (`end`) or starting in it (`start`)."),
     .init(path: "money.gpu_price_factor", kind: .number(min: 0, max: 10, exclusiveMin: true), defaultValue: "1", unit: "× node price", text: "A multiple of the catalogs' node prices that new purchases pay (0.9: a quote 10% below list; the installed fleet keeps its cost)."),
     .init(path: "money.gpu_payment_at_order", kind: share, defaultValue: "1", unit: "share", text: "The share of a purchase paid at order (the rest on delivery)."),
+    .init(path: "money.gpu_payment_schedule", kind: .sectionList, text: "Installments of a GPU purchase instead of `gpu_payment_at_order` (a deposit, payment on delivery, a retention after acceptance); their shares add up to 1."),
+    .init(path: "money.gpu_payment_schedule[].quarters_before_delivery", kind: .integer(min: -8, max: 40), required: true, unit: "quarters", text: "When the installment is paid: quarters before delivery (0: on delivery; -1: a quarter after)."),
+    .init(path: "money.gpu_payment_schedule[].share", kind: share, required: true, unit: "share", text: "The installment's share of the purchase."),
     .init(path: "money.source", kind: .string, required: true, text: "Where the figures come from."),
     .init(path: "money.date", kind: .string, required: true, text: "The source's date."),
   ]

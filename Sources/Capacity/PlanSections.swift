@@ -273,6 +273,22 @@ extension Reader {
     if let node = m["fiscal_year_named_by"] { money.fiscalYearNamedByStart = try choice(node, key: "money.fiscal_year_named_by") == "start" }
     money.gpuPaymentAtOrder = try number(m["gpu_payment_at_order"], key: "money.gpu_payment_at_order", default: 1)
     money.gpuPriceFactor = try number(m["gpu_price_factor"], key: "money.gpu_price_factor", default: 1)
+    if let node = m["gpu_payment_schedule"] {
+      if let atOrder = m["gpu_payment_at_order"] {
+        throw error(atOrder, expected: "gpu_payment_at_order or gpu_payment_schedule, not both", fix: "keep the schedule and remove gpu_payment_at_order")
+      }
+      let items = try sequence(node)
+      money.gpuPaymentSchedule = try items.map { item in
+        let i = try mapping(item, allowed: PlanKeys.allowed(under: "money.gpu_payment_schedule[]"))
+        return Money.Installment(
+          quartersBeforeDelivery: try integer(required(i, "quarters_before_delivery", item), key: "money.gpu_payment_schedule[].quarters_before_delivery"),
+          share: try number(required(i, "share", item), key: "money.gpu_payment_schedule[].share"))
+      }
+      let total = money.gpuPaymentSchedule!.reduce(0) { $0 + $1.share }
+      guard !items.isEmpty, abs(total - 1) <= 1e-9 else {
+        throw error(node, expected: "installments whose shares add up to 1 (these add up to \(total))", fix: "correct the shares so that the whole purchase is paid once")
+      }
+    }
     return money
   }
 

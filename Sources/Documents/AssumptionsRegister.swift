@@ -127,7 +127,13 @@ package struct AssumptionsRegister: Sendable {
     add("Maintenance", p.money.maintenanceShare, 3, "of IT capex per year", m.source, m.date, definedName: .maintenanceShare)
     add("Procurement lead", Double(p.money.procurementLeadQuarters), 0, "quarters", m.source, m.date)
     // Planning conventions, not sourced figures: an empty date says so.
-    add("GPU payment at order", p.money.gpuPaymentAtOrder, 2, "of the purchase (rest on delivery)", "planning convention", "", definedName: .gpuPaymentAtOrder)
+    if let schedule = p.money.gpuPaymentSchedule {
+      for i in schedule {
+        add("GPU payment \(i.quartersBeforeDelivery) quarters before delivery", i.share, 2, "of the purchase", m.source, m.date)
+      }
+    } else {
+      add("GPU payment at order", p.money.gpuPaymentAtOrder, 2, "of the purchase (rest on delivery)", "planning convention", "", definedName: .gpuPaymentAtOrder)
+    }
     add(
       "GPU price factor", p.money.gpuPriceFactor, 2, "× the catalogs' node prices (new purchases)",
       p.money.gpuPriceFactor == 1 ? "the catalogs' prices" : m.source, p.money.gpuPriceFactor == 1 ? "" : m.date, definedName: .gpuPriceFactor)

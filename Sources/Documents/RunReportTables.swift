@@ -223,6 +223,20 @@ package enum RunReport {
       note: "The constrained plan: GPUs ordered from \(r.plan.asOf) arrive after the \(r.plan.money.procurementLeadQuarters)-quarter procurement lead, and only as many as the site's stated MW can power; Served is the share of the quarter's demand they serve. Tokens/day is the planned share (\(NumberText.grouped(r.plan.demandShare * 100, decimals: 2))%) of the forecast mean; cost per million tokens is per token served.")
   }
 
+  /// How a GPU purchase is paid, as a sentence's end: `100% at order (2 quarters before
+  /// delivery), the rest on delivery`, or a schedule's installments.
+  package static func paymentTerms(_ m: Money) -> String {
+    guard let schedule = m.gpuPaymentSchedule else {
+      return "\(NumberText.grouped(m.gpuPaymentAtOrder * 100, decimals: 0))% at order (\(m.procurementLeadQuarters) quarters before delivery), the rest on delivery"
+    }
+    return "in installments: " + schedule.map { i in
+      let when = i.quartersBeforeDelivery == 0 ? "on delivery"
+        : i.quartersBeforeDelivery > 0 ? "\(i.quartersBeforeDelivery) quarter\(i.quartersBeforeDelivery == 1 ? "" : "s") before delivery"
+        : "\(-i.quartersBeforeDelivery) quarter\(i.quartersBeforeDelivery == -1 ? "" : "s") after delivery"
+      return "\(NumberText.grouped(i.share * 100, decimals: 0))% \(when)"
+    }.joined(separator: ", ")
+  }
+
   /// The constrained plan's cash and cost by fiscal year.
   package static func budgetTable(_ r: RunResults) -> ReportTable {
     let currency = r.plan.money.currency
@@ -258,7 +272,7 @@ package enum RunReport {
           n(y.opex / 1e6, 2), n(y.profitAndLoss / 1e6, 2), n(y.capitalCharge / 1e6, 2), n(y.carryingCost / 1e6, 2),
           n(y.economicCost / 1e6, 2), n(y.cashOut / 1e6, 2)]
       },
-      note: "The constrained plan's money by fiscal year (starting in month \(m.fiscalYearStartMonth), named by the calendar year it \(m.fiscalYearNamedByStart ? "starts" : "ends") in\(aligned ? "" : "; a quarter the year cuts is split between two years by days")). \(beforePlan)Cash: GPU systems \(NumberText.grouped(m.gpuPaymentAtOrder * 100, decimals: 0))% at order (\(m.procurementLeadQuarters) quarters before delivery), the rest on delivery; facility capex in equal parts over the \(r.plan.facility.buildLeadQuarters) quarters before its MW come online. P&L cost = depreciation + opex (what the income statement books); carrying cost = \(NumberText.grouped(m.costOfCapital * 100, decimals: 1))% a year on cash paid before its asset is in service; economic cost = P&L cost + capital charge + carrying cost; all for the plan's quarters in the year (carrying cost where it accrues); cash out = capex cash + opex." + spread)
+      note: "The constrained plan's money by fiscal year (starting in month \(m.fiscalYearStartMonth), named by the calendar year it \(m.fiscalYearNamedByStart ? "starts" : "ends") in\(aligned ? "" : "; a quarter the year cuts is split between two years by days")). \(beforePlan)Cash: GPU systems \(paymentTerms(m)); facility capex in equal parts over the \(r.plan.facility.buildLeadQuarters) quarters before its MW come online. P&L cost = depreciation + opex (what the income statement books); carrying cost = \(NumberText.grouped(m.costOfCapital * 100, decimals: 1))% a year on cash paid before its asset is in service; economic cost = P&L cost + capital charge + carrying cost; all for the plan's quarters in the year (carrying cost where it accrues); cash out = capex cash + opex." + spread)
   }
 
   /// What a quarter's purchase is in whole systems: `41 × GB200-NVL72` (nodes or rack-scale

@@ -155,6 +155,16 @@ package enum RunWorkbook {
     var carrying: [String] = []
     for (k, c) in r.cohorts.enumerated() where c.kind == .it && !c.existing {
       let cell = "'Capex cohorts'!$E$\(k + 2)"
+      if let schedule = r.plan.money.gpuPaymentSchedule {
+        // A stated schedule: its shares as numbers (each installment's quarter's share of the year).
+        let paid = schedule.reduce(0.0) { $0 + $1.share * Budget.share(of: c.start.adding(-$1.quartersBeforeDelivery), in: year) }
+        let carried = schedule.reduce(0.0) { sum, i in
+          sum + i.share * (i.quartersBeforeDelivery > 0 ? (1...i.quartersBeforeDelivery).reduce(0.0) { $0 + Budget.share(of: c.start.adding(-$1), in: year) } : 0)
+        }
+        if paid > 0 { cash.append("\(cell)*\(paid)") }
+        if carried > 0 { carrying.append("\(cell)*\(rate)/4*\(carried)") }
+        continue
+      }
       let order = Budget.share(of: c.start.adding(-lead), in: year)
       let delivery = Budget.share(of: c.start, in: year)
       if order > 0 || delivery > 0 {

@@ -255,6 +255,32 @@ struct PlannerTests {
     }
   }
 
+  @Test("a GPU payment schedule, by hand: 30% two quarters before delivery, 60% on delivery, 10% a quarter after; the deposit carried; shares that do not add up refused at their line")
+  func paymentSchedule() throws {
+    var plan = handPlan()
+    plan.money.gpuPaymentSchedule = [
+      .init(quartersBeforeDelivery: 2, share: 0.3), .init(quartersBeforeDelivery: 0, share: 0.6), .init(quartersBeforeDelivery: -1, share: 0.1),
+    ]
+    let totals = try CapacityPlanner.run(plan).filter { $0.workload == "total" }
+    // 631 nodes × $200k delivered in 2026Q2: 30% paid in 2025Q4 (FY2025), 60% in 2026Q2 and 10%
+    // in 2026Q3 (FY2026). The deposit carries 8% / 4 in 2025Q4 and 2026Q1, one in each year.
+    let gpu = 631 * 200_000.0
+    let years = Budget.rows(totals, plan: plan)
+    #expect(years.map(\.fiscalYear) == ["FY2025", "FY2026"])
+    #expect(close(years[0].gpuCapexCash, 0.3 * gpu) && close(years[1].gpuCapexCash, 0.7 * gpu))
+    #expect(close(years[0].carryingCost, 0.3 * gpu * 0.02) && close(years[1].carryingCost, 0.3 * gpu * 0.02))
+    // In the plan file: the schedule is read; shares adding up to 0.9 are refused at the key.
+    let path = packageRoot.appendingPathComponent("datasets/plans/default.yaml").path
+    let base = try String(contentsOfFile: path, encoding: .utf8)
+    let scheduleText = "  gpu_payment_schedule:\n    - {quarters_before_delivery: 2, share: 0.3}\n    - {quarters_before_delivery: 0, share: SECOND}\n"
+    let good = base.replacingOccurrences(of: "  gpu_payment_at_order: 1.0 ", with: scheduleText.replacingOccurrences(of: "SECOND", with: "0.7") + "  #")
+    #expect(good != base)
+    #expect(try PlanReader.read(text: good, path: path).money.gpuInstallments == [.init(quartersBeforeDelivery: 2, share: 0.3), .init(quartersBeforeDelivery: 0, share: 0.7)])
+    let bad = base.replacingOccurrences(of: "  gpu_payment_at_order: 1.0 ", with: scheduleText.replacingOccurrences(of: "SECOND", with: "0.6") + "  #")
+    let line = bad.components(separatedBy: "\n").firstIndex { $0.hasPrefix("  gpu_payment_schedule:") }! + 2
+    #expect { _ = try PlanReader.read(text: bad, path: path) } throws: { "\($0)".contains("default.yaml:\(line):") && "\($0)".contains("add up to 1") }
+  }
+
   @Test("a February fiscal year, by hand: a quarter it cuts is split by days; named by its end or start year; the installed assets' depreciation fills the quarters before the plan")
   func februaryFiscalYear() throws {
     var plan = handPlan(siteMW: 10)
