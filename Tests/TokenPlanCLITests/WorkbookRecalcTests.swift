@@ -11,6 +11,24 @@ import TestSupport
 /// (an input of the cohorts sheet, which only the planner computes).
 @Suite("the workbook recalculates in LibreOffice")
 struct WorkbookRecalcTests {
+  /// Runs `plan` into `dir/name` (50 paths, no store) and returns the output directory.
+  static func run(_ plan: String, in dir: URL, _ name: String) throws -> String {
+    let out = dir.appendingPathComponent(name).path
+    let run = try runTokenplan(["run", plan, "--out", out, "--paths", "50", "--quiet", "--no-store"])
+    #expect(run.status == 0, "\(run.stderr)")
+    return out
+  }
+
+  /// The workbook in `out` with the named inputs `changes` (`NAME=VALUE`) set, recalculated by
+  /// LibreOffice (readback/recalc.py): its plan, budget and scenario-switch sheets.
+  static func recalculated(_ out: String, _ changes: [String]) throws -> [String: [[String: Any]]] {
+    let scratch = try scratchDirectory("recalc")
+    let script = packageRoot.appendingPathComponent("Tests/TokenPlanCLITests/readback/recalc.py").path
+    let recalc = try tool(["python3", script, out + "/workbook.xlsx", scratch.path] + changes)
+    #expect(recalc.status == 0, "\(recalc.stderr)")
+    return try #require(try JSONSerialization.jsonObject(with: Data(recalc.stdout.utf8)) as? [String: [[String: Any]]])
+  }
+
   @Test("PUE 1.5, 0.12 per kWh, 15% cost of capital, 4-year IT and 20-year facility lives, 8% maintenance, recalculated, equal tokenplan plan with those values to 1e-9")
   func recalculation() throws {
     let (small, dir) = try RunCommandTests.smallPlan()
@@ -21,17 +39,11 @@ struct WorkbookRecalcTests {
       .replacingOccurrences(of: "  fiscal_year_start_month: 1", with: "  fiscal_year_start_month: 2")
     #expect(bigSite.contains("{2026Q1: 1000}") && bigSite.contains("fiscal_year_start_month: 2"))
     try bigSite.write(toFile: plan, atomically: true, encoding: .utf8)
-    let out = dir.appendingPathComponent("run").path
-    let run = try runTokenplan(["run", plan, "--out", out, "--paths", "50", "--quiet", "--no-store"])
-    #expect(run.status == 0, "\(run.stderr)")
-    let scratch = try scratchDirectory("recalc")
-    let script = packageRoot.appendingPathComponent("Tests/TokenPlanCLITests/readback/recalc.py").path
-    let recalc = try tool([
-      "python3", script, out + "/workbook.xlsx", scratch.path, "PUE=1.5", "ElectricityPrice=0.12", "CostOfCapital=0.15",
-      "DepreciationYears=4", "FacilityLifeYears=20", "MaintenanceShare=0.08", "GPUPriceFactor=1.2", "GPUPaymentAtOrder=0.3",
+    let out = try Self.run(plan, in: dir, "run")
+    let sheets = try Self.recalculated(out, [
+      "PUE=1.5", "ElectricityPrice=0.12", "CostOfCapital=0.15", "DepreciationYears=4", "FacilityLifeYears=20", "MaintenanceShare=0.08",
+      "GPUPriceFactor=1.2", "GPUPaymentAtOrder=0.3",
     ])
-    #expect(recalc.status == 0, "\(recalc.stderr)")
-    let sheets = try #require(try JSONSerialization.jsonObject(with: Data(recalc.stdout.utf8)) as? [String: [[String: Any]]])
     let recalculated = try #require(sheets["Quarterly plan"])
 
     var text = try String(contentsOfFile: plan, encoding: .utf8)
@@ -69,9 +81,7 @@ struct WorkbookRecalcTests {
     // The budget sheet's cost per fiscal year, recalculated, against the budget of a run with the
     // changed values: its plan quarters' cost (a quarter a year cuts by its days) and the
     // installed assets' depreciation and capital charge before the plan, in millions.
-    let changedRun = dir.appendingPathComponent("changed-run").path
-    let rerun = try runTokenplan(["run", changed, "--out", changedRun, "--paths", "50", "--quiet", "--no-store"])
-    #expect(rerun.status == 0, "\(rerun.stderr)")
+    let changedRun = try Self.run(changed, in: dir, "changed-run")
     let budgetLines = try String(contentsOfFile: changedRun + "/budget.csv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
     let header = budgetLines[0]
     let (yearColumn, costColumn, beforeColumn) = (header.firstIndex(of: "fiscal_year")!, header.firstIndex(of: "cost")!, header.firstIndex(of: "first_day")!)
@@ -104,15 +114,9 @@ struct WorkbookRecalcTests {
   @Test("a PUE that pushes facility power past the site's MW shows in the recalculated workbook: shortfall_mw = max(0, facility MW − site MW), flagged")
   func siteFlag() throws {
     let (plan, dir) = try RunCommandTests.smallPlan()
-    let out = dir.appendingPathComponent("flag-run").path
-    let run = try runTokenplan(["run", plan, "--out", out, "--paths", "50", "--quiet", "--no-store"])
-    #expect(run.status == 0, "\(run.stderr)")
-    let scratch = try scratchDirectory("recalc-flag")
-    let script = packageRoot.appendingPathComponent("Tests/TokenPlanCLITests/readback/recalc.py").path
+    let out = try Self.run(plan, in: dir, "flag-run")
     // PUE 20: the same GPUs' facility power, twenty times their IT power, is far past 12 MW.
-    let recalc = try tool(["python3", script, out + "/workbook.xlsx", scratch.path, "PUE=20"])
-    #expect(recalc.status == 0, "\(recalc.stderr)")
-    let sheets = try #require(try JSONSerialization.jsonObject(with: Data(recalc.stdout.utf8)) as? [String: [[String: Any]]])
+    let sheets = try Self.recalculated(out, ["PUE=20"])
     let rows = try #require(sheets["Quarterly plan"])
     var flagged = 0
     for row in rows {
@@ -132,18 +136,12 @@ struct WorkbookRecalcTests {
   @Test("the scenario switch: choosing high in the workbook shows the high scenario's quarters from the Scenarios sheet, recalculated")
   func scenarioSwitch() throws {
     let (plan, dir) = try RunCommandTests.smallPlan()
-    let out = dir.appendingPathComponent("switch-run").path
-    let run = try runTokenplan(["run", plan, "--out", out, "--paths", "50", "--quiet", "--no-store"])
-    #expect(run.status == 0, "\(run.stderr)")
+    let out = try Self.run(plan, in: dir, "switch-run")
     let scenarios = try String(contentsOfFile: out + "/scenarios.csv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
     let header = scenarios[0]
     func column(_ name: String) -> Int { header.firstIndex(of: name)! }
-    let script = packageRoot.appendingPathComponent("Tests/TokenPlanCLITests/readback/recalc.py").path
     for choice in ["high", "low"] {
-      let scratch = try scratchDirectory("recalc-\(choice)")
-      let recalc = try tool(["python3", script, out + "/workbook.xlsx", scratch.path, "Scenario=\(choice)"])
-      #expect(recalc.status == 0, "\(recalc.stderr)")
-      let sheets = try #require(try JSONSerialization.jsonObject(with: Data(recalc.stdout.utf8)) as? [String: [[String: Any]]])
+      let sheets = try Self.recalculated(out, ["Scenario=\(choice)"])
       let rows = try #require(sheets["Scenario switch"])
       #expect(rows.count == 2, "the plan's two quarters: \(rows)")
       for row in rows {
