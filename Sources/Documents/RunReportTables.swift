@@ -110,7 +110,8 @@ package enum RunReport {
         ])
       }
     }
-    let freeNote = free.isEmpty ? "" : " Stated expansions with no cost stated (not purchases): " + free.joined(separator: "; ") + "."
+    let freeNote = (free.isEmpty ? "" : " Stated expansions with no cost stated (not purchases): " + free.joined(separator: "; ") + ".")
+      + powerDecision(r)
     return ReportTable(
       title: "What to buy and when",
       columns: [
@@ -292,7 +293,19 @@ package enum RunReport {
   }
 
   /// A start-by quarter, marked late when it is before the quarter the run was made in.
-  static func by(_ r: RunResults, _ q: Quarter) -> String { r.isLate(q) ? "\(q) (late)" : q.description }
+  package static func by(_ r: RunResults, _ q: Quarter) -> String { r.isLate(q) ? "\(q) (late)" : q.description }
+
+  /// The power decision the constrained plan leaves open: the facility MW beyond the sites that
+  /// serving all demand needs by the horizon's end, their capex, and when their construction
+  /// would have to start (what it would take); empty when the sites suffice.
+  package static func powerDecision(_ r: RunResults) -> String {
+    guard let last = r.unconstrainedTotals.last, last.shortfallMegawatts > 0.05,
+      let start = r.unconstrainedTotals.compactMap(\.buildByQuarter).min()
+    else { return "" }
+    let capex = (r.unconstrainedTotals.reduce(0) { $0 + $1.facilityCapex } - r.totals.reduce(0) { $0 + $1.facilityCapex }) / 1e6
+    return " Power decision (not in this plan): serving all demand takes \(NumberText.grouped(last.shortfallMegawatts, decimals: 1)) MW beyond the sites' \(NumberText.grouped(r.plan.megawattsAvailable(at: last.quarter), decimals: 0)) MW by \(last.quarter), "
+      + "\(NumberText.grouped(capex, decimals: 1)) M \(r.plan.money.currency) of facility capex, its construction starting by \(by(r, start))."
+  }
 
   /// What it would take: the unconstrained plan (all demand served, whatever the lead times and
   /// the site's MW), beside the constrained one.

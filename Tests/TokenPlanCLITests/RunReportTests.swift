@@ -75,6 +75,27 @@ struct RunReportTests {
     #expect(risk.contains("\(largest.series) \(NumberText.grouped(share * 100, decimals: 0))%"), "\(risk)")
   }
 
+  @Test("the power decision under What to buy: MW beyond the sites by the last quarter, their capex, and when construction must start; nothing when the sites suffice")
+  func powerDecision() async throws {
+    var results = try await run.results
+    let totals = results.unconstrained.indices.filter { results.unconstrained[$0].workload == "total" }
+    for k in totals {
+      results.unconstrained[k].shortfallMegawatts = 0
+      results.unconstrained[k].buildByQuarter = nil
+    }
+    #expect(RunReport.powerDecision(results) == "")
+    let last = try #require(totals.last)
+    let start = results.plan.asOf
+    results.unconstrained[last].shortfallMegawatts = 12.5
+    results.unconstrained[last].buildByQuarter = start
+    results.unconstrained[last].facilityCapex += 40e6
+    let text = RunReport.powerDecision(results)
+    let capex = (results.unconstrainedTotals.reduce(0) { $0 + $1.facilityCapex } - results.totals.reduce(0) { $0 + $1.facilityCapex }) / 1e6
+    #expect(text.contains("12.5 MW beyond the sites'") && text.contains("starting by \(RunReport.by(results, start))"), "\(text)")
+    #expect(text.contains("\(NumberText.grouped(capex, decimals: 1)) M USD of facility capex"), "\(text)")
+    #expect(RunReport.purchasesTable(results).note?.contains(text) == true)
+  }
+
   @Test("the capacity, power-cost and headline tables show the plan's total rows")
   func tablesShowTotals() async throws {
     let totals = try await totals
