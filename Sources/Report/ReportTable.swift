@@ -51,7 +51,7 @@ public struct ReportTable: Sendable {
       case .text(let s): return s
       case .number(let v, let d): return NumberText.grouped(v, decimals: d)
       case .value(let v): return NumberText.readable(v)
-      case .integer(let i): return String(i)
+      case .integer(let i): return NumberText.grouped(Double(i), decimals: 0)
       case .missing: return "—"
       }
     }
