@@ -61,6 +61,13 @@ struct ReportTableTests {
            [.text("2026Q3"), .number(-3, decimals: 0), .number(.nan, decimals: 4)]],
     note: "a note with $ and #")
 
+  @Test("whole-number cells show with separators (terminal tables); CSV keeps the plain integer")
+  func integers() {
+    #expect(ReportTable.Cell.integer(2048).display == "2,048")
+    #expect(ReportTable.Cell.integer(-1_234_567).display == "-1,234,567")
+    #expect(ReportTable.Cell.integer(7).display == "7")
+  }
+
   @Test("Markdown: right-aligned numbers with separators")
   func markdown() {
     let md = Self.table.markdown()
