@@ -38,15 +38,12 @@ public enum Alternatives {
       do {
         let constrained = try CapacityPlanner.run(p, totalsOnly: true, constrained: true)
         let unconstrained = try CapacityPlanner.run(p, totalsOnly: true)
-        let tokens = constrained.reduce(0) { $0 + $1.tokens }
-        let served = constrained.reduce(0) { $0 + $1.tokensServed }
-        let cost = constrained.reduce(0) { $0 + $1.depreciation + $1.capitalCharge + $1.opex }
         let last = unconstrained.last
         let h = plan.hardware[name]!
         return .success(
           HardwareAlternative(
             hardware: name, capex: constrained.reduce(0) { $0 + $1.capex },
-            servedPercent: tokens > 0 ? 100 * served / tokens : 100, costPerMillionTokens: served > 0 ? cost / (served / 1e6) : 0,
+            servedPercent: constrained.servedPercent, costPerMillionTokens: constrained.costPerMillionTokensServed,
             gpusRequired: last?.gpusRequired ?? 0, facilityMegawatts: last?.facilityPowerMegawatts ?? 0,
             tokensPerDayPerMegawatt: last.map { $0.facilityPowerMegawatts > 0 ? $0.tokensPerDay / $0.facilityPowerMegawatts : 0 } ?? 0,
             capexToServeAll: unconstrained.reduce(0) { $0 + $1.capex }, nodeKilowatts: h.nodeMaxKilowatts,

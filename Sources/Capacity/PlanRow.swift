@@ -102,6 +102,21 @@ public struct PlanRow: Sendable, Equatable {
   }
 }
 
+extension Array where Element == PlanRow {
+  /// The share of these rows' tokens served, in percent (100 without demand): over a horizon,
+  /// not its best quarter.
+  public var servedPercent: Double {
+    let tokens = reduce(0) { $0 + $1.tokens }
+    return tokens > 0 ? 100 * reduce(0) { $0 + $1.tokensServed } / tokens : 100
+  }
+
+  /// Their cost (depreciation + capital charge + opex) per million tokens served (0 without any).
+  public var costPerMillionTokensServed: Double {
+    let served = reduce(0) { $0 + $1.tokensServed }
+    return served > 0 ? reduce(0) { $0 + $1.depreciation + $1.capitalCharge + $1.opex } / (served / 1e6) : 0
+  }
+}
+
 /// A problem with a plan that the computation found (not the file's syntax).
 public struct PlanError: UserError, Equatable, Sendable {
   public var description: String

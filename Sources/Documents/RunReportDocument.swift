@@ -125,9 +125,8 @@ extension RunReport {
     // Over the horizon, not its best quarter.
     let tokens = totals.reduce(0) { $0 + $1.tokens }
     let served = totals.reduce(0) { $0 + $1.tokensServed }
-    let servedShare = servedShare(totals)
-    let baseline = r.buyingNothing.isEmpty ? "" : "; buying nothing: \(NumberText.grouped(Self.servedShare(r.buyingNothing), decimals: 1))%"
-    let cost = totals.reduce(0) { $0 + $1.depreciation + $1.capitalCharge + $1.opex }
+    let servedShare = totals.servedPercent
+    let baseline = r.buyingNothing.isEmpty ? "" : "; buying nothing: \(NumberText.grouped(r.buyingNothing.servedPercent, decimals: 1))%"
     let late = firstOrder.map(r.isLate) ?? false
     return [
       .init(label: "What to buy, \(q1.quarter)–\(q4.quarter)", value: buy,
@@ -141,7 +140,7 @@ extension RunReport {
           + (tokens > served ? ": \(NumberText.grouped((tokens - served) / 1e12, decimals: 0)) T tokens unserved\(lostRevenue(totals, r.plan)); " : "; ")
           + (unconstrained.map { "all of \($0.quarter) would take \(NumberText.grouped(Double($0.gpusRequired))) GPUs, \(NumberText.grouped($0.facilityPowerMegawatts, decimals: 1)) MW" } ?? "")
           + baseline),
-      .init(label: "Cost per M tokens, horizon", value: NumberText.grouped(served > 0 ? cost / (served / 1e6) : 0, decimals: 4) + " \(currency)",
+      .init(label: "Cost per M tokens, horizon", value: NumberText.grouped(totals.costPerMillionTokensServed, decimals: 4) + " \(currency)",
         detail: "per token served, \(q1.quarter)–\(last.quarter): input \(inputOutput(totals).input), output \(inputOutput(totals).output) by their GPU-hours; \(q1.quarter): \(NumberText.grouped(q1.costPerMillionTokens, decimals: 4)), \(last.quarter): \(NumberText.grouped(last.costPerMillionTokens, decimals: 4))"),
     ]
   }

@@ -145,7 +145,7 @@ package enum RunReport {
         row("Facility power, \(q)", "MW", c.facilityPowerMegawatts, u.facilityPowerMegawatts, 1, nothing: z?.facilityPowerMegawatts),
         row("Tokens served per day, \(q)", "trillion", c.tokensServed / days / 1e12, u.tokensServed / days / 1e12, 2, nothing: z.map { $0.tokensServed / days / 1e12 }),
         row("Demand served, \(q)", "%", servedPercent(c), servedPercent(u), 1, nothing: z.map(servedPercent)),
-        row("Demand served over the horizon", "%", servedShare(r.totals), servedShare(r.unconstrainedTotals), 1, nothing: z == nil ? nil : servedShare(nothing)),
+        row("Demand served over the horizon", "%", r.totals.servedPercent, r.unconstrainedTotals.servedPercent, 1, nothing: z == nil ? nil : nothing.servedPercent),
         row("Capex over the horizon", "M \(currency)", sum(r.totals, \.capex), sum(r.unconstrainedTotals, \.capex), 1, nothing: z == nil ? nil : sum(nothing, \.capex)),
         row("Cost per million tokens served, \(q)", currency, c.costPerMillionTokens, u.costPerMillionTokens, 4, nothing: z?.costPerMillionTokens),
       ]
@@ -285,12 +285,6 @@ package enum RunReport {
 
   /// The share of a row's tokens served, in percent (100 without demand).
   package static func servedPercent(_ q: PlanRow) -> Double { q.tokens > 0 ? 100 * q.tokensServed / q.tokens : 100 }
-
-  /// The share of the rows' tokens served, in percent (100 without demand).
-  package static func servedShare(_ rows: [PlanRow]) -> Double {
-    let tokens = rows.reduce(0) { $0 + $1.tokens }
-    return tokens > 0 ? 100 * rows.reduce(0) { $0 + $1.tokensServed } / tokens : 100
-  }
 
   /// A start-by quarter, marked late when it is before the quarter the run was made in.
   package static func by(_ r: RunResults, _ q: Quarter) -> String { r.isLate(q) ? "\(q) (late)" : q.description }
