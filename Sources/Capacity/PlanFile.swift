@@ -35,5 +35,10 @@ public struct DemandDataShape: Sendable, Equatable {
   public var basis: String?
   public var thousandsSeparator: String?
   public var completeThrough: String?
+  /// The column naming each row's measure (`--metric-column`, `demand_data.metric_column`).
+  public var metricColumn: String?
+  /// The metric column's values mapped to measures, as written: `VALUE=METRIC` (`--metric`,
+  /// `demand_data.metrics`).
+  public var metrics: [String] = []
   public init() {}
 }

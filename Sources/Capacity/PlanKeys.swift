@@ -30,6 +30,8 @@ public struct PlanKey: Sendable {
     case quarterNumbers(min: Double, max: Double?)
     /// Names to numbers ≥ 0 (e.g. precision → TFLOPS).
     case namedNumbers
+    /// Names to one of these words (e.g. a metric column's values → measures).
+    case namedChoices([String])
     /// `{uniform: [low, high]}`, `{triangular: [low, mode, high]}` or `{lognormal: [median, sd_log]}`.
     case distribution
   }
@@ -87,6 +89,8 @@ public enum PlanKeys {
     .init(path: "demand_data.period", kind: .choice(["day", "week", "month", "quarter", "half", "year"]), defaultValue: "day", text: "The period of rows that do not say (no `period` column): `month` for monthly figures."),
     .init(path: "demand_data.basis", kind: .choice(["total", "per_day"]), text: "The basis of rows that do not say: `total` (the period's sum) or `per_day` (its daily average)."),
     .init(path: "demand_data.thousands_separator", kind: .choice([",", "'", "_", " "]), text: "A thousands separator inside values (`\"1,234,567\"`): groups of three digits only."),
+    .init(path: "demand_data.metric_column", kind: .string, defaultValue: "metric", text: "The column naming what each row's value counts (a billing export's `direction`); its value is the `value` column, or the one measure column (`tokens`)."),
+    .init(path: "demand_data.metrics", kind: .namedChoices(["tokens", "input_tokens", "output_tokens"]), text: "The metric column's values read as measures: `{prompt: input_tokens, completion: output_tokens}`. The measure names themselves are always read."),
     .init(path: "demand_data.complete_through", kind: .string, text: "The last day the data is complete through (`YYYY-MM-DD`): rows of periods that end after it (a month exported mid-month) are left out."),
     .init(path: "demand_file", kind: .string, text: "A quarterly forecast CSV (`forecast --granularity quarter --format csv`) for `tokenplan plan`; `--demand` overrides it."),
     .init(path: "events_file", kind: .string, text: "Event windows for the forecast (`name,start,days` CSV)."),

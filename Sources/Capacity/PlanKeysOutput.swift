@@ -69,6 +69,8 @@ extension PlanKeys {
         ("additionalProperties", .object(number(min: min, max: max))),
       ]
     case .namedNumbers: out = [("type", .string("object")), ("additionalProperties", .object(number(min: 0, max: nil)))]
+    case .namedChoices(let words):
+      out = [("type", .string("object")), ("additionalProperties", .object([("enum", .array(words.map { .string($0) }))]))]
     case .distribution:
       func parameters(_ n: Int) -> JSONValue {
         .object([
@@ -110,6 +112,7 @@ extension PlanKeys {
     case .numberList(let count): return "\(count) numbers ≥ 0"
     case .quarterNumbers(let min, let max): return "quarter → number ≥ \(g(min))" + (max.map { ", ≤ \(g($0))" } ?? "")
     case .namedNumbers: return "name → number ≥ 0"
+    case .namedChoices(let words): return "name → " + words.map { "`\($0)`" }.joined(separator: ", ")
     case .distribution: return "`{uniform: [low, high]}`, `{triangular: [low, mode, high]}` or `{lognormal: [median, sd_log]}`"
     }
   }

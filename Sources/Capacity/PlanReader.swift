@@ -251,8 +251,10 @@ struct Reader {
   /// One of the values `key`'s entry in ``PlanKeys`` lists, else a located error that names
   /// them ("aggregated or disaggregated for prefill_decode") with `fix`, or the nearest value.
   func choice(_ node: Node, key: String, fix: String? = nil) throws -> String {
-    guard case .choice(let values)? = PlanKeys.byPath[key]?.kind else {
-      preconditionFailure("\(key) is not a choice key in PlanKeys")
+    let values: [String]
+    switch PlanKeys.byPath[key]?.kind {
+    case .choice(let words)?, .namedChoices(let words)?: values = words
+    default: preconditionFailure("\(key) is not a choice key in PlanKeys")
     }
     let value = try string(node)
     guard values.contains(value) else {
@@ -571,6 +573,12 @@ extension Reader {
     shape.period = try m["period"].map { try choice($0, key: "demand_data.period") }
     shape.basis = try m["basis"].map { try choice($0, key: "demand_data.basis") }
     shape.thousandsSeparator = try m["thousands_separator"].map { try choice($0, key: "demand_data.thousands_separator") }
+    shape.metricColumn = try m["metric_column"].map(string)
+    shape.metrics = try m["metrics"].map { node in
+      try pairs(node).map { name, measure in
+        "\(try string(name))=\(try choice(measure, key: "demand_data.metrics"))"
+      }
+    } ?? []
     shape.completeThrough = try m["complete_through"].map { node in
       let text = try string(node)
       guard CalendarDate(iso: text) != nil else {

@@ -27,7 +27,9 @@ struct ColumnRoles {
     return (String(name[..<underscore]), m)
   }
 
-  init(header: [String], file: String, dateColumn: String) throws {
+  /// - Parameter metricColumn: the column naming each row's measure (`--metric-column`); when
+  ///   given it must exist. Default: a column named `metric`, if any.
+  init(header: [String], file: String, dateColumn: String, metricColumn: String? = nil) throws {
     let names = header.map { $0.lowercased() }
     guard let date = names.firstIndex(of: dateColumn.lowercased()) else {
       if let separator = [";", "\t", "|"].first(where: { sep in header.contains { $0.contains(sep) } }) {
@@ -46,7 +48,12 @@ struct ColumnRoles {
     period = names.firstIndex(of: "period")
     basis = names.firstIndex(of: "basis")
     unit = names.firstIndex(of: "unit")
-    metric = names.firstIndex(of: "metric")
+    metric = names.firstIndex(of: (metricColumn ?? "metric").lowercased())
+    if let metricColumn, metric == nil {
+      throw LocatedError(
+        file: file, line: 1, found: header.joined(separator: ","), expected: "a column named '\(metricColumn)' (--metric-column)",
+        fix: "name one of the header's columns: \(header.joined(separator: ", "))")
+    }
     measures = []
     var valueColumn: (Int, Double?)?
     var known: Set<Int> = [date]
@@ -64,11 +71,17 @@ struct ColumnRoles {
       }
     }
     if let metric {
+      // The value beside a metric column: a `value` column, or a lone measure column (a
+      // billing export's `direction,tokens`).
+      if valueColumn == nil, measures.count == 1 {
+        valueColumn = (measures[0].column, measures[0].multiplier)
+        measures = []
+      }
       guard let valueColumn else {
         throw LocatedError(
           file: file, line: 1, column: metric + 1, field: header[metric],
-          expected: "a 'value' column beside the 'metric' column",
-          fix: "add a value column, or use measure columns (tokens, input_tokens, output_tokens)")
+          expected: "one 'value' (or 'tokens') column beside the '\(header[metric])' column",
+          fix: "add a value column, or use measure columns (tokens, input_tokens, output_tokens) without a metric column")
       }
       guard measures.isEmpty else {
         throw LocatedError(

@@ -34,6 +34,11 @@ public struct DemandLoadOptions: Sendable {
   public var basis: Basis?
   /// A thousands separator accepted inside values (`--thousands-separator ,`: `"1,234,567"`).
   public var thousandsSeparator: UInt8?
+  /// The column naming what each row's value counts (`--metric-column`; default `metric`).
+  public var metricColumn: String?
+  /// Values of the metric column read as a measure (`--metric prompt=input_tokens`), keyed by
+  /// the value lower-cased; the measure names themselves are always read.
+  public var metrics: [String: Measure] = [:]
   public init() {}
 }
 

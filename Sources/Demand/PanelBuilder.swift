@@ -90,7 +90,7 @@ struct PanelBuilder {
   mutating func setHeader(_ header: [String]) throws {
     try CSVTable.checkHeader(header, file: file)
     self.header = header
-    roles = try ColumnRoles(header: header, file: file, dateColumn: options.dateColumn)
+    roles = try ColumnRoles(header: header, file: file, dateColumn: options.dateColumn, metricColumn: options.metricColumn)
     let dims = roles.segments.count
     segmentIndex = Array(repeating: [:], count: dims)
     segmentValues = Array(repeating: [], count: dims)
@@ -279,11 +279,15 @@ struct PanelBuilder {
     // Measures.
     var metricMeasure: Measure?
     if let mc = roles.metric {
-      guard let m = Measure(rawValue: buf.string(fields[mc]).lowercased()) else {
+      let name = buf.string(fields[mc]).lowercased()
+      guard let m = options.metrics[name] ?? Measure(rawValue: name) else {
+        let mapped = options.metrics.keys.sorted()
         report(
           line, mc, found: buf.string(fields[mc]),
-          expected: "a metric: tokens, input_tokens or output_tokens",
-          fix: "write one of these metric names")
+          expected: "a metric: tokens, input_tokens or output_tokens"
+            + (mapped.isEmpty ? "" : ", or a mapped value (" + mapped.joined(separator: ", ") + ")"),
+          fix: "map the value to a measure with --metric VALUE=input_tokens (or output_tokens, tokens), "
+            + "or metrics: {VALUE: input_tokens} under demand_data")
         return
       }
       metricMeasure = m
@@ -382,6 +386,30 @@ struct PanelBuilder {
       segments: key.segments.enumerated().map { segmentValues[$0.offset][Int($0.element)] })
   }
 
+  /// Words a billing export's direction column holds: a segment column holding only these
+  /// probably says what each value counts, not which series it belongs to.
+  static let metricLikeWords: Set<String> = [
+    "input", "output", "prompt", "completion", "completions", "in", "out", "request", "response", "generated",
+    "cached_input", "cached", "input_tokens", "output_tokens", "prompt_tokens", "completion_tokens",
+  ]
+
+  /// Warns of a segment column whose every value is a metric-like word (`prompt`, `completion`),
+  /// naming the flags that read it as the measure.
+  mutating func warnMetricLikeSegments() {
+    guard roles.layout != .wide, roles.metric == nil else { return }
+    for (d, values) in segmentValues.enumerated() where values.count >= 2 {
+      let lowered = values.map { $0.lowercased() }
+      guard lowered.allSatisfy(Self.metricLikeWords.contains) else { continue }
+      let name = roles.dimensionNames[d]
+      warn(
+        LocatedError(
+          file: file, line: 1, column: roles.segments[d] + 1, field: name, found: values.sorted().joined(separator: ", "),
+          expected: "segment values (the series are split by '\(name)' as if each value were a product)",
+          fix: "if '\(name)' says what each value counts, give --metric-column \(name) --metric \(values.sorted()[0])=input_tokens … "
+            + "(metric_column and metrics under demand_data)"))
+    }
+  }
+
   mutating func finish() throws -> DemandLoadResult {
     // Duplicates: find the earlier line of each (a rescan only when there are any).
     if !duplicates.isEmpty {
@@ -410,6 +438,7 @@ struct PanelBuilder {
           expected: "a value in every measure cell",
           fix: "empty cells are kept as missing days; fill them if the values are known"))
     }
+    warnMetricLikeSegments()
     // Derived totals: tokens = input + output where a segment has both and no tokens series.
     let bySegments = Dictionary(grouping: keys.indices, by: { keys[$0].segments })
     for (segs, members) in bySegments {

@@ -19,13 +19,12 @@ extension DataJob {
   public typealias Loaded = DemandLoadResult
 
   /// Loads a demand file for `data validate|summary` with the command line's options.
-  /// - Parameter shape: `--period`, `--basis`, `--thousands-separator`, `--complete-through`
-  ///   as typed (checked here).
+  /// - Parameter shape: `--date-column`, `--period`, `--basis`, `--thousands-separator`,
+  ///   `--complete-through`, `--metric-column`, `--metric` as typed (checked here).
   public static func load(
-    _ path: String, dateColumn: String, gaps: GapPolicy, checkOutliers: Bool, shape: DemandDataShape = .init()
+    _ path: String, gaps: GapPolicy, checkOutliers: Bool, shape: DemandDataShape = .init()
   ) throws -> Loaded {
     var options = DemandLoadOptions()
-    options.dateColumn = dateColumn
     options.gaps = gaps
     options.checkOutliers = checkOutliers
     try shape.apply(to: &options)
@@ -140,7 +139,12 @@ extension ForecastJob {
       r.options.breaks.append(d)
     }
     if let events = line.events { r.options.events = try ForecastJob.events(path: events) }
-    r.timeColumn = line.timeColumn
+    if let time = line.timeColumn, let date = line.shape.dateColumn, time != date {
+      throw LocatedError(
+        file: "<command line>", found: "--time-column \(time) --date-column \(date)", expected: "one time column",
+        fix: "give one of the two flags (they name the same column)")
+    }
+    r.timeColumn = line.timeColumn ?? line.shape.dateColumn
     r.valueColumn = line.valueColumn
     r.seriesColumn = line.seriesColumn
     return r
@@ -210,7 +214,7 @@ public enum UserFacingError {
 }
 
 /// How a demand file is read (`--period`, `--basis`, `--thousands-separator`,
-/// `--complete-through`, or the plan's `demand_data:` section): the loader's options from the
+/// `--complete-through`, `--metric-column`, `--metric`, or the plan's `demand_data:` section): the loader's options from the
 /// values as written.
 extension DemandDataShape {
   /// Sets `options` from the values as written.
@@ -243,5 +247,22 @@ extension DemandDataShape {
       options.thousandsSeparator = byte
     }
     options.completeThrough = try completeThrough.map(DataJob.completeThroughDate)
+    options.metricColumn = metricColumn
+    for pair in metrics {
+      let equals = pair.lastIndex(of: "=") ?? pair.endIndex
+      let parts = [pair[..<equals], equals < pair.endIndex ? pair[pair.index(after: equals)...] : ""]
+      guard !parts[0].isEmpty, let measure = Measure(rawValue: String(parts[1])) else {
+        throw LocatedError(
+          file: "<command line>", found: pair, expected: "VALUE=METRIC for --metric, METRIC one of tokens, input_tokens, output_tokens",
+          fix: "write e.g. --metric prompt=input_tokens --metric completion=output_tokens")
+      }
+      let value = parts[0].lowercased()
+      if let earlier = options.metrics[value], earlier != measure {
+        throw LocatedError(
+          file: "<command line>", found: pair, expected: "one measure per metric value ('\(parts[0])' is also \(earlier.rawValue))",
+          fix: "map each value of the metric column once")
+      }
+      options.metrics[value] = measure
+    }
   }
 }

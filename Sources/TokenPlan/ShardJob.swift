@@ -28,12 +28,13 @@ public enum ShardJob {
     ([
       ("command", "forecast"), ("horizon", line.horizon), ("model", line.model), ("interval", line.interval),
       ("measure", line.measure), ("ceiling", line.ceiling ?? ""), ("breaks", line.breaks.joined(separator: ",")),
-      ("events", line.events ?? ""), ("series_column", line.seriesColumn ?? ""), ("time_column", line.timeColumn ?? ""),
+      ("events", line.events ?? ""), ("series_column", line.seriesColumn ?? ""), ("time_column", line.timeColumn ?? line.shape.dateColumn ?? ""),
       ("value_column", line.valueColumn ?? ""), ("granularity", granularity.rawValue), ("reconcile", reconcile ?? ""),
       ("levels", levels ?? ""), ("growth_decay", line.growthDecay),
     ] + (line.seasonLength > 1 ? [("season_length", "\(line.seasonLength)")] : [])
       + [("complete_through", line.shape.completeThrough), ("period", line.shape.period), ("basis", line.shape.basis),
-        ("thousands_separator", line.shape.thousandsSeparator)].compactMap { k, v in v.map { (k, $0) } }).sorted { $0.0 < $1.0 }
+        ("thousands_separator", line.shape.thousandsSeparator), ("metric_column", line.shape.metricColumn),
+        ("metrics", line.shape.metrics.isEmpty ? nil : line.shape.metrics.joined(separator: ","))].compactMap { k, v in v.map { (k, $0) } }).sorted { $0.0 < $1.0 }
   }
 
   /// Each input file (as named) and its SHA-256.

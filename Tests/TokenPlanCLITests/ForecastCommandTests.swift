@@ -139,6 +139,46 @@ struct ForecastCommandTests {
     #expect(wrongBasis.status == 1 && wrongBasis.stderr.contains("total or per_day for --basis"), "\(wrongBasis.stderr)")
   }
 
+  /// A billing export whose `direction` column says what each `tokens` value counts. Read as
+  /// it comes, the column is taken for a segment and a warning names the flags; with
+  /// `--metric-column direction` and `--metric` each value is an input or output figure, and the
+  /// total is their sum. An unmapped value is refused at its line, naming `--metric`.
+  @Test("--metric-column and --metric map a direction column's values to input and output tokens")
+  func metricMapping() throws {
+    var rows = ["month,product,direction,tokens"]
+    for k in 0..<24 {
+      let (year, month) = (2024 + k / 12, k % 12 + 1)
+      for (product, base) in [("chat", 1e9), ("code", 3e8)] {
+        rows.append(String(format: "%04d-%02d-01,%@,Prompt,%.0f", year, month, product, (base * pow(1.04, Double(k))).rounded()))
+        rows.append(String(format: "%04d-%02d-01,%@,completion,%.0f", year, month, product, (0.3 * base * pow(1.04, Double(k))).rounded()))
+      }
+    }
+    let path = try temporaryFile(rows.joined(separator: "\n") + "\n")
+    let shape = ["--date-column", "month", "--period", "month", "--basis", "total"]
+    let unmapped = try runTokenplan(["data", "summary", path] + shape)
+    #expect(unmapped.status == 0 && unmapped.stderr.contains("--metric-column direction"), "\(unmapped.stderr)")
+    let flags = shape + ["--metric-column", "direction", "--metric", "prompt=input_tokens", "--metric", "completion=output_tokens"]
+    let summary = try runTokenplan(["data", "summary", path, "--format", "csv"] + flags)
+    #expect(summary.status == 0 && !summary.stderr.contains("--metric-column"), "\(summary.stderr)")
+    let lines = summary.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    #expect(lines.count == 6, "\(summary.stdout)")  // 2 products × input, output and their total
+    // December 2025 (k = 23, 31 days): chat's prompt figure per day, and the total with completions.
+    let input = (1e9 * pow(1.04, 23)).rounded() / 31
+    let total = input + (0.3e9 * pow(1.04, 23)).rounded() / 31
+    for (measure, expected) in [("input_tokens", input), ("tokens", total)] {
+      let row = try #require(lines.first { $0[0] == "chat" && $0[1] == Substring(measure) })
+      #expect(row[5] == "24", "\(row)")
+      let last = try #require(Double(row[7]))
+      #expect(abs(last - expected) <= 1e-9 * expected, "\(measure): \(last) vs \(expected)")
+    }
+    let partial = try runTokenplan(["data", "validate", path] + shape + ["--metric-column", "direction", "--metric", "prompt=input_tokens"])
+    #expect(partial.status == 1 && partial.stderr.contains("found 'completion'") && partial.stderr.contains("--metric VALUE="), "\(partial.stderr)")
+    let wrongColumn = try runTokenplan(["data", "validate", path] + shape + ["--metric-column", "kind"])
+    #expect(wrongColumn.status == 1 && wrongColumn.stderr.contains("a column named 'kind'"), "\(wrongColumn.stderr)")
+    let forecast = try runTokenplan(["forecast", path, "--measure", "input_tokens", "--horizon", "1q", "--paths", "100", "--quiet"] + flags)
+    #expect(forecast.status == 0 && forecast.stdout.contains("chat"), "\(forecast.stderr)")
+  }
+
   @Test("JSON is one object with the rows under \"forecasts\"; backtest reports scores")
   func jsonAndBacktest() throws {
     let path = try Self.dailyFile()

@@ -53,15 +53,19 @@ struct PlanFileTests {
     #expect(plain.demandData == dir.appendingPathComponent("export.csv").path)
     #expect(plain.demandLoad.period == nil && plain.demandLoad.basis == nil)
     let section = try read(
-      "demand_data:\n  path: export.csv\n  date_column: month\n  period: month\n  basis: total\n  thousands_separator: \",\"\n  complete_through: 2026-06-15\n")
+      "demand_data:\n  path: export.csv\n  date_column: month\n  period: month\n  basis: total\n  thousands_separator: \",\"\n  complete_through: 2026-06-15\n"
+        + "  metric_column: direction\n  metrics: {Prompt: input_tokens, completion: output_tokens}\n")
     #expect(section.demandData == dir.appendingPathComponent("export.csv").path)
     #expect(section.demandLoad.dateColumn == "month" && section.demandLoad.period == .month && section.demandLoad.basis == .total)
     #expect(section.demandLoad.thousandsSeparator == UInt8(ascii: ",") && section.demandLoad.completeThrough?.description == "2026-06-15")
+    #expect(section.demandLoad.metricColumn == "direction")
+    #expect(section.demandLoad.metrics == ["prompt": .inputTokens, "completion": .outputTokens])
     let lines = base.split(separator: "\n", omittingEmptySubsequences: false).count
     for (bad, line, expected) in [
       ("demand_data:\n  path: export.csv\n  period: monthly\n", lines + 2, "for period"),
       ("demand_data:\n  path: export.csv\n  complete_through: June\n", lines + 2, "a date YYYY-MM-DD"),
       ("demand_data:\n  period: month\n", lines + 1, "'path'"),
+      ("demand_data:\n  path: export.csv\n  metrics: {prompt: input}\n", lines + 2, "for metrics"),
     ] {
       do {
         _ = try read(bad)
