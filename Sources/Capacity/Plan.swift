@@ -145,7 +145,8 @@ public struct Throughput: Sendable, Equatable {
 /// A kind of work and how it is served.
 public struct Workload: Sendable, Equatable {
   public var name: String
-  /// Input tokens per output token.
+  /// Input tokens per output token; `.infinity` for a workload of input only (embeddings,
+  /// scoring: `output_tokens: 0`, or demand data with input tokens and no output).
   public var inputOutputRatio: Double
   /// Where ``inputOutputRatio`` comes from when the plan does not state it (`input_output_ratio`):
   /// the demand data's input and output series, or the default of 1; `nil` when stated.
@@ -201,8 +202,21 @@ public struct Workload: Sendable, Equatable {
 
   /// The interactivity target in force: the workload's own, else its class's.
   public var tokensPerSecondPerUser: Double? { tokensPerSecondPerUserTarget ?? Workload.classTargets[latencyClass] }
+  /// Whether every token is input (no decode).
+  public var isInputOnly: Bool { inputOutputRatio == .infinity }
+  /// Mean input tokens per request of an input-only workload as stated (`input_tokens`).
+  public var statedInputOnlyTokens: Double?
+  /// Mean input tokens per request of an input-only workload: stated, or the default.
+  public var inputOnlyTokensPerRequest: Double { statedInputOnlyTokens ?? Workload.defaultInputOnlyTokens }
+  /// 512 input tokens per request of an input-only workload when it does not say (an
+  /// assumption: the input limit of the common BERT-style embedding models).
+  public static let defaultInputOnlyTokens = 512.0
   /// Mean input tokens per request.
-  public var inputTokensPerRequest: Double { inputOutputRatio * outputTokensPerRequest }
+  public var inputTokensPerRequest: Double { isInputOnly ? inputOnlyTokensPerRequest : inputOutputRatio * outputTokensPerRequest }
+  /// Mean output tokens per request: none for an input-only workload.
+  public var requestOutputTokens: Double { isInputOnly ? 0 : outputTokensPerRequest }
+  /// The share of its tokens that is output: 1 / (1 + input/output), 0 for input only.
+  public var outputShare: Double { isInputOnly ? 0 : 1 / (1 + inputOutputRatio) }
 
   public init(name: String, inputOutputRatio: Double, promptCacheHitRate: Double, latencyClass: String, model: String, segments: [String], tokensPerDay: [Quarter: Double]) {
     self.name = name

@@ -56,6 +56,22 @@ extension Reader {
         workload.inputOutputRatioSource = "assumed: neither the plan nor the demand data states it"
       }
       workload.outputTokensPerRequest = try number(w["output_tokens"], key: "workloads.*.output_tokens", default: Workload.defaultOutputTokens)
+      if workload.outputTokensPerRequest == 0 {
+        // Input only: every token is input.
+        if let stated = w["input_output_ratio"] {
+          throw error(stated, expected: "no input_output_ratio beside output_tokens: 0 (input only)",
+            fix: "drop input_output_ratio: a workload without output has all of its tokens as input")
+        }
+        workload.inputOutputRatio = .infinity
+        workload.inputOutputRatioSource = nil
+      }
+      if let node = w["input_tokens"] {
+        if let stated = w["input_output_ratio"] ?? (workload.outputTokensPerRequest > 0 ? w["output_tokens"] : nil) {
+          throw error(stated, expected: "input_tokens only on a workload without output (output_tokens: 0, or input-only demand data)",
+            fix: "with output, input per request is input_output_ratio × output_tokens; drop input_tokens or this key")
+        }
+        workload.statedInputOnlyTokens = try number(node, key: "workloads.*.input_tokens")
+      }
       workload.tokensPerSecondPerUserTarget = try w["tokens_per_s_per_user"].map { try number($0, key: "workloads.*.tokens_per_s_per_user") }
       workload.ttftP99Seconds = try w["ttft_p99_s"].map { try number($0, key: "workloads.*.ttft_p99_s") }
       workload.precision = try w["precision"].map { try precision($0, key: "workloads.*.precision") }

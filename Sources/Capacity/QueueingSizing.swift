@@ -48,7 +48,7 @@ enum QueueingSizing {
     let ops = plan.operations
     let profile = ops.profile
     let input = w.inputTokensPerRequest
-    let output = w.outputTokensPerRequest
+    let output = w.requestOutputTokens
     // GPU-seconds per request at the planner's rates.
     let seconds = t.gpuSeconds(inputTokens: input, outputTokens: output, promptCacheHitRate: w.promptCacheHitRate) / gain
     let requests = tokensPerDay / (input + output) / 86_400

@@ -107,8 +107,10 @@ extension CapacityPlanner {
     }
     var query = ServingQuery(
       model: w.model, hardware: hardware, precision: try precision(of: w, on: hardware, plan: plan),
-      inputTokens: w.inputTokensPerRequest, outputTokens: w.outputTokensPerRequest,
-      tokensPerSecondPerUser: w.tokensPerSecondPerUser, ttftP99Seconds: w.ttftP99Seconds)
+      // An input-only request is served as a prefill that yields one token, with no
+      // interactivity to hold (nothing is streamed).
+      inputTokens: w.inputTokensPerRequest, outputTokens: w.isInputOnly ? 1 : w.outputTokensPerRequest,
+      tokensPerSecondPerUser: w.isInputOnly ? nil : w.tokensPerSecondPerUser, ttftP99Seconds: w.ttftP99Seconds)
     query.interactivityIsP99Bound = w.tokensPerSecondPerUserTarget == nil
     query.levers = w.levers
     let p: OperatingPoint

@@ -439,19 +439,25 @@ struct PanelBuilder {
           fix: "empty cells are kept as missing days; fill them if the values are known"))
     }
     warnMetricLikeSegments()
-    // Derived totals: tokens = input + output where a segment has both and no tokens series.
+    // Derived totals: tokens = input + output where a segment has both and no tokens series;
+    // tokens = input (or output) where it has only that one (an embedding product), said once.
     let bySegments = Dictionary(grouping: keys.indices, by: { keys[$0].segments })
+    var oneSided: [(name: String, measure: Measure)] = []
     for (segs, members) in bySegments {
       let measures = Set(members.map { keys[$0].measure })
-      guard !measures.contains(.tokens), let i = members.first(where: { keys[$0].measure == .inputTokens }),
-        let o = members.first(where: { keys[$0].measure == .outputTokens })
-      else { continue }
+      let i = members.first(where: { keys[$0].measure == .inputTokens })
+      let o = members.first(where: { keys[$0].measure == .outputTokens })
+      guard !measures.contains(.tokens), let only = i ?? o else { continue }
+      if i == nil || o == nil { oneSided.append((label(keys[only]).segments.joined(separator: "/"), keys[only].measure)) }
       var derived = SeriesCells()
-      derived.period = cells[i].period
-      if cells[i].minDay <= cells[i].maxDay {
-        for day in cells[i].minDay...cells[i].maxDay {
-          if let a = cells[i].get(day: day), let b = cells[o].get(day: day) {
-            _ = derived.set(day: day, value: a + b)
+      derived.period = cells[only].period
+      if cells[only].minDay <= cells[only].maxDay {
+        for day in cells[only].minDay...cells[only].maxDay {
+          guard let a = cells[only].get(day: day) else { continue }
+          if let i, let o {
+            if let b = cells[o].get(day: day) { _ = derived.set(day: day, value: cells[i].get(day: day)! + b) }
+          } else {
+            _ = derived.set(day: day, value: a)
           }
         }
       }
@@ -459,6 +465,15 @@ struct PanelBuilder {
       seriesIndex[key] = keys.count
       keys.append(key)
       cells.append(derived)
+    }
+    if let first = oneSided.min(by: { ($0.name, $0.measure) < ($1.name, $1.measure) }) {
+      let count = oneSided.count
+      warn(
+        LocatedError(
+          file: file, found: "\(count) series with \(first.measure.rawValue) only (e.g. \(first.name))",
+          expected: "input and output tokens, or a tokens total, per series",
+          fix: "their tokens are taken as their \(first.measure == .inputTokens ? "input" : "output") tokens alone"
+            + (count > 1 ? " (each its own measure)" : "") + "; if the other measure exists, add it to the file"))
     }
     // Order: by segment values, then measure — independent of row order.
     let labels = keys.map(label)

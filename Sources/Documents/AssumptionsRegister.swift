@@ -210,7 +210,7 @@ package struct AssumptionsRegister: Sendable {
           add("\(label), \(t.latencyClass): output", t.outputTokensPerSecond, 0, "tokens/s/GPU (stated)", t.provenance.source, t.provenance.date)
           continue
         }
-        let shape = "\(NumberText.grouped(w.inputTokensPerRequest, decimals: 0))/\(NumberText.grouped(w.outputTokensPerRequest, decimals: 0)) tokens"
+        let shape = "\(NumberText.grouped(w.inputTokensPerRequest, decimals: 0))/\(NumberText.grouped(w.requestOutputTokens, decimals: 0)) tokens"
         let target = w.tokensPerSecondPerUser.map { "\(NumberText.grouped($0, decimals: 0)) tokens/s per user" + (w.tokensPerSecondPerUserTarget == nil ? " (p99, \(w.latencyClass))" : "") }
           ?? "maximum throughput"
         var basis = op.basis.rawValue + (op.extrapolated ? ", extrapolated" : "")
@@ -220,7 +220,8 @@ package struct AssumptionsRegister: Sendable {
         }
         let source = (op.sources.first ?? "") + (op.sources.count > 1 ? " (+\(op.sources.count - 1) more)" : "")
         add(
-          "\(label) at \(op.group.precision.rawValue), \(shape), \(target): output", op.outputTokensPerSecondPerGPU, 0,
+          "\(label) at \(op.group.precision.rawValue), \(shape), \(w.isInputOnly ? "prefill only: input" : target + ": output")",
+          w.isInputOnly ? op.prefillTokensPerGPUSecond : op.outputTokensPerSecondPerGPU, 0,
           "tokens/s/GPU (\(basis))", source, op.basis == .measured ? (p.measurements.first { op.sources.first?.hasPrefix($0.source) == true }?.date ?? "") : "")
       }
     }
@@ -238,7 +239,9 @@ package struct AssumptionsRegister: Sendable {
     for w in p.workloads {
       guard let source = w.inputOutputRatioSource else { continue }
       entries.append(
-        Entry(name: "\(w.name): input/output tokens", value: w.inputOutputRatio, decimals: 3, unit: "ratio", source: source, date: ""))
+        w.isInputOnly
+          ? Entry(name: "\(w.name): input tokens only (no output)", value: nil, decimals: 0, unit: "", source: source, date: "")
+          : Entry(name: "\(w.name): input/output tokens", value: w.inputOutputRatio, decimals: 3, unit: "ratio", source: source, date: ""))
     }
     for w in p.workloads {
       let precision = w.precision.map { $0 == "lowest" ? "lowest native precision" : "precision \($0)" } ?? "the model's precision"

@@ -364,7 +364,7 @@ package enum RunReport {
       rows.append([
         t(w.name), t(op.map { "\($0.group.model) at \($0.group.precision.rawValue)" } ?? w.model),
         t(op.map { $0.basis.rawValue + ($0.extrapolated ? ", extrapolated" : "") } ?? "stated"),
-        t("\(NumberText.grouped(w.inputTokensPerRequest, decimals: 0))/\(NumberText.grouped(w.outputTokensPerRequest, decimals: 0))"),
+        t("\(NumberText.grouped(w.inputTokensPerRequest, decimals: 0))/\(NumberText.grouped(w.requestOutputTokens, decimals: 0))"),
         n(op?.tokensPerSecondPerUser ?? 0, 0), n(op?.outputTokensPerSecondPerGPU ?? 0, 0), i(op?.gpusPerReplica ?? 1),
         n(op?.concurrencyPerReplica ?? 0, 0), n(pool?.peakRequestsPerSecond ?? 0, 1), n(pool?.peakConcurrency ?? 0, 0),
         i(pool?.replicas ?? 0), n(pool?.gpus ?? 0, 0), n(100 * (pool?.peakUtilization ?? 0), 1),

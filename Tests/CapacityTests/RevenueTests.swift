@@ -32,6 +32,26 @@ struct RevenueTests {
     #expect(total.costPerMillionOutputTokens > total.costPerMillionInputTokens)
   }
 
+  /// handPlan's workload with no output (an embedding service): all 9.1e13 tokens are input,
+  /// 20% of them from the prompt cache, at 10,000 tokens/s per GPU of prefill.
+  @Test("an input-only workload: every token is prefill, by hand")
+  func inputOnly() throws {
+    var plan = handPlan()
+    plan.workloads[0].inputOutputRatio = .infinity
+    let rows = try CapacityPlanner.run(plan)
+    let total = try #require(rows.first { $0.workload == "total" })
+    let tokens = 1e12 * 91
+    #expect(close(total.gpuHours, tokens * 0.8 / 10_000 / 3600))  // 2.0222e6 GPU-hours
+    #expect(close(total.inputTokensServed, tokens))
+    let cost = total.depreciation + total.capitalCharge + total.opex
+    #expect(close(total.costPerMillionInputTokens, cost / (tokens / 1e6)))
+    #expect(total.costPerMillionOutputTokens == 0)
+    // Against the same tokens at ρ = 3: fewer GPU-hours, as no decode is left.
+    let mixed = try #require(try CapacityPlanner.run(handPlan()).first { $0.workload == "total" })
+    #expect(total.gpuHours < mixed.gpuHours)
+    #expect(plan.workloads[0].inputTokensPerRequest == 512 && plan.workloads[0].requestOutputTokens == 0)
+  }
+
   @Test("revenue served and lost at stated prices, with the cached-input price and a yearly price change, by hand")
   func revenueByHand() throws {
     var plan = handPlan(tokensPerDay: 1e12, siteMW: 3)

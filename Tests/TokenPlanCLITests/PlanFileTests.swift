@@ -115,6 +115,70 @@ struct PlanFileTests {
     #expect(file.plan.workloads[0].inputOutputRatio == 8 && file.plan.workloads[0].inputOutputRatioSource == nil)
   }
 
+  /// A product with input tokens only (an embedding service) in the demand data: the loader
+  /// takes its input tokens as its tokens and says so; its workload, with no ratio stated, is
+  /// planned as prefill alone, and the run says why. In a plan, `output_tokens: 0` states
+  /// the same; a ratio beside it, or `input_tokens` on a workload with output, is refused at
+  /// its line.
+  @Test("a workload of input tokens only is planned, from the data or from output_tokens: 0")
+  func inputOnlyWorkload() throws {
+    let dir = try scratchDirectory()
+    var rows = ["date,product,input_tokens,output_tokens"]
+    for k in 0..<24 {
+      let date = String(format: "%04d-%02d-01", 2024 + k / 12, k % 12 + 1)
+      let level = 3e12 * pow(1.04, Double(k))
+      rows.append("\(date),chat,\((level * 3).rounded()),\(level.rounded())")
+      rows.append("\(date),embed,\((level * 2).rounded()),")
+    }
+    let data = dir.appendingPathComponent("usage.csv")
+    try (rows.joined(separator: "\n") + "\n").write(to: data, atomically: true, encoding: .utf8)
+    let loaded = try DemandLoader.load(path: data.path, options: { var o = DemandLoadOptions(); o.period = .month; o.basis = .total; return o }())
+    #expect(loaded.warnings.contains { "\($0)".contains("1 series with input_tokens only (e.g. embed)") }, "\(loaded.warnings)")
+    let embedTokens = try #require(loaded.panel.series.firstIndex { $0.segments == ["embed"] && $0.measure == .tokens })
+    let embedInput = try #require(loaded.panel.series.firstIndex { $0.segments == ["embed"] && $0.measure == .inputTokens })
+    let n = loaded.panel.dayCount
+    #expect(loaded.panel.values.storage[(n - 1) + embedTokens * n] == loaded.panel.values.storage[(n - 1) + embedInput * n])
+    let base = try String(contentsOf: packageRoot.appendingPathComponent("Tests/TokenPlanCLITests/Snapshots/small/plan.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "../../../../datasets/catalog/", with: packageRoot.appendingPathComponent("datasets/catalog").path + "/")
+      .replacingOccurrences(of: "demand_data: demand.csv", with: "demand_data: {path: usage.csv, period: month, basis: total}")
+    let head = base[..<base.range(of: "workloads:")!.lowerBound]
+    let tail = base[base.range(of: "operations:")!.lowerBound...]
+    func write(_ workloads: String) throws -> String {
+      let path = dir.appendingPathComponent("plan.yaml").path
+      try (head + "workloads:\n" + workloads + tail).write(toFile: path, atomically: true, encoding: .utf8)
+      return path
+    }
+    let path = try write("  chat:\n    model: llama-70b\n    segments: [\"chat:tokens\"]\n  embed:\n    model: llama-8b\n    segments: [\"embed:tokens\"]\n    input_tokens: 256\n")
+    let r = try runTokenplan(["plan", path, "--format", "csv", "--paths", "100"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("embed: input tokens only in the demand data") && r.stderr.contains("chat: input/output ratio 3"), "\(r.stderr)")
+    let header = try #require(r.stdout.split(separator: "\n").first).split(separator: ",").map(String.init)
+    let (tokensColumn, inputColumn, hoursColumn) = (header.firstIndex(of: "tokens")!, header.firstIndex(of: "input_tokens_served")!, header.firstIndex(of: "gpu_hours")!)
+    let embed = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix("2026Q2,embed,") }).split(separator: ",", omittingEmptySubsequences: false)
+    let tokens = try #require(Double(embed[tokensColumn]))
+    #expect(tokens > 0 && Double(embed[inputColumn]) == tokens, "\(embed)")
+    #expect((Double(embed[hoursColumn]) ?? 0) > 0, "\(embed)")
+    var file = try RunPlan.read(path: path)
+    _ = DataRatios.apply(to: &file.plan, panel: loaded.panel)
+    #expect(file.plan.workloads[1].inputTokensPerRequest == 256)
+    #expect(file.plan.workloads[1].isInputOnly && !file.plan.workloads[0].isInputOnly)
+    // Stated in the plan.
+    let stated = try RunPlan.read(path: try write("  embed:\n    model: llama-8b\n    output_tokens: 0\n"))
+    #expect(stated.plan.workloads[0].isInputOnly && stated.plan.workloads[0].inputOutputRatioSource == nil)
+    let headLines = head.split(separator: "\n", omittingEmptySubsequences: false).count
+    for (workload, line, expected) in [
+      ("  embed:\n    model: llama-8b\n    output_tokens: 0\n    input_output_ratio: 2\n", headLines + 4, "no input_output_ratio beside output_tokens: 0"),
+      ("  chat:\n    model: llama-8b\n    output_tokens: 400\n    input_tokens: 256\n", headLines + 3, "input_tokens only on a workload without output"),
+    ] {
+      do {
+        _ = try RunPlan.read(path: try write(workload))
+        Issue.record("accepted: \(workload)")
+      } catch let e as LocatedError {
+        #expect(e.line == line && "\(e)".contains(expected), "\(e)")
+      }
+    }
+  }
+
   /// Data that end a quarter before the as-of quarter (January's data, a plan as of the second
   /// quarter): the forecast still reaches the plan's last quarter, which gets demand, not a
   /// "no demand" warning.

@@ -30,12 +30,12 @@ struct PlanSchemaTests {
   @Test("docs/plan.schema.json and plan-format.md's key reference are what the key table generates; the reference lists every key once")
   func generated() throws {
     let schema = try String(contentsOf: packageRoot.appendingPathComponent("docs/plan.schema.json"), encoding: .utf8)
-    #expect(schema == PlanKeys.jsonSchema().serialized(indent: 2) + "\n", "regenerate: tokenplan plan --schema > docs/plan.schema.json")
+    #expect(schema == PlanKeys.jsonSchema().serialized(indent: 2) + "\n", "regenerate: scripts/update-plan-keys.sh")
     let doc = try String(contentsOf: packageRoot.appendingPathComponent("docs/plan-format.md"), encoding: .utf8)
     let start = try #require(doc.range(of: "<!-- plan-keys:start -->\n"))
     let end = try #require(doc.range(of: "<!-- plan-keys:end -->"))
     let reference = String(doc[start.upperBound..<end.lowerBound])
-    #expect(reference == PlanKeys.markdown(), "regenerate the key reference with tokenplan plan --keys")
+    #expect(reference == PlanKeys.markdown(), "regenerate: scripts/update-plan-keys.sh")
     let listed = reference.split(separator: "\n").dropFirst(2).compactMap { line -> String? in
       guard let a = line.range(of: "`"), let b = line[a.upperBound...].range(of: "`") else { return nil }
       return String(line[a.upperBound..<b.lowerBound])
