@@ -228,7 +228,7 @@ public enum CapacityPlanner {
       let w = plan.workloads[index]
       let tpd = w.tokensPerDay[quarter] ?? 0
       let tokens = tpd * Double(quarter.days)
-      let output = tokens * w.outputShare
+      let output = w.outputTokens(of: tokens)
       guard let t = rates[hardware]?[index] ?? nil else {
         // Why there is no rate: the serving model's own message.
         do { _ = try servingThroughput(plan, workload: w, hardware: hardware) } catch { throw error }

@@ -215,8 +215,8 @@ public struct Workload: Sendable, Equatable {
   public var inputTokensPerRequest: Double { isInputOnly ? inputOnlyTokensPerRequest : inputOutputRatio * outputTokensPerRequest }
   /// Mean output tokens per request: none for an input-only workload.
   public var requestOutputTokens: Double { isInputOnly ? 0 : outputTokensPerRequest }
-  /// The share of its tokens that is output: 1 / (1 + input/output), 0 for input only.
-  public var outputShare: Double { isInputOnly ? 0 : 1 / (1 + inputOutputRatio) }
+  /// The output tokens among `tokens` of its tokens: tokens / (1 + input/output), none for input only.
+  public func outputTokens(of tokens: Double) -> Double { isInputOnly ? 0 : tokens / (1 + inputOutputRatio) }
 
   public init(name: String, inputOutputRatio: Double, promptCacheHitRate: Double, latencyClass: String, model: String, segments: [String], tokensPerDay: [Quarter: Double]) {
     self.name = name

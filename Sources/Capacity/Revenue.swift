@@ -59,7 +59,7 @@ public struct TokenSplit: Sendable, Equatable {
   public var uncachedInput: Double { input - cachedInput }
 
   public init(tokens: Double, workload w: Workload) {
-    output = tokens * w.outputShare
+    output = w.outputTokens(of: tokens)
     input = tokens - output
     cachedInput = input * w.promptCacheHitRate
   }
