@@ -11,6 +11,16 @@ public struct HierarchyInputs: Sendable {
   /// (total first) and then the `n_b` bottom series, whose rows are the identity.
   public var aggregation: Matrix
   public var inputs: [ForecastInput]
+  /// The last day every node is observed through: the data's last day, or the bottom series'
+  /// common last day when they end on different days (``init(_:measure:levels:)``).
+  public var end: CalendarDate?
+  /// What was left out to reach a common last day, as a sentence for the run's notes.
+  public var notes: [String] = []
+
+  /// How far before the latest end a bottom series may end and still be cut to: a quarter's
+  /// days. A series ending earlier is taken to have ended (it counts as zero in its aggregates
+  /// after its end, and the hierarchy cannot be reconciled until its rows are removed).
+  public static let commonEndReachDays = 92
 
   /// The whole summing matrix (`n × n_b`, dense: for small hierarchies and tests).
   public var summing: Matrix { Reconciler.summing(aggregation: aggregation) }
@@ -30,6 +40,10 @@ public struct HierarchyInputs: Sendable {
   /// aggregate's day missing. A node whose members all come from one kind of period (monthly
   /// figures, say) is that kind too, so its forecast models one observation per period as the
   /// bottom series' do. Time O(days × Σ members), no `n × n_b` matrix.
+  ///
+  /// Bottom series that end on different days within ``commonEndReachDays`` of the latest (a
+  /// month missing from one product's export) are cut to their common last day, so every node
+  /// forecasts the same periods; ``notes`` says what was left out.
   public init(_ panel: DemandPanel, measure: Measure = .tokens, levels: [[String]]? = nil) {
     let (nodes, members, bottom) = panel.hierarchyMembers(measure: measure, levels: levels)
     let n = panel.dayCount
@@ -43,11 +57,23 @@ public struct HierarchyInputs: Sendable {
       }
       spans.append((first, last))
     }
+    // The common last day: the earliest end among the series that end within reach of the latest.
+    let latest = spans.map(\.1).max() ?? n - 1
+    let lagging = spans.indices.filter { spans[$0].1 >= 0 && spans[$0].1 < latest && latest - spans[$0].1 <= Self.commonEndReachDays }
+    let cut = lagging.map { spans[$0].1 }.min() ?? latest
+    var notes: [String] = []
+    if cut < latest {
+      let first = lagging.min { (spans[$0].1, nodes[nodes.count - bottom.count + $0].key) < (spans[$1].1, nodes[nodes.count - bottom.count + $1].key) }!
+      let later = spans.indices.filter { spans[$0].1 > cut }.count
+      notes.append(
+        "the series end on different days (\(nodes[nodes.count - bottom.count + first].key) on \(panel.date(ofDay: cut)), the latest on \(panel.date(ofDay: latest))): "
+          + "the hierarchy is forecast from their common last day, \(panel.date(ofDay: cut)); the \(latest - cut) later days of \(later) series are left out")
+    }
     var inputs: [ForecastInput] = []
     for (r, node) in nodes.enumerated() {
       var t: [Double] = []
       var y: [Double] = []
-      for d in 0..<n {
+      for d in 0..<(min(cut, n - 1) + 1) {
         var sum = 0.0
         var ok = true
         var any = false
@@ -84,6 +110,8 @@ public struct HierarchyInputs: Sendable {
     self.nodes = nodes
     self.aggregation = aggregation
     self.inputs = inputs
+    self.end = n > 0 ? panel.date(ofDay: min(cut, n - 1)) : nil
+    self.notes = notes
   }
 }
 
@@ -134,9 +162,13 @@ public enum HierarchicalForecast {
         description: "\(n - forecasts.count) node(s) of the hierarchy could not be forecast; reconciliation needs every node")
     }
     let periodsOfFirst = forecasts.first.map { $0.periods.map(\.period) } ?? []
-    guard forecasts.allSatisfy({ $0.periods.map(\.period) == periodsOfFirst && $0.pathCount == forecasts[0].pathCount })
-    else {
-      throw ReconciliationError(description: "the series end on different days; reconcile needs a common horizon")
+    if let odd = forecasts.first(where: { $0.periods.map(\.period) != periodsOfFirst || $0.pathCount != forecasts[0].pathCount }) {
+      func start(_ f: PeriodForecast) -> String { f.periods.first.map { "\($0.period)" } ?? "nothing" }
+      throw ReconciliationError(
+        description: "\(odd.input.name)'s data end more than \(HierarchyInputs.commonEndReachDays) days before "
+          + "\(forecasts[0].input.name)'s, so its forecast starts at \(start(odd)) and \(forecasts[0].input.name)'s at "
+          + "\(start(forecasts[0])): a series that stopped reporting counts as ended; remove its rows to reconcile the "
+          + "rest, or give --complete-through with its last day to cut every series there")
     }
     // One BLAS thread: OpenBLAS splits a product's sums by thread, so its last bits depend on
     // the thread count; with one, the same forecasts reconcile to the same bytes on any machine

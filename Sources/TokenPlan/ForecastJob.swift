@@ -259,6 +259,6 @@ extension ForecastJob {
     } catch let e as ReconciliationError {
       throw LocatedError(file: dataPath, expected: "a hierarchy that can be reconciled", fix: e.description)
     }
-    return (ResultTables.reconciled(result.rows, levels: levels, forecasts: forecasts), result.notes)
+    return (ResultTables.reconciled(result.rows, levels: levels, forecasts: forecasts), hierarchy.notes + result.notes)
   }
 }

@@ -189,8 +189,8 @@ public enum QuarterlyRun {
   ) async throws -> String {
     var plan = plan
     let panel = try loadStep(&plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
-    let options = try forecastOptions(plan, dataEnd: panel.end, seed: request.seed, paths: request.paths)
     let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil)
+    let options = try forecastOptions(plan, dataEnd: hierarchy.end ?? panel.end, seed: request.seed, paths: request.paths)
     let (inputs, indices) = ShardJob.select(hierarchy.inputs, shard: shard)
     let label = "forecast \(shard)"
     let results = await ForecastJob.forecastStep(
@@ -469,7 +469,8 @@ public enum QuarterlyRun {
       manifests = merged.manifests
       try step("merge")
     } else {
-      let options = try forecastOptions(plan, dataEnd: panel.end, seed: seed, paths: paths)
+      let options = try forecastOptions(plan, dataEnd: hierarchy.end ?? panel.end, seed: seed, paths: paths)
+      for note in hierarchy.notes { progress(.message(note)) }
       let results = await ForecastJob.forecastStep(
         hierarchy.inputs, options: options, granularity: .quarter, label: "forecast", progress: progress)
       for r in results {
@@ -483,8 +484,9 @@ public enum QuarterlyRun {
 
     progress(.started("reconcile"))
     let method = plan.reconcile
-    let reconciled = try HierarchicalForecast.reconcile(
+    var reconciled = try HierarchicalForecast.reconcile(
       forecasts, nodes: hierarchy.nodes, aggregation: hierarchy.aggregation, method: method, levels: [80, 95])
+    reconciled.notes = hierarchy.notes + reconciled.notes
     try step("reconcile")
     let demandRows = reconciled.rows.filter { $0.level == .bottom }.compactMap { row -> PlanJob.DemandRow? in
       guard let q = row.period.quarter else { return nil }

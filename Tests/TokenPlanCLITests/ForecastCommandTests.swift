@@ -179,6 +179,39 @@ struct ForecastCommandTests {
     #expect(forecast.status == 0 && forecast.stdout.contains("chat"), "\(forecast.stderr)")
   }
 
+  /// Two products' monthly totals, one of them a month short (its December not yet exported):
+  /// the hierarchy is forecast from their common last day, which a note states, and every node
+  /// covers the same quarters. A product that stopped six months earlier is refused, naming it
+  /// and the fix.
+  @Test("series ending on different days reconcile from their common last day, which a note states")
+  func commonEnd() throws {
+    func file(codeMonths: Int) throws -> String {
+      var rows = ["date,product,tokens"]
+      for k in 0..<24 {
+        let date = String(format: "%04d-%02d-01", 2024 + k / 12, k % 12 + 1)
+        rows.append("\(date),chat,\((1e9 * pow(1.04, Double(k))).rounded())")
+        if k < codeMonths { rows.append("\(date),code,\((3e8 * pow(1.05, Double(k))).rounded())") }
+      }
+      return try temporaryFile(rows.joined(separator: "\n") + "\n")
+    }
+    let flags = ["--period", "month", "--basis", "total", "--reconcile", "bottom_up", "--horizon", "2q", "--paths", "100",
+      "--granularity", "quarter", "--format", "csv", "--quiet"]
+    let r = try runTokenplan(["forecast", try file(codeMonths: 23)] + flags)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("common last day, 2025-11-30; the 31 later days of 1 series are left out"), "\(r.stderr)")
+    let lines = r.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    let header = try #require(lines.first)
+    let (series, period, observed) = (header.firstIndex(of: "series")!, header.firstIndex(of: "period")!, header.firstIndex(of: "observed_days")!)
+    // Every node: 2025Q4 (October and November observed: 61 days), 2026Q1, 2026Q2.
+    for node in ["total", "chat:tokens", "code:tokens"] {
+      let rows = lines.dropFirst().filter { $0[series] == node }
+      #expect(rows.map { $0[period] } == ["2025Q4", "2026Q1", "2026Q2"], "\(node): \(rows)")
+      #expect(rows.first?[observed] == "61", "\(node): \(rows)")
+    }
+    let ended = try runTokenplan(["forecast", try file(codeMonths: 18)] + flags)
+    #expect(ended.status == 1 && ended.stderr.contains("product=code's data end more than 92 days before total's, so its forecast starts at 2025Q3") && ended.stderr.contains("remove its rows"), "\(ended.stderr)")
+  }
+
   @Test("JSON is one object with the rows under \"forecasts\"; backtest reports scores")
   func jsonAndBacktest() throws {
     let path = try Self.dailyFile()
