@@ -45,6 +45,7 @@ extension CapacityPlanner {
     var siteRows: [PlanRow] = []
     let newBySite = Dictionary(state.purchased.filter { $0.delivered == q }.map { ($0.site, $0.count) }, uniquingKeysWith: +)
     var colocation = 0.0
+    var lease = 0.0
     var facilityCapex = 0.0
     for (k, site) in plan.sites.enumerated() {
       var row = PlanRow(
@@ -79,7 +80,7 @@ extension CapacityPlanner {
       let target = work.constrained ? stated : max(stated, facilityMW)
       if target > state.builtMW[k] + 1e-12 {
         row.facilityMegawattsAdded = target - state.builtMW[k]
-        if site.colocationPerKilowattMonth == nil {
+        if site.colocationPerKilowattMonth == nil, state.leasePerKilowattMonth[k] == nil {
           // Built at the quoted price per MW of IT (facility MW / PUE) or of facility power.
           let billedMW = CostModel.billedMegawatts(facilityMegawatts: row.facilityMegawattsAdded, plan: plan, site: site)
           state.cohorts.append(CapexCohort(kind: .facility, start: q, capex: billedMW * site.capexPerMegawatt))
@@ -90,6 +91,13 @@ extension CapacityPlanner {
         state.builtMW[k] = target
       }
       colocation += (site.colocationPerKilowattMonth ?? 0) * power[k].itKW * 3
+      if let rate = state.leasePerKilowattMonth[k] {
+        // A leased site: rent on the contracted IT kW (its MW at this quarter, or beyond them
+        // in the unconstrained plan), used or not.
+        let contractedKW = CostModel.itKilowatts(facilityMegawatts: state.builtMW[k], plan: plan, site: site)
+        row.leaseIdleShare = contractedKW > 0 ? max(0, 1 - power[k].itKW / contractedKW) : 0
+        lease += rate * contractedKW * 3
+      }
       siteRows.append(row)
     }
     // The total: sums over the sites (one site: its row's values, which are the formulas').
@@ -104,7 +112,13 @@ extension CapacityPlanner {
     total.electricity = siteRows.reduce(0) { $0 + $1.electricity }
     // Maintenance (the cost model's formula: a share of the IT equipment in service, so a
     // retired cohort is no longer maintained), colocation and the existing sites' lease.
-    total.colocationAndLease = colocation + state.existingLeasePerQuarter
+    total.colocationAndLease = colocation + lease
+    // The leased sites' idle share: their IT kW unused over their contracted IT kW.
+    let leasedRows = siteRows.indices.filter { state.leasePerKilowattMonth[$0] != nil }
+    let contracted = leasedRows.reduce(0.0) { $0 + CostModel.itKilowatts(facilityMegawatts: state.builtMW[$1], plan: plan, site: plan.sites[$1]) }
+    if contracted > 0 {
+      total.leaseIdleShare = max(0, 1 - leasedRows.reduce(0.0) { $0 + power[$1].itKW } / contracted)
+    }
     total.otherOpex = otherOpex(
       plan, installedGPUs: served.installed, facilityMegawatts: total.facilityPowerMegawatts, state: state, at: q)
     // Depreciation, capital charge and the rest: the cost model's formulas over the cohorts. With

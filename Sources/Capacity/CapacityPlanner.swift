@@ -106,8 +106,9 @@ public enum CapacityPlanner {
     /// Facility MW paid for so far, per site: its as-of MW, its stated expansions once online,
     /// and (unconstrained plan) MW built beyond them.
     var builtMW: [Double]
-    /// The existing sites' leases per quarter (0 when owned or not stated).
-    var existingLeasePerQuarter = 0.0
+    /// Each site's lease per kW of IT a month when its existing site is leased: rent on the
+    /// contracted kW (its MW at each quarter), used or not; `nil` when owned or not stated.
+    var leasePerKilowattMonth: [Double?]
     let rates: [String: [Throughput?]]
 
     /// The gross capex of the cohorts of `kinds` in service at `q`: IT cohorts from their start
@@ -124,6 +125,10 @@ public enum CapacityPlanner {
 
     init(_ plan: Plan) throws {
       builtMW = plan.sites.map { $0.megawattsAvailable(at: plan.asOf) }
+      leasePerKilowattMonth = plan.sites.map { site in
+        if case .leased(let rate)? = site.existingSite?.cost { return rate }
+        return nil
+      }
       // Installed cohorts count as IT capex already spent (for depreciation and book value), at
       // what their nodes cost (the catalog price when the plan does not say).
       for c in plan.fleet {
@@ -136,13 +141,10 @@ public enum CapacityPlanner {
             capex: Double(c.count) / Double(h.gpusPerNode) * (c.nodeCost ?? h.nodePrice) * plan.costLines.itCapexFactor))
       }
       // What is already there at each site: an owned site's build cost is a facility cohort
-      // from the quarter it opened; a leased one pays rent on its IT kW (facility MW / PUE).
-      for (k, site) in plan.sites.enumerated() {
-        switch site.existingSite?.cost {
-        case .owned(let built, let capex)?: cohorts.append(CapexCohort(kind: .facility, start: built, existing: true, capex: capex))
-        case .leased(let perKilowattMonth)?:
-          existingLeasePerQuarter += perKilowattMonth * CostModel.itKilowatts(facilityMegawatts: builtMW[k], plan: plan, site: site) * 3
-        case nil: break
+      // from the quarter it opened; a leased one pays rent each quarter (``leasePerKilowattMonth``).
+      for site in plan.sites {
+        if case .owned(let built, let capex)? = site.existingSite?.cost {
+          cohorts.append(CapexCohort(kind: .facility, start: built, existing: true, capex: capex))
         }
       }
       var rates: [String: [Throughput?]] = [:]

@@ -317,7 +317,8 @@ public struct ExistingSite: Sendable, Equatable {
   public enum Cost: Sendable, Equatable {
     /// Built in `built` for `capex` (the plan's currency).
     case owned(built: Quarter, capex: Double)
-    /// Leased or colocated at a price per kW of IT load per month on the site's as-of MW.
+    /// Leased at a price per kW of IT load per month on the site's contracted MW: its MW at
+    /// each quarter (a stated expansion from its date), used or not.
     case leased(perKilowattMonth: Double)
   }
   public var cost: Cost

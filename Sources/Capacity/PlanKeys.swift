@@ -189,7 +189,7 @@ public enum PlanKeys {
     [
       PlanKey(path: "\(at).existing_site.built", kind: .quarter, text: "When an owned site opened (by the as-of quarter)."),
       PlanKey(path: "\(at).existing_site.capex", kind: nonNegative, unit: "currency", text: "What an owned site cost."),
-      PlanKey(path: "\(at).existing_site.lease_per_kw_month", kind: nonNegative, unit: "currency per kW IT-month", text: "A leased site's rent."),
+      PlanKey(path: "\(at).existing_site.lease_per_kw_month", kind: nonNegative, unit: "currency per kW IT-month", text: "A leased site's rent, on its contracted IT kW (its `mw_available` at each quarter, a stated expansion from its date), used or not; `plan.csv` then reports the idle share."),
       PlanKey(path: "\(at).existing_site.source", kind: .string, required: true, text: "Where the figure comes from."),
       PlanKey(path: "\(at).existing_site.date", kind: .string, required: true, text: "The source's date."),
     ]

@@ -50,6 +50,9 @@ public struct PlanRow: Sendable, Equatable {
   public var maintenance: Double = 0
   /// Its colocation rent and the existing sites' lease.
   public var colocationAndLease: Double = 0
+  /// A leased site's IT kW left unused, as a share of its contracted IT kW (its MW at the
+  /// quarter): the rent paid for nothing. 0 without a leased site.
+  public var leaseIdleShare: Double = 0
   /// Tokens the installed, powered GPUs serve this quarter (all of ``tokens`` in an
   /// unconstrained plan).
   public var tokensServed: Double = 0

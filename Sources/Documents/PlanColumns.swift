@@ -24,6 +24,7 @@ package enum PlanColumn: String, CaseIterable {
   case capexByHardware = "capex_by_hardware", buildByQuarter = "build_by_quarter"
   case inputTokensServed = "input_tokens_served", costPerMillionInputTokens = "cost_per_million_input_tokens"
   case costPerMillionOutputTokens = "cost_per_million_output_tokens", revenue, revenueLost = "revenue_lost"
+  case leaseIdleShare = "lease_idle_share"
 
   /// `plan.csv` and `plan.json`: the contract's columns (the site: `all`, or a site's name on
   /// its row in a plan with several sites; tokens served and unserved beside the
@@ -36,8 +37,12 @@ package enum PlanColumn: String, CaseIterable {
     .inputTokensServed, .costPerMillionInputTokens, .costPerMillionOutputTokens,
   ]
 
-  /// The contract's columns, then `revenue` and `revenue_lost` when the plan states prices.
-  package static func contract(revenue: Bool) -> [PlanColumn] { contract + (revenue ? [.revenue, .revenueLost] : []) }
+  /// The contract's columns, then `revenue` and `revenue_lost` when the plan states prices, and
+  /// `lease_idle_share` when a site is leased.
+  package static func contract(for plan: Plan) -> [PlanColumn] {
+    let leased = plan.sites.contains { if case .leased? = $0.existingSite?.cost { true } else { false } }
+    return contract + (plan.revenue != nil ? [.revenue, .revenueLost] : []) + (leased ? [.leaseIdleShare] : [])
+  }
 
   /// The workbook's Quarterly plan sheet (totals): every cost component beside its sum.
   package static let workbook: [PlanColumn] = [
@@ -127,6 +132,7 @@ package enum PlanColumn: String, CaseIterable {
       return .init(content: .number(\.costPerMillionOutputTokens), unit: "currency/M output tokens", workbookFormat: ratio)
     case .revenue: return .init(content: .number(\.revenue), unit: "currency")
     case .revenueLost: return .init(content: .number(\.revenueLost), unit: "currency")
+    case .leaseIdleShare: return .init(content: .number(\.leaseIdleShare), unit: "share")
     }
   }
 

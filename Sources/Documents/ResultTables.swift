@@ -38,10 +38,10 @@ package enum ResultTables {
     return table
   }
 
-  /// The plan table: the contract's columns (``PlanColumn/contract``), with `revenue` and
-  /// `revenue_lost` when the plan states prices.
-  package static func plan(_ rows: [PlanRow], revenue: Bool = false) -> ReportTable {
-    let columns = PlanColumn.contract(revenue: revenue)
+  /// The plan table: the contract's columns (``PlanColumn/contract(for:)``: with `revenue` and
+  /// `revenue_lost` when the plan states prices, `lease_idle_share` when a site is leased).
+  package static func plan(_ rows: [PlanRow], plan: Plan) -> ReportTable {
+    let columns = PlanColumn.contract(for: plan)
     var table = ReportTable(columns: columns.map { .init($0.rawValue, numeric: $0.numeric) })
     table.rows = rows.map { r in columns.map { $0.tableCell(r) } }
     return table

@@ -91,13 +91,13 @@ package enum RunOutputs {
       step()
     },
     .table("forecast", key: "forecasts") { ResultTables.reconciled($0.results.forecastRows, levels: [80, 95], forecasts: $0.results.forecasts) },
-    .table("plan", key: "quarters") { ResultTables.plan($0.results.rows, revenue: $0.results.plan.revenue != nil) },
-    .table("plan-unconstrained", key: "quarters") { ResultTables.plan($0.results.unconstrained, revenue: $0.results.plan.revenue != nil) },
+    .table("plan", key: "quarters") { ResultTables.plan($0.results.rows, plan: $0.results.plan) },
+    .table("plan-unconstrained", key: "quarters") { ResultTables.plan($0.results.unconstrained, plan: $0.results.plan) },
     .table("budget", key: "years") {
       ResultTables.budget(
         $0.results.budget, currency: $0.results.plan.money.currency, revenue: $0.results.plan.revenue != nil, ranges: $0.results.budgetRanges)
     },
-    .table("scenarios", key: "scenarios") { ResultTables.plan($0.results.scenarios, revenue: $0.results.plan.revenue != nil) },
+    .table("scenarios", key: "scenarios") { ResultTables.plan($0.results.scenarios, plan: $0.results.plan) },
     .table("uncertainty", key: "uncertainty") { ($0.tables.uncertainty) },
     .table("sensitivity", key: "sensitivity") { ($0.tables.sensitivity) },
     .table("fits", key: "fits") { ($0.tables.fits) },

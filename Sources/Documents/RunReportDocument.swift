@@ -254,7 +254,9 @@ extension RunReport {
     let lease: String
     switch f.existingSite?.cost {
     case .owned(let built, let capex)?: lease = "The existing site is carried at its build cost (\(g(capex / 1e6, 1)) M \(currency), opened \(built)), depreciated like a facility build."
-    case .leased(let price)?: lease = "The existing site is leased at \(g(price)) \(currency) per kW of IT per month (opex)."
+    case .leased(let price)?:
+      let idle = [r.totals.first, r.totals.last].compactMap { $0 }.map { "\($0.quarter) \(g($0.leaseIdleShare * 100, 0))%" }
+      lease = "The existing site is leased at \(g(price)) \(currency) per kW of IT per month (opex), on the contracted kW of IT (its MW at each quarter, a stated expansion from its date), used or not; idle share \(idle.joined(separator: ", "))."
     case nil: lease = "The existing site carries no cost in this plan (no existing_site stated)."
     }
     return [

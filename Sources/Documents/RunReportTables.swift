@@ -89,6 +89,8 @@ package enum RunReport {
     let siteRows = plan.sites.count > 1 ? r.rows.filter { $0.workload == "site" } : r.totals
     // A stated expansion that costs nothing is not bought: it is said so under the table.
     var free: [String] = []
+    // A leased site's stated expansion is rent from its date, not a purchase.
+    var leased: [String] = []
     for q in r.totals {
       if q.gpusToOrder > 0, let name = q.purchaseHardware, let h = plan.hardware[name] {
         rows.append([
@@ -98,6 +100,10 @@ package enum RunReport {
       }
       for row in siteRows where row.quarter == q.quarter && row.facilityMegawattsAdded > 0 {
         let site = sites[row.site] ?? plan.facility
+        if case .leased? = site.existingSite?.cost {
+          leased.append("\(NumberText.grouped(row.facilityMegawattsAdded, decimals: 1)) MW\(plan.sites.count > 1 ? " at \(site.name)" : "") from \(q.quarter)")
+          continue
+        }
         guard row.facilityCapex > 0 else {
           free.append("\(NumberText.grouped(row.facilityMegawattsAdded, decimals: 1)) MW\(plan.sites.count > 1 ? " at \(site.name)" : "") online in \(q.quarter)")
           continue
@@ -111,6 +117,7 @@ package enum RunReport {
       }
     }
     let freeNote = (free.isEmpty ? "" : " Stated expansions with no cost stated (not purchases): " + free.joined(separator: "; ") + ".")
+      + (leased.isEmpty ? "" : " Leased MW contracted (rent from then on, used or not; not purchases): " + leased.joined(separator: "; ") + ".")
       + powerDecision(r)
     return ReportTable(
       title: "What to buy and when",

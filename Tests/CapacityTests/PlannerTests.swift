@@ -464,7 +464,7 @@ struct FacilityOptionTests {
 
 @Suite("Capacity planner: what is already there")
 struct ExistingSiteTests {
-  @Test("an owned existing site and the installed fleet carry their cost; a stated expansion is paid for when it comes online, used or not; a leased site pays rent")
+  @Test("an owned existing site and the installed fleet carry their cost; a stated expansion is paid for when it comes online, used or not; a leased site pays rent on its contracted kW")
   func existingSiteAndFleet() throws {
     var plan = handPlan(tokensPerDay: 0, siteMW: 4)
     plan.horizonQuarters = 2
@@ -504,6 +504,17 @@ struct ExistingSiteTests {
     let rented = try #require(try CapacityPlanner.run(leased, totalsOnly: true).first)
     #expect(close(rented.maintenanceAndColocation - owned.maintenanceAndColocation, 120 * 4000 / 1.2 * 3))
     #expect(close(rented.depreciation, 1_500_000.0 / 16))
+    // Its rent follows the contracted MW: from 2026Q3 on 10 MW (8,333 kW of IT), though only
+    // the 10 idle nodes use any; the stated expansion is rent, not facility capex.
+    let leasedRows = try CapacityPlanner.run(leased, totalsOnly: true)
+    let ownedRows = try CapacityPlanner.run(plan, totalsOnly: true)
+    #expect(close(leasedRows[1].maintenanceAndColocation - ownedRows[1].maintenanceAndColocation, 120 * 10_000 / 1.2 * 3))
+    #expect(leasedRows[1].capex == 0 && ownedRows[1].capex > 0)
+    for (row, contractedKW) in zip(leasedRows, [4000 / 1.2, 10_000 / 1.2]) {
+      #expect(row.itPowerMegawatts > 0)
+      #expect(close(row.leaseIdleShare, 1 - row.itPowerMegawatts * 1000 / contractedKW), "\(row.quarter)")
+    }
+    #expect(ownedRows.allSatisfy { $0.leaseIdleShare == 0 })
   }
 
   @Test("the unconstrained plan builds beyond the stated site when demand needs it (dated by the build lead); the constrained plan never does")

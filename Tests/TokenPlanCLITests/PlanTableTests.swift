@@ -29,8 +29,9 @@ struct PlanTableTests {
 
   @Test("the contract's columns in order; every cell is its row's value")
   func columnsAndValues() throws {
-    let rows = try CapacityPlanner.run(try Self.plan())
-    let table = ResultTables.plan(rows)
+    let plan = try Self.plan()
+    let rows = try CapacityPlanner.run(plan)
+    let table = ResultTables.plan(rows, plan: plan)
     let contract = [
       "quarter", "workload", "site", "tokens_per_day", "tokens", "tokens_served", "tokens_unserved", "gpu_hours", "gpus_busy_avg", "gpus_required", "gpus_installed",
       "gpus_to_order", "order_by_quarter", "racks", "it_power_mw", "facility_power_mw", "energy_mwh", "joules_per_token",
@@ -38,8 +39,12 @@ struct PlanTableTests {
       "build_by_quarter", "input_tokens_served", "cost_per_million_input_tokens", "cost_per_million_output_tokens",
     ]
     #expect(table.columns.map(\.name) == contract)
-    // With prices, revenue and revenue lost follow.
-    #expect(ResultTables.plan(rows, revenue: true).columns.map(\.name) == contract + ["revenue", "revenue_lost"])
+    // With prices, revenue and revenue lost follow; with a leased site, its idle share.
+    var priced = plan
+    priced.revenue = Revenue(perMillionInputTokens: 1, perMillionCachedInputTokens: nil, perMillionOutputTokens: 2, yearlyPriceChange: 0, provenance: Provenance(source: "test", date: "2026-12-06"))
+    #expect(ResultTables.plan(rows, plan: priced).columns.map(\.name) == contract + ["revenue", "revenue_lost"])
+    priced.facility.existingSite = ExistingSite(cost: .leased(perKilowattMonth: 100), provenance: Provenance(source: "test", date: "2026-12-06"))
+    #expect(ResultTables.plan(rows, plan: priced).columns.map(\.name) == contract + ["revenue", "revenue_lost", "lease_idle_share"])
     let lines = table.csv().split(separator: "\n", omittingEmptySubsequences: false).dropLast()
     #expect(lines.count == 1 + rows.count)  // total + one workload, two quarters
     for (row, line) in zip(rows, lines.dropFirst()) {

@@ -55,6 +55,11 @@ struct RunReportTests {
     let paid = RunReport.purchasesTable(results)
     #expect(paid.rows.contains { $0.first == .text("Facility MW (stated expansion)") })
     #expect(paid.note?.contains("no cost stated") == false)
+    // At a leased site it is rent from its date, said so, not a purchase.
+    results.plan.facility.existingSite = ExistingSite(cost: .leased(perKilowattMonth: 100), provenance: Provenance(source: "test", date: "2026-12-06"))
+    let rented = RunReport.purchasesTable(results)
+    #expect(!rented.rows.contains { $0.first == .text("Facility MW (stated expansion)") })
+    #expect(rented.note?.contains("Leased MW contracted (rent from then on, used or not; not purchases): 6.0 MW from \(quarter)") == true, "\(rented.note ?? "")")
   }
 
   @Test("a risk names the largest segments whose backtest intervals held under 70%, with their share of the last quarter's demand")

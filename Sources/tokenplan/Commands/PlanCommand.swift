@@ -52,11 +52,11 @@ struct PlanCommand: AsyncParsableCommand {
     } else if tornado {
       try emit(try PlanJob.tornado(input), format: format, key: "drivers")
     } else if scenarios {
-      try emit(ResultTables.plan(try PlanJob.scenarios(input), revenue: input.plan.revenue != nil), format: format, key: "quarters")
+      try emit(ResultTables.plan(try PlanJob.scenarios(input), plan: input.plan), format: format, key: "quarters")
     } else {
       let (rows, warnings) = try PlanJob.run(input, constrained: !unconstrained)
       for w in warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
-      try emit(ResultTables.plan(rows, revenue: input.plan.revenue != nil), format: format, key: "quarters")
+      try emit(ResultTables.plan(rows, plan: input.plan), format: format, key: "quarters")
     }
   }
 }
