@@ -82,7 +82,7 @@ public enum PlanKeys {
     .init(path: "name", kind: .string, defaultValue: "the file's name", text: "The plan's name: letters, digits, `.`, `-`, `_`, spaces, not starting with `.`, at most 100 characters (it names the output folder)."),
     .init(path: "as_of", kind: .quarter, required: true, text: "The quarter the plan is made in; the plan covers the quarters after it."),
     .init(path: "horizon_quarters", kind: .integer(min: 1, max: 40), defaultValue: "8", unit: "quarters", text: "How many quarters the plan covers."),
-    .init(path: "catalogs", kind: .stringList, text: "Catalog files (hardware, accelerators, models, serving measurements), relative to the plan, read in order; the plan's own entries override theirs."),
+    .init(path: "catalogs", kind: .stringList, text: "Catalog files (hardware, accelerators, models, serving measurements), relative to the plan, read in order; the plan's own entries override theirs. A hardware or model entry naming one read before overrides the keys it states and keeps the rest (`hardware: {B200: {node_price: 380000, source: …, date: …}}`; its own `source` and `date` are required); the register lists every override."),
     .init(path: "demand_data", kind: .pathOrSection, text: "The token demand history `tokenplan run` forecasts (any file `data validate` reads): its path, or a section saying how to read it."),
     .init(path: "demand_data.path", kind: .string, required: true, text: "The demand file's path (relative to the plan)."),
     .init(path: "demand_data.date_column", kind: .string, defaultValue: "date", text: "The date column."),

@@ -68,6 +68,7 @@ public enum PlanReader {
       plan.purchaseAlternatives = try r.sequence(node).map { try r.hardwareName($0, in: catalog.hardware) }
     }
     plan.catalogs = catalog.paths
+    plan.catalogOverrides = catalog.overrides
     plan.accelerators = catalog.accelerators
     plan.measurements = catalog.measurements
     try plan.calibrateServing()
@@ -415,10 +416,12 @@ struct Reader {
   /// an earlier one.
   func catalog(_ top: [String: Node], into c: inout CatalogContents) throws {
     for (k, node) in try top["models"].map(pairs) ?? [] {
-      c.models[try string(k)] = try model(try string(k), node)
+      let name = try string(k)
+      c.models[name] = try model(name, try merged("models", name, node, into: &c))
     }
     for (k, node) in try top["hardware"].map(pairs) ?? [] {
-      c.hardware[try string(k)] = try hardware(try string(k), node)
+      let name = try string(k)
+      c.hardware[name] = try hardware(name, try merged("hardware", name, node, into: &c))
     }
     for (k, node) in try top["accelerators"].map(pairs) ?? [] {
       let name = try string(k)
@@ -444,6 +447,40 @@ struct Reader {
     for item in try top["measurements"].map(sequence) ?? [] {
       c.measurements.append(try measurement(item, catalog: c))
     }
+  }
+
+  /// A hardware or model entry over the one of the same name read before, if any: its keys
+  /// replace the earlier entry's, the rest are kept, and the override is recorded. An override
+  /// states its own `source:` and `date:`; one that states only some keys leaves the entry's
+  /// source as it was (the register cites the override for its keys).
+  func merged(_ section: String, _ name: String, _ node: Node, into c: inout CatalogContents) throws -> Node {
+    guard let earlier = c.entries[section]?[name] else {
+      c.entries[section, default: [:]][name] = node
+      return node
+    }
+    let stated = try pairs(node)
+    let statedKeys = try stated.map { try string($0.0) }
+    guard statedKeys.contains("source"), statedKeys.contains("date") else {
+      throw error(node, expected: "source: and date: on an entry that overrides \(section) \(name) (defined before)",
+        fix: "cite where the new figures come from: the keys stated replace the earlier entry's, the rest are kept")
+    }
+    let figures = statedKeys.filter { $0 != "source" && $0 != "date" }.sorted()
+    let earlierPairs = try pairs(earlier)
+    let earlierFigures = try Set(earlierPairs.map { try string($0.0) }.filter { $0 != "source" && $0 != "date" })
+    let whole = earlierFigures.isSubset(of: figures)
+    // A replacement takes its own source; a partial override keeps the entry's.
+    let replacing = Set(whole ? statedKeys : figures)
+    let kept = try earlierPairs.filter { !replacing.contains(try string($0.0)) }
+    let keptKeys = Set(try kept.map { try string($0.0) })
+    let pairs = kept + stated.filter { !keptKeys.contains((try? string($0.0)) ?? "") }
+    let result = Node.mapping(Node.Mapping(pairs, .implicit, .any, node.mark))
+    guard case .mapping(let m) = node else { return result }
+    c.overrides.append(
+      CatalogOverride(
+        section: section, name: name, keys: figures, replacesWhole: whole, file: file,
+        provenance: try provenance(try mapping(node, allowed: m.keys.compactMap(\.string)), node)))
+    c.entries[section, default: [:]][name] = result
+    return result
   }
 
   func tflops(_ node: Node) throws -> [String: Double] {
@@ -561,6 +598,9 @@ struct CatalogContents {
   var throughput: [Throughput] = []
   var measurements: [ServingMeasurement] = []
   var paths: [String] = []
+  /// The YAML of each hardware and model entry as read so far (merged), by section and name.
+  var entries: [String: [String: Node]] = [:]
+  var overrides: [CatalogOverride] = []
 }
 
 extension Reader {

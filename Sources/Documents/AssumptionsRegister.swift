@@ -190,15 +190,29 @@ package struct AssumptionsRegister: Sendable {
   /// Each hardware type's catalog figures and the measured throughput of the models planned.
   private mutating func addHardware(_ p: Plan) {
     for (name, h) in p.hardware.sorted(by: { $0.key < $1.key }) {
-      let s = h.provenance
-      add("\(name) node price", h.nodePrice, 0, p.money.currency, s.source, s.date)
-      add("\(name) GPUs per node", Double(h.gpusPerNode), 0, "GPUs", s.source, s.date)
-      add("\(name) node power, max", h.nodeMaxKilowatts, 2, "kW", s.source, s.date)
-      add("\(name) node power, busy", h.nodeBusyKilowatts, 2, "kW", s.source, s.date)
-      // Average power interpolates idle → busy by utilisation: the idle draw is an input too.
-      add("\(name) node power, idle", h.nodeIdleKilowatts, 2, "kW", s.source, s.date)
-      add("\(name) GPU TDP", h.tdpWatts, 0, "W", s.source, s.date)
-      add("\(name) HBM bandwidth", h.hbmTerabytesPerSecond, 2, "TB/s", s.source, s.date)
+      // A figure a later partial override states is cited to it; the rest to the entry.
+      func source(_ key: String) -> Provenance {
+        p.catalogOverrides.last { $0.section == "hardware" && $0.name == name && !$0.replacesWhole && $0.keys.contains(key) }?.provenance
+          ?? h.provenance
+      }
+      for (label, key, value, decimals, unit) in [
+        ("node price", "node_price", h.nodePrice, 0, p.money.currency), ("GPUs per node", "gpus_per_node", Double(h.gpusPerNode), 0, "GPUs"),
+        ("node power, max", "node_max_kw", h.nodeMaxKilowatts, 2, "kW"), ("node power, busy", "node_busy_kw", h.nodeBusyKilowatts, 2, "kW"),
+        // Average power interpolates idle → busy by utilisation: the idle draw is an input too.
+        ("node power, idle", "node_idle_kw", h.nodeIdleKilowatts, 2, "kW"), ("GPU TDP", "tdp_w", h.tdpWatts, 0, "W"),
+        ("HBM bandwidth", "hbm_tb_per_s", h.hbmTerabytesPerSecond, 2, "TB/s"),
+      ] {
+        let s = source(key)
+        add("\(name) \(label)", value, decimals, unit, s.source, s.date)
+      }
+    }
+    // Every entry that overrode one read before, in reading order.
+    for o in p.catalogOverrides {
+      let what = o.replacesWhole ? "replaced whole" : "overrides " + o.keys.joined(separator: ", ")
+      entries.append(
+        Entry(
+          name: "\(o.section) \(o.name): \(what) (\(URL(fileURLWithPath: o.file).lastPathComponent))", value: nil, decimals: 0, unit: "",
+          source: o.provenance.source, date: o.provenance.date))
     }
     // Each workload's rate on each hardware type: a stated `throughput:` entry, or the serving
     // model's operating point at the workload's request shape and interactivity, with its basis.

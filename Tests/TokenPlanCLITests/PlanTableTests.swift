@@ -1,5 +1,6 @@
 import Documents
 import Capacity
+import Forecasting
 import Foundation
 import Testing
 import TestSupport
@@ -73,5 +74,57 @@ struct PlanTableTests {
       let text = line.split(separator: ",", omittingEmptySubsequences: false)[contract.firstIndex(of: "capex_by_hardware")!]
       #expect(text == row.capexByHardware.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ";"))
     }
+  }
+}
+
+/// A plan (or a later catalog) that names a catalog's hardware or model overrides the keys it
+/// states and keeps the rest; every override is in the register with its source.
+@Suite("catalog overrides")
+struct CatalogOverrideTests {
+  static func plan(_ extra: String) throws -> Plan {
+    let text = try String(contentsOf: packageRoot.appendingPathComponent("datasets/plans/default.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "../catalog/", with: packageRoot.appendingPathComponent("datasets/catalog").path + "/")
+    return try PlanReader.read(text: text + extra, path: packageRoot.appendingPathComponent("datasets/plans/plan.yaml").path)
+  }
+
+  @Test("one key of a hardware entry: that key replaced, the rest kept, the register cites each to its source")
+  func singleKey() throws {
+    let base = try Self.plan("")
+    let plan = try Self.plan("hardware:\n  B200: {node_price: 380000, source: \"our quote of 2026-11\", date: \"2026-11-20\"}\n")
+    let (b, h) = (try #require(base.hardware["B200"]), try #require(plan.hardware["B200"]))
+    #expect(h.nodePrice == 380_000 && b.nodePrice == 450_000)
+    var kept = h
+    kept.nodePrice = b.nodePrice
+    #expect(kept == b)  // every other figure and the entry's source as the catalog has them
+    #expect(plan.catalogOverrides == [
+      CatalogOverride(section: "hardware", name: "B200", keys: ["node_price"], replacesWhole: false, file: packageRoot.appendingPathComponent("datasets/plans/plan.yaml").path,
+        provenance: Provenance(source: "our quote of 2026-11", date: "2026-11-20"))
+    ])
+    let register = AssumptionsRegister(plan: plan, forecast: PlanForecastSettings(), inputs: [])
+    let price = try #require(register.entries.first { $0.name == "B200 node price" })
+    #expect(price.value == 380_000 && price.source == "our quote of 2026-11")
+    let gpus = try #require(register.entries.first { $0.name == "B200 GPUs per node" })
+    #expect(gpus.source == b.provenance.source)
+    #expect(register.entries.contains { $0.name == "hardware B200: overrides node_price (plan.yaml)" && $0.source == "our quote of 2026-11" })
+    // A model's key, the same way.
+    let model = try Self.plan("models:\n  llama-70b: {kv_bytes_per_token: 400000, source: \"test\", date: \"2026-12-06\"}\n")
+    #expect(model.models["llama-70b"]?.kvBytesPerToken == 400_000)
+    #expect(model.models["llama-70b"]?.totalParametersBillions == base.models["llama-70b"]?.totalParametersBillions)
+  }
+
+  @Test("an override without its own source is refused at its line; a whole entry is recorded as a replacement")
+  func sourceAndReplacement() throws {
+    let lines = try String(contentsOf: packageRoot.appendingPathComponent("datasets/plans/default.yaml"), encoding: .utf8)
+      .split(separator: "\n", omittingEmptySubsequences: false).count
+    do {
+      _ = try Self.plan("hardware:\n  B200: {node_price: 380000}\n")
+      Issue.record("an override without a source was accepted")
+    } catch let e as LocatedError {
+      #expect(e.line == lines + 1 && e.expected.contains("source: and date: on an entry that overrides hardware B200"), "\(e)")
+    }
+    let whole = try Self.plan(
+      "hardware:\n  B200: {peak_dense_tflops: {bf16: 2250, fp8: 4500, fp4: 9000}, hbm_gb: 180, hbm_tb_per_s: 8, tdp_w: 1000, gpus_per_node: 8, node_max_kw: 14,"
+        + " node_busy_kw: 9, node_idle_kw: 4, node_price: 400000, first_available: 2025Q1, source: \"whole\", date: \"2026-12-06\"}\n")
+    #expect(whole.catalogOverrides.first?.replacesWhole == true && whole.hardware["B200"]?.provenance.source == "whole")
   }
 }
