@@ -18,6 +18,8 @@ public struct ForecastInput: Sendable {
   /// The period each source row covered (a month's total is spread over its days): the
   /// forecast models one observation per period, not one per day.
   public var period: PeriodKind
+  /// Each point stands for its whole period (``collapsingPeriods()``), not for one day.
+  public var pointsArePeriods = false
 
   public init(name: String, t: [Double], y: [Double], origin: CalendarDate?, period: PeriodKind = .day) {
     self.name = name
@@ -29,13 +31,27 @@ public struct ForecastInput: Sendable {
 
   /// A dated input's quarterly means over its observed days: (quarter, mean, observed days), in
   /// order; empty for plain steps.
+  ///
+  /// A point that stands for its week, month or quarter (``pointsArePeriods``) counts as that
+  /// period's days: its quarter's mean is weighted by them, and they count as observed.
   public func quarterMeans() -> [(quarter: Quarter, mean: Double, days: Int)] {
     guard let origin else { return [] }
     var sums: [Quarter: (Double, Int)] = [:]
     for (t, y) in zip(t, y) where y.isFinite {
-      let q = Quarter(containing: origin.adding(days: Int(t.rounded())))
-      sums[q, default: (0, 0)].0 += y
-      sums[q, default: (0, 0)].1 += 1
+      let date = origin.adding(days: Int(t.rounded()))
+      let q = Quarter(containing: date)
+      var days = 1
+      if pointsArePeriods {
+        let c = date.components
+        switch period {
+        case .week: days = 7
+        case .month: days = CalendarDate.daysIn(month: c.month, year: c.year)
+        case .quarter: days = q.days
+        case .day, .half, .year: days = 1
+        }
+      }
+      sums[q, default: (0, 0)].0 += y * Double(days)
+      sums[q, default: (0, 0)].1 += days
     }
     return sums.keys.sorted().map { ($0, sums[$0]!.0 / Double(sums[$0]!.1), sums[$0]!.1) }
   }
@@ -50,6 +66,7 @@ public struct ForecastInput: Sendable {
     let runs = periodRuns()
     out.t = runs.map { (t[$0.lowerBound] + t[$0.upperBound - 1]) / 2 }
     out.y = runs.map { y[$0.lowerBound] }
+    out.pointsArePeriods = true
     return out
   }
 

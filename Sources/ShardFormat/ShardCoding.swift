@@ -65,6 +65,8 @@ struct ShardWriter {
     doubles(f.input.y)
     int(f.input.origin == nil ? 0 : 1)
     if let origin = f.input.origin { int(origin.dayNumber) }
+    string(f.input.period.rawValue)
+    int(f.input.pointsArePeriods ? 1 : 0)
     doubles(f.fittedHistory)
     string(f.granularity.rawValue)
     int(f.periods.count)
@@ -141,7 +143,7 @@ struct ShardReader {
   mutating func doubles() throws -> [Double] { try (0..<count(8)).map { _ in try double() } }
 
   mutating func shard(manifest: ShardResult.Manifest) throws -> ShardResult {
-    guard bytes.count >= 8, Array(bytes[0..<8]) == Array("TPSHARD1".utf8) else { throw damaged("the TPSHARD1 signature") }
+    guard bytes.count >= 8, Array(bytes[0..<8]) == Array("TPSHARD2".utf8) else { throw damaged("the TPSHARD2 signature") }
     at = 8
     var structure: ShardResult.Structure?
     if try flag() {
@@ -236,6 +238,8 @@ struct ShardReader {
     let y = try doubles()
     guard y.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw damaged("finite, non-negative observations") }
     let origin = try flag() ? try date() : nil
+    guard let inputPeriod = PeriodKind(rawValue: try string()) else { throw damaged("the input's period") }
+    let pointsArePeriods = try flag()
     guard t.count == y.count else { throw damaged("as many values as times") }
     let fitted = try doubles()
     guard fitted.isEmpty || fitted.count == t.count, fitted.allSatisfy({ !$0.isInfinite }) else {
@@ -274,10 +278,12 @@ struct ShardReader {
       guard values.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw damaged("finite, non-negative path values") }
       periods.append(.init(period: period, days: days, observedDays: observed, values: values))
     }
+    var input = ForecastInput(name: inputName, t: t, y: y, origin: origin, period: inputPeriod)
+    input.pointsArePeriods = pointsArePeriods
     return PeriodForecast(
       fit: ForecastFit(
         name: name, model: model, scores: scores, selection: selection, parameters: parameters, notes: notes,
-        coverage80: c80, coverage95: c95, input: ForecastInput(name: inputName, t: t, y: y, origin: origin),
+        coverage80: c80, coverage95: c95, input: input,
         fittedHistory: fitted),
       granularity: granularity, periods: periods)
   }

@@ -1,5 +1,6 @@
 import Forecasting
 import Testing
+import TokenPlanCore
 
 @Suite("growth check: acceleration the history does not show")
 struct GrowthCheckTests {
@@ -24,6 +25,31 @@ struct GrowthCheckTests {
     #expect(slowing.forecast.allSatisfy { !$0.accelerates })
     #expect(GrowthCheck.steps(history: [1, 0, 2], forecast: [3]).forecast.isEmpty)
     #expect(GrowthCheck.steps(history: [], forecast: [3]).forecast.isEmpty)
+  }
+
+  /// Monthly figures as the forecaster models them (one point per month, ``collapsingPeriods()``):
+  /// each month counts as its days, so a quarter of three months is whole, and its mean is
+  /// weighted by the months' days. Before, each month counted as one day: no quarter was whole,
+  /// and the growth table had no history for monthly data.
+  @Test("a quarter of monthly points counts their days and weights its mean by them")
+  func monthlyQuarters() throws {
+    let origin = try #require(CalendarDate(iso: "2025-01-01"))
+    // Per-day values 10, 20, 30 over January (31 days), February (28), March (31), 40 over April.
+    var t: [Double] = []
+    var y: [Double] = []
+    for (start, days, value) in [(0, 31, 10.0), (31, 28, 20), (59, 31, 30), (90, 30, 40)] {
+      for d in start..<(start + days) { t.append(Double(d)); y.append(value) }
+    }
+    let daily = ForecastInput(name: "m", t: t, y: y, origin: origin, period: .month)
+    let collapsed = daily.collapsingPeriods()
+    #expect(collapsed.t.count == 4 && collapsed.pointsArePeriods)
+    let quarters = collapsed.quarterMeans()
+    #expect(quarters.map(\.days) == [90, 30])
+    let mean: Double = (310.0 + 560.0 + 930.0) / 90  // (10 × 31 + 20 × 28 + 30 × 31) / 90 = 20
+    #expect(abs(quarters[0].mean - mean) < 1e-12)
+    // The daily form agrees.
+    let byDay = daily.quarterMeans()
+    #expect(byDay.map(\.days) == [90, 30] && abs(byDay[0].mean - mean) < 1e-12)
   }
 
   @Test("by hand: two steady segments make a total that accelerates by mix; a segment that speeds up does not")
