@@ -26,7 +26,8 @@ extension RunReport {
       let future = r.forecastRows.filter { $0.series == r.totalName }.compactMap { row -> (Quarter, ForecastRow)? in
         row.period.quarter.map { ($0, row) }
       }
-      let scale = 1e12
+      let unit = TokenScale(for: history.map(\.mean) + future.map(\.1.mean))
+      let scale = unit.divisor
       let fx = future.map { x($0.0) }
       func q(_ p: Double) -> [Double] { future.map { ($0.1.quantiles[p] ?? .nan) / scale } }
       // Bands join the last history point so the fan opens from the data.
@@ -35,7 +36,7 @@ extension RunReport {
       let quarters = history.map(\.quarter) + future.map(\.0)
       out.append(("demand-fan", Chart(
         title: "Token demand (all segments): history and forecast",
-        valueLabel: "tokens/day (trillion, log scale)",
+        valueLabel: "tokens/day (\(unit.name), log scale)",
         kind: .xy(
           series: [
             .init("95% interval", x: joinX + fx, y: joinY + q(0.025), style: .band(upper: joinY + q(0.975)), color: 0, opacity: 0.18),

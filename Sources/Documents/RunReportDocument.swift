@@ -137,7 +137,7 @@ extension RunReport {
     ] + (cash.map { [$0] } ?? []) + [
       .init(label: "Demand served, horizon", value: NumberText.grouped(servedShare, decimals: 1) + "%",
         detail: "\(q1.quarter)–\(last.quarter)"
-          + (tokens > served ? ": \(NumberText.grouped((tokens - served) / 1e12, decimals: 0)) T tokens unserved\(lostRevenue(totals, r.plan)); " : "; ")
+          + (tokens > served ? ": \(unserved(tokens - served)) tokens unserved\(lostRevenue(totals, r.plan)); " : "; ")
           + (unconstrained.map { "all of \($0.quarter) would take \(NumberText.grouped(Double($0.gpusRequired))) GPUs, \(NumberText.grouped($0.facilityPowerMegawatts, decimals: 1)) MW" } ?? "")
           + baseline),
       .init(label: "Cost per M tokens, horizon", value: NumberText.grouped(totals.costPerMillionTokensServed, decimals: 4) + " \(currency)",
@@ -147,6 +147,12 @@ extension RunReport {
 
   /// `, 2,185.0 M USD of revenue` (what the unserved tokens would sell for at the plan's
   /// prices), or nothing when the plan states no prices.
+  /// Unserved tokens in their own unit, whole: "9,978 T", "27 B".
+  static func unserved(_ tokens: Double) -> String {
+    let scale = TokenScale(for: [tokens])
+    return NumberText.grouped(tokens / scale.divisor, decimals: 0) + (scale.abbreviation.isEmpty ? "" : " " + scale.abbreviation)
+  }
+
   static func lostRevenue(_ totals: [PlanRow], _ plan: Plan) -> String {
     guard plan.revenue != nil else { return "" }
     return " (\(NumberText.grouped(totals.reduce(0) { $0 + $1.revenueLost } / 1e6, decimals: 1)) M \(plan.money.currency) of revenue at the plan's prices)"
@@ -219,8 +225,9 @@ extension RunReport {
         "Lead times: \(late.map { "\($0.quarter)'s \(NumberText.grouped(Double($0.gpusToOrder))) GPUs" }.joined(separator: ", ")) had to be ordered by \(plan.asOf) or earlier (procurement lead \(plan.money.procurementLeadQuarters) quarters); the constrained plan takes nothing before \(plan.asOf.adding(plan.money.procurementLeadQuarters)).")
     }
     if let last = r.uncertainty.last, last.tokensPerDay[0] > 0 {
+      let scale = TokenScale(for: [last.tokensPerDay[2]])
       out.append(
-        "Demand: in \(last.quarter) tokens per day range \(NumberText.grouped(last.tokensPerDay[0] / 1e12, decimals: 1))–\(NumberText.grouped(last.tokensPerDay[2] / 1e12, decimals: 1)) trillion (P10–P90 over the forecast paths), which takes \(NumberText.grouped(last.gpusRequired[0]))–\(NumberText.grouped(last.gpusRequired[2])) GPUs.")
+        "Demand: in \(last.quarter) tokens per day range \(NumberText.grouped(last.tokensPerDay[0] / scale.divisor, decimals: 1))–\(NumberText.grouped(last.tokensPerDay[2] / scale.divisor, decimals: 1)) \(scale.name) (P10–P90 over the forecast paths), which takes \(NumberText.grouped(last.gpusRequired[0]))–\(NumberText.grouped(last.gpusRequired[2])) GPUs.")
     }
     if let weak = weakBacktests(r) { out.append(weak) }
     out += r.growthWarnings.map { "Forecast growth: " + $0.dropFirst("forecast growth: ".count) + "." }

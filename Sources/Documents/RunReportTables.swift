@@ -147,10 +147,11 @@ package enum RunReport {
         [t(measure), t(unit), n(a, d), n(b, d)] + (z == nil ? [] : [x.map { n($0, d) } ?? t("")])
       }
       func sum(_ rows: [PlanRow], _ value: KeyPath<PlanRow, Double>) -> Double { rows.reduce(0) { $0 + $1[keyPath: value] } / 1e6 }
+      let scale = TokenScale(for: [c.tokensServed, u.tokensServed, z?.tokensServed ?? 0].map { $0 / days })
       rows = [
         row("GPUs installed, \(q)", "GPUs", Double(c.gpusInstalled), Double(u.gpusInstalled), 0, nothing: z.map { Double($0.gpusInstalled) }),
         row("Facility power, \(q)", "MW", c.facilityPowerMegawatts, u.facilityPowerMegawatts, 1, nothing: z?.facilityPowerMegawatts),
-        row("Tokens served per day, \(q)", "trillion", c.tokensServed / days / 1e12, u.tokensServed / days / 1e12, 2, nothing: z.map { $0.tokensServed / days / 1e12 }),
+        row("Tokens served per day, \(q)", scale.name, c.tokensServed / days / scale.divisor, u.tokensServed / days / scale.divisor, 2, nothing: z.map { $0.tokensServed / days / scale.divisor }),
         row("Demand served, \(q)", "%", servedPercent(c), servedPercent(u), 1, nothing: z.map(servedPercent)),
         row("Demand served over the horizon", "%", r.totals.servedPercent, r.unconstrainedTotals.servedPercent, 1, nothing: z == nil ? nil : nothing.servedPercent),
         row("Capex over the horizon", "M \(currency)", sum(r.totals, \.capex), sum(r.unconstrainedTotals, \.capex), 1, nothing: z == nil ? nil : sum(nothing, \.capex)),
@@ -212,10 +213,11 @@ package enum RunReport {
   package static func headlineTable(_ r: RunResults) -> ReportTable {
     let currency = r.plan.money.currency
     let totals = r.totals
+    let scale = TokenScale(for: totals.prefix(4).map(\.tokensPerDay))
     return ReportTable(
       title: "Headline: the next four quarters",
       columns: [
-        .init("Quarter", numeric: false, key: "quarter"), .init("Tokens/day", unit: "trillion", key: "tokens_per_day_trillion"),
+        .init("Quarter", numeric: false, key: "quarter"), .init("Tokens/day", unit: scale.name, key: scale.key("tokens_per_day")),
         .init("Served", unit: "%", key: "served_percent"),
         .init("GPUs required", key: "gpus_required"), .init("GPUs installed", key: "gpus_installed"),
         .init("GPUs to order", key: "gpus_to_order"), .init("Order by", numeric: false, key: "order_by_quarter"),
@@ -224,7 +226,7 @@ package enum RunReport {
         .init("What to buy", numeric: false, key: "purchase"),
       ],
       rows: totals.prefix(4).map { q in
-        [t(q.quarter.description), n(q.tokensPerDay / 1e12, 3), n(servedPercent(q), 1), i(q.gpusRequired), i(q.gpusInstalled),
+        [t(q.quarter.description), n(q.tokensPerDay / scale.divisor, 3), n(servedPercent(q), 1), i(q.gpusRequired), i(q.gpusInstalled),
           i(q.gpusToOrder), t(q.orderByQuarter?.description), n(q.facilityPowerMegawatts, 2), n(q.energyMegawattHours),
           n(q.costPerMillionTokens, 4), t(purchase(q, plan: r.plan))]
       },
@@ -313,10 +315,11 @@ package enum RunReport {
   package static func unconstrainedTable(_ r: RunResults) -> ReportTable {
     let currency = r.plan.money.currency
     let constrained = Dictionary(r.totals.map { ($0.quarter, $0) }, uniquingKeysWith: { a, _ in a })
+    let scale = TokenScale(for: r.unconstrainedTotals.map(\.tokensPerDay))
     return ReportTable(
       title: "What it would take: the unconstrained plan",
       columns: [
-        .init("Quarter", numeric: false, key: "quarter"), .init("Tokens/day", unit: "trillion", key: "tokens_per_day_trillion"),
+        .init("Quarter", numeric: false, key: "quarter"), .init("Tokens/day", unit: scale.name, key: scale.key("tokens_per_day")),
         .init("GPUs required", key: "gpus_required"), .init("GPUs to order", key: "gpus_to_order"),
         .init("Order by", numeric: false, key: "order_by_quarter"),
         .init("Facility power", unit: "MW", key: "facility_power_mw"), .init("Beyond the site", unit: "MW", key: "shortfall_mw"),
@@ -325,7 +328,7 @@ package enum RunReport {
         .init("Constrained: served", unit: "%", key: "constrained_served_percent"),
       ],
       rows: r.unconstrainedTotals.map { q in
-        [t(q.quarter.description), n(q.tokensPerDay / 1e12, 3), i(q.gpusRequired), i(q.gpusToOrder),
+        [t(q.quarter.description), n(q.tokensPerDay / scale.divisor, 3), i(q.gpusRequired), i(q.gpusToOrder),
           t(q.orderByQuarter?.description), n(q.facilityPowerMegawatts, 2), n(q.shortfallMegawatts, 2), n(q.capex / 1e6, 2),
           n(q.costPerMillionTokens, 4), n(constrained[q.quarter].map(servedPercent) ?? 100, 1)]
       },
@@ -335,17 +338,18 @@ package enum RunReport {
   /// The quarterly capacity plan (totals).
   package static func capacityTable(_ r: RunResults) -> ReportTable {
     let totals = r.totals
+    let scale = TokenScale(for: totals.map(\.tokensPerDay))
     return ReportTable(
       title: "Quarterly capacity plan",
       columns: [
-        .init("Quarter", numeric: false, key: "quarter"), .init("Tokens/day", unit: "trillion", key: "tokens_per_day_trillion"),
+        .init("Quarter", numeric: false, key: "quarter"), .init("Tokens/day", unit: scale.name, key: scale.key("tokens_per_day")),
         .init("GPU-hours", unit: "thousand", key: "gpu_hours_thousand"), .init("GPUs busy", unit: "average", key: "gpus_busy_avg"),
         .init("GPUs required", key: "gpus_required"), .init("GPUs installed", key: "gpus_installed"),
         .init("GPUs to order", key: "gpus_to_order"), .init("Order by", numeric: false, key: "order_by_quarter"),
         .init("Racks", key: "racks"),
       ],
       rows: totals.map { q in
-        [t(q.quarter.description), n(q.tokensPerDay / 1e12, 3), n(q.gpuHours / 1e3, 1), n(q.gpusBusyAverage, 1), i(q.gpusRequired),
+        [t(q.quarter.description), n(q.tokensPerDay / scale.divisor, 3), n(q.gpuHours / 1e3, 1), n(q.gpusBusyAverage, 1), i(q.gpusRequired),
           i(q.gpusInstalled), i(q.gpusToOrder), t(q.orderByQuarter?.description), i(q.racks)]
       },
       note: "GPUs required are sized to each quarter's \(r.plan.operations.sizing == .quarterEnd ? "highest rate (its end when demand grows; the quarter-on-quarter growth taken as exponential within the quarter)" : "average rate") and "

@@ -57,3 +57,28 @@ public enum NumberText {
     return s == "-0" ? "0" : s
   }
 }
+
+/// The unit a table shows token counts in: the largest of trillion, billion, million and
+/// thousand in which the table's largest value is at least 1, so a small company's demand
+/// reads "27 billion", not "0.027 trillion".
+public struct TokenScale: Sendable, Equatable {
+  /// `trillion`, `billion`, `million`, `thousand` or `tokens`.
+  public var name: String
+  /// Tokens per unit.
+  public var divisor: Double
+
+  /// The scale for a table whose values are `values` (tokens).
+  public init(for values: [Double]) {
+    let largest = values.filter(\.isFinite).map(abs).max() ?? 0
+    let scales: [(String, Double)] = [("trillion", 1e12), ("billion", 1e9), ("million", 1e6), ("thousand", 1e3)]
+    (name, divisor) = scales.first { largest >= $0.1 } ?? ("tokens", 1)
+  }
+
+  /// `T`, `B`, `M`, `K`, or nothing for tokens: "9,978 T tokens".
+  public var abbreviation: String {
+    ["trillion": "T", "billion": "B", "million": "M", "thousand": "K"][name] ?? ""
+  }
+
+  /// A column key with the unit: `tokens_per_day_billion`.
+  public func key(_ stem: String) -> String { "\(stem)_\(name)" }
+}

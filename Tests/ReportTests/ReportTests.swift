@@ -52,6 +52,22 @@ struct NumberTextTests {
   }
 }
 
+@Suite("Token scale")
+struct TokenScaleTests {
+  @Test("the largest unit in which the table's largest value is at least 1")
+  func units() {
+    for (values, name, divisor) in [
+      ([2.7e10, 3e9], "billion", 1e9), ([9.99e11], "billion", 1e9), ([1e12, 5], "trillion", 1e12), ([4.5e6], "million", 1e6),
+      ([999.0], "tokens", 1), ([], "tokens", 1), ([Double.nan, 2e3], "thousand", 1e3),
+    ] as [([Double], String, Double)] {
+      let scale = TokenScale(for: values)
+      #expect(scale.name == name && scale.divisor == divisor, "\(values)")
+    }
+    #expect(TokenScale(for: [3e10]).key("tokens_per_day") == "tokens_per_day_billion")
+    #expect(TokenScale(for: [3e13]).abbreviation == "T" && TokenScale(for: [3]).abbreviation == "")
+  }
+}
+
 @Suite("Document tables")
 struct ReportTableTests {
   static let table = ReportTable(

@@ -40,6 +40,21 @@ struct RunReportTests {
     }
   }
 
+  /// A small company's demand reads in billions, not "0.027 trillion": each table picks its unit.
+  @Test("the tables show tokens per day in the unit their values need")
+  func tokenUnits() async throws {
+    var results = try await run.results
+    let large = RunReport.headlineTable(results)
+    #expect(large.columns[1].key == "tokens_per_day_trillion")
+    for k in results.rows.indices { results.rows[k].tokensPerDay /= 1000 }
+    let small = RunReport.headlineTable(results)
+    #expect(small.columns[1].key == "tokens_per_day_billion" && small.columns[1].unit == "billion")
+    // A thousandth of the tokens in billions: the same numbers.
+    for (a, b) in zip(try numbers(large, "tokens_per_day_trillion"), try numbers(small, "tokens_per_day_billion")) {
+      #expect(abs(b - a) <= 1e-12 * b)
+    }
+  }
+
   @Test("a stated expansion with no cost is said so under What to buy, not listed as a purchase")
   func freeExpansion() async throws {
     var results = try await run.results
