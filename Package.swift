@@ -130,6 +130,6 @@ let package = Package(
         "TokenPlan", "TokenPlanCore", "LinearAlgebra", "CurveFitting", "Demand", "Forecasting", "Serving", "Capacity", "Report",
         "XLSXReport", "RunStore", "ShardFormat", "Documents", "OutputSafety", "tokenplan", "TestSupport", .product(name: "Yams", package: "Yams"),
       ],
-      exclude: ["reference", "readback", "Snapshots"]),
+      exclude: ["reference", "readback", "Snapshots", "Fixtures"]),
   ]
 )

@@ -27,8 +27,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-py_packages=(openpyxl nbformat nbconvert nbclient ipykernel pandas jsonschema pyyaml)
-if ! python3 -c "import openpyxl, nbformat, nbconvert, nbclient, ipykernel, pandas, jsonschema, yaml" 2>/dev/null; then
+py_packages=(openpyxl nbformat nbconvert nbclient ipykernel pandas jsonschema pyyaml pyarrow)
+if ! python3 -c "import openpyxl, nbformat, nbconvert, nbclient, ipykernel, pandas, jsonschema, yaml, pyarrow" 2>/dev/null; then
   python3 -m pip --version >/dev/null 2>&1 || {
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pip

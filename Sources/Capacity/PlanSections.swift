@@ -66,11 +66,12 @@ extension Reader {
         workload.inputOutputRatioSource = nil
       }
       if let node = w["input_tokens"] {
-        if let stated = w["input_output_ratio"] ?? (workload.outputTokensPerRequest > 0 ? w["output_tokens"] : nil) {
-          throw error(stated, expected: "input_tokens only on a workload without output (output_tokens: 0, or input-only demand data)",
-            fix: "with output, input per request is input_output_ratio × output_tokens; drop input_tokens or this key")
+        let tokens = try number(node, key: "workloads.*.input_tokens")
+        if w["input_output_ratio"] != nil || (workload.outputTokensPerRequest > 0 && w["output_tokens"] != nil) {
+          throw error(node, expected: "input_tokens only on a workload without output (output_tokens: 0, or input-only demand data)",
+            fix: "with output, input per request is input_output_ratio × output_tokens; drop input_tokens, or input_output_ratio and output_tokens")
         }
-        workload.statedInputOnlyTokens = try number(node, key: "workloads.*.input_tokens")
+        workload.statedInputOnlyTokens = tokens
       }
       workload.tokensPerSecondPerUserTarget = try w["tokens_per_s_per_user"].map { try number($0, key: "workloads.*.tokens_per_s_per_user") }
       workload.ttftP99Seconds = try w["ttft_p99_s"].map { try number($0, key: "workloads.*.ttft_p99_s") }

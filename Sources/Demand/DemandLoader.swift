@@ -106,6 +106,7 @@ public enum DemandLoader {
           fix: "the file inflates past that; check it is the export you meant (a compression bomb is refused), or split it by series or date")
       }
     }
+    try refuseParquet(bytes, file: name)
     var base = path.lowercased()
     if base.hasSuffix(".gz") { base.removeLast(3) }
     // JSON Lines by name, or by content when the name does not say CSV (stdin, no extension):
@@ -151,6 +152,23 @@ public enum DemandLoader {
       }
     }
     return try builder.finish()
+  }
+
+  /// The conversion to CSV a refused Parquet file is told of (pyarrow, Apache Arrow's maintained
+  /// Python package: `pip install pyarrow`). No Parquet reader builds here (none among Debian
+  /// 12's packages or the offline Swift packages), and a hand-written decoder is not kept.
+  public static func parquetConversion(_ file: String) -> String {
+    let stem = file.hasSuffix(".parquet") ? String(file.dropLast(".parquet".count)) : file
+    return "python3 -c \"import pyarrow.parquet as pq, pyarrow.csv as pc; pc.write_csv(pq.read_table('\(file)'), '\(stem).csv')\""
+  }
+
+  /// A Parquet file (its `PAR1` magic at both ends) is refused with the one-line conversion.
+  static func refuseParquet(_ bytes: [UInt8], file: String) throws {
+    let magic = Array("PAR1".utf8)
+    guard bytes.count >= 8, Array(bytes.prefix(4)) == magic, Array(bytes.suffix(4)) == magic else { return }
+    throw LocatedError(
+      file: file, expected: "CSV or JSON Lines (this is a Parquet file, which TokenPlan does not read)",
+      fix: "convert it to CSV with pyarrow (pip install pyarrow): " + parquetConversion(file))
   }
 
   /// UTF-8 validity without copying: an all-ASCII buffer (the common case) is checked by one

@@ -35,7 +35,7 @@ struct Root: ParsableCommand {
     commandName: "tokenplan",
     abstract: "Token demand forecasting and AI data-center capacity planning.",
     version: TokenPlanDefaults.version,
-    subcommands: [RunCommand.self, Fit.self, Forecast.self, Merge.self, Backtest.self, PlanCommand.self, ThroughputCommand.self, DataCommand.self, HistoryCommand.self])
+    subcommands: [InitCommand.self, RunCommand.self, Fit.self, Forecast.self, Merge.self, Backtest.self, PlanCommand.self, ThroughputCommand.self, DataCommand.self, HistoryCommand.self])
 }
 
 extension FitJob.ErrorModel: ExpressibleByArgument {}

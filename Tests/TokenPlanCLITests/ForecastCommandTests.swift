@@ -212,6 +212,33 @@ struct ForecastCommandTests {
     #expect(ended.status == 1 && ended.stderr.contains("product=code's data end more than 92 days before total's, so its forecast starts at 2025Q3") && ended.stderr.contains("remove its rows"), "\(ended.stderr)")
   }
 
+  /// A Parquet export is refused with a one-line conversion to CSV by pyarrow; that very line,
+  /// run as printed, makes a CSV that loads.
+  @Test("a Parquet file is refused with the conversion that makes it loadable")
+  func parquet() throws {
+    let dir = try scratchDirectory()
+    var rows = ["date,product,tokens"]
+    for k in 0..<24 { rows.append(String(format: "%04d-%02d-01,chat,%.0f", 2024 + k / 12, k % 12 + 1, 1e9 * pow(1.03, Double(k)))) }
+    let csv = dir.appendingPathComponent("made.csv").path
+    try (rows.joined(separator: "\n") + "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+    let parquetPath = dir.appendingPathComponent("usage.parquet").path
+    let write = try tool([
+      "python3", "-c",
+      "import sys, pyarrow.csv as pc, pyarrow.parquet as pq; pq.write_table(pc.read_csv(sys.argv[1], convert_options=pc.ConvertOptions(column_types={'date': 'string'})), sys.argv[2])",
+      csv, parquetPath,
+    ])
+    #expect(write.status == 0, "\(write.stderr)")
+    let refused = try runTokenplan(["data", "summary", parquetPath, "--period", "month", "--basis", "total"])
+    #expect(refused.status == 1 && refused.stderr.contains("this is a Parquet file"), "\(refused.stderr)")
+    let command = try #require(refused.stderr.range(of: "python3 -c ").map { String(refused.stderr[$0.lowerBound...]).trimmingCharacters(in: .whitespacesAndNewlines) })
+    let converted = try tool(["sh", "-c", command])
+    #expect(converted.status == 0, "\(converted.stderr)")
+    let summary = try runTokenplan(["data", "summary", dir.appendingPathComponent("usage.csv").path, "--format", "csv", "--period", "month", "--basis", "total"])
+    #expect(summary.status == 0, "\(summary.stderr)")
+    let line = try #require(summary.stdout.split(separator: "\n").dropFirst().first).split(separator: ",")
+    #expect(line[0] == "chat" && line[5] == "24", "\(summary.stdout)")
+  }
+
   @Test("JSON is one object with the rows under \"forecasts\"; backtest reports scores")
   func jsonAndBacktest() throws {
     let path = try Self.dailyFile()

@@ -168,7 +168,7 @@ struct PlanFileTests {
     let headLines = head.split(separator: "\n", omittingEmptySubsequences: false).count
     for (workload, line, expected) in [
       ("  embed:\n    model: llama-8b\n    output_tokens: 0\n    input_output_ratio: 2\n", headLines + 4, "no input_output_ratio beside output_tokens: 0"),
-      ("  chat:\n    model: llama-8b\n    output_tokens: 400\n    input_tokens: 256\n", headLines + 3, "input_tokens only on a workload without output"),
+      ("  chat:\n    model: llama-8b\n    output_tokens: 400\n    input_tokens: 256\n", headLines + 4, "input_tokens only on a workload without output"),
     ] {
       do {
         _ = try RunPlan.read(path: try write(workload))
