@@ -40,5 +40,7 @@ public struct DemandDataShape: Sendable, Equatable {
   /// The metric column's values mapped to measures, as written: `VALUE=METRIC` (`--metric`,
   /// `demand_data.metrics`).
   public var metrics: [String] = []
+  /// The SQL whose result is the data when the source is a database (`--query`, `demand_data.query`).
+  public var query: String?
   public init() {}
 }

@@ -626,6 +626,28 @@ extension Reader {
       }
       return text
     }
+    shape.query = try m["query"].map(string)
+    // A database instead of a file: its URL (a SQLite path relative to the plan) and the query.
+    if let urlNode = m["url"] {
+      guard m["path"] == nil else {
+        throw error(urlNode, expected: "either path: (a file) or url: (a database), not both", fix: "keep one of them")
+      }
+      guard shape.query != nil else {
+        throw error(urlNode, expected: "query: beside url:, the SELECT whose rows are the demand", fix: "add query: \"SELECT day AS date, product, tokens FROM usage\"")
+      }
+      let url = try string(urlNode)
+      if url.hasPrefix("sqlite:") {
+        let path = String(url.dropFirst("sqlite:".count))
+        return ("sqlite:" + (path.hasPrefix("/") ? path : try resolve(Node(path))), shape)
+      }
+      guard url.hasPrefix("postgresql://") || url.hasPrefix("postgres://") else {
+        throw error(urlNode, expected: "sqlite:PATH or postgresql://user@host:port/db for url", fix: "write e.g. url: sqlite:usage.db")
+      }
+      return (url, shape)
+    }
+    if let q = m["query"] {
+      throw error(q, expected: "query: only with url: (a database)", fix: "drop query:, or give url: instead of path:")
+    }
     return (try resolve(try required(m, "path", node)), shape)
   }
 }

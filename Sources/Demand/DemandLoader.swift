@@ -39,6 +39,9 @@ public struct DemandLoadOptions: Sendable {
   /// Values of the metric column read as a measure (`--metric prompt=input_tokens`), keyed by
   /// the value lower-cased; the measure names themselves are always read.
   public var metrics: [String: Measure] = [:]
+  /// The SQL whose result is the data when the source is a database (`--query`,
+  /// `demand_data.query`); the pipeline runs it and loads its result as CSV.
+  public var query: String?
   public init() {}
 }
 

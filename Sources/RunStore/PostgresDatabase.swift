@@ -82,6 +82,12 @@ final class PostgresDatabase: SQLDatabase {
   deinit { PQfinish(connection) }
 
   func query(_ sql: String, _ parameters: [SQLValue]) throws -> [[SQLValue]] {
+    try select(sql, parameters).rows
+  }
+
+  func select(_ sql: String) throws -> (columns: [String], rows: [[SQLValue]]) { try select(sql, []) }
+
+  private func select(_ sql: String, _ parameters: [SQLValue]) throws -> (columns: [String], rows: [[SQLValue]]) {
     // Text-format parameters: numbers in Swift's shortest round-trip form.
     let texts: [String?] = parameters.map {
       switch $0 {
@@ -115,7 +121,8 @@ final class PostgresDatabase: SQLDatabase {
       throw LocatedError(file: display, expected: "a statement the server accepts", fix: message)
     }
     let (rows, columns) = (PQntuples(result), PQnfields(result))
-    return (0..<rows).map { r in
+    let names = (0..<columns).map { c in PQfname(result, c).map { String(cString: $0) } ?? "column\(c + 1)" }
+    return (names, (0..<rows).map { r in
       (0..<columns).map { c in
         if PQgetisnull(result, r, c) != 0 { return .null }
         let text = String(cString: PQgetvalue(result, r, c))
@@ -125,7 +132,7 @@ final class PostgresDatabase: SQLDatabase {
         default: return .text(text)
         }
       }
-    }
+    })
   }
 
   /// The sent statement's one result, read without blocking longer than the reply timeout

@@ -15,9 +15,10 @@ final class SQLiteDatabase: SQLDatabase {
 
   /// Opens (creating when `create`) the database at `path`.
   /// - Throws: a ``LocatedError`` on `path` with SQLite's reason.
-  init(path: String, create: Bool) throws {
+  /// With `readOnly`, SQLite opens the file read-only: no statement can change it.
+  init(path: String, create: Bool, readOnly: Bool = false) throws {
     var db: OpaquePointer?
-    let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_FULLMUTEX
+    let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)) | SQLITE_OPEN_FULLMUTEX
     let status = sqlite3_open_v2(path, &db, flags, nil)
     guard status == SQLITE_OK, let db else {
       let reason = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
@@ -37,6 +38,14 @@ final class SQLiteDatabase: SQLDatabase {
   deinit { sqlite3_close_v2(handle) }
 
   func query(_ sql: String, _ parameters: [SQLValue]) throws -> [[SQLValue]] {
+    try select(sql, parameters, expected: "a store that can be written").rows
+  }
+
+  func select(_ sql: String) throws -> (columns: [String], rows: [[SQLValue]]) {
+    try select(sql, [], expected: "a query SQLite can run on a read-only database")
+  }
+
+  private func select(_ sql: String, _ parameters: [SQLValue], expected: String) throws -> (columns: [String], rows: [[SQLValue]]) {
     var statement: OpaquePointer?
     guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
       throw failure("a statement SQLite can prepare")
@@ -45,10 +54,11 @@ final class SQLiteDatabase: SQLDatabase {
     try bind(parameters, to: statement)
     var rows: [[SQLValue]] = []
     let columns = sqlite3_column_count(statement)
+    let names = (0..<columns).map { c in sqlite3_column_name(statement, c).map { String(cString: $0) } ?? "column\(c + 1)" }
     while true {
       let status = sqlite3_step(statement)
       if status == SQLITE_DONE { break }
-      guard status == SQLITE_ROW else { throw failure("a store that can be written") }
+      guard status == SQLITE_ROW else { throw failure(expected) }
       rows.append(
         (0..<columns).map { c in
           switch sqlite3_column_type(statement, c) {
@@ -59,7 +69,7 @@ final class SQLiteDatabase: SQLDatabase {
           }
         })
     }
-    return rows
+    return (names, rows)
   }
 
   /// One prepared statement bound and stepped per row: SQLite reads `$N` parameters as names and

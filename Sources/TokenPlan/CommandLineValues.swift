@@ -28,7 +28,7 @@ extension DataJob {
     options.gaps = gaps
     options.checkOutliers = checkOutliers
     try shape.apply(to: &options)
-    return try DemandLoader.load(path: path, options: options)
+    return try DemandSource.load(path, options: options)
   }
 
   /// The `--complete-through` date, or a located error on the command line.
@@ -248,6 +248,7 @@ extension DemandDataShape {
     }
     options.completeThrough = try completeThrough.map(DataJob.completeThroughDate)
     options.metricColumn = metricColumn
+    options.query = query
     for pair in metrics {
       let equals = pair.lastIndex(of: "=") ?? pair.endIndex
       let parts = [pair[..<equals], equals < pair.endIndex ? pair[pair.index(after: equals)...] : ""]

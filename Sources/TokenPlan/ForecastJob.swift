@@ -4,6 +4,7 @@ import Demand
 import Forecasting
 import Foundation
 import Report
+import RunStore
 import TokenPlanCore
 
 /// What `tokenplan forecast` and `tokenplan backtest` read and how.
@@ -28,7 +29,7 @@ public enum ForecastJob {
     if try isStepFile(request) { return (try stepInputs(request), []) }
     var load = request.load
     if let time = request.timeColumn { load.dateColumn = time }
-    let result = try DemandLoader.load(path: request.path, options: load)
+    let result = try DemandSource.load(request.path, options: load)
     var inputs = ForecastInput.from(result.panel, measure: request.measure)
     if inputs.isEmpty, request.measure != nil {
       inputs = ForecastInput.from(result.panel, measure: nil)
@@ -42,7 +43,7 @@ public enum ForecastJob {
   {
     var load = request.load
     if let time = request.timeColumn { load.dateColumn = time }
-    let result = try DemandLoader.load(path: request.path, options: load)
+    let result = try DemandSource.load(request.path, options: load)
     let measure = request.measure ?? .tokens
     guard result.panel.series.contains(where: { $0.measure == measure }) else {
       throw LocatedError(
@@ -64,6 +65,7 @@ public enum ForecastJob {
   /// Whether the time column holds plain numbers (steps) rather than dates.
   static func isStepFile(_ request: ForecastRequest) throws -> Bool {
     let lower = request.path.lowercased()
+    if DemandQuery.isDatabase(request.path) { return false }
     if lower.hasSuffix(".gz") || lower.hasSuffix(".jsonl") || request.path == "-" { return false }
     // Sniff the header and first record from the file's first 64 KiB, not the whole file.
     guard let handle = FileHandle(forReadingAtPath: request.path) else { return false }

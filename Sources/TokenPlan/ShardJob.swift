@@ -3,6 +3,7 @@ import Demand
 import Forecasting
 import Foundation
 import Report
+import RunStore
 import ShardFormat
 import TokenPlanCore
 
@@ -37,9 +38,13 @@ public enum ShardJob {
         ("metrics", line.shape.metrics.isEmpty ? nil : line.shape.metrics.joined(separator: ","))].compactMap { k, v in v.map { (k, $0) } }).sorted { $0.0 < $1.0 }
   }
 
-  /// Each input file (as named) and its SHA-256.
-  public static func inputHashes(_ paths: [String]) throws -> [(path: String, sha256: String)] {
+  /// Each input file (as named) and its SHA-256; a database source (with its `query`) is named
+  /// by its URL and hashed by its result as CSV.
+  public static func inputHashes(_ paths: [String], query: String? = nil) throws -> [(path: String, sha256: String)] {
     try paths.map { path in
+      if DemandQuery.isDatabase(path), let query {
+        return (StoreURL.redacted(path), ShardResult.sha256(Data(try DemandQuery.csv(source: path, query: query))))
+      }
       guard let data = FileManager.default.contents(atPath: path) else {
         throw LocatedError(file: path, expected: "a readable input file", fix: "check the path")
       }

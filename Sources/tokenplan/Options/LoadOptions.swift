@@ -43,6 +43,8 @@ struct DemandShapeOptions: ParsableArguments {
   var metricColumn: String?
   @Option(name: .customLong("metric"), help: "VALUE=METRIC: read that value of the metric column as tokens, input_tokens or output_tokens (repeatable).")
   var metrics: [String] = []
+  @Option(help: "With a database as the data (sqlite:PATH or postgresql://…): the SELECT whose rows are the demand.")
+  var query: String?
 
   /// The flags as typed.
   var shape: DemandDataShape {
@@ -54,6 +56,7 @@ struct DemandShapeOptions: ParsableArguments {
     s.completeThrough = completeThrough
     s.metricColumn = metricColumn
     s.metrics = metrics
+    s.query = query
     return s
   }
 }

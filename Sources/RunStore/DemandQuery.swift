@@ -1,0 +1,56 @@
+import Foundation
+import TokenPlanCore
+
+/// Demand read from a database: a query's result as CSV text, which the demand loader reads as
+/// it reads a file (the same columns, checks and messages; line 1 is the result's column names,
+/// line N its row N − 1).
+///
+/// The database is only read: a SQLite file is opened read-only, and a PostgreSQL query runs in
+/// a read-only transaction that is rolled back, so a query that would write is refused.
+public enum DemandQuery {
+  /// Whether `source` names a database (`sqlite:PATH`, `postgresql://…`) rather than a file.
+  public static func isDatabase(_ source: String) -> Bool {
+    source.hasPrefix("sqlite:") || source.hasPrefix("postgresql://") || source.hasPrefix("postgres://")
+  }
+
+  /// Runs `query` on `source` and returns its result as CSV (RFC 4180) bytes.
+  /// - Throws: a ``LocatedError`` on the source for a bad URL, a connection that fails, or a
+  ///   query the database refuses (with its message).
+  public static func csv(source: String, query: String) throws -> [UInt8] {
+    let url = try StoreURL(source, flag: "the demand source")
+    let result: (columns: [String], rows: [[SQLValue]])
+    switch url {
+    case .sqlite(let path):
+      guard FileManager.default.fileExists(atPath: path) else {
+        throw LocatedError(file: path, expected: "a SQLite database file to read demand from", fix: "check the path after sqlite:")
+      }
+      result = try SQLiteDatabase(path: path, create: false, readOnly: true).select(query)
+    case .postgres(let u):
+      let db = try PostgresDatabase(url: u, display: url.description)
+      _ = try db.query("BEGIN TRANSACTION READ ONLY", [])
+      defer { _ = try? db.query("ROLLBACK", []) }
+      result = try db.select(query)
+    }
+    guard !result.columns.isEmpty else {
+      throw LocatedError(file: url.description, found: query, expected: "a query that returns rows (SELECT …)", fix: "write a SELECT with a date column and token columns")
+    }
+    var text = result.columns.map(field).joined(separator: ",") + "\n"
+    for row in result.rows {
+      text += row.map { value in
+        switch value {
+        case .null: return ""
+        case .integer(let i): return String(i)
+        case .real(let v): return "\(v)"  // shortest round trip; inf and nan reach the loader, which refuses them
+        case .text(let s): return field(s)
+        }
+      }.joined(separator: ",")
+      text += "\n"
+    }
+    return Array(text.utf8)
+  }
+
+  /// A CSV field: quoted when it holds a comma, a quote or a line break.
+  static func field(_ s: String) -> String {
+    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+  }
+}

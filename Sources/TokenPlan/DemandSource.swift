@@ -1,0 +1,38 @@
+import Demand
+import Foundation
+import RunStore
+import ShardFormat
+import TokenPlanCore
+
+/// Where demand is read from: a file (or `-`), or a database (`sqlite:PATH`,
+/// `postgresql://…`) with a query, whose result goes through the same loader as a file.
+package enum DemandSource {
+  /// Loads `source` with `options` (its `query` for a database).
+  /// - Throws: the loader's errors (for a query, located by line: 1 is the result's header,
+  ///   N its row N − 1), a missing `--query`, or the database's refusal.
+  package static func load(_ source: String, options: DemandLoadOptions) throws -> DemandLoadResult {
+    guard DemandQuery.isDatabase(source) else {
+      if options.query != nil {
+        throw LocatedError(
+          file: "<command line>", found: "--query with \(source)", expected: "a database (sqlite:PATH or postgresql://…) for --query",
+          fix: "drop --query, or name the database instead of a file")
+      }
+      return try DemandLoader.load(path: source, options: options)
+    }
+    guard let query = options.query else {
+      throw LocatedError(
+        file: "<command line>", found: source, expected: "--query SQL with a database as the data (query: under demand_data)",
+        fix: "give the SELECT whose rows are the demand, e.g. --query \"SELECT day AS date, product, tokens FROM usage\"")
+    }
+    return try DemandLoader.load(bytes: try DemandQuery.csv(source: source, query: query), file: label(source), options: options)
+  }
+
+  /// A database source as messages name it: its URL and "query".
+  package static func label(_ source: String) -> String { "\(StoreURL.redacted(source)) (query result)" }
+
+  /// The data's SHA-256 for the run log: a file's bytes, or a query's result as CSV.
+  package static func sha256(_ source: String, query: String?) throws -> String {
+    guard DemandQuery.isDatabase(source), let query else { return try ShardJob.inputHashes([source])[0].sha256 }
+    return ShardResult.sha256(Data(try DemandQuery.csv(source: source, query: query)))
+  }
+}
