@@ -197,6 +197,19 @@ extension RunReport {
       + "): their bands understate how far that demand, and the GPUs it takes, can move."
   }
 
+  /// When the demand data end before the as-of quarter does: how many quarters were forecast
+  /// before the plan's first, which the plan's demand stands on.
+  package static func dataGap(_ r: RunResults) -> String? {
+    guard let end = r.dataEnd else { return nil }
+    let last = r.plan.asOf.adding(1).firstDay.adding(days: -1)
+    guard end < last else { return nil }
+    let first = Quarter(containing: end.adding(days: 1))
+    let quarters = first.distance(to: r.plan.asOf) + 1
+    let span = quarters == 1 ? "\(first)" : "\(first)–\(r.plan.asOf)"
+    return "Data: the demand data end on \(end), \(last.dayNumber - end.dayNumber) days before the plan's as-of quarter \(r.plan.asOf) ends: "
+      + "\(quarters == 1 ? "1 quarter" : "\(quarters) quarters") (\(span)) \(quarters == 1 ? "was" : "were") forecast before the plan's first quarter, \(r.plan.asOf.adding(1)), whose demand starts from \(quarters == 1 ? "it" : "them"). Newer data would narrow the range."
+  }
+
   /// The few things most likely to make this plan wrong, largest first: demand that cannot be
   /// served, orders already due, the widest demand range, the driver that moves cost most, and
   /// inputs the plan does not source.
@@ -230,6 +243,7 @@ extension RunReport {
         "Demand: in \(last.quarter) tokens per day range \(NumberText.grouped(last.tokensPerDay[0] / scale.divisor, decimals: 1))–\(NumberText.grouped(last.tokensPerDay[2] / scale.divisor, decimals: 1)) \(scale.name) (P10–P90 over the forecast paths), which takes \(NumberText.grouped(last.gpusRequired[0]))–\(NumberText.grouped(last.gpusRequired[2])) GPUs.")
     }
     if let weak = weakBacktests(r) { out.append(weak) }
+    if let gap = dataGap(r) { out.append(gap) }
     out += r.growthWarnings.map { "Forecast growth: " + $0.dropFirst("forecast growth: ".count) + "." }
     if let top = r.tornado.first {
       out.append(

@@ -54,6 +54,9 @@ package struct RunResults: Sendable {
 
   /// When the run was made (the documents' date); `nil` when unknown.
   package var runDate: Date?
+  /// The demand data's last day as forecast (the series' common last day); `nil` for a given
+  /// forecast.
+  package var dataEnd: CalendarDate?
   /// The calendar quarter the run was made in (UTC): an order or construction start before it is
   /// late.
   package var runQuarter: Quarter? {

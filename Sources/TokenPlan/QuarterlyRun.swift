@@ -290,6 +290,7 @@ public enum QuarterlyRun {
       demandPath: inputs[1].0)
     results.forecastSettings = source.forecast
     results.runDate = request.documentDate
+    results.dataEnd = forecast.hierarchy.end
     results.register = AssumptionsRegister(plan: plan, forecast: source.forecast, inputs: inputs)
     results.budget = Budget.rows(results.totals, plan: plan, cohorts: cohorts)
     results.buyingNothing = try CapacityPlanner.buyingNothing(plan)

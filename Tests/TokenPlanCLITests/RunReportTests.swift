@@ -6,6 +6,7 @@ import Report
 import Testing
 import TestSupport
 import TokenPlan
+import TokenPlanCore
 import XLSXReport
 
 /// The run's document builders in process, on the small snapshot plan computed once (seed 1,
@@ -53,6 +54,21 @@ struct RunReportTests {
     for (a, b) in zip(try numbers(large, "tokens_per_day_trillion"), try numbers(small, "tokens_per_day_billion")) {
       #expect(abs(b - a) <= 1e-12 * b)
     }
+  }
+
+  /// Data ending two quarters before the as-of quarter ends: the risks say so, with the count.
+  @Test("data ending before the as-of quarter: a risk says how many quarters were forecast before the plan")
+  func dataGap() async throws {
+    var results = try await run.results
+    // The small plan's 200 days end on 2026-01-26, inside its as-of quarter.
+    #expect(results.dataEnd?.description == "2026-01-26")
+    #expect(RunReport.dataGap(results)?.contains("64 days before the plan's as-of quarter 2026Q1 ends: 1 quarter (2026Q1) was forecast") == true)
+    results.dataEnd = CalendarDate(iso: "2026-03-31")
+    #expect(RunReport.dataGap(results) == nil)
+    results.dataEnd = CalendarDate(iso: "2025-09-30")
+    let gap = try #require(RunReport.dataGap(results))
+    #expect(gap.contains("end on 2025-09-30, 182 days before the plan's as-of quarter 2026Q1 ends: 2 quarters (2025Q4–2026Q1) were forecast before the plan's first quarter, 2026Q2"), "\(gap)")
+    #expect(RunReport.topRisks(results).contains(gap))
   }
 
   @Test("a stated expansion with no cost is said so under What to buy, not listed as a purchase")
