@@ -449,6 +449,8 @@ public struct Plan: Sendable, Equatable {
   public var costLines = CostLines()
   /// The prices the tokens sell at (`revenue:`); `nil`: no revenue figures.
   public var revenue: Revenue?
+  /// Prices for serving the demand beyond the sites (`shortfall_options:`).
+  public var shortfallPrices: ShortfallPrices?
   /// The share of a demand file's tokens this plan serves (a provider's market share).
   public var demandShare: Double = 1
   /// Uncertain drivers for Monte Carlo and the tornado.

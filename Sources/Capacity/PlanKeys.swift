@@ -76,7 +76,7 @@ public enum PlanKeys {
   /// The keys, section by section, in the order the reference lists them.
   public static let all: [PlanKey] =
     topLevel + workloadKeys + operationKeys + fleetKeys + siteKeys("facility") + existingSiteKeys + siteKeys("sites.*") + moneyKeys
-    + costLineKeys + revenueKeys + uncertaintyKeys + catalogKeys
+    + costLineKeys + revenueKeys + shortfallKeys + uncertaintyKeys + catalogKeys
 
   static let topLevel: [PlanKey] = [
     .init(path: "name", kind: .string, defaultValue: "the file's name", text: "The plan's name: letters, digits, `.`, `-`, `_`, spaces, not starting with `.`, at most 100 characters (it names the output folder)."),
@@ -108,6 +108,7 @@ public enum PlanKeys {
     .init(path: "sites", kind: .named, text: "Further sites by name, each any of the facility's keys (the rest taken from it) with its own `mw_available`, `source` and `date`."),
     .init(path: "money", kind: .section, required: true, text: "Prices, lives, the cost of capital and cash timing."),
     .init(path: "revenue", kind: .section, text: "The prices tokens sell at: revenue served and lost (absent: no revenue figures)."),
+    .init(path: "shortfall_options", kind: .section, text: "Prices for serving the demand the sites cannot: colocation beyond them, cloud GPUs by the hour (the report's Ways to serve the shortfall table; building beyond the sites and retiring the installed fleet need no prices)."),
     .init(path: "cost_lines", kind: .section, text: "Networking, storage, staff, software, insurance and facility upkeep (each 0 unless stated)."),
     .init(path: "uncertainty", kind: .section, text: "Monte Carlo draws and the uncertain drivers' distributions."),
     .init(path: "scenarios", kind: .named, text: "Named overlays: a demand quantile and driver values."),
@@ -222,6 +223,14 @@ public enum PlanKeys {
     .init(path: "revenue.yearly_price_change", kind: .number(min: -0.99, max: 10), defaultValue: "0", unit: "per year", text: "How the prices move each year from the as-of quarter (`-0.5`: halved each year)."),
     .init(path: "revenue.source", kind: .string, required: true, text: "Where the prices come from."),
     .init(path: "revenue.date", kind: .string, required: true, text: "The source's date."),
+  ]
+
+  static let shortfallKeys: [PlanKey] = [
+    .init(path: "shortfall_options.colocation_per_kw_month", kind: nonNegative, unit: "currency per kW IT-month", text: "Wholesale colocation for MW beyond the sites, available from the as-of quarter."),
+    .init(path: "shortfall_options.cloud_per_gpu_hour", kind: nonNegative, unit: "currency per GPU-hour", text: "A rented cloud GPU, paid for every hour of each quarter it is rented."),
+    .init(path: "shortfall_options.cloud_hardware", kind: .string, text: "The hardware the cloud price is for (a catalog entry): the plan's sizing of it gives the GPUs rented."),
+    .init(path: "shortfall_options.source", kind: .string, required: true, text: "Where the prices come from."),
+    .init(path: "shortfall_options.date", kind: .string, required: true, text: "The source's date."),
   ]
 
   static let costLineKeys: [PlanKey] = [

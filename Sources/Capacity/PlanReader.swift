@@ -64,6 +64,7 @@ public enum PlanReader {
     plan.otherSites = otherSites
     if let node = top["cost_lines"] { plan.costLines = try r.costLines(node) }
     if let node = top["revenue"] { plan.revenue = try r.revenue(node) }
+    if let node = top["shortfall_options"] { plan.shortfallPrices = try r.shortfallPrices(node, hardware: catalog.hardware) }
     if let node = top["purchase_alternatives"] {
       plan.purchaseAlternatives = try r.sequence(node).map { try r.hardwareName($0, in: catalog.hardware) }
     }

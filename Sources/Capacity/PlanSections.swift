@@ -275,6 +275,19 @@ extension Reader {
       provenance: try provenance(m, node))
   }
 
+  /// `shortfall_options:`; the cloud price and its hardware come together.
+  func shortfallPrices(_ node: Node, hardware: [String: HardwareSpec]) throws -> ShortfallPrices {
+    let m = try mapping(node, allowed: PlanKeys.allowed(under: "shortfall_options"))
+    let cloud = try m["cloud_per_gpu_hour"].map { try number($0, key: "shortfall_options.cloud_per_gpu_hour") }
+    let cloudHardware = try m["cloud_hardware"].map { try hardwareName($0, in: hardware) }
+    guard (cloud == nil) == (cloudHardware == nil) else {
+      throw error(node, expected: "cloud_per_gpu_hour and cloud_hardware together", fix: "state the hardware the hourly price is for, or drop the price")
+    }
+    return ShortfallPrices(
+      colocationPerKilowattMonth: try m["colocation_per_kw_month"].map { try number($0, key: "shortfall_options.colocation_per_kw_month") },
+      cloudPerGPUHour: cloud, cloudHardware: cloudHardware, provenance: try provenance(m, node))
+  }
+
   /// `money:`.
   func money(_ moneyNode: Node) throws -> Money {
     let m = try mapping(moneyNode, allowed: PlanKeys.allowed(under: "money"))

@@ -147,6 +147,11 @@ package struct AssumptionsRegister: Sendable {
       add("Price of output tokens", r.perMillionOutputTokens, 4, "\(c)/M tokens", v.source, v.date)
       add("Price change", r.yearlyPriceChange, 3, "per year from \(p.asOf)", v.source, v.date)
     }
+    if let o = p.shortfallPrices {
+      let c = p.money.currency, v = o.provenance
+      if let rate = o.colocationPerKilowattMonth { add("Colocation beyond the sites", rate, 0, "\(c)/kW IT-month", v.source, v.date) }
+      if let price = o.cloudPerGPUHour, let h = o.cloudHardware { add("Cloud GPU, \(h)", price, 2, "\(c)/GPU-hour", v.source, v.date) }
+    }
     let cl = p.costLines
     let lines = cl.provenance
     add("Networking capex", cl.networkingCapexShare, 3, "of node capex", lines.source, lines.date)

@@ -47,6 +47,7 @@ extension RunReport {
     blocks.append(.table(tables.powerCost))
     if let sites = tables.sites { blocks.append(.table(sites)) }
     if let alternatives = tables.alternatives { blocks.append(.table(alternatives)) }
+    if let shortfall = tables.shortfall { blocks.append(.table(shortfall)) }
     blocks.append(.table(tables.workloads))
     blocks.append(.table(tables.serving))
     blocks.append(.table(tables.unconstrained))

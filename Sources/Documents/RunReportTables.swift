@@ -23,6 +23,7 @@ package enum RunReport {
       assumptions: register.table, sites: r.plan.sites.count > 1 ? sitesTable(r) : nil, growth: growthTable(r), sources: register.sources,
       assumptionNames: register.names)
     if !r.alternatives.isEmpty { tables.alternatives = alternativesTable(r) }
+    if r.shortfallOptions.count > 2 { tables.shortfall = shortfallTable(r) }
     if let since = r.sinceLastQuarter {
       tables.sincePlan = sincePlanTable(since, currency: r.plan.money.currency)
       tables.sinceScore = since.score.map(sinceScoreTable)
@@ -177,6 +178,54 @@ package enum RunReport {
   }
 
   /// The plan bought with each `purchase_alternatives` entry alone, side by side.
+  /// Ways to serve the demand the sites cannot, over the horizon: the plan, building beyond the
+  /// sites, colocation, cloud GPUs, retiring the installed fleet.
+  package static func shortfallTable(_ r: RunResults) -> ReportTable {
+    let plan = r.plan
+    let currency = plan.money.currency
+    let prices = plan.shortfallPrices
+    func g(_ v: Double, _ d: Int) -> String { NumberText.grouped(v, decimals: d) }
+    let rows: [[ReportTable.Cell]] = r.shortfallOptions.map { o in
+      let (label, note): (String, String)
+      switch o.kind {
+      case .plan: (label, note) = ("The plan: within the sites' MW", "")
+      case .build: (label, note) = ("Build beyond the sites", "on the \(plan.facility.buildLeadQuarters)-quarter build lead")
+      case .colocate:
+        (label, note) = ("Colocate beyond the sites", "\(g(prices?.colocationPerKilowattMonth ?? 0, 0)) \(currency)/kW-month; \(g(o.rentedInLastQuarter, 1)) MW in \(plan.quarters.last!)")
+      case .cloud:
+        (label, note) = ("Rent cloud GPUs for the rest", "\(prices?.cloudHardware ?? "") at \(g(prices?.cloudPerGPUHour ?? 0, 2)) \(currency)/h; \(g(o.rentedInLastQuarter, 0)) GPUs in \(plan.quarters.last!)")
+      case .retire:
+        (label, note) = ("Retire the installed fleet", "its \(g(ShortfallOptions.installedBookValue(plan) / 1e6, 1)) M \(currency) book value written off at \(plan.asOf)")
+      }
+      return [t(label), n(o.servedPercent, 1), n(o.capex / 1e6, 1), n(o.cost / 1e6, 1), n(o.costPerMillionTokens, 4), t(note)]
+    }
+    return ReportTable(
+      title: "Ways to serve the shortfall",
+      columns: [
+        .init("Option", numeric: false, key: "option"), .init("Demand served", unit: "%", key: "served_percent"),
+        .init("Capex", unit: "M \(currency)", key: "capex_million"), .init("Cost", unit: "M \(currency)", key: "cost_million"),
+        .init("Cost per M tokens served", unit: currency, key: "cost_per_million_tokens"), .init("Terms", numeric: false, key: "terms"),
+      ],
+      rows: rows,
+      note: shortfallNote(r))
+  }
+
+  /// What each option in the shortfall table assumes, for the options it has.
+  static func shortfallNote(_ r: RunResults) -> String {
+    let plan = r.plan
+    let kinds = Set(r.shortfallOptions.map(\.kind))
+    var out = ["Over \(plan.quarters.first!)–\(plan.quarters.last!). Cost: depreciation, capital charge and opex, with rent and any write-off. Build is what it would take (the unconstrained plan)."]
+    if kinds.contains(.colocate) {
+      out.append("Colocate buys the same kind of systems but puts those beyond the sites in rented space, available from \(plan.asOf) at the plan's PUE and electricity price.")
+    }
+    if kinds.contains(.cloud) {
+      out.append("Cloud rents, each quarter, the unserved share of the GPUs the plan sizes on the cloud hardware, every hour of the quarter.")
+    }
+    if kinds.contains(.retire) { out.append("Retire plans again without the installed fleet, its MW going to newer systems.") }
+    if let v = plan.shortfallPrices?.provenance { out.append("Prices: \(v.source) (\(v.date)).") }
+    return out.joined(separator: " ")
+  }
+
   package static func alternativesTable(_ r: RunResults) -> ReportTable {
     let currency = r.plan.money.currency
     let q = r.totals.last?.quarter.description ?? ""

@@ -46,6 +46,9 @@ package struct RunResults: Sendable {
   package var buyingNothing: [PlanRow] = []
   /// The plan with each of `purchase_alternatives` bought alone (``Alternatives``).
   package var alternatives: [Result<HardwareAlternative, PlanError>] = []
+  /// The ways to serve demand beyond the sites (``ShortfallOptions``): the plan, build, and what
+  /// `shortfall_options:` prices; empty for none.
+  package var shortfallOptions: [ShortfallOption] = []
   /// The assumptions register, built once from the plan when the results are made.
   package var register = AssumptionsRegister()
 
@@ -146,6 +149,8 @@ package struct RunTables {
   package var sites: ReportTable?
   /// The hardware alternatives side by side (`nil` without `purchase_alternatives`).
   package var alternatives: ReportTable?
+  /// The ways to serve the shortfall side by side (`nil` without a shortfall or options).
+  package var shortfall: ReportTable?
   /// The total's implied quarter-on-quarter growth, history and forecast.
   package var growth: ReportTable
   /// The register's sources, each once, by the reference number its rows give.
@@ -161,6 +166,7 @@ package struct RunTables {
   package var all: [(String, ReportTable)] {
     var out: [(String, ReportTable)] = [("purchases", purchases), ("comparison", comparison)]
     if let alternatives { out.append(("alternatives", alternatives)) }
+    if let shortfall { out.append(("shortfall", shortfall)) }
     out += [("headline", headline), ("capacity", capacity), ("power-cost", powerCost)]
     if let sites { out.append(("sites", sites)) }
     out += [

@@ -295,6 +295,7 @@ public enum QuarterlyRun {
     results.budget = Budget.rows(results.totals, plan: plan, cohorts: cohorts)
     results.buyingNothing = try CapacityPlanner.buyingNothing(plan)
     results.alternatives = Alternatives.compare(plan)
+    results.shortfallOptions = plan.shortfallPrices == nil && plan.fleet.isEmpty ? [] : try ShortfallOptions.compare(plan)
     if base.uncertainty != nil {
       results.budgetRanges = try PlanJob.budgetRanges(base, forecast.demandRows, samples: samples, file: request.planPath)
     }
