@@ -228,13 +228,19 @@ private struct Flow {
     }
     ensure(headerHeight + 14 + rowHeight * Double(min(table.rows.count, 3)))
     header(&self, continued: false)
-    for (r, row) in table.rows.enumerated() {
-      // Wrapped text cells make a row taller.
-      var height = rowHeight
-      for (c, column) in table.columns.enumerated() where !column.numeric {
-        height = max(height, canvas.measure(row[c].display, size: size, width: widths[c] - 2 * padding).height + 3)
+    // Wrapped text cells make a row taller.
+    let heights = table.rows.map { row in
+      table.columns.indices.filter { !table.columns[$0].numeric }.reduce(rowHeight) { h, c in
+        max(h, canvas.measure(row[c].display, size: size, width: widths[c] - 2 * padding).height + 3)
       }
-      if y + height > bottom {
+    }
+    let count = table.rows.count
+    for (r, row) in table.rows.enumerated() {
+      let height = heights[r]
+      // No lone last row on a page of its own: when the last row alone would not fit, the
+      // second-to-last goes over with it (a table of at least 4 rows keeps 2 on each side).
+      let widow = r == count - 2 && count >= 4 && y + height <= bottom && y + height + heights[r + 1] > bottom
+      if y + height > bottom || widow {
         canvas.gray(0.2)
         canvas.line(margin, y, margin + tableWidth, y, width: 0.8)
         newPage()

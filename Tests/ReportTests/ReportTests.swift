@@ -141,6 +141,25 @@ struct ReportTableTests {
 
 @Suite("PDF and PNG")
 struct PDFTests {
+  /// Whatever the table's length, its last row never stands alone on a page: over 60 lengths
+  /// (more than a page of rows), one of which puts a lone last row on the next page without
+  /// the rule.
+  @Test("a table's last row is never alone on a page")
+  func noLoneLastRow() throws {
+    let dir = try scratch()
+    for count in 40..<100 {
+      let table = ReportTable(
+        title: "Rows", columns: [.init("Row", numeric: false), .init("Value")],
+        rows: (0..<count).map { [.text("row-\($0)"), .number(Double($0), decimals: 0)] })
+      let path = dir.appendingPathComponent("t\(count).pdf").path
+      try ReportDocument(title: "T", subtitle: "", footer: "", blocks: [.table(table)]).write(to: path)
+      let (_, text) = try tool(["pdftotext", "-layout", path, "-"])
+      let pages = text.split(separator: "\u{0C}")
+      let last = try #require(pages.first { $0.contains("row-\(count - 1) ") || $0.hasSuffix("row-\(count - 1)") })
+      #expect(last.contains("row-\(count - 2) "), "\(count) rows: the last one alone on its page")
+    }
+  }
+
   @Test("a long table breaks across pages with its header repeated; fonts embedded; both paper sizes")
   func pagination() throws {
     let dir = try scratch()
