@@ -410,37 +410,9 @@ struct PanelBuilder {
     }
   }
 
-  mutating func finish() throws -> DemandLoadResult {
-    // Duplicates: find the earlier line of each (a rescan only when there are any).
-    if !duplicates.isEmpty {
-      for dup in duplicates.prefix(options.maxListedErrors) {
-        let date = CalendarDate(dayNumber: dup.day)
-        report(
-          dup.line, dup.column, found: "\(label(keys[dup.series]).name) on \(date)",
-          expected: "one value per series and day",
-          fix: "remove the duplicate row, or make its segment columns differ (another row "
-            + "already covers \(date))")
-      }
-      errorCount += Swift.max(0, duplicates.count - options.maxListedErrors)
-    }
-    if keys.isEmpty && errorCount == 0 {
-      throw LocatedError(
-        file: file, line: 2, expected: "at least one data row with a value",
-        fix: "the file has no values; add rows")
-    }
-    if errorCount > 0 { throw validationError() }
-    if !emptyValueLines.isEmpty {
-      let shown = emptyValueLines.prefix(5).map(String.init).joined(separator: ", ")
-      warn(
-        LocatedError(
-          file: file, line: emptyValueLines[0],
-          found: "\(emptyValueLines.count) empty value\(emptyValueLines.count == 1 ? "" : "s") (lines \(shown)\(emptyValueLines.count > 5 ? ", …" : ""))",
-          expected: "a value in every measure cell",
-          fix: "empty cells are kept as missing days; fill them if the values are known"))
-    }
-    warnMetricLikeSegments()
-    // Derived totals: tokens = input + output where a segment has both and no tokens series;
-    // tokens = input (or output) where it has only that one (an embedding product), said once.
+  /// Derived totals: tokens = input + output where a segment has both and no tokens series;
+  /// tokens = input (or output) where it has only that one (an embedding product), said once.
+  mutating func deriveTotals() {
     let bySegments = Dictionary(grouping: keys.indices, by: { keys[$0].segments })
     var oneSided: [(name: String, measure: Measure)] = []
     for (segs, members) in bySegments {
@@ -475,6 +447,38 @@ struct PanelBuilder {
           fix: "their tokens are taken as their \(first.measure == .inputTokens ? "input" : "output") tokens alone"
             + (count > 1 ? " (each its own measure)" : "") + "; if the other measure exists, add it to the file"))
     }
+  }
+
+  mutating func finish() throws -> DemandLoadResult {
+    // Duplicates: find the earlier line of each (a rescan only when there are any).
+    if !duplicates.isEmpty {
+      for dup in duplicates.prefix(options.maxListedErrors) {
+        let date = CalendarDate(dayNumber: dup.day)
+        report(
+          dup.line, dup.column, found: "\(label(keys[dup.series]).name) on \(date)",
+          expected: "one value per series and day",
+          fix: "remove the duplicate row, or make its segment columns differ (another row "
+            + "already covers \(date))")
+      }
+      errorCount += Swift.max(0, duplicates.count - options.maxListedErrors)
+    }
+    if keys.isEmpty && errorCount == 0 {
+      throw LocatedError(
+        file: file, line: 2, expected: "at least one data row with a value",
+        fix: "the file has no values; add rows")
+    }
+    if errorCount > 0 { throw validationError() }
+    if !emptyValueLines.isEmpty {
+      let shown = emptyValueLines.prefix(5).map(String.init).joined(separator: ", ")
+      warn(
+        LocatedError(
+          file: file, line: emptyValueLines[0],
+          found: "\(emptyValueLines.count) empty value\(emptyValueLines.count == 1 ? "" : "s") (lines \(shown)\(emptyValueLines.count > 5 ? ", …" : ""))",
+          expected: "a value in every measure cell",
+          fix: "empty cells are kept as missing days; fill them if the values are known"))
+    }
+    warnMetricLikeSegments()
+    deriveTotals()
     // Order: by segment values, then measure — independent of row order.
     let labels = keys.map(label)
     let order = labels.indices.sorted { a, b in
