@@ -462,6 +462,9 @@ public struct Plan: Sendable, Equatable {
   /// Hardware and model entries that name one read before (a later catalog, or the plan's own
   /// `hardware:`/`models:`), in reading order.
   public var catalogOverrides: [CatalogOverride] = []
+  /// Each key's line comment in the plan file, by dotted path (`facility.pue`): the item's own
+  /// source as written, shown in the register beside the figure.
+  public var itemNotes: [String: String] = [:]
   /// What a node of `hardware` bought by the plan costs: the catalog's price × the plan's GPU
   /// price factor.
   public func newNodePrice(_ name: String) -> Double {

@@ -84,3 +84,49 @@ extension Reader {
     return result
   }
 }
+
+extension PlanReader {
+  /// Each key's line comment in the plan text, by dotted path (`facility.pue` →
+  /// "China eastern hub clusters <= 1.25 (NDRC 2022 approvals)"): the item's own source as the
+  /// plan writes it, which the register shows beside the figure. Keys of sections and of lists
+  /// are walked; a comment on a section's own line, or on a line of its own, is not an item's.
+  static func itemNotes(_ root: Node, text: String) -> [String: String] {
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    var notes: [String: String] = [:]
+    func walk(_ node: Node, _ path: String) {
+      guard case .mapping(let m) = node else { return }
+      for (key, value) in m {
+        guard let name = key.string else { continue }
+        let full = path.isEmpty ? name : path + "." + name
+        if case .mapping = value, value.mark?.line != key.mark?.line {
+          walk(value, full)
+          continue
+        }
+        if case .sequence = value, value.mark?.line != key.mark?.line { continue }
+        if let line = key.mark?.line, line >= 1, line <= lines.count, let note = comment(String(lines[line - 1])) {
+          notes[full] = note
+        }
+      }
+    }
+    walk(root, "")
+    return notes
+  }
+
+  /// The comment at the end of a YAML line: after a `#` outside quotes that follows a space.
+  package static func comment(_ line: String) -> String? {
+    var quote: Character?
+    var previous: Character = " "
+    for (k, ch) in zip(line.indices, line) {
+      if let q = quote {
+        if ch == q { quote = nil }
+      } else if ch == "\"" || ch == "'" {
+        quote = ch
+      } else if ch == "#", previous == " " || previous == "\t" {
+        let text = line[line.index(after: k)...].trimmingCharacters(in: .whitespaces)
+        return text.isEmpty ? nil : text
+      }
+      previous = ch
+    }
+    return nil
+  }
+}

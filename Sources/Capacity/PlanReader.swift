@@ -70,6 +70,7 @@ public enum PlanReader {
     }
     plan.catalogs = catalog.paths
     plan.catalogOverrides = catalog.overrides
+    plan.itemNotes = itemNotes(root, text: text)
     plan.accelerators = catalog.accelerators
     plan.measurements = catalog.measurements
     try plan.calibrateServing()

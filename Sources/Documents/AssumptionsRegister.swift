@@ -48,6 +48,7 @@ package struct AssumptionsRegister: Sendable {
   /// The register of `plan` run with `forecast`'s settings on `inputs` (path, SHA-256).
   package init(plan p: Plan, forecast: PlanForecastSettings, inputs: [(String, String)]) {
     let planFile = "stated in the plan (\(p.name))"
+    notes = p.itemNotes
     addOperations(p, forecast: forecast, planFile: planFile)
     addSites(p)
     addMoney(p)
@@ -62,21 +63,27 @@ package struct AssumptionsRegister: Sendable {
     }
   }
 
+  /// The plan file's line comment on each key (``Plan/itemNotes``): a figure's own source.
+  private var notes: [String: String] = [:]
+
+  /// Adds a row; with `key` (the figure's plan key), the plan file's comment on that key, when
+  /// it has one, is its source instead of the section's.
   private mutating func add(
     _ name: String, _ value: Double, _ decimals: Int, _ unit: String, _ source: String, _ date: String,
-    definedName: PlanAssumption? = nil
+    definedName: PlanAssumption? = nil, key: String? = nil
   ) {
-    entries.append(Entry(name: name, value: value, decimals: decimals, unit: unit, source: source, date: date, definedName: definedName))
+    let note = key.flatMap { notes[$0] }
+    entries.append(Entry(name: name, value: value, decimals: decimals, unit: unit, source: note ?? source, date: date, definedName: definedName))
   }
 
   /// The plan's operating choices and the forecast's growth prior.
   private mutating func addOperations(_ p: Plan, forecast: PlanForecastSettings, planFile: String) {
-    add("Demand share served", p.demandShare, 4, "share", planFile, "")
-    add("Peak to average", p.operations.peakToAverage, 2, "ratio", planFile, "")
-    add("Target utilisation", p.operations.targetUtilization, 2, "share", planFile, "")
-    add("Redundancy", p.operations.redundancyShare, 2, "share", planFile, "")
-    add("Yearly efficiency gain", p.operations.yearlyEfficiencyGain, 2, "per year", planFile, "")
-    add("Service life", p.serviceLifeYears, 1, "years", planFile, "")
+    add("Demand share served", p.demandShare, 4, "share", planFile, "", key: "demand_share")
+    add("Peak to average", p.operations.peakToAverage, 2, "ratio", planFile, "", key: "operations.peak_to_average")
+    add("Target utilisation", p.operations.targetUtilization, 2, "share", planFile, "", key: "operations.target_utilization")
+    add("Redundancy", p.operations.redundancyShare, 2, "share", planFile, "", key: "operations.redundancy_share")
+    add("Yearly efficiency gain", p.operations.yearlyEfficiencyGain, 2, "per year", planFile, "", key: "operations.yearly_efficiency_gain")
+    add("Service life", p.serviceLifeYears, 1, "years", planFile, "", key: "fleet.service_life_years")
     if let decay = GrowthDecay.chosen(forecast.growthDecay) {
       // The forecast's prior (GrowthDecay): the growth rate past each series' backtested span.
       add(
@@ -88,15 +95,15 @@ package struct AssumptionsRegister: Sendable {
   /// The first site and every further site.
   private mutating func addSites(_ p: Plan) {
     let f = p.facility.provenance
-    add("PUE", p.facility.pue, 2, "ratio", f.source, f.date, definedName: .pue)
-    add("Rack power", p.facility.rackKilowatts, 1, "kW", f.source, f.date)
+    add("PUE", p.facility.pue, 2, "ratio", f.source, f.date, definedName: .pue, key: "facility.pue")
+    add("Rack power", p.facility.rackKilowatts, 1, "kW", f.source, f.date, key: "facility.rack_kw")
     add(
       "Facility capex", p.facility.capexPerMegawatt, 0,
-      "\(p.money.currency)/MW \(p.facility.capexBasis == .itMegawatts ? "IT" : "facility")", f.source, f.date)
-    add("Facility life", p.facility.lifeYears, 1, "years", f.source, f.date, definedName: .facilityLifeYears)
-    add("Build lead", Double(p.facility.buildLeadQuarters), 0, "quarters", f.source, f.date)
+      "\(p.money.currency)/MW \(p.facility.capexBasis == .itMegawatts ? "IT" : "facility")", f.source, f.date, key: "facility.capex_per_mw")
+    add("Facility life", p.facility.lifeYears, 1, "years", f.source, f.date, definedName: .facilityLifeYears, key: "facility.life_years")
+    add("Build lead", Double(p.facility.buildLeadQuarters), 0, "quarters", f.source, f.date, key: "facility.build_lead_quarters")
     for (q, mw) in p.facility.megawattsAvailable.sorted(by: { $0.key < $1.key }) {
-      add("Site power from \(q)", mw, 1, Self.megawattUnit(p.facility), f.source, f.date)
+      add("Site power from \(q)", mw, 1, Self.megawattUnit(p.facility), f.source, f.date, key: "facility.mw_available")
     }
     for site in p.otherSites {
       let s = site.provenance
@@ -121,11 +128,11 @@ package struct AssumptionsRegister: Sendable {
     let price = p.facility.electricityPerKilowattHour == nil ? m : p.facility.provenance
     add(
       "Electricity price", p.electricityPrice(at: p.facility), 4, "\(p.money.currency)/kWh", price.source, price.date,
-      definedName: .electricityPrice)
-    add("Depreciation", p.money.depreciationYears, 1, "years", m.source, m.date, definedName: .depreciationYears)
-    add("Cost of capital", p.money.costOfCapital, 3, "per year", m.source, m.date, definedName: .costOfCapital)
-    add("Maintenance", p.money.maintenanceShare, 3, "of IT capex per year", m.source, m.date, definedName: .maintenanceShare)
-    add("Procurement lead", Double(p.money.procurementLeadQuarters), 0, "quarters", m.source, m.date)
+      definedName: .electricityPrice, key: p.facility.electricityPerKilowattHour == nil ? "money.electricity_per_kwh" : "facility.electricity_per_kwh")
+    add("Depreciation", p.money.depreciationYears, 1, "years", m.source, m.date, definedName: .depreciationYears, key: "money.depreciation_years")
+    add("Cost of capital", p.money.costOfCapital, 3, "per year", m.source, m.date, definedName: .costOfCapital, key: "money.cost_of_capital")
+    add("Maintenance", p.money.maintenanceShare, 3, "of IT capex per year", m.source, m.date, definedName: .maintenanceShare, key: "money.maintenance_share")
+    add("Procurement lead", Double(p.money.procurementLeadQuarters), 0, "quarters", m.source, m.date, key: "money.procurement_lead_quarters")
     // Planning conventions, not sourced figures: an empty date says so.
     if let schedule = p.money.gpuPaymentSchedule {
       for i in schedule {
@@ -142,25 +149,25 @@ package struct AssumptionsRegister: Sendable {
       "month (named by the year it \(p.money.fiscalYearNamedByStart ? "starts" : "ends") in)", "planning convention", "")
     if let r = p.revenue {
       let c = p.money.currency, v = r.provenance
-      add("Price of input tokens", r.perMillionInputTokens, 4, "\(c)/M tokens (prompt-cache misses)", v.source, v.date)
-      add("Price of cached input tokens", r.perMillionCachedInputTokens, 4, "\(c)/M tokens", v.source, v.date)
-      add("Price of output tokens", r.perMillionOutputTokens, 4, "\(c)/M tokens", v.source, v.date)
+      add("Price of input tokens", r.perMillionInputTokens, 4, "\(c)/M tokens (prompt-cache misses)", v.source, v.date, key: "revenue.per_million_input_tokens")
+      add("Price of cached input tokens", r.perMillionCachedInputTokens, 4, "\(c)/M tokens", v.source, v.date, key: "revenue.per_million_cached_input_tokens")
+      add("Price of output tokens", r.perMillionOutputTokens, 4, "\(c)/M tokens", v.source, v.date, key: "revenue.per_million_output_tokens")
       add("Price change", r.yearlyPriceChange, 3, "per year from \(p.asOf)", v.source, v.date)
     }
     if let o = p.shortfallPrices {
       let c = p.money.currency, v = o.provenance
-      if let rate = o.colocationPerKilowattMonth { add("Colocation beyond the sites", rate, 0, "\(c)/kW IT-month", v.source, v.date) }
-      if let price = o.cloudPerGPUHour, let h = o.cloudHardware { add("Cloud GPU, \(h)", price, 2, "\(c)/GPU-hour", v.source, v.date) }
+      if let rate = o.colocationPerKilowattMonth { add("Colocation beyond the sites", rate, 0, "\(c)/kW IT-month", v.source, v.date, key: "shortfall_options.colocation_per_kw_month") }
+      if let price = o.cloudPerGPUHour, let h = o.cloudHardware { add("Cloud GPU, \(h)", price, 2, "\(c)/GPU-hour", v.source, v.date, key: "shortfall_options.cloud_per_gpu_hour") }
     }
     let cl = p.costLines
     let lines = cl.provenance
-    add("Networking capex", cl.networkingCapexShare, 3, "of node capex", lines.source, lines.date)
-    add("Storage capex", cl.storageCapexShare, 3, "of node capex", lines.source, lines.date)
-    add("Network and storage power", cl.networkStoragePowerShare, 3, "of GPU nodes' IT load", lines.source, lines.date)
-    add("Staff", cl.staffPerGPUYear, 0, "\(p.money.currency)/GPU-year", lines.source, lines.date)
-    add("Software and support", cl.softwarePerGPUYear, 0, "\(p.money.currency)/GPU-year", lines.source, lines.date)
-    add("Insurance", cl.insuranceShare, 4, "of gross capex per year", lines.source, lines.date)
-    add("Facility upkeep", cl.facilityOpexPerMegawattYear, 0, "\(p.money.currency)/facility MW-year", lines.source, lines.date)
+    add("Networking capex", cl.networkingCapexShare, 3, "of node capex", lines.source, lines.date, key: "cost_lines.networking_capex_share")
+    add("Storage capex", cl.storageCapexShare, 3, "of node capex", lines.source, lines.date, key: "cost_lines.storage_capex_share")
+    add("Network and storage power", cl.networkStoragePowerShare, 3, "of GPU nodes' IT load", lines.source, lines.date, key: "cost_lines.network_storage_power_share")
+    add("Staff", cl.staffPerGPUYear, 0, "\(p.money.currency)/GPU-year", lines.source, lines.date, key: "cost_lines.staff_per_gpu_year")
+    add("Software and support", cl.softwarePerGPUYear, 0, "\(p.money.currency)/GPU-year", lines.source, lines.date, key: "cost_lines.software_per_gpu_year")
+    add("Insurance", cl.insuranceShare, 4, "of gross capex per year", lines.source, lines.date, key: "cost_lines.insurance_share")
+    add("Facility upkeep", cl.facilityOpexPerMegawattYear, 0, "\(p.money.currency)/facility MW-year", lines.source, lines.date, key: "cost_lines.facility_opex_per_mw_year")
   }
 
   /// The installed fleet and what the existing sites cost.

@@ -128,3 +128,25 @@ struct CatalogOverrideTests {
     #expect(whole.catalogOverrides.first?.replacesWhole == true && whole.hardware["B200"]?.provenance.source == "whole")
   }
 }
+
+/// A figure's own source as the plan file writes it: the comment on its line.
+@Suite("register: each figure's own source")
+struct ItemSourceTests {
+  @Test("a key's line comment is its source in the register; a figure without one keeps its section's")
+  func lineComments() throws {
+    let text = try String(contentsOf: packageRoot.appendingPathComponent("datasets/plans/default.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "../catalog/", with: packageRoot.appendingPathComponent("datasets/catalog").path + "/")
+      .replacingOccurrences(of: "  life_years: 14                 # facility life 14 yr (Epoch AI)", with: "  life_years: 14")
+    let plan = try PlanReader.read(text: text, path: packageRoot.appendingPathComponent("datasets/plans/plan.yaml").path)
+    #expect(plan.itemNotes["facility.pue"] == "China eastern hub clusters <= 1.25 (NDRC 2022 approvals)")
+    #expect(plan.itemNotes["facility.life_years"] == nil && plan.itemNotes["facility"] == nil)
+    let register = AssumptionsRegister(plan: plan, forecast: PlanForecastSettings(), inputs: [])
+    func source(_ name: String) throws -> String { try #require(register.entries.first { $0.name == name }).source }
+    #expect(try source("PUE") == "China eastern hub clusters <= 1.25 (NDRC 2022 approvals)")
+    #expect(try source("Facility life") == plan.facility.provenance.source)
+    #expect(try source("Electricity price") == "China average industrial 2024 (China Briefing)")
+    // A '#' inside quotes is no comment; one must follow a space.
+    #expect(PlanReader.comment(#"  source: "a # b" # the real one"#) == "the real one")
+    #expect(PlanReader.comment(#"  name: "x#y""#) == nil && PlanReader.comment("  url: a#b") == nil)
+  }
+}
