@@ -119,8 +119,6 @@ extension CapacityPlanner {
     if contracted > 0 {
       total.leaseIdleShare = max(0, 1 - leasedRows.reduce(0.0) { $0 + power[$1].itKW } / contracted)
     }
-    total.otherOpex = otherOpex(
-      plan, installedGPUs: served.installed, facilityMegawatts: total.facilityPowerMegawatts, state: state, at: q)
     // Depreciation, capital charge and the rest: the cost model's formulas over the cohorts. With
     // several sites, facility MW, energy and electricity are the sites' sums (each site at its
     // own PUE and price); with one, the formulas give the same values.
@@ -128,16 +126,6 @@ extension CapacityPlanner {
     return (total, siteRows)
   }
 
-
-  /// A quarter's staff and software (per installed GPU-year), insurance (a share of gross IT and
-  /// facility capex per year) and facility running costs (per facility MW-year).
-  static func otherOpex(_ plan: Plan, installedGPUs: Int, facilityMegawatts: Double, state: PlannerState, at q: Quarter) -> Double {
-    let c = plan.costLines
-    // Insured: the IT equipment in service and the facilities within their life.
-    let grossCapex = state.inServiceCapex(plan, at: q, kinds: [.it, .facility])
-    return ((c.staffPerGPUYear + c.softwarePerGPUYear) * Double(installedGPUs) + c.insuranceShare * grossCapex
-      + c.facilityOpexPerMegawattYear * facilityMegawatts) / 4
-  }
 
   /// Workload rows: their own tokens, and the quarter's GPUs, power and money split by their
   /// share of the GPU-hours.

@@ -41,6 +41,20 @@ public enum CostModel {
     (.joulesPerToken, .ratio(.product([.quantity(.energyMegawattHours), .constant(3.6e9)]), .quantity(.tokensServed))),
     // Electricity = facility MWh × 1,000 kWh/MWh × price per kWh.
     (.electricity, .product([.quantity(.energyMegawattHours), .constant(1000), .assumption(.electricityPrice)])),
+    // Other opex = ((staff + software per GPU-year) × GPUs installed + insurance × the gross IT
+    // and facility capex in service + facility upkeep per MW-year × facility MW) / 4.
+    (
+      .otherOpex,
+      .quotient(
+        .sum([
+          .product([.sum([.assumption(.staffPerGPUYear), .assumption(.softwarePerGPUYear)]), .quantity(.gpusInstalled)]),
+          .product([
+            .assumption(.insuranceShare),
+            .sum([.cohortGross(.it, life: .serviceLifeYears), .cohortGross(.facility, life: .facilityLifeYears)]),
+          ]),
+          .product([.assumption(.facilityOpexPerMegawattYear), .quantity(.facilityPowerMegawatts)]),
+        ]), .constant(4))
+    ),
     // Opex = electricity + maintenance and colocation + staff, software, insurance and facility upkeep.
     (.opex, .sum([.quantity(.electricity), .quantity(.maintenanceAndColocation), .quantity(.otherOpex)])),
     // Cost per million tokens served = (depreciation + capital charge + opex) / (tokens served
@@ -83,6 +97,7 @@ public enum CostModel {
 public enum PlanQuantity: String, Sendable, CaseIterable {
   case tokens, tokensServed, itPowerMegawatts, facilityPowerMegawatts, siteMegawatts, shortfallMegawatts
   case itEnergyMegawattHours, energyMegawattHours, joulesPerToken
+  case gpusInstalled
   case depreciation, capitalCharge, electricity, maintenance, colocationAndLease, maintenanceAndColocation, otherOpex, opex
   case costPerMillionTokens
 
@@ -98,6 +113,7 @@ public enum PlanQuantity: String, Sendable, CaseIterable {
     case .itEnergyMegawattHours: return \.itEnergyMegawattHours
     case .energyMegawattHours: return \.energyMegawattHours
     case .joulesPerToken: return \.joulesPerToken
+    case .gpusInstalled: return \.gpusInstalledCount
     case .depreciation: return \.depreciation
     case .capitalCharge: return \.capitalCharge
     case .electricity: return \.electricity
@@ -135,6 +151,14 @@ public enum PlanAssumption: String, Sendable, CaseIterable {
   case gpuPriceFactor = "GPUPriceFactor"
   /// The share of a GPU purchase paid at order (the rest on delivery).
   case gpuPaymentAtOrder = "GPUPaymentAtOrder"
+  /// Staff per GPU installed per year.
+  case staffPerGPUYear = "StaffPerGPUYear"
+  /// Software and support per GPU installed per year.
+  case softwarePerGPUYear = "SoftwarePerGPUYear"
+  /// Insurance per year as a share of the gross capex in service.
+  case insuranceShare = "InsuranceShare"
+  /// Facility upkeep per facility MW per year.
+  case facilityOpexPerMegawattYear = "FacilityUpkeepPerMWYear"
 
   /// The assumption's value in `plan`, at `site` (default: the first site) for the site's own
   /// PUE and electricity price.
@@ -149,6 +173,10 @@ public enum PlanAssumption: String, Sendable, CaseIterable {
     case .serviceLifeYears: return plan.serviceLifeYears
     case .gpuPriceFactor: return plan.money.gpuPriceFactor
     case .gpuPaymentAtOrder: return plan.money.gpuPaymentAtOrder
+    case .staffPerGPUYear: return plan.costLines.staffPerGPUYear
+    case .softwarePerGPUYear: return plan.costLines.softwarePerGPUYear
+    case .insuranceShare: return plan.costLines.insuranceShare
+    case .facilityOpexPerMegawattYear: return plan.costLines.facilityOpexPerMegawattYear
     }
   }
 }

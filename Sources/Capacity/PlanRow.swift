@@ -12,6 +12,11 @@ public struct PlanRow: Sendable, Equatable {
   public var gpusBusyAverage: Double
   public var gpusRequired: Int
   public var gpusInstalled: Int
+  /// ``gpusInstalled`` as a number, for the cost model's formulas.
+  public var gpusInstalledCount: Double {
+    get { Double(gpusInstalled) }
+    set { gpusInstalled = Int(newValue.rounded()) }
+  }
   public var gpusToOrder: Int
   /// The quarter by which `gpusToOrder` must be ordered (procurement lead time).
   public var orderByQuarter: Quarter?

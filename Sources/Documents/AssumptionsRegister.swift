@@ -164,10 +164,10 @@ package struct AssumptionsRegister: Sendable {
     add("Networking capex", cl.networkingCapexShare, 3, "of node capex", lines.source, lines.date, key: "cost_lines.networking_capex_share")
     add("Storage capex", cl.storageCapexShare, 3, "of node capex", lines.source, lines.date, key: "cost_lines.storage_capex_share")
     add("Network and storage power", cl.networkStoragePowerShare, 3, "of GPU nodes' IT load", lines.source, lines.date, key: "cost_lines.network_storage_power_share")
-    add("Staff", cl.staffPerGPUYear, 0, "\(p.money.currency)/GPU-year", lines.source, lines.date, key: "cost_lines.staff_per_gpu_year")
-    add("Software and support", cl.softwarePerGPUYear, 0, "\(p.money.currency)/GPU-year", lines.source, lines.date, key: "cost_lines.software_per_gpu_year")
-    add("Insurance", cl.insuranceShare, 4, "of gross capex per year", lines.source, lines.date, key: "cost_lines.insurance_share")
-    add("Facility upkeep", cl.facilityOpexPerMegawattYear, 0, "\(p.money.currency)/facility MW-year", lines.source, lines.date, key: "cost_lines.facility_opex_per_mw_year")
+    add("Staff", cl.staffPerGPUYear, 0, "\(p.money.currency)/GPU-year", lines.source, lines.date, definedName: .staffPerGPUYear, key: "cost_lines.staff_per_gpu_year")
+    add("Software and support", cl.softwarePerGPUYear, 0, "\(p.money.currency)/GPU-year", lines.source, lines.date, definedName: .softwarePerGPUYear, key: "cost_lines.software_per_gpu_year")
+    add("Insurance", cl.insuranceShare, 4, "of gross capex per year", lines.source, lines.date, definedName: .insuranceShare, key: "cost_lines.insurance_share")
+    add("Facility upkeep", cl.facilityOpexPerMegawattYear, 0, "\(p.money.currency)/facility MW-year", lines.source, lines.date, definedName: .facilityOpexPerMegawattYear, key: "cost_lines.facility_opex_per_mw_year")
   }
 
   /// The installed fleet and what the existing sites cost.

@@ -88,7 +88,7 @@ package enum PlanColumn: String, CaseIterable {
     case .gpuHours: return .init(content: .number(\.gpuHours), unit: "GPU-hours")
     case .gpusBusyAverage: return .init(content: .number(\.gpusBusyAverage), unit: "GPUs")
     case .gpusRequired: return .init(content: .integer(\.gpusRequired), unit: "GPUs")
-    case .gpusInstalled: return .init(content: .integer(\.gpusInstalled), unit: "GPUs")
+    case .gpusInstalled: return .init(content: .integer(\.gpusInstalled), unit: "GPUs", quantity: .gpusInstalled)
     case .gpusToOrder: return .init(content: .integer(\.gpusToOrder), unit: "GPUs")
     case .orderByQuarter: return .init(content: .text { $0.orderByQuarter?.description }, unit: "quarter")
     case .racks: return .init(content: .integer(\.racks), unit: "racks")

@@ -29,7 +29,7 @@ struct WorkbookRecalcTests {
     return try #require(try JSONSerialization.jsonObject(with: Data(recalc.stdout.utf8)) as? [String: [[String: Any]]])
   }
 
-  @Test("PUE 1.5, 0.12 per kWh, 15% cost of capital, 4-year IT and 20-year facility lives, 8% maintenance, recalculated, equal tokenplan plan with those values to 1e-9")
+  @Test("PUE 1.5, 0.12 per kWh, 15% cost of capital, 4-year IT and 20-year facility lives, 8% maintenance and the other opex lines, recalculated, equal tokenplan plan with those values to 1e-9")
   func recalculation() throws {
     let (small, dir) = try RunCommandTests.smallPlan()
     let plan = dir.appendingPathComponent("big-site.yaml").path
@@ -42,7 +42,8 @@ struct WorkbookRecalcTests {
     let out = try Self.run(plan, in: dir, "run")
     let sheets = try Self.recalculated(out, [
       "PUE=1.5", "ElectricityPrice=0.12", "CostOfCapital=0.15", "DepreciationYears=4", "FacilityLifeYears=20", "MaintenanceShare=0.08",
-      "GPUPriceFactor=1.2", "GPUPaymentAtOrder=0.3",
+      "GPUPriceFactor=1.2", "GPUPaymentAtOrder=0.3", "StaffPerGPUYear=1000", "SoftwarePerGPUYear=500", "InsuranceShare=0.01",
+      "FacilityUpkeepPerMWYear=50000",
     ])
     let recalculated = try #require(sheets["Quarterly plan"])
 
@@ -52,6 +53,14 @@ struct WorkbookRecalcTests {
       ("  cost_of_capital: 0.10 ", "  cost_of_capital: 0.15 "), ("  depreciation_years: 5 ", "  depreciation_years: 4 "),
       ("  life_years: 14 ", "  life_years: 20 "), ("  maintenance_share: 0.05 ", "  maintenance_share: 0.08 "),
       ("  gpu_payment_at_order: 1.0 ", "  gpu_price_factor: 1.2\n  gpu_payment_at_order: 0.3 "),
+    ] {
+      #expect(text.contains(from), "\(from)")
+      text = text.replacingOccurrences(of: from, with: to)
+    }
+    // The other opex lines (0 in the plan), named in the workbook too.
+    for (from, to) in [
+      ("  staff_per_gpu_year: 0 ", "  staff_per_gpu_year: 1000 "), ("  software_per_gpu_year: 0 ", "  software_per_gpu_year: 500 "),
+      ("  insurance_share: 0 ", "  insurance_share: 0.01 "), ("  facility_opex_per_mw_year: 0 ", "  facility_opex_per_mw_year: 50000 "),
     ] {
       #expect(text.contains(from), "\(from)")
       text = text.replacingOccurrences(of: from, with: to)
