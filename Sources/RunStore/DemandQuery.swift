@@ -18,6 +18,14 @@ public enum DemandQuery {
   ///   query the database refuses (with its message).
   public static func csv(source: String, query: String) throws -> [UInt8] {
     let url = try StoreURL(source, flag: "the demand source")
+    // Only a query that reads is run: its first word says so (a COPY … TO, a VACUUM INTO or an
+    // INSERT is refused before it reaches the database), and SQLite checks the statement too.
+    let first = query.drop { $0.isWhitespace || $0 == "(" }.prefix { $0.isLetter }.uppercased()
+    guard ["SELECT", "WITH", "VALUES", "TABLE"].contains(first) else {
+      throw LocatedError(
+        file: url.description, found: query, expected: "a query that only reads: SELECT, WITH, VALUES or TABLE",
+        fix: "the demand source is only read: write a SELECT whose rows are the demand")
+    }
     let result: (columns: [String], rows: [[SQLValue]])
     switch url {
     case .sqlite(let path):

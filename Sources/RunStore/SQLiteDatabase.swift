@@ -41,8 +41,25 @@ final class SQLiteDatabase: SQLDatabase {
     try select(sql, parameters, expected: "a store that can be written").rows
   }
 
+  /// Runs one statement that only reads: refused before it runs when SQLite finds it would
+  /// write (`sqlite3_stmt_readonly`: `VACUUM INTO`, `ATTACH`, a pragma that sets) or when more
+  /// than one statement is given.
   func select(_ sql: String) throws -> (columns: [String], rows: [[SQLValue]]) {
-    try select(sql, [], expected: "a query SQLite can run on a read-only database")
+    var statement: OpaquePointer?
+    var tail: UnsafePointer<CChar>?
+    let readOnly = sql.withCString { text -> Bool in
+      guard sqlite3_prepare_v2(handle, text, -1, &statement, &tail) == SQLITE_OK, let statement else { return false }
+      defer { sqlite3_finalize(statement) }
+      let rest = tail.map { String(cString: $0) } ?? ""
+      return sqlite3_stmt_readonly(statement) != 0 && rest.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ";"))).isEmpty
+    }
+    guard statement != nil else { throw failure("a statement SQLite can prepare") }
+    guard readOnly else {
+      throw LocatedError(
+        file: path, found: sql, expected: "one statement that only reads (SELECT …)",
+        fix: "the demand source is only read: write a single SELECT")
+    }
+    return try select(sql, [], expected: "a query SQLite can run on a read-only database")
   }
 
   private func select(_ sql: String, _ parameters: [SQLValue], expected: String) throws -> (columns: [String], rows: [[SQLValue]]) {

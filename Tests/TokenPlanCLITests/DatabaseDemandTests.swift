@@ -38,10 +38,15 @@ struct DatabaseDemandTests {
     // The result's third row (line 4, the header being line 1), its third column.
     let bad = try runTokenplan(["data", "validate", "sqlite:" + path, "--query", "SELECT day AS date, product, tokens FROM bad"])
     #expect(bad.status == 1 && bad.stderr.contains("sqlite:\(path) (query result):4:3: error: expected a value ≥ 0"), "\(bad.stderr)")
-    // A query that would write is refused, and the table keeps its rows.
-    let write = try runTokenplan(["data", "validate", "sqlite:" + path, "--query", "DELETE FROM usage"])
-    #expect(write.status == 1, "\(write.stderr)")
+    // A query that would write is refused before it runs: the table keeps its rows and no file
+    // appears (VACUUM INTO writes a new database even on a read-only connection).
+    let copy = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("copy.db").path
+    for sql in ["DELETE FROM usage", "VACUUM INTO '\(copy)'", "SELECT 1 AS date; DELETE FROM usage", "select day as date from usage; VACUUM INTO '\(copy)'"] {
+      let write = try runTokenplan(["data", "validate", "sqlite:" + path, "--query", sql])
+      #expect(write.status == 1 && write.stderr.contains("only reads"), "\(sql): \(write.stderr)")
+    }
     #expect(try sqliteOutput(path, "SELECT count(*) FROM usage") == "120")
+    #expect(!FileManager.default.fileExists(atPath: copy))
     let missing = try runTokenplan(["data", "validate", "sqlite:" + path])
     #expect(missing.status == 1 && missing.stderr.contains("--query SQL"), "\(missing.stderr)")
     // The forecast reads it too.
@@ -88,7 +93,11 @@ struct DatabaseDemandTests {
     let summary = try runTokenplan(["data", "summary", url, "--query", "SELECT day AS date, product, tokens FROM usage", "--format", "csv"])
     #expect(summary.status == 0, "\(summary.stderr)")
     #expect(summary.stdout.split(separator: "\n").count == 3, "\(summary.stdout)")
-    let write = try runTokenplan(["data", "validate", url, "--query", "DELETE FROM usage RETURNING day AS date, product, tokens"])
+    // A writing statement is refused by its first word; one hidden in a WITH by the read-only
+    // transaction.
+    let copy = try runTokenplan(["data", "validate", url, "--query", "COPY (SELECT 1) TO '/tmp/tokenplan-copy-test'"])
+    #expect(copy.status == 1 && copy.stderr.contains("only reads"), "\(copy.stderr)")
+    let write = try runTokenplan(["data", "validate", url, "--query", "WITH d AS (DELETE FROM usage RETURNING day AS date, product, tokens) SELECT * FROM d"])
     #expect(write.status == 1 && write.stderr.contains("read-only"), "\(write.stderr)")
   }
 }
