@@ -3,6 +3,8 @@ import Demand
 import Documents
 import Foundation
 import OutputSafety
+import RunStore
+import ShardFormat
 import TokenPlanCore
 
 /// What `tokenplan init` is told: the user's demand file and how to read it, and their site.
@@ -48,7 +50,7 @@ public enum InitJob {
     var options = DemandLoadOptions()
     try r.shape.apply(to: &options)
     options.checkOutliers = false
-    let panel = try DemandLoader.load(path: r.data, options: options).panel
+    let panel = try DemandSource.load(r.data, options: options).panel
     guard ["facility", "it"].contains(r.megawattsBasis) else {
       throw LocatedError(file: "<command line>", found: r.megawattsBasis, expected: "facility or it for --mw-basis", fix: "write --mw-basis it for a colocation contract's IT MW")
     }
@@ -78,6 +80,7 @@ public enum InitJob {
     let catalogs = try ThroughputJob.shippedCatalogFolder()
     func relative(_ path: String) -> String { relativePath(URL(fileURLWithPath: path).absoluteURL.standardized.path, from: planDir.standardized.path) }
     let today = String(RunOutputs.isoDate(r.date).prefix(10))
+    let shape = r.shape
     var lines: [String] = [
       header + " from \(r.data) (\(today)). Every figure marked PLACEHOLDER comes from",
       "# the shipped default plan (datasets/plans/default.yaml) with its source: set your own.",
@@ -86,9 +89,13 @@ public enum InitJob {
       "horizon_quarters: 8",
       "catalogs: [" + ThroughputJob.shippedCatalogs.map { relative(catalogs + "/" + $0) }.joined(separator: ", ") + "]",
       "demand_data:",
-      "  path: \(quoted(relative(r.data)))",
     ]
-    let shape = r.shape
+    if DemandQuery.isDatabase(r.data) {
+      let url = r.data.hasPrefix("sqlite:") ? "sqlite:" + relative(String(r.data.dropFirst("sqlite:".count))) : r.data
+      lines += ["  url: \(quoted(url))", "  query: \(quoted(shape.query ?? ""))"]
+    } else {
+      lines.append("  path: \(quoted(relative(r.data)))")
+    }
     for (key, value) in [
       ("date_column", shape.dateColumn), ("period", shape.period), ("basis", shape.basis),
       ("thousands_separator", shape.thousandsSeparator), ("complete_through", shape.completeThrough), ("metric_column", shape.metricColumn),
@@ -188,13 +195,25 @@ public enum InitJob {
     return joined.isEmpty ? "." : joined
   }
 
-  /// Writes the plan to `r.out` atomically, never over a file `init` did not write.
+  /// Writes the plan to `r.out` atomically, never over a file `init` did not write or that was
+  /// edited since: the last line holds the SHA-256 of the lines above it, and a file is replaced
+  /// only while they still match.
   /// - Returns: the path written.
   public static func run(_ r: InitRequest) throws -> String {
-    let text = try planText(r)
+    let body = try planText(r)
+    let text = body + stamp(body)
     try AtomicFile.write(Data(text.utf8), to: r.out) { existing in
-      existing.starts(with: Data(header.utf8))
+      guard let text = String(data: existing, encoding: .utf8), text.hasPrefix(header),
+        let cut = text.dropLast().lastIndex(of: "\n")
+      else { return false }
+      let body = String(text[...cut])
+      return String(text[text.index(after: cut)...]) == stamp(body)
     }
     return r.out
+  }
+
+  /// The closing line that marks a plan as `init` wrote it: the SHA-256 of its text.
+  static func stamp(_ body: String) -> String {
+    "# tokenplan init sha256 \(ShardResult.sha256(Data(body.utf8))): edited, this file is yours and init will not replace it\n"
   }
 }

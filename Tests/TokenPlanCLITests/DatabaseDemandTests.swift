@@ -49,6 +49,13 @@ struct DatabaseDemandTests {
     #expect(!FileManager.default.fileExists(atPath: copy))
     let missing = try runTokenplan(["data", "validate", "sqlite:" + path])
     #expect(missing.status == 1 && missing.stderr.contains("--query SQL"), "\(missing.stderr)")
+    // init writes a plan that reads it, and the plan runs.
+    let plan = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("plan.yaml").path
+    let made = try runTokenplan(["init", "sqlite:" + path, "--query", query, "--out", plan])
+    #expect(made.status == 0, "\(made.stderr)")
+    #expect(try String(contentsOfFile: plan, encoding: .utf8).contains("  url: \"sqlite:usage.db\"\n  query: \"\(query)\""))
+    let run = try runTokenplan(["run", plan, "--out", plan + ".out", "--no-store", "--quiet", "--paths", "50"])
+    #expect(run.status == 0, "\(run.stderr)")
     // The forecast reads it too.
     let forecast = try runTokenplan(["forecast", "sqlite:" + path, "--query", query, "--horizon", "1q", "--paths", "100", "--quiet"])
     #expect(forecast.status == 0 && forecast.stdout.contains("code"), "\(forecast.stderr)")

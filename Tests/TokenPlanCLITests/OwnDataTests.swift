@@ -60,9 +60,15 @@ struct OwnDataTests {
     #expect(workloads == ["total", "agents", "chat", "code-assist", "embed"], "\(workloads)")
     let register = try String(contentsOfFile: out + "/assumptions.csv", encoding: .utf8)
     #expect(register.contains("embed: input tokens only (no output)") && register.contains("chat: input/output tokens"), "\(register)")
-    // Its own file: replaced. A user's file: left as it is.
+    // Its own file: replaced. The same file once edited, or a user's file: left as they are.
     let again = try runTokenplan(["init", Self.fixture, "--out", plan] + Self.flags)
     #expect(again.status == 0, "\(again.stderr)")
+    let edited = try String(contentsOfFile: plan, encoding: .utf8).replacingOccurrences(of: "  pue: 1.3\n", with: "  pue: 1.22\n")
+    #expect(edited.contains("  pue: 1.22\n"))
+    try edited.write(toFile: plan, atomically: true, encoding: .utf8)
+    let overEdited = try runTokenplan(["init", Self.fixture, "--out", plan] + Self.flags)
+    #expect(overEdited.status == 1 && overEdited.stderr.contains("not written by tokenplan"), "\(overEdited.stderr)")
+    #expect(try String(contentsOfFile: plan, encoding: .utf8) == edited)
     let mine = dir.appendingPathComponent("mine.yaml").path
     try "name: mine\n".write(toFile: mine, atomically: true, encoding: .utf8)
     let refused = try runTokenplan(["init", Self.fixture, "--out", mine] + Self.flags)
