@@ -46,6 +46,8 @@ extension CapacityPlanner {
     let newBySite = Dictionary(state.purchased.filter { $0.delivered == q }.map { ($0.site, $0.count) }, uniquingKeysWith: +)
     var colocation = 0.0
     var lease = 0.0
+    var contractedKWTotal = 0.0
+    var usedKWTotal = 0.0
     var facilityCapex = 0.0
     for (k, site) in plan.sites.enumerated() {
       var row = PlanRow(
@@ -92,9 +94,11 @@ extension CapacityPlanner {
       }
       colocation += (site.colocationPerKilowattMonth ?? 0) * power[k].itKW * 3
       if let rate = state.leasePerKilowattMonth[k] {
-        // A leased site: rent on the contracted IT kW (its MW at this quarter, or beyond them
-        // in the unconstrained plan), used or not.
-        let contractedKW = CostModel.itKilowatts(facilityMegawatts: state.builtMW[k], plan: plan, site: site)
+        // A leased site: rent on the contracted IT kW (its MW at this quarter, which may fall,
+        // or what the unconstrained plan needs beyond them), used or not.
+        let contractedKW = CostModel.itKilowatts(facilityMegawatts: target, plan: plan, site: site)
+        contractedKWTotal += contractedKW
+        usedKWTotal += power[k].itKW
         row.leaseIdleShare = contractedKW > 0 ? max(0, 1 - power[k].itKW / contractedKW) : 0
         lease += rate * contractedKW * 3
       }
@@ -114,11 +118,7 @@ extension CapacityPlanner {
     // retired cohort is no longer maintained), colocation and the existing sites' lease.
     total.colocationAndLease = colocation + lease
     // The leased sites' idle share: their IT kW unused over their contracted IT kW.
-    let leasedRows = siteRows.indices.filter { state.leasePerKilowattMonth[$0] != nil }
-    let contracted = leasedRows.reduce(0.0) { $0 + CostModel.itKilowatts(facilityMegawatts: state.builtMW[$1], plan: plan, site: plan.sites[$1]) }
-    if contracted > 0 {
-      total.leaseIdleShare = max(0, 1 - leasedRows.reduce(0.0) { $0 + power[$1].itKW } / contracted)
-    }
+    if contractedKWTotal > 0 { total.leaseIdleShare = max(0, 1 - usedKWTotal / contractedKWTotal) }
     // Depreciation, capital charge and the rest: the cost model's formulas over the cohorts. With
     // several sites, facility MW, energy and electricity are the sites' sums (each site at its
     // own PUE and price); with one, the formulas give the same values.

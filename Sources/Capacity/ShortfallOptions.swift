@@ -59,7 +59,12 @@ public struct ShortfallOption: Sendable, Equatable {
 public enum ShortfallOptions {
   /// Each option the plan's prices allow, the plan first.
   /// - Throws: ``PlanError`` from the planner.
-  public static func compare(_ plan: Plan) throws -> [ShortfallOption] {
+  public static func compare(_ plan: Plan) throws -> [ShortfallOption] { try compareWithNotes(plan).options }
+
+  /// ``compare(_:)`` with a note for each priced option that could not be planned (its reason),
+  /// in place of the option.
+  public static func compareWithNotes(_ plan: Plan) throws -> (options: [ShortfallOption], notes: [String]) {
+    var notes: [String] = []
     let constrained = try CapacityPlanner.run(plan, totalsOnly: true, constrained: true)
     let tokens = constrained.reduce(0) { $0 + $1.tokens }
     func option(_ kind: ShortfallOption.Kind, _ rows: [PlanRow], extra: Double = 0, rented: Double = 0) -> ShortfallOption {
@@ -71,16 +76,25 @@ public enum ShortfallOptions {
         costPerMillionTokens: servedAll > 0 ? cost / (servedAll / 1e6) : 0, rentedInLastQuarter: rented)
     }
     var out = [option(.plan, constrained), option(.build, try CapacityPlanner.run(plan, totalsOnly: true))]
+    func attempt(_ name: String, _ body: () throws -> Void) {
+      do { try body() } catch { notes.append("\(name): not planned (\(error))") }
+    }
     if let rate = plan.shortfallPrices?.colocationPerKilowattMonth {
+      attempt("colocate") {
       var p = plan
       p.otherSites.append(colocationSite(plan, rate: rate))
       let rows = try CapacityPlanner.run(p, totalsOnly: false, constrained: true)
       let colo = rows.filter { $0.workload == "site" && $0.site == colocationSiteName }
       out.append(option(.colocate, rows.filter { $0.workload == "total" }, rented: colo.last?.facilityPowerMegawatts ?? 0))
+      }
     }
     if let price = plan.shortfallPrices?.cloudPerGPUHour, let hardware = plan.shortfallPrices?.cloudHardware {
+      attempt("cloud \(hardware)") {
+      // Every GPU the demand takes sized on the cloud hardware alone (no installed fleet of
+      // another kind, available from the start): the unserved share of them is rented.
       var p = plan
       p.purchaseHardware = hardware
+      p.fleet = []
       let sized = try CapacityPlanner.run(p, totalsOnly: true)
       var rent = 0.0
       var last = 0.0
@@ -90,13 +104,15 @@ public enum ShortfallOptions {
         last = gpus
       }
       out.append(option(.cloud, constrained, extra: rent, rented: last))
+      }
     }
-    if !plan.fleet.isEmpty {
+    if plan.fleet.contains(where: { $0.installed <= plan.asOf }) {
+      // Known deliveries after the as-of quarter stay; the fleet in service then goes.
       var p = plan
-      p.fleet = []
+      p.fleet = plan.fleet.filter { $0.installed > plan.asOf }
       out.append(option(.retire, try CapacityPlanner.run(p, totalsOnly: true, constrained: true), extra: installedBookValue(plan)))
     }
-    return out
+    return (out, notes)
   }
 
   /// The site the colocate option rents: unlimited MW from the as-of quarter at `rate`.
@@ -110,11 +126,12 @@ public enum ShortfallOptions {
     return site
   }
 
-  /// The installed fleet's net book value at the as-of quarter's end: its capex less straight-line
-  /// depreciation over the quarters it has been in service.
+  /// The net book value at the as-of quarter's end of the fleet in service then: its capex less
+  /// straight-line depreciation over the quarters it has been in service (known deliveries after
+  /// the as-of quarter are not retired).
   public static func installedBookValue(_ plan: Plan) -> Double {
     plan.fleet.reduce(0) { sum, c in
-      guard let h = plan.hardware[c.hardware] else { return sum }
+      guard let h = plan.hardware[c.hardware], c.installed <= plan.asOf else { return sum }
       let capex = Double(c.count) / Double(h.gpusPerNode) * (c.nodeCost ?? h.nodePrice) * plan.costLines.itCapexFactor
       let quarters = Double(c.installed.distance(to: plan.asOf) + 1)
       return sum + capex * max(0, 1 - quarters / (plan.money.depreciationYears * 4))

@@ -146,14 +146,14 @@ extension RunReport {
     ]
   }
 
-  /// `, 2,185.0 M USD of revenue` (what the unserved tokens would sell for at the plan's
-  /// prices), or nothing when the plan states no prices.
   /// Unserved tokens in their own unit, whole: "9,978 T", "27 B".
   static func unserved(_ tokens: Double) -> String {
     let scale = TokenScale(for: [tokens])
     return NumberText.grouped(tokens / scale.divisor, decimals: 0) + (scale.abbreviation.isEmpty ? "" : " " + scale.abbreviation)
   }
 
+  /// `, 2,185.0 M USD of revenue` (what the unserved tokens would sell for at the plan's
+  /// prices), or nothing when the plan states no prices.
   static func lostRevenue(_ totals: [PlanRow], _ plan: Plan) -> String {
     guard plan.revenue != nil else { return "" }
     return " (\(NumberText.grouped(totals.reduce(0) { $0 + $1.revenueLost } / 1e6, decimals: 1)) M \(plan.money.currency) of revenue at the plan's prices)"

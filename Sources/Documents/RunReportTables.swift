@@ -177,7 +177,6 @@ package enum RunReport {
         + (nothing.isEmpty ? "" : " Buying nothing: the plan not approved, no new orders; the installed GPUs serve what they can until they retire, and the site's stated expansions come online as stated."))
   }
 
-  /// The plan bought with each `purchase_alternatives` entry alone, side by side.
   /// Ways to serve the demand the sites cannot, over the horizon: the plan, building beyond the
   /// sites, colocation, cloud GPUs, retiring the installed fleet.
   package static func shortfallTable(_ r: RunResults) -> ReportTable {
@@ -223,9 +222,11 @@ package enum RunReport {
     }
     if kinds.contains(.retire) { out.append("Retire plans again without the installed fleet, its MW going to newer systems.") }
     if let v = plan.shortfallPrices?.provenance { out.append("Prices: \(v.source) (\(v.date)).") }
+    out += r.shortfallNotes.map { $0 + "." }
     return out.joined(separator: " ")
   }
 
+  /// The plan bought with each `purchase_alternatives` entry alone, side by side.
   package static func alternativesTable(_ r: RunResults) -> ReportTable {
     let currency = r.plan.money.currency
     let q = r.totals.last?.quarter.description ?? ""

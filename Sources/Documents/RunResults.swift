@@ -49,6 +49,8 @@ package struct RunResults: Sendable {
   /// The ways to serve demand beyond the sites (``ShortfallOptions``): the plan, build, and what
   /// `shortfall_options:` prices; empty for none.
   package var shortfallOptions: [ShortfallOption] = []
+  /// Priced options that could not be planned, each with its reason.
+  package var shortfallNotes: [String] = []
   /// The assumptions register, built once from the plan when the results are made.
   package var register = AssumptionsRegister()
 
@@ -149,7 +151,8 @@ package struct RunTables {
   package var sites: ReportTable?
   /// The hardware alternatives side by side (`nil` without `purchase_alternatives`).
   package var alternatives: ReportTable?
-  /// The ways to serve the shortfall side by side (`nil` without a shortfall or options).
+  /// The ways to serve the shortfall side by side (`nil` without priced options or an installed
+  /// fleet to retire).
   package var shortfall: ReportTable?
   /// The total's implied quarter-on-quarter growth, history and forecast.
   package var growth: ReportTable

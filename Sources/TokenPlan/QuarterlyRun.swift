@@ -295,7 +295,9 @@ public enum QuarterlyRun {
     results.budget = Budget.rows(results.totals, plan: plan, cohorts: cohorts)
     results.buyingNothing = try CapacityPlanner.buyingNothing(plan)
     results.alternatives = Alternatives.compare(plan)
-    results.shortfallOptions = plan.shortfallPrices == nil && plan.fleet.isEmpty ? [] : try ShortfallOptions.compare(plan)
+    if plan.shortfallPrices != nil || !plan.fleet.isEmpty {
+      (results.shortfallOptions, results.shortfallNotes) = try ShortfallOptions.compareWithNotes(plan)
+    }
     if base.uncertainty != nil {
       results.budgetRanges = try PlanJob.budgetRanges(base, forecast.demandRows, samples: samples, file: request.planPath)
     }

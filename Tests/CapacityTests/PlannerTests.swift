@@ -515,6 +515,12 @@ struct ExistingSiteTests {
       #expect(close(row.leaseIdleShare, 1 - row.itPowerMegawatts * 1000 / contractedKW), "\(row.quarter)")
     }
     #expect(ownedRows.allSatisfy { $0.leaseIdleShare == 0 })
+    // A contract that shrinks: 10 MW, then 6 MW from 2026Q3; the rent follows it down.
+    var shrinking = leased
+    shrinking.facility.megawattsAvailable = [Quarter("2026Q1")!: 10, Quarter("2026Q3")!: 6]
+    let shrunk = try CapacityPlanner.run(shrinking, totalsOnly: true)
+    #expect(close(shrunk[0].maintenanceAndColocation - ownedRows[0].maintenanceAndColocation, 120 * 10_000 / 1.2 * 3))
+    #expect(close(shrunk[1].maintenanceAndColocation - ownedRows[1].maintenanceAndColocation, 120 * 6_000 / 1.2 * 3))
   }
 
   @Test("the unconstrained plan builds beyond the stated site when demand needs it (dated by the build lead); the constrained plan never does")

@@ -30,9 +30,13 @@ struct ShortfallOptionsTests {
     let (plan, build, cloud) = (options[0], options[1], options[3])
     #expect(close(plan.cost, c.depreciation + c.capitalCharge + c.opex) && close(plan.servedPercent, c.tokensServed / c.tokens * 100))
     #expect(close(build.cost, u.depreciation + u.capitalCharge + u.opex) && build.servedPercent == 100)
-    // Cloud: the plan's GPUs for all demand (on G, the cloud hardware) × the unserved share,
-    // every hour of 2026Q2's 91 days at $2.35.
-    let gpus = Double(u.gpusRequired) * c.tokensUnserved / c.tokens
+    // Cloud: the GPUs all demand takes sized on G (the cloud hardware) alone, without the
+    // installed fleet, × the unserved share, every hour of 2026Q2's 91 days at $2.35.
+    var alone = p
+    alone.fleet = []
+    alone.purchaseHardware = "G"
+    let sized = try #require(try CapacityPlanner.run(alone, totalsOnly: true).first)
+    let gpus = Double(sized.gpusRequired) * c.tokensUnserved / c.tokens
     #expect(close(cloud.rentedInLastQuarter, gpus))
     #expect(close(cloud.cost, plan.cost + gpus * 91 * 24 * 2.35))
     #expect(cloud.servedPercent == 100 && close(cloud.costPerMillionTokens, cloud.cost / (c.tokens / 1e6)))
@@ -53,6 +57,22 @@ struct ShortfallOptionsTests {
     retired.fleet = []
     let r = try #require(try CapacityPlanner.run(retired, totalsOnly: true, constrained: true).first)
     #expect(close(retire.cost, r.depreciation + r.capitalCharge + r.opex + 1_500_000 * (1 - 5.0 / 16)))
+    // A known delivery after the as-of quarter is neither retired nor written off.
+    var later = p
+    later.fleet.append(FleetCohort(hardware: "G", count: 8, installed: Quarter("2026Q2")!, nodeCost: 100_000))
+    #expect(close(ShortfallOptions.installedBookValue(later), 1_500_000 * (1 - 5.0 / 16)))
+    // Cloud hardware that is not yet available: the option is left out with its reason.
+    var early = p
+    var c = early.hardware["G"]!
+    c.name = "C"
+    c.firstAvailable = Quarter("2027Q1")!
+    early.hardware["C"] = c
+    var rate = early.throughput[0]
+    rate.hardware = "C"
+    early.throughput.append(rate)
+    early.shortfallPrices?.cloudHardware = "C"
+    let (kinds, notes) = try ShortfallOptions.compareWithNotes(early)
+    #expect(!kinds.contains { $0.kind == .cloud } && notes.contains { $0.hasPrefix("cloud C: not planned") }, "\(notes)")
     // Without prices, only what needs none.
     var bare = p
     bare.shortfallPrices = nil
