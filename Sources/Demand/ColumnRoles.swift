@@ -29,7 +29,7 @@ struct ColumnRoles {
 
   /// - Parameter metricColumn: the column naming each row's measure (`--metric-column`); when
   ///   given it must exist. Default: a column named `metric`, if any.
-  init(header: [String], file: String, dateColumn: String, metricColumn: String? = nil) throws {
+  init(header: [String], file: String, dateColumn: String, metricColumn: String? = nil, metricsMapped: Bool = false) throws {
     let names = header.map { $0.lowercased() }
     guard let date = names.firstIndex(of: dateColumn.lowercased()) else {
       if let separator = [";", "\t", "|"].first(where: { sep in header.contains { $0.contains(sep) } }) {
@@ -49,6 +49,11 @@ struct ColumnRoles {
     basis = names.firstIndex(of: "basis")
     unit = names.firstIndex(of: "unit")
     metric = names.firstIndex(of: (metricColumn ?? "metric").lowercased())
+    if metricsMapped, metric == nil {
+      throw LocatedError(
+        file: file, line: 1, found: header.joined(separator: ","), expected: "a metric column for --metric (named 'metric', or by --metric-column)",
+        fix: "name the column whose values --metric maps, e.g. --metric-column direction")
+    }
     if let metricColumn, metric == nil {
       throw LocatedError(
         file: file, line: 1, found: header.joined(separator: ","), expected: "a column named '\(metricColumn)' (--metric-column)",

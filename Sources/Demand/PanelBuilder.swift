@@ -90,7 +90,8 @@ struct PanelBuilder {
   mutating func setHeader(_ header: [String]) throws {
     try CSVTable.checkHeader(header, file: file)
     self.header = header
-    roles = try ColumnRoles(header: header, file: file, dateColumn: options.dateColumn, metricColumn: options.metricColumn)
+    roles = try ColumnRoles(
+      header: header, file: file, dateColumn: options.dateColumn, metricColumn: options.metricColumn, metricsMapped: !options.metrics.isEmpty)
     let dims = roles.segments.count
     segmentIndex = Array(repeating: [:], count: dims)
     segmentValues = Array(repeating: [], count: dims)
@@ -393,6 +394,13 @@ struct PanelBuilder {
     "cached_input", "cached", "input_tokens", "output_tokens", "prompt_tokens", "completion_tokens",
   ]
 
+  /// The measure a metric-like word most likely names, for a suggestion.
+  static func measureGuess(_ word: String) -> String {
+    let w = word.lowercased()
+    if ["output", "completion", "completions", "out", "response", "generated", "output_tokens", "completion_tokens"].contains(w) { return "output_tokens" }
+    return "input_tokens"
+  }
+
   /// Warns of a segment column whose every value is a metric-like word (`prompt`, `completion`),
   /// naming the flags that read it as the measure.
   mutating func warnMetricLikeSegments() {
@@ -405,8 +413,9 @@ struct PanelBuilder {
         LocatedError(
           file: file, line: 1, column: roles.segments[d] + 1, field: name, found: values.sorted().joined(separator: ", "),
           expected: "segment values (the series are split by '\(name)' as if each value were a product)",
-          fix: "if '\(name)' says what each value counts, give --metric-column \(name) --metric \(values.sorted()[0])=input_tokens … "
-            + "(metric_column and metrics under demand_data)"))
+          fix: "if '\(name)' says what each value counts, give --metric-column \(name) "
+            + values.sorted().map { "--metric \($0)=\(Self.measureGuess($0))" }.joined(separator: " ")
+            + " (metric_column and metrics under demand_data)"))
     }
   }
 

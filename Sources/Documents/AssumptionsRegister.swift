@@ -204,8 +204,10 @@ package struct AssumptionsRegister: Sendable {
     for (name, h) in p.hardware.sorted(by: { $0.key < $1.key }) {
       // A figure a later partial override states is cited to it; the rest to the entry.
       func source(_ key: String) -> Provenance {
-        p.catalogOverrides.last { $0.section == "hardware" && $0.name == name && !$0.replacesWhole && $0.keys.contains(key) }?.provenance
-          ?? h.provenance
+        // The latest override stating the key, unless a whole replacement came after it.
+        let overrides = p.catalogOverrides.filter { $0.section == "hardware" && $0.name == name }
+        let sinceWhole = overrides.lastIndex { $0.replacesWhole }.map { overrides[(overrides.index(after: $0))...] } ?? overrides[...]
+        return sinceWhole.last { $0.keys.contains(key) }?.provenance ?? h.provenance
       }
       for (label, key, value, decimals, unit) in [
         ("node price", "node_price", h.nodePrice, 0, p.money.currency), ("GPUs per node", "gpus_per_node", Double(h.gpusPerNode), 0, "GPUs"),

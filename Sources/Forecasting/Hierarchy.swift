@@ -168,7 +168,7 @@ public enum HierarchicalForecast {
         description: "\(odd.input.name)'s data end more than \(HierarchyInputs.commonEndReachDays) days before "
           + "\(forecasts[0].input.name)'s, so its forecast starts at \(start(odd)) and \(forecasts[0].input.name)'s at "
           + "\(start(forecasts[0])): a series that stopped reporting counts as ended; remove its rows to reconcile the "
-          + "rest, or give --complete-through with its last day to cut every series there")
+          + "rest, or give --complete-through (complete_through: under demand_data in a plan) with its last day to cut every series there")
     }
     // One BLAS thread: OpenBLAS splits a product's sums by thread, so its last bits depend on
     // the thread count; with one, the same forecasts reconcile to the same bytes on any machine

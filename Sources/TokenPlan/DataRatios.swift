@@ -58,6 +58,13 @@ package enum DataRatios {
         messages.append("\(plan.workloads[k].name): input tokens only in the demand data (\(span)): planned as prefill, \(Int(plan.workloads[k].inputOnlyTokensPerRequest)) input tokens per request (input_tokens:); input_output_ratio: in the plan overrides it")
         continue
       }
+      if output > 0, input == 0 {
+        // Output tokens and no input: all of its tokens are output (no prefill).
+        plan.workloads[k].inputOutputRatio = 0
+        plan.workloads[k].inputOutputRatioSource = "the demand data: output tokens and no input in its series, \(span)"
+        messages.append("\(plan.workloads[k].name): output tokens only in the demand data (\(span)): planned without prefill; input_output_ratio: in the plan overrides it")
+        continue
+      }
       guard input > 0, output > 0 else { continue }
       let ratio = input / output
       plan.workloads[k].inputOutputRatio = ratio

@@ -35,7 +35,7 @@ public enum ShardJob {
     ] + (line.seasonLength > 1 ? [("season_length", "\(line.seasonLength)")] : [])
       + [("complete_through", line.shape.completeThrough), ("period", line.shape.period), ("basis", line.shape.basis),
         ("thousands_separator", line.shape.thousandsSeparator), ("metric_column", line.shape.metricColumn),
-        ("metrics", line.shape.metrics.isEmpty ? nil : line.shape.metrics.joined(separator: ","))].compactMap { k, v in v.map { (k, $0) } }).sorted { $0.0 < $1.0 }
+        ("metrics", line.shape.metrics.isEmpty ? nil : line.shape.metrics.joined(separator: ",")), ("query", line.shape.query)].compactMap { k, v in v.map { (k, $0) } }).sorted { $0.0 < $1.0 }
   }
 
   /// Each input file (as named) and its SHA-256; a database source (with its `query`) is named

@@ -156,7 +156,10 @@ struct ForecastCommandTests {
     let path = try temporaryFile(rows.joined(separator: "\n") + "\n")
     let shape = ["--date-column", "month", "--period", "month", "--basis", "total"]
     let unmapped = try runTokenplan(["data", "summary", path] + shape)
-    #expect(unmapped.status == 0 && unmapped.stderr.contains("--metric-column direction"), "\(unmapped.stderr)")
+    #expect(unmapped.status == 0 && unmapped.stderr.contains("--metric-column direction --metric Prompt=input_tokens --metric completion=output_tokens"), "\(unmapped.stderr)")
+    // A mapping without a metric column to map is refused, not dropped.
+    let orphan = try runTokenplan(["data", "validate", path] + shape + ["--metric", "prompt=input_tokens"])
+    #expect(orphan.status == 1 && orphan.stderr.contains("a metric column for --metric"), "\(orphan.stderr)")
     let flags = shape + ["--metric-column", "direction", "--metric", "prompt=input_tokens", "--metric", "completion=output_tokens"]
     let summary = try runTokenplan(["data", "summary", path, "--format", "csv"] + flags)
     #expect(summary.status == 0 && !summary.stderr.contains("--metric-column"), "\(summary.stderr)")

@@ -162,6 +162,12 @@ struct PlanFileTests {
     _ = DataRatios.apply(to: &file.plan, panel: loaded.panel)
     #expect(file.plan.workloads[1].inputTokensPerRequest == 256)
     #expect(file.plan.workloads[1].isInputOnly && !file.plan.workloads[0].isInputOnly)
+    // Output tokens and no input: all output (ratio 0), said so.
+    var generated = try RunPlan.read(path: try write("  gen:\n    model: llama-8b\n    segments: [\"gen:tokens\"]\n"))
+    let outputOnly = try DemandLoader.load(
+      bytes: Array("date,product,output_tokens\n2026-01-01,gen,5\n2026-01-02,gen,6\n".utf8), file: "gen.csv").panel
+    let said = DataRatios.apply(to: &generated.plan, panel: outputOnly)
+    #expect(generated.plan.workloads[0].inputOutputRatio == 0 && said.first?.contains("output tokens only") == true, "\(said)")
     // Stated in the plan.
     let stated = try RunPlan.read(path: try write("  embed:\n    model: llama-8b\n    output_tokens: 0\n"))
     #expect(stated.plan.workloads[0].isInputOnly && stated.plan.workloads[0].inputOutputRatioSource == nil)

@@ -42,7 +42,7 @@ struct Forecast: AsyncParsableCommand {
     if let (spec, shardDir) = sharded {
       let (request, results, total) = try await arguments.forecast(
         label: "forecast \(spec)", backtestOnly: false, granularity: granularity, hierarchy: hierarchy, shard: spec)
-      let inputs = try ShardJob.inputHashes([arguments.data] + (arguments.events.map { [$0] } ?? []))
+      let inputs = try ShardJob.inputHashes([arguments.data] + (arguments.events.map { [$0] } ?? []), query: arguments.rows.query)
       let result = ShardJob.result(
         shard: spec, seed: request.options.seed, paths: request.options.paths,
         settings: ShardJob.settings(arguments.commandLine, granularity: granularity, reconcile: reconcile, levels: levels),
