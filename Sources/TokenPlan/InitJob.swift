@@ -111,7 +111,14 @@ public enum InitJob {
     }
     lines += ["demand_share: 1                 # the share of this demand the plan serves", "workloads:"]
     lines += workloads(panel, by: by, model: r.model)
-    lines += [
+    lines += placeholderSections(r, asOf: asOf, today: today)
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Operations, fleet, facility and money: the site from the flags, every other figure the
+  /// default plan's, marked PLACEHOLDER with its source.
+  static func placeholderSections(_ r: InitRequest, asOf: Quarter, today: String) -> [String] {
+    [
       "operations:                      # PLACEHOLDERS: the default plan's, with its sources",
       "  capacity_model: queueing       # Erlang C at the peak hour per workload pool",
       "  peak_to_average: 1.45          # hourly daily peak 1.35-1.55x day mean (alibaba/ServeGen)",
@@ -146,7 +153,6 @@ public enum InitJob {
       "  source: \"tokenplan init: the default plan's placeholders (datacenter-tco-anchors §0, research notes of 2026-11-29)\"",
       "  date: \"\(today)\"",
     ]
-    return lines.joined(separator: "\n") + "\n"
   }
 
   /// One workload per value of the dimension `by` (at most 12; else one for all the demand),
