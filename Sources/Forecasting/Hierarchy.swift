@@ -44,7 +44,10 @@ public struct HierarchyInputs: Sendable {
   /// Bottom series that end on different days within ``commonEndReachDays`` of the latest (a
   /// month missing from one product's export) are cut to their common last day, so every node
   /// forecasts the same periods; ``notes`` says what was left out.
-  public init(_ panel: DemandPanel, measure: Measure = .tokens, levels: [[String]]? = nil) {
+  ///
+  /// With `commonEnd` false every series keeps its own days (for actuals, which are not
+  /// forecast).
+  public init(_ panel: DemandPanel, measure: Measure = .tokens, levels: [[String]]? = nil, commonEnd: Bool = true) {
     let (nodes, members, bottom) = panel.hierarchyMembers(measure: measure, levels: levels)
     let n = panel.dayCount
     var spans: [(Int, Int)] = []
@@ -60,7 +63,7 @@ public struct HierarchyInputs: Sendable {
     // The common last day: the earliest end among the series that end within reach of the latest.
     let latest = spans.map(\.1).max() ?? n - 1
     let lagging = spans.indices.filter { spans[$0].1 >= 0 && spans[$0].1 < latest && latest - spans[$0].1 <= Self.commonEndReachDays }
-    let cut = lagging.map { spans[$0].1 }.min() ?? latest
+    let cut = commonEnd ? lagging.map { spans[$0].1 }.min() ?? latest : latest
     var notes: [String] = []
     if cut < latest {
       let first = lagging.min { (spans[$0].1, nodes[nodes.count - bottom.count + $0].key) < (spans[$1].1, nodes[nodes.count - bottom.count + $1].key) }!

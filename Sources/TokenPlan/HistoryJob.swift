@@ -88,7 +88,7 @@ public enum HistoryJob {
     let from: String
     if let actualsPath {
       let panel = try DemandLoader.load(path: actualsPath).panel
-      let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil)
+      let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil, commonEnd: false)
       actuals = QuarterlyRun.wholeQuarterActuals(hierarchy.inputs)
       from = actualsPath
     } else {

@@ -396,6 +396,9 @@ public enum QuarterlyRun {
     public var demandRows: [PlanJob.DemandRow]
     /// The manifests of the shards merged, in shard order (`nil`: forecast in this process).
     public var shards: [ShardResult.Manifest]? = nil
+    /// Each node's data through its own last day, when the forecast cut the series to their
+    /// common last day (``HierarchyInputs/notes``): what the run stores as actuals.
+    public var uncutInputs: [ForecastInput]? = nil
 
     /// A forecast given as quarterly rows (`run --demand`): no hierarchy, no fitted models, no
     /// sample paths; its rows are the bottom series' means and quantiles as given.
@@ -498,6 +501,8 @@ public enum QuarterlyRun {
       return PlanJob.DemandRow(
         series: row.series, quarter: q, mean: row.mean, p10: quantiles.p10 ?? 0, p50: quantiles.p50 ?? 0, p90: quantiles.p90 ?? 0)
     }
-    return DemandForecast(hierarchy: hierarchy, forecasts: forecasts, reconciled: reconciled, demandRows: demandRows, shards: manifests)
+    var result = DemandForecast(hierarchy: hierarchy, forecasts: forecasts, reconciled: reconciled, demandRows: demandRows, shards: manifests)
+    if !hierarchy.notes.isEmpty { result.uncutInputs = HierarchyInputs(panel, measure: .tokens, levels: nil, commonEnd: false).inputs }
+    return result
   }
 }

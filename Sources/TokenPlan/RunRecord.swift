@@ -85,7 +85,7 @@ extension QuarterlyRun {
         }
       }
     }
-    run.actuals = wholeQuarterActuals(computed.forecast.hierarchy.inputs)
+    run.actuals = wholeQuarterActuals(computed.forecast.uncutInputs ?? computed.forecast.hierarchy.inputs)
     return run
   }
 

@@ -188,3 +188,27 @@ extension ReconciliationTests {
     #expect(abs(lambda - expected) <= 1e-10 * max(expected, 1e-3), "\(lambda) vs \(expected)")
   }
 }
+
+@Suite("hierarchy inputs: a common last day")
+struct CommonEndTests {
+  /// Two daily series, one 10 days short: the forecast's nodes stop at the common last day,
+  /// which a note states; the actuals' nodes (`commonEnd: false`) keep every day.
+  @Test("series ending on different days are cut for the forecast and kept whole for actuals")
+  func cut() throws {
+    var rows = ["date,product,tokens"]
+    for d in 0..<60 {
+      let date = try #require(CalendarDate(iso: "2026-01-01")).adding(days: d)
+      rows.append("\(date),chat,\(100 + d)")
+      if d < 50 { rows.append("\(date),code,\(50 + d)") }
+    }
+    let panel = try DemandLoader.load(bytes: Array((rows.joined(separator: "\n") + "\n").utf8), file: "t.csv").panel
+    let forecast = HierarchyInputs(panel)
+    let actual = HierarchyInputs(panel, commonEnd: false)
+    func last(_ h: HierarchyInputs, _ name: String) throws -> Double { try #require(h.inputs.first { $0.name == name }?.t.last) }
+    let (cutLast, wholeLast) = (try last(forecast, "chat:tokens"), try last(actual, "chat:tokens"))
+    #expect(cutLast == 49 && wholeLast == 59)
+    #expect(forecast.end?.description == "2026-02-19" && actual.end?.description == "2026-03-01")
+    #expect(forecast.notes.first?.contains("common last day, 2026-02-19; the 10 later days of 1 series are left out") == true, "\(forecast.notes)")
+    #expect(actual.notes.isEmpty)
+  }
+}
