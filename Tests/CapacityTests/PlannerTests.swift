@@ -726,11 +726,11 @@ struct PlannerEdgeTests {
     // The plan file states it; anything but it or facility is refused at its line.
     let path = packageRoot.appendingPathComponent("datasets/plans/default.yaml").path
     let base = try String(contentsOfFile: path, encoding: .utf8)
-    let text = base.replacingOccurrences(of: "  rack_kw: 40\n", with: "  rack_kw: 40\n  mw_available_basis: it\n")
+    let text = base.replacingOccurrences(of: "  rack_kw: 40 ", with: "  mw_available_basis: it\n  rack_kw: 40 ")
     #expect(text != base)
     #expect(try PlanReader.read(text: text, path: path).facility.megawattsBasis == .itMegawatts)
-    let bad = base.replacingOccurrences(of: "  rack_kw: 40\n", with: "  rack_kw: 40\n  mw_available_basis: kva\n")
-    let line = bad.components(separatedBy: "\n").firstIndex { $0.hasPrefix("  mw_available_basis") }! + 1
+    let bad = base.replacingOccurrences(of: "  rack_kw: 40 ", with: "  mw_available_basis: kva\n  rack_kw: 40 ")
+    let line = try #require(bad.components(separatedBy: "\n").firstIndex { $0.hasPrefix("  mw_available_basis") }) + 1
     #expect { _ = try PlanReader.read(text: bad, path: path) } throws: { "\($0)".contains("default.yaml:\(line):") }
   }
 

@@ -54,7 +54,7 @@ struct PlanSchemaTests {
     // number goes, a malformed quarter, a distribution with a wrong arity.
     let broken: [(String, (String) -> String)] = [
       ("unknown top-level key", { $0 + "budget_owner: finance\n" }),
-      ("unknown facility key", { $0.replacingOccurrences(of: "  rack_kw: 40\n", with: "  rack_kw: 40\n  rack_count: 10\n") }),
+      ("unknown facility key", { $0.replacingOccurrences(of: "  rack_kw: 40 ", with: "  rack_count: 10\n  rack_kw: 40 ") }),
       ("unknown workload key", { $0.replacingOccurrences(of: "    tokens_per_s_per_user: 50\n", with: "    tokens_per_s_per_user: 50\n    priority: 1\n") }),
       ("interactivity of zero", { $0.replacingOccurrences(of: "    tokens_per_s_per_user: 50\n", with: "    tokens_per_s_per_user: 0\n") }),
       ("PUE out of range", { $0.replacingOccurrences(of: "  pue: 1.25", with: "  pue: 5") }),

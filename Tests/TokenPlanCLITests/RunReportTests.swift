@@ -178,7 +178,7 @@ struct RunReportTests {
       "joules_per_token": \.joulesPerToken, "electricity": \.electricity, "opex": \.opex,
       "cost_per_million_tokens": \.costPerMillionTokens, "depreciation": \.depreciation, "capital_charge": \.capitalCharge,
       "shortfall_mw": \.shortfallMegawatts, "maintenance": \.maintenance, "maintenance_and_colocation": \.maintenanceAndColocation,
-      "capex": \.capex,
+      "capex": \.capex, "other_opex": \.otherOpex,
     ]
     #expect(sheet.rows.count == totals.count)
     for (k, row) in sheet.rows.enumerated() {
@@ -187,7 +187,7 @@ struct RunReportTests {
         if case .formula(let text, let cached, _) = cell {
           let field = try #require(derived[column], "a formula in \(column), which the cost model does not define")
           #expect(cached == totals[k][keyPath: field], "\(column) row \(k)")
-          if ["depreciation", "capital_charge", "maintenance", "capex"].contains(column) {
+          if ["depreciation", "capital_charge", "maintenance", "capex", "other_opex"].contains(column) {
             #expect(text.hasPrefix("=") && text.contains("SUMPRODUCT(") && text.contains("'Capex cohorts'!"), "\(text) sums the cohorts")
           } else {
             #expect(text.hasPrefix("=") && text.contains("\(k + 2)"), "\(text) refers to its own row")
