@@ -132,13 +132,10 @@ public enum CapacityPlanner {
       // Installed cohorts count as IT capex already spent (for depreciation and book value), at
       // what their nodes cost (the catalog price when the plan does not say).
       for c in plan.fleet {
-        guard let h = plan.hardware[c.hardware] else {
+        guard let capex = c.capex(in: plan) else {
           throw PlanError(description: "fleet hardware '\(c.hardware)' is not in the hardware catalog")
         }
-        cohorts.append(
-          CapexCohort(
-            kind: .it, start: c.installed, existing: true,
-            capex: Double(c.count) / Double(h.gpusPerNode) * (c.nodeCost ?? h.nodePrice) * plan.costLines.itCapexFactor))
+        cohorts.append(CapexCohort(kind: .it, start: c.installed, existing: true, capex: capex))
       }
       // What is already there at each site: an owned site's build cost is a facility cohort
       // from the quarter it opened; a leased one pays rent each quarter (``leasePerKilowattMonth``).

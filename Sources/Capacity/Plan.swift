@@ -308,6 +308,13 @@ public struct FleetCohort: Sendable, Equatable {
     self.installed = installed
     self.nodeCost = nodeCost
   }
+
+  /// What the cohort cost as IT capex: its nodes × what one cost (the catalog's price when the
+  /// plan does not say) × the plan's IT capex factor; `nil` when its hardware is not in `plan`.
+  public func capex(in plan: Plan) -> Double? {
+    guard let h = plan.hardware[hardware] else { return nil }
+    return Double(count) / Double(h.gpusPerNode) * (nodeCost ?? h.nodePrice) * plan.costLines.itCapexFactor
+  }
 }
 
 /// What the site already there at the as-of quarter costs (`facility.existing_site:`): owned

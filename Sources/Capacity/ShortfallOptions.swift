@@ -63,9 +63,13 @@ public enum ShortfallOptions {
 
   /// ``compare(_:)`` with a note for each priced option that could not be planned (its reason),
   /// in place of the option.
-  public static func compareWithNotes(_ plan: Plan) throws -> (options: [ShortfallOption], notes: [String]) {
+  /// - Parameter planned: the plan's constrained and unconstrained total rows when already
+  ///   computed (a run has them), so they are not planned again.
+  public static func compareWithNotes(_ plan: Plan, planned: (constrained: [PlanRow], unconstrained: [PlanRow])? = nil) throws
+    -> (options: [ShortfallOption], notes: [String])
+  {
     var notes: [String] = []
-    let constrained = try CapacityPlanner.run(plan, totalsOnly: true, constrained: true)
+    let constrained = try planned?.constrained ?? CapacityPlanner.run(plan, totalsOnly: true, constrained: true)
     let tokens = constrained.reduce(0) { $0 + $1.tokens }
     func option(_ kind: ShortfallOption.Kind, _ rows: [PlanRow], extra: Double = 0, rented: Double = 0) -> ShortfallOption {
       let served = rows.reduce(0) { $0 + $1.tokensServed }
@@ -75,7 +79,7 @@ public enum ShortfallOptions {
         kind: kind, servedPercent: tokens > 0 ? servedAll / tokens * 100 : 100, capex: rows.reduce(0) { $0 + $1.capex }, cost: cost,
         costPerMillionTokens: servedAll > 0 ? cost / (servedAll / 1e6) : 0, rentedInLastQuarter: rented)
     }
-    var out = [option(.plan, constrained), option(.build, try CapacityPlanner.run(plan, totalsOnly: true))]
+    var out = [option(.plan, constrained), option(.build, try planned?.unconstrained ?? CapacityPlanner.run(plan, totalsOnly: true))]
     func attempt(_ name: String, _ body: () throws -> Void) {
       do { try body() } catch { notes.append("\(name): not planned (\(error))") }
     }
@@ -131,8 +135,7 @@ public enum ShortfallOptions {
   /// the as-of quarter are not retired).
   public static func installedBookValue(_ plan: Plan) -> Double {
     plan.fleet.reduce(0) { sum, c in
-      guard let h = plan.hardware[c.hardware], c.installed <= plan.asOf else { return sum }
-      let capex = Double(c.count) / Double(h.gpusPerNode) * (c.nodeCost ?? h.nodePrice) * plan.costLines.itCapexFactor
+      guard let capex = c.capex(in: plan), c.installed <= plan.asOf else { return sum }
       let quarters = Double(c.installed.distance(to: plan.asOf) + 1)
       return sum + capex * max(0, 1 - quarters / (plan.money.depreciationYears * 4))
     }

@@ -434,9 +434,10 @@ struct PanelBuilder {
       derived.period = cells[only].period
       if cells[only].minDay <= cells[only].maxDay {
         for day in cells[only].minDay...cells[only].maxDay {
+          // `only` is the input series when there is one: the total adds the output's day.
           guard let a = cells[only].get(day: day) else { continue }
-          if let i, let o {
-            if let b = cells[o].get(day: day) { _ = derived.set(day: day, value: cells[i].get(day: day)! + b) }
+          if i != nil, let o {
+            if let b = cells[o].get(day: day) { _ = derived.set(day: day, value: a + b) }
           } else {
             _ = derived.set(day: day, value: a)
           }

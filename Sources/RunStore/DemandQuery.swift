@@ -42,14 +42,14 @@ public enum DemandQuery {
     guard !result.columns.isEmpty else {
       throw LocatedError(file: url.description, found: query, expected: "a query that returns rows (SELECT …)", fix: "write a SELECT with a date column and token columns")
     }
-    var text = result.columns.map(field).joined(separator: ",") + "\n"
+    var text = result.columns.map(CSVText.field).joined(separator: ",") + "\n"
     for row in result.rows {
       text += row.map { value in
         switch value {
         case .null: return ""
         case .integer(let i): return String(i)
         case .real(let v): return "\(v)"  // shortest round trip; inf and nan reach the loader, which refuses them
-        case .text(let s): return field(s)
+        case .text(let s): return CSVText.field(s)
         }
       }.joined(separator: ",")
       text += "\n"
@@ -57,8 +57,4 @@ public enum DemandQuery {
     return Array(text.utf8)
   }
 
-  /// A CSV field: quoted when it holds a comma, a quote or a line break.
-  static func field(_ s: String) -> String {
-    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-  }
 }

@@ -1,7 +1,6 @@
 import Demand
 import Foundation
 import RunStore
-import ShardFormat
 import TokenPlanCore
 
 /// Where demand is read from: a file (or `-`), or a database (`sqlite:PATH`,
@@ -29,10 +28,4 @@ package enum DemandSource {
 
   /// A database source as messages name it: its URL and "query".
   package static func label(_ source: String) -> String { "\(StoreURL.redacted(source)) (query result)" }
-
-  /// The data's SHA-256 for the run log: a file's bytes, or a query's result as CSV.
-  package static func sha256(_ source: String, query: String?) throws -> String {
-    guard DemandQuery.isDatabase(source), let query else { return try ShardJob.inputHashes([source])[0].sha256 }
-    return ShardResult.sha256(Data(try DemandQuery.csv(source: source, query: query)))
-  }
 }

@@ -296,7 +296,8 @@ public enum QuarterlyRun {
     results.buyingNothing = try CapacityPlanner.buyingNothing(plan)
     results.alternatives = Alternatives.compare(plan)
     if plan.shortfallPrices != nil || !plan.fleet.isEmpty {
-      (results.shortfallOptions, results.shortfallNotes) = try ShortfallOptions.compareWithNotes(plan)
+      (results.shortfallOptions, results.shortfallNotes) = try ShortfallOptions.compareWithNotes(
+        plan, planned: (results.totals, results.unconstrainedTotals))
     }
     if base.uncertainty != nil {
       results.budgetRanges = try PlanJob.budgetRanges(base, forecast.demandRows, samples: samples, file: request.planPath)
