@@ -6,8 +6,8 @@ public struct BudgetRow: Sendable, Equatable {
   /// `FY2027`: the calendar year in which the fiscal year ends (or starts, by
   /// `money.fiscal_year_named_by`).
   public var fiscalYear: String
-  /// The calendar quarters the fiscal year overlaps, first and last (its own quarters when it
-  /// starts in January, April, July or October).
+  /// The plan's quarters the fiscal year overlaps, first and last (its own quarters when they
+  /// are fiscal, or calendar quarters and it starts in January, April, July or October).
   public var firstQuarter: Quarter
   public var lastQuarter: Quarter
   /// The fiscal year's first and last day.
@@ -41,8 +41,9 @@ public struct BudgetRow: Sendable, Equatable {
   public var revenue = 0.0
   /// Unserved tokens × the same prices.
   public var revenueLost = 0.0
-  /// Whether the year's quarters are whole calendar quarters (it starts in January, April, July
-  /// or October); otherwise a calendar quarter's money is split between two years by days.
+  /// Whether the year's quarters are whole plan quarters (fiscal quarters, or it starts in
+  /// January, April, July or October); otherwise a quarter's money is split between two years
+  /// by days.
   public var alignedWithQuarters: Bool { firstQuarter.firstDay == firstDay }
   /// Depreciation + capital charge + opex: the plan's cost per token basis.
   public var cost: Double { depreciation + capitalCharge + opex }
@@ -69,7 +70,8 @@ public struct BudgetRow: Sendable, Equatable {
 /// `money.cost_of_capital` a year, a quarter at a time (simple interest, as the capital charge
 /// is), from the quarter it is paid until the quarter the asset enters service.
 ///
-/// The plan's periods are calendar quarters. A fiscal year starting in any month holds the
+/// The plan's periods are calendar quarters unless the plan says `quarters: fiscal` (then each
+/// fiscal year holds four of them whole). A fiscal year starting in any month holds the
 /// quarters within it whole and a share of a quarter it cuts, by days (money within a quarter
 /// is taken as spread evenly over its days: a February year holds 59 of 2026Q1's 90 days).
 /// The year's quarters before the plan's first carry the depreciation and capital charge of the
@@ -84,14 +86,7 @@ public enum Budget {
 
   /// The fiscal year holding `day`.
   public static func fiscalYear(of day: CalendarDate, startMonth: Int, namedByStart: Bool = false) -> Int {
-    let c = day.components
-    let startYear = c.month >= startMonth ? c.year : c.year - 1
-    return namedByStart || startMonth == 1 ? startYear : startYear + 1
-  }
-
-  /// The first day of fiscal year `year`.
-  public static func firstDay(ofFiscalYear year: Int, startMonth: Int, namedByStart: Bool = false) -> CalendarDate {
-    CalendarDate(year: namedByStart || startMonth == 1 ? year : year - 1, month: startMonth, day: 1)!
+    QuarterCalendar.fiscal(firstMonth: startMonth, namedByStart: namedByStart).year(of: day)
   }
 
   /// The share of quarter `q`'s days inside fiscal year `year` (1 for a quarter inside it).
@@ -111,16 +106,16 @@ public enum Budget {
   /// none).
   public static func rows(_ totals: [PlanRow], plan: Plan, cohorts: [CapexCohort] = []) -> [BudgetRow] {
     let money = plan.money
-    let (start, byStart) = (money.fiscalYearStartMonth, money.fiscalYearNamedByStart)
+    let years = money.fiscalCalendar
     let cash = CashSchedule(totals, plan: plan)
     // The quarters before the plan's first that the budget's first years hold: the assets in
     // service then carry their depreciation and capital charge.
     var beforePlan: [Quarter: (depreciation: Double, capitalCharge: Double)] = [:]
     let quarters = Set(cash.quarters).union(totals.map(\.quarter))
     guard var first = quarters.min(), let last = quarters.max() else { return [] }
-    let firstYear = fiscalYear(of: first, startMonth: start, namedByStart: byStart)
-    let lastYear = fiscalYear(of: last.adding(1).firstDay.adding(days: -1), startMonth: start, namedByStart: byStart)
-    first = Quarter(containing: firstDay(ofFiscalYear: firstYear, startMonth: start, namedByStart: byStart))
+    let firstYear = years.year(of: first.firstDay)
+    let lastYear = years.year(of: last.adding(1).firstDay.adding(days: -1))
+    first = Quarter(containing: years.firstDay(ofYear: firstYear), calendar: plan.asOf.calendar)
     if let planStart = totals.map(\.quarter).min(), !cohorts.isEmpty {
       var q = first
       while q < planStart {
@@ -133,11 +128,11 @@ public enum Budget {
     }
     var out: [BudgetRow] = []
     for year in firstYear...lastYear {
-      let firstDay = firstDay(ofFiscalYear: year, startMonth: start, namedByStart: byStart)
-      let nextFirstDay = Self.firstDay(ofFiscalYear: year + 1, startMonth: start, namedByStart: byStart)
-      // The calendar quarters it overlaps, each with the share of its days inside the year.
+      let firstDay = years.firstDay(ofYear: year)
+      let nextFirstDay = years.firstDay(ofYear: year + 1)
+      // The plan's quarters it overlaps, each with the share of its days inside the year.
       var parts: [(quarter: Quarter, share: Double)] = []
-      var q = Quarter(containing: firstDay)
+      var q = Quarter(containing: firstDay, calendar: plan.asOf.calendar)
       while q.firstDay < nextFirstDay {
         parts.append((q, share(of: q, from: firstDay, through: nextFirstDay.adding(days: -1))))
         q = q.adding(1)

@@ -16,6 +16,8 @@ public struct Money: Sendable, Equatable {
   /// Whether a fiscal year is named by the calendar year it starts in (`FY2026` for April 2026
   /// to March 2027) rather than the one it ends in (`FY2027`, the default).
   public var fiscalYearNamedByStart = false
+  /// The fiscal years as a quarter calendar (its quarters are the plan's with `quarters: fiscal`).
+  public var fiscalCalendar: QuarterCalendar { .fiscal(firstMonth: fiscalYearStartMonth, namedByStart: fiscalYearNamedByStart) }
   /// The share of a GPU purchase paid when it is ordered (the rest on delivery).
   public var gpuPaymentAtOrder = 1.0
   /// A multiple of the catalogs' node prices that new purchases pay (a quote below list: 0.9).

@@ -13,7 +13,7 @@ public struct PlanKey: Sendable {
     /// One of these words (or, with `integers`, whole numbers).
     case choice([String])
     case integerChoice([Int])
-    /// A quarter, `2026Q2`.
+    /// A quarter, `2026Q2` (or `FY2027Q1` with `quarters: fiscal`).
     case quarter
     /// A mapping of the keys listed under this key's path.
     case section
@@ -82,6 +82,7 @@ public enum PlanKeys {
     .init(path: "name", kind: .string, defaultValue: "the file's name", text: "The plan's name: letters, digits, `.`, `-`, `_`, spaces, not starting with `.`, at most 100 characters (it names the output folder)."),
     .init(path: "as_of", kind: .quarter, required: true, text: "The quarter the plan is made in; the plan covers the quarters after it."),
     .init(path: "horizon_quarters", kind: .integer(min: 1, max: 40), defaultValue: "8", unit: "quarters", text: "How many quarters the plan covers."),
+    .init(path: "quarters", kind: .choice(["calendar", "fiscal"]), defaultValue: "calendar", text: "The plan's periods: calendar quarters (`2026Q2`), or the company's fiscal quarters (`fiscal`: four to each fiscal year of `money.fiscal_year_start_month` and `money.fiscal_year_named_by`, labelled `FY2027Q1`; the forecast is summed to them from its daily paths). With fiscal quarters a calendar label in the plan or its catalogs (`first_available: 2026Q3`) reads as the first fiscal quarter starting on or after that quarter's first day."),
     .init(path: "catalogs", kind: .stringList, text: "Catalog files (hardware, accelerators, models, serving measurements), relative to the plan, read in order; the plan's own entries override theirs. A hardware or model entry naming one read before overrides the keys it states and keeps the rest (`hardware: {B200: {node_price: 380000, source: …, date: …}}`; its own `source` and `date` are required); the register lists every override."),
     .init(path: "demand_data", kind: .pathOrSection, text: "The token demand history `tokenplan run` forecasts (any file `data validate` reads): its path, or a section saying how to read it."),
     .init(path: "demand_data.path", kind: .string, text: "The demand file's path (relative to the plan); or `url:` and `query:` instead."),

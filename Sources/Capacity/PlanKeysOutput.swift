@@ -3,7 +3,7 @@ import TokenPlanCore
 
 /// The plan key table rendered: a JSON Schema (draft 2020-12) and the Markdown key reference.
 extension PlanKeys {
-  static let quarterPattern = "^[0-9]{4}[Qq][1-4]$"
+  static let quarterPattern = "^([Ff][Yy])?[0-9]{4}[Qq][1-4]$"
 
   /// The JSON Schema of a plan file (`docs/plan.schema.json`): every section closed to unknown
   /// keys, required keys, value kinds and ranges as the reader checks them.

@@ -19,16 +19,16 @@ public enum PlanReader {
 
   /// Reads `path` whole: the capacity plan, the demand sources it names and its forecast
   /// settings as located text.
-  /// `asOf` replaces the file's `as_of` (a re-run as of an earlier quarter), before anything
-  /// that depends on it is checked.
-  public static func readFile(path: String, asOf: Quarter? = nil) throws -> PlanFile {
+  /// `asOf` (a quarter's label, `--as-of`) replaces the file's `as_of` (a re-run as of an
+  /// earlier quarter), before anything that depends on it is checked.
+  public static func readFile(path: String, asOf: String? = nil) throws -> PlanFile {
     try readFile(text: try readText(path), path: path, asOf: asOf)
   }
 
   /// Reads plan text as if it were the file at `path` (catalogs are relative to `path`'s folder).
-  public static func readFile(text: String, path: String, asOf override: Quarter? = nil) throws -> PlanFile {
+  public static func readFile(text: String, path: String, asOf override: String? = nil) throws -> PlanFile {
     let root = try compose(text, file: path)
-    let r = Reader(file: path)
+    var r = Reader(file: path)
     let top = try r.mapping(root, allowed: PlanKeys.allowed(under: ""))
     // Absolute first: a relative plan path with catalogs several `..` up must not climb past the
     // working directory when the path is standardized.
@@ -37,13 +37,15 @@ public enum PlanReader {
       let relative = try r.string(node)
       return relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).standardized.path
     }
+    // The plan's quarters first: every quarter label is read in them.
+    r.quarters = try r.quarterCalendar(top)
     // Sections in a fixed order, so that of several mistakes the same one is reported first.
     var catalog = try r.catalogs(top, resolve: resolve)
     try r.catalog(top, into: &catalog)
     let workloads = try r.workloads(try r.required(top, "workloads", root), catalog: catalog)
     let operations = try r.operations(try r.required(top, "operations", root))
     let (fleet, serviceLife, fleetSource) = try r.fleet(top["fleet"], hardware: catalog.hardware)
-    let asOf = try override ?? r.quarter(r.required(top, "as_of", root))
+    let asOf = try override.map { try r.quarter(text: $0, node: nil) } ?? r.quarter(r.required(top, "as_of", root))
     let facility = try r.facility(try r.required(top, "facility", root), asOf: asOf)
     let otherSites = try top["sites"].map { try r.sites($0, first: facility, asOf: asOf) } ?? []
     let money = try r.money(try r.required(top, "money", root))
@@ -158,6 +160,8 @@ extension PlanReader {
 /// Typed, located access to a YAML node tree.
 struct Reader {
   let file: String
+  /// The plan's quarters (`quarters:`), which its quarter labels name.
+  var quarters = QuarterCalendar.calendar
 
   func error(_ node: Node, expected: String, fix: String) -> LocatedError {
     LocatedError(
@@ -390,10 +394,31 @@ struct Reader {
   }
 
   func quarter(_ node: Node) throws -> Quarter {
-    guard let q = Quarter(try string(node)) else {
-      throw error(node, expected: "a quarter like 2026Q2", fix: "write the year, Q and 1-4")
-    }
-    return q
+    try quarter(text: try string(node), node: node)
+  }
+
+  /// The plan's quarters: calendar ones, or with `quarters: fiscal` those of the money
+  /// section's fiscal year (its two keys read here, ahead of the section, which reads them again
+  /// with the rest).
+  func quarterCalendar(_ top: [String: Node]) throws -> QuarterCalendar {
+    guard let node = top["quarters"], try choice(node, key: "quarters") == "fiscal" else { return .calendar }
+    let m = try top["money"].map { try mapping($0, allowed: PlanKeys.allowed(under: "money")) } ?? [:]
+    let month = try integer(m["fiscal_year_start_month"], key: "money.fiscal_year_start_month", default: 1)
+    let byStart = try m["fiscal_year_named_by"].map { try choice($0, key: "money.fiscal_year_named_by") == "start" } ?? false
+    return .fiscal(firstMonth: month, namedByStart: byStart)
+  }
+
+  /// A quarter label of the plan's quarters (`node` nil: `--as-of`). With fiscal quarters a
+  /// calendar label (`2026Q2`, as catalogs write availability) reads as the first fiscal quarter
+  /// starting on or after its first day: the same quarter when the fiscal year starts in
+  /// January, April, July or October.
+  func quarter(text: String, node: Node?) throws -> Quarter {
+    if let q = Quarter(text, calendar: quarters) { return q }
+    if quarters.isFiscal, let c = Quarter(text) { return Quarter(startingOnOrAfter: c.firstDay, calendar: quarters) }
+    let expected = quarters.isFiscal ? "a fiscal quarter like FY2027Q1 (the plan's `quarters: fiscal`), or a calendar one like 2026Q2" : "a quarter like 2026Q2"
+    let fix = quarters.isFiscal ? "write FY, the fiscal year, Q and 1-4" : "write the year, Q and 1-4"
+    guard let node else { throw LocatedError(file: "<command line>", found: text, expected: expected + " for --as-of", fix: fix) }
+    throw error(node, expected: expected, fix: fix)
   }
 
   func provenance(_ map: [String: Node], _ node: Node) throws -> Provenance {
@@ -503,7 +528,7 @@ struct Reader {
       nodeBusyKilowatts: try number(h["node_busy_kw"], key: "hardware.*.node_busy_kw", default: 0.7 * maxKW),
       nodeIdleKilowatts: try number(h["node_idle_kw"], key: "hardware.*.node_idle_kw", default: 0.2 * maxKW),
       nodePrice: try number(required(h, "node_price", node), key: "hardware.*.node_price"),
-      firstAvailable: try h["first_available"].map(quarter) ?? Quarter(year: 2000, number: 1),
+      firstAvailable: try h["first_available"].map(quarter) ?? Quarter(year: 2000, number: 1, calendar: quarters),
       provenance: try provenance(h, node))
     spec.scaleUpGPUs = try h["scale_up_gpus"].map { try integer($0, key: "hardware.*.scale_up_gpus") }
     return spec

@@ -13,7 +13,7 @@ extension Reader {
       let catalogPath = try resolve(item)
       let catalogText = try PlanReader.readText(catalogPath)
       contents.paths.append(catalogPath)
-      let c = Reader(file: catalogPath)
+      let c = Reader(file: catalogPath, quarters: quarters)
       let catalog = try c.mapping(
         try PlanReader.compose(catalogText, file: catalogPath), allowed: ["hardware", "models", "throughput", "accelerators", "measurements"])
       try c.catalog(catalog, into: &contents)

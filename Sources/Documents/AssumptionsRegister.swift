@@ -147,6 +147,9 @@ package struct AssumptionsRegister: Sendable {
     add(
       "Fiscal year starts", Double(p.money.fiscalYearStartMonth), 0,
       "month (named by the year it \(p.money.fiscalYearNamedByStart ? "starts" : "ends") in)", "planning convention", "")
+    if p.asOf.calendar.isFiscal {
+      add("Plan quarters are fiscal", 1, 0, "the plan's periods are the fiscal year's quarters (FY…Q1 starts in month \(p.money.fiscalYearStartMonth)); the forecast is summed to them from its daily paths", "plan file (quarters: fiscal)", "", key: "quarters")
+    }
     if let r = p.revenue {
       let c = p.money.currency, v = r.provenance
       add("Price of input tokens", r.perMillionInputTokens, 4, "\(c)/M tokens (prompt-cache misses)", v.source, v.date, key: "revenue.per_million_input_tokens")

@@ -146,8 +146,8 @@ extension RunReport {
     for (k, (f, _)) in largest.enumerated() {
       guard let origin = f.input.origin else { continue }
       let days = f.input.t.map { Double(origin.adding(days: Int($0.rounded())).dayNumber) }
-      let first = Quarter(containing: origin.adding(days: Int(f.input.t.first ?? 0)))
-      let last = Quarter(containing: origin.adding(days: Int(f.input.t.last ?? 0)))
+      let first = Quarter(containing: origin.adding(days: Int(f.input.t.first ?? 0)), calendar: f.input.quarters)
+      let last = Quarter(containing: origin.adding(days: Int(f.input.t.last ?? 0)), calendar: f.input.quarters)
       let ticks: [(x: Double, label: String)] = (0...first.distance(to: last)).map { (k: Int) -> (x: Double, label: String) in
         let q = first.adding(k)
         return (Double(q.firstDay.dayNumber), q.description)

@@ -204,7 +204,7 @@ extension RunReport {
     guard let end = r.dataEnd else { return nil }
     let last = r.plan.asOf.adding(1).firstDay.adding(days: -1)
     guard end < last else { return nil }
-    let first = Quarter(containing: end.adding(days: 1))
+    let first = Quarter(containing: end.adding(days: 1), calendar: r.plan.asOf.calendar)
     let quarters = first.distance(to: r.plan.asOf) + 1
     let span = quarters == 1 ? "\(first)" : "\(first)–\(r.plan.asOf)"
     return "Data: the demand data end on \(end), \(last.dayNumber - end.dayNumber) days before the plan's as-of quarter \(r.plan.asOf) ends: "

@@ -62,10 +62,10 @@ package struct RunResults: Sendable {
   /// The demand data's last day as forecast (the series' common last day); `nil` for a given
   /// forecast.
   package var dataEnd: CalendarDate?
-  /// The calendar quarter the run was made in (UTC): an order or construction start before it is
+  /// The plan's quarter the run was made in (UTC): an order or construction start before it is
   /// late.
   package var runQuarter: Quarter? {
-    runDate.map { Quarter(containing: CalendarDate(dayNumber: Int(($0.timeIntervalSince1970 / 86_400).rounded(.down)))) }
+    runDate.map { Quarter(containing: CalendarDate(dayNumber: Int(($0.timeIntervalSince1970 / 86_400).rounded(.down))), calendar: plan.asOf.calendar) }
   }
   /// `2026-12-31` (UTC), or `nil`.
   package var runDay: String? { runDate.map { String(RunOutputs.isoDate($0).prefix(10)) } }

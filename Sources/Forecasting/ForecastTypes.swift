@@ -20,6 +20,9 @@ public struct ForecastInput: Sendable {
   public var period: PeriodKind
   /// Each point stands for its whole period (``collapsingPeriods()``), not for one day.
   public var pointsArePeriods = false
+  /// The quarters its days are summed to (quarterly means and a quarterly forecast): calendar
+  /// quarters, or a plan's fiscal quarters.
+  public var quarters = QuarterCalendar.calendar
 
   public init(name: String, t: [Double], y: [Double], origin: CalendarDate?, period: PeriodKind = .day) {
     self.name = name
@@ -39,7 +42,7 @@ public struct ForecastInput: Sendable {
     var sums: [Quarter: (Double, Int)] = [:]
     for (t, y) in zip(t, y) where y.isFinite {
       let date = origin.adding(days: Int(t.rounded()))
-      let q = Quarter(containing: date)
+      let q = Quarter(containing: date, calendar: quarters)
       var days = 1
       if pointsArePeriods {
         let c = date.components

@@ -46,8 +46,12 @@ public struct HierarchyInputs: Sendable {
   /// forecasts the same periods; ``notes`` says what was left out.
   ///
   /// With `commonEnd` false every series keeps its own days (for actuals, which are not
-  /// forecast).
-  public init(_ panel: DemandPanel, measure: Measure = .tokens, levels: [[String]]? = nil, commonEnd: Bool = true) {
+  /// forecast). `quarters`: the quarters each input's days are summed to (a plan's fiscal
+  /// quarters).
+  public init(
+    _ panel: DemandPanel, measure: Measure = .tokens, levels: [[String]]? = nil, commonEnd: Bool = true,
+    quarters: QuarterCalendar = .calendar
+  ) {
     let (nodes, members, bottom) = panel.hierarchyMembers(measure: measure, levels: levels)
     let n = panel.dayCount
     var spans: [(Int, Int)] = []
@@ -105,7 +109,9 @@ public struct HierarchyInputs: Sendable {
       // within each month, so it is monthly figures too); daily otherwise.
       let periods = Set(members[r].map { panel.sourcePeriods[bottom[$0]] })
       let period = periods.count == 1 ? periods.first! : .day
-      inputs.append(ForecastInput(name: name, t: t, y: y, origin: panel.start, period: period))
+      var input = ForecastInput(name: name, t: t, y: y, origin: panel.start, period: period)
+      input.quarters = quarters
+      inputs.append(input)
     }
     let aggregates = nodes.count - bottom.count
     var aggregation = Matrix(rows: aggregates, columns: bottom.count)

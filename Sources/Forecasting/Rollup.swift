@@ -180,7 +180,7 @@ extension SeriesForecast {
       for i in 0..<h {
         var day = spans[i].start
         while day < spans[i].start + spans[i].days {
-          let q = Quarter(containing: origin.adding(days: day))
+          let q = Quarter(containing: origin.adding(days: day), calendar: input.quarters)
           let end = min(spans[i].start + spans[i].days, q.firstDay.dayNumber + q.days - origin.dayNumber)
           if forecastDays[q] == nil { order.append(q) }
           forecastDays[q, default: []].append((i, end - day))
@@ -192,7 +192,7 @@ extension SeriesForecast {
       for (k, t) in input.t.enumerated() {
         let span = input.span(at: t)
         for day in span.start..<(span.start + span.days) {
-          let q = Quarter(containing: origin.adding(days: day))
+          let q = Quarter(containing: origin.adding(days: day), calendar: input.quarters)
           guard forecastDays[q] != nil else { continue }
           actualSum[q, default: 0] += input.y[k]
           actualDays[q, default: 0] += 1

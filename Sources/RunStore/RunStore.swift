@@ -135,11 +135,12 @@ public final class RunStore {
 
   private func insertRun(_ run: StoredRun, status: String, publication: Publication?) throws -> Int64 {
     let rows = try db.query(
-      "INSERT INTO runs (plan, as_of, created_at, tool_version, seed, paths, output, status, publish_token, publish_host, publish_path) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+      "INSERT INTO runs (plan, as_of, created_at, tool_version, seed, paths, output, status, publish_token, publish_host, publish_path, quarters) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
       [
         .text(run.plan), .text(run.asOf.description), .text(run.createdAt), .text(run.toolVersion), .text(String(run.seed)),
         .integer(Int64(run.paths)), .text(run.output), .text(status), publication.map { .text($0.token) } ?? .null,
         publication.map { .text($0.host) } ?? .null, publication.map { .text($0.path) } ?? .null,
+        .text(Self.calendarText(run.asOf.calendar)),
       ])
     guard let id = rows.first?.first?.int else {
       throw LocatedError(file: url.description, expected: "an id for the new run", fix: "the store returned none")
@@ -179,13 +180,14 @@ public final class RunStore {
     let key = [SQLValue.integer(id)]
     guard
       let r = try db.query(
-        "SELECT plan, as_of, created_at, tool_version, seed, paths, output FROM runs WHERE id = $1 AND status = 'complete'", key
+        "SELECT plan, as_of, created_at, tool_version, seed, paths, output, quarters FROM runs WHERE id = $1 AND status = 'complete'", key
       ).first
     else {
       throw LocatedError(
         file: url.description, found: "run \(id)", expected: "a run id the store holds", fix: "list them with tokenplan history list")
     }
-    let quarter = Self.quarter
+    let calendar = Self.calendar(r[7])
+    let quarter = { (v: SQLValue) in Self.quarter(v, calendar: calendar) }
     var run = StoredRun(
       plan: r[0].string ?? "", asOf: quarter(r[1]), createdAt: r[2].string ?? "", toolVersion: r[3].string ?? "",
       seed: UInt64(r[4].string ?? "") ?? 0, paths: Int(r[5].int ?? 0), output: r[6].string ?? "")
@@ -218,17 +220,36 @@ public final class RunStore {
     ).map {
       .init(quarter: quarter($0[0]), workload: $0[1].string ?? "", site: $0[2].string ?? "", name: $0[3].string ?? "", value: $0[4].double)
     }
-    run.actuals = try actuals(of: id)
+    run.actuals = try actuals(of: id, calendar: calendar)
     return run
   }
 
   /// Run `id`'s whole-quarter actuals alone (what scoring an earlier run against it reads).
   public func actuals(of id: Int64) throws -> [StoredRun.Actual] {
-    try db.query(
-      "SELECT series, quarter, tokens_per_day FROM run_actuals WHERE run_id = $1 ORDER BY series, quarter", [.integer(id)]
-    ).map { .init(series: $0[0].string ?? "", quarter: Self.quarter($0[1]), tokensPerDay: $0[2].double ?? .nan) }
+    let calendar = Self.calendar(try db.query("SELECT quarters FROM runs WHERE id = $1", [.integer(id)]).first?.first ?? .null)
+    return try actuals(of: id, calendar: calendar)
   }
 
-  /// A stored quarter label (the store writes only valid ones).
-  static func quarter(_ v: SQLValue) -> Quarter { Quarter(v.string ?? "") ?? Quarter(year: 1970, number: 1) }
+  private func actuals(of id: Int64, calendar: QuarterCalendar) throws -> [StoredRun.Actual] {
+    try db.query(
+      "SELECT series, quarter, tokens_per_day FROM run_actuals WHERE run_id = $1 ORDER BY series, quarter", [.integer(id)]
+    ).map { .init(series: $0[0].string ?? "", quarter: Self.quarter($0[1], calendar: calendar), tokensPerDay: $0[2].double ?? .nan) }
+  }
+
+  /// A stored quarter label of `calendar` (the store writes only valid ones).
+  static func quarter(_ v: SQLValue, calendar: QuarterCalendar) -> Quarter {
+    Quarter(v.string ?? "", calendar: calendar) ?? Quarter(year: 1970, number: 1, calendar: calendar)
+  }
+
+  /// `calendar`, or `fiscal M end|start`: a run's quarters as the `quarters` column holds them.
+  static func calendarText(_ c: QuarterCalendar) -> String {
+    c.isFiscal ? "fiscal \(c.firstMonth) \(c.namedByStart ? "start" : "end")" : "calendar"
+  }
+
+  /// The quarters a `quarters` column names (NULL, from a store before schema 4: calendar).
+  static func calendar(_ v: SQLValue) -> QuarterCalendar {
+    let words = (v.string ?? "").split(separator: " ")
+    guard words.count == 3, words[0] == "fiscal", let month = Int(words[1]), (1...12).contains(month) else { return .calendar }
+    return .fiscal(firstMonth: month, namedByStart: words[2] == "start")
+  }
 }

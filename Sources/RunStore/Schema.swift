@@ -33,6 +33,11 @@ enum Schema {
       "ALTER TABLE runs ADD COLUMN publish_host TEXT",
       "ALTER TABLE runs ADD COLUMN publish_path TEXT",
     ],
+    // 4: the quarters a run's labels name (`calendar`, or `fiscal 2 end`: a plan's fiscal
+    // quarters, its year starting in February and named by its end); NULL reads as calendar.
+    [
+      "ALTER TABLE runs ADD COLUMN quarters TEXT",
+    ],
   ]
 
   /// The version this build writes.

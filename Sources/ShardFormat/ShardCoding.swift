@@ -67,6 +67,9 @@ struct ShardWriter {
     if let origin = f.input.origin { int(origin.dayNumber) }
     string(f.input.period.rawValue)
     int(f.input.pointsArePeriods ? 1 : 0)
+    int(f.input.quarters.isFiscal ? 1 : 0)
+    int(f.input.quarters.firstMonth)
+    int(f.input.quarters.namedByStart ? 1 : 0)
     doubles(f.fittedHistory)
     string(f.granularity.rawValue)
     int(f.periods.count)
@@ -143,7 +146,7 @@ struct ShardReader {
   mutating func doubles() throws -> [Double] { try (0..<count(8)).map { _ in try double() } }
 
   mutating func shard(manifest: ShardResult.Manifest) throws -> ShardResult {
-    guard bytes.count >= 8, Array(bytes[0..<8]) == Array("TPSHARD2".utf8) else { throw damaged("the TPSHARD2 signature") }
+    guard bytes.count >= 8, Array(bytes[0..<8]) == Array("TPSHARD3".utf8) else { throw damaged("the TPSHARD3 signature") }
     at = 8
     var structure: ShardResult.Structure?
     if try flag() {
@@ -240,6 +243,11 @@ struct ShardReader {
     let origin = try flag() ? try date() : nil
     guard let inputPeriod = PeriodKind(rawValue: try string()) else { throw damaged("the input's period") }
     let pointsArePeriods = try flag()
+    let fiscal = try flag()
+    let firstMonth = try int()
+    let namedByStart = try flag()
+    guard (1...12).contains(firstMonth), fiscal || (firstMonth == 1 && !namedByStart) else { throw damaged("a quarter calendar (first month 1…12)") }
+    let quarters = fiscal ? QuarterCalendar.fiscal(firstMonth: firstMonth, namedByStart: namedByStart) : .calendar
     guard t.count == y.count else { throw damaged("as many values as times") }
     let fitted = try doubles()
     guard fitted.isEmpty || fitted.count == t.count, fitted.allSatisfy({ !$0.isInfinite }) else {
@@ -256,7 +264,7 @@ struct ShardReader {
         let number = try int()
         guard (1...4).contains(number) else { throw damaged("a quarter number 1…4") }
         guard (1...9999).contains(year) else { throw damaged("a quarter's year 1…9999") }
-        period = .quarter(Quarter(year: year, number: number))
+        period = .quarter(Quarter(year: year, number: number, calendar: quarters))
       case 2:
         let step = try double()
         guard step.isFinite, abs(step) <= Self.maxTime else { throw damaged("a finite step number") }
@@ -280,6 +288,7 @@ struct ShardReader {
     }
     var input = ForecastInput(name: inputName, t: t, y: y, origin: origin, period: inputPeriod)
     input.pointsArePeriods = pointsArePeriods
+    input.quarters = quarters
     return PeriodForecast(
       fit: ForecastFit(
         name: name, model: model, scores: scores, selection: selection, parameters: parameters, notes: notes,

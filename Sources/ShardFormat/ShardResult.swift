@@ -202,7 +202,7 @@ public struct ShardResult: Sendable {
   /// a merge sees exactly the values the shard computed.
   public func encoded() -> Data {
     var w = ShardWriter()
-    w.bytes += Array("TPSHARD2".utf8)
+    w.bytes += Array("TPSHARD3".utf8)
     if let structure {
       w.int(1)
       w.int(structure.nodes.count)

@@ -29,19 +29,27 @@ public enum PlanJob {
     }
   }
 
-  /// Reads a `forecast --granularity quarter --format csv` file.
-  public static func demand(path: String) throws -> [DemandRow] {
+  /// Reads a `forecast --granularity quarter --format csv` file, its periods `quarters` (a
+  /// plan's fiscal quarters: `FY2027Q1`; calendar quarters such as `2026Q2` too when each is
+  /// one of them, the fiscal year starting in January, April, July or October).
+  public static func demand(path: String, quarters: QuarterCalendar = .calendar) throws -> [DemandRow] {
     let table = try CSVTable(contentsOf: path)
     let series = try table.column(named: "series", flag: "--demand (a forecast CSV)")
     let period = try table.column(named: "period", flag: "--demand (a forecast CSV)")
     let columns = try DemandStatistic.allCases.map { try table.column(named: $0.rawValue, flag: "--demand (a forecast CSV)") }
     var lines: [String: [Quarter: Int]] = [:]  // series → quarter → line, for duplicates and gaps
     let rows = try table.records.map { r in
-      guard let q = Quarter(r.fields[period]) else {
+      let label = r.fields[period]
+      let calendarLabel = quarters.alignedWithCalendarQuarters ? Quarter(label).map { Quarter(containing: $0.firstDay, calendar: quarters) } : nil
+      guard let q = Quarter(label, calendar: quarters) ?? calendarLabel else {
         throw LocatedError(
-          file: table.file, line: r.line, column: period + 1, found: r.fields[period],
-          expected: "a quarter like 2026Q2 (forecast with --granularity quarter)",
-          fix: "run tokenplan forecast … --granularity quarter --format csv")
+          file: table.file, line: r.line, column: period + 1, found: label,
+          expected: quarters.isFiscal
+            ? "a fiscal quarter like FY2027Q1 (the plan's quarters are \(quarters))"
+            : "a quarter like 2026Q2 (forecast with --granularity quarter)",
+          fix: quarters.isFiscal && Quarter(label) != nil
+            ? "calendar quarters do not fall on this fiscal year's quarters; let `tokenplan run` forecast the data, which sums its daily paths to fiscal quarters"
+            : "run tokenplan forecast … --granularity quarter --format csv")
       }
       var values: [Double] = []
       for (statistic, k) in zip(DemandStatistic.allCases, columns) {
@@ -111,7 +119,7 @@ public enum PlanJob {
       (rows, demandPath) = (forecast.demandRows, data)
     } else {
       demandPath = explicitDemand ?? file.demandFile
-      rows = try demandPath.map { try demand(path: $0) }
+      rows = try demandPath.map { try demand(path: $0, quarters: file.plan.asOf.calendar) }
     }
     try requireDemand(file.plan, rows, planPath: planPath, demandPath: demandPath, hasDemandData: file.demandData != nil)
     return PlanInput(plan: file.plan, planPath: planPath, rows: rows)

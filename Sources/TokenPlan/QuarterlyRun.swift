@@ -40,7 +40,7 @@ public enum QuarterlyRun {
     public var store: StoreChoice = .automatic
     /// Re-run the plan as of an earlier quarter: its `as_of` replaced and its demand data cut at
     /// the quarter's last day (what the planner knew then).
-    public var asOf: Quarter?
+    public var asOf: String?
     /// Forecast one shard (phase 1 of a sharded run) or merge the shards (phase 2); `nil`: the
     /// whole run in this process.
     public var sharding: Sharding?
@@ -124,7 +124,7 @@ public enum QuarterlyRun {
     if request.demandForecast != nil {
       // A given forecast: read and checked as `tokenplan plan --demand` reads it, then planned.
       progress(.started("load"))
-      let rows = try PlanJob.demand(path: demandPath)
+      let rows = try PlanJob.demand(path: demandPath, quarters: plan.asOf.calendar)
       try PlanJob.requireDemand(plan.plan, rows, planPath: request.planPath, demandPath: demandPath, hasDemandData: false)
       try clock.step("load")
       let forecast = DemandForecast.given(rows)
@@ -189,7 +189,7 @@ public enum QuarterlyRun {
   ) async throws -> String {
     var plan = plan
     let panel = try loadStep(&plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
-    let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil)
+    let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil, quarters: plan.asOf.calendar)
     let options = try forecastOptions(plan, dataEnd: hierarchy.end ?? panel.end, seed: request.seed, paths: request.paths)
     let (inputs, indices) = ShardJob.select(hierarchy.inputs, shard: shard)
     let label = "forecast \(shard)"
@@ -434,7 +434,12 @@ public enum QuarterlyRun {
   static func forecastOptions(_ plan: RunPlan, dataEnd: CalendarDate, seed: UInt64, paths: Int) throws -> ForecastOptions {
     var options = ForecastOptions()
     let last = plan.asOf.adding(plan.horizonQuarters)
-    options.horizon = .quarters(max(plan.horizonQuarters, Quarter(containing: dataEnd).distance(to: last)))
+    if plan.asOf.calendar.isFiscal {
+      // Fiscal quarters end mid calendar quarter: through the last one's last day exactly.
+      options.horizon = .days(max(1, last.adding(1).firstDay.dayNumber - 1 - dataEnd.dayNumber))
+    } else {
+      options.horizon = .quarters(max(plan.horizonQuarters, Quarter(containing: dataEnd).distance(to: last)))
+    }
     options.paths = paths
     options.seed = seed
     options.growthDecay = GrowthDecay.chosen(plan.growthDecay)
@@ -455,7 +460,7 @@ public enum QuarterlyRun {
     plan: RunPlan, demandPath: String, panel: DemandPanel, seed: UInt64, paths: Int, progress: @escaping ProgressHandler,
     shards: [String]? = nil, expected: ShardResult.Manifest? = nil, step: (String) throws -> Void
   ) async throws -> DemandForecast {
-    let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil)
+    let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil, quarters: plan.asOf.calendar)
     var forecasts: [PeriodForecast] = []
     var manifests: [ShardResult.Manifest]?
     if let shards {
@@ -503,7 +508,7 @@ public enum QuarterlyRun {
         series: row.series, quarter: q, mean: row.mean, p10: quantiles.p10 ?? 0, p50: quantiles.p50 ?? 0, p90: quantiles.p90 ?? 0)
     }
     var result = DemandForecast(hierarchy: hierarchy, forecasts: forecasts, reconciled: reconciled, demandRows: demandRows, shards: manifests)
-    if !hierarchy.notes.isEmpty { result.uncutInputs = HierarchyInputs(panel, measure: .tokens, levels: nil, commonEnd: false).inputs }
+    if !hierarchy.notes.isEmpty { result.uncutInputs = HierarchyInputs(panel, measure: .tokens, levels: nil, commonEnd: false, quarters: plan.asOf.calendar).inputs }
     return result
   }
 }

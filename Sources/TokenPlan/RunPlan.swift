@@ -33,7 +33,7 @@ package struct RunPlan: Sendable {
   /// - Throws: a located error for anything the plan reader refuses, or a `reconcile:` or
   ///   `growth_decay:` value that names no method or choice.
   /// `asOf` replaces the plan's `as_of` (`--as-of`).
-  package static func read(path: String, asOf: Quarter? = nil) throws -> RunPlan {
+  package static func read(path: String, asOf: String? = nil) throws -> RunPlan {
     let file = try PlanReader.readFile(path: path, asOf: asOf)
     var forecast = PlanForecastSettings()
     if let s = file.reconcile {

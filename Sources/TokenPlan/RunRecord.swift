@@ -25,13 +25,14 @@ extension QuarterlyRun {
       previousID: id, previousAsOf: previous.asOf, diff: RunDiff(previous, current), score: score.points.isEmpty ? nil : score)
   }
 
-  /// `--as-of`'s quarter.
-  /// - Throws: a located command-line error unless it reads `YYYYQn`.
-  public static func asOfQuarter(_ text: String) throws -> Quarter {
-    guard let q = Quarter(text) else {
-      throw LocatedError(file: "<command line>", found: text, expected: "a quarter like 2025Q4 for --as-of", fix: "write e.g. --as-of 2025Q4")
+  /// `--as-of`'s quarter label, checked for its form (the plan's quarters read it).
+  /// - Throws: a located command-line error unless it reads `YYYYQn` or `FYYYYYQn`.
+  public static func asOfQuarter(_ text: String) throws -> String {
+    let calendarLabel = Quarter(text) != nil
+    guard calendarLabel || Quarter(text, calendar: .fiscal(firstMonth: 1)) != nil else {
+      throw LocatedError(file: "<command line>", found: text, expected: "a quarter like 2025Q4 (or FY2026Q1 for fiscal quarters) for --as-of", fix: "write e.g. --as-of 2025Q4")
     }
-    return q
+    return text
   }
 
   /// The store a run with output directory `outDir` records into.

@@ -158,6 +158,40 @@ struct ForecasterTests {
     #expect(rows[0].quantiles[0.1]! < averaged && averaged < rows[0].quantiles[0.9]!)
   }
 
+  @Test("fiscal quarters (a February year) are summed per path from the daily paths and the observed days of a quarter the data end inside")
+  func fiscalQuarterlyRollup() async throws {
+    var input = Synthetic.shared.sample(perFamily: 1)[0]
+    let fy = QuarterCalendar.fiscal(firstMonth: 2)
+    input.quarters = fy
+    let origin = try #require(input.origin)
+    let end = origin.adding(days: Int(try #require(input.t.last)))
+    let current = Quarter(containing: end, calendar: fy)
+    // The data end inside a fiscal quarter (the panel ends with a calendar quarter, which a
+    // February year's quarters never do).
+    #expect(current.firstDay < end && end < current.adding(1).firstDay.adding(days: -1))
+    var options = Self.fastOptions
+    options.horizon = .days(current.adding(2).firstDay.dayNumber - 1 - end.dayNumber)
+    let f = try #require(await forecastAll([input], options).first)
+    let rows = f.rows(granularity: .quarter, levels: [80])
+    #expect(rows.map { $0.period.quarter } == [current, current.adding(1)])
+    // The current quarter: its observed days' actuals plus each path's forecast days, over all
+    // its days, recomputed here from the daily values.
+    let h = f.times.count
+    let observed = input.t.indices.filter { Quarter(containing: origin.adding(days: Int(input.t[$0])), calendar: fy) == current }
+    let actual = observed.reduce(0) { $0 + input.y[$1] }
+    let ahead = f.times.indices.filter { Quarter(containing: origin.adding(days: Int(f.times[$0])), calendar: fy) == current }
+    #expect(observed.count + ahead.count == current.days)
+    let perPath = (0..<f.paths.columns).map { p in
+      (actual + ahead.reduce(0) { $0 + f.paths.storage[$1 + p * h] }) / Double(current.days)
+    }.sorted()
+    #expect(abs(rows[0].quantiles[0.5]! - quantile(sorted: perPath, 0.5)) <= 1e-9 * rows[0].quantiles[0.5]!)
+    #expect(rows[0].days == current.days && rows[0].observedDays == observed.count)
+    // The next quarter is all forecast, 92 days (May–July or August–October).
+    #expect(rows[1].days == current.adding(1).days && rows[1].observedDays == 0)
+    // Its quarterly means of the history are by fiscal quarter too.
+    #expect(input.quarterMeans().last.map { $0.quarter == current && $0.days == observed.count } == true)
+  }
+
   @Test("the structural break in the synthetic agents scenario is detected and dated")
   func breakDetected() async throws {
     let inputs = ForecastInput.from(Synthetic.shared.panel, measure: .tokens)

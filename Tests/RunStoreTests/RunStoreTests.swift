@@ -5,8 +5,11 @@ import TestSupport
 import TokenPlanCore
 
 /// A small run with every kind of row, already in the order the store reads them back.
-func sampleRun(plan: String = "p", asOf: String = "2026Q1", pue: Double = 1.2, gpus: Double = 100, totalMean: Double = 2e12) -> StoredRun {
-  let q = Quarter(asOf)!
+func sampleRun(
+  plan: String = "p", asOf: String = "2026Q1", pue: Double = 1.2, gpus: Double = 100, totalMean: Double = 2e12,
+  calendar: QuarterCalendar = .calendar
+) -> StoredRun {
+  let q = Quarter(asOf, calendar: calendar)!
   var run = StoredRun(
     plan: plan, asOf: q, createdAt: "2026-12-02T00:00:00Z", toolVersion: "0.1.0", seed: UInt64.max, paths: 100,
     output: "/tmp/out")
@@ -56,6 +59,24 @@ enum Backend: String, CaseIterable, Sendable {
 
 @Suite("run store")
 struct RunStoreTests {
+  @Test("a run in fiscal quarters (a February year) reads back in them: its as-of, forecasts, plan and actuals", arguments: Backend.allCases)
+  func fiscalRoundTrip(backend: Backend) throws {
+    let store = try RunStore(try backend.freshStore())
+    let fiscal = QuarterCalendar.fiscal(firstMonth: 2)
+    let run = sampleRun(asOf: "FY2027Q1", calendar: fiscal)
+    let calendarRun = sampleRun(asOf: "2026Q1")
+    let id = try store.record(run)
+    let calendarID = try store.record(calendarRun)
+    var expected = run
+    expected.id = id
+    let loaded = try store.load(id)
+    #expect(loaded == expected)
+    #expect(loaded.asOf.description == "FY2027Q1" && loaded.asOf.firstDay == CalendarDate(iso: "2026-02-01")!)
+    #expect(try store.actuals(of: id).allSatisfy { $0.quarter.calendar == fiscal })
+    // The calendar run beside it keeps calendar quarters.
+    #expect(try store.load(calendarID).planValues.allSatisfy { $0.quarter.calendar == .calendar && $0.quarter.description == "2026Q2" })
+  }
+
   @Test("a run read back equals what was written", arguments: Backend.allCases)
   func roundTrip(backend: Backend) throws {
     let url = try backend.freshStore()
