@@ -91,7 +91,7 @@ package enum RunWorkbook {
       .map { ($0.name, "=Assumptions!$B$\($0.row + 2)") } + (switchSheet == nil ? [] : [("Scenario", "='Scenario switch'!$F$2")])
     return XLSXWorkbook(
       sheets: [
-        sheet(tables.headline, name: "Summary")] + (switchSheet.map { [$0] } ?? []) + [planSheet("Quarterly plan", totals, plan: "constrained"),
+        summarySheet(r, tables.headline)] + (switchSheet.map { [$0] } ?? []) + [planSheet("Quarterly plan", totals, plan: "constrained"),
         planSheet("Unconstrained plan", r.unconstrainedTotals, plan: "unconstrained"), budgetSheet(r, tables.budget),
         cohortSheet] + (tables.sites.map { [sheet($0, name: "Sites")] } ?? []) + [scenarioSheet, sheet(tables.sensitivity, name: "Sensitivity"),
         sheet(tables.uncertainty, name: "Uncertainty"), demandSheet, sheet(tables.fits, name: "Fits"), assumptions,
@@ -259,6 +259,31 @@ package enum RunWorkbook {
         let row = k + 2
         sheet.rows[k][out] = .formula(
           "=" + termColumns.map { "\(XLSXWorkbook.columnLetters($0))\(row)" }.joined(separator: "+"), cached: cached, format: format)
+      }
+    }
+    return sheet
+  }
+
+  /// The Summary sheet: the headline table, its figures formulas over the Quarterly plan
+  /// sheet's row for the quarter (so they follow every named input), with the planner's values
+  /// cached.
+  package static func summarySheet(_ r: RunResults, _ table: ReportTable) -> XLSXWorkbook.Sheet {
+    var sheet = sheet(table, name: "Summary")
+    let columns = PlanColumn.workbook
+    let scale = TokenScale(for: r.totals.prefix(table.rows.count).map(\.tokensPerDay))
+    for (k, total) in r.totals.prefix(sheet.rows.count).enumerated() {
+      func cell(_ c: PlanColumn) -> String { "'Quarterly plan'!\(XLSXWorkbook.columnLetters(columns.firstIndex(of: c)!))\(k + 2)" }
+      for (c, column) in table.columns.enumerated() {
+        guard case .number(let cached, let format) = sheet.rows[k][c] else { continue }
+        let expression: String
+        switch column.key {
+        case scale.key("tokens_per_day"): expression = "\(cell(.tokens))/\(total.quarter.days)/\(scale.divisor)"
+        case "served_percent": expression = "IF(\(cell(.tokens))>0,100*\(cell(.tokensServed))/\(cell(.tokens)),100)"
+        default:
+          guard let source = columns.first(where: { $0.rawValue == column.key }) else { continue }
+          expression = cell(source)
+        }
+        sheet.rows[k][c] = .formula("=" + expression, cached: cached, format: format)
       }
     }
     return sheet

@@ -87,6 +87,19 @@ struct WorkbookRecalcTests {
       #expect(!original.contains(String(cost)), "\(quarter)")
       costByQuarter[quarter] = try ["depreciation", "capital_charge", "opex"].reduce(0.0) { $0 + (try #require(row[$1] as? Double)) }
     }
+    // The Summary sheet follows: its quarters' cost, energy and power, recalculated, are the
+    // changed plan's (they were pasted values before).
+    let summary = try #require(sheets["Summary"])
+    #expect(summary.count == min(4, totals.count))
+    for got in summary {
+      let quarter = try #require(got["Quarter"] as? String)
+      let row = try #require(totals.first { $0["quarter"] as? String == quarter }, "\(quarter)")
+      for (title, column) in [("Cost (USD/M tokens)", "cost_per_million_tokens"), ("Energy (MWh)", "energy_mwh"), ("Facility power (MW)", "facility_power_mw")] {
+        let expected = try #require(row[column] as? Double, "\(column)")
+        let value = try #require(got[title] as? Double, "Summary \(title): \(got)")
+        #expect(abs(value - expected) <= 1e-9 * abs(expected), "Summary \(quarter) \(title): workbook \(value), plan \(expected)")
+      }
+    }
     // The budget sheet's cost per fiscal year, recalculated, against the budget of a run with the
     // changed values: its plan quarters' cost (a quarter a year cuts by its days) and the
     // installed assets' depreciation and capital charge before the plan, in millions.

@@ -30,7 +30,7 @@ def value(text):
     except ValueError:
         return text  # a quarter, a fiscal year, an empty cell
 out = {}
-for sheet in ["Quarterly plan", "Unconstrained plan", "Budget by fiscal year", "Scenario switch"]:
+for sheet in ["Summary", "Quarterly plan", "Unconstrained plan", "Budget by fiscal year", "Scenario switch"]:
     if not os.path.exists(os.path.join(scratch, f"changed-{sheet}.csv")):
         continue
     rows = list(csv.DictReader(open(os.path.join(scratch, f"changed-{sheet}.csv"), encoding="utf-8")))
