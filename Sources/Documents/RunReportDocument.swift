@@ -14,15 +14,19 @@ extension RunReport {
     let chart = Dictionary(charts, uniquingKeysWith: { a, _ in a })
     var blocks: [ReportDocument.Block] = []
     // Page 1, for finance: what to buy and when, the money by fiscal year, what can be built
-    // against what it would take, and the top risks.
+    // against what it would take, and the top risks in a line each. The budget and comparison
+    // keep their first sentence and ranges there; their conventions are in the method, which
+    // follows the risks in full on page 2.
     blocks.append(.figures(figures(r)))
     blocks.append(.paragraph(summary(r)))
     blocks.append(.table(tables.purchases))
-    blocks.append(.table(tables.budget))
-    blocks.append(.table(tables.comparison))
+    blocks.append(.table(shortened(tables.budget, keeping: budgetSpread(r))))
+    blocks.append(.table(shortened(tables.comparison)))
+    let risks = topRisks(r)
     blocks.append(.heading("Top risks"))
-    for risk in topRisks(r) { blocks.append(.paragraph("• " + risk)) }
-    // The method follows the risks (which may run onto page 2) without a page of its own.
+    for risk in risks.prefix(pageOneRisks) { blocks.append(.paragraph("• " + riskHeadline(risk))) }
+    blocks.append(.heading("Risks in full"))
+    for risk in risks { blocks.append(.paragraph("• " + risk)) }
     blocks.append(.heading("How the plan is computed"))
     for paragraph in method(r) { blocks.append(.paragraph(paragraph)) }
     blocks.append(.pageBreak)
@@ -214,6 +218,26 @@ extension RunReport {
   /// The few things most likely to make this plan wrong, largest first: demand that cannot be
   /// served, orders already due, the widest demand range, the driver that moves cost most, and
   /// inputs the plan does not source.
+  /// How many risks page 1 lists, a line each.
+  static let pageOneRisks = 4
+
+  /// A risk's first clause (to its first `; ` or sentence end): its line on page 1.
+  package static func riskHeadline(_ risk: String) -> String {
+    let ends = ["; ", ". ", ", which "].compactMap { risk.range(of: $0)?.lowerBound }
+    guard let end = ends.min() else { return risk }
+    let head = String(risk[..<end])
+    return head.hasSuffix(".") ? head : head + "."
+  }
+
+  /// `table` with only its note's first sentence (and `keeping`, a sentence of ranges, after it).
+  static func shortened(_ table: ReportTable, keeping: String = "") -> ReportTable {
+    var t = table
+    if let note = t.note, let end = note.range(of: ". ") {
+      t.note = String(note[..<end.lowerBound]) + "." + keeping
+    }
+    return t
+  }
+
   package static func topRisks(_ r: RunResults) -> [String] {
     let plan = r.plan
     let currency = plan.money.currency
@@ -288,7 +312,7 @@ extension RunReport {
       "Power and energy. Power is provisioned at node nameplate plus \(g(p.costLines.networkStoragePowerShare * 100, 1))% for network and storage; racks hold as many nodes as rack power (\(g(f.rackKilowatts, 0)) kW) allows. Average power interpolates each node's idle and busy power by its utilisation (idle power from the hardware catalog, listed in the register). Facility power and energy = IT × PUE \(g(f.pue)).",
       "Capex. A purchase costs its nodes × node price × (1 + networking \(g(p.costLines.networkingCapexShare * 100, 0))% + storage \(g(p.costLines.storageCapexShare * 100, 0))%). Facility capex is \(g(f.capexPerMegawatt / 1e6, 1)) M \(currency) per MW of \(f.capexBasis == .itMegawatts ? "IT load (facility MW / PUE)" : "facility power"), paid when the site's stated expansions come online (used or not) and, in the unconstrained plan, for MW built beyond the site. \(lease)",
       "Depreciation and capital charge. Straight line: IT over \(g(m.depreciationYears, 1)) years, facility over \(g(f.lifeYears, 1)) years, each capex cohort from the quarter it enters service (the installed fleet at its stated cost). Capital charge = cost of capital \(g(m.costOfCapital * 100, 1))% / 4 × net book value. Opex = electricity (facility MWh × \(g(m.electricityPerKilowattHour, 4)) \(currency)/kWh) + maintenance \(g(m.maintenanceShare * 100, 1))% of gross IT capex a year + colocation or lease + staff, software, insurance and facility upkeep. Cost per million tokens = (depreciation + capital charge + opex) / tokens served × 10⁶.",
-      "Cash and budget. GPU systems are paid \(paymentTerms(m)); facility capex in equal parts over the \(f.buildLeadQuarters) quarters before its MW come online. Fiscal years start in month \(m.fiscalYearStartMonth) and are named by the calendar year they \(m.fiscalYearNamedByStart ? "start" : "end") in; a year starting within a quarter takes the share of that quarter's money its days hold. The first years' quarters before the plan carry the installed assets' depreciation and capital charge.",
+      "Cash and budget. GPU systems are paid \(paymentTerms(m)); facility capex in equal parts over the \(f.buildLeadQuarters) quarters before its MW come online. Fiscal years start in month \(m.fiscalYearStartMonth) and are named by the calendar year they \(m.fiscalYearNamedByStart ? "start" : "end") in; \(p.asOf.calendar.isFiscal ? "the plan's periods are their quarters (\(p.asOf) is \(p.asOf.firstDay) to \(p.asOf.adding(1).firstDay.adding(days: -1))), the forecast summed to them from its daily paths." : "a year starting within a quarter takes the share of that quarter's money its days hold.") The first years' quarters before the plan carry the installed assets' depreciation and capital charge. P&L cost = depreciation + opex (what the income statement books); carrying cost = \(g(m.costOfCapital * 100, 1))% a year on cash paid before its asset is in service (construction in progress); economic cost = P&L cost + capital charge + carrying cost; cash out = capex cash + opex.",
       "Scenarios and uncertainty. A scenario's demand quantile is the quantile of the total over the \(NumberText.grouped(Double(r.paths))) reconciled forecast paths, split across workloads by their means, with the scenario's driver overlays; scenarios, Monte Carlo and the tornado are planned unconstrained (what each would take). Each Monte Carlo draw plans one whole forecast path with drivers drawn from the plan's distributions (seed \(p.uncertainty?.seed ?? 0)).",
     ]
   }

@@ -297,6 +297,15 @@ package enum RunReport {
     }.joined(separator: ", ")
   }
 
+  /// The budget's Monte Carlo ranges as a sentence (empty without draws): cash out and economic
+  /// cost P10–P90 by fiscal year.
+  package static func budgetSpread(_ r: RunResults) -> String {
+    let ranges = r.budgetRanges.filter { range in r.budget.contains { $0.fiscalYear == range.fiscalYear } && range.cashOut[2] > 0 }
+    return ranges.isEmpty ? "" : " Over the \(NumberText.grouped(Double(r.plan.uncertainty?.draws ?? 0))) Monte Carlo draws of demand and the drivers (the constrained plan each time), cash out P10–P90: "
+      + ranges.map { "\($0.fiscalYear) \(NumberText.grouped($0.cashOut[0] / 1e6, decimals: 1))–\(NumberText.grouped($0.cashOut[2] / 1e6, decimals: 1)) M" }.joined(separator: ", ")
+      + "; economic cost: " + ranges.map { "\($0.fiscalYear) \(NumberText.grouped($0.economicCost[0] / 1e6, decimals: 1))–\(NumberText.grouped($0.economicCost[2] / 1e6, decimals: 1)) M" }.joined(separator: ", ") + "."
+  }
+
   /// The constrained plan's cash and cost by fiscal year.
   package static func budgetTable(_ r: RunResults) -> ReportTable {
     let currency = r.plan.money.currency
@@ -306,10 +315,7 @@ package enum RunReport {
     let beforePlan = before.isEmpty ? "" : "Quarters before the plan's first (\(r.plan.asOf.adding(1))) carry the depreciation and capital charge of the assets already in service ("
       + before.map { "\($0.fiscalYear): \(NumberText.grouped(($0.depreciationBeforePlan + $0.capitalChargeBeforePlan) / 1e6, decimals: 2)) M" }.joined(separator: ", ")
       + "), not their opex, which the plan does not compute. "
-    let ranges = r.budgetRanges.filter { range in r.budget.contains { $0.fiscalYear == range.fiscalYear } && range.cashOut[2] > 0 }
-    let spread = ranges.isEmpty ? "" : " Over the \(NumberText.grouped(Double(r.plan.uncertainty?.draws ?? 0))) Monte Carlo draws of demand and the drivers (the constrained plan each time), cash out P10–P90: "
-      + ranges.map { "\($0.fiscalYear) \(NumberText.grouped($0.cashOut[0] / 1e6, decimals: 1))–\(NumberText.grouped($0.cashOut[2] / 1e6, decimals: 1)) M" }.joined(separator: ", ")
-      + "; economic cost: " + ranges.map { "\($0.fiscalYear) \(NumberText.grouped($0.economicCost[0] / 1e6, decimals: 1))–\(NumberText.grouped($0.economicCost[2] / 1e6, decimals: 1)) M" }.joined(separator: ", ") + "."
+    let spread = budgetSpread(r)
     return ReportTable(
       title: "Budget by fiscal year",
       columns: [

@@ -63,6 +63,7 @@ struct DefaultRunTests {
     // The first page says what to buy (checked line by line above), the second how.
     #expect((summary["purchases"] as? Int ?? 0) > 0)
     #expect(summary["method"] as? Bool == true && summary["risks"] as? Bool == true)
+    #expect(summary["risks_on_page_1"] as? Bool == true && summary["risks_in_full"] as? Bool == true)
     let out = try Self.output.get()
     let fonts = try tool(["pdffonts", out.appendingPathComponent("report.pdf").path]).stdout
     let rows = fonts.split(separator: "\n").dropFirst(2)

@@ -6,6 +6,7 @@ import csv, json, re, subprocess, sys
 out = sys.argv[1]
 text = subprocess.run(["pdftotext", "-layout", out + "/report.pdf", "-"],
                       capture_output=True, text=True, check=True).stdout
+first_page = text.split("\f")[0]
 rows = [r for r in csv.DictReader(open(out + "/plan.csv")) if r["workload"] == "total"]
 unconstrained = [r for r in csv.DictReader(open(out + "/plan-unconstrained.csv")) if r["workload"] == "total"]
 
@@ -99,6 +100,9 @@ pages = text.count("\f")
 summary = {"quarters": len(rows), "unconstrained_quarters": len(would_take), "pages": pages, "problems": problems,
            "fits_continued": "Forecast models by series (continued)" in text,
            "assumptions": "Assumptions register" in text, "purchases": len(lines),
-           "method": "How the plan is computed" in text, "risks": "Top risks" in text}
+           "method": "How the plan is computed" in text, "risks": "Top risks" in text,
+           # Page 1 is the decision: its top risks fit on it, the method comes after.
+           "risks_on_page_1": "Top risks" in first_page and "How the plan is computed" not in first_page,
+           "risks_in_full": "Risks in full" in text}
 print(json.dumps(summary))
 sys.exit(1 if problems else 0)
