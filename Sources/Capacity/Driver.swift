@@ -18,10 +18,14 @@ public enum Driver: String, Sendable, CaseIterable, Comparable {
   case costOfCapital = "cost_of_capital"
   /// `money.maintenance_share`: upkeep a year as a share of IT capex.
   case maintenanceShare = "maintenance_share"
+  /// `money.gpu_payment_at_order`: the share of a GPU purchase paid at order (the rest on
+  /// delivery; a stated schedule gives way to it). It moves cash and the carrying cost, not the
+  /// cost per token.
+  case gpuPaymentAtOrder = "gpu_payment_at_order"
 
   /// The base plan's rule: a throughput or price multiplier above 0, PUE 1–3, a price ≥ 0, an
   /// efficiency gain ≥ −0.9 a year, a peak-to-average ratio ≥ 1, a life of at least a quarter,
-  /// a cost of capital and a maintenance share 0–1.
+  /// a cost of capital, a maintenance share and a payment at order 0–1.
   public var rule: PlanLimits.Rule {
     switch self {
     case .throughput, .gpuPrice: return .init(lower: 0, lowerInclusive: false, upper: .infinity)
@@ -30,7 +34,7 @@ public enum Driver: String, Sendable, CaseIterable, Comparable {
     case .yearlyEfficiencyGain: return .init(lower: -0.9, lowerInclusive: true, upper: .infinity)
     case .peakToAverage: return .init(lower: 1, lowerInclusive: true, upper: .infinity)
     case .depreciationYears: return .init(lower: 0.25, lowerInclusive: true, upper: .infinity)
-    case .costOfCapital, .maintenanceShare: return .init(lower: 0, lowerInclusive: true, upper: 1)
+    case .costOfCapital, .maintenanceShare, .gpuPaymentAtOrder: return .init(lower: 0, lowerInclusive: true, upper: 1)
     }
   }
 
@@ -46,6 +50,7 @@ public enum Driver: String, Sendable, CaseIterable, Comparable {
     case .depreciationYears: return "depreciation life"
     case .costOfCapital: return "cost of capital"
     case .maintenanceShare: return "maintenance share"
+    case .gpuPaymentAtOrder: return "GPU payment at order"
     }
   }
 
@@ -63,6 +68,9 @@ public enum Driver: String, Sendable, CaseIterable, Comparable {
     case .depreciationYears: plan.money.depreciationYears = value
     case .costOfCapital: plan.money.costOfCapital = value
     case .maintenanceShare: plan.money.maintenanceShare = value
+    case .gpuPaymentAtOrder:
+      plan.money.gpuPaymentAtOrder = value
+      plan.money.gpuPaymentSchedule = nil
     }
   }
 

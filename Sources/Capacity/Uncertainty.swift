@@ -115,6 +115,11 @@ public struct TornadoRow: Sendable, Equatable {
   public var costAtHigh: Double
   public var megawattsAtLow: Double
   public var megawattsAtHigh: Double
+  /// The constrained plan's economic cost over the horizon (depreciation, capital charge,
+  /// carrying cost and opex of its quarters, ``BudgetRow/economicCost``), in currency, at each
+  /// side: where payment terms show (they move the carrying cost, not the cost per token).
+  public var economicCostAtLow = 0.0
+  public var economicCostAtHigh = 0.0
 }
 
 /// Demand samples summed to the plan's workloads: per quarter a `samples × workloads` matrix of
@@ -303,7 +308,8 @@ public enum MonteCarlo {
 
   /// Each driver moved alone from its P10 to its P90, the others at the plan's values, and each
   /// serving lever (``Lever``) off and on for every workload; the swing in cost per million
-  /// tokens and facility MW in the plan's last quarter, largest first.
+  /// tokens and facility MW in the plan's last quarter (all demand served), and in the
+  /// constrained plan's economic cost over the horizon; largest swing in cost per token first.
   public static func tornado(_ plan: Plan, spec: UncertaintySpec) throws -> [TornadoRow] {
     // The plan as planned is run at most once: a lever it leaves off is its own "off" side.
     var base: PlanRow?
@@ -319,13 +325,30 @@ public enum MonteCarlo {
       if p == plan { base = row }
       return row
     }
+    var baseBudget: Double?
+    /// The constrained plan's economic cost over the horizon.
+    func budget(_ p: Plan, _ why: @autoclosure () -> String) throws -> Double {
+      if p == plan, let baseBudget { return baseBudget }
+      let cost: Double
+      do {
+        let totals = try CapacityPlanner.run(p, constrained: true).filter { $0.workload == "total" }
+        cost = Budget.rows(totals, plan: p).reduce(0) { $0 + $1.economicCost }
+      } catch let e as PlanError {
+        throw PlanError(description: "the tornado's \(why()) (constrained): \(e.description)")
+      }
+      if p == plan { baseBudget = cost }
+      return cost
+    }
     func swing(_ driver: String, _ low: (Plan, String), _ high: (Plan, String), values: (Double, Double)?, failure: (String) -> String) throws -> TornadoRow {
       let ra = try last(low.0, failure(low.1))
       let rb = try last(high.0, failure(high.1))
-      return TornadoRow(
+      var row = TornadoRow(
         driver: driver, low: values?.0, high: values?.1, lowSetting: low.1, highSetting: high.1,
         costAtLow: ra.costPerMillionTokens, costAtHigh: rb.costPerMillionTokens,
         megawattsAtLow: ra.facilityPowerMegawatts, megawattsAtHigh: rb.facilityPowerMegawatts)
+      row.economicCostAtLow = try budget(low.0, failure(low.1))
+      row.economicCostAtHigh = try budget(high.0, failure(high.1))
+      return row
     }
     var rows: [TornadoRow] = []
     for (name, dist) in spec.drivers {

@@ -124,10 +124,14 @@ extension RunReport {
         .init("Cost at low", unit: "\(currency)/M tok", key: "cost_per_million_tokens_at_low"),
         .init("Cost at high", unit: "\(currency)/M tok", key: "cost_per_million_tokens_at_high"),
         .init("MW at low", key: "facility_power_mw_at_low"), .init("MW at high", key: "facility_power_mw_at_high"),
+        .init("Economic cost at low", unit: "M \(currency)", key: "economic_cost_million_at_low"),
+        .init("Economic cost at high", unit: "M \(currency)", key: "economic_cost_million_at_high"),
       ],
       rows: rows.map { x in
-        [t(x.driver), t(x.lowSetting), t(x.highSetting), n(x.costAtLow, 4), n(x.costAtHigh, 4), n(x.megawattsAtLow, 2), n(x.megawattsAtHigh, 2)]
-      })
+        [t(x.driver), t(x.lowSetting), t(x.highSetting), n(x.costAtLow, 4), n(x.costAtHigh, 4), n(x.megawattsAtLow, 2), n(x.megawattsAtHigh, 2),
+          n(x.economicCostAtLow / 1e6, 1), n(x.economicCostAtHigh / 1e6, 1)]
+      },
+      note: "Cost per million tokens and MW: \(quarter), every quarter's demand served (what it would take). Economic cost: the constrained plan's depreciation, capital charge, carrying cost and opex over the horizon's quarters, which payment terms move through the carrying cost (they leave the cost per token as it is).")
   }
 
   /// Every series' model and backtest scores, largest first.

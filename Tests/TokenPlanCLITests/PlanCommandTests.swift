@@ -93,8 +93,8 @@ struct PlanUncertaintyCommandTests {
     let again = try runTokenplan(["plan", plan, "--demand", demand, "--uncertainty", "--format", "csv"])
     #expect(again.stdout == mc.stdout)  // seeded
     let tornado = try runTokenplan(["plan", plan, "--demand", demand, "--tornado", "--format", "csv"])
-    // A header, the plan's 9 drivers and the 4 serving levers.
-    #expect(tornado.status == 0 && tornado.stdout.split(separator: "\n").count == 14, "\(tornado.stdout)\(tornado.stderr)")
+    // A header, the plan's 10 drivers and the 4 serving levers.
+    #expect(tornado.status == 0 && tornado.stdout.split(separator: "\n").count == 15, "\(tornado.stdout)\(tornado.stderr)")
     #expect(tornado.stdout.contains("lever: prompt cache,hit rate 0,hit rate 0.563,"))
     let scenarios = try runTokenplan(["plan", plan, "--demand", demand, "--scenarios", "--format", "csv"])
     let lines = scenarios.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
