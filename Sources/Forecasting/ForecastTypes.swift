@@ -73,16 +73,27 @@ public struct ForecastInput: Sendable {
     return out
   }
 
-  /// The index ranges of the runs of consecutive days with the same value: one per source
-  /// period for monthly or weekly figures (two adjacent periods with exactly the same tokens per
-  /// day would read as one).
+  /// The index ranges of the runs of consecutive days with the same value within one period of
+  /// the input's kind: one per source period for monthly or weekly figures. A run never crosses
+  /// a period's first day (a calendar month's or quarter's; weeks from the first day held), so
+  /// two adjacent months with exactly the same tokens per day stay two.
   public func periodRuns() -> [Range<Int>] {
     guard !t.isEmpty else { return [] }
+    let anchor = origin.map { $0.adding(days: Int(t[0].rounded())) }
+    /// The first day of the period holding observation `i` (nil: daily or undated).
+    func periodStart(_ i: Int) -> Int? {
+      guard let origin, let anchor, period != .day else { return nil }
+      return period.containing(origin.adding(days: Int(t[i].rounded())), weekAnchor: anchor).start.dayNumber
+    }
     var runs: [Range<Int>] = []
     var start = 0
-    for i in 1...t.count where i == t.count || t[i] != t[i - 1] + 1 || y[i] != y[start] {
+    var startPeriod = periodStart(0)
+    for i in 1...t.count {
+      let current = i < t.count ? periodStart(i) : nil
+      guard i == t.count || t[i] != t[i - 1] + 1 || y[i] != y[start] || current != startPeriod else { continue }
       runs.append(start..<i)
       start = i
+      startPeriod = current
     }
     return runs
   }

@@ -60,6 +60,37 @@ struct ForecasterTests {
     #expect(months.first == "2025-12" && months.last == "2026-12" && months.count == 13, "\(months)")
   }
 
+  /// Two adjacent months with exactly the same tokens per day (a flat export: 3e9 a day in both
+  /// March and April 2025) are two observations at their own middle days, each weighted by its
+  /// own days; they read as one 61-day "month" before (review finding 11).
+  @Test("adjacent months with the same value per day stay two periods; weeks split at their own starts")
+  func equalAdjacentMonths() throws {
+    let origin = CalendarDate(year: 2025, month: 1, day: 1)!
+    var t: [Double] = []
+    var y: [Double] = []
+    let perDay: [Double] = [1e9, 2e9, 3e9, 3e9, 4e9, 5e9]  // January–June 2025
+    for (k, v) in perDay.enumerated() {
+      let start = CalendarDate(year: 2025, month: k + 1, day: 1)!
+      for d in 0..<CalendarDate.daysIn(month: k + 1, year: 2025) {
+        t.append(Double(start.dayNumber + d - origin.dayNumber))
+        y.append(v)
+      }
+    }
+    let input = ForecastInput(name: "m", t: t, y: y, origin: origin, period: .month)
+    let runs = input.periodRuns()
+    #expect(runs.map(\.count) == [31, 28, 31, 30, 31, 30])
+    let collapsed = input.collapsingPeriods()
+    #expect(collapsed.y == perDay)
+    // March runs from day 59 to 89 of the year (0-based), April from 90 to 119: their middles.
+    #expect(collapsed.t[2] == (59 + 89) / 2 && collapsed.t[3] == (90 + 119) / 2)
+    // A quarter's mean weighs each month by its days: Q2 = (3e9 × 30 + 4e9 × 31 + 5e9 × 30) / 91.
+    let q2 = try #require(collapsed.quarterMeans().first { $0.quarter.description == "2025Q2" })
+    #expect(q2.days == 91 && abs(q2.mean - (3e9 * 30 + 4e9 * 31 + 5e9 * 30) / 91) <= 1e-6)
+    // Weekly figures: two equal weeks are two weeks.
+    let weeks = ForecastInput(name: "w", t: (0..<21).map(Double.init), y: Array(repeating: 7e9, count: 14) + Array(repeating: 8e9, count: 7), origin: origin, period: .week)
+    #expect(weeks.periodRuns().map(\.count) == [7, 7, 7])
+  }
+
   @Test("the generating family is chosen for most series and its rate recovered")
   func familyRecovery() async throws {
     let synthetic = Synthetic.shared
