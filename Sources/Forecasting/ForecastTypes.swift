@@ -156,8 +156,9 @@ public enum Horizon: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// Future days after `last` (a dated series): a span of whole calendar months, quarters or
-  /// years runs to the end of the n-th period after the one holding `last`.
-  public func days(after last: CalendarDate) -> Int {
+  /// years runs to the end of the n-th period after the one holding `last`; quarters are
+  /// `quarters`' (a fiscal year's with `--fiscal-year-start` or a plan's `quarters: fiscal`).
+  public func days(after last: CalendarDate, quarters: QuarterCalendar = .calendar) -> Int {
     let c = last.components
     func endOfMonth(offset: Int) -> CalendarDate {
       let months = c.year * 12 + (c.month - 1) + offset
@@ -169,6 +170,8 @@ public enum Horizon: Sendable, Equatable, CustomStringConvertible {
     case .steps(let n), .days(let n): return n
     case .weeks(let n): return 7 * n
     case .months(let n): return endOfMonth(offset: n).dayNumber - last.dayNumber
+    case .quarters(let n) where quarters.isFiscal:
+      return Quarter(containing: last, calendar: quarters).adding(n + 1).firstDay.dayNumber - 1 - last.dayNumber
     case .quarters(let n):
       let quarterEndMonth = ((c.month - 1) / 3) * 3 + 2  // 0-based month index of the quarter's end
       return endOfMonth(offset: quarterEndMonth - (c.month - 1) + 3 * n).dayNumber - last.dayNumber

@@ -278,7 +278,7 @@ public enum Forecaster {
     if let origin = input.origin {
       // The horizon counts from the last day the data holds (`held`), the days from `lastT`.
       let held = max(held ?? lastT, lastT)
-      let end = held + Double(max(horizon.days(after: origin.adding(days: Int(held))), 1))
+      let end = held + Double(max(horizon.days(after: origin.adding(days: Int(held)), quarters: input.quarters), 1))
       guard input.period != .day else { return stride(from: lastT + 1, through: end, by: 1).map { $0 } }
       // Dated weeks, months or quarters: one time per future period, its middle day (as the
       // history's periods are modelled), so paths take memory per period, not per day.

@@ -91,6 +91,10 @@ public struct ForecastCommandLine: Sendable {
   public var events: String?
   /// The season of undated series of steps, in steps (1: none).
   public var seasonLength = 1
+  /// The month (1–12) a fiscal year starts in: quarters are that year's (`nil`: calendar).
+  public var fiscalYearStart: Int?
+  /// `end` or `start`: the calendar year a fiscal year is named by.
+  public var fiscalYearNamedBy = "end"
   /// `--period`, `--basis`, `--thousands-separator`, `--complete-through` as typed.
   public var shape = DemandDataShape()
 
@@ -122,6 +126,20 @@ extension ForecastJob {
         fix: "write --season-length 4 for quarters, 12 for months, 1 for none")
     }
     r.options.seasonLength = line.seasonLength
+    if let month = line.fiscalYearStart {
+      guard (1...12).contains(month) else {
+        throw LocatedError(
+          file: "<command line>", found: "\(month)", expected: "a month 1 to 12 for --fiscal-year-start", fix: "write e.g. --fiscal-year-start 2 for a year from February")
+      }
+      guard ["end", "start"].contains(line.fiscalYearNamedBy) else {
+        throw LocatedError(
+          file: "<command line>", found: line.fiscalYearNamedBy, expected: "end or start for --fiscal-year-named-by", fix: "write --fiscal-year-named-by end (FY2027 ends in 2027) or start")
+      }
+      r.quarters = .fiscal(firstMonth: month, namedByStart: line.fiscalYearNamedBy == "start")
+    } else if line.fiscalYearNamedBy != "end" {
+      throw LocatedError(
+        file: "<command line>", found: "--fiscal-year-named-by \(line.fiscalYearNamedBy)", expected: "--fiscal-year-start with it", fix: "add --fiscal-year-start MONTH")
+    }
     try line.shape.apply(to: &r.load)
     r.measure = try measure(line.measure)
     if let ceiling = line.ceiling { r.options.ceilingMultiple = try ceilingMultiple(ceiling) }

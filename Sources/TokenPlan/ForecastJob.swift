@@ -18,6 +18,8 @@ public struct ForecastRequest: Sendable {
   public var valueColumn: String?
   public var seriesColumn: String?
   public var load = DemandLoadOptions()
+  /// The quarters dated series are summed to (`--fiscal-year-start`: a fiscal year's).
+  public var quarters = QuarterCalendar.calendar
   public init(path: String) { self.path = path }
 }
 
@@ -34,6 +36,7 @@ public enum ForecastJob {
     if inputs.isEmpty, request.measure != nil {
       inputs = ForecastInput.from(result.panel, measure: nil)
     }
+    for i in inputs.indices { inputs[i].quarters = request.quarters }
     return (inputs, result.warnings)
   }
 
@@ -59,7 +62,7 @@ public enum ForecastJob {
         }
       }
     }
-    return (HierarchyInputs(result.panel, measure: measure, levels: levels), result.warnings)
+    return (HierarchyInputs(result.panel, measure: measure, levels: levels, quarters: request.quarters), result.warnings)
   }
 
   /// Whether the time column holds plain numbers (steps) rather than dates.

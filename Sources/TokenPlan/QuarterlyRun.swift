@@ -434,12 +434,7 @@ public enum QuarterlyRun {
   static func forecastOptions(_ plan: RunPlan, dataEnd: CalendarDate, seed: UInt64, paths: Int) throws -> ForecastOptions {
     var options = ForecastOptions()
     let last = plan.asOf.adding(plan.horizonQuarters)
-    if plan.asOf.calendar.isFiscal {
-      // Fiscal quarters end mid calendar quarter: through the last one's last day exactly.
-      options.horizon = .days(max(1, last.adding(1).firstDay.dayNumber - 1 - dataEnd.dayNumber))
-    } else {
-      options.horizon = .quarters(max(plan.horizonQuarters, Quarter(containing: dataEnd).distance(to: last)))
-    }
+    options.horizon = .quarters(max(plan.horizonQuarters, Quarter(containing: dataEnd, calendar: plan.asOf.calendar).distance(to: last)))
     options.paths = paths
     options.seed = seed
     options.growthDecay = GrowthDecay.chosen(plan.growthDecay)

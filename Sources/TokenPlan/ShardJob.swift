@@ -26,16 +26,22 @@ public enum ShardJob {
   public static func settings(
     _ line: ForecastCommandLine, granularity: ForecastGranularity, reconcile: String?, levels: String?
   ) -> [(String, String)] {
-    ([
+    var settings: [(String, String)] = [
       ("command", "forecast"), ("horizon", line.horizon), ("model", line.model), ("interval", line.interval),
       ("measure", line.measure), ("ceiling", line.ceiling ?? ""), ("breaks", line.breaks.joined(separator: ",")),
       ("events", line.events ?? ""), ("series_column", line.seriesColumn ?? ""), ("time_column", line.timeColumn ?? line.shape.dateColumn ?? ""),
       ("value_column", line.valueColumn ?? ""), ("granularity", granularity.rawValue), ("reconcile", reconcile ?? ""),
       ("levels", levels ?? ""), ("growth_decay", line.growthDecay),
-    ] + (line.seasonLength > 1 ? [("season_length", "\(line.seasonLength)")] : [])
-      + [("complete_through", line.shape.completeThrough), ("period", line.shape.period), ("basis", line.shape.basis),
-        ("thousands_separator", line.shape.thousandsSeparator), ("metric_column", line.shape.metricColumn),
-        ("metrics", line.shape.metrics.isEmpty ? nil : line.shape.metrics.joined(separator: ",")), ("query", line.shape.query)].compactMap { k, v in v.map { (k, $0) } }).sorted { $0.0 < $1.0 }
+    ]
+    if line.seasonLength > 1 { settings.append(("season_length", "\(line.seasonLength)")) }
+    if let month = line.fiscalYearStart { settings.append(("fiscal_year", "\(month) \(line.fiscalYearNamedBy)")) }
+    let shape: [(String, String?)] = [
+      ("complete_through", line.shape.completeThrough), ("period", line.shape.period), ("basis", line.shape.basis),
+      ("thousands_separator", line.shape.thousandsSeparator), ("metric_column", line.shape.metricColumn),
+      ("metrics", line.shape.metrics.isEmpty ? nil : line.shape.metrics.joined(separator: ",")), ("query", line.shape.query),
+    ]
+    settings += shape.compactMap { k, v in v.map { (k, $0) } }
+    return settings.sorted { $0.0 < $1.0 }
   }
 
   /// Each input file (as named) and its SHA-256; a database source (with its `query`) is named

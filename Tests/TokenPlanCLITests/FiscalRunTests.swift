@@ -57,4 +57,22 @@ struct FiscalRunTests {
     #expect(refused.status != 0)
     #expect(refused.stderr.contains("a fiscal quarter like FY2027Q1") && refused.stderr.contains("sums its daily paths to fiscal quarters"), "\(refused.stderr)")
   }
+
+  @Test("tokenplan forecast --fiscal-year-start 2 sums to February fiscal quarters, which the fiscal plan takes; a month outside 1-12 is refused")
+  func fiscalForecast() throws {
+    let (plan, dir) = try Self.fiscalPlan()
+    let demand = dir.appendingPathComponent("demand.csv").path
+    let forecast = try runTokenplan(["forecast", demand, "--horizon", "3q", "--granularity", "quarter", "--fiscal-year-start", "2", "--paths", "50", "--format", "csv", "--quiet"])
+    #expect(forecast.status == 0, "\(forecast.stderr)")
+    let lines = forecast.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    let period = try #require(lines.first?.firstIndex(of: "period"))
+    let periods = Set(lines.dropFirst().map { $0[period] })
+    #expect(periods == ["FY2026Q4", "FY2027Q1", "FY2027Q2", "FY2027Q3"], "\(periods)")
+    let path = dir.appendingPathComponent("fiscal-forecast.csv").path
+    try forecast.stdout.write(toFile: path, atomically: true, encoding: .utf8)
+    let planned = try runTokenplan(["plan", plan, "--demand", path, "--format", "csv", "--quiet"])
+    #expect(planned.status == 0 && planned.stdout.contains("\nFY2027Q2,total,"), "\(planned.stderr)")
+    let bad = try runTokenplan(["forecast", demand, "--fiscal-year-start", "13", "--quiet"])
+    #expect(bad.status != 0 && bad.stderr.contains("a month 1 to 12 for --fiscal-year-start"), "\(bad.stderr)")
+  }
 }

@@ -35,6 +35,10 @@ struct ForecastArguments: ParsableArguments {
   var events: String?
   @Option(help: "Season of undated series of steps, in steps: 4 for quarters, 12 for months (1: none).")
   var seasonLength = 1
+  @Option(help: "Quarters of a fiscal year starting in this month (1-12): --granularity quarter gives FY2027Q1, ... as a plan with quarters: fiscal reads them (default: calendar quarters).")
+  var fiscalYearStart: Int?
+  @Option(help: "With --fiscal-year-start: end (FY2027 ends in 2027, the default) or start.")
+  var fiscalYearNamedBy = "end"
   @OptionGroup var rows: DemandShapeOptions
   @Flag(help: "No progress display.")
   var quiet = false
@@ -56,6 +60,8 @@ struct ForecastArguments: ParsableArguments {
     line.breaks = breaks
     line.events = events
     line.seasonLength = seasonLength
+    line.fiscalYearStart = fiscalYearStart
+    line.fiscalYearNamedBy = fiscalYearNamedBy
     line.shape = rows.shape
     return line
   }
