@@ -151,7 +151,8 @@ public enum QuarterlyRun {
   /// suspicious days, a partial last period) as `data validate` prints them, and takes the
   /// unstated input/output ratios from the data (``DataRatios``): `run` and `plan` alike.
   package static func loadDemand(_ plan: inout RunPlan, path: String, progress: ProgressHandler) throws -> DemandPanel {
-    let loaded = try DemandSource.load(path, options: plan.demandLoad)
+    let (loaded, queryHash) = try DemandSource.loadHashed(path, options: plan.demandLoad)
+    plan.queryResultSHA256 = queryHash
     for warning in loaded.warnings { progress(.message(warning.description)) }
     for message in DataRatios.apply(to: &plan.plan, panel: loaded.panel) { progress(.message(message)) }
     return loaded.panel
@@ -219,7 +220,9 @@ public enum QuarterlyRun {
     return ShardResult.Manifest(
       shard: shard ?? ShardSpec(index: 1, count: 1), hierarchical: true, seed: request.seed, paths: request.paths,
       settings: settings.sorted { $0.0 < $1.0 },
-      inputs: try ShardJob.inputHashes([demandPath] + (plan.eventsFile.map { [$0] } ?? []), query: plan.demandLoad.query), seriesTotal: 0)
+      inputs: try ShardJob.inputHashes(
+        [demandPath] + (plan.eventsFile.map { [$0] } ?? []), query: plan.demandLoad.query, queryResultSHA256: plan.queryResultSHA256),
+      seriesTotal: 0)
   }
 
   /// A run's documents built in memory (what the write step writes).
@@ -276,7 +279,9 @@ public enum QuarterlyRun {
       base.uncertainty == nil
       ? [] : try PlanJob.uncertaintyRows(base, forecast.demandRows, samples: samples, file: request.planPath)
     let tornado = base.uncertainty == nil ? [] : try PlanJob.tornadoRows(plan, file: request.planPath)
-    let inputs = try inputHashes([request.planPath, demandPath] + plan.catalogs + (source.eventsFile.map { [$0] } ?? []), query: source.demandLoad.query)
+    let inputs = try inputHashes(
+      [request.planPath, demandPath] + plan.catalogs + (source.eventsFile.map { [$0] } ?? []), query: source.demandLoad.query,
+      queryResultSHA256: source.queryResultSHA256)
     let hierarchy = forecast.hierarchy
     let topNode =
       hierarchy.nodes.firstIndex { $0.level == .total }.map { hierarchy.inputs[$0].name } ?? forecast.forecasts.first?.name ?? ""
@@ -313,9 +318,9 @@ public enum QuarterlyRun {
 
   /// Each input file's path (relative to the working directory when inside it) and SHA-256, for
   /// the run log and the assumptions register.
-  static func inputHashes(_ paths: [String], query: String? = nil) throws -> [(String, String)] {
+  static func inputHashes(_ paths: [String], query: String? = nil, queryResultSHA256: String? = nil) throws -> [(String, String)] {
     let cwd = FileManager.default.currentDirectoryPath + "/"
-    return try ShardJob.inputHashes(paths, query: query).map { file in
+    return try ShardJob.inputHashes(paths, query: query, queryResultSHA256: queryResultSHA256).map { file in
       (file.path.hasPrefix(cwd) ? String(file.path.dropFirst(cwd.count)) : file.path, file.sha256)
     }
   }

@@ -16,6 +16,9 @@ package struct RunPlan: Sendable {
   package var forecast: PlanForecastSettings
   /// How `demand_data:` is read (its section's keys), as loader options.
   package var demandLoad = DemandLoadOptions()
+  /// The SHA-256 of the query result `demand_data:` loaded from a database (set by the load;
+  /// the run log and shard manifests record it instead of running the query again).
+  package var queryResultSHA256: String?
 
   package subscript<T>(dynamicMember keyPath: WritableKeyPath<Plan, T>) -> T {
     get { plan[keyPath: keyPath] }

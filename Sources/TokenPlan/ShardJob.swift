@@ -45,11 +45,14 @@ public enum ShardJob {
   }
 
   /// Each input file (as named) and its SHA-256; a database source (with its `query`) is named
-  /// by its URL and hashed by its result as CSV.
-  public static func inputHashes(_ paths: [String], query: String? = nil) throws -> [(path: String, sha256: String)] {
+  /// by its URL and hashed by its result as CSV: `queryResultSHA256` when the load gave it, else
+  /// by running the query.
+  public static func inputHashes(
+    _ paths: [String], query: String? = nil, queryResultSHA256: String? = nil
+  ) throws -> [(path: String, sha256: String)] {
     try paths.map { path in
       if DemandQuery.isDatabase(path), let query {
-        return (StoreURL.redacted(path), ShardResult.sha256(Data(try DemandQuery.csv(source: path, query: query))))
+        return (StoreURL.redacted(path), try queryResultSHA256 ?? ShardResult.sha256(Data(DemandQuery.csv(source: path, query: query))))
       }
       guard let data = FileManager.default.contents(atPath: path) else {
         throw LocatedError(file: path, expected: "a readable input file", fix: "check the path")

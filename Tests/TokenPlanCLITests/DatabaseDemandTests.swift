@@ -1,4 +1,7 @@
+import Demand
 import Foundation
+import RunStore
+import ShardFormat
 import Testing
 import TestSupport
 import TokenPlan
@@ -23,6 +26,24 @@ struct DatabaseDemandTests {
       INSERT INTO bad VALUES ('2026-01-01', 'chat', 5), ('2026-01-02', 'chat', 6), ('2026-01-03', 'chat', -7);
       """)
     return path
+  }
+
+  @Test("a query's result is hashed as it is loaded: the run's input hashes take that, and do not run the query again")
+  func queryHashedAtLoad() throws {
+    let path = try Self.sqliteFixture()
+    let source = "sqlite:" + path
+    let query = "SELECT day AS date, product, tokens FROM usage"
+    var options = DemandLoadOptions()
+    options.query = query
+    let (loaded, sha256) = try DemandSource.loadHashed(source, options: options)
+    #expect(loaded.panel.series.count == 2)
+    let expected = ShardResult.sha256(Data(try DemandQuery.csv(source: source, query: query)))
+    #expect(sha256 == expected)
+    // The database gone after the load: the run log's hashes still name what was loaded.
+    try FileManager.default.removeItem(atPath: path)
+    #expect(try ShardJob.inputHashes([source], query: query, queryResultSHA256: sha256).map(\.sha256) == [expected])
+    // Without the load's hash the query runs again (what the run did before), and fails now.
+    #expect(throws: (any Error).self) { _ = try ShardJob.inputHashes([source], query: query) }
   }
 
   @Test("sqlite: a query's rows load as a file's would; errors by row of the result; nothing is written")
