@@ -396,16 +396,26 @@ public enum Forecaster {
   /// (seasonal scale) from 0.905 to 0.865 and from 1.648 to 1.496, and the tails, measured on
   /// yearly series only, are kept to the short ones they were measured on (docs/accuracy.md).
   ///
-  /// Dated weeks, months or quarters (a billing export's form) get the rule only when `dotm`
-  /// backtests at least as well as every growth family; otherwise they keep the growth-curve
-  /// combination: `dotm` is additive, and on 30 months of 10% monthly growth it put the median
-  /// of the fourth quarter ahead at 55% of the exponential's, with a 95% interval 12× wide
-  /// reaching below today's level (the backtest says so: there `dotm`'s MASE is several times
-  /// the best's). On the seasonal sets fed as dated periods this took M3 quarterly from 1.196 to
-  /// 1.169, M3 monthly from 0.941 to 0.929 and Tourism quarterly from 1.771 to 1.755 (seasonal
-  /// scale); applying it always, as for steps, gave 1.126 on M3 quarterly, at that cost to
-  /// steadily growing token series.
+  /// Dated weeks, months or quarters (a billing export's form) get the rule unless a growth
+  /// family backtests more than ``datedGrowthMargin`` times better than `dotm`; then they keep
+  /// the growth-curve combination: `dotm` is additive, and on 30 months of 10% monthly growth it
+  /// put the median of the fourth quarter ahead at 55% of the exponential's, with a 95% interval
+  /// 12× wide reaching below today's level (the backtest says so: there `dotm`'s MASE is 8.1
+  /// times the exponential's over a year, 2.4 times over one month). Held to "at least as well
+  /// as every growth family" (a margin of 1), the seasonal sets fed as dated periods scored M3
+  /// quarterly 1.153, M3 monthly 0.888, Tourism quarterly 1.657 (seasonal scale); with the
+  /// margin 2, 1.113, 0.862 and 1.508.
   static let shortPeriodLimit = 60
+
+  /// How many times better than `dotm` a growth family must backtest for dated periods to keep
+  /// the growth curves (``shortPeriodCombination(_:input:)``). Set by the token figures it must
+  /// protect, not by the benchmark: 30 months of 10% growth backtest `dotm` 2.4 times worse than
+  /// the exponential at a one-month horizon (8.1 at a year), so the margin is below 2.4; 2 is
+  /// the round figure under it. Measured then (M3 quarterly/monthly, Tourism quarterly, dated):
+  /// margins 1.5: 1.125/0.868/1.562, 2: 1.113/0.862/1.508, 3: 1.110/0.862/1.489 (3 already
+  /// lets the token figures' one-month forecast take `dotm`). The public disclosures' held-out
+  /// forecasts are unchanged.
+  static let datedGrowthMargin = 2.0
 
   /// Whether `input` is an undated series of steps (years, quarters or months as plain step
   /// numbers): combined around the dynamic Theta model.
@@ -430,13 +440,13 @@ public enum Forecaster {
   /// chosen on M3 and M1 yearly (0.6–0.8 all beat AutoTheta on both) and then checked on Tourism
   /// yearly, which took no part in the choice (docs/accuracy.md).
   static func shortPeriodCombination(_ choice: Choice, input: ForecastInput) -> ForecastModel? {
-    // Dated weeks, months or quarters: the rule only when `dotm` backtests at least as well as
-    // every growth family (token volumes growing steadily keep the growth curves).
+    // Dated weeks, months or quarters: the rule unless a growth family backtests more than
+    // `datedGrowthMargin` times better (token volumes growing steadily keep the growth curves).
     let datedRule: Bool = {
       guard input.origin != nil, !input.isDaily else { return false }
       let mase = Dictionary(choice.scores.map { ($0.model, $0.mase) }, uniquingKeysWith: { a, _ in a })
       guard let d = mase[.dynamicTheta] else { return false }
-      return d <= choice.ranked.filter { $0.family != nil }.compactMap { mase[$0] }.min() ?? .infinity
+      return d <= datedGrowthMargin * (choice.ranked.filter { $0.family != nil }.compactMap { mase[$0] }.min() ?? .infinity)
     }()
     guard isUndatedSteps(input) || datedRule, choice.ranked.contains(.dynamicTheta) else { return nil }
     let others = choice.ranked.filter { $0 != .dynamicTheta && ForecastModel.baselines.contains($0) }

@@ -117,7 +117,7 @@ struct DynamicThetaTests {
   /// A yearly series of 20 points is forecast by the short-period rule: `dotm` with weight
   /// 0.7 and only baselines beside it, weights summing to 1; a daily series and steadily
   /// growing dated monthly figures are not (`dotm` is no candidate for daily data, and dated
-  /// periods get the rule only when `dotm` backtests as well as every growth family).
+  /// periods keep the growth curves when one backtests over `datedGrowthMargin` times better than `dotm`).
   @Test("short series of periods: dotm with weight 0.7 and the baselines")
   func shortPeriodRule() async throws {
     var rng = SplitMix64(seed: 7)
