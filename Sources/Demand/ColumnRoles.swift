@@ -27,22 +27,42 @@ struct ColumnRoles {
     return (String(name[..<underscore]), m)
   }
 
+  /// The error for a header without the date column: a header split by another separator
+  /// (`;`, tab, `|`) says so; otherwise the columns it has and the flag.
+  static func missingDateColumn(header: [String], file: String, dateColumn: String) -> LocatedError {
+    if let separator = [";", "\t", "|"].first(where: { sep in header.contains { $0.contains(sep) } }) {
+      let shown = separator == "\t" ? "tab" : "'\(separator)'"
+      return LocatedError(
+        file: file, line: 1, found: header.joined(separator: ","),
+        expected: "a comma-separated header with a column named '\(dateColumn)' (this header is separated by \(shown))",
+        fix: "TokenPlan reads comma-separated CSV (RFC 4180, '.' decimals); save the file with commas as separators")
+    }
+    return LocatedError(
+      file: file, line: 1, expected: "a column named '\(dateColumn)'",
+      fix: "the header has \(header.joined(separator: ", ")); rename the date column to "
+        + "'\(dateColumn)' or pass --date-column")
+  }
+
+  /// Throws at the second column of a measure a tidy header names twice.
+  static func checkOneColumnPerMeasure(_ measures: [(column: Int, measure: Measure, multiplier: Double?)], header: [String], file: String) throws {
+    var seen: [Measure: Int] = [:]
+    for m in measures {
+      if let other = seen[m.measure] {
+        throw LocatedError(
+          file: file, line: 1, column: m.column + 1, field: header[m.column],
+          expected: "one column per measure (column \(other + 1) is also \(m.measure.rawValue))",
+          fix: "keep one of the two columns")
+      }
+      seen[m.measure] = m.column
+    }
+  }
+
   /// - Parameter metricColumn: the column naming each row's measure (`--metric-column`); when
   ///   given it must exist. Default: a column named `metric`, if any.
   init(header: [String], file: String, dateColumn: String, metricColumn: String? = nil, metricsMapped: Bool = false) throws {
     let names = header.map { $0.lowercased() }
     guard let date = names.firstIndex(of: dateColumn.lowercased()) else {
-      if let separator = [";", "\t", "|"].first(where: { sep in header.contains { $0.contains(sep) } }) {
-        let shown = separator == "\t" ? "tab" : "'\(separator)'"
-        throw LocatedError(
-          file: file, line: 1, found: header.joined(separator: ","),
-          expected: "a comma-separated header with a column named '\(dateColumn)' (this header is separated by \(shown))",
-          fix: "TokenPlan reads comma-separated CSV (RFC 4180, '.' decimals); save the file with commas as separators")
-      }
-      throw LocatedError(
-        file: file, line: 1, expected: "a column named '\(dateColumn)'",
-        fix: "the header has \(header.joined(separator: ", ")); rename the date column to "
-          + "'\(dateColumn)' or pass --date-column")
+      throw Self.missingDateColumn(header: header, file: file, dateColumn: dateColumn)
     }
     self.date = date
     period = names.firstIndex(of: "period")
@@ -106,16 +126,7 @@ struct ColumnRoles {
     } else {
       layout = .tidy
     }
-    var seenMeasures: [Measure: Int] = [:]
-    for m in measures where layout == .tidy {
-      if let other = seenMeasures[m.measure] {
-        throw LocatedError(
-          file: file, line: 1, column: m.column + 1, field: header[m.column],
-          expected: "one column per measure (column \(other + 1) is also \(m.measure.rawValue))",
-          fix: "keep one of the two columns")
-      }
-      seenMeasures[m.measure] = m.column
-    }
+    if layout == .tidy { try Self.checkOneColumnPerMeasure(measures, header: header, file: file) }
     let rest = names.indices.filter { !known.contains($0) && !DemandLoader.metadataColumns.contains(names[$0]) }
     if layout == .wide {
       // Every remaining column is a series of tokens named by its header.

@@ -26,3 +26,11 @@ public func temporaryFile(_ text: String, name: String = "data.csv") throws -> S
   try Data(text.utf8).write(to: url)
   return url.path
 }
+
+/// A simple CSV file's records (no quoted commas) as dictionaries keyed by its header.
+public func csvRecords(_ path: String) throws -> [[String: String]] {
+  let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+    $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+  }
+  return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
+}

@@ -18,27 +18,22 @@ struct FiscalRunTests {
     return (plan, dir)
   }
 
-  static func csv(_ path: String) throws -> [[String: String]] {
-    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-    return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
-  }
-
   @Test("the plan, forecast and budget are in fiscal quarters; a given forecast in them plans; one in calendar quarters is refused with the fix")
   func fiscalRun() throws {
     let (plan, dir) = try Self.fiscalPlan()
     let out = dir.appendingPathComponent("out").path
     let run = try runTokenplan(["run", plan, "--out", out, "--paths", "50", "--quiet", "--store", "sqlite:" + dir.appendingPathComponent("h.sqlite").path])
     #expect(run.status == 0, "\(run.stderr)")
-    let totals = try Self.csv(out + "/plan.csv").filter { $0["workload"] == "total" }
+    let totals = try csvRecords(out + "/plan.csv").filter { $0["workload"] == "total" }
     #expect(totals.map { $0["quarter"] } == ["FY2027Q2", "FY2027Q3"])
     // The forecast's total: from the quarter the data end in (2026-01-26: November–January,
     // FY2026Q4), each fiscal quarter with its own days; May–July has 92.
-    let forecast = try Self.csv(out + "/forecast.csv").filter { $0["series"] == "total" }
+    let forecast = try csvRecords(out + "/forecast.csv").filter { $0["series"] == "total" }
     #expect(forecast.map { $0["period"] } == ["FY2026Q4", "FY2027Q1", "FY2027Q2", "FY2027Q3"])
     #expect(forecast[0]["observed_days"] == "87" && forecast[0]["days"] == "92")  // 1 November to 26 January
     #expect(forecast[1]["days"] == "89" && forecast[2]["days"] == "92")
     // Each fiscal year holds its own quarters whole, from 1 February.
-    let budget = try Self.csv(out + "/budget.csv")
+    let budget = try csvRecords(out + "/budget.csv")
     #expect(!budget.isEmpty && budget.allSatisfy { ($0["first_day"] ?? "").hasSuffix("-02-01") && ($0["first_quarter"] ?? "").hasSuffix("Q1") })
     #expect(budget.contains { $0["fiscal_year"] == "FY2027" && $0["plan_quarters"] == "2" && $0["last_quarter"] == "FY2027Q4" })
     // The register says so.

@@ -15,12 +15,6 @@ struct HistoryCommandTests {
     return try #require(object[key] as? [[String: Any]])
   }
 
-  /// `file`'s CSV rows as dictionaries.
-  func csv(_ path: String) throws -> [[String: String]] {
-    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-    return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
-  }
-
   @Test("history --out finds the store a run --out recorded into by default; --store with --out is refused")
   func outFolder() throws {
     let (plan, dir) = try RunCommandTests.smallPlan()
@@ -49,7 +43,7 @@ struct HistoryCommandTests {
 
     // diff: every budget column of the quarters both plans cover, old and new from each run's plan.csv.
     let changes = try rows(try runTokenplan(["history", "diff", "1", "2", "--store", store, "--format", "json"]), "changes")
-    let plans = try ["2025Q3", "2025Q4"].map { try csv(dir.appendingPathComponent("\($0)/plan.csv").path).filter { $0["workload"] == "total" } }
+    let plans = try ["2025Q3", "2025Q4"].map { try csvRecords(dir.appendingPathComponent("\($0)/plan.csv").path).filter { $0["workload"] == "total" } }
     let planChanges = changes.filter { $0["section"] as? String == "plan" }
     let shared = Set(plans[0].compactMap { $0["quarter"] }).intersection(plans[1].compactMap { $0["quarter"] })
     #expect(!shared.isEmpty && planChanges.count == 4 * shared.count)
@@ -79,9 +73,9 @@ struct HistoryCommandTests {
     // score: run 1's total for 2025Q4 against that quarter's mean daily total in the demand file.
     let scores = try rows(try runTokenplan(["history", "score", "1", "--store", store, "--format", "json"]), "scores")
     let total = try #require(scores.first { $0["level"] as? String == "total" && $0["horizon"] as? Int == 1 })
-    let demand = try csv(dir.appendingPathComponent("demand.csv").path).filter { $0["date"]!.hasPrefix("2025-1") }
+    let demand = try csvRecords(dir.appendingPathComponent("demand.csv").path).filter { $0["date"]!.hasPrefix("2025-1") }
     let actual = demand.reduce(0) { $0 + Double($1["tokens_B"]!)! * 1e9 } / 92
-    let forecast = try csv(dir.appendingPathComponent("2025Q3/forecast.csv").path).first { $0["level"] == "total" && $0["period"] == "2025Q4" }
+    let forecast = try csvRecords(dir.appendingPathComponent("2025Q3/forecast.csv").path).first { $0["level"] == "total" && $0["period"] == "2025Q4" }
     let mean = Double(try #require(forecast?["mean"]))!
     #expect(abs((total["bias_pct"] as! Double) - 100 * (mean / actual - 1)) < 1e-9, "\(total)")
     #expect(total["quarters"] as? Int == 1)
