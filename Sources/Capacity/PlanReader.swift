@@ -414,7 +414,11 @@ struct Reader {
   /// January, April, July or October.
   func quarter(text: String, node: Node?) throws -> Quarter {
     if let q = Quarter(text, calendar: quarters) { return q }
-    if quarters.isFiscal, let c = Quarter(text) { return Quarter(startingOnOrAfter: c.firstDay, calendar: quarters) }
+    // `--as-of` cuts the data at its quarter's end: a calendar label only where it is one of the
+    // plan's quarters (rounding it to another would let later data in, or leave some out).
+    if quarters.isFiscal, let c = Quarter(text), node != nil || quarters.alignedWithCalendarQuarters {
+      return Quarter(startingOnOrAfter: c.firstDay, calendar: quarters)
+    }
     let expected = quarters.isFiscal ? "a fiscal quarter like FY2027Q1 (the plan's `quarters: fiscal`), or a calendar one like 2026Q2" : "a quarter like 2026Q2"
     let fix = quarters.isFiscal ? "write FY, the fiscal year, Q and 1-4" : "write the year, Q and 1-4"
     guard let node else { throw LocatedError(file: "<command line>", found: text, expected: expected + " for --as-of", fix: fix) }

@@ -331,8 +331,8 @@ public enum MonteCarlo {
       if p == plan, let baseBudget { return baseBudget }
       let cost: Double
       do {
-        let totals = try CapacityPlanner.run(p, constrained: true).filter { $0.workload == "total" }
-        cost = Budget.rows(totals, plan: p).reduce(0) { $0 + $1.economicCost }
+        let (rows, cohorts) = try CapacityPlanner.result(p, totalsOnly: true, constrained: true)
+        cost = Budget.rows(rows.filter { $0.workload == "total" }, plan: p, cohorts: cohorts).reduce(0) { $0 + $1.economicCost }
       } catch let e as PlanError {
         throw PlanError(description: "the tornado's \(why()) (constrained): \(e.description)")
       }

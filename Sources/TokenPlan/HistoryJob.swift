@@ -88,7 +88,7 @@ public enum HistoryJob {
     let from: String
     if let actualsPath {
       let panel = try DemandLoader.load(path: actualsPath).panel
-      let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil, commonEnd: false)
+      let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil, commonEnd: false, quarters: run.asOf.calendar)
       actuals = QuarterlyRun.wholeQuarterActuals(hierarchy.inputs)
       from = actualsPath
     } else {

@@ -20,6 +20,8 @@ extension QuarterlyRun {
   static func sinceLastQuarter(_ current: StoredRun, store: RunStore) throws -> SinceLastQuarter? {
     guard let id = try store.previous(plan: current.plan, before: nil) else { return nil }
     let previous = try store.load(id)
+    // Runs in other quarters (a fiscal year started, or changed) share labels, not periods.
+    guard previous.asOf.calendar == current.asOf.calendar else { return nil }
     let score = ForecastScore(previous, actuals: current.actuals)
     return SinceLastQuarter(
       previousID: id, previousAsOf: previous.asOf, diff: RunDiff(previous, current), score: score.points.isEmpty ? nil : score)

@@ -94,11 +94,15 @@ public struct Quarter: Hashable, Comparable, Sendable, CustomStringConvertible {
   /// Quarters since year 0 (for arithmetic).
   var ordinal: Int { year * 4 + number - 1 }
 
-  /// The quarter `n` quarters later (earlier when negative).
+  /// The quarter `n` quarters later (earlier when negative); years before 1 too (floored).
   public func adding(_ n: Int) -> Quarter {
     let o = ordinal + n
-    return Quarter(year: o / 4, number: o % 4 + 1, calendar: calendar)
+    let year = Self.floorDivision(o, 4)
+    return Quarter(year: year, number: o - 4 * year + 1, calendar: calendar)
   }
+
+  /// `a / b` rounded down (Swift's `/` rounds toward zero: wrong for negative years).
+  static func floorDivision(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
 
   /// Quarters from `self` to `other` (positive when `other` is later).
   public func distance(to other: Quarter) -> Int { other.ordinal - ordinal }
@@ -107,7 +111,8 @@ public struct Quarter: Hashable, Comparable, Sendable, CustomStringConvertible {
   public var firstDay: CalendarDate {
     let start = calendar.firstDay(ofYear: year).components
     let month = start.year * 12 + start.month - 1 + 3 * (number - 1)
-    return CalendarDate(year: month / 12, month: month % 12 + 1, day: 1)!
+    let year = Self.floorDivision(month, 12)
+    return CalendarDate(year: year, month: month - 12 * year + 1, day: 1)!
   }
 
   /// Calendar days (89 to 92).

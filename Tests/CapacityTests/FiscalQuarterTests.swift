@@ -32,6 +32,11 @@ struct FiscalQuarterTests {
     // Calendar quarters are unchanged, and the two label forms do not mix.
     #expect(Quarter("2026Q2")!.firstDay == CalendarDate(iso: "2026-04-01")! && Quarter("2026Q2")!.days == 91)
     #expect(Quarter("2026Q2", calendar: fy) == nil && Quarter("FY2026Q2") == nil)
+    // Years at or before 0 (a label, a shard's or a store's): arithmetic floors, no trap.
+    let early = try #require(Quarter("FY0000Q1", calendar: fy))
+    #expect(early.firstDay == CalendarDate(year: -1, month: 2, day: 1)! && early.days == 89)
+    #expect(Quarter(year: -1, number: 1).adding(-1) == Quarter(year: -2, number: 4) && Quarter(year: 0, number: 1).adding(-1).description == "-1Q4")
+    #expect(Quarter(containing: CalendarDate(year: 1, month: 1, day: 15)!, calendar: .fiscal(firstMonth: 2, namedByStart: true)).firstDay == CalendarDate(year: 0, month: 11, day: 1)!)
   }
 
   @Test("a plan in February fiscal quarters, by hand: each quarter's tokens and GPU-hours are its own days'; every fiscal year holds four whole quarters")

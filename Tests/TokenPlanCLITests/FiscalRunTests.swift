@@ -67,6 +67,10 @@ struct FiscalRunTests {
     try forecast.stdout.write(toFile: path, atomically: true, encoding: .utf8)
     let planned = try runTokenplan(["plan", plan, "--demand", path, "--format", "csv", "--quiet"])
     #expect(planned.status == 0 && planned.stdout.contains("\nFY2027Q2,total,"), "\(planned.stderr)")
+    // --as-of cuts the data at its quarter's end: a calendar quarter that is not one of the
+    // plan's is refused (rounding it would let a month of later data in, or leave one out).
+    let asOf = try runTokenplan(["run", plan, "--as-of", "2025Q4", "--no-store", "--quiet", "--out", dir.appendingPathComponent("asof").path])
+    #expect(asOf.status != 0 && asOf.stderr.contains("a fiscal quarter like FY2027Q1") && asOf.stderr.contains("--as-of"), "\(asOf.stderr)")
     let bad = try runTokenplan(["forecast", demand, "--fiscal-year-start", "13", "--quiet"])
     #expect(bad.status != 0 && bad.stderr.contains("a month 1 to 12 for --fiscal-year-start"), "\(bad.stderr)")
   }
