@@ -344,7 +344,6 @@ struct Reader {
     try choice(node, key: key)
   }
 
-
   /// A scenario's value for `driver`, within that driver's base rule.
   func driver(_ node: Node, _ driver: Driver) throws -> Double {
     let rule = driver.rule
@@ -495,7 +494,6 @@ struct Reader {
   func precision(_ node: Node, key: String) throws -> String {
     try choice(node, key: key)
   }
-
 
   func model(_ name: String, _ node: Node) throws -> ModelSpec {
     let m = try mapping(node, allowed: PlanKeys.allowed(under: "models.*"))
