@@ -140,7 +140,7 @@ public final class RunStore {
         .text(run.plan), .text(run.asOf.description), .text(run.createdAt), .text(run.toolVersion), .text(String(run.seed)),
         .integer(Int64(run.paths)), .text(run.output), .text(status), publication.map { .text($0.token) } ?? .null,
         publication.map { .text($0.host) } ?? .null, publication.map { .text($0.path) } ?? .null,
-        .text(Self.calendarText(run.asOf.calendar)),
+        .text(run.asOf.calendar.code),
       ])
     guard let id = rows.first?.first?.int else {
       throw LocatedError(file: url.description, expected: "an id for the new run", fix: "the store returned none")
@@ -241,15 +241,7 @@ public final class RunStore {
     Quarter(v.string ?? "", calendar: calendar) ?? Quarter(year: 1970, number: 1, calendar: calendar)
   }
 
-  /// `calendar`, or `fiscal M end|start`: a run's quarters as the `quarters` column holds them.
-  static func calendarText(_ c: QuarterCalendar) -> String {
-    c.isFiscal ? "fiscal \(c.firstMonth) \(c.namedByStart ? "start" : "end")" : "calendar"
-  }
-
-  /// The quarters a `quarters` column names (NULL, from a store before schema 4: calendar).
-  static func calendar(_ v: SQLValue) -> QuarterCalendar {
-    let words = (v.string ?? "").split(separator: " ")
-    guard words.count == 3, words[0] == "fiscal", let month = Int(words[1]), (1...12).contains(month) else { return .calendar }
-    return .fiscal(firstMonth: month, namedByStart: words[2] == "start")
-  }
+  /// The quarters a `quarters` column names (``QuarterCalendar/code``; NULL, from a store
+  /// before schema 4: calendar).
+  static func calendar(_ v: SQLValue) -> QuarterCalendar { QuarterCalendar(code: v.string ?? "") ?? .calendar }
 }

@@ -216,7 +216,7 @@ public enum QuarterlyRun {
       ("horizon", "\(plan.horizonQuarters)q"), ("events", plan.eventsFile ?? ""), ("granularity", "quarter"),
       ("interval", "80,95"), ("reconcile", plan.reconcileName),
       ("growth_decay", plan.growthDecay.rawValue),
-    ] + (plan.asOf.calendar.isFiscal ? [("quarters", plan.asOf.calendar.description)] : [])
+    ] + (plan.asOf.calendar.isFiscal ? [("quarters", plan.asOf.calendar.code)] : [])
     return ShardResult.Manifest(
       shard: shard ?? ShardSpec(index: 1, count: 1), hierarchical: true, seed: request.seed, paths: request.paths,
       settings: settings.sorted { $0.0 < $1.0 },

@@ -34,7 +34,7 @@ public enum ShardJob {
       ("levels", levels ?? ""), ("growth_decay", line.growthDecay),
     ]
     if line.seasonLength > 1 { settings.append(("season_length", "\(line.seasonLength)")) }
-    if let month = line.fiscalYearStart { settings.append(("fiscal_year", "\(month) \(line.fiscalYearNamedBy)")) }
+    if let month = line.fiscalYearStart { settings.append(("quarters", "fiscal \(month) \(line.fiscalYearNamedBy)")) }
     let shape: [(String, String?)] = [
       ("complete_through", line.shape.completeThrough), ("period", line.shape.period), ("basis", line.shape.basis),
       ("thousands_separator", line.shape.thousandsSeparator), ("metric_column", line.shape.metricColumn),

@@ -34,9 +34,27 @@ public struct QuarterCalendar: Hashable, Sendable, CustomStringConvertible {
     CalendarDate(year: namedByStart || firstMonth == 1 ? year : year - 1, month: firstMonth, day: 1)!
   }
 
+  /// `calendar`, or `fiscal M end|start` (`fiscal 2 end`: a year from February named by the
+  /// year it ends in): how the run store and shard manifests record it.
+  public var code: String { isFiscal ? "fiscal \(firstMonth) \(namedByStart ? "start" : "end")" : "calendar" }
+
   /// `calendar quarters`, or `fiscal quarters (year from month 2, named by its end)`.
   public var description: String {
     isFiscal ? "fiscal quarters (year from month \(firstMonth), named by its \(namedByStart ? "start" : "end"))" : "calendar quarters"
+  }
+}
+
+extension QuarterCalendar {
+  /// The calendar a ``code`` names; `nil` for any other text.
+  public init?(code: String) {
+    if code == "calendar" {
+      self = .calendar
+      return
+    }
+    let words = code.split(separator: " ")
+    guard words.count == 3, words[0] == "fiscal", let month = Int(words[1]), (1...12).contains(month), ["end", "start"].contains(words[2])
+    else { return nil }
+    self = .fiscal(firstMonth: month, namedByStart: words[2] == "start")
   }
 }
 

@@ -32,6 +32,9 @@ struct FiscalQuarterTests {
     // Calendar quarters are unchanged, and the two label forms do not mix.
     #expect(Quarter("2026Q2")!.firstDay == CalendarDate(iso: "2026-04-01")! && Quarter("2026Q2")!.days == 91)
     #expect(Quarter("2026Q2", calendar: fy) == nil && Quarter("FY2026Q2") == nil)
+    // The code the store and shard manifests record reads back as the same calendar.
+    #expect(fy.code == "fiscal 2 end" && QuarterCalendar(code: fy.code) == fy && QuarterCalendar(code: byStart.code) == byStart)
+    #expect(QuarterCalendar(code: "calendar") == .calendar && QuarterCalendar(code: "fiscal 13 end") == nil)
     // Years at or before 0 (a label, a shard's or a store's): arithmetic floors, no trap.
     let early = try #require(Quarter("FY0000Q1", calendar: fy))
     #expect(early.firstDay == CalendarDate(year: -1, month: 2, day: 1)! && early.days == 89)
