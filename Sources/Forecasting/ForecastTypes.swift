@@ -233,6 +233,13 @@ public struct ForecastOptions: Sendable {
   /// How a dated series' growth decays beyond its backtested span (``GrowthDecay``); `nil`
   /// extrapolates the chosen model unchanged.
   public var growthDecay: GrowthDecay? = .publicDisclosures
+  /// Whether a band is at least as wide as the series' own local linear trend makes it
+  /// (``GrowthMovement``): noise, level and growth-rate movement measured on its history.
+  public var growthMovementFloor = true
+  /// The panel's median growth-rate variance per time unit³ (``GrowthMovement/prior(_:)``) that
+  /// each series' own is shrunk toward; `nil`: measured over the series forecast together
+  /// (a shard sets it from the whole input, so its forecasts are the unsharded run's).
+  public var growthMovementPrior: Double?
   public init() {}
 }
 

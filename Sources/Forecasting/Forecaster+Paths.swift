@@ -6,14 +6,15 @@ import TokenPlanCore
 extension Forecaster {
   /// `count` sample paths over `times` (the trend's own draws, the weekday and event effects, and
   /// the backtest-calibrated random walk in the log trend, less the growth `decay` from its
-  /// start, then `tails` when given), exponentiated; and the point forecast. The decay's
+  /// start, then `tails` when given, then widened to `movement`'s band), exponentiated; and the
+  /// point forecast; and at how many of `times` the movement widened the paths. The decay's
   /// per-path slopes come from a stream of their own (shared by every series: path `d` of each
   /// draws the same slope), so every other draw is as without it.
   static func samplePaths(
     _ trend: FittedTrend, times: [Double], prepared: PreparedSeries, from lastT: Double, extraVariance: Double,
     daily: Bool, seed: UInt64, index: Int, count: Int, tails: TailMap? = nil,
-    decay: (model: GrowthDecay, start: Double)? = nil
-  ) -> (paths: Matrix, point: [Double]) {
+    decay: (model: GrowthDecay, start: Double)? = nil, movement: GrowthMovement? = nil
+  ) -> (paths: Matrix, point: [Double], widened: Int) {
     var rng = stream(seed, index, 1)
     var paths = trend.logPaths(times, count: count, daily: daily, rng: &rng)
     let effects = times.map { prepared.effect(at: $0) }
@@ -60,6 +61,12 @@ extension Forecaster {
         for i in 0..<h { tails.apply(storage, offset: i, stride: h, count: count, scratch: &scratch) }
       }
     }
+    // The band at least the series' own local linear trend's (``GrowthMovement``).
+    var widened = 0
+    if let movement {
+      let sds = times.map { movement.variance(atLead: $0 - lastT).squareRoot() }
+      widened = paths.storage.withUnsafeMutableBufferPointer { GrowthMovement.widen($0, paths: count, toAtLeast: sds) }
+    }
     let center = (0..<h).map { logPoint[$0] + effects[$0] + pointDecay[$0] }
     if let bounds = pathBounds(prepared, times: times, from: lastT) {
       paths.storage.withUnsafeMutableBufferPointer { storage in
@@ -72,7 +79,7 @@ extension Forecaster {
       }
     }
     VectorMath.exp(inPlace: &paths.storage)
-    return (paths, center.map { exp($0) })
+    return (paths, center.map { exp($0) }, widened)
   }
 
   /// How far a path may stray from the point, in log units, at each of `times`: a guard against

@@ -72,6 +72,12 @@ public enum Forecaster {
   ) async -> [Result<Kept, ForecastFailure>] {
     precondition(streamIndices == nil || streamIndices!.count == inputs.count, "one stream index per input")
     BLAS.setThreadCount(1)
+    var options = options
+    // Each series' own movement, measured once for the panel's prior and for its forecast.
+    let measured = options.growthMovementFloor ? await measuredMovements(inputs, options: options) : []
+    if options.growthMovementFloor, options.growthMovementPrior == nil {
+      options.growthMovementPrior = GrowthMovement.prior(measured.compactMap { $0 })
+    }
     let total = inputs.count
     let workers = max(1, options.workers ?? ProcessInfo.processInfo.activeProcessorCount)
     var results = [Result<Kept, ForecastFailure>?](repeating: nil, count: total)
@@ -83,10 +89,11 @@ public enum Forecaster {
         let index = next
         let input = inputs[index]
         let stream = streamIndices?[index] ?? index
+        let own = measured.isEmpty ? nil : measured[index]
         next += 1
-        group.addTask {
+        group.addTask { [options] in
           do {
-            return (index, .success(transform(try forecastOne(input, index: stream, options: options))))
+            return (index, .success(transform(try forecastOne(input, index: stream, options: options, measured: own))))
           } catch let f as ForecastFailure {
             return (index, .failure(f))
           } catch {
@@ -117,10 +124,12 @@ public enum Forecaster {
   }
 
   /// Forecasts one series: a usable input, its future times, the model's selection, the final
-  /// fit and the sample paths.
-  public static func forecastOne(_ raw: ForecastInput, index: Int, options: ForecastOptions) throws
-    -> SeriesForecast
-  {
+  /// fit and the sample paths. `measured` is its own ``GrowthMovement`` when already measured
+  /// (``forecast(_:streamIndices:options:progress:transform:)`` measures every series once for
+  /// the panel's prior); `nil` measures it here.
+  public static func forecastOne(
+    _ raw: ForecastInput, index: Int, options: ForecastOptions, measured: GrowthMovement? = nil
+  ) throws -> SeriesForecast {
     var (input, notes) = try usableInput(raw.collapsingPeriods(), options: options)
     if input.y.count < raw.y.count, raw.period != .day {
       notes.append(
@@ -171,27 +180,35 @@ public enum Forecaster {
     }
     if choice.selection == .backtest { combine(&choice, input: input) }
     let trend = try finalFit(&choice, input: input, prepared: prepared, daily: daily, options: options, notes: &notes)
+    // Heavier tails for a short undated series, in the calibration's coverage as in the forecast;
+    // the other series' bands are at least their own growth movement's (not with the tails,
+    // which were measured alone: with both, every yearly set's MSIS got worse).
+    let tails = shortPeriodTails(choice, input: input)
+    let movement = growthMovement(
+      measured, input: input, prepared: prepared, applies: !fewPoints && !forced && tails == nil, options: options)
     var coverage: (Double, Double)?
     var extraVariance = 0.0
-    // Heavier tails for a short undated series, in the calibration's coverage as in the forecast.
-    let tails = shortPeriodTails(choice, input: input)
     if choice.selection == .backtest,
       let calibration = backtestCalibration(
         input: input, origins: choice.origins, fits: choice.fits[choice.model] ?? [], options: options, index: index,
-        tails: tails)
+        tails: tails, movementFloor: movement != nil)
     {
       coverage = (calibration.coverage80, calibration.coverage95)
       extraVariance = calibration.extraVariance
     }
-    let (paths, point) = samplePaths(
+    let (paths, point, widened) = samplePaths(
       trend, times: times, prepared: prepared, from: input.t[n - 1], extraVariance: extraVariance, daily: daily,
       seed: options.seed, index: index, count: options.paths, tails: tails,
-      decay: growthDecay(choice, input: input, options: options))
+      decay: growthDecay(choice, input: input, options: options), movement: movement)
     if let tails {
       notes.append(
         .init(
           .widenedIntervals,
           String(format: "a series of %d periods: Student-t tails (ν = %g) on the paths' spread, as measured on yearly competition series", n, tails.degreesOfFreedom)))
+    }
+    if widened > 0, let movement {
+      let step = input.origin == nil ? "step" : input.period.rawValue
+      notes.append(.init(.widenedIntervals, movement.note(widened: widened, of: times.count, step: step)))
     }
     if extraVariance > 0 {
       notes.append(

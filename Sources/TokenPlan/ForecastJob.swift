@@ -207,6 +207,17 @@ extension ForecastJob {
     return results
   }
 
+  /// `options` for forecasting a shard of `whole`: the shard's series shrink toward the whole
+  /// input's growth movement (``Forecaster/growthMovementPrior(_:options:)``), so each is
+  /// forecast as in the unsharded run.
+  public static func shardOptions(_ options: ForecastOptions, whole: [ForecastInput]) async -> ForecastOptions {
+    var options = options
+    if options.growthMovementFloor, options.growthMovementPrior == nil {
+      options.growthMovementPrior = await Forecaster.growthMovementPrior(whole, options: options)
+    }
+    return options
+  }
+
   /// ``forecast(_:streamIndices:options:granularity:label:progress:)`` without the step's end
   /// event, for callers that time their steps themselves (the quarterly run's clock).
   static func forecastStep(

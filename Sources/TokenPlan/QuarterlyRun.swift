@@ -191,7 +191,9 @@ public enum QuarterlyRun {
     var plan = plan
     let panel = try loadStep(&plan, demandPath: demandPath, request: request, clock: &clock, progress: progress)
     let hierarchy = HierarchyInputs(panel, measure: .tokens, levels: nil, quarters: plan.asOf.calendar)
-    let options = try forecastOptions(plan, dataEnd: hierarchy.end ?? panel.end, seed: request.seed, paths: request.paths)
+    let options = await ForecastJob.shardOptions(
+      try forecastOptions(plan, dataEnd: hierarchy.end ?? panel.end, seed: request.seed, paths: request.paths),
+      whole: hierarchy.inputs)
     let (inputs, indices) = ShardJob.select(hierarchy.inputs, shard: shard)
     let label = "forecast \(shard)"
     let results = await ForecastJob.forecastStep(

@@ -99,6 +99,7 @@ struct ForecastArguments: ParsableArguments {
     if backtestOnly { request.options.paths = 10 }
     let (all, warnings) = try hierarchy.map { ($0.inputs, []) } ?? ForecastJob.inputs(request)
     for w in warnings { FileHandle.standardError.write(Data((w.description + "\n").utf8)) }
+    if shard != nil { request.options = await ForecastJob.shardOptions(request.options, whole: all) }
     let (inputs, indices) = ShardJob.select(all, shard: shard)
     try ForecastJob.checkLimits(request, series: inputs.count)
     let reporter = ProgressReporter(label: label, quiet: quiet || isatty(2) != 1, terminal: true)
