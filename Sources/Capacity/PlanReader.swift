@@ -402,8 +402,7 @@ struct Reader {
   func quarterCalendar(_ top: [String: Node]) throws -> QuarterCalendar {
     guard let node = top["quarters"], try choice(node, key: "quarters") == "fiscal" else { return .calendar }
     let m = try top["money"].map { try mapping($0, allowed: PlanKeys.allowed(under: "money")) } ?? [:]
-    let month = try integer(m["fiscal_year_start_month"], key: "money.fiscal_year_start_month", default: 1)
-    let byStart = try m["fiscal_year_named_by"].map { try choice($0, key: "money.fiscal_year_named_by") == "start" } ?? false
+    let (month, byStart) = try fiscalYear(m)
     return .fiscal(firstMonth: month, namedByStart: byStart)
   }
 
@@ -412,10 +411,11 @@ struct Reader {
   /// starting on or after its first day: the same quarter when the fiscal year starts in
   /// January, April, July or October.
   func quarter(text: String, node: Node?) throws -> Quarter {
-    if let q = Quarter(text, calendar: quarters) { return q }
     // `--as-of` cuts the data at its quarter's end: a calendar label only where it is one of the
     // plan's quarters (rounding it to another would let later data in, or leave some out).
-    if quarters.isFiscal, let c = Quarter(text), node != nil || quarters.alignedWithCalendarQuarters {
+    if let q = Quarter(text, matching: quarters) { return q }
+    // The plan file's exception: its catalogs' calendar labels round forward.
+    if quarters.isFiscal, node != nil, let c = Quarter(text) {
       return Quarter(startingOnOrAfter: c.firstDay, calendar: quarters)
     }
     let expected = quarters.isFiscal ? "a fiscal quarter like FY2027Q1 (the plan's `quarters: fiscal`), or a calendar one like 2026Q2" : "a quarter like 2026Q2"

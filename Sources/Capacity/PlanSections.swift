@@ -299,8 +299,7 @@ extension Reader {
       maintenanceShare: try number(m["maintenance_share"], key: "money.maintenance_share", default: 0),
       procurementLeadQuarters: try integer(m["procurement_lead_quarters"], key: "money.procurement_lead_quarters", default: 0),
       provenance: try provenance(m, moneyNode))
-    money.fiscalYearStartMonth = try integer(m["fiscal_year_start_month"], key: "money.fiscal_year_start_month", default: 1)
-    if let node = m["fiscal_year_named_by"] { money.fiscalYearNamedByStart = try choice(node, key: "money.fiscal_year_named_by") == "start" }
+    (money.fiscalYearStartMonth, money.fiscalYearNamedByStart) = try fiscalYear(m)
     money.gpuPaymentAtOrder = try number(m["gpu_payment_at_order"], key: "money.gpu_payment_at_order", default: 1)
     money.gpuPriceFactor = try number(m["gpu_price_factor"], key: "money.gpu_price_factor", default: 1)
     if let node = m["gpu_payment_schedule"] {
@@ -350,6 +349,14 @@ extension Reader {
   /// A setting's text with its location, for the pipeline to read.
   func setting(_ node: Node) throws -> PlanFile.Setting {
     PlanFile.Setting(text: try string(node), file: file, line: node.mark?.line, column: node.mark?.column)
+  }
+
+  /// `money.fiscal_year_start_month` (default 1) and whether `money.fiscal_year_named_by` is
+  /// `start` (default `end`): read by one function for the plan's quarters and its budget years.
+  func fiscalYear(_ money: [String: Node]) throws -> (startMonth: Int, namedByStart: Bool) {
+    let month = try integer(money["fiscal_year_start_month"], key: "money.fiscal_year_start_month", default: 1)
+    let byStart = try money["fiscal_year_named_by"].map { try choice($0, key: "money.fiscal_year_named_by") == "start" } ?? false
+    return (month, byStart)
   }
 }
 

@@ -270,14 +270,17 @@ package enum RunWorkbook {
   package static func summarySheet(_ r: RunResults, _ table: ReportTable) -> XLSXWorkbook.Sheet {
     var sheet = sheet(table, name: "Summary")
     let columns = PlanColumn.workbook
-    let scale = TokenScale(for: r.totals.prefix(table.rows.count).map(\.tokensPerDay))
     for (k, total) in r.totals.prefix(sheet.rows.count).enumerated() {
       func cell(_ c: PlanColumn) -> String { "'Quarterly plan'!\(XLSXWorkbook.columnLetters(columns.firstIndex(of: c)!))\(k + 2)" }
       for (c, column) in table.columns.enumerated() {
         guard case .number(let cached, let format) = sheet.rows[k][c] else { continue }
         let expression: String
+        // Tokens per day in the scale the table was made with (its column key names it).
+        if let scale = TokenScale(key: column.key, stem: "tokens_per_day") {
+          sheet.rows[k][c] = .formula("=\(cell(.tokens))/\(total.quarter.days)/\(scale.divisor)", cached: cached, format: format)
+          continue
+        }
         switch column.key {
-        case scale.key("tokens_per_day"): expression = "\(cell(.tokens))/\(total.quarter.days)/\(scale.divisor)"
         case "served_percent": expression = "IF(\(cell(.tokens))>0,100*\(cell(.tokensServed))/\(cell(.tokens)),100)"
         default:
           guard let source = columns.first(where: { $0.rawValue == column.key }) else { continue }

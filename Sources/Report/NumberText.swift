@@ -67,11 +67,22 @@ public struct TokenScale: Sendable, Equatable {
   /// Tokens per unit.
   public var divisor: Double
 
+  /// The named scales, largest first (below a thousand: `tokens`, divisor 1).
+  static let scales: [(name: String, divisor: Double)] = [("trillion", 1e12), ("billion", 1e9), ("million", 1e6), ("thousand", 1e3)]
+
   /// The scale for a table whose values are `values` (tokens).
   public init(for values: [Double]) {
     let largest = values.filter(\.isFinite).map(abs).max() ?? 0
-    let scales: [(String, Double)] = [("trillion", 1e12), ("billion", 1e9), ("million", 1e6), ("thousand", 1e3)]
-    (name, divisor) = scales.first { largest >= $0.1 } ?? ("tokens", 1)
+    (name, divisor) = Self.scales.first { largest >= $0.divisor } ?? ("tokens", 1)
+  }
+
+  /// The scale a column key made by ``key(_:)`` from `stem` names (`tokens_per_day_billion`),
+  /// so a table's reader takes the scale it was made with; `nil` for any other key.
+  public init?(key: String, stem: String) {
+    guard key.hasPrefix(stem + "_") else { return nil }
+    let name = key.dropFirst(stem.count + 1)
+    guard let scale = (Self.scales + [("tokens", 1)]).first(where: { $0.name == name }) else { return nil }
+    (self.name, divisor) = scale
   }
 
   /// `T`, `B`, `M`, `K`, or nothing for tokens: "9,978 T tokens".

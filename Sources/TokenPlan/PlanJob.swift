@@ -40,8 +40,7 @@ public enum PlanJob {
     var lines: [String: [Quarter: Int]] = [:]  // series → quarter → line, for duplicates and gaps
     let rows = try table.records.map { r in
       let label = r.fields[period]
-      let calendarLabel = quarters.alignedWithCalendarQuarters ? Quarter(label).map { Quarter(containing: $0.firstDay, calendar: quarters) } : nil
-      guard let q = Quarter(label, calendar: quarters) ?? calendarLabel else {
+      guard let q = Quarter(label, matching: quarters) else {
         throw LocatedError(
           file: table.file, line: r.line, column: period + 1, found: label,
           expected: quarters.isFiscal

@@ -88,6 +88,22 @@ public struct Quarter: Hashable, Comparable, Sendable, CustomStringConvertible {
     self.init(year: y, number: q, calendar: calendar)
   }
 
+  /// A label read as one of `calendar`'s quarters: its own label (`FY2027Q1`), or a calendar
+  /// label (`2026Q2`) where that calendar quarter is one of them (a fiscal year starting in
+  /// January, April, July or October); `nil` for anything else. The one rule for calendar
+  /// labels in fiscal plans (`--as-of`, a forecast given with `--demand`); a plan file's own
+  /// calendar labels also round forward where they fall inside a fiscal quarter (its reader's
+  /// documented exception).
+  public init?(_ label: String, matching calendar: QuarterCalendar) {
+    if let q = Quarter(label, calendar: calendar) {
+      self = q
+    } else if calendar.alignedWithCalendarQuarters, let c = Quarter(label) {
+      self = Quarter(containing: c.firstDay, calendar: calendar)
+    } else {
+      return nil
+    }
+  }
+
   /// The quarter of `calendar` holding `date`.
   public init(containing date: CalendarDate, calendar: QuarterCalendar = .calendar) {
     let c = date.components

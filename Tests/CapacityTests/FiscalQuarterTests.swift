@@ -32,6 +32,13 @@ struct FiscalQuarterTests {
     // Calendar quarters are unchanged, and the two label forms do not mix.
     #expect(Quarter("2026Q2")!.firstDay == CalendarDate(iso: "2026-04-01")! && Quarter("2026Q2")!.days == 91)
     #expect(Quarter("2026Q2", calendar: fy) == nil && Quarter("FY2026Q2") == nil)
+    // The one rule for calendar labels (`--as-of`, `--demand`): a calendar label is one of the
+    // plan's quarters only where the fiscal year starts on a calendar quarter.
+    let april = QuarterCalendar.fiscal(firstMonth: 4)
+    #expect(Quarter("2026Q2", matching: april)?.description == "FY2027Q1")  // Apr–Jun 2026
+    #expect(Quarter("FY2027Q1", matching: april) == Quarter("FY2027Q1", calendar: april))
+    #expect(Quarter("2026Q2", matching: fy) == nil && Quarter("FY2027Q1", matching: fy)?.firstDay == CalendarDate(iso: "2026-02-01")!)
+    #expect(Quarter("2026Q2", matching: .calendar) == Quarter("2026Q2") && Quarter("FY2026Q2", matching: .calendar) == nil)
     // The code the store and shard manifests record reads back as the same calendar.
     #expect(fy.code == "fiscal 2 end" && QuarterCalendar(code: fy.code) == fy && QuarterCalendar(code: byStart.code) == byStart)
     #expect(QuarterCalendar(code: "calendar") == .calendar && QuarterCalendar(code: "fiscal 13 end") == nil)

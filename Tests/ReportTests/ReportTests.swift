@@ -65,6 +65,13 @@ struct TokenScaleTests {
     }
     #expect(TokenScale(for: [3e10]).key("tokens_per_day") == "tokens_per_day_billion")
     #expect(TokenScale(for: [3e13]).abbreviation == "T" && TokenScale(for: [3]).abbreviation == "")
+    // A column key names its scale back (the workbook's formulas read it off the table).
+    for values in [[3e10], [3e13], [3.0], [4e6]] {
+      let scale = TokenScale(for: values)
+      #expect(TokenScale(key: scale.key("tokens_per_day"), stem: "tokens_per_day") == scale)
+    }
+    #expect(TokenScale(key: "tokens_per_day_gazillion", stem: "tokens_per_day") == nil)
+    #expect(TokenScale(key: "gpus_billion", stem: "tokens_per_day") == nil)
   }
 }
 
