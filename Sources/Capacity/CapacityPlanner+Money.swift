@@ -2,11 +2,10 @@ import Foundation
 import TokenPlanCore
 
 extension CapacityPlanner {
-  /// The quarter's `total` row: MW and energy, facility growth and its build-by quarter, capex,
-  /// depreciation, capital charge, opex and cost per million tokens.
-  static func money(
-    _ work: QuarterWork, _ served: Served, _ power: [SitePower], state: inout PlannerState
-  ) throws -> (total: PlanRow, sites: [PlanRow]) {
+  /// The quarter's `total` row before its money (``money(_:_:_:state:)``): tokens (served,
+  /// unserved, input), revenue served and lost, GPU-hours and GPUs, what to order, racks and IT
+  /// power and energy. Its derived columns come from the cost model's formulas.
+  static func totalRow(_ work: QuarterWork, _ served: Served, _ power: [SitePower]) -> PlanRow {
     let plan = work.plan
     let q = work.quarter
     let hours = work.hours
@@ -15,7 +14,6 @@ extension CapacityPlanner {
     let tokensPerDay = plan.workloads.reduce(0) { $0 + ($1.tokensPerDay[q] ?? 0) }
     let tokens = tokensPerDay * Double(q.days)
     let gpuHoursTotal = served.busyHours.values.reduce(0, +)
-    // The row's inputs first; its derived columns come from the cost model's formulas.
     var total = PlanRow(
       quarter: q, workload: "total", tokensPerDay: tokensPerDay, tokens: tokens,
       gpuHours: gpuHoursTotal, gpusBusyAverage: gpuHoursTotal / hours, gpusRequired: served.required,
@@ -38,6 +36,20 @@ extension CapacityPlanner {
       }
     }
     total.itEnergyMegawattHours = power.reduce(0) { $0 + $1.averageKW } / 1000 * hours
+    return total
+  }
+
+  /// The quarter's `total` row: MW and energy, facility growth and its build-by quarter, capex,
+  /// depreciation, capital charge, opex and cost per million tokens.
+  static func money(
+    _ work: QuarterWork, _ served: Served, _ power: [SitePower], state: inout PlannerState
+  ) throws -> (total: PlanRow, sites: [PlanRow]) {
+    let plan = work.plan
+    let q = work.quarter
+    let hours = work.hours
+    let buy = served.buy
+    let gpuHoursTotal = served.busyHours.values.reduce(0, +)
+    var total = totalRow(work, served, power)
     let itCapex = buy > 0 ? state.cohorts.last!.capex : 0
     if buy > 0, let hardware = served.buyHardware { total.capexByHardware = [hardware: itCapex] }
     // Each site's row: its power and energy at its PUE and electricity price (the cost model's
