@@ -13,7 +13,7 @@ extension CapacityPlanner {
     let buy = served.buy
     let tokensPerDay = plan.workloads.reduce(0) { $0 + ($1.tokensPerDay[q] ?? 0) }
     let tokens = tokensPerDay * Double(q.days)
-    let gpuHoursTotal = served.busyHours.values.reduce(0, +)
+    let gpuHoursTotal = served.totalBusyHours
     var total = PlanRow(
       quarter: q, workload: "total", tokensPerDay: tokensPerDay, tokens: tokens,
       gpuHours: gpuHoursTotal, gpusBusyAverage: gpuHoursTotal / hours, gpusRequired: served.required,
@@ -48,7 +48,7 @@ extension CapacityPlanner {
     let q = work.quarter
     let hours = work.hours
     let buy = served.buy
-    let gpuHoursTotal = served.busyHours.values.reduce(0, +)
+    let gpuHoursTotal = served.totalBusyHours
     var total = totalRow(work, served, power)
     let itCapex = buy > 0 ? state.cohorts.last!.capex : 0
     if buy > 0, let hardware = served.buyHardware { total.capexByHardware = [hardware: itCapex] }

@@ -145,11 +145,15 @@ extension Forecaster {
       var floor: Double
     }
     // The movement measured once, on the earliest origin's training data (every origin's
-    // held-out points lie after it, so each origin's bands stay out of sample). Measuring it at
-    // each origin cost 2% of the default run's forecast step; it changes only the coverage the
-    // backtest reports, as `extraVariance` is fitted to the paths before any floor.
-    let movement = origins.min { $0.train.t.count < $1.train.t.count }.flatMap {
+    // held-out points lie after it, so each origin's bands stay out of sample); where that is
+    // too short to measure, each origin's own. Measuring it at each origin cost 2% of the
+    // default run's forecast step; it changes only the coverage the backtest reports, as
+    // `extraVariance` is fitted to the paths before any floor.
+    let earliest = origins.min { $0.train.t.count < $1.train.t.count }.flatMap {
       growthMovement(nil, input: $0.train, prepared: $0.prepared, applies: movementFloor, options: options)
+    }
+    func movement(_ origin: Origin) -> GrowthMovement? {
+      earliest ?? growthMovement(nil, input: origin.train, prepared: origin.prepared, applies: movementFloor, options: options)
     }
     var byOrigin: [[Held]] = []
     for (origin, fit) in zip(origins, fits) {
@@ -170,7 +174,8 @@ extension Forecaster {
         held.append(
           Held(
             y: log(input.y[test[i]]), lead: lead, paths: column, median: q[0], variance: variance,
-            bounds: Array(q.dropFirst()), floor: movement.map { $0.variance(atLead: lead).squareRoot() } ?? 0))
+            bounds: Array(q.dropFirst()),
+            floor: movement(origin).map { $0.variance(atLead: lead, noise: !input.isDaily).squareRoot() } ?? 0))
       }
       byOrigin.append(held)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import TokenPlanCore
 
 extension Forecaster {
@@ -13,7 +14,10 @@ extension Forecaster {
   /// Each input's own ``GrowthMovement`` (``measuredMovement(_:options:)``), in input order,
   /// measured in parallel.
   static func measuredMovements(_ inputs: [ForecastInput], options: ForecastOptions) async -> [GrowthMovement?] {
-    await withTaskGroup(of: (Int, GrowthMovement?).self) { group in
+    // Each fit single-threaded in BLAS, as the forecasts' are (a shard measures the whole input
+    // before it forecasts; the last bits of a threaded QR depend on the thread count).
+    BLAS.setThreadCount(1)
+    return await withTaskGroup(of: (Int, GrowthMovement?).self) { group in
       for (k, raw) in inputs.enumerated() {
         group.addTask { (k, measuredMovement(raw, options: options)) }
       }

@@ -64,7 +64,7 @@ extension Forecaster {
     // The band at least the series' own local linear trend's (``GrowthMovement``).
     var widened = 0
     if let movement {
-      let sds = times.map { movement.variance(atLead: $0 - lastT).squareRoot() }
+      let sds = times.map { movement.variance(atLead: $0 - lastT, noise: !daily).squareRoot() }
       widened = paths.storage.withUnsafeMutableBufferPointer { GrowthMovement.widen($0, paths: count, toAtLeast: sds) }
     }
     let center = (0..<h).map { logPoint[$0] + effects[$0] + pointDecay[$0] }

@@ -126,7 +126,8 @@ public enum Forecaster {
   /// Forecasts one series: a usable input, its future times, the model's selection, the final
   /// fit and the sample paths. `measured` is its own ``GrowthMovement`` when already measured
   /// (``forecast(_:streamIndices:options:progress:transform:)`` measures every series once for
-  /// the panel's prior); `nil` measures it here.
+  /// the panel's prior); `nil` measures it here. Its growth variance is shrunk toward
+  /// `options.growthMovementPrior`, and not at all when that is `nil` (a series forecast alone).
   public static func forecastOne(
     _ raw: ForecastInput, index: Int, options: ForecastOptions, measured: GrowthMovement? = nil
   ) throws -> SeriesForecast {

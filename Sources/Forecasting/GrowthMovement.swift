@@ -5,9 +5,10 @@ import TokenPlanCore
 
 /// How far a series' log level has strayed from a smooth trend in its own history, read as a
 /// local linear trend model reads it: noise `σ²_ε`, a random walk in the level (`σ²_η` per step)
-/// and a random walk in the growth rate (`σ²_ζ` per step). A forecast's band is never narrower
-/// than the variance this model gives at the same lead (``variance(atLead:)``): a series whose
-/// growth rate has moved gets a band that shows it.
+/// and a random walk in the growth rate (`σ²_ζ` per step). ``Forecaster`` raises a forecast's
+/// band to at least the spread this model gives at the same lead (``variance(atLead:noise:)``),
+/// so a band is not narrower than the series' own history has moved (where it applies: see
+/// docs/methods/forecasting.md).
 ///
 /// Measured on the prepared log history (seasonal, weekday and event effects and breaks taken
 /// off) less a cubic in time (so a growth curve's own, smooth bend is not counted as movement):
@@ -44,6 +45,8 @@ public struct GrowthMovement: Sendable, Equatable {
   /// panel counts as one more window of the series' own. A rule, not fitted.
   public static let priorWindows = 1.0
 
+  /// A movement with the given variances (per step of `spacing` time units) and the windows
+  /// its growth variance rests on.
   public init(
     spacing: Double, noiseVariance: Double, levelVariancePerStep: Double, growthVariancePerStep: Double,
     windows: Double
@@ -60,10 +63,12 @@ public struct GrowthMovement: Sendable, Equatable {
   public var growthVariancePerUnitCubed: Double { growthVariancePerStep / (spacing * spacing * spacing) }
 
   /// The model's log variance of an observation `lead` time units past the last one:
-  /// `σ²_ε + h·σ²_η + h(h+1)(2h+1)/6 · σ²_ζ` with `h = lead / Δ` steps.
-  public func variance(atLead lead: Double) -> Double {
+  /// `σ²_ε + h·σ²_η + h(h+1)(2h+1)/6 · σ²_ζ` with `h = lead / Δ` steps; without `σ²_ε` when
+  /// `noise` is false (a daily series: its paths carry their own residual noise, and a floor
+  /// that scaled the paths up to a day's noise would widen every sum of days with it).
+  public func variance(atLead lead: Double, noise: Bool = true) -> Double {
     let h = max(lead / spacing, 0)
-    return noiseVariance + h * levelVariancePerStep + h * (h + 1) * (2 * h + 1) / 6 * growthVariancePerStep
+    return (noise ? noiseVariance : 0) + h * levelVariancePerStep + h * (h + 1) * (2 * h + 1) / 6 * growthVariancePerStep
   }
 
   /// The growth variance moved toward `prior` (per unit³): `(windows·own + priorWindows·prior)

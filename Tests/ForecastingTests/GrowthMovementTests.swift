@@ -30,6 +30,14 @@ struct GrowthMovementTests {
         // Both solve the same small least-squares problems (QR here, numpy's SVD there).
         #expect(abs(got[k] - expected[k]) <= 1e-9 * max(abs(expected[k]), 1e-6), "\(name)[\(k)]: \(got[k]) vs \(expected[k])")
       }
+      // The same series a week apart (dated weekly figures' days): the same variances per step,
+      // the growth variance per day³ over 7³, and each lead in days the same steps ahead.
+      let weekly = try #require(
+        GrowthMovement.measure(t: z.indices.map { 7 * Double($0) }, z: z, horizon: 7 * Double(entry["horizon"] as! Int)))
+      #expect(weekly.spacing == 7 && weekly.growthVariancePerStep == m.growthVariancePerStep)
+      #expect(weekly.noiseVariance == m.noiseVariance && weekly.levelVariancePerStep == m.levelVariancePerStep)
+      #expect(abs(weekly.growthVariancePerUnitCubed * 343 - m.growthVariancePerStep) <= 1e-15 * max(m.growthVariancePerStep, 1))
+      #expect(abs(weekly.variance(atLead: 35) - m.variance(atLead: 5)) <= 1e-15)
     }
   }
 
