@@ -183,7 +183,7 @@ struct CashSchedule {
       }
     }
     for r in totals {
-      let gpuCapex = r.capexByHardware.values.reduce(0, +)
+      let gpuCapex = r.gpuCapex
       if gpuCapex > 0 {
         for i in installments {
           gpu[r.quarter.adding(-i.quartersBeforeDelivery), default: 0] += gpuCapex * i.share

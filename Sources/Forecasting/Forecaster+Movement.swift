@@ -12,17 +12,26 @@ extension Forecaster {
   }
 
   /// Each input's own ``GrowthMovement`` (``measuredMovement(_:options:)``), in input order,
-  /// measured in parallel.
+  /// measured `options.workers` at a time (default: the core count), as the forecasts are.
   static func measuredMovements(_ inputs: [ForecastInput], options: ForecastOptions) async -> [GrowthMovement?] {
     // Each fit single-threaded in BLAS, as the forecasts' are (a shard measures the whole input
     // before it forecasts; the last bits of a threaded QR depend on the thread count).
     BLAS.setThreadCount(1)
+    let workers = max(1, options.workers ?? ProcessInfo.processInfo.activeProcessorCount)
     return await withTaskGroup(of: (Int, GrowthMovement?).self) { group in
-      for (k, raw) in inputs.enumerated() {
+      var out = [GrowthMovement?](repeating: nil, count: inputs.count)
+      var next = 0
+      func submit() {
+        guard next < inputs.count else { return }
+        let (k, raw) = (next, inputs[next])
+        next += 1
         group.addTask { (k, measuredMovement(raw, options: options)) }
       }
-      var out = [GrowthMovement?](repeating: nil, count: inputs.count)
-      for await (k, m) in group { out[k] = m }
+      for _ in 0..<min(workers, inputs.count) { submit() }
+      for await (k, m) in group {
+        out[k] = m
+        submit()
+      }
       return out
     }
   }
