@@ -183,7 +183,7 @@ struct CashSchedule {
       }
     }
     for r in totals {
-      let gpuCapex = r.gpuCapex
+      let gpuCapex = r.capexByHardware.sumInKeyOrder
       if gpuCapex > 0 {
         for i in installments {
           gpu[r.quarter.adding(-i.quartersBeforeDelivery), default: 0] += gpuCapex * i.share

@@ -13,7 +13,7 @@ extension CapacityPlanner {
     let buy = served.buy
     let tokensPerDay = plan.workloads.reduce(0) { $0 + ($1.tokensPerDay[q] ?? 0) }
     let tokens = tokensPerDay * Double(q.days)
-    let gpuHoursTotal = served.totalBusyHours
+    let gpuHoursTotal = served.busyHours.sumInKeyOrder
     var total = PlanRow(
       quarter: q, workload: "total", tokensPerDay: tokensPerDay, tokens: tokens,
       gpuHours: gpuHoursTotal, gpusBusyAverage: gpuHoursTotal / hours, gpusRequired: served.required,
@@ -48,8 +48,8 @@ extension CapacityPlanner {
     let q = work.quarter
     let hours = work.hours
     let buy = served.buy
-    let gpuHoursTotal = served.totalBusyHours
     var total = totalRow(work, served, power)
+    let gpuHoursTotal = total.gpuHours
     let itCapex = buy > 0 ? state.cohorts.last!.capex : 0
     if buy > 0, let hardware = served.buyHardware { total.capexByHardware = [hardware: itCapex] }
     // Each site's row: its power and energy at its PUE and electricity price (the cost model's

@@ -296,10 +296,6 @@ public enum CapacityPlanner {
     var available: [(hardware: String, count: Int, site: Int)]
     var used: [String: Int]
     var busyHours: [String: Double]
-    /// The busy hours over every hardware type, summed in the types' order (a dictionary's own
-    /// order changes from process to process, and with three types or more so would the sum's
-    /// last bit).
-    var totalBusyHours: Double { busyHours.keys.sorted().reduce(0) { $0 + busyHours[$1]! } }
     var buy: Int
     var buyHardware: String?
     /// GPUs installed per site and hardware type.

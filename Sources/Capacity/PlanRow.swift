@@ -39,9 +39,6 @@ public struct PlanRow: Sendable, Equatable {
   public var currency: String
   /// This quarter's IT capex by hardware generation (node purchases delivered in the quarter).
   public var capexByHardware: [String: Double] = [:]
-  /// This quarter's GPU capex: ``capexByHardware`` summed in the hardware names' order (a
-  /// dictionary's own order changes from process to process, and with it a sum's last bit).
-  public var gpuCapex: Double { capexByHardware.keys.sorted().reduce(0) { $0 + capexByHardware[$1]! } }
   /// When facility MW grows this quarter: the quarter construction must start (build lead time).
   public var buildByQuarter: Quarter?
   /// Staff, software, insurance and facility running costs (part of `opex`, ``CostLines``).

@@ -96,7 +96,7 @@ package enum RunReport {
       if q.gpusToOrder > 0, let name = q.purchaseHardware, let h = plan.hardware[name] {
         rows.append([
           t("\(name) systems"), i(q.gpusToOrder / h.gpusPerNode), i(q.gpusToOrder), t(q.orderByQuarter.map { by(r, $0) }),
-          t(q.quarter.description), n(q.gpuCapex / 1e6, 2),
+          t(q.quarter.description), n(q.capexByHardware.sumInKeyOrder / 1e6, 2),
         ])
       }
       for row in siteRows where row.quarter == q.quarter && row.facilityMegawattsAdded > 0 {

@@ -275,16 +275,15 @@ package enum RunWorkbook {
       for (c, column) in table.columns.enumerated() {
         guard case .number(let cached, let format) = sheet.rows[k][c] else { continue }
         let expression: String
-        // Tokens per day in the scale the table was made with (its column key names it).
         if let scale = TokenScale(key: column.key, stem: "tokens_per_day") {
-          sheet.rows[k][c] = .formula("=\(cell(.tokens))/\(total.quarter.days)/\(scale.divisor)", cached: cached, format: format)
-          continue
-        }
-        switch column.key {
-        case "served_percent": expression = "IF(\(cell(.tokens))>0,100*\(cell(.tokensServed))/\(cell(.tokens)),100)"
-        default:
-          guard let source = columns.first(where: { $0.rawValue == column.key }) else { continue }
+          // Tokens per day in the scale the table was made with (its column key names it).
+          expression = "\(cell(.tokens))/\(total.quarter.days)/\(scale.divisor)"
+        } else if column.key == "served_percent" {
+          expression = "IF(\(cell(.tokens))>0,100*\(cell(.tokensServed))/\(cell(.tokens)),100)"
+        } else if let source = columns.first(where: { $0.rawValue == column.key }) {
           expression = cell(source)
+        } else {
+          continue
         }
         sheet.rows[k][c] = .formula("=" + expression, cached: cached, format: format)
       }

@@ -152,14 +152,12 @@ extension Forecaster {
     let earliest = origins.min { $0.train.t.count < $1.train.t.count }.flatMap {
       growthMovement(nil, input: $0.train, prepared: $0.prepared, applies: movementFloor, options: options)
     }
-    func movement(_ origin: Origin) -> GrowthMovement? {
-      earliest ?? growthMovement(nil, input: origin.train, prepared: origin.prepared, applies: movementFloor, options: options)
-    }
     var byOrigin: [[Held]] = []
     for (origin, fit) in zip(origins, fits) {
       let prepared = origin.prepared
       let test = origin.test
       guard let trend = fit else { continue }
+      let movement = earliest ?? growthMovement(nil, input: origin.train, prepared: prepared, applies: movementFloor, options: options)
       let tt = test.map { input.t[$0] }
       let paths = trend.logPaths(tt, count: options.backtestPaths, daily: input.isDaily, rng: &rng)
       let h = tt.count
@@ -175,7 +173,7 @@ extension Forecaster {
           Held(
             y: log(input.y[test[i]]), lead: lead, paths: column, median: q[0], variance: variance,
             bounds: Array(q.dropFirst()),
-            floor: movement(origin).map { $0.variance(atLead: lead, noise: !input.isDaily).squareRoot() } ?? 0))
+            floor: movement.map { $0.variance(atLead: lead, noise: !input.isDaily).squareRoot() } ?? 0))
       }
       byOrigin.append(held)
     }

@@ -17,29 +17,16 @@ extension Forecaster {
     // Each fit single-threaded in BLAS, as the forecasts' are (a shard measures the whole input
     // before it forecasts; the last bits of a threaded QR depend on the thread count).
     BLAS.setThreadCount(1)
-    let workers = max(1, options.workers ?? ProcessInfo.processInfo.activeProcessorCount)
-    return await withTaskGroup(of: (Int, GrowthMovement?).self) { group in
-      var out = [GrowthMovement?](repeating: nil, count: inputs.count)
-      var next = 0
-      func submit() {
-        guard next < inputs.count else { return }
-        let (k, raw) = (next, inputs[next])
-        next += 1
-        group.addTask { (k, measuredMovement(raw, options: options)) }
-      }
-      for _ in 0..<min(workers, inputs.count) { submit() }
-      for await (k, m) in group {
-        out[k] = m
-        submit()
-      }
-      return out
-    }
+    return await inOrder(inputs.count, workers: options.workers) { measuredMovement(inputs[$0], options: options) }
   }
 
   /// One series' own ``GrowthMovement``, unshrunk: usable and prepared as its forecast is
   /// (``movement(_:prepared:options:)``); `nil` when it cannot be used or is too short.
   static func measuredMovement(_ raw: ForecastInput, options: ForecastOptions) -> GrowthMovement? {
-    guard let (input, _) = try? usableInput(raw.collapsingPeriods(), options: options) else { return nil }
+    // Too short to measure: not prepared either.
+    guard let (input, _) = try? usableInput(raw.collapsingPeriods(), options: options),
+      input.y.count >= GrowthMovement.minimumPoints
+    else { return nil }
     let prepared = PreparedSeries(
       input, events: options.events, declaredBreaks: options.breaks, detectBreaks: options.detectBreaks,
       seasonLength: options.seasonLength)
@@ -50,8 +37,7 @@ extension Forecaster {
   /// names counted from its last observation (the one definition the prior, the forecast and
   /// its backtest share).
   static func movement(_ input: ForecastInput, prepared: PreparedSeries, options: ForecastOptions) -> GrowthMovement? {
-    guard input.y.count >= GrowthMovement.minimumPoints else { return nil }
-    return GrowthMovement.measure(t: prepared.t, z: prepared.z, horizon: movementHorizon(input, options: options))
+    GrowthMovement.measure(t: prepared.t, z: prepared.z, horizon: movementHorizon(input, options: options))
   }
 
   /// The span the movement is measured over: from `input`'s last observation to the end of

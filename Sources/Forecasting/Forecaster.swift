@@ -79,37 +79,46 @@ public enum Forecaster {
       options.growthMovementPrior = GrowthMovement.prior(measured.compactMap { $0 })
     }
     let total = inputs.count
-    let workers = max(1, options.workers ?? ProcessInfo.processInfo.activeProcessorCount)
-    var results = [Result<Kept, ForecastFailure>?](repeating: nil, count: total)
-    await withTaskGroup(of: (Int, Result<Kept, ForecastFailure>).self) { group in
+    return await inOrder(total, workers: options.workers, completed: { progress?($0, total) }) {
+      [options] index -> Result<Kept, ForecastFailure> in
+      let input = inputs[index]
+      do {
+        let own = measured.isEmpty ? nil : measured[index]
+        return .success(transform(try forecastOne(input, index: streamIndices?[index] ?? index, options: options, measured: own)))
+      } catch let f as ForecastFailure {
+        return .failure(f)
+      } catch {
+        return .failure(ForecastFailure(series: input.name, reason: "\(error)"))
+      }
+    }
+  }
+
+  /// `body(k)` for every `k` in `0..<count`, `workers` at a time (default: the core count),
+  /// the results in index order whatever the scheduling; `completed` is told how many are done
+  /// after each, on the calling task.
+  static func inOrder<T: Sendable>(
+    _ count: Int, workers: Int?, completed: ((Int) -> Void)? = nil, _ body: @escaping @Sendable (Int) -> T
+  ) async -> [T] {
+    let workers = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
+    return await withTaskGroup(of: (Int, T).self) { group in
+      var results = [T?](repeating: nil, count: count)
       var next = 0
       var done = 0
       func submit() {
-        guard next < total else { return }
-        let index = next
-        let input = inputs[index]
-        let stream = streamIndices?[index] ?? index
-        let own = measured.isEmpty ? nil : measured[index]
+        guard next < count else { return }
+        let k = next
         next += 1
-        group.addTask { [options] in
-          do {
-            return (index, .success(transform(try forecastOne(input, index: stream, options: options, measured: own))))
-          } catch let f as ForecastFailure {
-            return (index, .failure(f))
-          } catch {
-            return (index, .failure(ForecastFailure(series: input.name, reason: "\(error)")))
-          }
-        }
+        group.addTask { (k, body(k)) }
       }
-      for _ in 0..<min(workers, total) { submit() }
-      for await (index, result) in group {
-        results[index] = result
+      for _ in 0..<min(workers, count) { submit() }
+      for await (k, result) in group {
+        results[k] = result
         done += 1
-        progress?(done, total)
+        completed?(done)
         submit()
       }
+      return results.map { $0! }
     }
-    return results.map { $0! }
   }
 
   /// Series with fewer usable observations (periods, for monthly or weekly figures) are

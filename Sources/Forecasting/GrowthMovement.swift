@@ -105,13 +105,13 @@ public struct GrowthMovement: Sendable, Equatable {
         let d = e[j + lag] - 2 * e[j] + e[j - lag]
         squares.append(d * d)
       }
-      let count = n - 2 * lag
-      let mean = quantiles(selecting: &squares, [0.5])[0] / chiSquaredMedian
-      guard mean > 0 else { continue }
+      // The second difference's variance, read robustly (its median square over χ²₁'s).
+      let variance = quantiles(selecting: &squares, [0.5])[0] / chiSquaredMedian
+      guard variance > 0 else { continue }
       let l = Double(lag)
       rows.append([6, 2 * l, (2 * l * l * l + l) / 3])
-      m.append(mean)
-      weights.append(Double(count).squareRoot() / mean)
+      m.append(variance)
+      weights.append(Double(squares.count).squareRoot() / variance)
     }
     guard let v = nonNegativeFit(rows, m, weights: weights) else { return nil }
     return GrowthMovement(
@@ -169,8 +169,8 @@ public struct GrowthMovement: Sendable, Equatable {
     return quantiles(selecting: &values, [0.5])[0]
   }
 
-  /// The factor by which values of standard deviation `spread` are scaled about their mean to
-  /// reach `sd`; `nil` when they are as wide already (or have no spread to scale).
+  /// The factor by which values of standard deviation `spread` are scaled about their median
+  /// to reach `sd`; `nil` when they are as wide already (or have no spread to scale).
   public static func wideningFactor(spread: Double, toAtLeast sd: Double) -> Double? {
     guard sd > 0, spread.isFinite, spread > 0, spread < sd else { return nil }
     return sd / spread

@@ -67,13 +67,15 @@ public struct TokenScale: Sendable, Equatable {
   /// Tokens per unit.
   public var divisor: Double
 
-  /// The named scales, largest first (below a thousand: `tokens`, divisor 1).
-  static let scales: [(name: String, divisor: Double)] = [("trillion", 1e12), ("billion", 1e9), ("million", 1e6), ("thousand", 1e3)]
+  /// The scales, largest first; the last, `tokens` (divisor 1), is for values under a thousand.
+  static let scales: [(name: String, divisor: Double)] = [
+    ("trillion", 1e12), ("billion", 1e9), ("million", 1e6), ("thousand", 1e3), ("tokens", 1),
+  ]
 
   /// The scale for a table whose values are `values` (tokens).
   public init(for values: [Double]) {
     let largest = values.filter(\.isFinite).map(abs).max() ?? 0
-    (name, divisor) = Self.scales.first { largest >= $0.divisor } ?? ("tokens", 1)
+    (name, divisor) = Self.scales.first { largest >= $0.divisor } ?? Self.scales.last!
   }
 
   /// The scale a column key made by ``key(_:)`` from `stem` names (`tokens_per_day_billion`),
@@ -81,7 +83,7 @@ public struct TokenScale: Sendable, Equatable {
   public init?(key: String, stem: String) {
     guard key.hasPrefix(stem + "_") else { return nil }
     let name = key.dropFirst(stem.count + 1)
-    guard let scale = (Self.scales + [("tokens", 1)]).first(where: { $0.name == name }) else { return nil }
+    guard let scale = Self.scales.first(where: { $0.name == name }) else { return nil }
     (self.name, divisor) = scale
   }
 

@@ -24,7 +24,8 @@ public enum ShardJob {
   /// The settings of `tokenplan forecast` that shape a shard's result (recorded in its manifest;
   /// shards merge only when they agree).
   public static func settings(
-    _ line: ForecastCommandLine, granularity: ForecastGranularity, reconcile: String?, levels: String?
+    _ line: ForecastCommandLine, quarters: QuarterCalendar, granularity: ForecastGranularity, reconcile: String?,
+    levels: String?
   ) -> [(String, String)] {
     var settings: [(String, String)] = [
       ("command", "forecast"), ("horizon", line.horizon), ("model", line.model), ("interval", line.interval),
@@ -34,7 +35,7 @@ public enum ShardJob {
       ("levels", levels ?? ""), ("growth_decay", line.growthDecay),
     ]
     if line.seasonLength > 1 { settings.append(("season_length", "\(line.seasonLength)")) }
-    if let month = line.fiscalYearStart { settings.append(("quarters", "fiscal \(month) \(line.fiscalYearNamedBy)")) }
+    if quarters.isFiscal { settings.append(("quarters", quarters.code)) }
     let shape: [(String, String?)] = [
       ("complete_through", line.shape.completeThrough), ("period", line.shape.period), ("basis", line.shape.basis),
       ("thousands_separator", line.shape.thousandsSeparator), ("metric_column", line.shape.metricColumn),

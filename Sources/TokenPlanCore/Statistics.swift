@@ -78,3 +78,9 @@ private func select(
     }
   }
 }
+
+extension Dictionary where Key: Comparable, Value == Double {
+  /// The values summed in their keys' order: a dictionary's own order changes from process to
+  /// process, and with three values or more so would the sum's last bit.
+  public var sumInKeyOrder: Double { keys.sorted().reduce(0) { $0 + self[$1]! } }
+}

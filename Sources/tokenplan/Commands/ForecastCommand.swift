@@ -45,7 +45,8 @@ struct Forecast: AsyncParsableCommand {
       let inputs = try ShardJob.inputHashes([arguments.data] + (arguments.events.map { [$0] } ?? []), query: arguments.rows.query)
       let result = ShardJob.result(
         shard: spec, seed: request.options.seed, paths: request.options.paths,
-        settings: ShardJob.settings(arguments.commandLine, granularity: granularity, reconcile: reconcile, levels: levels),
+        settings: ShardJob.settings(
+          arguments.commandLine, quarters: request.quarters, granularity: granularity, reconcile: reconcile, levels: levels),
         inputs: inputs, results: results, total: total, hierarchy: hierarchy, levels: request.options.intervals)
       let path = try result.write(into: shardDir)
       FileHandle.standardError.write(Data(
