@@ -57,7 +57,8 @@ extension Forecaster {
       }
       do {
         let trend = try TrendFitting.fit(
-          name, t: prepared.t, z: prepared.z, ceiling: options.ceilingMultiple, daily: input.isDaily)
+          name, t: prepared.t, z: prepared.z, ceiling: options.ceilingMultiple, daily: input.isDaily,
+          season: prepared.seasonal.count)
         fits.append(trend)
         let (mase, smape) = errors(forecastAt(trend, origin: origin, input: input), origin: origin, input: input)
         maseSum += mase

@@ -408,14 +408,17 @@ public enum ForecastModel: Hashable, Sendable, CustomStringConvertible {
   /// The dynamic optimised Theta model (Fiorucci et al. 2016) on the original scale: a linear
   /// trend re-estimated at every step, a share of it chosen with the smoothing (`dotm`).
   public static let dynamicTheta = ForecastModel.baseline(DynamicThetaModel.name)
+  /// Exponential smoothing with a damped trend and seasonal states, ETS(A,Ad,A) on `log y`
+  /// (ETS(A,Ad,N) without a season), for series of periods (`ets`).
+  public static let exponentialSmoothing = ForecastModel.baseline(ExponentialSmoothingModel.name)
   /// Growth that slows: the recent log growth rate, decaying with a time constant of half the
   /// history's span (for series of fewer than 8 observations).
   public static let slowing = ForecastModel.baseline(Slowing.name)
 
   /// The baselines, in the order they are listed.
-  public static let baselines: [ForecastModel] = [.naive, .drift, .damped, .theta, .dynamicTheta]
+  public static let baselines: [ForecastModel] = [.naive, .drift, .damped, .theta, .dynamicTheta, .exponentialSmoothing]
 
-  /// The model called `name` (a growth family's name, `naive`, `drift`, `damped`, `theta`, `dotm`, or a
+  /// The model called `name` (a growth family's name, `naive`, `drift`, `damped`, `theta`, `dotm`, `ets`, or a
   /// combination as its description prints it, `theta:0.5+damped:0.5`), or `nil`.
   public init?(_ name: String) {
     switch name {

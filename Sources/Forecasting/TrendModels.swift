@@ -25,6 +25,8 @@ struct FittedTrend {
     /// The dynamic optimised Theta model on the original scale; its values and paths are
     /// floored at `floor` before their logs (an additive trend can run below zero, demand cannot).
     case dynamicTheta(DynamicTheta, floor: Double)
+    /// Exponential smoothing in log space, its last observation at `lastT`, `step` apart.
+    case exponentialSmoothing(ExponentialSmoothing, lastT: Double, step: Double)
   }
 
   let name: ForecastModel
@@ -49,6 +51,13 @@ struct FittedTrend {
       // w = 1 − 1/θ rather than θ, which is infinite at w = 1.
       return ["alpha": m.alpha, "w": m.weight, "level": m.state.level * m.scale, "slope": m.state.slope * m.scale / m.step]
     }
+    if case .exponentialSmoothing(let m, _, let step) = kind {
+      let p = m.parameters
+      return [
+        "alpha": p.alpha, "beta": p.beta, "gamma": p.gamma, "phi": p.phi, "level": m.final.level,
+        "slope": m.final.slope / step,
+      ]
+    }
     if case .walk(let level, _, let slope, let phi, _, _, let alpha) = kind {
       return alpha < 1 ? ["level": level, "slope": slope, "alpha": alpha] : ["level": level, "slope": slope, "phi": phi]
     }
@@ -71,6 +80,8 @@ struct FittedTrend {
       return out
     case .dynamicTheta(let m, let floor):
       return m.values(at: t).map { log(max($0, floor)) }
+    case .exponentialSmoothing(let m, let lastT, let step):
+      return m.values(atLeads: ExponentialSmoothing.leads(t, lastT: lastT, step: step))
     }
   }
 
@@ -135,6 +146,9 @@ struct FittedTrend {
       var values = m.paths(t, count: count, rng: &rng)
       for k in values.indices { values[k] = max(values[k], floor) }
       VectorMath.log(inPlace: &values)
+      for k in values.indices { out[k] += weight * values[k] }
+    case .exponentialSmoothing(let m, let lastT, let step):
+      let values = m.paths(atLeads: ExponentialSmoothing.leads(t, lastT: lastT, step: step), count: count, rng: &rng)
       for k in values.indices { out[k] += weight * values[k] }
     case .walk(let level, let lastT, let slope, let phi, let slopeSD, let sigma, let alpha):
       // Per path: the slope's draw, then one innovation per time.
@@ -262,7 +276,7 @@ struct FittedTrend {
 enum TrendFitting {
   /// Fits candidate `name` to the prepared log series.
   static func fit(
-    _ name: ForecastModel, t: [Double], z: [Double], ceiling: ClosedRange<Double>?, daily: Bool
+    _ name: ForecastModel, t: [Double], z: [Double], ceiling: ClosedRange<Double>?, daily: Bool, season: Int = 1
   ) throws -> FittedTrend {
     if let model = name.family?.model { return try growth(name, model: model, t: t, z: z, ceiling: ceiling, daily: daily) }
     if case .combination(let models, let weights) = name {
@@ -273,7 +287,7 @@ enum TrendFitting {
       var lastError: Error?
       for (m, w) in zip(models, weights) {
         do {
-          fits.append(try fit(m, t: t, z: z, ceiling: ceiling, daily: daily))
+          fits.append(try fit(m, t: t, z: z, ceiling: ceiling, daily: daily, season: season))
           kept.append(w)
         } catch {
           lastError = error
@@ -287,7 +301,7 @@ enum TrendFitting {
     guard case .baseline(let baseline) = name, let model = BaselineModels.model(named: baseline) else {
       preconditionFailure("\(name) is neither a growth family, a combination nor a registered model")
     }
-    return try model.fit(t: t, z: z, daily: daily)
+    return try model.fit(t: t, z: z, daily: daily, season: season)
   }
 
   /// The random-walk baselines (``Naive``, ``Drift``, ``Damped``): level from the last week of

@@ -112,7 +112,7 @@ extension ForecastJob {
       guard let model = ForecastModel(line.model) else {
         throw LocatedError(
           file: "<command line>", found: line.model, expected: "a model for --model",
-          fix: "use auto, naive, drift, damped, theta, dotm, slowing or one of \(GrowthFamily.names.joined(separator: ", "))")
+          fix: "use auto, naive, drift, damped, theta, dotm, ets, slowing or one of \(GrowthFamily.names.joined(separator: ", "))")
       }
       r.options.candidates = [model]
     }

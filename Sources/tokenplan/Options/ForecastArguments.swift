@@ -9,7 +9,7 @@ struct ForecastArguments: ParsableArguments {
   var data: String
   @Option(help: "Horizon: steps (4) or a span: 90d, 12w, 6m, 8q, 2y.")
   var horizon = "8q"
-  @Option(help: "auto, or one model: a growth family, naive, drift, damped, theta, dotm or slowing.")
+  @Option(help: "auto, or one model: a growth family, naive, drift, damped, theta, dotm, ets or slowing.")
   var model = "auto"
   @Option(help: "Series column (undated files).")
   var seriesColumn: String?
