@@ -27,11 +27,13 @@ import TokenPlanCore
 /// - (α, β, γ, φ) minimise the one-step squared error (the Gaussian likelihood's optimum for a
 ///   fixed `n`) by Nelder–Mead within statsforecast's "usual" bounds: α ∈ [10⁻⁴, 0.9999],
 ///   β ∈ [10⁻⁴, α], γ ∈ [10⁻⁴, 1 − α], φ ∈ [0.8, 0.98], from the best of statsforecast's
-///   start and a 33-point grid, restarted once where it stops.
+///   start and a grid of 32 points (16 without a season), restarted once where it stops.
 /// - One model (damped trend, additive season in logs), not AutoETS's choice among error,
 ///   trend and season types by AICc: the backtest chooses among this and the other candidates.
 /// - A missing step (NaN in `z`) advances the states with no error, so a gap keeps the
-///   seasonal states in step (AutoETS refuses missing values).
+///   seasonal states in step (AutoETS refuses missing values). The forecaster's decomposition
+///   finds a season only in consecutive periods, so on a series with a gap `ets` runs today
+///   without seasonal states.
 public struct ExponentialSmoothing: Sendable {
   /// The smoothing parameters.
   public struct Parameters: Sendable, Equatable {
@@ -151,9 +153,9 @@ public struct ExponentialSmoothing: Sendable {
     let objective = Objective(z: z, season: m)
     func sse(_ x: [Double]) -> Double { objective.sse(Self.parameters(x, season: m)) }
     // The search starts at the best of statsforecast's `initparam` start and a coarse grid
-    // over the bounds (the squared error has several minima: from that start alone the
-    // search stopped above a grid point on 2 of 12 M3 monthly series), and starts again once
-    // from where it stopped.
+    // over the bounds, 32 points (16 without a season): the squared error has several minima,
+    // and from that start alone the search stopped above a grid point on 2 of 12 committed M3
+    // series. It starts again once from where it stopped.
     let alpha0 = 1e-4 + 0.2 * (0.9999 - 1e-4) / Double(m)
     var starts = [[alpha0, 1e-4 + 0.1 * (alpha0 - 1e-4), 1e-4 + 0.05 * (1 - alpha0 - 1e-4), 0.98 - 0.01 * (0.98 - 0.8)]]
     for alpha in [0.05, 0.2, 0.5, 0.8] {
@@ -166,11 +168,22 @@ public struct ExponentialSmoothing: Sendable {
     if m == 1 { starts = starts.map { [$0[0], $0[1], $0[3]] } }
     var best = starts.map { (point: $0, value: sse($0)) }.min { $0.value < $1.value }!
     for _ in 0..<2 {
-      // First steps toward the inside of the bounds.
+      // First steps of 0.1 (φ: 0.05) that keep every vertex within the bounds: the other sign
+      // when one leaves them, then halved until it is inside (a start on a bound may need it).
       let x = best.point
-      var steps = [x[0] < 0.5 ? 0.1 : -0.1, x[1] < x[0] / 2 ? (x[0] - x[1]) / 2 : -x[1] / 2]
-      if m > 1 { steps.append(x[2] < (1 - x[0]) / 2 ? (1 - x[0] - x[2]) / 2 : -x[2] / 2) }
-      steps.append(x[x.count - 1] > 0.9 ? -0.05 : 0.05)
+      let steps = x.indices.map { i -> Double in
+        var step = i == x.count - 1 ? -0.05 : 0.1
+        func inside(_ s: Double) -> Bool {
+          var v = x
+          v[i] += s
+          return Self.admissible(Self.parameters(v, season: m), seasonal: m > 1)
+        }
+        for _ in 0..<20 where !inside(step) {
+          if inside(-step) { return -step }
+          step /= 2
+        }
+        return step
+      }
       best = NelderMead.minimise(start: x, steps: steps, maxEvaluations: 100 * (x.count + 1), sse)
     }
     let p = Self.parameters(best.point, season: m)
@@ -212,7 +225,8 @@ public struct ExponentialSmoothing: Sendable {
   final class Objective {
     let z: [Double]
     let season: Int
-    /// `n × 2`: minus the one-step forecasts of the ℓ₀ = 1 and b₀ = 1 runs.
+    /// `n × 2`: the one-step forecasts of the ℓ₀ = 1 and b₀ = 1 runs on zero data (minus
+    /// their errors; 0 at a missing step).
     private var columns: Matrix
     private var e0: [Double]
     private var seasonal: [Double]
@@ -272,8 +286,12 @@ public struct ExponentialSmoothing: Sendable {
     }
   }
 
-  /// The lead in steps of each time `t` after `lastT` (`step` apart), rounded: the model is
-  /// defined at whole steps, and dated periods' middle days fall within a day of them.
+  /// The lead in steps of each time `t` after `lastT` (`step` apart: the history's mean step),
+  /// rounded: the model is defined at whole steps. For dated months the calendar's months
+  /// differ from the mean step by up to a day and a half; with the three seasons of history
+  /// that seasonal states need, the mean step is a month to within a day over three years, so
+  /// leads stay exact for decades. On a year of history or less, two years ahead can be a
+  /// fifth of a step off (still rounding right) and ten years ahead a step off.
   static func leads(_ t: [Double], lastT: Double, step: Double) -> [Int] {
     t.map { Int((($0 - lastT) / step).rounded()) }
   }

@@ -157,8 +157,11 @@ struct SeasonalTests {
   /// The committed subset (`reference/m-seasonal/`: 40 M3 monthly and 40 M3 quarterly series,
   /// every 36th and 19th by name): mean MASE on the seasonal-naive scale at the default settings.
   /// - With the season stated it is held to the committed reference, its value when committed
-  ///   (monthly 0.86567, quarterly 1.09967; the same to 1e-15 under OpenBLAS's Prescott, Haswell
-  ///   and SkylakeX kernels, so 1e-6 is margin for rounding, not for a change of model).
+  ///   (monthly 0.86829, quarterly 1.09542; the same to 2e-15 under OpenBLAS's Prescott, Haswell
+  ///   and SkylakeX kernels, so 1e-6 is margin for rounding, not for a change of model). With
+  ///   exponential smoothing in the core (2026-12-06) they moved from 0.86567 and 1.09967: on
+  ///   the whole sets, as steps, M3 monthly went from 0.860 to 0.860 and quarterly from 1.092
+  ///   to 1.071.
   /// - It stays within 5% of the better of statsforecast 2.1.1's seasonal AutoETS and AutoTheta
   ///   on the same series (monthly 0.850, quarterly 1.095): the bar is at or below it,
   ///   met on the whole of M3 monthly and quarterly (docs/accuracy.md), not on these 40 each.
@@ -181,7 +184,7 @@ struct SeasonalTests {
       let p = peers[f[0], default: (0, 0, 0)]
       peers[f[0]] = (p.ets + Double(f[2])!, p.theta + Double(f[3])!, p.count + 1)
     }
-    for (set, m, reference) in [("M3 monthly", 12, 0.8656712319820542), ("M3 quarterly", 4, 1.0996687614082161)] {
+    for (set, m, reference) in [("M3 monthly", 12, 0.868294722045728), ("M3 quarterly", 4, 1.0954174894666828)] {
       let list = try #require(series[set])
       #expect(list.count == 40)
       func meanMASE(season: Int) async -> Double {

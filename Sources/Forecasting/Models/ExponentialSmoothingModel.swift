@@ -14,7 +14,9 @@ enum ExponentialSmoothingModel: BaselineModel {
   /// Fits on a grid of equally spaced steps: each spacing a whole number of steps (within a
   /// quarter step; the step is the median spacing), the steps between two observations
   /// missing (at most a quarter of the grid: an isolated outlier left out, a month a billing
-  /// export lacks). The seasonal states follow the grid, so they stay in step across a gap.
+  /// export lacks). The seasonal states follow the grid, so they would stay in step across a
+  /// gap; the decomposition finds a season only in consecutive periods, so today a series with
+  /// a gap has none.
   static func fit(t: [Double], z: [Double], daily: Bool, season: Int) throws -> FittedTrend {
     let n = z.count
     guard n >= 2 else { throw CurveFittingError.tooFewPoints(points: n, parameters: parameterCount) }
