@@ -306,7 +306,7 @@ public struct ExponentialSmoothing: Sendable {
   /// `count` sample paths at `leads` (each ≥ 1), column-major `leads.count × count`: the
   /// recursion run forward with Gaussian innovations of ``sigma``, which also move the level,
   /// trend and seasonal states (the model's own predictive distribution).
-  func paths(atLeads leads: [Int], count: Int, rng: inout SplitMix64) -> [Double] {
+  public func paths(atLeads leads: [Int], count: Int, rng: inout SplitMix64) -> [Double] {
     let h = leads.count
     let steps = max(leads.max() ?? 1, 1)
     let g = rng.gaussians(count * steps)

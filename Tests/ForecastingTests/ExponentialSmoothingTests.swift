@@ -232,4 +232,42 @@ struct ExponentialSmoothingTests {
     let ratio = model.sigma * model.sigma / (reference.sigma * reference.sigma)
     #expect(abs(ratio - Double(y.count - 6) / Double(y.count - 7)) < 1e-12)
   }
+
+  /// The paths are the model's predictive distribution: on a fit to a committed M3 quarterly
+  /// series (season 4), 40,000 paths (seed 11) have at leads 1…8 a mean within 4 standard
+  /// errors of the point forecast and a variance within 5% of σ²(1 + Σⱼ₌₁ʰ⁻¹ cⱼ²), cⱼ = α +
+  /// β(φ + … + φʲ) + γ·[j mod 4 = 0] (Hyndman et al. 2008, Table 6.1, class 1). The variance's
+  /// sampling error at 40,000 paths is 0.7% (√(2/n)), so 5% is seven of them. Tried: the paths
+  /// reading their seasonal states one position off put the mean at about twice the bound.
+  @Test("the paths: mean at the point forecast, variance the model's own")
+  func pathsDistribution() throws {
+    let y = try #require(Self.m3Series(set: "M3 quarterly")["N0646"]).map { log($0) }
+    let fit = try ExponentialSmoothing(z: y, season: 4)
+    let p = fit.parameters
+    let count = 40_000
+    var rng = SplitMix64(seed: 11)
+    let leads = Array(1...8)
+    let paths = fit.paths(atLeads: leads, count: count, rng: &rng)
+    let point = ExponentialSmoothing.forecasts(from: fit.final, phi: p.phi, steps: 8)
+    for (i, h) in leads.enumerated() {
+      var sum = 0.0
+      var squares = 0.0
+      for k in 0..<count {
+        let v = paths[i + k * leads.count]
+        sum += v
+        squares += v * v
+      }
+      let mean = sum / Double(count)
+      let variance = squares / Double(count) - mean * mean
+      var expected = 1.0
+      for j in stride(from: 1, to: h, by: 1) {
+        let damped = (1...j).reduce(0.0) { $0 + pow(p.phi, Double($1)) }
+        let c = p.alpha + p.beta * damped + (j % 4 == 0 ? p.gamma : 0)
+        expected += c * c
+      }
+      expected *= fit.sigma * fit.sigma
+      #expect(abs(mean - point[h - 1]) <= 4 * (expected / Double(count)).squareRoot(), "lead \(h): \(mean) vs \(point[h - 1])")
+      #expect(abs(variance / expected - 1) <= 0.05, "lead \(h): variance \(variance) vs \(expected)")
+    }
+  }
 }
