@@ -31,7 +31,7 @@ extension Forecaster {
       ? [.theta] + choice.ranked.filter { $0 != .theta }.prefix(combinationSize - 1)
       : Array(choice.ranked.prefix(combinationSize))
     guard members.count >= 2 else { return }
-    let weights = ForecastModel.combinationWeights(inverseMASE(members, choice))
+    let weights = ForecastModel.combinationWeights(inverseMASE(members, choice.maseByModel))
     let model = ForecastModel.combination(members, weights: weights)
     guard addCombination(model, to: &choice, input: input) else { return }
     choice.model = model
@@ -105,9 +105,9 @@ extension Forecaster {
   static func shortPeriodCombination(_ choice: Choice, input: ForecastInput) -> ForecastModel? {
     // Dated weeks, months or quarters: the rule unless a growth family backtests more than
     // `datedGrowthMargin` times better (token volumes growing steadily keep the growth curves).
+    let mase = choice.maseByModel
     let datedRule: Bool = {
       guard input.origin != nil, !input.isDaily else { return false }
-      let mase = Dictionary(choice.scores.map { ($0.model, $0.mase) }, uniquingKeysWith: { a, _ in a })
       guard let d = mase[.dynamicTheta] else { return false }
       return d <= datedGrowthMargin * (choice.ranked.filter { $0.family != nil }.compactMap { mase[$0] }.min() ?? .infinity)
     }()
@@ -118,7 +118,7 @@ extension Forecaster {
     let others = choice.ranked.filter { !core.contains($0) && ForecastModel.baselines.contains($0) }
     guard core.count > 1 || !others.isEmpty else { return .dynamicTheta }
     func shared(_ models: [ForecastModel], _ share: Double) -> [Double] {
-      let inverse = inverseMASE(models, choice)
+      let inverse = inverseMASE(models, mase)
       let total = inverse.reduce(0, +)
       return inverse.map { share * $0 / total }
     }
@@ -128,9 +128,8 @@ extension Forecaster {
   }
 
   /// Each model's inverse backtest MASE (1 when it has no score): a combination's raw weights.
-  static func inverseMASE(_ models: [ForecastModel], _ choice: Choice) -> [Double] {
-    let mase = Dictionary(choice.scores.map { ($0.model, $0.mase) }, uniquingKeysWith: { a, _ in a })
-    return models.map { 1 / max(mase[$0] ?? 1, 1e-9) }
+  static func inverseMASE(_ models: [ForecastModel], _ mase: [ForecastModel: Double]) -> [Double] {
+    models.map { 1 / max(mase[$0] ?? 1, 1e-9) }
   }
 
   /// The Student-t tails of a forecast made by ``shortPeriodCombination(_:input:)`` (`dotm`

@@ -242,7 +242,7 @@ public enum Forecaster {
   /// smoothing with seasonal states; none for daily series.
   static func periodModels(_ input: ForecastInput, options: ForecastOptions) -> [ForecastModel] {
     guard !input.isDaily else { return [] }
-    let seasonable = PreparedSeries.seasonPositions(input, seasonLength: options.seasonLength) != nil
+    let seasonable = PreparedSeries.seasonLength(input, seasonLength: options.seasonLength) != nil
     return [.dynamicTheta] + (seasonable ? [.exponentialSmoothing] : [])
   }
 
@@ -340,6 +340,11 @@ public enum Forecaster {
     var scores: [CandidateScore] = []
     var origins: [Origin] = []
     var fits: [ForecastModel: [FittedTrend?]] = [:]
+
+    /// Each scored model's backtest MASE (the first score when a model is listed twice).
+    var maseByModel: [ForecastModel: Double] {
+      Dictionary(scores.map { ($0.model, $0.mase) }, uniquingKeysWith: { a, _ in a })
+    }
   }
 
   /// Chooses among `candidates`: the one asked for; the lowest backtest MASE; or, for series

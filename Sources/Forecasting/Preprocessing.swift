@@ -159,15 +159,22 @@ struct PreparedSeries {
     self.z = (0..<n).filter { keep[$0] }.map { adjusted[$0] }
   }
 
+  /// The length of the season `input` can have: dated months (12) and quarters (4) by the
+  /// calendar, undated steps by `seasonLength`; `nil` for daily, weekly or yearly figures and
+  /// for steps without a stated season.
+  static func seasonLength(_ input: ForecastInput, seasonLength: Int) -> Int? {
+    guard input.origin != nil else { return seasonLength > 1 ? seasonLength : nil }
+    return Seasonality.length(of: input.period)
+  }
+
   /// The season's length, each observation's position in it and the unit's name: dated months
   /// (12) and quarters (4) by the calendar, undated steps by `seasonLength`; `nil` for daily,
   /// weekly or yearly figures and for steps without a stated season.
   static func seasonPositions(_ input: ForecastInput, seasonLength: Int) -> (Int, [Int], String)? {
+    guard let length = Self.seasonLength(input, seasonLength: seasonLength) else { return nil }
     guard let origin = input.origin else {
-      guard seasonLength > 1 else { return nil }
-      return (seasonLength, input.t.map { Seasonality.position($0, length: seasonLength) }, "steps")
+      return (length, input.t.map { Seasonality.position($0, length: length) }, "steps")
     }
-    guard let length = Seasonality.length(of: input.period) else { return nil }
     let positions = input.t.compactMap { Seasonality.position(of: origin.adding(days: Int($0.rounded())), period: input.period) }
     return (length, positions, input.period == .month ? "months" : "quarters")
   }
