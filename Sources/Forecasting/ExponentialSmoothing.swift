@@ -286,16 +286,6 @@ public struct ExponentialSmoothing: Sendable {
     }
   }
 
-  /// The lead in steps of each time `t` after `lastT` (`step` apart: the history's mean step),
-  /// rounded: the model is defined at whole steps. For dated months the calendar's months
-  /// differ from the mean step by up to a day and a half; with the three seasons of history
-  /// that seasonal states need, the mean step is a month to within a day over three years, so
-  /// leads stay exact for decades. On a year of history or less, two years ahead can be a
-  /// fifth of a step off (still rounding right) and ten years ahead a step off.
-  static func leads(_ t: [Double], lastT: Double, step: Double) -> [Int] {
-    t.map { Int((($0 - lastT) / step).rounded()) }
-  }
-
   /// The point values at leads (≤ 0: the one-step forecast at that step of the history,
   /// counted back from the last).
   func values(atLeads leads: [Int]) -> [Double] {

@@ -26,7 +26,7 @@ struct FittedTrend {
     /// floored at `floor` before their logs (an additive trend can run below zero, demand cannot).
     case dynamicTheta(DynamicTheta, floor: Double)
     /// Exponential smoothing in log space, its last observation at `lastT`, `step` apart.
-    case exponentialSmoothing(ExponentialSmoothing, lastT: Double, step: Double)
+    case exponentialSmoothing(ExponentialSmoothing, grid: StepGrid)
   }
 
   let name: ForecastModel
@@ -51,11 +51,11 @@ struct FittedTrend {
       // w = 1 − 1/θ rather than θ, which is infinite at w = 1.
       return ["alpha": m.alpha, "w": m.weight, "level": m.state.level * m.scale, "slope": m.state.slope * m.scale / m.step]
     }
-    if case .exponentialSmoothing(let m, _, let step) = kind {
+    if case .exponentialSmoothing(let m, let grid) = kind {
       let p = m.parameters
       return [
         "alpha": p.alpha, "beta": p.beta, "gamma": p.gamma, "phi": p.phi, "level": m.final.level,
-        "slope": m.final.slope / step,
+        "slope": m.final.slope / grid.step,
       ]
     }
     if case .walk(let level, _, let slope, let phi, _, _, let alpha) = kind {
@@ -80,8 +80,8 @@ struct FittedTrend {
       return out
     case .dynamicTheta(let m, let floor):
       return m.values(at: t).map { log(max($0, floor)) }
-    case .exponentialSmoothing(let m, let lastT, let step):
-      return m.values(atLeads: ExponentialSmoothing.leads(t, lastT: lastT, step: step))
+    case .exponentialSmoothing(let m, let grid):
+      return m.values(atLeads: grid.wholeLeads(t))
     }
   }
 
@@ -147,8 +147,8 @@ struct FittedTrend {
       for k in values.indices { values[k] = max(values[k], floor) }
       VectorMath.log(inPlace: &values)
       for k in values.indices { out[k] += weight * values[k] }
-    case .exponentialSmoothing(let m, let lastT, let step):
-      let values = m.paths(atLeads: ExponentialSmoothing.leads(t, lastT: lastT, step: step), count: count, rng: &rng)
+    case .exponentialSmoothing(let m, let grid):
+      let values = m.paths(atLeads: grid.wholeLeads(t), count: count, rng: &rng)
       for k in values.indices { out[k] += weight * values[k] }
     case .walk(let level, let lastT, let slope, let phi, let slopeSD, let sigma, let alpha):
       // Per path: the slope's draw, then one innovation per time.
