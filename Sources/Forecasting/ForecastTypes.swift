@@ -215,7 +215,8 @@ public struct ForecastOptions: Sendable {
   public var seed: UInt64 = TokenPlanDefaults.seed
   /// Rolling backtest origins.
   public var backtestOrigins = 3
-  /// The season of undated series of steps, in steps (4 for quarters, 12 for months; 1: none).
+  /// The season of undated series of steps, in steps (4 for quarters, 12 for months, 52 for
+  /// weeks; 1: none). Dated weeks, months and quarters take theirs from the calendar.
   public var seasonLength = 1
   /// Bounds on the saturating families' ceiling (`K` or `m`) as a multiple of the last
   /// observed level (e.g. `1...50`), or `nil` for the families' own bounds.

@@ -33,8 +33,8 @@ struct PreparedSeries {
   var breaks: [(day: Double, step: Double)]
   let origin: CalendarDate?
   let events: [EventWindow]
-  /// Seasonal effects of a series of steps or of dated months or quarters, by position in its
-  /// season (``Seasonality``), empty when it has none.
+  /// Seasonal effects of a series of steps or of dated months, quarters or weeks, by position
+  /// in its season (``Seasonality``), empty when it has none.
   var seasonal: [Double] = []
   /// The calendar period that places a dated series' times in its season (`nil`: step numbers).
   var seasonalPeriod: PeriodKind?
@@ -46,8 +46,8 @@ struct PreparedSeries {
     return effectAt(t, origin: origin, weekday: weekday, events: events, effects: eventEffects)
   }
 
-  /// The position of time `t` in the season: its month (0–11) or quarter (0–3) for dated
-  /// series, its step number modulo the season for steps.
+  /// The position of time `t` in the season: its month (0–11), quarter (0–3) or week (0–51)
+  /// for dated series, its step number modulo the season for steps.
   func seasonPosition(_ t: Double) -> Int {
     if let period = seasonalPeriod, let origin,
       let position = Seasonality.position(of: origin.adding(days: Int(t.rounded())), period: period)
@@ -71,7 +71,7 @@ struct PreparedSeries {
     var t = input.t
     var z = input.y.map { log($0) }
     // Seasonal effects, when the test finds them in consecutive periods: undated steps with a
-    // stated season, dated months and quarters by the calendar.
+    // stated season, dated months, quarters and weeks by the calendar.
     if let (length, positions, unit) = Self.seasonPositions(input, seasonLength: seasonLength), n >= 3 * length,
       zip(positions.dropFirst(), positions).allSatisfy({ $0 == ($1 + 1) % length }),
       let effects = Seasonality.effects(z, first: positions[0], length: length)
@@ -159,8 +159,8 @@ struct PreparedSeries {
     self.z = (0..<n).filter { keep[$0] }.map { adjusted[$0] }
   }
 
-  /// The length of the season `input` can have: dated months (12) and quarters (4) by the
-  /// calendar, undated steps by `seasonLength`; `nil` for daily, weekly or yearly figures and
+  /// The length of the season `input` can have: dated months (12), quarters (4) and weeks (52)
+  /// by the calendar, undated steps by `seasonLength`; `nil` for daily or yearly figures and
   /// for steps without a stated season.
   static func seasonLength(_ input: ForecastInput, seasonLength: Int) -> Int? {
     guard input.origin != nil else { return seasonLength > 1 ? seasonLength : nil }
@@ -168,15 +168,15 @@ struct PreparedSeries {
   }
 
   /// The season's length, each observation's position in it and the unit's name: dated months
-  /// (12) and quarters (4) by the calendar, undated steps by `seasonLength`; `nil` for daily,
-  /// weekly or yearly figures and for steps without a stated season.
+  /// (12), quarters (4) and weeks (52) by the calendar, undated steps by `seasonLength`; `nil`
+  /// for daily or yearly figures and for steps without a stated season.
   static func seasonPositions(_ input: ForecastInput, seasonLength: Int) -> (Int, [Int], String)? {
     guard let length = Self.seasonLength(input, seasonLength: seasonLength) else { return nil }
     guard let origin = input.origin else {
       return (length, input.t.map { Seasonality.position($0, length: length) }, "steps")
     }
     let positions = input.t.compactMap { Seasonality.position(of: origin.adding(days: Int($0.rounded())), period: input.period) }
-    return (length, positions, input.period == .month ? "months" : "quarters")
+    return (length, positions, "\(input.period.rawValue)s")
   }
 
   /// The step of the residuals' medians over 28 days after versus before `day` (`t` sorted).

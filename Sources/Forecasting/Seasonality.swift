@@ -2,8 +2,8 @@ import Demand
 import Foundation
 import TokenPlanCore
 
-/// Seasonal effects of a series of periods (months, quarters, undated steps with a stated season
-/// length), in log space: the classical decomposition that seasonal Theta uses (Assimakopoulos &
+/// Seasonal effects of a series of periods (months, quarters, weeks, undated steps with a stated
+/// season length), in log space: the classical decomposition that seasonal Theta uses (Assimakopoulos &
 /// Nikolopoulos 2000; statsforecast's `AutoTheta` and R's `forecast::thetaf` the same way), here
 /// on `log y`, so the effects are multiplicative on tokens.
 ///
@@ -23,22 +23,35 @@ public enum Seasonality {
   /// most 18 seasons, moved by 0.002 either way.
   static let recentSeasons = 6
 
-  /// The season of dated figures of `period`: 12 months, 4 quarters; `nil` for others (days
-  /// carry weekday effects instead; weeks and years have no season here).
+  /// The season of dated figures of `period`: 12 months, 4 quarters, 52 weeks; `nil` for
+  /// others (days carry weekday effects instead; years have no season).
   static func length(of period: PeriodKind) -> Int? {
     switch period {
     case .month: return 12
     case .quarter: return 4
+    case .week: return weeksPerSeason
     default: return nil
     }
   }
 
-  /// The position of `date` in the season of `period`: its month (0–11) or its quarter (0–3).
-  static func position(of date: CalendarDate, period: PeriodKind) -> Int? {
+  /// The weeks in a weekly series' season: 52, a ring of weeks as statsforecast's
+  /// `season_length=52` and R's `ts(frequency = 52)` take it. A year is 52.18 weeks, so a
+  /// calendar week moves one position every 5.6 years (over the ``recentSeasons`` the effects
+  /// are averaged from, a holiday's week spreads over two neighbouring positions at most).
+  static let weeksPerSeason = 52
+
+  /// The position of `date` in the season of `period`: its month (0–11), its quarter (0–3), or
+  /// for weeks the 7-day block holding it, counted from day 0 of the calendar's day numbers,
+  /// modulo 52 (a weekly series' times are its weeks' middle days, all 7 days apart, so
+  /// consecutive weeks take consecutive positions whatever day its weeks start on).
+  public static func position(of date: CalendarDate, period: PeriodKind) -> Int? {
     let month = date.components.month
     switch period {
     case .month: return month - 1
     case .quarter: return (month - 1) / 3
+    case .week:
+      let block = date.dayNumber >= 0 ? date.dayNumber / 7 : -((-date.dayNumber + 6) / 7)
+      return position(Double(block), length: weeksPerSeason)
     default: return nil
     }
   }

@@ -33,7 +33,7 @@ struct ForecastArguments: ParsableArguments {
   var breaks: [String] = []
   @Option(help: "CSV of event windows (name,start,days): effects estimated and projected.")
   var events: String?
-  @Option(help: "Season of undated series of steps, in steps: 4 for quarters, 12 for months (1: none).")
+  @Option(help: "Season of undated series of steps, in steps: 4 for quarters, 12 for months, 52 for weeks (1: none). Dated weeks, months and quarters take theirs from the calendar.")
   var seasonLength = 1
   @Option(help: "Quarters of a fiscal year starting in this month (1-12): --granularity quarter gives FY2027Q1, ... as a plan with quarters: fiscal reads them (default: calendar quarters).")
   var fiscalYearStart: Int?
