@@ -5,7 +5,7 @@ AutoETS, AutoTheta and SeasonalNaive, in one run. Scores as the M competitions s
 data: MASE scaled by the in-sample seasonal-naive MAE (lag m), the same for MSIS (95%), and
 80%/95% coverage; MASE on the one-step scale beside it (the scale of m_subyearly.py).
 
-    python3 Benchmarks/accuracy/m_seasonal.py [--sets m3q,m3m,tq] [--limit N] [--dated | --dated-only] BINARY [BINARY …]
+    python3 Benchmarks/accuracy/m_seasonal.py [--sets m3q,m3m,tq] [--limit N] [--dated | --dated-only] [--basis total|per_day] BINARY [BINARY …]
 
 A BINARY may carry extra flags in the same quoted word, e.g. ".build/release/tokenplan
 --season-length 1" to score the non-seasonal path. The peers' forecasts
@@ -40,10 +40,12 @@ def score(data, res, m):
     a = np.array(rows)
     return len(rows), a[:, 0].mean(), a[:, 1].mean(), 100 * a[:, 2].mean(), 100 * a[:, 3].mean(), a[:, 4].mean(), np.median(a[:, 4])
 
-def tokenplan(command, data, m, dated=False):
+def tokenplan(command, data, m, dated=False, basis="total"):
     """TokenPlan's forecasts: as plain steps with `--season-length m`, or (`dated`) as a
     billing export would give them: monthly or quarterly totals from January 1990 (`period`
-    and `basis` columns), forecast at `--granularity period` over `18m` or `8q`."""
+    and `basis` columns), forecast at `--granularity period` over `18m` or `8q`. With `basis`
+    per_day the same figures are declared a day's average: TokenPlan then models them as they
+    are, not divided by the period's days (M3's figures are not daily flows)."""
     argv = shlex.split(command)
     if "--season-length" not in argv and not dated:
         argv += ["--season-length", str(m)]
@@ -55,7 +57,7 @@ def tokenplan(command, data, m, dated=False):
                 for name, x, _, _ in data:
                     for k, v in enumerate(x):
                         months = k * (12 // m)
-                        f.write(f"{1990 + months // 12}-{months % 12 + 1:02d}-01,{name},{float(v)!r},{'month' if m == 12 else 'quarter'},total\n")
+                        f.write(f"{1990 + months // 12}-{months % 12 + 1:02d}-01,{name},{float(v)!r},{'month' if m == 12 else 'quarter'},{basis}\n")
             else:
                 f.write("series,t,y\n")
                 for name, x, _, _ in data:
@@ -74,7 +76,7 @@ def tokenplan(command, data, m, dated=False):
         rows.setdefault(name, []).append(row)
     cols = ["p50", "lo_80", "hi_80", "lo_95", "hi_95"]
     # Dated totals come back per day: times the period's days gives the period's total.
-    scale = (lambda q: float(q["days"])) if dated else (lambda q: 1.0)
+    scale = (lambda q: float(q["days"])) if dated and basis == "total" else (lambda q: 1.0)
     return {n: {c: np.array([float(q[c]) * scale(q) for q in rows[n][:hh]]) for c in cols} for n, _, _, hh in data if n in rows}
 
 def peers(key, data, m):
@@ -100,6 +102,8 @@ if __name__ == "__main__":
     ap.add_argument("--limit", type=int, default=0, help="the first N series of each set (0: all)")
     ap.add_argument("--dated", action="store_true", help="also feed each set as dated monthly or quarterly totals")
     ap.add_argument("--dated-only", action="store_true", help="feed each set as dated monthly or quarterly totals only")
+    ap.add_argument("--basis", choices=["total", "per_day"], default="total",
+                    help="the dated figures' basis: totals (a billing export) or a day's average")
     ap.add_argument("binaries", nargs="+")
     args = ap.parse_args()
     for key in args.sets.split(","):
@@ -113,8 +117,8 @@ if __name__ == "__main__":
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for b in args.binaries:
             for dated in ([True] if args.dated_only else [False, True] if args.dated else [False]):
-                n, *v = score(data, tokenplan(b, data, m, dated), m)
-                label = f"TokenPlan (`{b}`{', dated' if dated else ''})"
+                n, *v = score(data, tokenplan(b, data, m, dated, args.basis), m)
+                label = f"TokenPlan (`{b}`{(', dated' + ('' if args.basis == 'total' else ', per day')) if dated else ''})"
                 print(f"| {label} | {n} | " + " | ".join(f"{x:.3f}" if i < 2 else f"{x:.1f}" if i < 4 else f"{x:.2f}" for i, x in enumerate(v)) + " |", flush=True)
         for name, res in peers(key, data, m).items():
             n, *v = score(data, res, m)

@@ -499,6 +499,8 @@ public struct ForecastNote: Sendable, Equatable, CustomStringConvertible {
     case structuralBreak = "structural_break"
     /// Seasonal effects removed before fitting and put back on the paths.
     case seasonal
+    /// Dated figures modelled as they stand, not as a day's average (``DayCount``).
+    case figuresIgnoreDays = "figures_ignore_days"
     /// A series too short to backtest: the model chosen by AICc, or by rule (growth that
     /// slows) under ``Forecaster/fewPointsLimit`` points.
     case shortSeries = "short_series"
@@ -522,6 +524,7 @@ public struct ForecastNote: Sendable, Equatable, CustomStringConvertible {
       case .nonPositiveValues: return "zero days left out"
       case .simplestFamily: return "simplest-family choices"
       case .seasonal: return "seasonal series (effects removed, put back on the paths)"
+      case .figuresIgnoreDays: return "figures that do not scale with their periods' days"
       }
     }
   }

@@ -38,12 +38,24 @@ struct PreparedSeries {
   var seasonal: [Double] = []
   /// The calendar period that places a dated series' times in its season (`nil`: step numbers).
   var seasonalPeriod: PeriodKind?
+  /// For dated months whose figures do not scale with their days (``DayCount``): their
+  /// period kind; `z` then holds each period's figure (scaled to a mean
+  /// period's days), and ``effect(at:)`` turns it back into a day's average.
+  var figuresIgnoreDays: PeriodKind?
+
+  /// The log-scale day-count adjustment at time `t`: `−log(days / mean days)` of the period
+  /// holding it when the figures do not scale with their days, else 0.
+  func dayCountEffect(at t: Double) -> Double {
+    guard let period = figuresIgnoreDays, let origin else { return 0 }
+    return DayCount.effect(at: t, period: period, origin: origin)
+  }
 
   /// The log-scale seasonal + event adjustment at time `t`.
   func effect(at t: Double) -> Double {
-    if !seasonal.isEmpty { return seasonal[seasonPosition(t)] }
-    guard let origin else { return 0 }
-    return effectAt(t, origin: origin, weekday: weekday, events: events, effects: eventEffects)
+    let days = dayCountEffect(at: t)
+    if !seasonal.isEmpty { return days + seasonal[seasonPosition(t)] }
+    guard let origin else { return days }
+    return days + effectAt(t, origin: origin, weekday: weekday, events: events, effects: eventEffects)
   }
 
   /// The position of time `t` in the season: its month (0–11), quarter (0–3) or week (0–51)
@@ -70,6 +82,15 @@ struct PreparedSeries {
     let n = input.y.count
     var t = input.t
     var z = input.y.map { log($0) }
+    if let fit = DayCount.figuresIgnoreDays(input, z: z) {
+      figuresIgnoreDays = input.period
+      z = z.indices.map { z[$0] - DayCount.effect(at: t[$0], period: input.period, origin: input.origin!) }
+      notes.append(
+        .init(
+          .figuresIgnoreDays,
+          String(format: "monthly figures do not scale with their months' days (slope %.2f ± %.2f of log value a day on log days): modelled as each month's figure, not a day's average",
+            fit.slope, fit.standardError)))
+    }
     // Seasonal effects, when the test finds them in consecutive periods: undated steps with a
     // stated season, dated months, quarters and weeks by the calendar.
     if let (length, positions, unit) = Self.seasonPositions(input, seasonLength: seasonLength), n >= 3 * length,
