@@ -16,7 +16,10 @@ m_seasonal.py's: MASE and MSIS (95%) on the in-sample seasonal-naive scale (lag 
 per_day, the form a weekly export takes; `--horizon 13w --granularity period`) and plain
 steps with `--season-length 52`.
 
-    python3 Benchmarks/accuracy/weekly.py BINARY [BINARY …]
+    python3 Benchmarks/accuracy/weekly.py [--history WEEKS] BINARY [BINARY …]
+
+`--history WEEKS` keeps only the last WEEKS weeks before each origin (a short export: too
+short for the season, which needs three years and a passing test).
 
 Two series and 24 windows: a check that the weekly season works on real data, not a
 competition's verdict.
@@ -38,14 +41,16 @@ def load():
     co2 = ([d.date() for d in co2.index], co2.values.astype(float))
     return {"gasoline": gas, "co2": co2}
 
-def windows(series):
-    """(name, dates, train, test, h): the 12 rolling origins of each series."""
+def windows(series, history=0):
+    """(name, dates, train, test, h): the 12 rolling origins of each series (the last
+    `history` weeks before each, when given)."""
     out = []
     for name, (dates, x) in series.items():
         n = len(x)
         for k in range(ORIGINS):
             cut = n - H - (ORIGINS - 1 - k) * H
-            out.append((f"{name}@{dates[cut]}", dates[:cut], x[:cut], x[cut:cut + H], H))
+            first = max(cut - history, 0) if history else 0
+            out.append((f"{name}@{dates[cut]}", dates[first:cut], x[first:cut], x[cut:cut + H], H))
     return out
 
 def tokenplan(command, wins, dated):
@@ -90,9 +95,14 @@ def peers(wins):
     return {label: model_results(fc, data, model) for model, label in names.items()}
 
 if __name__ == "__main__":
-    binaries = sys.argv[1:] or [".build/release/tokenplan"]
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--history", type=int, default=0)
+    ap.add_argument("binaries", nargs="*", default=[".build/release/tokenplan"])
+    args = ap.parse_args()
+    binaries = args.binaries
     series = load()
-    wins = windows(series)
+    wins = windows(series, args.history)
     results = {}
     for b in binaries:
         results[f"TokenPlan (`{b}`, dated weeks)"] = tokenplan(b, wins, dated=True)

@@ -1,7 +1,8 @@
 /// The equally spaced steps a series' times fall on: each spacing a whole number of steps
 /// (within a quarter step; the step is the median spacing), the steps between two observations
-/// missing. Shared by the models that count leads in steps (``ExponentialSmoothing``,
-/// ``DynamicTheta``), so both place a time at the same lead.
+/// missing: where ``ExponentialSmoothing`` runs its recursion and counts its leads.
+/// ``DynamicTheta`` keeps its own median step: taking the grid's mean step made dated M3
+/// monthly's mean MASE 0.86087 → 0.86121 and quarterly's 1.08595 → 1.08606.
 struct StepGrid: Sendable, Equatable {
   /// Steps from each observation to the next (each ≥ 1; `count − 1` of them).
   var gaps: [Int]
@@ -32,9 +33,6 @@ struct StepGrid: Sendable, Equatable {
     step = (t[n - 1] - t[0]) / Double(gaps.reduce(0, +))
     lastT = t[n - 1]
   }
-
-  /// Times as leads in steps after the last observation (fractional).
-  func leads(_ t: [Double]) -> [Double] { t.map { ($0 - lastT) / step } }
 
   /// Times as whole leads, rounded: for a model defined only at whole steps. For dated months
   /// the calendar's months differ from the mean step by up to a day and a half; with the three

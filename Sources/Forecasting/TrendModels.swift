@@ -25,7 +25,7 @@ struct FittedTrend {
     /// The dynamic optimised Theta model on the original scale; its values and paths are
     /// floored at `floor` before their logs (an additive trend can run below zero, demand cannot).
     case dynamicTheta(DynamicTheta, floor: Double)
-    /// Exponential smoothing in log space, its last observation at `lastT`, `step` apart.
+    /// Exponential smoothing in log space, on the grid of steps its history fell on.
     case exponentialSmoothing(ExponentialSmoothing, grid: StepGrid)
   }
 
