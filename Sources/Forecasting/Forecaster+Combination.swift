@@ -72,7 +72,8 @@ extension Forecaster {
   /// numbers): combined around the dynamic Theta model.
   static func isUndatedSteps(_ input: ForecastInput) -> Bool { input.origin == nil }
 
-  /// The fixed share of the combination's core (`dotm`, with `ets` on a series with a season).
+  /// The fixed share of the combination's core (`dotm`, with `ets` on a series with a season
+  /// or of at least ``longSeries`` observations).
   static let shortPeriodPriorWeight = 0.7
 
   /// For an undated series of steps (and dated periods by ``datedGrowthMargin``): a core of
@@ -80,8 +81,9 @@ extension Forecaster {
   /// sharing 0.3 by inverse backtest MASE, averaged in log space; `nil` for other series or
   /// when `dotm` could not be scored. The core is the dynamic optimised Theta model
   /// (``ForecastModel/dynamicTheta``); on a series that can have a season (months, quarters,
-  /// steps with a stated season), exponential smoothing with seasonal states
-  /// (``ForecastModel/exponentialSmoothing``) shares it with `dotm` by inverse backtest MASE.
+  /// weeks from three years, steps with a stated season) or of at least ``longSeries``
+  /// observations, exponential smoothing (``ForecastModel/exponentialSmoothing``, with
+  /// seasonal states when there is a season) shares it with `dotm` by inverse backtest MASE.
   ///
   /// Why `ets` in the core: measured on the seasonal sets, side by side (mean MASE, seasonal
   /// scale; M3 quarterly, M3 monthly, Tourism quarterly as steps; before missing steps were

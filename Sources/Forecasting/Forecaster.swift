@@ -243,11 +243,12 @@ public enum Forecaster {
   /// exponential smoothing (with seasonal states when there is a season); none for daily
   /// series.
   ///
-  /// Why weeks wait for three years: shorter weekly series cannot have a season, and `ets` in
-  /// their core was mixed (`weekly.py --history`, two real series, 24 windows, mean MASE and
-  /// MSIS without → with: 26 weeks 3.582 → 3.328 and 23.44 → 30.08; 52 weeks 2.943 → 3.013
-  /// and 20.88 → 19.62; 104 weeks 1.121 → 1.111 and 5.97 → 5.74), so they keep the candidates
-  /// they had.
+  /// Why weeks wait: shorter weekly series cannot have a season, and `ets` in their core was
+  /// mixed (`weekly.py --history`, two real series, 24 windows, mean MASE and MSIS without →
+  /// with: 26 weeks 3.582 → 3.328 and 23.44 → 30.08; 52 weeks 2.943 → 3.013 and 20.88 →
+  /// 19.62; 104 weeks 1.121 → 1.111 and 5.97 → 5.74). Under ``longSeries`` weeks they keep the
+  /// candidates they had; from it, the long-series rule gives them `ets` (without seasonal
+  /// states under three years). Nothing between 60 and 103 weeks was measured.
   static func periodModels(_ input: ForecastInput, options: ForecastOptions) -> [ForecastModel] {
     guard !input.isDaily else { return [] }
     if input.y.count >= longSeries { return [.dynamicTheta, .exponentialSmoothing] }
@@ -258,14 +259,15 @@ public enum Forecaster {
   }
 
   /// Series of periods at least this long get `ets` whether or not they can have a season
-  /// (issue 32, goal 2): on a long history a local trend in logs follows a growth rate that
-  /// moved, where `dotm`'s trend line on the original scale averages over it. Set at 60 to
-  /// leave the yearly competition sets (at most 52 observations), where `ets` cost M1 yearly
-  /// 3.503 → 3.520, as they were. Then measured (docs/accuracy.md): M3 other (174 series of
+  /// (issue 32, goal 2; ETS(A,Ad,N) without one): on a long history a local trend in logs
+  /// follows a growth rate that moved, where `dotm`'s trend line on the original scale averages
+  /// over it. Set at 60 to leave the yearly competition sets (at most 52 observations), where
+  /// `ets` cost M1 yearly 3.503 → 3.520, as they were; it is ``shortPeriodLimit``, so a series
+  /// of periods either has Student-t tails or may have `ets`, never both for length alone. Then measured (docs/accuracy.md): M3 other (174 series of
   /// 63–96, no part in the choice) mean MASE 1.871 → 1.816 (AutoETS 1.801, AutoTheta 2.014),
   /// MSIS 14.43 → 14.62; on SYNTHETIC series whose growth rate is a random walk
   /// (`growth_walk.py`) 95% coverage 80.2 → 92.2, 91.3 → 92.3 and 92.9 → 93.3.
-  static let longSeries = 60
+  static let longSeries = shortPeriodLimit
 
   /// The observations a forecast can use, with notes: zero and negative values left out
   /// (multiplicative errors), isolated outliers left out of everything that follows; refused

@@ -276,7 +276,8 @@ struct ExponentialSmoothingTests {
   /// its median follows the new rate: 12 steps ahead at least 0.78 of the truth. With `dotm`
   /// alone in the core (``Forecaster/longSeries`` raised past 96: tried) this series scored
   /// 0.76 and `ets` had no weight; on five like it (numpy seeds 0–4, through the CLI) 0.70–0.73
-  /// without `ets`, 0.82–0.90 with. The 95% band covers the truth 18 steps ahead.
+  /// without `ets`, 0.82–0.90 with. The 95% band covers the truth 18 steps ahead: a sanity
+  /// check only (the band without `ets` covers it too).
   @Test("a long series whose growth rate moved: ets in the core, the median follows")
   func longSeriesGrowthMoved() async throws {
     let noise = SeasonalTests.normals(seed: 13, count: 114)
