@@ -17,8 +17,7 @@ extension PeriodKind {
     case .day: return (date, 1)
     case .week:
       let offset = date.dayNumber - weekAnchor.dayNumber
-      let k = offset >= 0 ? offset / 7 : -((-offset + 6) / 7)
-      return (weekAnchor.adding(days: 7 * k), 7)
+      return (weekAnchor.adding(days: 7 * floorDivision(offset, 7)), 7)
     case .month: return months(from: c.month, count: 1)
     case .quarter: return months(from: (c.month - 1) / 3 * 3 + 1, count: 3)
     case .half: return months(from: c.month <= 6 ? 1 : 7, count: 6)
@@ -63,41 +62,35 @@ extension ForecastInput {
 /// day, so February's total is 28/31 of a like January's. A figure that is not a flow (an
 /// index, a price, a count of accounts, most of M3's monthly series) does not shrink in
 /// February; divided by its days it gains a month-length pattern that is not in the data
-/// (February +8.7%, +5.0% in a leap year; 30-day months +1.5%; 31-day months −1.8%). The data say which: across consecutive periods, the change in `log y`
-/// (tokens per day) is regressed on the change in `log days`. A flow's slope is 0; a figure
+/// (February +8.7%, +5.0% in a leap year; 30-day months +1.5%; 31-day months −1.8%). The
+/// data say which: across consecutive months, the change in `log y` (tokens per day) is
+/// regressed on the change in `log days`. A flow's slope is 0; a figure
 /// that ignores its days has slope −1 (its value per day falls as the period lengthens). The
 /// figures are modelled as they stand (the period's figure, not a day's average) when the
 /// slope is nearer −1 than 0 and below 0 by more than two standard errors, with each
 /// February's changes left out in turn too; by default, and on too little evidence, as flows.
-/// Simulated (`Tests/ForecastingTests/reference/daycount/simulate.py`): flows with 2–10% monthly noise are misread
-/// 2.5% of the time or less (24–60 months), a flow with one +30% February 4%.
+/// Simulated (`Tests/ForecastingTests/reference/daycount/simulate.py`): flows with 2–10%
+/// monthly noise are misread 2.5% of the time or less (24–60 months), a flow with one +30%
+/// February 4%.
 ///
 /// Months only. A quarter's days vary by ±1% (90 to 92), too little to read the slope from:
 /// applied to quarters too, M3 quarterly's mean MASE (dated) moved 1.08595 → 1.08721 and
 /// Tourism quarterly's 1.49794 → 1.49801, while M3 monthly's moved 0.86087 → 0.85483 (the
 /// first form of the rule; 0.85470 with the error and the February check).
 enum DayCount {
-  /// `−log(days / mean days)` of the period of `period`'s kind holding time `t` (days since
-  /// `origin`): a day's average less the period's figure, in logs (months and quarters; 0 for
-  /// other kinds).
-  static func effect(at t: Double, period: PeriodKind, origin: CalendarDate) -> Double {
-    guard let mean = meanDays(period) else { return 0 }
-    let days = period.containing(origin.adding(days: Int(t.rounded())), weekAnchor: origin).days
-    return -log(Double(days) / mean)
+  /// `−log(days / mean days)` of the month holding time `t` (days since `origin`): a day's
+  /// average less the month's figure, in logs.
+  static func effect(at t: Double, origin: CalendarDate) -> Double {
+    let days = PeriodKind.month.containing(origin.adding(days: Int(t.rounded())), weekAnchor: origin).days
+    return -log(Double(days) / meanDays)
   }
 
   /// Months needed before the slope is read: two years.
   static let minimumPeriods = 24
 
-  /// The mean day count of a period of `period`'s kind: the centre the adjustment is taken
-  /// about, so the adjusted values stay near tokens per day.
-  static func meanDays(_ period: PeriodKind) -> Double? {
-    switch period {
-    case .month: return 365.25 / 12
-    case .quarter: return 365.25 / 4
-    default: return nil
-    }
-  }
+  /// A month's mean day count: the centre the adjustment is taken about, so the adjusted
+  /// values stay near tokens per day.
+  static let meanDays = 365.25 / 12
 
   /// The least-squares slope of `Δ log y` on `Δ log days` over `pairs` (consecutive months)
   /// and its standard error; `nil` under 8 pairs or with no spread in the day counts. The

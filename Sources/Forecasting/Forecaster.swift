@@ -251,11 +251,11 @@ public enum Forecaster {
   /// states under three years). Nothing between 60 and 103 weeks was measured.
   static func periodModels(_ input: ForecastInput, options: ForecastOptions) -> [ForecastModel] {
     guard !input.isDaily else { return [] }
-    if input.y.count >= longSeries { return [.dynamicTheta, .exponentialSmoothing] }
-    guard let season = PreparedSeries.seasonLength(input, seasonLength: options.seasonLength),
-      input.origin == nil || input.period != .week || input.y.count >= 3 * season
-    else { return [.dynamicTheta] }
-    return [.dynamicTheta, .exponentialSmoothing]
+    let n = input.y.count
+    let seasonable = PreparedSeries.seasonLength(input, seasonLength: options.seasonLength).map {
+      input.origin == nil || input.period != .week || n >= Seasonality.minimumSeasons * $0
+    }
+    return [.dynamicTheta] + (n >= longSeries || seasonable == true ? [.exponentialSmoothing] : [])
   }
 
   /// Series of periods at least this long get `ets` whether or not they can have a season
@@ -263,8 +263,9 @@ public enum Forecaster {
   /// follows a growth rate that moved, where `dotm`'s trend line on the original scale averages
   /// over it. Set at 60 to leave the yearly competition sets (at most 52 observations), where
   /// `ets` cost M1 yearly 3.503 → 3.520, as they were; it is ``shortPeriodLimit``, so a series
-  /// of periods either has Student-t tails or may have `ets`, never both for length alone. Then measured (docs/accuracy.md): M3 other (174 series of
-  /// 63–96, no part in the choice) mean MASE 1.871 → 1.816 (AutoETS 1.801, AutoTheta 2.014),
+  /// of periods either has Student-t tails or may have `ets`, never both for length alone.
+  /// Then measured (docs/accuracy.md): M3 other (174 series of 63–96, no part in the choice)
+  /// mean MASE 1.871 → 1.816 (AutoETS 1.801, AutoTheta 2.014),
   /// MSIS 14.43 → 14.62; on SYNTHETIC series whose growth rate is a random walk
   /// (`growth_walk.py`) 95% coverage 80.2 → 92.2, 91.3 → 92.3 and 92.9 → 93.3.
   static let longSeries = shortPeriodLimit

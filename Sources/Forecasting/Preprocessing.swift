@@ -38,16 +38,16 @@ struct PreparedSeries {
   var seasonal: [Double] = []
   /// The calendar period that places a dated series' times in its season (`nil`: step numbers).
   var seasonalPeriod: PeriodKind?
-  /// For dated months whose figures do not scale with their days (``DayCount``): their
-  /// period kind; `z` then holds each period's figure (scaled to a mean
-  /// period's days), and ``effect(at:)`` turns it back into a day's average.
-  var figuresIgnoreDays: PeriodKind?
+  /// Dated months whose figures do not scale with their days (``DayCount``): `z` then holds
+  /// each month's figure (scaled to a mean month's days), and ``effect(at:)`` turns it back
+  /// into a day's average.
+  var figuresIgnoreDays = false
 
   /// The log-scale day-count adjustment at time `t`: `−log(days / mean days)` of the period
   /// holding it when the figures do not scale with their days, else 0.
   func dayCountEffect(at t: Double) -> Double {
-    guard let period = figuresIgnoreDays, let origin else { return 0 }
-    return DayCount.effect(at: t, period: period, origin: origin)
+    guard figuresIgnoreDays, let origin else { return 0 }
+    return DayCount.effect(at: t, origin: origin)
   }
 
   /// The log-scale seasonal + event adjustment at time `t`.
@@ -82,9 +82,9 @@ struct PreparedSeries {
     let n = input.y.count
     var t = input.t
     var z = input.y.map { log($0) }
-    if let fit = DayCount.figuresIgnoreDays(input, z: z) {
-      figuresIgnoreDays = input.period
-      z = z.indices.map { z[$0] - DayCount.effect(at: t[$0], period: input.period, origin: input.origin!) }
+    if let fit = DayCount.figuresIgnoreDays(input, z: z), let origin = input.origin {
+      figuresIgnoreDays = true
+      z = z.indices.map { z[$0] - DayCount.effect(at: t[$0], origin: origin) }
       notes.append(
         .init(
           .figuresIgnoreDays,
@@ -93,7 +93,8 @@ struct PreparedSeries {
     }
     // Seasonal effects, when the test finds them in consecutive periods: undated steps with a
     // stated season, dated months, quarters and weeks by the calendar.
-    if let (length, positions, unit) = Self.seasonPositions(input, seasonLength: seasonLength), n >= 3 * length,
+    if let (length, positions, unit) = Self.seasonPositions(input, seasonLength: seasonLength),
+      n >= Seasonality.minimumSeasons * length,
       zip(positions.dropFirst(), positions).allSatisfy({ $0 == ($1 + 1) % length }),
       let effects = Seasonality.effects(z, first: positions[0], length: length)
     {

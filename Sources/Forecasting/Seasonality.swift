@@ -23,6 +23,10 @@ public enum Seasonality {
   /// most 18 seasons, moved by 0.002 either way.
   static let recentSeasons = 6
 
+  /// Seasons of consecutive periods a series needs before its season is tested for (and
+  /// before a weekly series gets seasonal states).
+  static let minimumSeasons = 3
+
   /// The season of dated figures of `period`: 12 months, 4 quarters, 52 weeks; `nil` for
   /// others (days carry weekday effects instead; years have no season).
   static func length(of period: PeriodKind) -> Int? {
@@ -50,8 +54,7 @@ public enum Seasonality {
     case .month: return month - 1
     case .quarter: return (month - 1) / 3
     case .week:
-      let block = date.dayNumber >= 0 ? date.dayNumber / 7 : -((-date.dayNumber + 6) / 7)
-      return position(Double(block), length: weeksPerSeason)
+      return position(Double(floorDivision(date.dayNumber, 7)), length: weeksPerSeason)
     default: return nil
     }
   }
@@ -86,7 +89,7 @@ public enum Seasonality {
   /// (seasonal scale; levels, differences, either): M3 quarterly 1.104, 1.090, 1.092; M3 monthly
   /// 0.865, 0.875, 0.860; Tourism quarterly 1.496, 1.503, 1.495.
   public static func isSeasonal(_ z: [Double], length m: Int) -> Bool {
-    guard m > 1, z.count >= 3 * m else { return false }
+    guard m > 1, z.count >= minimumSeasons * m else { return false }
     return statistic(z, length: m) > 1.645 || statistic(zip(z.dropFirst(), z).map { $0 - $1 }, length: m) > 1.645
   }
 

@@ -131,12 +131,9 @@ public struct Quarter: Hashable, Comparable, Sendable, CustomStringConvertible {
   /// The quarter `n` quarters later (earlier when negative); years before 1 too (floored).
   public func adding(_ n: Int) -> Quarter {
     let o = ordinal + n
-    let year = Self.floorDivision(o, 4)
+    let year = floorDivision(o, 4)
     return Quarter(year: year, number: o - 4 * year + 1, calendar: calendar)
   }
-
-  /// `a / b` rounded down (Swift's `/` rounds toward zero: wrong for negative years).
-  static func floorDivision(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
 
   /// Quarters from `self` to `other` (positive when `other` is later).
   public func distance(to other: Quarter) -> Int { other.ordinal - ordinal }
@@ -145,7 +142,7 @@ public struct Quarter: Hashable, Comparable, Sendable, CustomStringConvertible {
   public var firstDay: CalendarDate {
     let start = calendar.firstDay(ofYear: year).components
     let month = start.year * 12 + start.month - 1 + 3 * (number - 1)
-    let year = Self.floorDivision(month, 12)
+    let year = floorDivision(month, 12)
     return CalendarDate(year: year, month: month - 12 * year + 1, day: 1)!
   }
 
@@ -157,3 +154,7 @@ public struct Quarter: Hashable, Comparable, Sendable, CustomStringConvertible {
 
   public static func < (a: Quarter, b: Quarter) -> Bool { a.ordinal < b.ordinal }
 }
+
+/// `a / b` rounded down, `b` > 0 (Swift's `/` rounds toward zero: wrong for negative years
+/// and for days before 1970).
+public func floorDivision(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
